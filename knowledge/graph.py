@@ -1,0 +1,188 @@
+"""The immutable knowledge graph and its queries: lookups, neighbours, pathways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .model import Duration, Edge, Node, Pathway
+from .schema import STEP_TYPES
+from .text import key
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lookup result: the node, the name or alias that matched, and a 0-100 score."""
+
+    node: Node
+    matched: str
+    score: float
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 100
+
+
+class Graph:
+    """A loaded, validated, read-only knowledge graph. No I/O happens after construction."""
+
+    def __init__(self, nodes: Iterable[Node], edges: Iterable[Edge],
+                 meta: Mapping[str, Any] | None = None) -> None:
+        self._nodes: dict[str, Node] = {n.id: n for n in nodes}
+        self._order = {node_id: i for i, node_id in enumerate(self._nodes)}
+        self.edges: tuple[Edge, ...] = tuple(edges)
+        self.meta: Mapping[str, Any] = MappingProxyType(dict(meta or {}))
+        out: dict[tuple[str, str], list[str]] = {}
+        inc: dict[tuple[str, str], list[str]] = {}
+        for e in self.edges:
+            out.setdefault((e.source, e.relation), []).append(e.target)
+            inc.setdefault((e.target, e.relation), []).append(e.source)
+        self._out = {k: tuple(v) for k, v in out.items()}
+        self._in = {k: tuple(v) for k, v in inc.items()}
+        names: dict[str, str] = {}
+        for node in self._nodes.values():
+            for text in (node.name, node.id.replace("_", " "), *node.aliases):
+                names.setdefault(key(text), node.id)
+        names.pop("", None)
+        self.names: Mapping[str, str] = MappingProxyType(names)
+        self._name_keys = list(names)
+        self._by_type: dict[str, tuple[Node, ...]] = {}
+        for node in self._nodes.values():
+            self._by_type[node.type] = (*self._by_type.get(node.type, ()), node)
+        self._pathways: dict[str, Pathway] = {}
+
+    # -- container protocol ---------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._nodes.values())
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id; KeyError names the id when it does not exist."""
+        try:
+            return self._nodes[node_id]
+        except KeyError:
+            raise KeyError(f"no node with id {node_id!r}") from None
+
+    def get(self, node_id: str) -> Node | None:
+        return self._nodes.get(node_id)
+
+    def of_type(self, *types: str) -> tuple[Node, ...]:
+        """Nodes of the given types, in declaration order."""
+        if len(types) == 1:
+            return self._by_type.get(types[0], ())
+        return tuple(n for n in self._nodes.values() if n.type in types)
+
+    def order(self, node_id: str) -> int:
+        """Declaration order, for stable listings."""
+        return self._order.get(node_id, len(self._order))
+
+    # -- lookups --------------------------------------------------------------------------
+    def lookup(self, text: str) -> Node | None:
+        """Exact lookup by id, name or alias, ignoring case, accents and punctuation."""
+        node_id = self._nodes.get(text) and text or self.names.get(key(text))
+        return self._nodes[node_id] if node_id else None
+
+    def find(self, text: str, cutoff: float = 86.0) -> Match | None:
+        """Typo-tolerant lookup; None when nothing is close enough or two nodes tie.
+
+        Short queries (three letters or fewer) must match exactly: 'ct' is not 'cv'.
+        """
+        k = key(text)
+        if not k:
+            return None
+        exact = self.names.get(k)
+        if exact is not None:
+            return Match(self._nodes[exact], k, 100.0)
+        if len(k) <= 3:
+            return None
+        found = process.extract(k, self._name_keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                limit=4)
+        if not found:
+            return None
+        best_key, best_score, _ = found[0]
+        best = self.names[best_key]
+        for other_key, other_score, _ in found[1:]:
+            if self.names[other_key] != best and best_score - other_score < 3:
+                return None  # ambiguous: better no answer than a wrong one
+        return Match(self._nodes[best], best_key, float(best_score))
+
+    # -- relations ------------------------------------------------------------------------
+    def neighbours(self, node_id: str, relation: str | None = None, *,
+                   incoming: bool = False) -> tuple[Node, ...]:
+        """Nodes linked to `node_id` by `relation` (any when None), outgoing unless `incoming`."""
+        index = self._in if incoming else self._out
+        if relation is not None:
+            return tuple(self._nodes[t] for t in index.get((node_id, relation), ()))
+        result: list[Node] = []
+        for (source, _rel), targets in index.items():
+            if source == node_id:
+                result.extend(self._nodes[t] for t in targets)
+        return tuple(dict.fromkeys(result))
+
+    def closure(self, node_id: str, relation: str) -> tuple[Node, ...]:
+        """Everything reachable from `node_id` along `relation`, nearest first."""
+        seen: dict[str, None] = {}
+        frontier = [node_id]
+        while frontier:
+            nxt = []
+            for current in frontier:
+                for target in self._out.get((current, relation), ()):
+                    if target not in seen and target != node_id:
+                        seen[target] = None
+                        nxt.append(target)
+            frontier = nxt
+        return tuple(self._nodes[t] for t in seen)
+
+    def pathway(self, node_id: str) -> Pathway:
+        """The ordered training steps to a node (prerequisites first) and their total length.
+
+        Steps come from the transitive closure of `requires`; the node itself counts as a
+        step when it is one (a fellowship). Steps without a stated length are reported in
+        `unstated` rather than guessed.
+        """
+        cached = self._pathways.get(node_id)
+        if cached is not None:
+            return cached
+        target = self.node(node_id)
+        ordered: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(current: str) -> None:
+            if current in ordered or current in visiting:
+                return
+            visiting.add(current)
+            prereqs = sorted(self._out.get((current, "requires"), ()), key=self.order)
+            for prereq in prereqs:
+                visit(prereq)
+            visiting.discard(current)
+            ordered.append(current)
+
+        visit(node_id)
+        steps = tuple(self._nodes[i] for i in ordered if self._nodes[i].type in STEP_TYPES)
+        total: Duration | None = None
+        for step in steps:
+            if step.duration is not None:
+                total = step.duration if total is None else total + step.duration
+        unstated = tuple(s for s in steps if s.duration is None and s.type != "credential")
+        result = Pathway(target, steps, total, unstated)
+        self._pathways[node_id] = result
+        return result
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes by type and relations by name, for `radiology-advisor check`."""
+        by_type: dict[str, int] = {}
+        for node in self._nodes.values():
+            by_type[node.type] = by_type.get(node.type, 0) + 1
+        by_rel: dict[str, int] = {}
+        for edge in self.edges:
+            by_rel[edge.relation] = by_rel.get(edge.relation, 0) + 1
+        return by_type, by_rel

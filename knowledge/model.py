@@ -1,0 +1,113 @@
+"""The immutable data the graph is made of: nodes, edges, durations, pathways."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A length of time as a range, because the source says 'typically 4-5 years'."""
+
+    low: float
+    high: float
+    unit: str = "year"
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError(f"duration low {self.low} is above high {self.high}")
+
+    def __add__(self, other: Duration) -> Duration:
+        if other.unit != self.unit:
+            factor = 12.0 if self.unit == "month" else 1 / 12
+            other = Duration(other.low * factor, other.high * factor, self.unit)
+        return Duration(self.low + other.low, self.high + other.high, self.unit)
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+    def short(self) -> str:
+        """Compact form for timelines: '4–5 y'."""
+        span = _num(self.low) if self.exact else f"{_num(self.low)}–{_num(self.high)}"
+        return f"{span} {self.unit[0]}"
+
+    def __str__(self) -> str:
+        span = _num(self.low) if self.exact else f"{_num(self.low)}–{_num(self.high)}"
+        plural = "" if self.exact and self.high == 1 else "s"
+        return f"{span} {self.unit}{plural}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was declared, so messages can point at it."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One thing the graph knows: a role, a training step, a credential, a skill..."""
+
+    id: str
+    type: str
+    name: str
+    summary: str
+    section: str
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    location: Location | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A structured fact of this node (e.g. 'duration', 'duties'), or `default`."""
+        return self.fields.get(name, default)
+
+    @property
+    def duration(self) -> Duration | None:
+        value = self.fields.get("duration")
+        return value if isinstance(value, Duration) else None
+
+    @property
+    def label(self) -> str:
+        """How the node reads as a step of a pathway ('IR fellowship')."""
+        return str(self.fields.get("step_label") or self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A typed relation `source --relation--> target`."""
+
+    source: str
+    relation: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pathway:
+    """The ordered training steps to a node and their total length."""
+
+    target: Node
+    steps: tuple[Node, ...]
+    total: Duration | None
+    unstated: tuple[Node, ...]
+
+    def timeline(self) -> str:
+        """'medical school 4 y → preliminary year → residency 4–5 y → IR fellowship 2 y'."""
+        parts = []
+        for step in self.steps:
+            duration = step.duration
+            parts.append(f"{step.label} {duration.short()}" if duration else step.label)
+        return " → ".join(parts)

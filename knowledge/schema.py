@@ -1,0 +1,87 @@
+"""The one declared schema of a knowledge directory: node types, their fields, relations.
+
+It describes careers in general (roles, training, credentials...), not radiology, so another
+field's knowledge uses the same engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Field kinds: "text" (one string), "texts" (list of strings), "duration", "relations".
+COMMON_FIELDS: dict[str, str] = {
+    "id": "id",
+    "type": "text",
+    "name": "text",
+    "summary": "text",
+    "section": "text",
+    "aliases": "texts",
+    "keywords": "texts",
+    "statements": "texts",
+    "relations": "relations",
+}
+REQUIRED_FIELDS: tuple[str, ...] = ("id", "type", "name", "summary", "section")
+
+NODE_TYPES: dict[str, dict[str, str]] = {
+    "category": {"pay": "text", "full_name": "text"},
+    "role": {"duties": "texts", "specialties": "texts", "full_name": "text", "pay": "text"},
+    "subspecialty": {"focus": "text", "duration": "duration", "step_label": "text"},
+    "training": {"duration": "duration", "options": "texts", "step_label": "text",
+                 "full_name": "text"},
+    "credential": {"full_name": "text"},
+    "modality": {"full_name": "text"},
+    "skill": {},
+    "topic": {},
+    "concept": {"full_name": "text"},
+}
+
+#: Node types that are careers a person can pursue (listed, compared, recommended).
+CAREER_TYPES: frozenset[str] = frozenset({"role", "subspecialty"})
+#: Node types that are steps of a pathway.
+STEP_TYPES: frozenset[str] = frozenset({"training", "subspecialty", "credential"})
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRule:
+    """Which node types a relation may link, and whether it must stay free of cycles."""
+
+    sources: frozenset[str] | None
+    targets: frozenset[str] | None
+    acyclic: bool = False
+    meaning: str = ""
+
+
+def _types(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+RELATIONS: dict[str, RelationRule] = {
+    "requires": RelationRule(
+        None, _types("training", "credential", "subspecialty", "role"), True,
+        "must be completed before"),
+    "followed_by": RelationRule(
+        _types("training", "subspecialty"), _types("training", "subspecialty"), True,
+        "is followed by"),
+    "specializes": RelationRule(
+        _types("role", "subspecialty"), _types("role", "subspecialty"), True,
+        "is a specialisation of"),
+    "kind_of": RelationRule(None, None, True, "is a kind of"),
+    "certified_by": RelationRule(_types("role", "subspecialty"), _types("credential"), False,
+                                 "is certified by"),
+    "maintained_by": RelationRule(None, _types("training"), False, "is maintained by"),
+    "uses_modality": RelationRule(_types("role", "subspecialty"), _types("modality"), False,
+                                  "works with the modality"),
+    "in_category": RelationRule(_types("role", "subspecialty"), _types("category"), False,
+                                "belongs to the category"),
+    "works_with": RelationRule(None, _types("concept", "modality"), False, "works with"),
+    "needs_skill": RelationRule(None, _types("skill"), False, "needs the skill"),
+    "related_to": RelationRule(None, None, False, "is related to"),
+}
+
+FIELD_META: dict[str, str] = {
+    "name": "text",
+    "description": "text",
+    "source": "text",
+    "domain_terms": "texts",
+    "version": "text",
+}

@@ -1,0 +1,42 @@
+"""Text normalisation shared by every lookup, so an alias is found however it is typed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_NON_WORD = re.compile(r"[^a-z0-9/&+'\-]+")
+_DASHES = re.compile(r"[‐-―−]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_control(text: str) -> str:
+    """Remove control and bidi characters, which must never reach a terminal or a matcher."""
+    return _CONTROL.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, fold accents and punctuation to single spaces: 'X-Ray Tech’s' -> 'x-ray tech's'."""
+    text = unicodedata.normalize("NFKD", strip_control(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _DASHES.sub("-", text.translate(_APOSTROPHES).lower())
+    text = _NON_WORD.sub(" ", text)
+    words = []
+    for word in text.split():
+        word = word.strip("'-/&+")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word:
+            words.append(word)
+    return " ".join(words)
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words, with hyphenated and slashed words also split ('x-ray' -> 'x ray')."""
+    return normalize(text).replace("-", " ").replace("/", " ").split()
+
+
+def key(text: str) -> str:
+    """The lookup key of a name or alias: its normalised words joined by single spaces."""
+    return " ".join(tokens(text))

@@ -1,0 +1,130 @@
+"""Safe YAML reading that keeps line and column of every value, for file:line:col messages.
+
+Only the standard YAML tags are accepted (the C loader is used when present); a file carrying
+`!!python/object` or any other custom tag is refused. Size, depth and node count are bounded so
+a hostile or accidental file (a billion-laughs alias bomb, a 1 GB log) cannot hang the loader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:  # the C loader is several times faster; fall back when libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+}
+
+
+class MDict(dict[Any, Any]):
+    """A mapping that remembers where each of its keys and itself stood in the file."""
+
+    mark: tuple[int, int] = (1, 1)
+    key_marks: dict[Any, tuple[int, int]]
+    value_marks: dict[Any, tuple[int, int]]
+
+
+class MList(list[Any]):
+    """A sequence that remembers where each of its items stood in the file."""
+
+    mark: tuple[int, int] = (1, 1)
+    item_marks: list[tuple[int, int]]
+
+
+class _Refused(Exception):
+    def __init__(self, mark: tuple[int, int], message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node: yaml.Node, loader: Any, depth: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Refused(_pos(node), f"file has more than {MAX_NODES} YAML nodes (alias bomb?)")
+    if depth > MAX_DEPTH:
+        raise _Refused(_pos(node), f"YAML nested deeper than {MAX_DEPTH} levels")
+    if node.tag not in _SAFE_TAGS:
+        raise _Refused(_pos(node), f"unsafe or unknown YAML tag {node.tag!r} refused")
+    if isinstance(node, yaml.MappingNode):
+        result = MDict()
+        result.mark = _pos(node)
+        result.key_marks, result.value_marks = {}, {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, loader, depth + 1, budget)
+            if isinstance(key, (dict, list)):
+                raise _Refused(_pos(key_node), "a mapping key must be a plain value")
+            if key in result:
+                raise _Refused(_pos(key_node), f"duplicate key {key!r}")
+            result[key] = _convert(value_node, loader, depth + 1, budget)
+            result.key_marks[key] = _pos(key_node)
+            result.value_marks[key] = _pos(value_node)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = MList()
+        items.mark = _pos(node)
+        items.item_marks = []
+        for item in node.value:
+            items.append(_convert(item, loader, depth + 1, budget))
+            items.item_marks.append(_pos(item))
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def parse_marked(text: str, filename: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document into MDict/MList/scalars, or return the problems instead."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        return _convert(node, loader, 0, [MAX_NODES]), []
+    except _Refused as refused:
+        return None, [Problem(filename, *refused.mark, refused.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(filename, line, col, f"YAML syntax error: {what}")]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [Problem(filename, 1, 1, f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+
+
+def read_marked(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
+    """Read and parse a YAML file, refusing oversized, binary or non-UTF-8 files clearly."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(name, 1, 1, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, 1, "file is not valid UTF-8 text")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Problem(name, line, 1, "file contains NUL bytes; is it binary?")]
+    return parse_marked(text, name)
