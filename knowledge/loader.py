@@ -89,6 +89,9 @@ class _Loader:
         self.problems: list[Problem] = []
         self.drafts: list[_Draft] = []
         self.meta: dict[str, Any] = {}
+        #: ids of nodes refused for their own problems: references to them are not reported
+        #: again as 'unknown node', which would send the editor looking for a missing node.
+        self.refused_ids: set[str] = set()
 
     def problem(self, file: str, mark: tuple[int, int], message: str) -> None:
         self.problems.append(Problem(file, mark[0], mark[1], message))
@@ -96,11 +99,13 @@ class _Loader:
     # -- stage 1 and 2: read and parse each file ------------------------------------------
     def read(self) -> None:
         if not self.root.is_dir():
-            self.problems.append(Problem(str(self.root), 1, 1, "not a directory"))
+            self.problems.append(Problem(display_name(self.root, self.root), 1, 1,
+                                         "not a directory"))
             return
         files = yaml_files(self.root)
         if not files:
-            self.problems.append(Problem(str(self.root), 1, 1, "no .yaml files found"))
+            self.problems.append(Problem(display_name(self.root, self.root), 1, 1,
+                                         "no .yaml files found"))
         for path in files:
             name = display_name(path, self.root)
             data, problems = read_marked(path, name)
@@ -154,22 +159,30 @@ class _Loader:
 
     def read_node(self, name: str, item: Any, mark: tuple[int, int]) -> None:
         if not isinstance(item, MDict):
-            self.problem(name, mark, "a node must be a mapping with id, type, name, summary, section")
+            self.problem(name, mark,
+                         "a node must be a mapping with id, type, name, summary, section")
             return
         node_id = item.get("id")
         label = f"node {node_id!r}" if isinstance(node_id, str) else "node"
         node_type = item.get("type")
+        # A list or mapping as type is reported by the field-kind check below (and must not
+        # reach `in NODE_TYPES`, where an unhashable value would crash the loader).
+        known_type = isinstance(node_type, str) and node_type in NODE_TYPES
         type_fields: dict[str, str] = {}
         ok = True
-        if "type" in item:
-            if node_type in NODE_TYPES:
-                type_fields = NODE_TYPES[str(node_type)]
-            else:
-                ok = False
-                self.problem(name, item.value_marks["type"], f"unknown node type {node_type!r}"
-                             + did_you_mean(str(node_type), NODE_TYPES)
-                             + f"; known types: {', '.join(NODE_TYPES)}")
+        if known_type:
+            type_fields = NODE_TYPES[str(node_type)]
+        elif isinstance(node_type, str) and node_type.strip():
+            ok = False
+            self.problem(name, item.value_marks["type"], f"unknown node type {node_type!r}"
+                         + did_you_mean(node_type, NODE_TYPES)
+                         + f"; known types: {', '.join(NODE_TYPES)}")
         allowed = {**COMMON_FIELDS, **type_fields}
+        if not known_type:
+            # The type is missing or wrong, which is reported once; do not also report every
+            # field that belongs to the intended type ('duties' of a 'rol') as unknown.
+            for fields_of_type in NODE_TYPES.values():
+                allowed.update(fields_of_type)
         for field_name in REQUIRED_FIELDS:
             if field_name not in item:
                 ok = False
@@ -178,7 +191,7 @@ class _Loader:
             kind = allowed.get(k)
             if kind is None:
                 ok = False
-                where = f"a {node_type}" if node_type in NODE_TYPES else "a node"
+                where = f"a {node_type}" if known_type else "a node"
                 self.problem(name, item.key_marks[k], f"unknown field {k!r} for {where}"
                              + did_you_mean(str(k), allowed))
             elif kind in {"text", "texts", "id"} and not self.kind_ok(kind, v):
@@ -217,6 +230,8 @@ class _Loader:
                         self.problem(name, rels.value_marks[rel], f"relation '{rel}' of {label} "
                                      "must be a node id or a list of node ids")
         if not ok:
+            if isinstance(node_id, str):
+                self.refused_ids.add(node_id)
             return
         fields: dict[str, Any] = {}
         for k, kind in type_fields.items():
@@ -269,8 +284,9 @@ class _Loader:
                 rule = RELATIONS[rel]
                 target_draft = by_id.get(target)
                 if target_draft is None:
-                    self.problem(draft.file, mark, f"unknown node {target!r} in '{rel}'"
-                                 + did_you_mean(target, by_id))
+                    if target not in self.refused_ids:
+                        self.problem(draft.file, mark, f"unknown node {target!r} in '{rel}'"
+                                     + did_you_mean(target, [*by_id, *sorted(self.refused_ids)]))
                     continue
                 if rule.sources is not None and draft.node.type not in rule.sources:
                     self.problem(draft.file, mark, f"relation '{rel}' cannot start at a "
@@ -336,7 +352,9 @@ def validate(directory: str | Path | None = None) -> tuple[Graph | None, list[Pr
     loader.read()
     edges = loader.cross_check()
     if loader.problems:
-        return None, loader.problems
+        # Cross-file checks run after every file is read; report file by file, top to bottom,
+        # as yamllint and flake8 do, so an editor can walk the list in order.
+        return None, sorted(loader.problems, key=lambda p: (p.file, p.line, p.col))
     nodes = [d.node for d in loader.drafts]
     return Graph(nodes, edges, loader.meta), []
 

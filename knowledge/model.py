@@ -68,8 +68,9 @@ class Node:
     section: str
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    location: Location | None = None
+    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}),
+                                      compare=False)
+    location: Location | None = field(default=None, compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         """A structured fact of this node (e.g. 'duration', 'duties'), or `default`."""

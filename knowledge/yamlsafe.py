@@ -61,6 +61,8 @@ def _convert(node: yaml.Node, loader: Any, depth: int, budget: list[int]) -> Any
         raise _Refused(_pos(node), f"file has more than {MAX_NODES} YAML nodes (alias bomb?)")
     if depth > MAX_DEPTH:
         raise _Refused(_pos(node), f"YAML nested deeper than {MAX_DEPTH} levels")
+    if node.tag == "tag:yaml.org,2002:merge":
+        raise _Refused(_pos(node), "YAML merge keys ('<<') are not supported; write the fields out")
     if node.tag not in _SAFE_TAGS:
         raise _Refused(_pos(node), f"unsafe or unknown YAML tag {node.tag!r} refused")
     if isinstance(node, yaml.MappingNode):
@@ -98,13 +100,21 @@ def parse_marked(text: str, filename: str) -> tuple[Any, list[Problem]]:
         return _convert(node, loader, 0, [MAX_NODES]), []
     except _Refused as refused:
         return None, [Problem(filename, *refused.mark, refused.message)]
+    except yaml.reader.ReaderError as exc:
+        # Its own message spans two lines and, under the C loader, counts bytes: point at the
+        # character itself instead, keeping the one-line file:line:col shape.
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        index = max(text.find(chr(code)), 0)
+        line, col = text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+        return None, [Problem(filename, line, col,
+                              f"character #x{code:04x} is not allowed in YAML text")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
         return None, [Problem(filename, line, col, f"YAML syntax error: {what}")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        return None, [Problem(filename, 1, 1, f"YAML error: {exc}")]
+        return None, [Problem(filename, 1, 1, "YAML error: " + " ".join(str(exc).split()))]
     finally:
         loader.dispose()
 
@@ -115,7 +125,8 @@ def read_marked(path: Path, display: str | None = None) -> tuple[Any, list[Probl
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(name, 1, 1, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+            return None, [Problem(name, 1, 1,
+                                  f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read file: {exc.strerror or exc}")]

@@ -1,0 +1,528 @@
+"""Answers composed from graph facts, one method per intent, specific to the question asked.
+
+Nothing here invents a fact: every sentence is a node's summary, a field, a statement, or a
+computed pathway. Where the graph is silent the answer says so plainly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from knowledge import CAREER_TYPES, Graph, Node
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Composed text plus what it was about, for context and structured replies."""
+
+    text: str
+    entities: tuple[str, ...] = ()
+    listed: tuple[str, ...] = ()
+    table: tuple[tuple[str, ...], ...] = ()
+    silent: bool = False
+    suggestions: tuple[str, ...] = field(default=())
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?:" else text + "."
+
+
+def _lower_first(text: str) -> str:
+    """'Brain imaging' -> 'brain imaging' for mid-sentence use; acronyms ('MRI') stay."""
+    if len(text) > 1 and (text[1].isupper() or text[1] in "./"):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _join(items: Sequence[str], word: str = "and") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+class Composer:
+    """Builds answers from one graph. Stateless and thread-safe."""
+
+    def __init__(self, graph: Graph, responses: dict[str, str]) -> None:
+        self.g = graph
+        self.r = responses
+
+    # -- graph helpers --------------------------------------------------------------------
+    def categories(self, node: Node) -> tuple[Node, ...]:
+        cats = self.g.neighbours(node.id, "in_category")
+        if cats:
+            return cats
+        for parent in self.g.neighbours(node.id, "specializes"):
+            cats = self.categories(parent)
+            if cats:
+                return cats
+        return ()
+
+    def credentials(self, node: Node) -> tuple[Node, ...]:
+        creds = self.g.neighbours(node.id, "certified_by")
+        if creds:
+            return creds
+        for parent in self.g.neighbours(node.id, "specializes"):
+            creds = self.credentials(parent)
+            if creds:
+                return creds
+        return ()
+
+    def members(self, category: Node) -> tuple[Node, ...]:
+        return tuple(n for n in self.g.neighbours(category.id, "in_category", incoming=True))
+
+    def careers(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.g if n.type in CAREER_TYPES)
+
+    def children(self, node: Node) -> tuple[Node, ...]:
+        """Subspecialty nodes that specialise `node` or are kinds of it."""
+        kids = [*self.g.neighbours(node.id, "specializes", incoming=True),
+                *self.g.neighbours(node.id, "kind_of", incoming=True)]
+        ordered = dict.fromkeys(k for k in kids if k.type == "subspecialty")
+        return tuple(ordered)
+
+    def what(self, node: Node) -> str:
+        """One sentence on what a node is or does."""
+        focus = node.get("focus")
+        if node.type == "subspecialty" and focus:
+            return f"{node.name}: {_lower_first(focus)}."
+        return _sentence(node.summary)
+
+    def step_text(self, step: Node) -> str:
+        label = step.get("full_name") or step.name
+        extra = []
+        if step.duration is not None:
+            extra.append(str(step.duration))
+        options = step.get("options")
+        if options:
+            extra.append("often " + _join(list(options), "or"))
+        return f"{label} ({'; '.join(extra)})" if extra else str(label)
+
+    def pathway_line(self, node: Node, after: Node | None = None) -> str | None:
+        path = self.g.pathway(node.id)
+        steps = list(path.steps)
+        if after is not None and after in steps:
+            steps = steps[steps.index(after) + 1:]
+        if not steps:
+            return None
+        total = None
+        for s in steps:
+            if s.duration is not None:
+                total = s.duration if total is None else total + s.duration
+        timeline = " → ".join(f"{s.label} {s.duration.short()}" if s.duration else s.label
+                              for s in steps)
+        unstated = [_lower_first(s.label) for s in steps
+                    if s.duration is None and s.type != "credential"]
+        line = timeline
+        if total is not None:
+            line += f" (about {total} in all"
+            if unstated:
+                line += f"; the document gives no separate length for the {_join(unstated)}"
+            line += ")"
+        return line
+
+    # -- intents --------------------------------------------------------------------------
+    def describe(self, node: Node) -> Answer:
+        g = self.g
+        lines: list[str] = []
+        if node.type == "subspecialty":
+            lines.append(f"{node.name} is a radiology fellowship subspecialty: "
+                         f"{_lower_first(node.get('focus', node.summary))}.")
+            if node.duration is not None and "fellowship" not in str(node.get("focus", "")):
+                lines.append(f"The fellowship lasts {node.duration}.")
+            path = self.pathway_line(node)
+            if path:
+                lines.append(f"Path: {path}.")
+        elif node.type == "role":
+            lines.append(_sentence(node.summary))
+            duties = [d for d in node.get("duties", ()) if d.lower() not in node.summary.lower()]
+            for statement in node.get("statements", ()):
+                lines.append(_sentence(statement))
+            if duties:
+                lines.append("What the role involves:")
+                lines.extend(f"• {_sentence(d)}" for d in duties)
+            kids = self.children(node)
+            if kids and node.id != "radiologist" and len(kids) > 0:
+                lines.append("Specializes into: " + _join([k.name for k in kids]) + ".")
+            path = self.pathway_line(node)
+            if path:
+                lines.append(f"Path: {path}.")
+        elif node.type == "category":
+            lines.append(_sentence(node.summary))
+            lines.extend(_sentence(s) for s in node.get("statements", ())
+                         if s.lower() != node.summary.lower() and len(s.split()) > 4)
+            members = self.members(node)
+            if members:
+                lines.append("Careers: " + _join([m.name for m in members]) + ".")
+            return Answer("\n".join(lines), (node.id,), tuple(m.id for m in members))
+        elif node.type == "credential":
+            lines.append(_sentence(node.summary))
+            holders = g.neighbours(node.id, "certified_by", incoming=True)
+            if holders:
+                lines.append("Needed by: " + _join([h.name for h in holders]) + ".")
+        elif node.type == "modality":
+            lines.append(f"{node.get('full_name') or node.name}: {_lower_first(node.summary)}")
+            users = g.neighbours(node.id, "uses_modality", incoming=True)
+            if users:
+                lines.append("Careers working with it: " + _join([u.name for u in users]) + ".")
+        elif node.type == "training":
+            lines.append(_sentence(node.summary))
+            if node.duration is not None and str(node.duration) not in node.summary.replace(
+                    "-", "–"):
+                lines.append(f"It takes {node.duration}.")
+            options = node.get("options")
+            if options and "often" not in node.summary:
+                lines.append("Options: " + _join(list(options), "or") + ".")
+            after = g.neighbours(node.id, "followed_by")
+            before = g.neighbours(node.id, "requires")
+            if before and after:
+                lines.append(f"It comes after {before[0].name.lower()} and before "
+                             f"{after[0].name.lower()}.")
+        elif node.type == "skill":
+            lines.append(_sentence(node.summary))
+            lines.append("It is one of the skills the document says successful careers in "
+                         "radiology require.")
+        else:
+            lines.append(_sentence(node.summary))
+            for statement in node.get("statements", ()):
+                if statement.lower() not in node.summary.lower() and len(statement.split()) > 3:
+                    lines.append(_sentence(statement))
+        return Answer("\n".join(lines), (node.id,))
+
+    def duties(self, node: Node) -> Answer:
+        if node.type == "subspecialty":
+            text = self.what(node)
+            if node.duration is not None and "fellowship" not in text:
+                text += f" The fellowship lasts {node.duration}."
+            return Answer(text, (node.id,))
+        duties = node.get("duties", ())
+        if node.type == "role" and duties:
+            head = _sentence(node.summary)
+            rest = [d for d in duties if d.lower() not in node.summary.lower()]
+            lines = [head, *(f"• {_sentence(d)}" for d in rest)]
+            return Answer("\n".join(lines), (node.id,))
+        return self.describe(node)
+
+    def duration(self, node: Node, after: Node | None = None, *,
+                 fellowship_only: bool = False) -> Answer:
+        lines: list[str] = []
+        if node.type in {"training", "subspecialty"} and node.duration is not None:
+            typically = "typically " if "typically" in " ".join(node.get("statements", ())) else ""
+            if node.type == "subspecialty":
+                lines.append(f"The {node.name} fellowship takes {node.duration}.")
+            else:
+                lines.append(f"A {_lower_first(node.name)} {typically}takes {node.duration}.")
+            if fellowship_only or node.type == "training":
+                return Answer(" ".join(lines), (node.id,))
+        elif node.type == "training":
+            text = self.r["silent"].format(what=f"how long the {node.name.lower()} takes")
+            neighbours = self.g.neighbours(node.id, "requires")
+            following = self.g.neighbours(node.id, "followed_by")
+            if neighbours and following:
+                text += (f" It comes between {neighbours[0].name.lower()} and "
+                         f"{following[0].name.lower()}.")
+            return Answer(text, (node.id,), silent=True)
+        path = self.pathway_line(node, after)
+        if path is None:
+            return Answer(self.r["silent"].format(
+                what=f"how long it takes to become a {node.name.lower()}"), (node.id,),
+                silent=True)
+        if after is not None:
+            lines.append(f"After {after.name.lower()}, the path to {node.name} is: {path}.")
+        else:
+            lines.append(f"The path to {node.name}: {path}.")
+            total = self.g.pathway(node.id).total
+            if total is None:
+                lines.append(self.r["silent"].format(what="how long these steps take"))
+        ids = (node.id,) + ((after.id,) if after else ())
+        return Answer(" ".join(lines), ids)
+
+    def education(self, node: Node, current: Node | None = None) -> Answer:
+        g = self.g
+        if node.type == "category":
+            lines = [_sentence(s) for s in node.get("statements", ())[1:2]] or []
+            for member in self.members(node):
+                steps = [s for s in g.pathway(member.id).steps]
+                if steps:
+                    lines.append(f"• {member.name}: " + "; ".join(self.step_text(s) for s in steps)
+                                 + ".")
+            return Answer("\n".join(lines) or self.r["silent"].format(what="the training"),
+                          (node.id,))
+        if node.type == "training":
+            return self.describe(node)
+        path = g.pathway(node.id)
+        lines = []
+        if current is not None and current.id != node.id:
+            lines.append(f"The document describes no separate route from {current.name} to "
+                         f"{node.name}; the path to {node.name} is:")
+        steps = list(path.steps)
+        if not steps:
+            text = self.r["silent"].format(
+                what=f"what education a {node.name.lower()} needs")
+            duties = node.get("duties", ())
+            if duties:
+                text += " It describes the role as: " + "; ".join(
+                    _lower_first(d) for d in duties) + "."
+            return Answer(text, (node.id,), silent=True)
+        if not lines:
+            lines.append(f"To become a {node.name}:")
+        for i, step in enumerate(steps, 1):
+            lines.append(f"{i}. {self.step_text(step)}")
+        if path.total is not None:
+            unstated = [_lower_first(s.label) for s in path.unstated]
+            extra = (f"; the document gives no separate length for the {_join(unstated)}"
+                     if unstated else "")
+            lines.append(f"In all about {path.total}{extra}.")
+        elif path.unstated:
+            lines.append(self.r["silent"].format(what="how long these steps take"))
+        for upkeep in g.neighbours(node.id, "maintained_by"):
+            lines.append(_sentence(upkeep.summary))
+        return Answer("\n".join(lines), (node.id,))
+
+    def certification(self, node: Node) -> Answer:
+        g = self.g
+        if node.type == "credential":
+            return self.describe(node)
+        if node.type == "category":
+            lines = [_sentence(s) for s in node.get("statements", ()) if "certif" in s.lower()]
+            for member in self.members(node):
+                creds = self.credentials(member)
+                lines.append(f"• {member.name}: " + (_join([c.name for c in creds]) if creds
+                                                     else "no certification named"))
+            return Answer("\n".join(lines), (node.id,))
+        creds = self.credentials(node)
+        if not creds:
+            text = self.r["silent"].format(what=f"which certification a {node.name.lower()} needs")
+            steps = [s for s in g.pathway(node.id).steps if s.type == "training"]
+            if steps:
+                text += f" It mentions {_lower_first(steps[0].get('full_name') or steps[0].name)}."
+            return Answer(text, (node.id,), silent=True)
+        lines = []
+        own = g.neighbours(node.id, "certified_by")
+        if not own:
+            parent = g.neighbours(node.id, "specializes")
+            if parent:
+                lines.append(f"As a specialisation of {parent[0].name}, it leads to the same "
+                             "certification:")
+        lines.extend(_sentence(c.summary) for c in creds)
+        for upkeep in g.neighbours(node.id, "maintained_by"):
+            lines.append(_sentence(upkeep.summary))
+        return Answer(" ".join(lines), (node.id, *(c.id for c in creds)))
+
+    def subspecialties(self, node: Node | None) -> Answer:
+        g = self.g
+        if node is not None and node.get("options"):
+            return Answer(f"{node.get('full_name') or node.name}: often "
+                          + _join(list(node.get("options")), "or") + ".", (node.id,))
+        if node is not None and node.type == "subspecialty":
+            return self.duties(node)
+        if node is not None and node.type == "category":
+            lines = []
+            for member in self.members(node):
+                spec = [d for d in member.get("duties", ()) if "speciali" in d.lower()]
+                if spec:
+                    lines.append(f"• {member.name}: {_lower_first(spec[0])}")
+            if lines:
+                return Answer("\n".join(lines), (node.id,))
+        if node is not None and node.type == "role":
+            spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
+            if spec:
+                return Answer(f"{node.name}s {_lower_first(spec[0])}.", (node.id,))
+        root = node
+        if root is None or not self.children(root):
+            fellowships = [n for n in g.of_type("training") if self.children(n)]
+            if root is not None and root.type == "role" and not fellowships:
+                return Answer(self.r["silent"].format(
+                    what=f"any specializations for a {root.name.lower()}"), (root.id,), silent=True)
+            if root is not None and root.type == "role" and not self.children(root):
+                return Answer(self.r["silent"].format(
+                    what=f"any specializations for a {root.name.lower()}"), (root.id,), silent=True)
+            root = fellowships[0] if fellowships else None
+        if root is None:
+            return Answer(self.r["silent"].format(what="which subspecialties exist"), silent=True)
+        kids = [k for k in self.children(root) if k.type == "subspecialty"]
+        fellowship = next((n for n in g.of_type("training") if self.children(n)), None)
+        head = _sentence(fellowship.summary)[:-1] + ":" if fellowship else f"{root.name}:"
+        lines = [head]
+        for k in kids:
+            lines.append(f"• {k.name}: {_lower_first(k.get('focus') or k.summary)}")
+        return Answer("\n".join(lines), (root.id,), tuple(k.id for k in kids))
+
+    def modalities(self, node: Node) -> Answer:
+        g = self.g
+        if node.type == "modality":
+            return self.describe(node)
+        mods = g.neighbours(node.id, "uses_modality")
+        if node.type == "subspecialty":
+            return Answer(self.what(node), (node.id,))
+        if not mods:
+            return Answer(self.r["silent"].format(
+                what=f"which imaging modalities a {node.name.lower()} works with"), (node.id,),
+                silent=True)
+        names = [m.name for m in mods]
+        statement = next((d for d in node.get("duties", ())
+                          if any(n.lower() in d.lower() for n in names)), None)
+        if statement:
+            text = f"{node.name}: {_lower_first(statement)}."
+        else:
+            text = f"{node.name}: {_join(names)}."
+        return Answer(text, (node.id, *(m.id for m in mods)))
+
+    def skills(self, node: Node | None) -> Answer:
+        g = self.g
+        if node is not None and node.type == "skill":
+            return self.describe(node)
+        overview = next((n for n in g.of_type("topic") if g.neighbours(n.id, "related_to")
+                         or n.id.startswith("skills")), None)
+        skills = g.of_type("skill")
+        if not skills:
+            return Answer(self.r["silent"].format(what="which skills are needed"), silent=True)
+        head = (overview.get("statements", ("Successful careers require:",))[0]
+                if overview is not None else "Successful careers require:")
+        lines = []
+        if node is not None:
+            lines.append(f"The document lists skills for careers in radiology in general, "
+                         f"not for a {node.name.lower()} specifically.")
+        lines.append(head)
+        lines.extend(f"• {s.summary}" for s in skills)
+        return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))
+
+    def pay(self, node: Node | None) -> Answer:
+        g = self.g
+        general = next((n for n in g.of_type("topic") if n.id == "compensation"), None)
+        lines: list[str] = []
+        if node is not None:
+            cats = [c for c in self.categories(node) if c.get("pay")] if node.type != "category" \
+                else ([node] if node.get("pay") else [])
+            if cats:
+                lines.append(_sentence(cats[0].get("pay")))
+            else:
+                lines.append(self.r["silent"].format(what=f"anything specific about pay for "
+                                                     f"{node.name.lower()}"))
+                if general is not None:
+                    lines.append("In general: " + _lower_first(_sentence(general.summary)))
+        else:
+            if general is not None:
+                lines.append(_sentence(general.summary))
+            lines.extend(_sentence(c.get("pay")) for c in g.of_type("category") if c.get("pay"))
+        lines.append(self.r["no_salary_figures"])
+        return Answer(" ".join(lines), (node.id,) if node else ())
+
+    def outlook(self, node: Node | None) -> Answer:
+        g = self.g
+        lines: list[str] = []
+        comp = g.get("compensation")
+        outlook = g.get("job_outlook")
+        evolution = g.get("field_evolution")
+        if node is not None and node.type in CAREER_TYPES:
+            lines.append(self.r["silent"].format(what=f"anything about the outlook specific to "
+                                                 f"{node.name}") + " For radiology as a whole:")
+        if comp is not None:
+            lines.append(_sentence(comp.summary))
+        if outlook is not None:
+            lines.extend(_sentence(s) for s in outlook.get("statements", ()))
+        if node is not None and node.type in CAREER_TYPES:
+            cats = [c for c in self.categories(node) if c.get("pay")]
+            if cats:
+                lines.append(_sentence(cats[0].get("pay")))
+            lines.append(f"About {node.name}: {_lower_first(_sentence(node.summary))}")
+        if evolution is not None:
+            lines.append(_sentence(evolution.summary))
+        return Answer(" ".join(lines), (node.id,) if node else ())
+
+    def list_careers(self, category: Node | None, *, among: Sequence[str] = (),
+                     requiring: Node | None = None, without: bool = False) -> Answer:
+        g = self.g
+        if requiring is not None:
+            pool = [g.node(i) for i in among if i in g] or list(self.careers())
+            pool = [n for n in pool if n.type in CAREER_TYPES]
+
+            def needs(n: Node) -> bool:
+                return requiring in g.pathway(n.id).steps or requiring in self.credentials(n)
+
+            chosen = [n for n in pool if needs(n) != without]
+            verb = "do not need" if without else "need"
+            if not chosen:
+                return Answer(f"None of them {verb} {requiring.name.lower()}.", (requiring.id,))
+            lines = [f"Careers that {verb} {requiring.name.lower()}:"]
+            lines.extend(f"• {n.name}" for n in chosen)
+            return Answer("\n".join(lines), (requiring.id,), tuple(n.id for n in chosen))
+        if category is not None:
+            members = self.members(category)
+            lines = [f"{category.get('full_name') or category.name}:"]
+            lines.extend(f"• {m.name}: {_lower_first(self.what(m))}" for m in members)
+            return Answer("\n".join(lines), (category.id,), tuple(m.id for m in members))
+        lines = ["Careers in radiology, by category:"]
+        listed: list[str] = []
+        for cat in g.of_type("category"):
+            members = [m for m in self.members(cat) if m.id not in listed]
+            if not members or cat.id in {"academic_research", "emerging"}:
+                continue
+            listed.extend(m.id for m in members)
+            lines.append(f"• {cat.get('full_name') or cat.name}: "
+                         + ", ".join(m.name for m in members))
+        rest = [n for n in self.careers() if n.id not in listed]
+        if rest:
+            lines.append("• Other: " + ", ".join(n.name for n in rest))
+            listed.extend(n.id for n in rest)
+        return Answer("\n".join(lines), (), tuple(listed))
+
+    def compare(self, nodes: Sequence[Node], aspect: str | None = None) -> Answer:
+        rows: list[tuple[str, ...]] = []
+        aspects = {
+            "education": ["Training", "Certification", "Time"],
+            "duration": ["Time", "Training"],
+            "certification": ["Certification"],
+            "pay": ["Pay"],
+            "duties": ["What they do"],
+        }.get(aspect or "", ["What they do", "Category", "Training", "Certification"])
+        if "What they do" not in aspects:
+            aspects = ["What they do", *aspects]
+        for label in aspects:
+            cells = [label]
+            for n in nodes:
+                cells.append(self._cell(n, label))
+            if all(c == "not stated" for c in cells[1:]):
+                continue
+            rows.append(tuple(cells))
+        header = ("", *(n.name for n in nodes))
+        lines = [" vs ".join(n.name for n in nodes) + ":"]
+        for row in rows:
+            parts = [f"{n.name}: {cell}" for n, cell in zip(nodes, row[1:], strict=True)]
+            lines.append(f"• {row[0]} — " + "; ".join(parts))
+        return Answer("\n".join(lines), tuple(n.id for n in nodes), (), (header, *rows))
+
+    def _cell(self, node: Node, label: str) -> str:
+        g = self.g
+        if label == "What they do":
+            text = self.what(node)
+            text = text[len(node.name) + 2:] if text.startswith(node.name + ": ") else text
+            return text.rstrip(".")
+        if label == "Category":
+            cats = self.categories(node)
+            return str(cats[0].get("full_name") or cats[0].name) if cats else "not stated"
+        if label == "Training":
+            steps = [s for s in g.pathway(node.id).steps if s.type != "credential"]
+            if node.type == "training":
+                return self.step_text(node)
+            if len(steps) == 1:
+                return self.step_text(steps[0])
+            return (" → ".join(f"{s.label} {s.duration.short()}" if s.duration else s.label
+                               for s in steps) if steps else "not described")
+        if label == "Certification":
+            creds = self.credentials(node)
+            return _join([str(c.get("full_name") or c.name) for c in creds]) if creds \
+                else "none named"
+        if label == "Time":
+            total = g.pathway(node.id).total
+            return f"about {total}" if total else "not stated"
+        if label == "Pay":
+            cats = [c for c in self.categories(node) if c.get("pay")]
+            return str(cats[0].get("pay")) if cats else "not stated"
+        return ""

@@ -1,0 +1,132 @@
+"""The Advisor facade: loads knowledge, dialogs and language data once, serves many sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dialogs import Interviewer, load_dialogs
+from knowledge import Graph, KnowledgeError, Node, Problem, load_graph
+from knowledge.yamlsafe import MDict, read_marked
+
+from .compose import Composer
+from .nlu import Parse, Understander
+from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_responses
+from .session import Session
+
+
+class Engine:
+    """The immutable parts every session shares: graph, language understanding, composer."""
+
+    def __init__(self, graph: Graph, interviewer: Interviewer) -> None:
+        self.graph = graph
+        self.interviewer = interviewer
+        specs = load_intents()
+        self.intents: Mapping[str, IntentSpec] = {s.name: s for s in specs}
+        self.lexicon = load_lexicon()
+        self.responses = load_responses()
+        self.understander = Understander(graph, specs, self.lexicon)
+        self.composer = Composer(graph, self.responses)
+        self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
+        self.starter_questions = tuple(self._suggestions.get("starter", ()))
+
+    def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
+        """Follow-up questions for an answer, filled with the answer's main entity."""
+        name = nodes[0].name if nodes else None
+        out = []
+        for template in self._suggestions.get(intent, ()):
+            if "{name}" in template:
+                if name is None:
+                    continue
+                template = template.replace("{name}", name.lower() if nodes[0].type != "role"
+                                            else name)
+            out.append(template)
+        return tuple(out[:3])
+
+    def dialog_suggestions(self, kind: str) -> tuple[str, ...]:
+        return tuple(self._suggestions.get(kind, ()))[:3]
+
+    def did_you_mean(self, p: Parse, node_ids: list[str]) -> list[str]:
+        """Two or three questions close to what was typed, for a low-confidence turn."""
+        graph = self.graph
+        names = [graph.node(i).name for i in node_ids if i in graph]
+        if not names:
+            for token in p.tokens:
+                match = graph.find(token, cutoff=80) if len(token) > 4 else None
+                if match is not None:
+                    names.append(match.node.name)
+                    break
+        out: list[str] = []
+        ranked = [s.intent for s in p.intents if s.intent in self.intents]
+        for intent in ranked[:3]:
+            if intent in {"greeting", "thanks", "goodbye", "medical_advice", "about_me"}:
+                continue
+            for template in _QUESTION_FOR.get(intent, ()):
+                if "{name}" in template and not names:
+                    continue
+                out.append(template.format(name=names[0] if names else ""))
+                break
+        if names and len(out) < 2:
+            out.append(f"Tell me about {names[0]}")
+        for starter in self.starter_questions:
+            if len(out) >= 3:
+                break
+            if starter not in out:
+                out.append(starter)
+        return list(dict.fromkeys(out))[:3]
+
+
+_QUESTION_FOR = {
+    "describe": ("Tell me about {name}",),
+    "duties": ("What does a {name} do?",),
+    "duration": ("How long does it take to become a {name}?", "How long is radiology residency?"),
+    "education": ("How do I become a {name}?",),
+    "certification": ("Which certification does a {name} need?",),
+    "subspecialties": ("What are the radiology fellowships?",),
+    "modalities": ("Which modalities does a {name} use?",),
+    "skills": ("What skills do radiology careers need?",),
+    "pay": ("What is the pay like in radiology?",),
+    "outlook": ("What is the job outlook in radiology?",),
+    "list_careers": ("What careers are there in radiology?",),
+    "compare": ("Compare radiologist and radiologic technologist",),
+    "recommend": ("Help me choose a career in radiology",),
+    "help": ("What can you do?",),
+}
+
+
+def _load_suggestions(path: Path) -> dict[str, list[str]]:
+    data, problems = read_marked(path, str(path))
+    if problems or not isinstance(data, MDict):
+        raise KnowledgeError(problems or [Problem(str(path), 1, 1, "expected a mapping")])
+    return {str(k): [str(x) for x in v] for k, v in data.items() if isinstance(v, list)}
+
+
+class Advisor:
+    """The radiology career advisor. One instance serves many sessions and threads.
+
+    `Advisor()` uses the embedded radiology knowledge; pass `knowledge_dir` and `dialogs_dir`
+    for another field. Raises KnowledgeError (every problem as file:line:col) on invalid data.
+    """
+
+    def __init__(self, knowledge_dir: str | Path | None = None,
+                 dialogs_dir: str | Path | None = None) -> None:
+        graph = load_graph(knowledge_dir)
+        flow = load_dialogs(dialogs_dir, graph)
+        self._engine = Engine(graph, Interviewer(graph, flow))
+
+    @property
+    def graph(self) -> Graph:
+        """The knowledge graph, for direct queries (lookups, neighbours, pathways)."""
+        return self._engine.graph
+
+    def session(self, state: dict[str, Any] | None = None) -> Session:
+        """A new conversation, or one resumed from `Session.to_dict()` output.
+
+        Raises SessionStateError when `state` is corrupted, foreign or from a newer version.
+        """
+        return Session(self._engine, state)
+
+    def ask(self, text: str) -> Any:
+        """Answer one question in a fresh session (for one-off use)."""
+        return self.session().ask(text)

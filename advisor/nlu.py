@@ -1,0 +1,291 @@
+"""Rule-based language understanding: normalise, spell-correct, link entities, score intents.
+
+Everything searched per turn is indexed once at start-up: entity names and keywords in dicts
+keyed by word n-grams, intent cue phrases likewise, the vocabulary bucketed by first letter and
+length for typo correction. Only the example similarity runs rapidfuzz over a list, and that
+list has a few hundred short strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge import Graph, key, strip_control
+
+from .resources import IntentSpec, Lexicon
+
+MAX_INPUT_CHARS = 2000
+_MAX_NGRAM = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the text that names graph nodes: by name/alias (strong) or keyword (weak)."""
+
+    node_ids: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    kind: str  # "alias" | "keyword"
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    """How well one intent fits, and why (for the explain view)."""
+
+    intent: str
+    score: float
+    cues: tuple[str, ...]
+    example: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    """What the language layer read in one utterance, before context is applied."""
+
+    text: str
+    tokens: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...]
+    mentions: tuple[Mention, ...]
+    intents: tuple[IntentScore, ...]
+    question: bool
+    pronoun: bool
+    unknown: tuple[str, ...]
+    domain: bool
+    truncated: bool = False
+    numbers: tuple[int, ...] = field(default=())
+
+    def score(self, intent: str) -> float:
+        for item in self.intents:
+            if item.intent == intent:
+                return item.score
+        return 0.0
+
+    def has(self, *phrases: str) -> bool:
+        """True when any phrase occurs as whole words in the normalised text."""
+        padded = f" {' '.join(self.tokens)} "
+        return any(f" {p} " in padded for p in phrases)
+
+    @property
+    def alias_mentions(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.kind == "alias")
+
+
+class Understander:
+    """Turns text into a Parse. Immutable after construction and safe to share across threads."""
+
+    def __init__(self, graph: Graph, intents: Iterable[IntentSpec], lexicon: Lexicon) -> None:
+        self.graph = graph
+        self.lexicon = lexicon
+        self.intents = {spec.name: spec for spec in intents}
+        self.aliases: dict[str, str] = {}
+        self.keywords: dict[str, tuple[str, ...]] = {}
+        for k, node_id in graph.names.items():
+            self.aliases[self._phrase(k)] = node_id
+        for node in graph:
+            for word in node.keywords:
+                phrase = self._phrase(word)
+                if phrase and phrase not in self.aliases:
+                    ids = self.keywords.get(phrase, ())
+                    if node.id not in ids:
+                        self.keywords[phrase] = (*ids, node.id)
+        self.cues: dict[str, list[tuple[str, float]]] = {}
+        for spec in self.intents.values():
+            for phrase, weight in spec.cues:
+                self.cues.setdefault(self._phrase(phrase), []).append((spec.name, weight))
+        self.cue_n = max((len(c.split()) for c in self.cues), default=1)
+        self.entity_n = min(_MAX_NGRAM, max((len(a.split()) for a in self.aliases), default=1))
+        self.examples: list[str] = []
+        self.example_intents: list[str] = []
+        for spec in self.intents.values():
+            for example in spec.examples:
+                self.examples.append(" ".join(self._rewrite(key(example).split())))
+                self.example_intents.append(spec.name)
+        self.domain = {self._phrase(t) for t in graph.meta.get("domain_terms", ())}
+        vocab: set[str] = set(lexicon.stopwords) | set(lexicon.pronouns)
+        for phrase in [*self.aliases, *self.keywords, *self.cues, *self.examples, *self.domain]:
+            vocab.update(phrase.split())
+        vocab.update(w for q in lexicon.question_words for w in q.split())
+        self.vocab = frozenset(vocab)
+        buckets: dict[tuple[str, int], list[str]] = {}
+        for word in self.vocab:
+            if len(word) >= 4 and word.isalpha():
+                buckets.setdefault((word[0], len(word)), []).append(word)
+        self._buckets = buckets
+        bigrams: set[str] = set()
+        for phrase in [*self.aliases, *self.keywords, *self.cues]:
+            words_ = phrase.split()
+            bigrams.update(f"{a} {b}" for a, b in zip(words_, words_[1:], strict=False))
+        self._bigrams = frozenset(bigrams)
+        self._spell_cache: dict[str, str | None] = {}
+
+    # -- normalisation --------------------------------------------------------------------
+    def _rewrite(self, words: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for word in words:
+            out.extend(self.lexicon.rewrites.get(word, word).split())
+        return out
+
+    def _phrase(self, text: str) -> str:
+        return " ".join(self._rewrite(key(text).split()))
+
+    def correct(self, word: str, before: str = "", after: str = "") -> str | None:
+        """The vocabulary word a typo stands for, or None. One edit for short words, two for long.
+
+        Ties are broken by the neighbouring words ('brest imaging' -> 'breast', not 'best'),
+        then by similarity.
+        """
+        cache_key = f"{before} {word} {after}"
+        if cache_key in self._spell_cache:
+            return self._spell_cache[cache_key]
+        best: str | None = None
+        if len(word) >= 5 and word.isalpha():
+            limit = 1 if len(word) < 8 else 2
+            candidates: list[str] = []
+            for length in range(len(word) - limit, len(word) + limit + 1):
+                candidates.extend(self._buckets.get((word[0], length), ()))
+            found = process.extract(word, candidates, scorer=Levenshtein.distance,
+                                    score_cutoff=limit, limit=8)
+            if found:
+                def rank(item: tuple[str, float, int]) -> tuple[int, float, float]:
+                    cand = item[0]
+                    pair = (f"{before} {cand}" in self._bigrams) or (
+                        f"{cand} {after}" in self._bigrams)
+                    return (-int(pair), item[1], -fuzz.ratio(word, cand))
+
+                best = min(found, key=rank)[0]
+        if len(self._spell_cache) < 50_000:
+            self._spell_cache[cache_key] = best
+        return best
+
+    def _plural(self, word: str) -> str | None:
+        for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                stem = word[: -len(suffix)] + repl
+                if stem in self.vocab:
+                    return stem
+        return None
+
+    # -- the parse ------------------------------------------------------------------------
+    def parse(self, text: str) -> Parse:
+        """Read one utterance. Never raises on any string."""
+        clean = strip_control(text)
+        truncated = len(clean) > MAX_INPUT_CHARS
+        clean = clean[:MAX_INPUT_CHARS]
+        raw_words = key(clean).split()
+        words = self._rewrite(raw_words)
+        corrections: list[tuple[str, str]] = []
+        unknown: list[str] = []
+        tokens: list[str] = []
+        for index, word in enumerate(words):
+            if word in self.vocab or word.isdigit():
+                tokens.append(word)
+                continue
+            stem = self._plural(word)
+            if stem is not None:
+                tokens.append(word)
+                continue
+            fixed = self.correct(word, tokens[-1] if tokens else "",
+                                 words[index + 1] if index + 1 < len(words) else "")
+            if fixed is not None:
+                corrections.append((word, fixed))
+                tokens.append(fixed)
+            else:
+                tokens.append(word)
+                if len(word) > 1 and not word.isdigit():
+                    unknown.append(word)
+        mentions = self._link(tokens)
+        intents = self._score(tokens, mentions)
+        stripped = clean.strip()
+        first = tokens[0] if tokens else ""
+        question = stripped.endswith("?") or first in self.lexicon.question_words
+        pronoun = any(t in self.lexicon.pronouns for t in tokens)
+        domain = any(t in self.domain for t in tokens) or any(
+            " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))
+        numbers = tuple(int(t) for t in tokens if t.isdigit() and len(t) < 4)
+        return Parse(clean, tuple(tokens), tuple(corrections), tuple(mentions), intents,
+                     question, pronoun, tuple(unknown), domain, truncated, numbers)
+
+    def _link(self, tokens: list[str]) -> list[Mention]:
+        mentions: list[Mention] = []
+        i, n = 0, len(tokens)
+        stop = self.lexicon.stopwords
+        while i < n:
+            found = False
+            for size in range(min(self.entity_n, n - i), 0, -1):
+                phrase = " ".join(tokens[i:i + size])
+                if size == 1 and phrase in stop and phrase not in self.aliases:
+                    continue
+                candidates = [phrase]
+                if tokens[i + size - 1] not in self.vocab or size > 1:
+                    stem = self._plural(tokens[i + size - 1])
+                    if stem is not None:
+                        candidates.append(" ".join([*tokens[i:i + size - 1], stem]))
+                for cand in candidates:
+                    if cand in self.aliases:
+                        mentions.append(Mention((self.aliases[cand],), i, i + size, phrase,
+                                                "alias", self._negated(tokens, i)))
+                        found = True
+                        break
+                    if cand in self.keywords:
+                        mentions.append(Mention(self.keywords[cand], i, i + size, phrase,
+                                                "keyword", self._negated(tokens, i)))
+                        found = True
+                        break
+                if found:
+                    i += size
+                    break
+            if not found:
+                i += 1
+        return mentions
+
+    def _negated(self, tokens: list[str], start: int) -> bool:
+        window = " " + " ".join(tokens[max(0, start - 4):start]) + " "
+        return any(f" {neg} " in window for neg in self.lexicon.negations)
+
+    def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:
+        hits: dict[str, dict[str, float]] = {}
+        n = len(tokens)
+        for size in range(1, min(self.cue_n, n) + 1):
+            for i in range(n - size + 1):
+                phrase = " ".join(tokens[i:i + size])
+                for intent, weight in self.cues.get(phrase, ()):
+                    hits.setdefault(intent, {})[phrase] = weight
+        masked: list[str] = []
+        spans = {m.start: m for m in mentions if m.kind == "alias"}
+        i = 0
+        while i < n:
+            if i in spans:
+                masked.append("x")
+                i = spans[i].end
+            else:
+                masked.append(tokens[i])
+                i += 1
+        text = " ".join(masked[:40])
+        best_example: dict[str, tuple[str, float]] = {}
+        content = sum(1 for w in masked if w != "x")
+        # Short strings make ratio jumpy ("x for x" ~ "x or x"): trust it less there.
+        weight = 0.0 if content < 2 else (0.5 if content < 3 else 1.0)
+        if weight:
+            for example, score, index in process.extract(text, self.examples, scorer=fuzz.ratio,
+                                                         limit=12, score_cutoff=50):
+                intent = self.example_intents[index]
+                if intent not in best_example:
+                    best_example[intent] = (example, float(score) * weight)
+        results = []
+        for name in self.intents:
+            cue_hits = hits.get(name, {})
+            cue_score = min(sum(cue_hits.values()), 6.0)
+            example, sim = best_example.get(name, ("", 0.0))
+            sim_score = max(0.0, (sim - 60.0) / 40.0) * 2.5
+            total = cue_score + sim_score
+            if total > 0:
+                results.append(IntentScore(name, round(total, 3), tuple(cue_hits), example, sim))
+        results.sort(key=lambda r: -r.score)
+        return tuple(results)

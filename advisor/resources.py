@@ -1,0 +1,136 @@
+"""Loading of the advisor's own YAML (intents, lexicon, responses) with file:line:col errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from knowledge import NODE_TYPES, KnowledgeError, Problem, did_you_mean
+from knowledge.yamlsafe import MDict, MList, read_marked
+
+HERE = Path(__file__).resolve().parent
+_INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
+
+
+@dataclass(frozen=True, slots=True)
+class IntentSpec:
+    """One intent as declared in intents.yaml."""
+
+    name: str
+    cues: tuple[tuple[str, float], ...]
+    examples: tuple[str, ...]
+    entity_types: frozenset[str]
+    needs_entity: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Language data that is not knowledge: rewrites, stop words, pronouns, negations."""
+
+    rewrites: dict[str, str]
+    stopwords: frozenset[str]
+    pronouns: frozenset[str]
+    negations: tuple[str, ...]
+    question_words: frozenset[str]
+
+
+def _read(path: Path, problems: list[Problem]) -> MDict | None:
+    data, found = read_marked(path, str(path))
+    problems.extend(found)
+    if found:
+        return None
+    if not isinstance(data, MDict):
+        problems.append(Problem(str(path), 1, 1, "expected a mapping at the top level"))
+        return None
+    return data
+
+
+def _words(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def load_intents(path: Path | None = None) -> tuple[IntentSpec, ...]:
+    """Read and validate intents.yaml; raise KnowledgeError listing every problem."""
+    path = path or HERE / "intents.yaml"
+    problems: list[Problem] = []
+    data = _read(path, problems)
+    specs: list[IntentSpec] = []
+    if data is not None:
+        intents = data.get("intents")
+        if not isinstance(intents, MDict):
+            problems.append(Problem(str(path), *data.mark, "'intents' must be a mapping"))
+            intents = MDict()
+        for name, body in intents.items():
+            mark = intents.key_marks[name]
+            if not isinstance(body, MDict):
+                problems.append(Problem(str(path), *mark, f"intent {name!r} must be a mapping"))
+                continue
+            for k in body:
+                if k not in _INTENT_KEYS:
+                    problems.append(Problem(str(path), *body.key_marks[k], f"unknown key {k!r} "
+                                            f"in intent {name!r}" + did_you_mean(str(k), _INTENT_KEYS)))
+            cues = body.get("cues", {})
+            if not isinstance(cues, dict) or not all(
+                    isinstance(w, (int, float)) and not isinstance(w, bool) for w in cues.values()):
+                problems.append(Problem(str(path), *mark, f"cues of intent {name!r} must map "
+                                        "phrases to numbers"))
+                continue
+            types = body.get("entity_types", [])
+            for t in _words(types):
+                if t not in NODE_TYPES:
+                    problems.append(Problem(str(path), *body.value_marks["entity_types"],
+                                            f"unknown node type {t!r} in intent {name!r}"
+                                            + did_you_mean(t, NODE_TYPES)))
+            examples = body.get("examples", [])
+            if not isinstance(examples, MList) or not examples:
+                problems.append(Problem(str(path), *mark, f"intent {name!r} needs a list of "
+                                        "examples"))
+                continue
+            specs.append(IntentSpec(
+                name=str(name),
+                cues=tuple((str(c), float(w)) for c, w in cues.items()),
+                examples=tuple(str(e) for e in examples),
+                entity_types=frozenset(_words(types)),
+                needs_entity=bool(body.get("needs_entity", False)),
+            ))
+    if problems:
+        raise KnowledgeError(problems)
+    return tuple(specs)
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Read lexicon.yaml; raise KnowledgeError when it is malformed."""
+    path = path or HERE / "lexicon.yaml"
+    problems: list[Problem] = []
+    data = _read(path, problems)
+    if data is None:
+        raise KnowledgeError(problems)
+    rewrites = data.get("rewrites", {})
+    if not isinstance(rewrites, dict):
+        raise KnowledgeError([Problem(str(path), *data.mark, "'rewrites' must be a mapping")])
+    return Lexicon(
+        rewrites={str(k): str(v) for k, v in rewrites.items()},
+        stopwords=frozenset(_words(data.get("stopwords"))),
+        pronouns=frozenset(_words(data.get("pronouns"))),
+        negations=tuple(_words(data.get("negations"))),
+        question_words=frozenset(_words(data.get("question_words"))),
+    )
+
+
+def load_responses(path: Path | None = None) -> dict[str, str]:
+    """Read responses.yaml: named message templates with {placeholders}."""
+    path = path or HERE / "responses.yaml"
+    problems: list[Problem] = []
+    data = _read(path, problems)
+    if data is None:
+        raise KnowledgeError(problems)
+    out: dict[str, str] = {}
+    for k, v in data.items():
+        if not isinstance(v, str):
+            problems.append(Problem(str(path), *data.value_marks[k], f"response {k!r} must be text"))
+        else:
+            out[str(k)] = v.strip()
+    if problems:
+        raise KnowledgeError(problems)
+    return out

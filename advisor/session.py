@@ -1,0 +1,521 @@
+"""A conversation: context across turns, intent decision, the pathway interview, save/resume."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from dialogs import DialogState, DialogStateError
+from knowledge import CAREER_TYPES, AdvisorError, Node
+
+from .compose import Answer
+from .nlu import MAX_INPUT_CHARS, Mention, Parse
+from .reply import Explanation, Reply
+
+if TYPE_CHECKING:
+    from .core import Engine
+
+SESSION_FORMAT = "radiology-advisor/session"
+SESSION_VERSION = 1
+MAX_TRANSCRIPT = 500
+
+SOCIAL = ("greeting", "thanks", "goodbye", "help")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "top": 1, "last": -1}
+_SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialties",
+                       "specialty", "specialties", "specialization"}
+_ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
+               "tech", "technician", "technologist", "position"}
+_ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
+            ("duties", 2.0))
+
+
+class SessionStateError(AdvisorError, ValueError):
+    """A saved session could not be read: corrupted, truncated, foreign or from a newer version.
+
+    Avoid it by passing only what `Session.to_dict()` produced (possibly via JSON).
+    """
+
+
+@dataclass
+class Context:
+    """What the conversation is about, carried from turn to turn (plain data)."""
+
+    topic: tuple[str, ...] = ()
+    last_intent: str = ""
+    last_list: tuple[str, ...] = ()
+
+
+@dataclass
+class _Decision:
+    intent: str
+    score: float
+    nodes: list[Node] = field(default_factory=list)
+    context_used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Session:
+    """One person's conversation. Not shared between threads; the Advisor behind it is."""
+
+    def __init__(self, engine: Engine, state: dict[str, Any] | None = None) -> None:
+        self._engine = engine
+        self.context = Context()
+        self.dialog = DialogState()
+        self.transcript: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        if state is not None:
+            self._restore(state)
+
+    # -- persistence ----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Everything needed to resume this conversation later, as JSON-ready data."""
+        return {
+            "format": SESSION_FORMAT,
+            "version": SESSION_VERSION,
+            "context": {"topic": list(self.context.topic),
+                        "last_intent": self.context.last_intent,
+                        "last_list": list(self.context.last_list)},
+            "dialog": self.dialog.to_dict(),
+            "transcript": [list(t) for t in self.transcript[-MAX_TRANSCRIPT:]],
+        }
+
+    def _restore(self, state: Any) -> None:
+        if not isinstance(state, dict):
+            raise SessionStateError("a saved session must be a JSON object")
+        if state.get("format") != SESSION_FORMAT:
+            raise SessionStateError("this is not a radiology-advisor session "
+                                    f"(format {state.get('format')!r})")
+        version = state.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise SessionStateError("the saved session has no valid version number")
+        if version > SESSION_VERSION:
+            raise SessionStateError(f"the saved session is format version {version}, newer than "
+                                    f"this advisor understands ({SESSION_VERSION}); upgrade "
+                                    "radiology-advisor to load it")
+        ctx = state.get("context", {})
+        if not isinstance(ctx, dict):
+            raise SessionStateError("the saved session's 'context' must be an object")
+        graph = self._engine.graph
+
+        def ids(value: Any, what: str) -> tuple[str, ...]:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise SessionStateError(f"the saved session's {what} must be a list of ids")
+            return tuple(v for v in value if v in graph)
+
+        last_intent = ctx.get("last_intent", "")
+        if not isinstance(last_intent, str):
+            raise SessionStateError("the saved session's 'last_intent' must be text")
+        context = Context(ids(ctx.get("topic", []), "topic"), last_intent,
+                          ids(ctx.get("last_list", []), "last_list"))
+        try:
+            dialog = DialogState.from_dict(state.get("dialog") or {})
+        except DialogStateError as exc:
+            raise SessionStateError(f"the saved interview state is invalid: {exc}") from None
+        transcript = state.get("transcript", [])
+        if not isinstance(transcript, list) or not all(
+                isinstance(t, list) and len(t) == 2 and all(isinstance(x, str) for x in t)
+                for t in transcript):
+            raise SessionStateError("the saved session's transcript must be a list of "
+                                    "[question, answer] pairs")
+        self.context, self.dialog = context, dialog
+        self.transcript = [(q, a) for q, a in transcript]
+
+    # -- the turn -------------------------------------------------------------------------
+    def ask(self, text: str) -> Reply:
+        """Answer one utterance. Never raises on any input string."""
+        if not isinstance(text, str):
+            text = str(text)
+        with self._lock:
+            try:
+                reply = self._turn(text)
+            except Exception as exc:  # a bug in one turn must not end the conversation
+                reply = Reply(self._engine.responses["internal_error"].format(
+                    error=type(exc).__name__), "error", fallback=True, kind="error")
+            if len(self.transcript) >= MAX_TRANSCRIPT:
+                del self.transcript[: len(self.transcript) - MAX_TRANSCRIPT + 1]
+            self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
+            return reply
+
+    def _turn(self, text: str) -> Reply:
+        e = self._engine
+        if not text.strip():
+            return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
+                         suggestions=e.starter_questions)
+        parse = e.understander.parse(text)
+        reply = self._dispatch(parse, text)
+        if parse.truncated:
+            note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
+            reply = replace(reply, text=f"{reply.text}\n{note}")
+        return reply
+
+    def _dispatch(self, p: Parse, text: str) -> Reply:
+        e = self._engine
+        iv = e.interviewer
+        if self.dialog.active:
+            state, turn = iv.advance(self.dialog, text)
+            if turn.kind != "not_an_answer":
+                self.dialog = state
+                return self._dialog_reply(turn, p)
+            self.dialog = iv.observe(self.dialog, text)
+            answer = self._answer(p)
+            resume = turn.text
+            return replace(answer, text=f"{answer.text}\n\n{resume}", progress=turn.progress)
+        self.dialog = iv.observe(self.dialog, text)
+        return self._answer(p)
+
+    def _dialog_reply(self, turn: Any, p: Parse) -> Reply:
+        ids = tuple(getattr(turn, "node_ids", ()) or ())
+        kind = str(turn.kind)
+        if ids and kind in {"recommendation", "detail", "compare"}:
+            self.context.last_list = ids if kind == "recommendation" else self.context.last_list
+            self.context.topic = ids[:1]
+        intent = "recommend" if kind in {"question", "recommendation", "reask"} else \
+            f"interview_{kind}"
+        explain = Explanation(intent, 1.0, notes=(f"interview turn: {kind}",))
+        return Reply(turn.text, intent, ids, 1.0, False,
+                     self._engine.dialog_suggestions(kind), explain, kind=kind,
+                     progress=getattr(turn, "progress", None), listed=ids)
+
+    # -- understanding with context -------------------------------------------------------
+    def _answer(self, p: Parse) -> Reply:
+        e = self._engine
+        d = self._decide(p)
+        if d.intent == "oos":
+            return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
+        if d.intent == "medical_advice":
+            return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
+        if d.intent == "not_understood":
+            return self._not_understood(p, d)
+        if d.intent in SOCIAL:
+            return self._reply(p, d, Answer(e.responses[d.intent]), kind="smalltalk")
+        if d.intent == "recommend":
+            return self._recommend(p, d)
+        answer = self._compose(p, d)
+        if answer is None:
+            return self._not_understood(p, d)
+        return self._reply(p, d, answer)
+
+    def _decide(self, p: Parse) -> _Decision:
+        e = self._engine
+        g = e.graph
+        scores = {s.intent: s.score for s in p.intents}
+        explicit = [m for m in p.mentions if m.kind == "alias"]
+        keyword = [m for m in p.mentions if m.kind == "keyword"]
+        topic = [g.node(i) for i in self.context.topic if i in g]
+        if scores.get("medical_advice", 0.0) >= 2.5:
+            return _Decision("medical_advice", scores["medical_advice"])
+        in_domain = bool(p.mentions) or p.domain
+        list_refs = self._list_refs(p)
+        followup = (p.tokens[:2] in (("what", "about"), ("how", "about"))
+                    or p.tokens[:1] == ("and",))
+        adjusted: dict[str, float] = {}
+        for spec in e.intents.values():
+            score = scores.get(spec.name, 0.0)
+            if score <= 0:
+                continue
+            fits = self._fits(spec.entity_types, explicit, keyword)
+            if spec.needs_entity:
+                if fits or list_refs:
+                    score += 1.0
+                elif topic and (p.pronoun or followup or len(p.tokens) <= 8):
+                    score += 0.5
+                else:
+                    score -= 3.0
+            if spec.name in SOCIAL and (explicit or any(
+                    v >= 2 for k, v in scores.items() if k not in SOCIAL)):
+                score -= 2.5
+            if spec.name == "about_me" and p.question:
+                score -= 2.5
+            if spec.name == "compare":
+                n_explicit = len({m.node_ids[0] for m in explicit
+                                  if g.node(m.node_ids[0]).type in spec.entity_types})
+                n_explicit += len(list_refs)
+                if n_explicit < 2 and not (n_explicit == 1 and topic):
+                    score -= 3.0
+            if spec.name == "list_careers":
+                if any(g.node(m.node_ids[0]).type == "category" for m in explicit):
+                    score += 1.0
+            adjusted[spec.name] = score
+        best = max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
+        if followup and (explicit or keyword) and self.context.last_intent and best[1] < 2.5:
+            best = (self.context.last_intent, max(best[1], 1.5))
+        if not in_domain:
+            if p.unknown:
+                return _Decision("oos", best[1])
+            contextual = topic and (p.pronoun or followup or len(p.tokens) <= 8)
+            if best[0] not in SOCIAL and best[0] not in {
+                    "recommend", "about_me", "pay", "outlook", "skills", "list_careers",
+                    "subspecialties"} and not contextual:
+                return _Decision("oos" if not p.question and best[1] < 1 else "not_understood",
+                                 best[1])
+        if best[1] < 1.0:
+            if explicit or keyword:
+                best = ("describe", max(best[1], 1.0))
+            else:
+                return _Decision("not_understood", best[1])
+        d = _Decision(best[0], best[1])
+        if d.intent in SOCIAL or d.intent in {"recommend"}:
+            return d
+        d.nodes = self._entities(p, d, explicit, keyword, topic, list_refs)
+        return d
+
+    def _fits(self, types: frozenset[str], explicit: list[Mention],
+              keyword: list[Mention]) -> bool:
+        g = self._engine.graph
+        for m in [*explicit, *keyword]:
+            for node_id in m.node_ids:
+                if g.node(node_id).type in types:
+                    return True
+        return False
+
+    def _list_refs(self, p: Parse) -> list[str]:
+        """Items of the last list the text points at: '2', 'the second one', 'compare 1 and 3'."""
+        items = self.context.last_list
+        if not items:
+            return []
+        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)]
+        for token in p.tokens:
+            if token in _ORDINALS:
+                n = _ORDINALS[token]
+                picks.append(len(items) if n == -1 else n)
+        if not picks or len(p.tokens) > 10:
+            return []
+        return [items[n - 1] for n in dict.fromkeys(picks) if 1 <= n <= len(items)]
+
+    def _requested_type(self, p: Parse) -> str | None:
+        words = set(p.tokens)
+        if words & _SUBSPECIALTY_WORDS or p.has("kind of radiologist", "type of radiologist"):
+            return "subspecialty"
+        if words & _ROLE_WORDS:
+            return "role"
+        return None
+
+    def _entities(self, p: Parse, d: _Decision, explicit: list[Mention],
+                  keyword: list[Mention], topic: list[Node], list_refs: list[str]) -> list[Node]:
+        e = self._engine
+        g = e.graph
+        spec = e.intents[d.intent]
+        types = spec.entity_types
+        if list_refs:
+            d.context_used.append("items of the previous list: " + ", ".join(list_refs))
+            return [g.node(i) for i in list_refs]
+        positive = [m for m in explicit if not m.negated] or explicit
+        nodes = [g.node(m.node_ids[0]) for m in positive]
+        counts: dict[str, float] = {}
+        for m in keyword:
+            for node_id in m.node_ids:
+                counts[node_id] = counts.get(node_id, 0.0) + 1.0 / len(m.node_ids)
+        kw_nodes = [g.node(i) for i in sorted(counts, key=lambda i: (-counts[i], g.order(i)))]
+        requested = self._requested_type(p)
+        # A keyword naming a specialisation of what was said explicitly is more specific:
+        # "a radiologist who only looks at kids' scans" -> pediatric radiology.
+        for k in kw_nodes:
+            parents = {n.id for n in g.closure(k.id, "specializes")}
+            for i, n in enumerate(nodes):
+                if n.id in parents and (requested in (None, k.type) or k.type in CAREER_TYPES):
+                    nodes[i] = k
+                    d.notes.append(f"'{k.id}' is a specialisation of '{n.id}' named by keyword")
+        nodes = list(dict.fromkeys(nodes))
+        # A generic node ("the fellowship") stands for the topic when the topic is a kind of it.
+        definite = {"the", "that", "this", "its", "their"}
+        starts = {m.node_ids[0]: m.start for m in positive}
+        for i, n in enumerate(nodes):
+            start = starts.get(n.id, 0)
+            if start == 0 or p.tokens[start - 1] not in definite:
+                continue
+            for t in topic:
+                if n in g.neighbours(t.id, "kind_of"):
+                    nodes[i] = t
+                    d.context_used.append(f"'{n.id}' read as the current topic '{t.id}'")
+        # Nodes of the asked-for type first ("which fellowship ...": subspecialties), then
+        # nodes reached through relations (a modality -> the careers that use it).
+        fitting = [n for n in nodes if n.type in types]
+        explicit_career = any(n.type in CAREER_TYPES for n in fitting)
+        if requested and not explicit_career:
+            wanted = [n for n in fitting if n.type == requested]
+            if not wanted:
+                wanted = [n for n in kw_nodes if n.type == requested and n.type in types]
+            if not wanted:
+                wanted = [n for n in self._coerce(nodes + kw_nodes, requested) if n.type in types]
+                if wanted:
+                    d.notes.append(f"asked for a {requested}: resolved through relations")
+            fitting = wanted + [n for n in fitting if n not in wanted]
+        if not fitting and kw_nodes:
+            fitting = [n for n in kw_nodes if n.type in types]
+        if not fitting:
+            fitting = [n for n in self._coerce(nodes, None) if n.type in types]
+        if not fitting and topic and (spec.needs_entity or p.pronoun or len(p.tokens) <= 6):
+            fitting = [t for t in topic if t.type in types] or topic
+            d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
+        # "can a technician become a radiologist": the node after 'become' is the goal.
+        if "become" in p.tokens or "becoming" in p.tokens:
+            pos = max(p.tokens.index(w) for w in ("become", "becoming") if w in p.tokens)
+            after = [g.node(m.node_ids[0]) for m in positive if m.start > pos]
+            if after and after[0] in fitting:
+                fitting.remove(after[0])
+                fitting.insert(0, after[0])
+        return fitting
+
+    def _coerce(self, nodes: list[Node], requested: str | None) -> list[Node]:
+        g = self._engine.graph
+        out: list[Node] = []
+        for n in nodes:
+            if n.type in CAREER_TYPES and (requested is None or n.type == requested):
+                continue
+            related = [*g.neighbours(n.id, "uses_modality", incoming=True),
+                       *g.neighbours(n.id, "works_with", incoming=True)]
+            for r in related:
+                if r.type in CAREER_TYPES and (requested is None or r.type == requested) \
+                        and r not in out:
+                    out.append(r)
+        return out
+
+    # -- composing ------------------------------------------------------------------------
+    def _compose(self, p: Parse, d: _Decision) -> Answer | None:
+        e = self._engine
+        c = e.composer
+        g = e.graph
+        node = d.nodes[0] if d.nodes else None
+        intent = d.intent
+        if intent == "list_careers":
+            explicit = [g.node(m.node_ids[0]) for m in p.alias_mentions]
+            category = next((n for n in explicit if n.type == "category"), None)
+            requiring = next((n for n in explicit if n.type in {"training", "credential"}), None)
+            negated = any(m.negated for m in p.alias_mentions
+                          if requiring is not None and m.node_ids[0] == requiring.id)
+            among: tuple[str, ...] = ()
+            if p.pronoun and self.context.last_list:
+                among = self.context.last_list
+                d.context_used.append("the careers listed before")
+            asks_need = bool(set(p.tokens) & {"need", "needs", "require", "requires",
+                                              "required", "without", "involve", "involves"})
+            if requiring is not None and asks_need:
+                return c.list_careers(None, among=among, requiring=requiring, without=negated)
+            return c.list_careers(category)
+        if intent == "subspecialties":
+            return c.subspecialties(node)
+        if intent == "skills":
+            return c.skills(node)
+        if intent == "pay":
+            return c.pay(node)
+        if intent == "outlook":
+            return c.outlook(node)
+        if intent == "about_me":
+            return self._about_me(p, d)
+        if node is None:
+            return None
+        if intent == "compare":
+            nodes = list(dict.fromkeys(d.nodes))
+            if len(nodes) < 2 and self.context.topic:
+                t = g.node(self.context.topic[0])
+                if t not in nodes:
+                    nodes.insert(0, t)
+                    d.context_used.append(f"compared with the topic '{t.id}'")
+            if len(nodes) < 2:
+                return c.describe(node)
+            aspect = next((a for a, floor in _ASPECTS
+                           if p.score(a) >= floor), None)
+            return c.compare(nodes[:3], aspect)
+        if intent == "describe":
+            return c.describe(node)
+        if intent == "duties":
+            return c.duties(node)
+        if intent == "duration":
+            after = None
+            if "after" in p.tokens:
+                trainings = [g.node(m.node_ids[0]) for m in p.alias_mentions]
+                after = next((t for t in trainings if t.type == "training" and t != node), None)
+                career = next((n for n in d.nodes if n.type in CAREER_TYPES), None)
+                if after is None and node.type == "training" and career is not None:
+                    after, node = node, career
+                elif after is not None and node.type == "training" and career is not None:
+                    node = career
+            fellowship_only = "fellowship" in p.tokens and "become" not in p.tokens
+            return c.duration(node, after, fellowship_only=fellowship_only)
+        if intent == "education":
+            others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES]
+            current = others[0] if others and "become" in p.tokens else None
+            return c.education(node, current)
+        if intent == "certification":
+            return c.certification(node)
+        if intent == "modalities":
+            return c.modalities(node)
+        return c.describe(node)
+
+    def _about_me(self, p: Parse, d: _Decision) -> Answer:
+        e = self._engine
+        heard = e.interviewer.describe_profile(self.dialog) if hasattr(
+            e.interviewer, "describe_profile") else ""
+        lines = []
+        if heard:
+            lines.append(f"Thanks, noted: {heard}.")
+        else:
+            lines.append("Thanks for telling me about yourself.")
+        if d.nodes:
+            lines.append(e.composer.describe(d.nodes[0]).text)
+        lines.append('When you are ready, ask "which career fits me?" for a ranked '
+                     "recommendation.")
+        return Answer("\n".join(lines), tuple(n.id for n in d.nodes[:1]))
+
+    def _recommend(self, p: Parse, d: _Decision) -> Reply:
+        e = self._engine
+        iv = e.interviewer
+        scope = "fellowship" if set(p.tokens) & _SUBSPECIALTY_WORDS else "auto"
+        if iv.enough_to_rank(self.dialog):
+            rec = iv.recommend(self.dialog, scope=scope)
+            ids = tuple(f.node.id for f in rec.fits)
+            self.context.last_list = ids
+            self.context.topic = ids[:1]
+            self.context.last_intent = "recommend"
+            text = rec.text + "\n\n" + ('Say "ask me questions" to sharpen this, "tell me more '
+                                        'about 2" or "compare 1 and 3".')
+            explain = Explanation("recommend", d.score, notes=("ranked from what you said",))
+            return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
+                         e.dialog_suggestions("recommendation"), explain, kind="recommendation",
+                         listed=ids)
+        self.dialog, turn = iv.start(self.dialog)
+        return self._dialog_reply(turn, p)
+
+    # -- reply building -------------------------------------------------------------------
+    def _explain(self, p: Parse, d: _Decision) -> Explanation:
+        top = next((s for s in p.intents if s.intent == d.intent), None)
+        entities = tuple((n.id, next((m.text for m in p.mentions if n.id in m.node_ids), ""),
+                          next((m.kind for m in p.mentions if n.id in m.node_ids), "context"))
+                         for n in d.nodes)
+        return Explanation(
+            d.intent, d.score, top.cues if top else (), top.example if top else "",
+            top.similarity if top else 0.0, entities, p.corrections, tuple(d.context_used),
+            tuple((s.intent, s.score) for s in p.intents if s.intent != d.intent)[:3],
+            tuple(d.notes))
+
+    def _reply(self, p: Parse, d: _Decision, answer: Answer, kind: str = "answer") -> Reply:
+        e = self._engine
+        entities = answer.entities or tuple(n.id for n in d.nodes)
+        if answer.entities:
+            self.context.topic = tuple(i for i in answer.entities[:1])
+        elif d.nodes:
+            self.context.topic = (d.nodes[0].id,)
+        if answer.listed:
+            self.context.last_list = answer.listed
+        if d.intent not in SOCIAL:
+            self.context.last_intent = d.intent
+        confidence = min(1.0, d.score / 4.0)
+        suggestions = e.suggest(d.intent, [e.graph.node(i) for i in entities if i in e.graph])
+        return Reply(answer.text, d.intent, entities, confidence, False, suggestions,
+                     self._explain(p, d), kind=kind, table=answer.table, listed=answer.listed)
+
+    def _fallback(self, p: Parse, d: _Decision, text: str, intent: str) -> Reply:
+        e = self._engine
+        return Reply(text, intent, (), 0.0, True, e.starter_questions, self._explain(p, d),
+                     kind="fallback")
+
+    def _not_understood(self, p: Parse, d: _Decision) -> Reply:
+        e = self._engine
+        options = e.did_you_mean(p, [n.id for n in d.nodes] or list(self.context.topic))
+        text = e.responses["not_understood"]
+        if options:
+            text += " " + e.responses["did_you_mean"] + "\n" + "\n".join(f"• {o}" for o in options)
+        return Reply(text, "not_understood", (), min(1.0, d.score / 4), True,
+                     tuple(options) or e.starter_questions, self._explain(p, d), kind="fallback")
