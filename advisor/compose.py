@@ -417,22 +417,24 @@ class Composer:
     def outlook(self, node: Node | None) -> Answer:
         g = self.g
         lines: list[str] = []
-        comp = g.get("compensation")
-        outlook = g.get("job_outlook")
+        comp, outlook = g.get("compensation"), g.get("job_outlook")
         evolution = g.get("field_evolution")
-        if node is not None and node.type in CAREER_TYPES:
+        career = node is not None and node.type in CAREER_TYPES
+        if career:
+            assert node is not None
             lines.append(self.r["silent"].format(what=f"anything about the outlook specific to "
                                                  f"{node.name}") + " For radiology as a whole:")
         if comp is not None:
             lines.append(_sentence(comp.summary))
         if outlook is not None:
             lines.extend(_sentence(s) for s in outlook.get("statements", ()))
-        if node is not None and node.type in CAREER_TYPES:
+        if career:
+            assert node is not None
             cats = [c for c in self.categories(node) if c.get("pay")]
             if cats:
                 lines.append(_sentence(cats[0].get("pay")))
             lines.append(f"About {node.name}: {_lower_first(_sentence(node.summary))}")
-        if evolution is not None:
+        elif evolution is not None:
             lines.append(_sentence(evolution.summary))
         return Answer(" ".join(lines), (node.id,) if node else ())
 

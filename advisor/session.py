@@ -206,8 +206,8 @@ class Session:
         topic = [g.node(i) for i in self.context.topic if i in g]
         if scores.get("medical_advice", 0.0) >= 2.5:
             return _Decision("medical_advice", scores["medical_advice"])
-        in_domain = bool(p.mentions) or p.domain
         list_refs = self._list_refs(p)
+        in_domain = bool(p.mentions) or p.domain or bool(list_refs)
         followup = (p.tokens[:2] in (("what", "about"), ("how", "about"))
                     or p.tokens[:1] == ("and",))
         adjusted: dict[str, float] = {}
@@ -251,7 +251,10 @@ class Session:
                 return _Decision("oos" if not p.question and best[1] < 1 else "not_understood",
                                  best[1])
         if best[1] < 1.0:
-            if explicit or keyword:
+            if list_refs:
+                best = (self.context.last_intent if followup and self.context.last_intent
+                        not in {"", "list_careers", "recommend"} else "describe", 1.0)
+            elif explicit or keyword:
                 best = ("describe", max(best[1], 1.0))
             else:
                 return _Decision("not_understood", best[1])
@@ -346,7 +349,7 @@ class Session:
             fitting = [n for n in kw_nodes if n.type in types]
         if not fitting:
             fitting = [n for n in self._coerce(nodes, None) if n.type in types]
-        if not fitting and topic and (spec.needs_entity or p.pronoun or len(p.tokens) <= 6):
+        if not fitting and topic and (spec.needs_entity or p.pronoun):
             fitting = [t for t in topic if t.type in types] or topic
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
         # "can a technician become a radiologist": the node after 'become' is the goal.
@@ -492,7 +495,8 @@ class Session:
 
     def _reply(self, p: Parse, d: _Decision, answer: Answer, kind: str = "answer") -> Reply:
         e = self._engine
-        entities = answer.entities or tuple(n.id for n in d.nodes)
+        entities = answer.entities if answer.entities or answer.listed else tuple(
+            n.id for n in d.nodes)
         if answer.entities:
             self.context.topic = tuple(i for i in answer.entities[:1])
         elif d.nodes:

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .model import Duration, Edge, Node, Pathway
 from .schema import STEP_TYPES
@@ -91,7 +92,7 @@ class Graph:
         node_id = self._nodes.get(text) and text or self.names.get(key(text))
         return self._nodes[node_id] if node_id else None
 
-    def find(self, text: str, cutoff: float = 86.0) -> Match | None:
+    def find(self, text: str, cutoff: float = 90.0) -> Match | None:
         """Typo-tolerant lookup; None when nothing is close enough or two nodes tie.
 
         Short queries (three letters or fewer) must match exactly: 'ct' is not 'cv'.
@@ -109,6 +110,9 @@ class Graph:
         if not found:
             return None
         best_key, best_score, _ = found[0]
+        # A typo is an edit or two; 'cardiologist' is three away from 'radiologist'.
+        if Levenshtein.distance(k, best_key) > max(1, min(2, len(k) // 5)):
+            return None
         best = self.names[best_key]
         for other_key, other_score, _ in found[1:]:
             if self.names[other_key] != best and best_score - other_score < 3:
