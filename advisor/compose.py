@@ -217,7 +217,7 @@ class Composer:
             if node.type == "subspecialty":
                 lines.append(f"The {node.name} fellowship takes {node.duration}.")
             else:
-                lines.append(f"A {_lower_first(node.name)} {typically}takes {node.duration}.")
+                lines.append(f"{node.name} {typically}takes {node.duration}.")
             if fellowship_only or node.type == "training":
                 return Answer(" ".join(lines), (node.id,))
         elif node.type == "training":

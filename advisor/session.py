@@ -27,6 +27,7 @@ _SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialt
                        "specialty", "specialties", "specialization"}
 _ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
                "tech", "technician", "technologist", "position"}
+_FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
 _ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
             ("duties", 2.0))
 
@@ -207,7 +208,8 @@ class Session:
         if scores.get("medical_advice", 0.0) >= 2.5:
             return _Decision("medical_advice", scores["medical_advice"])
         list_refs = self._list_refs(p)
-        in_domain = bool(p.mentions) or p.domain or bool(list_refs)
+        in_domain = (bool(explicit) or p.domain or bool(list_refs)
+                     or (bool(keyword) and not p.unknown))
         followup = (p.tokens[:2] in (("what", "about"), ("how", "about"))
                     or p.tokens[:1] == ("and",))
         adjusted: dict[str, float] = {}
@@ -234,6 +236,10 @@ class Session:
                 n_explicit += len(list_refs)
                 if n_explicit < 2 and not (n_explicit == 1 and topic):
                     score -= 3.0
+            if spec.name == "recommend" and not (set(p.tokens) & _FIRST_PERSON) and any(
+                    not g.neighbours(m.node_ids[0], "kind_of", incoming=True)
+                    for m in [*explicit, *keyword]):
+                score -= 2.0  # "which career involves PET scans?" asks about a career
             if spec.name == "list_careers":
                 if any(g.node(m.node_ids[0]).type == "category" for m in explicit):
                     score += 1.0
@@ -349,6 +355,9 @@ class Session:
             fitting = [n for n in kw_nodes if n.type in types]
         if not fitting:
             fitting = [n for n in self._coerce(nodes, None) if n.type in types]
+        # Careers before other kinds of node: "is there demand for sonographers" is about the
+        # sonographer, not the 'demand' topic.
+        fitting.sort(key=lambda n: 0 if n.type in CAREER_TYPES else 1)
         if not fitting and topic and (spec.needs_entity or p.pronoun):
             fitting = [t for t in topic if t.type in types] or topic
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
@@ -505,7 +514,7 @@ class Session:
             self.context.last_list = answer.listed
         if d.intent not in SOCIAL:
             self.context.last_intent = d.intent
-        confidence = min(1.0, d.score / 4.0)
+        confidence = max(0.0, min(1.0, d.score / 4.0))
         suggestions = e.suggest(d.intent, [e.graph.node(i) for i in entities if i in e.graph])
         return Reply(answer.text, d.intent, entities, confidence, False, suggestions,
                      self._explain(p, d), kind=kind, table=answer.table, listed=answer.listed)
@@ -521,5 +530,5 @@ class Session:
         text = e.responses["not_understood"]
         if options:
             text += " " + e.responses["did_you_mean"] + "\n" + "\n".join(f"• {o}" for o in options)
-        return Reply(text, "not_understood", (), min(1.0, d.score / 4), True,
+        return Reply(text, "not_understood", (), max(0.0, min(1.0, d.score / 4)), True,
                      tuple(options) or e.starter_questions, self._explain(p, d), kind="fallback")
