@@ -8,6 +8,7 @@ list has a few hundred short strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ from knowledge import Graph, key, strip_control
 from .resources import IntentSpec, Lexicon
 
 MAX_INPUT_CHARS = 2000
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_ASKING = {"know", "wonder", "wondering", "curious", "tell", "explain"}
 _MAX_NGRAM = 6
 
 
@@ -146,7 +149,7 @@ class Understander:
             return self._spell_cache[cache_key]
         best: str | None = None
         if len(word) >= 5 and word.isalpha():
-            limit = 1 if len(word) < 8 else 2
+            limit = 1 if len(word) < 9 else 2
             candidates: list[str] = []
             for length in range(len(word) - limit, len(word) + limit + 1):
                 candidates.extend(self._buckets.get((word[0], length), ()))
@@ -191,6 +194,11 @@ class Understander:
             if stem is not None:
                 tokens.append(word)
                 continue
+            squeezed = _REPEATS.sub(r"\1", word)  # "heyyy" -> "hey", "sooo" -> "so"
+            if squeezed != word and squeezed in self.vocab:
+                corrections.append((word, squeezed))
+                tokens.append(squeezed)
+                continue
             fixed = self.correct(word, tokens[-1] if tokens else "",
                                  words[index + 1] if index + 1 < len(words) else "")
             if fixed is not None:
@@ -204,7 +212,8 @@ class Understander:
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
-        question = stripped.endswith("?") or first in self.lexicon.question_words
+        question = (stripped.endswith("?") or first in self.lexicon.question_words
+                    or bool(_ASKING & set(tokens)))
         pronoun = any(t in self.lexicon.pronouns for t in tokens)
         domain = any(t in self.domain for t in tokens) or any(
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))

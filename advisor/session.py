@@ -66,6 +66,7 @@ class Session:
         self.dialog = DialogState()
         self.transcript: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+        self._profile_changed = False
         if state is not None:
             self._restore(state)
 
@@ -159,11 +160,15 @@ class Session:
             if turn.kind != "not_an_answer":
                 self.dialog = state
                 return self._dialog_reply(turn, p)
-            self.dialog = iv.observe(self.dialog, text)
+            observed = iv.observe(self.dialog, text)
+            self._profile_changed = observed != self.dialog
+            self.dialog = observed
             answer = self._answer(p)
             resume = turn.text
             return replace(answer, text=f"{answer.text}\n\n{resume}", progress=turn.progress)
-        self.dialog = iv.observe(self.dialog, text)
+        observed = iv.observe(self.dialog, text)
+        self._profile_changed = observed != self.dialog
+        self.dialog = observed
         return self._answer(p)
 
     def _dialog_reply(self, turn: Any, p: Parse) -> Reply:
@@ -208,10 +213,12 @@ class Session:
         if scores.get("medical_advice", 0.0) >= 2.5:
             return _Decision("medical_advice", scores["medical_advice"])
         list_refs = self._list_refs(p)
-        in_domain = (bool(explicit) or p.domain or bool(list_refs)
-                     or (bool(keyword) and not p.unknown))
         followup = (p.tokens[:2] in (("what", "about"), ("how", "about"))
-                    or p.tokens[:1] == ("and",))
+                    or p.tokens[:1] == ("and",) or p.tokens[:2] == ("same", "question"))
+        short_followup = bool(topic) and (followup or p.pronoun) and len(p.tokens) <= 6
+        first_person_statement = (not p.question and bool(p.tokens)
+                                  and p.tokens[0] in {"i", "my", "so", "well", "honestly"}
+                                  and bool(set(p.tokens) & _FIRST_PERSON))
         adjusted: dict[str, float] = {}
         for spec in e.intents.values():
             score = scores.get(spec.name, 0.0)
@@ -228,8 +235,8 @@ class Session:
             if spec.name in SOCIAL and (explicit or any(
                     v >= 2 for k, v in scores.items() if k not in SOCIAL)):
                 score -= 2.5
-            if spec.name == "about_me" and p.question:
-                score -= 2.5
+            if spec.name == "about_me":
+                score += 1.5 if first_person_statement else (-2.5 if p.question else 0.0)
             if spec.name == "compare":
                 n_explicit = len({m.node_ids[0] for m in explicit
                                   if g.node(m.node_ids[0]).type in spec.entity_types})
@@ -238,7 +245,7 @@ class Session:
                     score -= 3.0
             if spec.name == "recommend" and not (set(p.tokens) & _FIRST_PERSON) and any(
                     not g.neighbours(m.node_ids[0], "kind_of", incoming=True)
-                    for m in [*explicit, *keyword]):
+                    for m in [*explicit, *keyword]) and not p.has("you recommend", "you suggest"):
                 score -= 2.0  # "which career involves PET scans?" asks about a career
             if spec.name == "list_careers":
                 if any(g.node(m.node_ids[0]).type == "category" for m in explicit):
@@ -247,15 +254,25 @@ class Session:
         best = max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
         if followup and (explicit or keyword) and self.context.last_intent and best[1] < 2.5:
             best = (self.context.last_intent, max(best[1], 1.5))
+        if best[0] in SOCIAL and best[1] >= 2 and not explicit and len(p.tokens) <= 6:
+            return _Decision(best[0], best[1])
+        # Is this about the field at all? Names of careers and radiology words say so; a
+        # keyword alone ('software') only for questions that look a career up.
+        strong = bool(explicit) or p.domain or bool(list_refs)
+        lookup = best[0] in {"describe", "duties", "subspecialties", "modalities", "about_me",
+                             "recommend", "compare", "skills"}
+        in_domain = strong or (bool(keyword) and (not p.unknown or lookup))
+        if best[0] == "about_me" and best[1] >= 1.5 and (self._profile_changed or in_domain):
+            in_domain = True
         if not in_domain:
-            if p.unknown:
-                return _Decision("oos", best[1])
-            contextual = topic and (p.pronoun or followup or len(p.tokens) <= 8)
+            if p.unknown and not short_followup:
+                many = len(p.tokens) >= 3 or p.question
+                return _Decision("oos" if many else "not_understood", best[1])
+            contextual = short_followup or (topic and len(p.tokens) <= 8 and best[1] >= 1.5)
             if best[0] not in SOCIAL and best[0] not in {
                     "recommend", "about_me", "pay", "outlook", "skills", "list_careers",
                     "subspecialties"} and not contextual:
-                return _Decision("oos" if not p.question and best[1] < 1 else "not_understood",
-                                 best[1])
+                return _Decision("not_understood", best[1])
         if best[1] < 1.0:
             if list_refs:
                 best = (self.context.last_intent if followup and self.context.last_intent
@@ -267,7 +284,15 @@ class Session:
         d = _Decision(best[0], best[1])
         if d.intent in SOCIAL or d.intent in {"recommend"}:
             return d
-        d.nodes = self._entities(p, d, explicit, keyword, topic, list_refs)
+        d.nodes = self._entities(p, d, explicit, keyword, topic, list_refs, short_followup)
+        # "Which fellowship covers the brain?" looks a subspecialty up by what it covers.
+        if (d.intent in {"describe", "duties"} and d.nodes and d.nodes[0].type == "subspecialty"
+                and self._requested_type(p) == "subspecialty"
+                and not any(m.node_ids[0] == d.nodes[0].id for m in explicit)):
+            d.intent = "subspecialties"
+        if d.intent == "list_careers" and d.nodes and d.nodes[0].type in {"modality", "concept"} \
+                and not any(g.node(m.node_ids[0]).type == "category" for m in explicit):
+            d.intent = "modalities"  # "which jobs use MRI" looks careers up by a modality
         return d
 
     def _fits(self, types: frozenset[str], explicit: list[Mention],
@@ -302,7 +327,8 @@ class Session:
         return None
 
     def _entities(self, p: Parse, d: _Decision, explicit: list[Mention],
-                  keyword: list[Mention], topic: list[Node], list_refs: list[str]) -> list[Node]:
+                  keyword: list[Mention], topic: list[Node], list_refs: list[str],
+                  short_followup: bool = False) -> list[Node]:
         e = self._engine
         g = e.graph
         spec = e.intents[d.intent]
@@ -358,7 +384,16 @@ class Session:
         # Careers before other kinds of node: "is there demand for sonographers" is about the
         # sonographer, not the 'demand' topic.
         fitting.sort(key=lambda n: 0 if n.type in CAREER_TYPES else 1)
-        if not fitting and topic and (spec.needs_entity or p.pronoun):
+        # "are they in demand?": a pronoun points at the career being discussed, ahead of
+        # topic words like 'demand'.
+        if topic and (p.pronoun or short_followup) and not any(
+                n.type in CAREER_TYPES for n in fitting):
+            careers = [t for t in topic if t.type in CAREER_TYPES and t.type in types]
+            if careers:
+                fitting = careers + fitting
+                d.context_used.append("topic of the conversation: "
+                                      + ", ".join(t.id for t in careers))
+        if not fitting and topic and (spec.needs_entity or p.pronoun or short_followup):
             fitting = [t for t in topic if t.type in types] or topic
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
         # "can a technician become a radiologist": the node after 'become' is the goal.
