@@ -222,37 +222,42 @@ class Understander:
                      question, pronoun, tuple(unknown), domain, truncated, numbers)
 
     def _link(self, tokens: list[str]) -> list[Mention]:
-        mentions: list[Mention] = []
-        i, n = 0, len(tokens)
+        """Longest matches first, then left to right: 'imaging informatics specialist' is one
+        mention, not 'imaging informatics' + 'specialist'."""
         stop = self.lexicon.stopwords
-        while i < n:
-            found = False
+        n = len(tokens)
+        found: list[tuple[int, int, str, tuple[str, ...]]] = []  # (start, size, kind, ids)
+        for i in range(n):
             for size in range(min(self.entity_n, n - i), 0, -1):
                 phrase = " ".join(tokens[i:i + size])
                 if size == 1 and phrase in stop and phrase not in self.aliases:
                     continue
                 candidates = [phrase]
-                if tokens[i + size - 1] not in self.vocab or size > 1:
-                    stem = self._plural(tokens[i + size - 1])
-                    if stem is not None:
-                        candidates.append(" ".join([*tokens[i:i + size - 1], stem]))
+                stem = self._plural(tokens[i + size - 1])
+                if stem is not None:
+                    candidates.append(" ".join([*tokens[i:i + size - 1], stem]))
+                hit = None
                 for cand in candidates:
                     if cand in self.aliases:
-                        mentions.append(Mention((self.aliases[cand],), i, i + size, phrase,
-                                                "alias", self._negated(tokens, i)))
-                        found = True
+                        hit = ("alias", (self.aliases[cand],))
                         break
                     if cand in self.keywords:
-                        mentions.append(Mention(self.keywords[cand], i, i + size, phrase,
-                                                "keyword", self._negated(tokens, i)))
-                        found = True
+                        hit = ("keyword", self.keywords[cand])
                         break
-                if found:
-                    i += size
+                if hit is not None:
+                    found.append((i, size, hit[0], hit[1]))
                     break
-            if not found:
-                i += 1
-        return mentions
+        taken = [False] * n
+        chosen: list[tuple[int, int, str, tuple[str, ...]]] = []
+        for start, size, kind, ids in sorted(found, key=lambda f: (-f[1], f[2] != "alias", f[0])):
+            if any(taken[start:start + size]):
+                continue
+            for k in range(start, start + size):
+                taken[k] = True
+            chosen.append((start, size, kind, ids))
+        chosen.sort()
+        return [Mention(ids, start, start + size, " ".join(tokens[start:start + size]), kind,
+                        self._negated(tokens, start)) for start, size, kind, ids in chosen]
 
     def _negated(self, tokens: list[str], start: int) -> bool:
         window = " " + " ".join(tokens[max(0, start - 4):start]) + " "

@@ -28,6 +28,8 @@ _SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialt
 _ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
                "tech", "technician", "technologist", "position"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+_FILLERS = {"ok", "okay", "so", "well", "alright", "right", "hmm", "um", "uh", "oh", "cool",
+            "great", "thanks", "nice"}
 _ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
             ("duties", 2.0))
 
@@ -213,8 +215,11 @@ class Session:
         if scores.get("medical_advice", 0.0) >= 2.5:
             return _Decision("medical_advice", scores["medical_advice"])
         list_refs = self._list_refs(p)
-        followup = (p.tokens[:2] in (("what", "about"), ("how", "about"))
-                    or p.tokens[:1] == ("and",) or p.tokens[:2] == ("same", "question"))
+        words = p.tokens
+        while words and words[0] in _FILLERS:
+            words = words[1:]
+        followup = (words[:2] in (("what", "about"), ("how", "about"))
+                    or words[:1] == ("and",) or words[:2] == ("same", "question"))
         short_followup = bool(topic) and (followup or p.pronoun) and len(p.tokens) <= 6
         first_person_statement = (not p.question and bool(p.tokens)
                                   and p.tokens[0] in {"i", "my", "so", "well", "honestly"}
@@ -225,6 +230,8 @@ class Session:
             if score <= 0:
                 continue
             fits = self._fits(spec.entity_types, explicit, keyword)
+            if not spec.needs_entity and fits and explicit:
+                score += 1.0
             if spec.needs_entity:
                 if fits or list_refs:
                     score += 1.0
@@ -243,29 +250,40 @@ class Session:
                 n_explicit += len(list_refs)
                 if n_explicit < 2 and not (n_explicit == 1 and topic):
                     score -= 3.0
+                if scores.get("compare", 0.0) < 1.5:
+                    score -= 1.5  # "X or Y for ...?" alone is not a comparison
+                elif n_explicit >= 2 and scores.get("compare", 0.0) >= 2.5:
+                    score += 2.0  # "X vs Y", "difference between X and Y"
             if spec.name == "recommend" and not (set(p.tokens) & _FIRST_PERSON) and any(
                     not g.neighbours(m.node_ids[0], "kind_of", incoming=True)
                     for m in [*explicit, *keyword]) and not p.has("you recommend", "you suggest"):
                 score -= 2.0  # "which career involves PET scans?" asks about a career
+            if spec.name == "recommend" and set(p.tokens) & _FIRST_PERSON:
+                score += 0.5
             if spec.name == "list_careers":
                 if any(g.node(m.node_ids[0]).type == "category" for m in explicit):
                     score += 1.0
             adjusted[spec.name] = score
         best = max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
-        if followup and (explicit or keyword) and self.context.last_intent and best[1] < 2.5:
+        if followup and (explicit or keyword) and self.context.last_intent and best[1] < 1.5:
             best = (self.context.last_intent, max(best[1], 1.5))
-        if best[0] in SOCIAL and best[1] >= 2 and not explicit and len(p.tokens) <= 6:
+        if (best[0] in SOCIAL and best[1] >= 2 and not explicit and len(p.tokens) <= 6
+                and len(p.unknown) <= 1):
             return _Decision(best[0], best[1])
         # Is this about the field at all? Names of careers and radiology words say so; a
         # keyword alone ('software') only for questions that look a career up.
         strong = bool(explicit) or p.domain or bool(list_refs)
         lookup = best[0] in {"describe", "duties", "subspecialties", "modalities", "about_me",
                              "recommend", "compare", "skills"}
-        in_domain = strong or (bool(keyword) and (not p.unknown or lookup))
+        in_domain = strong or (bool(keyword) and lookup)
+        if keyword and not strong and not lookup:
+            return _Decision("oos", best[1])  # "how much do software engineers earn"
+
         if best[0] == "about_me" and best[1] >= 1.5 and (self._profile_changed or in_domain):
             in_domain = True
         if not in_domain:
-            if p.unknown and not short_followup:
+            if p.unknown and not (short_followup or (topic and len(p.unknown) == 1
+                                                      and best[1] >= 2.5)):
                 many = len(p.tokens) >= 3 or p.question
                 return _Decision("oos" if many else "not_understood", best[1])
             contextual = short_followup or (topic and len(p.tokens) <= 8 and best[1] >= 1.5)
@@ -290,9 +308,16 @@ class Session:
                 and self._requested_type(p) == "subspecialty"
                 and not any(m.node_ids[0] == d.nodes[0].id for m in explicit)):
             d.intent = "subspecialties"
-        if d.intent == "list_careers" and d.nodes and d.nodes[0].type in {"modality", "concept"} \
-                and not any(g.node(m.node_ids[0]).type == "category" for m in explicit):
+        looked_up = [g.node(m.node_ids[0]) for m in explicit
+                     if g.node(m.node_ids[0]).type in {"modality", "concept"}]
+        if d.intent == "list_careers" and looked_up and not any(
+                g.node(m.node_ids[0]).type == "category" for m in explicit):
             d.intent = "modalities"  # "which jobs use MRI" looks careers up by a modality
+            d.nodes = looked_up
+        if d.intent == "describe" and d.nodes and d.nodes[0].type == "skill":
+            d.intent = "skills"
+        if d.intent == "duties" and d.nodes and d.nodes[0].type not in CAREER_TYPES:
+            d.intent = "describe"
         return d
 
     def _fits(self, types: frozenset[str], explicit: list[Mention],

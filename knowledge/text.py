@@ -8,6 +8,8 @@ import unicodedata
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _NON_WORD = re.compile(r"[^a-z0-9/&+'\-]+")
 _DASHES = re.compile(r"[‐-―−]")
+_CONTRACTIONS = frozenset({"what's", "that's", "it's", "there's", "who's", "how's", "where's",
+                           "he's", "she's", "let's", "here's", "when's", "why's"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -25,7 +27,7 @@ def normalize(text: str) -> str:
     words = []
     for word in text.split():
         word = word.strip("'-/&+")
-        if word.endswith("'s"):
+        if word.endswith("'s") and word not in _CONTRACTIONS:
             word = word[:-2]
         if word:
             words.append(word)
