@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,11 @@ _SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialt
                        "specialty", "specialties", "specialization"}
 _ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
                "tech", "technician", "technologist", "position"}
+_CLAUSE_SPLIT = re.compile(
+    r"\?\s+|\s*,?\s+\band\s+(?=(?:how|what|which|who|where|when|why|is|are|do|does|can|"
+    r"could|should|will)\b)", re.IGNORECASE)
+_SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
+                "medical_advice", "compare"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
 _FILLERS = {"ok", "okay", "so", "well", "alright", "right", "hmm", "um", "uh", "oh", "cool",
             "great", "thanks", "nice"}
@@ -171,7 +177,33 @@ class Session:
         observed = iv.observe(self.dialog, text)
         self._profile_changed = observed != self.dialog
         self.dialog = observed
+        parts = self._clauses(text)
+        if parts:
+            return self._answer_each(parts)
         return self._answer(p)
+
+    def _clauses(self, text: str) -> list[Parse]:
+        """Two questions in one line ('how long is it and how much do they make?'), or none."""
+        pieces = [c for c in _CLAUSE_SPLIT.split(text) if c and c.strip(" ?,.")]
+        if len(pieces) < 2 or len(pieces) > 3:
+            return []
+        parses = [self._engine.understander.parse(piece) for piece in pieces]
+        for parse in parses:
+            top = parse.intents[0] if parse.intents else None
+            if top is None or top.score < 2.5 or top.intent in _SINGLE_ONLY:
+                return []
+        if len({parse.intents[0].intent for parse in parses}) < 2:
+            return []
+        return parses
+
+    def _answer_each(self, parses: list[Parse]) -> Reply:
+        replies = [self._answer(parse) for parse in parses]
+        first = replies[0]
+        entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
+        text = "\n\n".join(r.text for r in replies)
+        return replace(first, text=text, entities=entities,
+                       fallback=all(r.fallback for r in replies),
+                       confidence=min(r.confidence for r in replies))
 
     def _dialog_reply(self, turn: Any, p: Parse) -> Reply:
         ids = tuple(getattr(turn, "node_ids", ()) or ())
