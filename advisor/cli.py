@@ -2,11 +2,14 @@
 
 `main(argv) -> int` never lets a traceback reach the user: errors become one clear message on
 stderr and an exit status (0 ok, 1 not understood with --strict, 2 usage or input error).
+prompt_toolkit is imported only when a chat starts (`advisor.repl`), so scripted use stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import json
 import os
 import signal
@@ -16,13 +19,21 @@ from enum import IntEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from knowledge import AdvisorError, KnowledgeError, strip_control
+from knowledge import AdvisorError, KnowledgeError
+
+from .render import safe_text
 
 if TYPE_CHECKING:
     from .core import Advisor
 
+__all__ = ["PROG", "ExitStatus", "build_parser", "main", "safe_text"]
+
 PROG = "radiology-advisor"
 MAX_LINE_BYTES = 1_000_000
+DEBUG_ENV = "RADIOLOGY_ADVISOR_DEBUG"
+
+EXIT_HELP = ("exit status:\n  0  success\n  1  with --strict: some question was not understood\n"
+             "  2  usage or input error (bad arguments, unreadable file, invalid data)")
 
 
 class ExitStatus(IntEnum):
@@ -40,50 +51,65 @@ def _version() -> str:
     return __version__
 
 
-def safe_text(text: str) -> str:
-    """Text fit for a terminal: control and escape characters removed, newlines kept."""
-    return "\n".join(strip_control(line.replace("\t", "    ")) for line in text.split("\n"))
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse prints usage and exits 2: keep that
         self.print_usage(sys.stderr)
-        self.exit(ExitStatus.ERROR, f"{self.prog}: error: {message}\n")
+        self.exit(ExitStatus.ERROR, f"{self.prog}: error: {message}\n"
+                                    f"Try '{self.prog} --help' for examples.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argparse tree; every subcommand's --help ends with an example."""
+    """The argparse tree; every subcommand's --help ends with examples."""
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
         prog=PROG, formatter_class=fmt,
-        description="A conversational advisor for career pathways in radiology.",
-        epilog="examples:\n  radiology-advisor                      start the chat\n"
+        description="A conversational advisor for career pathways in radiology: ask about "
+                    "roles, training,\ncertifications, pay and outlook, or let it interview "
+                    "you and recommend a pathway.",
+        epilog="examples:\n"
+               "  radiology-advisor                      start the chat (on a terminal)\n"
                "  radiology-advisor ask \"How long is radiology residency?\"\n"
                "  echo 'what does a sonographer do?' | radiology-advisor\n"
-               "  radiology-advisor check")
+               "  radiology-advisor graph --format dot | dot -Tsvg > careers.svg\n"
+               "  radiology-advisor check\n\n"
+               "Run 'radiology-advisor COMMAND --help' for each command's options.\n\n"
+               + EXIT_HELP)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    data = argparse.ArgumentParser(add_help=False)
+    data = _Parser(add_help=False)
     data.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: embedded)")
     data.add_argument("--dialogs", metavar="DIR", help="dialogs directory (default: embedded)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    chat = sub.add_parser("chat", parents=[data], formatter_class=fmt,
-                          help="interactive chat (the default on a terminal)",
-                          description="Chat with the advisor in your terminal.",
-                          epilog="example:\n  radiology-advisor chat\n"
-                                 "  then type: what does a sonographer do?  or  /help")
+    chat = sub.add_parser(
+        "chat", parents=[data], formatter_class=fmt,
+        help="interactive chat (the default on a terminal)",
+        description="Chat with the advisor in your terminal: history (Up, and suggestions "
+                    "from it), Tab\ncompletion of career names, commands and answer options, "
+                    "a toolbar with the\ninterview's progress. Type /help inside for commands "
+                    "(/save, /load, /plan, /path ...).\nHistory is kept in "
+                    "$XDG_DATA_HOME/radiology-advisor/history. NO_COLOR turns colour off.",
+        epilog="example:\n  radiology-advisor chat --explain\n"
+               "  then type: what does a sonographer do?   or   /help\n\n" + EXIT_HELP)
     chat.add_argument("--explain", action="store_true", help="show why each answer was given")
 
-    ask = sub.add_parser("ask", parents=[data], formatter_class=fmt,
-                         help="answer questions from arguments, a file or stdin",
-                         description="Answer questions. Lines of a file or stdin are one "
-                                     "conversation; each answer is printed under its question.",
-                         epilog="examples:\n  radiology-advisor ask \"What does a sonographer do?\"\n"
-                                "  radiology-advisor ask --file questions.txt --json\n"
-                                "  printf '%s\\n' '{\"session\": \"a\", \"text\": \"hi\"}' | "
-                                "radiology-advisor ask --jsonl")
+    ask = sub.add_parser(
+        "ask", parents=[data], formatter_class=fmt,
+        help="answer questions from arguments, a file or stdin",
+        description="Answer questions. Lines of a file or stdin are one conversation; each "
+                    "answer is printed\nunder its question. --jsonl speaks the JSON Lines "
+                    "protocol: one request object\n{\"session\": ID, \"text\": QUESTION} per "
+                    "line in, one reply object per line out,\nflushed at once; sessions are "
+                    "independent and may interleave. A malformed\nrequest line gets "
+                    "{\"error\": ..., \"line\": N, \"session\": ...} and processing goes on;\n"
+                    "the exit status is then 2.",
+        epilog="examples:\n  radiology-advisor ask \"What does a sonographer do?\"\n"
+               "  radiology-advisor ask --file questions.txt --json\n"
+               "  radiology-advisor ask --strict - < questions.txt\n"
+               "  printf '%s\\n' '{\"session\": \"a\", \"text\": \"hi\"}' | "
+               "radiology-advisor ask --jsonl\n\n" + EXIT_HELP)
     ask.add_argument("question", nargs="*", help="a question; '-' reads questions from stdin")
-    ask.add_argument("--file", "-f", metavar="FILE", help="read questions from FILE, one per line")
+    ask.add_argument("--file", "-f", metavar="FILE",
+                     help="read questions from FILE, one per line ('-' for stdin)")
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object per answer")
     mode.add_argument("--jsonl", action="store_true",
@@ -92,29 +118,34 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--strict", action="store_true",
                      help="exit 1 when some question was not understood")
 
-    check = sub.add_parser("check", formatter_class=fmt,
-                           help="validate a knowledge directory and the dialogs",
-                           description="Validate knowledge (and dialogs); print counts; exit 2 "
-                                       "on errors, each reported as file:line:col.",
-                           epilog="examples:\n  radiology-advisor check\n"
-                                  "  radiology-advisor check my-field/ --dialogs my-dialogs/")
+    check = sub.add_parser(
+        "check", formatter_class=fmt, help="validate a knowledge directory and the dialogs",
+        description="Validate knowledge (and dialogs); print counts; exit 2 on errors, each "
+                    "reported as file:line:col.",
+        epilog="examples:\n  radiology-advisor check\n"
+               "  radiology-advisor check my-field/ --dialogs my-dialogs/\n\n" + EXIT_HELP)
     check.add_argument("directory", nargs="?", help="knowledge directory (default: embedded)")
     check.add_argument("--dialogs", metavar="DIR", help="dialogs directory (default: embedded)")
 
-    ev = sub.add_parser("eval", parents=[data], formatter_class=fmt,
-                        help="measure intent and entity accuracy on a labelled set",
-                        description="Per-intent precision, recall and F1, entity accuracy and "
-                                    "the misclassified utterances of a labelled YAML set.",
-                        epilog="example:\n  radiology-advisor eval tests/nlu/labelled.yaml")
+    ev = sub.add_parser(
+        "eval", parents=[data], formatter_class=fmt,
+        help="measure intent and entity accuracy on a labelled set",
+        description="Per-intent precision, recall and F1, entity accuracy and the "
+                    "misclassified utterances of a labelled YAML set.",
+        epilog="example:\n  radiology-advisor eval tests/nlu/labelled.yaml\n\n" + EXIT_HELP)
     ev.add_argument("file", help="labelled utterances (YAML)")
 
-    gr = sub.add_parser("graph", parents=[data], formatter_class=fmt,
-                        help="export the knowledge graph as Mermaid or Graphviz DOT",
-                        description="Export the graph, or one career's pathway, for rendering.",
-                        epilog="examples:\n  radiology-advisor graph --format mermaid\n"
-                               "  radiology-advisor graph --format dot --focus "
-                               "interventional_radiology | dot -Tsvg > ir.svg")
-    gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    gr = sub.add_parser(
+        "graph", parents=[data], formatter_class=fmt,
+        help="export the knowledge graph as Mermaid or Graphviz DOT",
+        description="Export the whole graph (nodes grouped by type, edges labelled with "
+                    "relations), or with\n--focus one career's pathway (steps in order with "
+                    "durations) and its direct neighbours.\nNODE is an id, a name or an alias.",
+        epilog="examples:\n  radiology-advisor graph --format mermaid > careers.mmd\n"
+               "  radiology-advisor graph --format dot --focus interventional_radiology "
+               "| dot -Tsvg > ir.svg\n\n" + EXIT_HELP)
+    gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid",
+                    help="output format (default: mermaid)")
     gr.add_argument("--focus", metavar="NODE", help="only this node's pathway and neighbours")
     return parser
 
@@ -125,10 +156,21 @@ def _make_advisor(args: argparse.Namespace) -> Advisor:
     return Advisor(getattr(args, "knowledge", None), getattr(args, "dialogs", None))
 
 
-def _read_lines(stream: IO[bytes]) -> Iterator[str]:
-    """Lines of a byte stream as text: invalid UTF-8 replaced, over-long lines cut."""
+class _Usage(Exception):
+    """A usage or input error the user can fix; printed without a traceback."""
+
+
+def _read_lines(stream: IO[bytes], name: str = "stdin") -> Iterator[str]:
+    """Lines of a byte stream as text: BOM dropped, invalid UTF-8 replaced, over-long lines cut.
+
+    Reads one line at a time (never ahead), so a program can drive --jsonl turn by turn.
+    """
+    first = True
     while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
+        try:
+            raw = stream.readline(MAX_LINE_BYTES + 1)
+        except OSError as exc:
+            raise _Usage(f"cannot read {name}: {exc.strerror or exc}") from None
         if not raw:
             return
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
@@ -136,7 +178,10 @@ def _read_lines(stream: IO[bytes]) -> Iterator[str]:
                 more = stream.readline(MAX_LINE_BYTES)
                 if not more or more.endswith(b"\n"):
                     break
-        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
+        yield line
 
 
 def _out(text: str) -> None:
@@ -148,27 +193,38 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     questions: Iterable[str]
     if args.file and args.question:
         raise _Usage("give questions as arguments or with --file, not both")
-    if args.file:
-        path = Path(args.file)
-        try:
-            stream: IO[bytes] = path.open("rb")
-        except OSError as exc:
-            raise _Usage(f"cannot read {args.file}: {exc.strerror or exc}") from None
-        questions = _read_lines(stream)
-    elif args.question == ["-"] or (not args.question):
-        if not args.question and sys.stdin.isatty() and not args.jsonl:
+    with contextlib.ExitStack() as stack:
+        if args.file and args.file != "-":
+            try:
+                stream = stack.enter_context(Path(args.file).open("rb"))
+            except OSError as exc:
+                raise _Usage(f"cannot read {args.file}: {exc.strerror or exc}") from None
+            questions = _read_lines(stream, args.file)
+        else:
+            questions = _questions(args)
+        advisor = _make_advisor(args)
+        if args.jsonl:
+            return _jsonl(advisor, questions, explain=args.explain, strict=args.strict)
+        return _answer_lines(advisor, questions, args)
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    """Questions from stdin or the command line, when not from a file."""
+    if args.file == "-" or args.question == ["-"] or not args.question:
+        if not args.file and not args.question and sys.stdin.isatty() and not args.jsonl:
             raise _Usage("no question given; try: radiology-advisor ask \"What does a "
                          "sonographer do?\"")
-        questions = _read_lines(sys.stdin.buffer)
-    else:
-        questions = [" ".join(args.question)]
-    advisor = _make_advisor(args)
+        return _read_lines(sys.stdin.buffer)
     if args.jsonl:
-        return _jsonl(advisor, questions, args.explain)
-    return _answer_lines(advisor, questions, args)
+        raise _Usage("--jsonl reads requests from stdin or --file, not from arguments")
+    question = " ".join(args.question)
+    if not question.strip():
+        raise _Usage("the question is empty")
+    return [question]
 
 
 def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Namespace) -> int:
+    """Plain or --json answers, one conversation, each answer under its question."""
     session = advisor.session()
     status = ExitStatus.OK
     first = True
@@ -192,41 +248,58 @@ def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Nam
     return status
 
 
-def _jsonl(advisor: Advisor, lines: Iterable[str], explain: bool) -> int:
-    """The scripted protocol: one request object per line in, one reply object per line out."""
+def _request_error(number: int, message: str, session: Any = None) -> str:
+    if not isinstance(session, (str, int)) or isinstance(session, bool):
+        session = None
+    return json.dumps({"error": f"line {number}: {message}", "line": number,
+                       "session": session}, ensure_ascii=False)
+
+
+def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
+           strict: bool = False) -> int:
+    """The scripted protocol: one request object per line in, one reply object per line out.
+
+    Every non-blank line gets exactly one line back, flushed at once: a reply
+    {"session", "answer", "fallback", ...} or an error {"error", "line", "session"}. A request
+    may add "explain": true. Malformed lines make the final status 2; with `strict` a
+    fallback makes it 1 (2 wins).
+    """
     sessions: dict[str, Any] = {}
-    status = ExitStatus.OK
+    malformed = not_understood = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             request = json.loads(line)
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-            _out(json.dumps({"error": f"line {number}: not valid JSON ({exc})", "line": number}))
-            status = ExitStatus.ERROR
+            _out(_request_error(number, f"not valid JSON ({exc})"))
+            malformed = True
             continue
         if not isinstance(request, dict) or not isinstance(request.get("text"), str):
-            _out(json.dumps({"error": f"line {number}: a request must be an object with a "
-                                      "'text' string (and optionally 'session')",
-                             "line": number,
-                             "session": request.get("session") if isinstance(request, dict)
-                             else None}))
-            status = ExitStatus.ERROR
+            session = request.get("session") if isinstance(request, dict) else None
+            _out(_request_error(number, "a request must be an object with a 'text' string "
+                                        "(and optionally 'session')", session))
+            malformed = True
             continue
         raw_session = request.get("session", "default")
         if not isinstance(raw_session, (str, int)) or isinstance(raw_session, bool):
-            _out(json.dumps({"error": f"line {number}: 'session' must be a string",
-                             "line": number}))
-            status = ExitStatus.ERROR
+            _out(_request_error(number, "'session' must be a string"))
+            malformed = True
             continue
         key = str(raw_session)
         session = sessions.get(key)
         if session is None:
             session = sessions[key] = advisor.session()
         reply = session.ask(request["text"])
-        _out(json.dumps({"session": raw_session, **reply.to_dict(explain=explain)},
+        not_understood = not_understood or reply.fallback
+        wants_explain = explain or request.get("explain") is True
+        _out(json.dumps({"session": raw_session, **reply.to_dict(explain=wants_explain)},
                         ensure_ascii=False))
-    return status
+    if malformed:
+        return ExitStatus.ERROR
+    if strict and not_understood:
+        return ExitStatus.NOT_UNDERSTOOD
+    return ExitStatus.OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -245,54 +318,72 @@ def _cmd_check(args: argparse.Namespace) -> int:
     assert graph is not None
     by_type, by_rel = graph.counts()
     where = args.directory or "embedded radiology knowledge"
-    print(f"{where}: valid — {len(graph)} nodes, {len(graph.edges)} relations")
+    print(f"{safe_text(str(where))}: valid — {len(graph)} nodes, {len(graph.edges)} relations")
     print("nodes:     " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())))
     print("relations: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rel.items())))
     return ExitStatus.OK
 
 
-class _Usage(Exception):
-    """A usage or input error the user can fix; printed without a traceback."""
+def _cmd_chat(args: argparse.Namespace, explain: bool) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise _Usage("chat needs a terminal; for scripted use try: radiology-advisor ask - "
+                     "< questions.txt")
+    advisor = _make_advisor(args)
+    from .repl import run_repl  # prompt_toolkit is loaded only now
+
+    return run_repl(advisor, explain=explain)
+
+
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from .export import export_graph
+
+    advisor = _make_advisor(args)
+    _out(export_graph(advisor.graph, args.format, args.focus))
+    return ExitStatus.OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("advisor.evaluate") is None:
+        raise _Usage("eval is not available in this installation")
+    from .evaluate import run_eval  # type: ignore[import-not-found, unused-ignore]
+
+    status: int = run_eval(_make_advisor(args), Path(args.file))
+    return status
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    command = args.command
+    if command is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return _cmd_chat(args, explain=False)
+        return _cmd_ask(parser.parse_args(["ask", "-"]))
+    if command == "ask":
+        return _cmd_ask(args)
+    if command == "check":
+        return _cmd_check(args)
+    if command == "chat":
+        return _cmd_chat(args, explain=args.explain)
+    if command == "eval":
+        return _cmd_eval(args)
+    if command == "graph":
+        return _cmd_graph(args)
+    parser.print_help(sys.stderr)
+    return ExitStatus.ERROR
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `radiology-advisor` command."""
+    """Entry point of the `radiology-advisor` command; returns the exit status."""
+    as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    if as_program:  # die quietly on a closed pipe (`| head`), but never change a host process
+        with contextlib.suppress(AttributeError, ValueError):  # not on this platform/thread
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
-    try:
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    except (AttributeError, ValueError):  # pragma: no cover - not on this platform/thread
-        pass
     args = parser.parse_args(argv)
-    command = args.command
     try:
-        if command is None:
-            if sys.stdin.isatty() and sys.stdout.isatty():
-                from .repl import run_repl
-
-                return run_repl(_make_advisor(args), explain=False)
-            args = parser.parse_args(["ask", "-"])
-            command = "ask"
-        if command == "ask":
-            return _cmd_ask(args)
-        if command == "check":
-            return _cmd_check(args)
-        if command == "chat":
-            from .repl import run_repl
-
-            return run_repl(_make_advisor(args), explain=args.explain)
-        if command == "eval":
-            from .evaluate import run_eval
-
-            return run_eval(_make_advisor(args), Path(args.file))
-        if command == "graph":
-            from .export import export_graph
-
-            advisor = _make_advisor(args)
-            _out(export_graph(advisor.graph, args.format, args.focus))
-            return ExitStatus.OK
+        return _run(parser, args)
     except _Usage as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return ExitStatus.ERROR
     except KnowledgeError as exc:
         print(f"{PROG}: invalid data:\n{safe_text(str(exc))}", file=sys.stderr)
@@ -301,10 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return ExitStatus.ERROR
     except KeyboardInterrupt:
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout.flush()
-        except OSError:
-            pass
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         try:
@@ -313,5 +402,9 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return ExitStatus.OK
-    parser.print_help()
-    return ExitStatus.ERROR
+    except Exception as exc:  # a bug: one line, not a traceback (unless debugging)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"{PROG}: internal error: {type(exc).__name__}: {safe_text(str(exc))}\n"
+              f"(set {DEBUG_ENV}=1 for a traceback, and please report it)", file=sys.stderr)
+        return ExitStatus.ERROR

@@ -463,12 +463,12 @@ class Composer:
         lines = ["Careers in radiology, by category:"]
         listed: list[str] = []
         for cat in g.of_type("category"):
-            members = [m for m in self.members(cat) if m.id not in listed]
-            if not members or cat.id in {"academic_research", "emerging"}:
+            fresh = [m for m in self.members(cat) if m.id not in listed]
+            if not fresh:
                 continue
-            listed.extend(m.id for m in members)
+            listed.extend(m.id for m in fresh)
             lines.append(f"• {cat.get('full_name') or cat.name}: "
-                         + ", ".join(m.name for m in members))
+                         + ", ".join(m.name for m in fresh))
         rest = [n for n in self.careers() if n.id not in listed]
         if rest:
             lines.append("• Other: " + ", ".join(n.name for n in rest))
@@ -525,6 +525,6 @@ class Composer:
             total = g.pathway(node.id).total
             return f"about {total}" if total else "not stated"
         if label == "Pay":
-            cats = [c for c in self.categories(node) if c.get("pay")]
-            return str(cats[0].get("pay")) if cats else "not stated"
+            paying = [c for c in self.categories(node) if c.get("pay")]
+            return str(paying[0].get("pay")) if paying else "not stated"
         return ""

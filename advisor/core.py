@@ -120,6 +120,11 @@ class Advisor:
         """The knowledge graph, for direct queries (lookups, neighbours, pathways)."""
         return self._engine.graph
 
+    @property
+    def starter_questions(self) -> tuple[str, ...]:
+        """Example questions for a newcomer; the chat's welcome shows three."""
+        return self._engine.starter_questions
+
     def session(self, state: dict[str, Any] | None = None) -> Session:
         """A new conversation, or one resumed from `Session.to_dict()` output.
 

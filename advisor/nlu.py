@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -124,7 +125,7 @@ class Understander:
         bigrams: set[str] = set()
         for phrase in [*self.aliases, *self.keywords, *self.cues]:
             words_ = phrase.split()
-            bigrams.update(f"{a} {b}" for a, b in zip(words_, words_[1:], strict=False))
+            bigrams.update(f"{a} {b}" for a, b in pairwise(words_))
         self._bigrams = frozenset(bigrams)
         self._spell_cache: dict[str, str | None] = {}
 
@@ -236,7 +237,7 @@ class Understander:
                 stem = self._plural(tokens[i + size - 1])
                 if stem is not None:
                     candidates.append(" ".join([*tokens[i:i + size - 1], stem]))
-                hit = None
+                hit: tuple[str, tuple[str, ...]] | None = None
                 for cand in candidates:
                     if cand in self.aliases:
                         hit = ("alias", (self.aliases[cand],))

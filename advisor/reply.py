@@ -57,6 +57,7 @@ class Reply:
     table: tuple[tuple[str, ...], ...] = ()
     progress: tuple[int, int] | None = None
     listed: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
 
     @property
     def answer(self) -> str:
@@ -78,6 +79,8 @@ class Reply:
             data["progress"] = list(self.progress)
         if self.listed:
             data["listed"] = list(self.listed)
+        if self.options:
+            data["options"] = list(self.options)
         if self.table:
             data["table"] = [list(r) for r in self.table]
         if explain:

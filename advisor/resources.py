@@ -69,7 +69,8 @@ def load_intents(path: Path | None = None) -> tuple[IntentSpec, ...]:
             for k in body:
                 if k not in _INTENT_KEYS:
                     problems.append(Problem(str(path), *body.key_marks[k], f"unknown key {k!r} "
-                                            f"in intent {name!r}" + did_you_mean(str(k), _INTENT_KEYS)))
+                                            f"in intent {name!r}"
+                                            + did_you_mean(str(k), _INTENT_KEYS)))
             cues = body.get("cues", {})
             if not isinstance(cues, dict) or not all(
                     isinstance(w, (int, float)) and not isinstance(w, bool) for w in cues.values()):
@@ -128,7 +129,8 @@ def load_responses(path: Path | None = None) -> dict[str, str]:
     out: dict[str, str] = {}
     for k, v in data.items():
         if not isinstance(v, str):
-            problems.append(Problem(str(path), *data.value_marks[k], f"response {k!r} must be text"))
+            problems.append(Problem(str(path), *data.value_marks[k],
+                                    f"response {k!r} must be text"))
         else:
             out[str(k)] = v.strip()
     if problems:

@@ -78,6 +78,10 @@ class Session:
         if state is not None:
             self._restore(state)
 
+    def plan_markdown(self) -> str:
+        """The interview's recommendation as a Markdown plan (the chat's /plan, embedders)."""
+        return str(self._engine.interviewer.plan_markdown(self.dialog))
+
     # -- persistence ----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Everything needed to resume this conversation later, as JSON-ready data."""
@@ -214,9 +218,10 @@ class Session:
         intent = "recommend" if kind in {"question", "recommendation", "reask"} else \
             f"interview_{kind}"
         explain = Explanation(intent, 1.0, notes=(f"interview turn: {kind}",))
+        options = tuple(str(o) for o in (getattr(turn, "options", None) or ()))
         return Reply(turn.text, intent, ids, 1.0, False,
                      self._engine.dialog_suggestions(kind), explain, kind=kind,
-                     progress=getattr(turn, "progress", None), listed=ids)
+                     progress=getattr(turn, "progress", None), listed=ids, options=options)
 
     # -- understanding with context -------------------------------------------------------
     def _answer(self, p: Parse) -> Reply:
@@ -292,9 +297,9 @@ class Session:
                 score -= 2.0  # "which career involves PET scans?" asks about a career
             if spec.name == "recommend" and set(p.tokens) & _FIRST_PERSON:
                 score += 0.5
-            if spec.name == "list_careers":
-                if any(g.node(m.node_ids[0]).type == "category" for m in explicit):
-                    score += 1.0
+            if spec.name == "list_careers" and any(
+                    g.node(m.node_ids[0]).type == "category" for m in explicit):
+                score += 1.0
             adjusted[spec.name] = score
         best = max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
         if followup and (explicit or keyword) and self.context.last_intent and best[1] < 1.5:

@@ -89,7 +89,7 @@ class Graph:
     # -- lookups --------------------------------------------------------------------------
     def lookup(self, text: str) -> Node | None:
         """Exact lookup by id, name or alias, ignoring case, accents and punctuation."""
-        node_id = self._nodes.get(text) and text or self.names.get(key(text))
+        node_id = text if text in self._nodes else self.names.get(key(text))
         return self._nodes[node_id] if node_id else None
 
     def find(self, text: str, cutoff: float = 90.0) -> Match | None:

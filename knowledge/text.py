@@ -19,7 +19,7 @@ def strip_control(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Lower-case, fold accents and punctuation to single spaces: 'X-Ray Tech’s' -> 'x-ray tech's'."""
+    """Lower-case, fold accents, punctuation to spaces: 'X-Ray Tech’s' -> 'x-ray tech'."""
     text = unicodedata.normalize("NFKD", strip_control(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _DASHES.sub("-", text.translate(_APOSTROPHES).lower())

@@ -1,0 +1,202 @@
+"""Files the REPL writes and reads: atomic, never clobbering by surprise, size-bounded.
+
+A crash or a full disk in the middle of `/save` must leave either the old file or the new one,
+never half of each, so every write goes to a temporary file in the same directory, is flushed
+and fsynced, and then renamed over the target. Nothing here prints or imports prompt_toolkit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+APP_DIR = "radiology-advisor"
+#: Saved sessions and histories are small; a bigger file is not ours (or is an attack).
+MAX_READ_BYTES = 10_000_000
+HISTORY_LIMIT = 1000
+
+
+class StorageError(OSError):
+    """A file could not be read or written; the message is one line a person can act on.
+
+    Avoid it by choosing a writable path; `FileExistsError` (a subclass of OSError, not of this)
+    is raised instead when the target exists and overwriting was not asked for.
+    """
+
+
+def data_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where per-user data lives, per the XDG base directory spec (relative paths ignored)."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_DATA_HOME", "")
+    if not base or not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / APP_DIR
+
+
+def history_path(environ: dict[str, str] | None = None) -> Path:
+    """The chat history file: $XDG_DATA_HOME/radiology-advisor/history."""
+    return data_dir(environ) / "history"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = False,
+                 private: bool = False) -> Path:
+    """Write `text` to `path` atomically; FileExistsError if it exists and not `overwrite`.
+
+    The file keeps the mode of the one it replaces; a new file gets the usual umask mode, or
+    0600 when `private` (the chat history is nobody else's business).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(target))
+    if not overwrite and target.exists():
+        raise FileExistsError(17, "file exists", str(target))
+    parent = target.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mode = 0o600 if private else 0o666 & ~_umask()
+        os.chmod(tmp_name, mode)
+        if overwrite:
+            os.replace(tmp_name, target)
+        else:
+            _link_no_clobber(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(parent)
+    return target
+
+
+def _link_no_clobber(tmp_name: str, target: Path) -> None:
+    """Put the new file in place only if nothing appeared there meanwhile (no race)."""
+    try:
+        os.link(tmp_name, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if target.exists():
+            raise FileExistsError(17, "file exists", str(target)) from None
+        os.replace(tmp_name, target)
+        return
+    os.unlink(tmp_name)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable; harmless where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | os.PathLike[str], limit: int = MAX_READ_BYTES) -> str:
+    """A UTF-8 text file's content; StorageError with a one-line reason otherwise."""
+    target = Path(path)
+    try:
+        with target.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise StorageError(f"{target} is a directory") from None
+    except FileNotFoundError:
+        raise StorageError(f"{target} does not exist") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read {target}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise StorageError(f"{target} is larger than {limit // 1_000_000} MB; "
+                           "it is not a saved conversation")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StorageError(f"{target} is not UTF-8 text") from None
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """A JSON file's data; StorageError naming the line and column of a syntax error."""
+    text = read_text(path)
+    if not text.strip():
+        raise StorageError(f"{path} is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        what = "truncated" if exc.pos >= len(text.rstrip()) else "not valid JSON"
+        raise StorageError(f"{path} is {what} (line {exc.lineno}, column {exc.colno}: "
+                           f"{exc.msg})") from None
+    except RecursionError:
+        raise StorageError(f"{path} is nested too deeply to be a saved conversation") from None
+
+
+def dump_json(data: Any) -> str:
+    """Readable, stable JSON for files people may open."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+# -- the history file, in prompt_toolkit's FileHistory format, so either can read it --------
+def parse_history(text: str) -> list[str]:
+    """Entries of a history file, oldest first; lines of one entry start with '+'."""
+    entries: list[str] = []
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("+"):
+            lines.append(line[1:])
+        elif lines:
+            entries.append("\n".join(lines))
+            lines = []
+    if lines:
+        entries.append("\n".join(lines))
+    return entries
+
+
+def format_history(entries: Iterable[str]) -> str:
+    """The file form of history entries, oldest first."""
+    out: list[str] = []
+    for entry in entries:
+        out.append(f"\n# {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        out.extend(f"+{line}\n" for line in entry.split("\n"))
+    return "".join(out)
+
+
+def append_history(path: Path, entry: str, limit: int = HISTORY_LIMIT) -> None:
+    """Add one entry, keeping the newest `limit`; re-reads first so two chats don't clobber."""
+    try:
+        existing = parse_history(read_text(path)) if path.exists() else []
+    except StorageError:
+        existing = []  # an unreadable history is replaced rather than fatal
+    existing.append(entry)
+    write_atomic(path, format_history(existing[-limit:]), overwrite=True, private=True)
+
+
+def prepare_history(path: Path) -> None:
+    """Create the history's directory and prove it writable; OSError says why not."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(path))
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PermissionError(13, "permission denied", str(path))
+    fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path.parent)
+    os.close(fd)
+    os.unlink(probe)
