@@ -448,8 +448,8 @@ class Session:
         fitting.sort(key=lambda n: 0 if n.type in CAREER_TYPES else 1)
         # "are they in demand?": a pronoun points at the career being discussed, ahead of
         # topic words like 'demand'.
-        if topic and (p.pronoun or short_followup) and not any(
-                n.type in CAREER_TYPES for n in fitting):
+        if topic and (p.pronoun or short_followup) and all(
+                n.type in {"topic", "concept", "skill"} for n in fitting):
             careers = [t for t in topic if t.type in CAREER_TYPES and t.type in types]
             if careers:
                 fitting = careers + fitting
