@@ -167,7 +167,7 @@ class Session:
     def _dispatch(self, p: Parse, text: str) -> Reply:
         e = self._engine
         iv = e.interviewer
-        if self.dialog.active:
+        if self.dialog.active or self.dialog.reviewing:
             state, turn = iv.advance(self.dialog, text)
             if turn.kind != "not_an_answer":
                 self.dialog = state
@@ -176,8 +176,9 @@ class Session:
             self._profile_changed = observed != self.dialog
             self.dialog = observed
             answer = self._answer(p)
-            resume = turn.text
-            return replace(answer, text=f"{answer.text}\n\n{resume}", progress=turn.progress)
+            if not turn.text:
+                return answer
+            return replace(answer, text=f"{answer.text}\n\n{turn.text}", progress=turn.progress)
         observed = iv.observe(self.dialog, text)
         self._profile_changed = observed != self.dialog
         self.dialog = observed

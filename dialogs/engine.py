@@ -1,0 +1,614 @@
+"""The interviewer: a pure `(state, text) -> (state, turn)` engine over a flow and a graph.
+
+It asks only what it still needs: among the questions whose slot is unset and whose `ask_if`
+holds, it picks the highest-priority one that could still change the top pick, stops once
+enough is known (or at the flow's question limit), and then recommends. It never prints and
+never raises on any user text; a saved state that does not fit the flow raises
+DialogStateError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from knowledge import Graph, Node
+
+from .model import Flow, Option, Question, Values, all_hold
+from .render import (
+    compare_text,
+    credentials,
+    detail_text,
+    next_steps,
+    profile,
+    question_text,
+    recommendation_text,
+    stage_of,
+)
+from .render import plan_markdown as render_plan
+from .scoring import Fit, Recommendation, Scorer
+from .state import DialogState, DialogStateError, Entry
+from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
+
+TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
+              "compare", "ended")
+_LEADERS = 1  # a question is worth asking while it could change the top pick
+_TOP_REFS = frozenset({"it", "that", "that one", "this one", "this", "top pick", "the top pick",
+                       "your top pick", "my top pick", "best one", "the best one", "best",
+                       "the top one", "top one", "first one"})
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One slot whose earlier value an utterance replaced (None: it was unset / is now)."""
+
+    slot: str
+    old: Values | None
+    new: Values | None
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What the interviewer says back, as data.
+
+    `kind` is one of TURN_KINDS. `text` is what a person reads: the question with numbered
+    options, a recommendation, a re-ask hint... For "not_an_answer" it is the pending
+    question, to be asked again after the caller has answered the digression. `progress` is
+    (number of this question, expected total) for "question 3 of 6". `control` names the
+    control command that was recognised ("back", "why", ...), `changes` the earlier answers
+    this turn replaced.
+    """
+
+    kind: str
+    text: str
+    question_id: str | None = None
+    options: tuple[Option, ...] = ()
+    progress: tuple[int, int] | None = None
+    node_ids: tuple[str, ...] = ()
+    control: str | None = None
+    changes: tuple[Change, ...] = ()
+    recommendation: Recommendation | None = None
+
+
+class Interviewer:
+    """Runs a flow against a graph. Immutable after construction: share one across sessions
+    and threads; all conversation state lives in the DialogState passed in and returned."""
+
+    def __init__(self, graph: Graph, flow: Flow) -> None:
+        self.graph = graph
+        self.flow = flow
+        self.reader = Reader(flow)
+        self.scorer = Scorer(graph, flow)
+        self._questions = {q.id: q for q in flow.questions}
+        self._ordered = tuple(sorted(flow.questions, key=lambda q: -q.priority))
+        self._question_slots = frozenset(q.slot for q in flow.questions)
+        self._careers = flow.scope.career_types | flow.scope.fellowship_types
+
+    # -- public API -----------------------------------------------------------------------
+    def extract(self, text: str) -> Extraction:
+        """Slot values and interest evidence in any utterance, asked or not."""
+        return self.reader.extract(self.reader.read(text))
+
+    def observe(self, state: DialogState, text: str) -> DialogState:
+        """Fill slots from an utterance said outside (or beside) the interview."""
+        self._check(state)
+        new, _, _ = self._apply(state, self.extract(text))
+        return new
+
+    def start(self, state: DialogState) -> tuple[DialogState, Turn]:
+        """Begin (or resume) the interview: ask the first question still needed, or, when
+        nothing more is needed, recommend at once."""
+        self._check(state)
+        if state.phase == "asking" and state.pending in self._questions:
+            q = self._questions[state.pending]
+            return state, self._question_turn(state, q, "question")
+        state = replace(state, phase="asking", pending=None, flow=self.flow.id)
+        return self._next(state)
+
+    def advance(self, state: DialogState, text: str) -> tuple[DialogState, Turn]:
+        """One utterance while the interview runs (or while its recommendation is reviewed)."""
+        self._check(state)
+        u = self.reader.read(text)
+        if state.phase == "asking" and state.pending in self._questions:
+            return self._answer(state, u, self._questions[state.pending])
+        if state.phase == "reviewing":
+            return self._review(state, u)
+        if self.reader.control(u) == "restart":
+            return self._restart()
+        new, changes, _ = self._apply(state, self.reader.extract(u))
+        return new, Turn("not_an_answer", "", changes=tuple(changes))
+
+    def enough_to_rank(self, state: DialogState) -> bool:
+        """Has the person said enough (answers plus interests) for a meaningful ranking?"""
+        return self._signals(state) >= self.flow.enough_signals
+
+    def recommend(self, state: DialogState, scope: str = "auto") -> Recommendation:
+        """Careers ranked best first, with the top pick's pathway, credential and next steps.
+
+        `scope`: "fellowship" ranks subspecialties only, "career" every career, "auto" the
+        former for a medical student or resident who asked about a fellowship.
+        """
+        self._check(state)
+        resolved = self.scorer.resolve(state.slots, scope)
+        fits, out, mine = self.scorer.rank(state.slots, state.topics, resolved)
+        top = fits[0] if fits and fits[0].score > 0 else None
+        pathway = creds = via = None
+        steps: tuple[str, ...] = ()
+        if top is not None:
+            pathway = self.graph.pathway(top.node.id)
+            creds, via = credentials(self.graph, top.node)
+            steps = next_steps(top.node, pathway, stage_of(self.flow, state.slots))
+        rec = Recommendation(tuple(fits), tuple(out), tuple(mine), resolved,
+                             self.enough_to_rank(state), pathway, creds or (), via, steps,
+                             self.flow.show)
+        return replace(rec, text=recommendation_text(rec))
+
+    def plan_markdown(self, state: DialogState, scope: str = "auto") -> str:
+        """The person's plan as Markdown, to save or print."""
+        return render_plan(self.flow, self.graph, self.recommend(state, scope), state.slots,
+                           state.topics, self._implied(state.slots))
+
+    def describe_profile(self, state: DialogState) -> str:
+        """What the person has told us so far, as one line ("you're a resident, ...")."""
+        self._check(state)
+        return ", ".join(profile(self.flow, state.slots, state.topics,
+                                 self._implied(state.slots)))
+
+    # -- state checks ---------------------------------------------------------------------
+    def _check(self, state: DialogState) -> None:
+        if not isinstance(state, DialogState):
+            raise DialogStateError(f"expected a DialogState, not {type(state).__name__}")
+        if state.flow and state.flow != self.flow.id:
+            raise DialogStateError(f"this dialog state belongs to flow '{state.flow}', not "
+                                   f"'{self.flow.id}'")
+        slots = self.flow.slots
+        for entry_slots in (state.slots, *(e.slots for e in state.history)):
+            for name, values in entry_slots.items():
+                slot = slots.get(name)
+                if slot is None:
+                    raise DialogStateError(f"unknown slot '{name}' in dialog state")
+                for v in values or ():
+                    if v not in slot.values:
+                        raise DialogStateError(f"unknown value '{v}' for slot '{name}' in "
+                                               "dialog state")
+        topics = {e.id for e in self.flow.evidence}
+        for counts in (state.topics, *(e.topics for e in state.history)):
+            for name in counts:
+                if name not in topics:
+                    raise DialogStateError(f"unknown interest '{name}' in dialog state")
+        for qid in (*state.asked, *(e.question for e in state.history if e.question)):
+            if qid not in self._questions:
+                raise DialogStateError(f"unknown question '{qid}' in dialog state")
+        if state.phase == "asking" and state.pending not in self._questions:
+            raise DialogStateError(f"the pending question {state.pending!r} is not in the flow")
+        for node_id in (*state.ranking, *state.interests):
+            if node_id not in self.graph:
+                raise DialogStateError(f"unknown node '{node_id}' in dialog state")
+
+    # -- applying what was said -----------------------------------------------------------
+    def _interests(self, topics: Mapping[str, int]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for topic, count in topics.items():
+            for node, weight in self.scorer.topic_weights.get(topic, ()):
+                out[node] = out.get(node, 0.0) + weight * count
+        return {k: v for k, v in out.items() if v}
+
+    def _apply(self, state: DialogState, ext: Extraction, question: str | None = None,
+               answer: Values | None = None
+               ) -> tuple[DialogState, list[Change], list[tuple[str, str]]]:
+        """Merge an extraction (and maybe a question's answer) into a new state.
+
+        Returns the state, the earlier values replaced, and the (slot, value) pairs newly
+        learnt, so the turn can say so.
+        """
+        slots = dict(state.slots)
+        topics = dict(state.topics)
+        history = list(state.history)
+        asked = list(state.asked)
+        before: dict[str, Values | None] = {}
+        delta: dict[str, int] = {}
+        changes: list[Change] = []
+        learnt: list[tuple[str, str]] = []
+
+        def put(name: str, new: Values | None, quiet: bool = False) -> None:
+            old = slots.get(name)
+            if new == old:
+                return
+            before.setdefault(name, old)
+            if new is None:
+                slots.pop(name, None)
+            else:
+                slots[name] = new
+            if old:
+                changes.append(Change(name, old, new))
+            elif new and not quiet:
+                learnt.extend((name, v) for v in new)
+
+        if ext.retraction:
+            standing = self._implied(slots)
+            for i in range(len(history) - 1, -1, -1):
+                entry = history[i]
+                prefs = {k: v for k, v in entry.slots.items()
+                         if not self.flow.slots[k].background
+                         and slots.get(k) != standing.get(k, ())}
+                if not prefs and not entry.topics:
+                    continue
+                for name, old in prefs.items():
+                    put(name, old)
+                for topic, count in entry.topics.items():
+                    topics[topic] = topics.get(topic, 0) - count
+                    delta[topic] = delta.get(topic, 0) - count
+                kept = {k: v for k, v in entry.slots.items() if k not in prefs}
+                answered = entry.question
+                if answered and self._questions[answered].slot in prefs:
+                    if answered in asked:
+                        asked.remove(answered)
+                    answered = None
+                history[i] = Entry(answered, kept, {})
+                break
+        found = dict(ext.slots)
+        if question is not None and answer is not None:
+            found[self._questions[question].slot] = answer
+        for name, values in found.items():
+            slot = self.flow.slots[name]
+            old = slots.get(name)
+            if slot.multi and old and values and not ext.correction and not ext.retraction \
+                    and question is None:
+                values = tuple(dict.fromkeys((*old, *values)))
+            put(name, values)
+        for name in list(found):
+            for v in slots.get(name, ()):
+                for target, value in self.flow.slots[name].values[v].implies.items():
+                    if target not in slots:
+                        put(target, (value,), quiet=True)
+        for topic, count in ext.topics.items():
+            topics[topic] = topics.get(topic, 0) + count
+            delta[topic] = delta.get(topic, 0) + count
+        topics = {k: v for k, v in topics.items() if v}
+        delta = {k: v for k, v in delta.items() if v}
+        if question is not None and question not in asked:
+            asked.append(question)
+        entry = Entry(question, before, delta)
+        if not entry.empty:
+            history.append(entry)
+        new = replace(state, slots=slots, topics=topics, interests=self._interests(topics),
+                      history=tuple(history), asked=tuple(asked), flow=self.flow.id)
+        return new, changes, learnt
+
+    def _implied(self, slots: Mapping[str, Values]) -> dict[str, Values]:
+        """Values implied by background facts; a retraction keeps them, since the fact behind
+        them still stands, and a turn does not announce them."""
+        return self.scorer.implied(slots)
+
+    def _said(self, state: DialogState, changes: Iterable[Change],
+              learnt: Iterable[tuple[str, str]], skip_slot: str | None = None,
+              topics: Mapping[str, int] | None = None) -> str:
+        """'Changed ...' and 'Noted: ...' lines for what an utterance changed; what the
+        question just answered or a background fact implies goes without saying."""
+        lines = []
+        for change in changes:
+            if change.slot == skip_slot and change.new:
+                continue
+            slot = self.flow.slots[change.slot]
+            old = ", ".join(slot.values[v].label for v in change.old or ()) or "not sure"
+            if change.new is None:
+                lines.append(self.flow.say("dropped", slot=slot.label, old=old))
+            else:
+                new = ", ".join(slot.values[v].label for v in change.new) or "not sure"
+                lines.append(self.flow.say("changed", slot=slot.label, old=old, new=new))
+        standing = self._implied(state.slots)
+        facts = list(dict.fromkeys(
+            self.flow.slots[name].values[v].says for name, v in learnt
+            if name != skip_slot and v not in standing.get(name, ())))
+        for topic, count in (topics or {}).items():
+            label = self.scorer.topic_labels[topic]
+            fact = (self.flow.mentioned if count > 0 else self.flow.avoided).format(label=label)
+            if not any(label in f for f in facts) and fact not in facts:
+                facts.append(fact)
+        if facts:
+            lines.append(self.flow.say("noted", facts="; ".join(facts)))
+        return "\n".join(lines)
+
+    # -- choosing the next question -------------------------------------------------------
+    def _signals(self, state: DialogState) -> int:
+        """Things the person said that point somewhere; values merely implied do not count."""
+        standing = self._implied(state.slots)
+        answered = sum(1 for s, v in state.slots.items()
+                       if v and s in self._question_slots and standing.get(s) != v)
+        return answered + sum(1 for c in state.topics.values() if c > 0)
+
+    def _known(self, state: DialogState) -> int:
+        """Question slots the person has settled; values merely implied do not count."""
+        standing = self._implied(state.slots)
+        return sum(1 for s, v in state.slots.items()
+                   if s in self._question_slots and (not v or standing.get(s) != v))
+
+    def _eligible(self, state: DialogState) -> list[Question]:
+        return [q for q in self._ordered if q.slot not in state.slots
+                and q.id not in state.asked and all_hold(q.ask_if, state.slots)]
+
+    def _informative(self, state: DialogState, q: Question, top: tuple[str, ...]) -> bool:
+        """Could some answer to `q` change the top two? If not, asking is a waste."""
+        for option in q.options:
+            hypo = dict(state.slots)
+            hypo[q.slot] = (option.value,)
+            for target, implied in self.flow.slots[q.slot].values[option.value].implies.items():
+                hypo.setdefault(target, (implied,))
+            scope = self.scorer.resolve(hypo, "auto")
+            if self.scorer.top(hypo, state.topics, scope, _LEADERS) != top:
+                return True
+        return False
+
+    def _plan(self, state: DialogState) -> list[Question]:
+        """The questions still worth asking, best first (the first is asked next)."""
+        room = self.flow.max_questions - len(state.asked)
+        eligible = self._eligible(state)
+        if room <= 0 or not eligible:
+            return []
+        top = self.scorer.top(state.slots, state.topics,
+                              self.scorer.resolve(state.slots, "auto"), _LEADERS)
+        useful = [q for q in eligible if self._informative(state, q, top)]
+        missing = self.flow.min_known - self._known(state)
+        if len(useful) < missing:
+            useful += [q for q in eligible if q not in useful][:missing - len(useful)]
+            useful.sort(key=lambda q: self._ordered.index(q))
+        return useful[:room]
+
+    def _progress(self, state: DialogState, plan_size: int) -> tuple[int, int]:
+        """(this question's number, expected total): the questions still needed to reach
+        `min_known`, plus one the answers will probably make worth asking."""
+        number = len(state.asked) + 1
+        missing = max(1, self.flow.min_known - self._known(state)) + 1
+        return number, max(number, len(state.asked) + min(plan_size, missing))
+
+    def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
+                       control: str | None = None, changes: Iterable[Change] = ()) -> Turn:
+        plan = self._plan(replace(state, pending=None))
+        size = len(plan) if q in plan else len(plan) + 1
+        text = (prefix + "\n\n" if prefix else "") + question_text(q)
+        return Turn(kind, text, q.id, q.options, self._progress(state, size), control=control,
+                    changes=tuple(changes))
+
+    def _next(self, state: DialogState, kind: str = "question", prefix: str = "",
+              control: str | None = None, changes: Iterable[Change] = ()
+              ) -> tuple[DialogState, Turn]:
+        plan = self._plan(state)
+        if not plan:
+            return self._finish(state, prefix, control, changes)
+        q = plan[0]
+        state = replace(state, phase="asking", pending=q.id)
+        text = (prefix + "\n\n" if prefix else "") + question_text(q)
+        return state, Turn(kind, text, q.id, q.options, self._progress(state, len(plan)),
+                           control=control, changes=tuple(changes))
+
+    def _finish(self, state: DialogState, prefix: str = "", control: str | None = None,
+                changes: Iterable[Change] = ()) -> tuple[DialogState, Turn]:
+        rec = self.recommend(state)
+        state = replace(state, phase="reviewing", pending=None, ranking=rec.node_ids)
+        text = (prefix + "\n\n" if prefix else "") + rec.text
+        if rec.shown:
+            text += "\n\n" + self.flow.say("followup")
+        return state, Turn("recommendation", text, node_ids=rec.node_ids, control=control,
+                           changes=tuple(changes), recommendation=rec)
+
+    # -- answering a question -------------------------------------------------------------
+    def _hint(self, q: Question) -> str:
+        example = q.options[0].synonyms[0] if q.options[0].synonyms else q.options[0].label
+        return self.flow.say("hint", count=len(q.options), example=example.lower())
+
+    def _reask(self, state: DialogState, q: Question, key: str, **values: object
+               ) -> tuple[DialogState, Turn]:
+        message = self.flow.say(key, hint=self._hint(q), **values)
+        return state, self._question_turn(state, q, "reask", message)
+
+    def _answered(self, state: DialogState, q: Question, values: Values, ext: Extraction,
+                  kind: str = "question", control: str | None = None, note: str = ""
+                  ) -> tuple[DialogState, Turn]:
+        slot = self.flow.slots[q.slot]
+        values = tuple(dict.fromkeys(values))
+        if not slot.multi:
+            values = values[-1:]
+        new, changes, learnt = self._apply(state, ext, q.id, values)
+        said = self._said(new, changes, learnt, q.slot)
+        if not values and not note:
+            note = self.flow.say("unsure")
+        prefix = "\n".join(p for p in (note, said) if p)
+        return self._next(new, kind, prefix, control, changes)
+
+    def _answer(self, state: DialogState, u: Utterance, q: Question
+                ) -> tuple[DialogState, Turn]:
+        slot = self.flow.slots[q.slot]
+        command = self.reader.control(u)
+        if command is not None:
+            return self._control(state, u, command, q)
+        if not u.tokens:
+            return self._reask(state, q, "reask")
+        numbers = self.reader.numbers_in([t.word for t in u.tokens])
+        if numbers is not None:
+            count = len(q.options)
+            picked = [count if n == -1 else n for n in numbers]
+            bad = next((n for n in picked if not 1 <= n <= count), None)
+            if bad is not None:
+                return self._reask(state, q, "out_of_range", number=bad, count=count)
+            if len(set(picked)) > 1 and not slot.multi:
+                return self._reask(state, q, "one_only")
+            return self._answered(state, q, tuple(q.options[n - 1].value for n in picked),
+                                  Extraction())
+        exact = self.reader.exact_answer(u, q)
+        if exact is not None:
+            return self._answered(state, q, () if exact == UNSURE_ANSWER else (exact,),
+                                  Extraction())
+        ext = self.reader.extract(u, q.slot)
+        if u.question:
+            new, changes, _ = self._apply(state, ext)
+            return new, self._question_turn(new, q, "not_an_answer", changes=changes)
+        if q.slot in ext.slots:
+            return self._answered(state, q, ext.slots[q.slot], ext)
+        values, leads = self.reader.scan_answer(u, q)
+        concrete = [o.value for o in q.options if o.value in values]
+        if concrete and (ext.empty or (leads and not ext.correction)):
+            if len(concrete) == 1 or slot.multi:
+                return self._answered(state, q, tuple(concrete), ext)
+            return self._reask(state, q, "one_only")
+        if (UNSURE_ANSWER in values or q.slot in ext.unsure) and ext.empty:
+            return self._answered(state, q, (), ext)
+        if not ext.empty or ext.retraction:
+            new, changes, learnt = self._apply(state, ext)
+            said = self._said(new, changes, learnt, topics=ext.topics)
+            return self._next(new, "question", said, changes=changes)
+        fuzzy = self.reader.fuzzy_answer(u, q)
+        if fuzzy is not None:
+            return self._answered(state, q, (fuzzy,), ext)
+        return self._reask(state, q, "reask")
+
+    def _control(self, state: DialogState, u: Utterance, command: str, q: Question | None
+                 ) -> tuple[DialogState, Turn]:
+        if command == "restart":
+            return self._restart()
+        if command == "quit":
+            ended = replace(state, phase="ended", pending=None)
+            return ended, Turn("ended", self.flow.say("quit"), control="quit")
+        if command == "back":
+            return self._back(state, q)
+        if command == "finish":
+            new, changes, _ = self._apply(state, self.reader.extract(u))
+            return self._finish(new, control="finish", changes=changes)
+        if q is None:
+            if command == "skip":
+                return state, Turn("control", self.flow.say("nothing_to_skip"), control="skip")
+            return self._review_again(state, command)
+        if command == "why":
+            return state, self._question_turn(state, q, "control", q.why, control="why")
+        if command == "repeat":
+            return state, self._question_turn(state, q, "control", control="repeat")
+        # skip: the question counts as asked, with nothing known
+        return self._answered(state, q, (), Extraction(), "control", "skip",
+                              self.flow.say("skipped"))
+
+    def _restart(self) -> tuple[DialogState, Turn]:
+        fresh = DialogState(phase="asking", flow=self.flow.id)
+        return self._next(fresh, "control", self.flow.say("restart"), "restart")
+
+    def _back(self, state: DialogState, current: Question | None
+              ) -> tuple[DialogState, Turn]:
+        history = list(state.history)
+        at = next((i for i in range(len(history) - 1, -1, -1) if history[i].question), None)
+        if at is None:
+            message = self.flow.say("back_none")
+            if current is not None:
+                return state, self._question_turn(state, current, "control", message,
+                                                  control="back")
+            return state, Turn("control", message, control="back")
+        slots = dict(state.slots)
+        topics = dict(state.topics)
+        for entry in reversed(history[at:]):
+            for name, old in entry.slots.items():
+                if old is None:
+                    slots.pop(name, None)
+                else:
+                    slots[name] = old
+            for topic, count in entry.topics.items():
+                topics[topic] = topics.get(topic, 0) - count
+        qid = history[at].question
+        assert qid is not None
+        asked = list(state.asked)
+        if qid in asked:
+            del asked[asked.index(qid):]
+        topics = {k: v for k, v in topics.items() if v}
+        new = replace(state, slots=slots, topics=topics, interests=self._interests(topics),
+                      history=tuple(history[:at]), asked=tuple(asked), phase="asking",
+                      pending=qid)
+        q = self._questions[qid]
+        return new, self._question_turn(new, q, "control", self.flow.say("back"),
+                                        control="back")
+
+    # -- after the recommendation ---------------------------------------------------------
+    def _ref(self, state: DialogState, text: str) -> tuple[str | None, str | None]:
+        """A career named in a follow-up: by its number in the ranking, or by its name."""
+        words = [t.word for t in self.reader.read(text).tokens]
+        key = " ".join(words)
+        ranking = state.ranking
+        if key in _TOP_REFS:
+            return (ranking[0], None) if ranking else (None, self.flow.say("no_ranking"))
+        numbers = self.reader.numbers_in(words)
+        if numbers is not None and len(numbers) == 1:
+            if not ranking:
+                return None, self.flow.say("no_ranking")
+            n = len(ranking) if numbers[0] == -1 else numbers[0]
+            if not 1 <= n <= len(ranking):
+                return None, self.flow.say("no_rank", number=n, count=len(ranking))
+            return ranking[n - 1], None
+        node = self.graph.lookup(text)
+        if node is None:
+            match = self.graph.find(text)
+            node = match.node if match else None
+        if node is not None and node.type in self._careers:
+            return node.id, None
+        return None, self.flow.say("unknown_ref", text=text.strip())
+
+    def _fit(self, state: DialogState, node_id: str) -> tuple[Fit | None, int | None]:
+        rec = self.recommend(state, "career")
+        fit = next((f for f in (*rec.fits, *rec.ruled_out) if f.node.id == node_id), None)
+        rank = state.ranking.index(node_id) + 1 if node_id in state.ranking else None
+        return fit, rank
+
+    def _detail(self, state: DialogState, node_id: str) -> tuple[DialogState, Turn]:
+        node = self.graph.node(node_id)
+        fit, rank = self._fit(state, node_id)
+        steps = next_steps(node, self.graph.pathway(node_id), stage_of(self.flow, state.slots))
+        text = detail_text(self.graph, fit, node, rank, steps)
+        return state, Turn("detail", text, node_ids=(node_id,), control="detail")
+
+    def _compare(self, state: DialogState, ids: list[str]) -> tuple[DialogState, Turn]:
+        items: list[tuple[Node, Fit | None, int | None]] = []
+        for node_id in ids:
+            fit, rank = self._fit(state, node_id)
+            items.append((self.graph.node(node_id), fit, rank))
+        return state, Turn("compare", compare_text(self.graph, items), node_ids=tuple(ids),
+                           control="compare")
+
+    def _review_again(self, state: DialogState, command: str) -> tuple[DialogState, Turn]:
+        rec = self.recommend(state)
+        if command == "why" and rec.top is not None:
+            text = self.flow.say("review_why", name=rec.top.node.name,
+                                 reasons="; ".join(rec.top.reasons) or "—")
+            return state, Turn("control", text, node_ids=(rec.top.node.id,), control="why")
+        return self._finish(state, control=command)
+
+    def _review(self, state: DialogState, u: Utterance) -> tuple[DialogState, Turn]:
+        fill = self.reader.template(u, "compare")
+        if fill is not None:
+            refs = [self._ref(state, fill[k]) for k in ("x", "y")]
+            if all(r[0] for r in refs):
+                return self._compare(state, [str(r[0]) for r in refs])
+            numeric = all(self.reader.numbers_in(fill[k].split()) for k in ("x", "y"))
+            if any(r[0] for r in refs) or numeric:
+                why_not = next((r[1] for r in refs if r[1]), "")
+                return state, Turn("reask", str(why_not), control="compare")
+        fill = self.reader.template(u, "detail")
+        if fill is not None:
+            picked, problem = self._ref(state, fill["x"])
+            if picked is not None:
+                return self._detail(state, picked)
+            if fill["x"].split()[0].isdigit():
+                return state, Turn("reask", str(problem), control="detail")
+        numbers = self.reader.numbers_in([t.word for t in u.tokens])
+        if numbers is not None and len(numbers) == 1:
+            picked, problem = self._ref(state, str(numbers[0]))
+            if picked is not None:
+                return self._detail(state, picked)
+            return state, Turn("reask", str(problem), control="detail")
+        if len(numbers or ()) == 2:
+            refs = [self._ref(state, str(n)) for n in numbers or ()]
+            if all(r[0] for r in refs):
+                return self._compare(state, [str(r[0]) for r in refs])
+        command = self.reader.control(u)
+        if command is not None:
+            return self._control(state, u, command, None)
+        ext = self.reader.extract(u)
+        new, changes, learnt = self._apply(state, ext)
+        if u.question or (not changes and not learnt and new.topics == state.topics):
+            return new, Turn("not_an_answer", "", changes=tuple(changes))
+        said = self._said(new, changes, learnt)
+        prefix = "\n".join(p for p in (said, self.flow.say("updated")) if p)
+        return self._finish(new, prefix, "change", changes)

@@ -1,0 +1,910 @@
+"""Load a dialogs directory in stages: read -> parse with marks -> validate -> build the Flow.
+
+Every problem of every file is collected (as file:line:col, with a "did you mean") before
+anything is raised, the way the knowledge loader does it. A directory holds one flow that may
+be split over several YAML files: slots, questions, evidence and exclusions merge, every other
+section may be declared once.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from knowledge import CAREER_TYPES, NODE_TYPES, Graph, KnowledgeError, Problem, did_you_mean
+from knowledge.yamlsafe import MDict, MList, read_marked
+
+from .links import CareerLinks
+from .model import (
+    Condition,
+    Evidence,
+    Exclusion,
+    Flow,
+    Option,
+    Question,
+    Scope,
+    Slot,
+    SlotValue,
+    frozen_map,
+)
+from .text import phrase_words
+
+DIALOGS_DIR = Path(__file__).resolve().parent
+
+Mark = tuple[int, int]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SECTIONS = ("flow", "scope", "slots", "questions", "evidence", "exclusions", "language",
+             "answers", "numbers", "respell", "controls", "messages")
+_FLOW_KEYS = {"id": "text", "title": "text", "min_known": "count", "max_questions": "count",
+              "enough_signals": "count", "fit_damping": "number", "show": "count",
+              "mentioned": "template", "avoided": "template"}
+_SLOT_KEYS = ("label", "kind", "values", "multi", "background", "needs_identity", "cues",
+              "polarity", "in_questions")
+_VALUE_KEYS = ("label", "says", "cues", "weights", "implies", "done", "current", "is_now")
+_QUESTION_KEYS = ("id", "slot", "text", "why", "options", "ask_if", "priority")
+_OPTION_KEYS = ("value", "label", "synonyms")
+_EVIDENCE_KEYS = ("id", "label", "phrases", "nodes")
+_EXCLUSION_KEYS = ("when", "step", "reason")
+_SCOPE_KEYS = ("fellowship_types", "career_types", "fellowship_when")
+_POLARITY_KEYS = ("positive", "negative", "neutral", "unsure")
+_SLOT_KINDS = ("choice", "scale")
+LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
+                  "identity", "aspiration", "corrections", "retractions", "unsure_answers",
+                  "fillers", "question_openers", "question_markers")
+CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
+_TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
+#: Every message the engine says, with the placeholders it fills in.
+MESSAGES: dict[str, tuple[str, ...]] = {
+    "hint": ("count", "example"), "reask": ("hint",), "out_of_range": ("number", "count", "hint"),
+    "one_only": ("hint",), "unsure": (), "skipped": (), "back": (), "back_none": (),
+    "restart": (), "quit": (), "changed": ("slot", "old", "new"), "dropped": ("slot", "old"),
+    "noted": ("facts",), "updated": (), "followup": (), "no_ranking": (),
+    "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
+    "review_why": ("name", "reasons"),
+}
+_BOOL_HINT = "; YAML reads bare yes/no/on/off as booleans, so quote them (\"yes\")"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "empty"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+@dataclass
+class _Part:
+    """One occurrence of a section: its value and where it stands."""
+
+    file: str
+    value: Any
+    mark: Mark
+    key_mark: Mark
+
+
+@dataclass
+class _Reader:
+    graph: Graph
+    problems: list[Problem] = field(default_factory=list)
+    parts: dict[str, list[_Part]] = field(default_factory=dict)
+    slots: dict[str, Slot] = field(default_factory=dict)
+    slot_at: dict[str, tuple[str, Mark]] = field(default_factory=dict)
+    career_types: frozenset[str] = CAREER_TYPES
+    links: CareerLinks | None = None
+
+    def reaches(self, node_id: str) -> tuple[str, ...]:
+        if self.links is None:
+            self.links = CareerLinks(self.graph, self.career_types)
+        return self.links(node_id)
+
+    # -- helpers --------------------------------------------------------------------------
+    def problem(self, file: str, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(file, mark[0], mark[1], message))
+
+    def keys(self, file: str, data: MDict, allowed: Iterable[str], where: str) -> None:
+        allowed = tuple(allowed)
+        for k in data:
+            if k not in allowed:
+                hint = _BOOL_HINT if isinstance(k, bool) else did_you_mean(str(k), allowed)
+                self.problem(file, data.key_marks[k], f"unknown key {k!r} in {where}" + hint)
+
+    def text(self, file: str, data: MDict, key: str, where: str, required: bool = True
+             ) -> str | None:
+        if key not in data:
+            if required:
+                self.problem(file, data.mark, f"{where} is missing '{key}'")
+            return None
+        value = data[key]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        hint = _BOOL_HINT if isinstance(value, bool) else ""
+        self.problem(file, data.value_marks[key],
+                     f"'{key}' of {where} must be non-empty text, not {_kind(value)}" + hint)
+        return None
+
+    def texts(self, file: str, data: MDict, key: str, where: str) -> tuple[str, ...]:
+        """A list of phrases; each must have at least one word so it can ever match."""
+        if key not in data:
+            return ()
+        value = data[key]
+        if isinstance(value, str):
+            value_list: list[Any] = [value]
+            marks = [data.value_marks[key]]
+        elif isinstance(value, MList):
+            value_list, marks = list(value), list(value.item_marks)
+        else:
+            self.problem(file, data.value_marks[key],
+                         f"'{key}' of {where} must be a list of texts, not {_kind(value)}")
+            return ()
+        out: list[str] = []
+        for item, mark in zip(value_list, marks, strict=True):
+            if isinstance(item, str) and phrase_words(item):
+                out.append(item.strip())
+            elif isinstance(item, str):
+                self.problem(file, mark, f"phrase {item!r} in '{key}' of {where} has no words")
+            else:
+                hint = _BOOL_HINT if isinstance(item, bool) else ""
+                self.problem(file, mark, f"'{key}' of {where} must hold texts, not "
+                             f"{_kind(item)}" + hint)
+        return tuple(out)
+
+    def flag(self, file: str, data: MDict, key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(file, data.value_marks[key], f"'{key}' of {where} must be true or false")
+            return False
+        return value
+
+    def node(self, file: str, mark: Mark, node_id: Any, where: str) -> bool:
+        if isinstance(node_id, str) and node_id in self.graph:
+            return True
+        if not isinstance(node_id, str):
+            self.problem(file, mark, f"{where} must name a node id, not {_kind(node_id)}")
+            return False
+        self.problem(file, mark, f"unknown node {node_id!r} in {where}"
+                     + did_you_mean(node_id, [n.id for n in self.graph]))
+        return False
+
+    def node_list(self, file: str, data: MDict, key: str, where: str) -> tuple[str, ...]:
+        if key not in data:
+            return ()
+        value = data[key]
+        if not isinstance(value, MList):
+            self.problem(file, data.value_marks[key],
+                         f"'{key}' of {where} must be a list of node ids")
+            return ()
+        return tuple(v for v, m in zip(value, value.item_marks, strict=True)
+                     if self.node(file, m, v, f"'{key}' of {where}"))
+
+    def weights(self, file: str, data: MDict, key: str, where: str) -> dict[str, float]:
+        if key not in data:
+            return {}
+        value = data[key]
+        if not isinstance(value, MDict):
+            self.problem(file, data.value_marks[key], f"'{key}' of {where} must map node ids "
+                         "to numbers, e.g. {pediatric_radiology: 3}")
+            return {}
+        out: dict[str, float] = {}
+        for node_id, weight in value.items():
+            here = f"'{key}' of {where}"
+            if not self.node(file, value.key_marks[node_id], node_id, here):
+                continue
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                self.problem(file, value.value_marks[node_id], f"weight of {node_id!r} in "
+                             f"{here} must be a number, not {_kind(weight)}")
+                continue
+            if not self.reaches(node_id):
+                self.problem(file, value.key_marks[node_id], f"{here} points at {node_id!r}, "
+                             "which reaches no career: it is not a career and no career "
+                             "links to it")
+                continue
+            out[node_id] = float(weight)
+        return out
+
+    def mapping(self, part: _Part, what: str) -> MDict | None:
+        if isinstance(part.value, MDict):
+            return part.value
+        self.problem(part.file, part.mark, f"'{what}' must be a mapping, not {_kind(part.value)}")
+        return None
+
+    def single(self, name: str) -> _Part | None:
+        parts = self.parts.get(name, [])
+        for extra in parts[1:]:
+            first = parts[0]
+            self.problem(extra.file, extra.key_mark, f"section '{name}' is declared again "
+                         f"(first at {first.file}:{first.key_mark[0]}:{first.key_mark[1]})")
+        return parts[0] if parts else None
+
+    def required(self, name: str, where: str) -> _Part | None:
+        part = self.single(name)
+        if part is None:
+            self.problem(where, (1, 1), f"no '{name}' section in any file")
+        return part
+
+    # -- stage 1: read --------------------------------------------------------------------
+    def read(self, directory: Path) -> str:
+        if not directory.is_dir():
+            self.problem(str(directory), (1, 1), "not a directory")
+            return str(directory)
+        files = _yaml_files(directory)
+        if not files:
+            self.problem(str(directory), (1, 1), "no .yaml files found")
+        for path in files:
+            name = _display(path)
+            data, problems = read_marked(path, name)
+            self.problems.extend(problems)
+            if problems or data is None:
+                continue
+            if not isinstance(data, MDict):
+                self.problem(name, getattr(data, "mark", (1, 1)), "a dialogs file must be a "
+                             "mapping of sections (flow, slots, questions, ...)")
+                continue
+            for key, value in data.items():
+                if key not in _SECTIONS:
+                    self.problem(name, data.key_marks[key], f"unknown section {key!r}"
+                                 + did_you_mean(str(key), _SECTIONS))
+                    continue
+                self.parts.setdefault(str(key), []).append(
+                    _Part(name, value, data.value_marks[key], data.key_marks[key]))
+        return _display(files[0]) if files else str(directory)
+
+    # -- stage 2: sections ----------------------------------------------------------------
+    def flow_meta(self, where: str) -> dict[str, Any]:
+        part = self.required("flow", where)
+        defaults: dict[str, Any] = {"id": "flow", "title": "Interview", "min_known": 4,
+                                    "max_questions": 7, "enough_signals": 3,
+                                    "fit_damping": 2.0, "show": 5,
+                                    "mentioned": "you mentioned {label}",
+                                    "avoided": "you'd rather avoid {label}"}
+        data = self.mapping(part, "flow") if part else None
+        if part is None or data is None:
+            return defaults
+        self.keys(part.file, data, _FLOW_KEYS, "'flow'")
+        for key, kind in _FLOW_KEYS.items():
+            if key not in data:
+                self.problem(part.file, data.mark, f"'flow' is missing '{key}'")
+                continue
+            value, mark = data[key], data.value_marks[key]
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if kind == "count" and not (number and isinstance(value, int) and value >= 1):
+                self.problem(part.file, mark, f"'flow.{key}' must be a whole number of 1 or more")
+            elif kind == "number" and not (number and value >= 0):
+                self.problem(part.file, mark, f"'flow.{key}' must be a number of 0 or more")
+            elif kind in {"text", "template"} and not (isinstance(value, str) and value.strip()):
+                self.problem(part.file, mark, f"'flow.{key}' must be non-empty text")
+            elif kind == "template" and "{label}" not in value:
+                self.problem(part.file, mark, f"'flow.{key}' must contain '{{label}}'")
+            elif kind == "text" and key == "id" and not _ID.match(value):
+                self.problem(part.file, mark, "'flow.id' must be lower-case letters, digits and "
+                             "underscores, starting with a letter")
+            else:
+                defaults[key] = value.strip() if isinstance(value, str) else value
+        if isinstance(defaults["min_known"], int) and isinstance(defaults["max_questions"], int) \
+                and defaults["min_known"] > defaults["max_questions"] and "min_known" in data:
+            self.problem(part.file, data.value_marks["min_known"],
+                         "'flow.min_known' must not exceed 'flow.max_questions'")
+        return defaults
+
+    def scope_types(self, where: str) -> tuple[frozenset[str], frozenset[str], _Part | None]:
+        part = self.required("scope", where)
+        fellowship, career = frozenset({"subspecialty"}), CAREER_TYPES
+        data = self.mapping(part, "scope") if part else None
+        if part is None or data is None:
+            return fellowship, career, None
+        self.keys(part.file, data, _SCOPE_KEYS, "'scope'")
+        result = []
+        for key, default in (("fellowship_types", fellowship), ("career_types", career)):
+            value = data.get(key)
+            if not isinstance(value, MList) or not value:
+                self.problem(part.file, data.value_marks.get(key, data.mark),
+                             f"'scope.{key}' must be a non-empty list of node types")
+                result.append(default)
+                continue
+            good = set()
+            for item, mark in zip(value, value.item_marks, strict=True):
+                if item in NODE_TYPES:
+                    good.add(str(item))
+                else:
+                    self.problem(part.file, mark, f"unknown node type {item!r} in 'scope.{key}'"
+                                 + did_you_mean(str(item), NODE_TYPES))
+            result.append(frozenset(good) or default)
+        return result[0], result[1], part
+
+    def read_slots(self) -> None:
+        for part in self.parts.get("slots", []):
+            data = self.mapping(part, "slots")
+            if data is None:
+                continue
+            for name, body in data.items():
+                mark = data.key_marks[name]
+                if not isinstance(name, str) or not _ID.match(name):
+                    self.problem(part.file, mark, f"slot name {name!r} must be lower-case "
+                                 "letters, digits and underscores" + (
+                                     _BOOL_HINT if isinstance(name, bool) else ""))
+                    continue
+                if name in self.slot_at:
+                    f, m = self.slot_at[name]
+                    self.problem(part.file, mark, f"duplicate slot '{name}' (first defined at "
+                                 f"{f}:{m[0]}:{m[1]})")
+                    continue
+                self.slot_at[name] = (part.file, mark)
+                slot = self.read_slot(part.file, name, body, data.value_marks[name])
+                if slot is not None:
+                    self.slots[name] = slot
+
+    def read_slot(self, file: str, name: str, body: Any, mark: Mark) -> Slot | None:
+        where = f"slot '{name}'"
+        if not isinstance(body, MDict):
+            self.problem(file, mark, f"{where} must be a mapping with label, kind and values")
+            return None
+        self.keys(file, body, _SLOT_KEYS, where)
+        label = self.text(file, body, "label", where) or name.replace("_", " ")
+        kind = body.get("kind")
+        if kind not in _SLOT_KINDS:
+            self.problem(file, body.value_marks.get("kind", body.mark),
+                         f"'kind' of {where} must be one of: {', '.join(_SLOT_KINDS)}"
+                         + (did_you_mean(str(kind), _SLOT_KINDS) if "kind" in body else ""))
+            kind = "choice"
+        multi = self.flag(file, body, "multi", where)
+        if multi and kind == "scale":
+            self.problem(file, body.key_marks["multi"], f"{where}: 'multi' is only for choice "
+                         "slots")
+        values_raw = body.get("values")
+        values: dict[str, SlotValue] = {}
+        if not isinstance(values_raw, MDict) or not values_raw:
+            self.problem(file, body.value_marks.get("values", body.mark),
+                         f"{where} needs 'values': a mapping of value name to its label and says")
+        else:
+            for value_name, spec in values_raw.items():
+                built = self.read_value(file, name, value_name, spec, values_raw, kind)
+                if built is not None:
+                    values[built.value] = built
+        cues = self.texts(file, body, "cues", where)
+        if kind == "scale" and not cues:
+            self.problem(file, body.mark, f"{where} is a scale and needs 'cues' (the words that "
+                         "name its topic)")
+        if kind == "choice" and "cues" in body:
+            self.problem(file, body.key_marks["cues"], f"{where} is a choice: put 'cues' on "
+                         "each value instead")
+        polarity: dict[str, str] = {}
+        raw_pol = body.get("polarity")
+        if kind == "scale":
+            if not isinstance(raw_pol, MDict):
+                self.problem(file, body.value_marks.get("polarity", body.mark), f"{where} is a "
+                             "scale and needs 'polarity', e.g. {positive: \"yes\", negative: "
+                             "\"no\", neutral: some}")
+            else:
+                self.keys(file, raw_pol, _POLARITY_KEYS, f"'polarity' of {where}")
+                for pk, pv in raw_pol.items():
+                    if pk not in _POLARITY_KEYS:
+                        continue
+                    if pv in values:
+                        polarity[str(pk)] = str(pv)
+                    else:
+                        hint = _BOOL_HINT if isinstance(pv, bool) else did_you_mean(
+                            str(pv), values)
+                        self.problem(file, raw_pol.value_marks[pk], f"unknown value {pv!r} for "
+                                     f"{where} in 'polarity'" + hint)
+        elif raw_pol is not None:
+            self.problem(file, body.key_marks["polarity"], f"{where} is a choice; 'polarity' "
+                         "is only for scale slots")
+        self.duplicate_cues(file, where, body, values_raw)
+        return Slot(name, label, str(kind), frozen_map(values), multi,
+                    self.flag(file, body, "background", where),
+                    self.flag(file, body, "needs_identity", where), cues, frozen_map(polarity),
+                    self.flag(file, body, "in_questions", where))
+
+    def duplicate_cues(self, file: str, where: str, body: MDict, values_raw: Any) -> None:
+        if not isinstance(values_raw, MDict):
+            return
+        owner: dict[tuple[str, ...], str] = {}
+        for value_name, spec in values_raw.items():
+            if not isinstance(spec, MDict) or not isinstance(spec.get("cues"), MList):
+                continue
+            cues = spec["cues"]
+            for cue, mark in zip(cues, cues.item_marks, strict=True):
+                if not isinstance(cue, str):
+                    continue
+                words = phrase_words(cue)
+                first = owner.setdefault(words, str(value_name))
+                if first != value_name:
+                    self.problem(file, mark, f"cue {cue!r} of {where} is given to both "
+                                 f"'{first}' and '{value_name}'")
+
+    def read_value(self, file: str, slot: str, name: Any, spec: Any, parent: MDict,
+                   kind: Any) -> SlotValue | None:
+        mark = parent.key_marks[name]
+        if not isinstance(name, str) or not name.strip():
+            self.problem(file, mark, f"value name {name!r} of slot '{slot}' must be text"
+                         + (_BOOL_HINT if isinstance(name, bool) else ""))
+            return None
+        where = f"value '{name}' of slot '{slot}'"
+        if not isinstance(spec, MDict):
+            self.problem(file, parent.value_marks[name], f"{where} must be a mapping with "
+                         "label and says")
+            return None
+        self.keys(file, spec, _VALUE_KEYS, where)
+        label = self.text(file, spec, "label", where) or name
+        says = self.text(file, spec, "says", where) or label
+        cues = self.texts(file, spec, "cues", where)
+        if kind == "scale" and "cues" in spec:
+            self.problem(file, spec.key_marks["cues"], f"{where}: a scale slot's cues belong "
+                         "to the slot, not to a value")
+        implies: dict[str, str] = {}
+        raw = spec.get("implies")
+        if raw is not None:
+            if isinstance(raw, MDict):
+                implies = {str(k): str(v) for k, v in raw.items()}
+            else:
+                self.problem(file, spec.value_marks["implies"], f"'implies' of {where} must "
+                             "map slot names to values")
+        current = None
+        if "current" in spec and self.node(file, spec.value_marks["current"], spec["current"],
+                                           f"'current' of {where}"):
+            current = str(spec["current"])
+        return SlotValue(name, label, says, cues,
+                         frozen_map(self.weights(file, spec, "weights", where)),
+                         frozen_map(implies), self.node_list(file, spec, "done", where),
+                         current, self.node_list(file, spec, "is_now", where))
+
+    def check_implies(self) -> None:
+        for part in self.parts.get("slots", []):
+            if not isinstance(part.value, MDict):
+                continue
+            for slot_name, body in part.value.items():
+                if not isinstance(body, MDict) or not isinstance(body.get("values"), MDict):
+                    continue
+                for value_name, spec in body["values"].items():
+                    if not isinstance(spec, MDict) or not isinstance(spec.get("implies"), MDict):
+                        continue
+                    raw = spec["implies"]
+                    for target, value in raw.items():
+                        where = f"'implies' of value '{value_name}' of slot '{slot_name}'"
+                        self.slot_value(part.file, raw.key_marks[target], raw.value_marks[target],
+                                        target, value, where)
+
+    def slot_value(self, file: str, key_mark: Mark, value_mark: Mark, slot: Any, value: Any,
+                   where: str) -> bool:
+        if slot not in self.slots:
+            if slot not in self.slot_at:
+                self.problem(file, key_mark, f"unknown slot {slot!r} in {where}"
+                             + did_you_mean(str(slot), self.slot_at))
+            return False
+        if value not in self.slots[slot].values:
+            hint = _BOOL_HINT if isinstance(value, bool) else did_you_mean(
+                str(value), self.slots[slot].values)
+            self.problem(file, value_mark, f"unknown value {value!r} for slot '{slot}' in "
+                         f"{where}" + hint)
+            return False
+        return True
+
+    def conditions(self, file: str, raw: Any, mark: Mark, where: str
+                   ) -> tuple[tuple[Condition, ...], list[tuple[Condition, Mark]]]:
+        """Parse `{slot: [values]}` / `{slot: {not: [values]}}`; bad parts are reported."""
+        if not isinstance(raw, MDict):
+            self.problem(file, mark, f"{where} must map slot names to a value, a list of "
+                         "values, or {not: [values]}")
+            return (), []
+        out: list[tuple[Condition, Mark]] = []
+        for slot, spec in raw.items():
+            key_mark, value_mark = raw.key_marks[slot], raw.value_marks[slot]
+            negate = False
+            if isinstance(spec, MDict):
+                self.keys(file, spec, ("not",), f"{where} on '{slot}'")
+                if "not" not in spec:
+                    self.problem(file, value_mark, f"{where} on '{slot}' must be a list of "
+                                 "values or {not: [values]}")
+                    continue
+                negate, value_mark = True, spec.value_marks["not"]
+                spec = spec["not"]
+            items: list[Any]
+            marks: list[Mark]
+            if isinstance(spec, MList):
+                items, marks = list(spec), list(spec.item_marks)
+            else:
+                items, marks = [spec], [value_mark]
+            if slot not in self.slots:
+                if slot not in self.slot_at:
+                    self.problem(file, key_mark, f"unknown slot {slot!r} in {where}"
+                                 + did_you_mean(str(slot), self.slot_at))
+                continue
+            good = frozenset(str(v) for v, m in zip(items, marks, strict=True)
+                             if self.slot_value(file, key_mark, m, slot, v, where))
+            out.append((Condition(str(slot), good, negate), key_mark))
+        return tuple(c for c, _ in out), out
+
+    def read_questions(self) -> list[Question]:
+        questions: list[Question] = []
+        seen: dict[str, tuple[str, Mark]] = {}
+        asked: dict[str, str] = {}
+        pending: list[tuple[Question, str, list[tuple[Condition, Mark]]]] = []
+        for part in self.parts.get("questions", []):
+            if not isinstance(part.value, MList):
+                self.problem(part.file, part.mark, "'questions' must be a list of questions")
+                continue
+            for item, mark in zip(part.value, part.value.item_marks, strict=True):
+                built = self.read_question(part.file, item, mark, seen, asked)
+                if built is not None:
+                    questions.append(built[0])
+                    pending.append((built[0], part.file, built[1]))
+        for question, file, conds in pending:
+            self.reachable(question, file, conds, questions)
+        return questions
+
+    def read_question(self, file: str, item: Any, mark: Mark, seen: dict[str, tuple[str, Mark]],
+                      asked: dict[str, str]
+                      ) -> tuple[Question, list[tuple[Condition, Mark]]] | None:
+        if not isinstance(item, MDict):
+            self.problem(file, mark, "a question must be a mapping with id, slot, text, why "
+                         "and options")
+            return None
+        qid = item.get("id")
+        where = f"question {qid!r}" if isinstance(qid, str) else "question"
+        self.keys(file, item, _QUESTION_KEYS, where)
+        ok = True
+        if not isinstance(qid, str) or not _ID.match(qid):
+            self.problem(file, item.value_marks.get("id", mark), f"{where} needs an 'id' of "
+                         "lower-case letters, digits and underscores")
+            ok = False
+        elif qid in seen:
+            f, m = seen[qid]
+            self.problem(file, item.value_marks["id"], f"duplicate question id '{qid}' (first "
+                         f"defined at {f}:{m[0]}:{m[1]})")
+            ok = False
+        else:
+            seen[qid] = (file, item.value_marks["id"])
+        slot_name = item.get("slot")
+        slot = self.slots.get(slot_name) if isinstance(slot_name, str) else None
+        if "slot" not in item:
+            self.problem(file, mark, f"{where} is missing 'slot'")
+            ok = False
+        elif slot is None:
+            if slot_name not in self.slot_at:
+                self.problem(file, item.value_marks["slot"], f"{where} asks unknown slot "
+                             f"{slot_name!r}" + did_you_mean(str(slot_name), self.slot_at))
+            ok = False
+        elif slot_name in asked:
+            self.problem(file, item.value_marks["slot"], f"{where} asks slot '{slot_name}', "
+                         f"which question '{asked[slot_name]}' already asks")
+        elif isinstance(qid, str):
+            asked[str(slot_name)] = qid
+        text = self.text(file, item, "text", where)
+        why = self.text(file, item, "why", where)
+        priority = item.get("priority", 0)
+        if isinstance(priority, bool) or not isinstance(priority, int):
+            self.problem(file, item.value_marks["priority"], f"'priority' of {where} must be a "
+                         "whole number")
+            priority = 0
+        options = self.read_options(file, item, where, slot)
+        conds: tuple[Condition, ...] = ()
+        marked: list[tuple[Condition, Mark]] = []
+        if "ask_if" in item:
+            conds, marked = self.conditions(file, item["ask_if"], item.value_marks["ask_if"],
+                                            f"'ask_if' of {where}")
+        if not ok or text is None or why is None or options is None or slot is None:
+            return None
+        return Question(str(qid), slot.name, text, why, options, conds, priority), marked
+
+    def read_options(self, file: str, item: MDict, where: str, slot: Slot | None
+                     ) -> tuple[Option, ...] | None:
+        raw = item.get("options")
+        if not isinstance(raw, MList) or len(raw) < 2:
+            self.problem(file, item.value_marks.get("options", item.mark), f"{where} needs "
+                         "'options': a list of at least two {value, label}")
+            return None
+        options: list[Option] = []
+        ok = True
+        for spec, mark in zip(raw, raw.item_marks, strict=True):
+            if not isinstance(spec, MDict):
+                self.problem(file, mark, f"an option of {where} must be a mapping with value "
+                             "and label")
+                ok = False
+                continue
+            self.keys(file, spec, _OPTION_KEYS, f"an option of {where}")
+            if "value" not in spec:
+                self.problem(file, mark, f"an option of {where} has no 'value'")
+                ok = False
+                continue
+            value = spec["value"]
+            if slot is not None and value not in slot.values:
+                hint = _BOOL_HINT if isinstance(value, bool) else did_you_mean(
+                    str(value), slot.values)
+                self.problem(file, spec.value_marks["value"], f"option value {value!r} of "
+                             f"{where} is not a value of slot '{slot.name}'" + hint)
+                ok = False
+                continue
+            if any(o.value == value for o in options):
+                self.problem(file, spec.value_marks["value"], f"option value {value!r} appears "
+                             f"twice in {where}")
+                ok = False
+                continue
+            label = self.text(file, spec, "label", f"option {value!r} of {where}")
+            synonyms = self.texts(file, spec, "synonyms", f"option {value!r} of {where}")
+            options.append(Option(str(value), label or str(value), synonyms))
+        return tuple(options) if ok else None
+
+    def settable(self, questions: list[Question]) -> dict[str, set[str]]:
+        """Values each slot can ever take: by a question, a cue, a polarity or an implication."""
+        result: dict[str, set[str]] = {name: set() for name in self.slots}
+        for q in questions:
+            result[q.slot].update(o.value for o in q.options)
+        for slot in self.slots.values():
+            if slot.kind == "scale" and slot.cues:
+                result[slot.name].update(slot.polarity.values())
+            for value in slot.values.values():
+                if value.cues:
+                    result[slot.name].add(value.value)
+                for target, implied in value.implies.items():
+                    result.setdefault(target, set()).add(implied)
+        return result
+
+    def reachable(self, question: Question, file: str, conds: list[tuple[Condition, Mark]],
+                  questions: list[Question]) -> None:
+        can = self.settable(questions)
+        for cond, mark in conds:
+            if cond.negate:
+                continue
+            start = f"question '{question.id}' is unreachable: its 'ask_if' on '{cond.slot}' "
+            if cond.slot == question.slot:
+                self.problem(file, mark, start + "can never be true, because a question is "
+                             "only asked while its own slot is unset")
+            elif not cond.values:
+                self.problem(file, mark, start + "allows no value")
+            elif not cond.values & can.get(cond.slot, set()):
+                wanted = ", ".join(sorted(cond.values))
+                self.problem(file, mark, start + f"can never be true: nothing sets "
+                             f"'{cond.slot}' to {wanted} (no question, cue or 'implies' does)")
+
+    def read_evidence(self) -> list[Evidence]:
+        out: list[Evidence] = []
+        seen: set[str] = set()
+        for part in self.parts.get("evidence", []):
+            if not isinstance(part.value, MList):
+                self.problem(part.file, part.mark, "'evidence' must be a list")
+                continue
+            for item, mark in zip(part.value, part.value.item_marks, strict=True):
+                if not isinstance(item, MDict):
+                    self.problem(part.file, mark, "an evidence entry must be a mapping with id, "
+                                 "label, phrases and nodes")
+                    continue
+                eid = item.get("id")
+                where = f"evidence {eid!r}" if isinstance(eid, str) else "evidence"
+                self.keys(part.file, item, _EVIDENCE_KEYS, where)
+                if not isinstance(eid, str) or not _ID.match(eid):
+                    self.problem(part.file, item.value_marks.get("id", mark), f"{where} needs "
+                                 "an 'id' of lower-case letters, digits and underscores")
+                    continue
+                if eid in seen:
+                    self.problem(part.file, item.value_marks["id"], f"duplicate evidence id "
+                                 f"'{eid}'")
+                    continue
+                seen.add(eid)
+                label = self.text(part.file, item, "label", where)
+                phrases = self.texts(part.file, item, "phrases", where)
+                if not phrases:
+                    self.problem(part.file, mark, f"{where} needs 'phrases'")
+                nodes = self.weights(part.file, item, "nodes", where)
+                if "nodes" not in item:
+                    self.problem(part.file, mark, f"{where} is missing 'nodes'")
+                if label and phrases and nodes:
+                    out.append(Evidence(eid, label, phrases, frozen_map(nodes)))
+        return out
+
+    def read_exclusions(self) -> list[Exclusion]:
+        out: list[Exclusion] = []
+        for part in self.parts.get("exclusions", []):
+            if not isinstance(part.value, MList):
+                self.problem(part.file, part.mark, "'exclusions' must be a list")
+                continue
+            for item, mark in zip(part.value, part.value.item_marks, strict=True):
+                if not isinstance(item, MDict):
+                    self.problem(part.file, mark, "an exclusion must be a mapping with when, "
+                                 "step and reason")
+                    continue
+                where = "an exclusion"
+                self.keys(part.file, item, _EXCLUSION_KEYS, where)
+                when: tuple[Condition, ...] = ()
+                if "when" in item:
+                    when, _ = self.conditions(part.file, item["when"], item.value_marks["when"],
+                                              "'when' of an exclusion")
+                else:
+                    self.problem(part.file, mark, f"{where} is missing 'when'")
+                reason = self.text(part.file, item, "reason", where)
+                step = item.get("step")
+                if "step" not in item:
+                    self.problem(part.file, mark, f"{where} is missing 'step'")
+                elif self.node(part.file, item.value_marks["step"], step, "'step' of an "
+                               "exclusion"):
+                    if not self.reaches(str(step)):
+                        self.problem(part.file, item.value_marks["step"], f"'step' {step!r} of "
+                                     "an exclusion is on no career's pathway")
+                    elif when and reason:
+                        out.append(Exclusion(when, str(step), reason))
+        return out
+
+    def read_lists(self, name: str, keys: Iterable[str], where: str,
+                   templates: bool = False) -> dict[str, tuple[str, ...]]:
+        part = self.required(name, where)
+        out: dict[str, tuple[str, ...]] = {k: () for k in keys}
+        data = self.mapping(part, name) if part else None
+        if part is None or data is None:
+            return out
+        self.keys(part.file, data, keys, f"'{name}'")
+        for key in keys:
+            if key not in data:
+                self.problem(part.file, data.mark, f"'{name}' is missing '{key}'")
+                continue
+            out[key] = self.texts(part.file, data, key, f"'{name}'")
+            for needed in _TEMPLATE_SLOTS.get(key, ()) if templates else ():
+                for text, mark in zip(out[key], data[key].item_marks, strict=False):
+                    if needed not in text:
+                        self.problem(part.file, mark, f"template {text!r} in '{name}.{key}' "
+                                     f"needs {needed}")
+        return out
+
+    def read_answers(self, where: str) -> dict[str, tuple[str, ...]]:
+        part = self.single("answers")
+        data = self.mapping(part, "answers") if part else None
+        if part is None or data is None:
+            return {}
+        out: dict[str, tuple[str, ...]] = {}
+        for key in data:
+            if not isinstance(key, str):
+                self.problem(part.file, data.key_marks[key], f"answer value {key!r} must be "
+                             "text" + (_BOOL_HINT if isinstance(key, bool) else ""))
+                continue
+            out[key] = self.texts(part.file, data, key, "'answers'")
+        return out
+
+    def read_messages(self, where: str) -> dict[str, str]:
+        part = self.required("messages", where)
+        data = self.mapping(part, "messages") if part else None
+        if part is None or data is None:
+            return {}
+        self.keys(part.file, data, MESSAGES, "'messages'")
+        out: dict[str, str] = {}
+        for key, allowed in MESSAGES.items():
+            if key not in data:
+                self.problem(part.file, data.mark, f"'messages' is missing '{key}'")
+                continue
+            text = self.text(part.file, data, key, "'messages'")
+            if text is None:
+                continue
+            try:
+                names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            except ValueError as exc:
+                self.problem(part.file, data.value_marks[key], f"message '{key}' is not a valid "
+                             f"template: {exc}")
+                continue
+            bad = [n for n in names if n not in allowed]
+            if bad:
+                can = ", ".join("{" + a + "}" for a in allowed) or "none"
+                self.problem(part.file, data.value_marks[key], f"message '{key}' uses unknown "
+                             f"placeholder {{{bad[0]}}}; it can use: {can}")
+                continue
+            out[key] = text
+        return out
+
+    def read_numbers(self) -> dict[str, int]:
+        part = self.single("numbers")
+        data = self.mapping(part, "numbers") if part else None
+        if part is None or data is None:
+            return {}
+        out: dict[str, int] = {}
+        for word, number in data.items():
+            if isinstance(number, bool) or not isinstance(number, int) or not isinstance(
+                    word, str):
+                self.problem(part.file, data.value_marks[word], f"'numbers.{word}' must map a "
+                             "word to a whole number")
+                continue
+            out[word.lower()] = number
+        return out
+
+    def read_respell(self) -> dict[str, str]:
+        part = self.single("respell")
+        data = self.mapping(part, "respell") if part else None
+        if part is None or data is None:
+            return {}
+        out: dict[str, str] = {}
+        for word, to in data.items():
+            if not isinstance(word, str) or not isinstance(to, str) or not to.strip():
+                self.problem(part.file, data.value_marks[word], f"'respell.{word}' must map a "
+                             "word to a word")
+                continue
+            out[word.lower()] = to.lower().strip()
+        return out
+
+
+def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
+    r = _Reader(graph)
+    where = r.read(directory)
+    if r.problems and not r.parts:
+        return None, r.problems
+    meta = r.flow_meta(where)
+    fellowship_types, career_types, scope_part = r.scope_types(where)
+    r.career_types = frozenset(career_types | fellowship_types)
+    r.read_slots()
+    r.check_implies()
+    questions = r.read_questions()
+    fellowship_when: tuple[Condition, ...] = ()
+    if scope_part is not None and isinstance(scope_part.value, MDict):
+        data = scope_part.value
+        if "fellowship_when" in data:
+            fellowship_when, _ = r.conditions(scope_part.file, data["fellowship_when"],
+                                              data.value_marks["fellowship_when"],
+                                              "'scope.fellowship_when'")
+    evidence = r.read_evidence()
+    exclusions = r.read_exclusions()
+    language = r.read_lists("language", LANGUAGE_LISTS, where)
+    controls = r.read_lists("controls", CONTROLS, where, templates=True)
+    answers = r.read_answers(where)
+    numbers = r.read_numbers()
+    respell = r.read_respell()
+    messages = r.read_messages(where)
+    if not questions and not r.problems:
+        r.problem(where, (1, 1), "the flow has no questions")
+    if r.problems:
+        return None, r.problems
+    flow = Flow(
+        id=meta["id"], title=meta["title"], min_known=meta["min_known"],
+        max_questions=meta["max_questions"], enough_signals=meta["enough_signals"],
+        fit_damping=float(meta["fit_damping"]), show=meta["show"],
+        mentioned=meta["mentioned"], avoided=meta["avoided"],
+        slots=frozen_map(r.slots), questions=tuple(questions), evidence=tuple(evidence),
+        exclusions=tuple(exclusions),
+        scope=Scope(fellowship_types, career_types, fellowship_when),
+        language=frozen_map(language), answers=frozen_map(answers),
+        numbers=frozen_map(numbers), respell=frozen_map(respell),
+        controls=frozen_map(controls), messages=frozen_map(messages), source=str(directory))
+    return flow, []
+
+
+def _graph(graph: Graph | None) -> Graph:
+    if graph is not None:
+        return graph
+    from knowledge import load_graph
+
+    return load_graph()
+
+
+def validate_dialogs(directory: str | Path | None = None, graph: Graph | None = None
+                     ) -> list[Problem]:
+    """Every problem of a dialogs directory checked against `graph` (default: embedded ones)."""
+    return _read(Path(directory) if directory is not None else DIALOGS_DIR, _graph(graph))[1]
+
+
+def load_dialogs(directory: str | Path | None = None, graph: Graph | None = None) -> Flow:
+    """Load and validate a dialogs directory (default: the embedded `dialogs/` package).
+
+    Raises KnowledgeError listing every problem as file:line:col, like the graph loader.
+    """
+    flow, problems = _read(Path(directory) if directory is not None else DIALOGS_DIR,
+                           _graph(graph))
+    if flow is None:
+        raise KnowledgeError(problems)
+    return flow

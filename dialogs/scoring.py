@@ -1,0 +1,250 @@
+"""Ranking careers from what the person said: fit scores, reasons, rule-outs, pathways.
+
+Weights come from the flow's YAML; every fact about a career (its pathway, credential, duties,
+summary) comes from the graph. A fit is `100 * for / (for + against + damping)`, so a career
+with nothing for it scores 0, and a few strong reasons with nothing against it score high.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from knowledge import Graph, Node, Pathway
+
+from .links import CareerLinks
+from .model import Flow, SlotValue, Values, all_hold
+
+SCOPES = ("auto", "fellowship", "career")
+_TOPIC_CAP = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """One career's fit: a 0-100 score, why, what counts against it, what rules it out."""
+
+    node: Node
+    score: int
+    reasons: tuple[str, ...]
+    against: tuple[str, ...]
+    ruled_out: tuple[str, ...] = ()
+    net: float = 0.0
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.ruled_out)
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """A ranking (best first) with the top pick's pathway, credential and next steps.
+
+    `fits` holds the careers still open, best first; `ruled_out` those a rule excludes;
+    `current` the careers the person already has. `text` is the ranking as a person reads it;
+    its first career name is always the top pick.
+    """
+
+    fits: tuple[Fit, ...]
+    ruled_out: tuple[Fit, ...]
+    current: tuple[Node, ...]
+    scope: str
+    enough: bool
+    pathway: Pathway | None
+    credentials: tuple[Node, ...]
+    credential_via: Node | None
+    next_steps: tuple[str, ...]
+    show: int = 5
+    text: str = ""
+
+    @property
+    def top(self) -> Fit | None:
+        return self.fits[0] if self.fits and self.fits[0].score > 0 else None
+
+    @property
+    def shown(self) -> tuple[Fit, ...]:
+        """The fits listed in `text`: the best `show` with something for them."""
+        return tuple(f for f in self.fits if f.score > 0)[:self.show]
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """The listed careers, in order: "tell me more about 2" means the second of these."""
+        return tuple(f.node.id for f in self.shown)
+
+
+class Scorer:
+    """Weights compiled toward careers once; scoring a state is then a few dictionary sums."""
+
+    def __init__(self, graph: Graph, flow: Flow) -> None:
+        self.graph = graph
+        self.flow = flow
+        types = flow.scope.career_types | flow.scope.fellowship_types
+        self.links = CareerLinks(graph, types)
+        self.careers: tuple[Node, ...] = self.links.careers
+        self.pathways: dict[str, Pathway] = {c.id: graph.pathway(c.id) for c in self.careers}
+        self.slot_weights: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
+        for slot in flow.slots.values():
+            for value in slot.values.values():
+                self.slot_weights[(slot.name, value.value)] = self._expand(value.weights)
+        self.topic_weights = {e.id: self._expand(e.nodes) for e in flow.evidence}
+        self.topic_labels = {e.id: e.label for e in flow.evidence}
+        self.exclusions = tuple(
+            (x, frozenset(c.id for c in self.careers
+                          if any(s.id == x.step for s in self.pathways[c.id].steps)))
+            for x in flow.exclusions)
+
+    def _expand(self, weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+        acc: dict[str, float] = {}
+        for target, weight in weights.items():
+            for career in self.links(target):
+                acc[career] = acc.get(career, 0.0) + weight
+        return tuple(acc.items())
+
+    # -- scope ----------------------------------------------------------------------------
+    def resolve(self, slots: Mapping[str, Values], scope: str) -> str:
+        """"auto" becomes "fellowship" when the flow's `fellowship_when` holds, else "career"."""
+        if scope not in SCOPES:
+            raise ValueError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+        if scope != "auto":
+            return scope
+        when = self.flow.scope.fellowship_when
+        return "fellowship" if when and all_hold(when, slots) else "career"
+
+    def types(self, scope: str) -> frozenset[str]:
+        s = self.flow.scope
+        return s.fellowship_types if scope == "fellowship" else s.career_types
+
+    # -- scoring --------------------------------------------------------------------------
+    def value(self, slot: str, value: str) -> SlotValue | None:
+        spec = self.flow.slots.get(slot)
+        return spec.values.get(value) if spec else None
+
+    def current(self, slots: Mapping[str, Values]) -> frozenset[str]:
+        out: set[str] = set()
+        for slot, values in slots.items():
+            for v in values:
+                spec = self.value(slot, v)
+                if spec is not None:
+                    out.update(spec.is_now)
+        return frozenset(out)
+
+    def ruled(self, slots: Mapping[str, Values]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for exclusion, careers in self.exclusions:
+            if all_hold(exclusion.when, slots):
+                for career in careers:
+                    out.setdefault(career, []).append(exclusion.reason)
+        return out
+
+    def implied(self, slots: Mapping[str, Values]) -> dict[str, Values]:
+        """Values implied by background facts ("a resident" implies medical school: yes)."""
+        out: dict[str, Values] = {}
+        for name, values in slots.items():
+            slot = self.flow.slots.get(name)
+            if slot is None or not slot.background:
+                continue
+            for v in values:
+                spec = slot.values.get(v)
+                for target, value in spec.implies.items() if spec else ():
+                    out[target] = (value,)
+        return out
+
+    def contributions(self, slots: Mapping[str, Values], topics: Mapping[str, int]
+                      ) -> dict[str, dict[str, float]]:
+        """Per career: reason text -> summed weight (positive: for it; negative: against).
+
+        Values a background fact implies weigh in the score but give no reason of their own:
+        reasons quote what the person said.
+        """
+        out: dict[str, dict[str, float]] = {}
+        standing = self.implied(slots)
+        for slot, values in slots.items():
+            for v in values:
+                spec = self.value(slot, v)
+                if spec is None or v in standing.get(slot, ()):
+                    continue
+                for career, weight in self.slot_weights.get((slot, v), ()):
+                    mine = out.setdefault(career, {})
+                    mine[spec.says] = mine.get(spec.says, 0.0) + weight
+        for topic, count in topics.items():
+            count = max(-_TOPIC_CAP, min(_TOPIC_CAP, count))
+            label = self.topic_labels.get(topic)
+            if not count or label is None:
+                continue
+            template = self.flow.mentioned if count > 0 else self.flow.avoided
+            text = template.format(label=label)
+            for career, weight in self.topic_weights.get(topic, ()):
+                mine = out.setdefault(career, {})
+                mine[text] = mine.get(text, 0.0) + weight * count
+        return out
+
+    def totals(self, slots: Mapping[str, Values], topics: Mapping[str, int]
+               ) -> dict[str, tuple[float, float]]:
+        """Per career: (weight for it, weight against it). The lean path planning uses."""
+        acc: dict[str, list[float]] = {}
+        weights = self.slot_weights
+        for slot, values in slots.items():
+            for v in values:
+                for career, w in weights.get((slot, v), ()):
+                    t = acc.setdefault(career, [0.0, 0.0])
+                    t[0 if w > 0 else 1] += abs(w)
+        for topic, count in topics.items():
+            count = max(-_TOPIC_CAP, min(_TOPIC_CAP, count))
+            for career, w in self.topic_weights.get(topic, ()) if count else ():
+                w *= count
+                t = acc.setdefault(career, [0.0, 0.0])
+                t[0 if w > 0 else 1] += abs(w)
+        return {k: (v[0], v[1]) for k, v in acc.items()}
+
+    def fit_score(self, pos: float, neg: float) -> int:
+        if pos <= 0:
+            return 0
+        return round(100 * pos / (pos + neg + self.flow.fit_damping))
+
+    def _key(self, node: Node, pos: float, neg: float) -> tuple[int, float, int]:
+        return (-self.fit_score(pos, neg), neg - pos, self.graph.order(node.id))
+
+    def rank(self, slots: Mapping[str, Values], topics: Mapping[str, int], scope: str
+             ) -> tuple[list[Fit], list[Fit], list[Node]]:
+        """Open careers best first, ruled-out careers, careers the person already has."""
+        types = self.types(scope)
+        totals = self.totals(slots, topics)
+        contrib = self.contributions(slots, topics)
+        ruled = self.ruled(slots)
+        current = self.current(slots)
+        fits: list[tuple[tuple[int, float, int], Fit]] = []
+        out: list[Fit] = []
+        mine: list[Node] = []
+        for node in self.careers:
+            if node.type not in types:
+                continue
+            if node.id in current:
+                mine.append(node)
+                continue
+            pos, neg = totals.get(node.id, (0.0, 0.0))
+            parts = contrib.get(node.id, {})
+            reasons = tuple(t for t, w in sorted(parts.items(), key=lambda p: -p[1]) if w > 0)
+            against = tuple(t for t, w in sorted(parts.items(), key=lambda p: p[1]) if w < 0)
+            fit = Fit(node, self.fit_score(pos, neg), reasons, against,
+                      tuple(ruled.get(node.id, ())), pos - neg)
+            if fit.excluded:
+                out.append(fit)
+            else:
+                fits.append((self._key(node, pos, neg), fit))
+        fits.sort(key=lambda pair: pair[0])
+        return [f for _, f in fits], out, mine
+
+    def top(self, slots: Mapping[str, Values], topics: Mapping[str, int], scope: str,
+            n: int = 1) -> tuple[str, ...]:
+        """The ids of the best `n` open careers with anything for them, best first."""
+        types = self.types(scope)
+        totals = self.totals(slots, topics)
+        ruled = self.ruled(slots)
+        current = self.current(slots)
+        keyed = []
+        for node in self.careers:
+            if node.type in types and node.id not in ruled and node.id not in current:
+                pos, neg = totals.get(node.id, (0.0, 0.0))
+                if pos > 0:
+                    keyed.append((self._key(node, pos, neg), node.id))
+        keyed.sort()
+        return tuple(node_id for _, node_id in keyed[:n])

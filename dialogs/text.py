@@ -1,0 +1,135 @@
+"""Words and phrases for dialogs: clause-aware tokens and a longest-match phrase index.
+
+Clauses matter because negation does not cross a comma ("no med school, I love kids"), and
+case matters only where a cue is written in capitals ("IT" is not "it").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+from knowledge import strip_control
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_SENTENCE = re.compile(r"[.;!?]+(?:\s|$)|[.;!?]{2,}|\n+")
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"]+|\s[-–—]+(?=\s)|\s[-–—]+$")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)*")
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: lower-cased (and respelled) for matching, as typed for case-sensitive cues."""
+
+    word: str
+    raw: str
+    clause: int
+    sentence: int = 0
+
+
+def fold(text: str) -> str:
+    """Drop control characters and accents; unify apostrophes."""
+    text = unicodedata.normalize("NFKD", strip_control(text))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_APOSTROPHES)
+
+
+def tokenize(text: str, respell: Mapping[str, str] | None = None) -> tuple[Token, ...]:
+    """Words of `text` with their clause number; "'s" is dropped ("women's" -> "women")."""
+    respell = respell or {}
+    out: list[Token] = []
+    index = 0
+    for number, sentence in enumerate(_SENTENCE.split(fold(text))):
+        for clause in _CLAUSE.split(sentence):
+            for match in _WORD.finditer(clause):
+                raw = match.group()
+                if raw.lower().endswith("'s"):
+                    raw = raw[:-2]
+                low = raw.lower()
+                out.append(Token(respell.get(low, low), raw, index, number))
+            index += 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def _plain_words(text: str) -> tuple[str, ...]:
+    return tuple(t.word for t in tokenize(text))
+
+
+def phrase_words(text: str, respell: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The words of a phrase as the matcher compares them (cached: flows repeat phrases)."""
+    words = _plain_words(text)
+    return tuple(respell.get(w, w) for w in words) if respell else words
+
+
+def is_case_sensitive(text: str) -> bool:
+    """A cue written all in capitals ("IT", "PET") only matches capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit(Generic[P]):
+    """A phrase found at tokens[start:end]."""
+
+    start: int
+    end: int
+    payload: P
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class PhraseIndex(Generic[P]):
+    """Phrases indexed by their first word; finds every occurrence within one clause."""
+
+    def __init__(self, entries: Iterable[tuple[str, P]],
+                 respell: Mapping[str, str] | None = None) -> None:
+        self._respell = dict(respell or {})
+        index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...] | None, P]]] = {}
+        for text, payload in entries:
+            words = phrase_words(text, self._respell)
+            if not words:
+                continue
+            raw = tuple(t.raw for t in tokenize(text)) if is_case_sensitive(text) else None
+            index.setdefault(words[0], []).append((words, raw, payload))
+        for candidates in index.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+        self._index = index
+
+    def scan(self, tokens: Sequence[Token]) -> list[Hit[P]]:
+        hits: list[Hit[P]] = []
+        for i, token in enumerate(tokens):
+            for words, raw, payload in self._index.get(token.word, ()):
+                end = i + len(words)
+                if end > len(tokens) or tokens[end - 1].clause != token.clause:
+                    continue
+                if any(tokens[i + k].word != w for k, w in enumerate(words)):
+                    continue
+                if raw is not None and any(tokens[i + k].raw != r for k, r in enumerate(raw)):
+                    continue
+                hits.append(Hit(i, end, payload))
+        return hits
+
+
+def longest(hits: Iterable[Hit[P]], group: Callable[[P], Hashable]) -> list[Hit[P]]:
+    """Within each group keep the longest non-overlapping hits ("doesn't want" beats "want")."""
+    by_group: dict[Hashable, list[Hit[P]]] = {}
+    for hit in hits:
+        by_group.setdefault(group(hit.payload), []).append(hit)
+    kept: list[Hit[P]] = []
+    for members in by_group.values():
+        members.sort(key=lambda h: (-h.length, h.start))
+        taken: list[Hit[P]] = []
+        for hit in members:
+            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+                taken.append(hit)
+        kept.extend(taken)
+    kept.sort(key=lambda h: (h.start, -h.length))
+    return kept

@@ -1,0 +1,415 @@
+"""Reading an utterance against a flow: slot values, interest evidence, controls, choices.
+
+All the words come from the flow's YAML (cues, signal words, answers, controls); this module
+only knows how to combine them: the nearest signal before a cue decides its polarity ("don't
+want med school" -> no), a negation after it counts too ("med school is not for me"), and a
+short list after a negated clause inherits the negation ("I hate sales, blood, needles").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .model import Flow, Question, Values, frozen_map
+from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
+
+POS, NEG, NEUTRAL, UNSURE = "positive", "negative", "neutral", "unsure"
+UNSURE_ANSWER = "?"
+#: Longer utterances are cut here: nobody answers a question in more, and it bounds the work.
+MAX_CHARS = 2000
+_SIGNAL_KINDS = {"negators": "neg", "negators_after": "neg_after", "positives": "pos",
+                 "neutral": "neutral", "unsure": "unsure", "breakers": "break",
+                 "identity": "identity", "aspiration": "aspire", "corrections": "correct",
+                 "retractions": "retract"}
+_POLAR = frozenset({"neg", "pos", "neutral", "unsure", "break"})
+_NEGATING = frozenset({"neg", "neg_after"})  # an after-negation negates what follows it too
+_BACKWARD = _POLAR | _NEGATING
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
+_PLACEHOLDER = re.compile(r"\{([a-z])\}")
+_LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
+_ARTICLES = frozenset({"a", "an"})
+_NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
+
+Cue = tuple[str, str, str]  # ("slot", slot, value or "") | ("topic", evidence id, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one utterance says about the person.
+
+    `slots`: values stated (for scale slots, the value its polarity maps to); `topics`: +1 or
+    -1 per evidence id; `unsure`: slots mentioned with doubt but no value; `correction` /
+    `retraction`: "actually" / "scratch that" was said; `question`: it reads as a question.
+    """
+
+    slots: Mapping[str, Values] = field(default_factory=frozen_map)
+    topics: Mapping[str, int] = field(default_factory=frozen_map)
+    unsure: tuple[str, ...] = ()
+    correction: bool = False
+    retraction: bool = False
+    question: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slots", frozen_map(self.slots))
+        object.__setattr__(self, "topics", frozen_map(self.topics))
+
+    @property
+    def empty(self) -> bool:
+        return not self.slots and not self.topics
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """A tokenised utterance with its signal words found, shared by every reading of it."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    signals: tuple[Hit[frozenset[str]], ...]
+    core: tuple[str, ...]  # words with leading/trailing fillers stripped
+    question: bool
+
+
+class Reader:
+    """Compiled phrase indexes of one flow; immutable after construction, so thread-safe."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.respell = dict(flow.respell)
+        lang = flow.language
+        cues: list[tuple[str, Cue]] = []
+        for slot in flow.slots.values():
+            cues.extend((cue, ("slot", slot.name, "")) for cue in slot.cues)
+            for spec in slot.values.values():
+                cues.extend((cue, ("slot", slot.name, spec.value)) for cue in spec.cues)
+        for evidence in flow.evidence:
+            cues.extend((p, ("topic", evidence.id, "")) for p in evidence.phrases)
+        self.cues: PhraseIndex[Cue] = PhraseIndex(cues, self.respell)
+        kinds: dict[str, set[str]] = {}
+        spelled: dict[str, str] = {}
+        for name, kind in _SIGNAL_KINDS.items():
+            for phrase in lang.get(name, ()):
+                words = " ".join(phrase_words(phrase, self.respell))
+                kinds.setdefault(words, set()).add(kind)
+                spelled.setdefault(words, phrase)
+        self.signals: PhraseIndex[frozenset[str]] = PhraseIndex(
+            ((spelled[w], frozenset(k)) for w, k in kinds.items()), self.respell)
+        self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
+                              key=len, reverse=True)
+        self.openers: PhraseIndex[str] = PhraseIndex(
+            ((p, "q") for p in lang.get("question_openers", ())), self.respell)
+        self.markers: PhraseIndex[str] = PhraseIndex(
+            ((p, "q") for p in lang.get("question_markers", ())), self.respell)
+        self.unsure_answers = {self._strip(phrase_words(p, self.respell))
+                               for p in lang.get("unsure_answers", ())}
+        self.numbers = {k: v for k, v in flow.numbers.items()}
+        self.controls: dict[str, set[tuple[str, ...]]] = {}
+        self.inside: list[tuple[tuple[str, ...], str]] = []
+        self.templates: dict[str, list[re.Pattern[str]]] = {}
+        for kind, phrases in flow.controls.items():
+            if kind in {"detail", "compare"}:
+                self.templates[kind] = [self._template(p) for p in phrases]
+                continue
+            self.controls[kind] = {self._strip(phrase_words(p, self.respell))
+                                   for p in phrases} - {()}
+            self.inside.extend((w, kind) for p in phrases
+                               if len(w := phrase_words(p, self.respell)) >= 3)
+        self.inside.sort(key=lambda pair: -len(pair[0]))
+        self.answer_index: dict[str, PhraseIndex[str]] = {}
+        self.answer_keys: dict[str, dict[str, str]] = {}
+        for q in flow.questions:
+            entries: list[tuple[str, str]] = []
+            for option in q.options:
+                names = [option.label, option.value.replace("_", " "), *option.synonyms,
+                         *flow.answers.get(option.value, ())]
+                entries.extend((n, option.value) for n in names)
+            entries.extend((p, UNSURE_ANSWER) for p in lang.get("unsure_answers", ()))
+            self.answer_index[q.id] = PhraseIndex(entries, self.respell)
+            keys: dict[str, str] = {}
+            for text, value in entries:
+                keys.setdefault(" ".join(phrase_words(text, self.respell)), value)
+            self.answer_keys[q.id] = keys
+
+    # -- basics ---------------------------------------------------------------------------
+    def _strip(self, words: Sequence[str]) -> tuple[str, ...]:
+        """Drop filler phrases ("ok", "please", "I'd say") from both ends."""
+        words = list(words)
+        changed = True
+        while changed and words:
+            changed = False
+            for filler in self.fillers:
+                n = len(filler)
+                if n <= len(words) and tuple(words[:n]) == filler and n < len(words):
+                    del words[:n]
+                    changed = True
+                    break
+                if n <= len(words) and tuple(words[-n:]) == filler and n < len(words):
+                    del words[-n:]
+                    changed = True
+                    break
+        return tuple(words)
+
+    def _template(self, template: str) -> re.Pattern[str]:
+        parts = _PLACEHOLDER.split(template)
+        pattern: list[str] = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                pattern.append(f"(?P<{part}>.+?)")
+            else:
+                words = phrase_words(part, self.respell)
+                if words:
+                    pattern.append(re.escape(" ".join(words)))
+        return re.compile("^" + " ".join(pattern) + "$")
+
+    def read(self, text: str) -> Utterance:
+        """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS)."""
+        text = (text if isinstance(text, str) else str(text))[:MAX_CHARS]
+        tokens = tokenize(text, self.respell)
+        signals = tuple(longest(self.signals.scan(tokens), lambda _k: 0))
+        core = self._strip([t.word for t in tokens])
+        opens = {h.start for h in self.openers.scan(tokens)}
+        opener = 0 in opens or len(tokens) - len(core) in opens
+        question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
+        return Utterance(text, tokens, signals, core, question)
+
+    # -- controls, numbers, answers -------------------------------------------------------
+    def control(self, u: Utterance) -> str | None:
+        """The control command the utterance is ("go back", "why?"), or contains when the
+        command has three words or more ("ok, just give me your best suggestion")."""
+        if not u.core:
+            return None
+        core = self._strip(u.core)
+        for kind, phrases in self.controls.items():
+            if core in phrases or u.core in phrases:
+                return kind
+        joined = " " + " ".join(t.word for t in u.tokens) + " "
+        for words, kind in self.inside:  # longest first
+            if " " + " ".join(words) + " " in joined:
+                return kind
+        return None
+
+    def template(self, u: Utterance, kind: str) -> dict[str, str] | None:
+        """Placeholders of the first matching detail/compare template, e.g. {"x": "2"}."""
+        text = " ".join(u.core)
+        for pattern in self.templates.get(kind, ()):
+            match = pattern.match(text)
+            if match:
+                return {k: v.strip() for k, v in match.groupdict().items()}
+        return None
+
+    def number(self, word: str) -> int | None:
+        match = _ORDINAL.match(word)
+        if match:
+            return int(match.group(1))
+        return self.numbers.get(word)
+
+    def numbers_in(self, words: Sequence[str]) -> list[int] | None:
+        """A choice given by number only: "2", "the second one", "1 and 3"; else None."""
+        words = list(self._strip(words))
+        if len(words) >= 2 and words[-1] in {"one", "ones"} and self.number(words[-2]) is not None \
+                and words[-2] != "one":
+            words.pop()
+        if not words:
+            return None
+        out: list[int] = []
+        expect_number = True
+        for word in words:
+            if expect_number:
+                n = self.number(word)
+                if n is None:
+                    return None
+                out.append(n)
+                expect_number = False
+            elif word in _LIST_JOINERS:
+                expect_number = True
+            else:
+                n = self.number(word)
+                if n is None:
+                    return None
+                out.append(n)
+        return out if not expect_number else None
+
+    def exact_answer(self, u: Utterance, q: Question) -> str | None:
+        """The option value when the whole utterance is an option label, value or synonym."""
+        keys = self.answer_keys[q.id]
+        for words in (tuple(t.word for t in u.tokens), u.core, self._strip(u.core)):
+            found = keys.get(" ".join(words))
+            if found is not None:
+                return found
+        if self._strip(u.core) in self.unsure_answers:
+            return UNSURE_ANSWER
+        return None
+
+    def scan_answer(self, u: Utterance, q: Question) -> tuple[set[str], bool]:
+        """Option values mentioned inside a longer answer, and whether one of them is the
+        whole first clause ("no, I'd rather work with machines")."""
+        hits = longest(self.answer_index[q.id].scan(u.tokens), lambda _v: 0)
+        first = len(u.tokens) - len(u.core)
+        values = {h.payload for h in hits}
+        leads = any(h.start <= first and (h.end == len(u.tokens)
+                                          or u.tokens[h.end].clause != u.tokens[h.start].clause)
+                    for h in hits)
+        return values, leads
+
+    def fuzzy_answer(self, u: Utterance, q: Question) -> str | None:
+        """A typo of a short answer ("collge"); None unless one option is clearly meant."""
+        if not u.core or len(u.core) > 4:
+            return None
+        keys = self.answer_keys[q.id]
+        found = process.extractOne(" ".join(u.core), list(keys), scorer=fuzz.ratio,
+                                   score_cutoff=85)
+        if found is None:
+            return None
+        value = keys[found[0]]
+        return value if value != UNSURE_ANSWER else None
+
+    # -- slot filling ---------------------------------------------------------------------
+    def polarity(self, u: Utterance, hit: Hit[Cue]) -> str:
+        """How the cue is meant: positive, negative, neutral ("don't mind") or unsure."""
+        return self._polarity(u, hit)[0]
+
+    def _polarity(self, u: Utterance, hit: Hit[Cue],
+                  until: int | None = None) -> tuple[str, bool]:
+        """The polarity and whether a signal word said so (rather than the default).
+
+        `until`: where the next cue starts; a signal after the cue counts only before it
+        ("I'm in college and medical school is not for me" negates medical school only).
+        """
+        pol = self._signal_polarity(u, hit, until)
+        if pol is not None:
+            return pol, True
+        clause = u.tokens[hit.start].clause
+        said = self._answered_next(u, clause) or self._inherited(u, clause)
+        return said, said != POS
+
+    def _signal_polarity(self, u: Utterance, hit: Hit[Cue],
+                         until: int | None = None) -> str | None:
+        clause = u.tokens[hit.start].clause
+        mine = [s for s in u.signals if u.tokens[s.start].clause == clause]
+        before = sorted((s for s in mine if s.end <= hit.start and s.payload & _BACKWARD),
+                        key=lambda s: s.end)
+        if before:
+            nearest = before[-1]
+            kinds = nearest.payload
+            if "unsure" in kinds:
+                return UNSURE
+            if "neutral" in kinds:
+                return NEUTRAL
+            if kinds & _NEGATING:
+                return NEG
+            if "pos" in kinds and len(before) > 1 and before[-2].payload & _NEGATING \
+                    and nearest.start - before[-2].end <= _NEGATION_GAP:
+                return NEG  # "I don't really like patients", "not really into kids"
+            return POS
+        after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
+                 and s.payload & (_POLAR | {"neg_after"})]
+        if after:
+            if any("neg_after" in s.payload for s in after):
+                return NEG  # "medical school is definitely not for me"
+            kinds = min(after, key=lambda s: s.start).payload
+            if "unsure" in kinds:
+                return UNSURE
+            if "pos" in kinds:
+                return POS  # "kids are great"
+        return None
+
+    @staticmethod
+    def _answered_next(u: Utterance, clause: int) -> str | None:
+        """A bare negation right after the cue's clause: "Med school? No way." """
+        later = [t.clause for t in u.tokens if t.clause > clause]
+        if not later:
+            return None
+        nxt = min(later)
+        span = [i for i, t in enumerate(u.tokens) if t.clause == nxt]
+        covered: set[int] = set()
+        for s in u.signals:
+            if s.start in span and s.payload & {"neg", "neg_after"}:
+                covered.update(range(s.start, s.end))
+        return NEG if covered >= set(span) else None
+
+    @staticmethod
+    def _inherited(u: Utterance, clause: int) -> str:
+        """A short signal-free clause continues a negated list: "I hate sales, blood, needles"."""
+        sentence = next(t.sentence for t in u.tokens if t.clause == clause)
+        sizes: dict[int, int] = {}
+        for t in u.tokens:
+            if t.sentence == sentence:
+                sizes[t.clause] = sizes.get(t.clause, 0) + 1
+        polar: dict[int, list[Hit[frozenset[str]]]] = {}
+        for s in u.signals:
+            if s.payload & (_POLAR | {"neg_after"}):
+                polar.setdefault(u.tokens[s.start].clause, []).append(s)
+        current = clause
+        while True:
+            if sizes.get(current, 0) > 4:
+                return POS
+            earlier = [c for c in sizes if c < current]
+            if not earlier:
+                return POS
+            current = max(earlier)
+            if current in polar:
+                last = max(polar[current], key=lambda s: s.end).payload
+                return NEG if "neg" in last or "neg_after" in last else POS
+
+    def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
+        """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
+        clause = u.tokens[hit.start].clause
+        mine = [s for s in u.signals if u.tokens[s.start].clause == clause and s.end <= hit.start]
+        if any("aspire" in s.payload for s in mine):
+            return False
+        if any("identity" in s.payload for s in mine):
+            return True
+        first = len(u.tokens) - len(u.core)
+        while first < hit.start and u.tokens[first].word in _ARTICLES:
+            first += 1
+        return hit.start == first and not u.question
+
+    def extract(self, u: Utterance, pending_slot: str | None = None) -> Extraction:
+        """Slot values and interest evidence in the utterance (see the module docstring).
+
+        In a question, a mention counts only when a signal word gives it a polarity ("by the
+        way I love kids, ..."), unless its slot is `in_questions` (asking about a fellowship
+        is itself the evidence that one is being chosen).
+        """
+        hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))
+        found: dict[str, list[str]] = {}
+        unsure: list[str] = []
+        topics: dict[str, int] = {}
+        starts = sorted(h.start for h in hits)
+        for hit in hits:
+            kind, name, value = hit.payload
+            later = [st for st in starts if st >= hit.end]
+            pol, explicit = self._polarity(u, hit, later[0] if later else None)
+            if kind == "topic":
+                if pol in (POS, NEG) and (explicit or not u.question):
+                    topics[name] = 1 if pol == POS else -1
+                continue
+            slot = self.flow.slots[name]
+            if u.question and not explicit and not slot.in_questions and name != pending_slot \
+                    and not (slot.needs_identity and self.identity(u, hit)):
+                continue  # "tell me about breast imaging" asks; it does not say "I like"
+            if slot.kind == "choice":
+                if pol != POS:
+                    continue
+                if slot.needs_identity and name != pending_slot and not self.identity(u, hit):
+                    continue
+                values = found.setdefault(name, [])
+                if slot.multi:
+                    if value not in values:
+                        values.append(value)
+                else:
+                    values[:] = [value]
+                continue
+            mapped = slot.polarity.get(pol)
+            if mapped is None:
+                if pol == UNSURE and name not in unsure:
+                    unsure.append(name)
+                continue
+            found[name] = [mapped]
+        kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
+        return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
+                          tuple(s for s in unsure if s not in found),
+                          "correct" in kinds, "retract" in kinds, u.question)
