@@ -307,7 +307,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from knowledge import validate
 
     graph, problems = validate(args.directory)
-    if graph is not None:
+    # The embedded dialogs score careers of the embedded graph; another field's knowledge is
+    # checked with its own dialogs (--dialogs), or on its own.
+    check_dialogs = args.dialogs is not None or args.directory is None
+    if graph is not None and check_dialogs:
         problems = list(validate_dialogs(args.dialogs, graph))
     if problems:
         for problem in problems:
@@ -321,6 +324,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print(f"{safe_text(str(where))}: valid — {len(graph)} nodes, {len(graph.edges)} relations")
     print("nodes:     " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())))
     print("relations: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rel.items())))
+    from dialogs import load_dialogs
+
+    from .resources import load_intents
+
+    if check_dialogs:
+        flow = load_dialogs(args.dialogs, graph)
+        print(f"dialogs:   {safe_text(flow.title)} valid — {len(flow.questions)} questions, "
+              f"{len(flow.slots)} slots, {len(flow.evidence)} evidence rules")
+    else:
+        print("dialogs:   not checked (pass --dialogs DIR to check a flow for this knowledge)")
+    print(f"language:  {len(load_intents())} intents")
     return ExitStatus.OK
 
 
