@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from knowledge import CAREER_TYPES, Graph, Node
+from knowledge import CAREER_TYPES, Graph, Node, key
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,21 @@ def _join(items: Sequence[str], word: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem so 'protocols' meets 'protocol' and 'serving' meets 'serve'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
 class Composer:
@@ -126,6 +141,51 @@ class Composer:
                 line += f"; the document gives no separate length for the {_join(unstated)}"
             line += ")"
         return line
+
+    def facts(self, node: Node) -> list[str]:
+        """Every sentence the graph holds about a node, its steps and its credentials."""
+        out = [node.summary, *node.get("statements", ()), *node.get("duties", ())]
+        for name in ("focus", "full_name"):
+            if node.get(name):
+                out.append(str(node.get(name)))
+        if node.get("options"):
+            out.append(f"{node.get('full_name') or node.name}: often "
+                       + _join(list(node.get("options")), "or"))
+        for step in self.g.pathway(node.id).steps:
+            if step.id != node.id:
+                out.append(_sentence(step.summary)[:-1])
+        for cred in self.credentials(node):
+            out.append(_sentence(cred.summary)[:-1])
+        for upkeep in self.g.neighbours(node.id, "maintained_by"):
+            out.append(_sentence(upkeep.summary)[:-1])
+        for cat in self.categories(node):
+            if cat.get("pay"):
+                out.append(str(cat.get("pay")))
+        return list(dict.fromkeys(o for o in out if o))
+
+    def best_fact(self, node: Node, words: Sequence[str],
+                  related: dict[str, tuple[str, ...]]) -> str | None:
+        """The one fact of `node` that shares most words with the question, or None."""
+        wanted: list[tuple[str, float]] = []
+        for w in words:
+            wanted.append((stem(w), 1.0))
+            wanted.extend((stem(r), 0.8) for r in related.get(w, ()))
+        if not wanted:
+            return None
+        best, best_score = None, 0.0
+        for fact in self.facts(node):
+            fact_words = {stem(t) for t in key(fact).replace("-", " ").split() if len(t) > 2}
+            score = 0.0
+            seen: set[str] = set()
+            for w, weight in wanted:
+                if w in seen:
+                    continue
+                if any(_same(w, f) for f in fact_words):
+                    score += weight
+                    seen.add(w)
+            if score > best_score:
+                best, best_score = fact, score
+        return best if best_score >= 0.8 else None
 
     # -- intents --------------------------------------------------------------------------
     def describe(self, node: Node) -> Answer:

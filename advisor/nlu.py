@@ -298,7 +298,7 @@ class Understander:
             cue_hits = hits.get(name, {})
             cue_score = min(sum(cue_hits.values()), 6.0)
             example, sim = best_example.get(name, ("", 0.0))
-            sim_score = max(0.0, (sim - 60.0) / 40.0) * 2.5
+            sim_score = max(0.0, (sim - 60.0) / 40.0) * (2.5 if cue_hits else 1.2)
             total = cue_score + sim_score
             if total > 0:
                 results.append(IntentScore(name, round(total, 3), tuple(cue_hits), example, sim))

@@ -33,6 +33,7 @@ class Lexicon:
     pronouns: frozenset[str]
     negations: tuple[str, ...]
     question_words: frozenset[str]
+    related: dict[str, tuple[str, ...]]
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
@@ -116,6 +117,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         pronouns=frozenset(_words(data.get("pronouns"))),
         negations=tuple(_words(data.get("negations"))),
         question_words=frozenset(_words(data.get("question_words"))),
+        related={str(k): tuple(_words(v)) for k, v in (data.get("related") or {}).items()},
     )
 
 

@@ -228,6 +228,14 @@ class Session:
     def _answer(self, p: Parse) -> Reply:
         e = self._engine
         d = self._decide(p)
+        if d.intent in {"oos", "not_understood"} and self.context.topic:
+            found = self._retrieve(p, self._engine.graph.node(self.context.topic[0]),
+                                   follow_up=True)
+            if found is not None:
+                d = _Decision("describe", 1.5, [self._engine.graph.node(self.context.topic[0])],
+                              ["topic of the conversation: " + self.context.topic[0]],
+                              ["answered with the topic's fact closest to the question"])
+                return self._reply(p, d, found)
         if d.intent == "oos":
             return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
         if d.intent == "medical_advice":
@@ -241,7 +249,31 @@ class Session:
         answer = self._compose(p, d)
         if answer is None:
             return self._not_understood(p, d)
+        if answer.silent and d.nodes:
+            found = self._retrieve(p, d.nodes[0])
+            if found is not None:
+                d.notes.append("the graph is silent on that aspect; answered with its closest fact")
+                answer = found
         return self._reply(p, d, answer)
+
+    def _retrieve(self, p: Parse, node: Node, *, follow_up: bool = False) -> Answer | None:
+        """The one fact of `node` a question asks about, by shared words ('who do they serve?'
+        -> 'Serve rural or underserved areas'). For a follow-up the question must point back
+        (a pronoun, 'and ...', or a few words only)."""
+        lex = self._engine.lexicon
+        if follow_up and not (p.pronoun or len(p.tokens) <= 5
+                              or p.tokens[:1] == ("and",)):
+            return None
+        names = {w for m in p.mentions for w in m.text.split()}
+        words = [t for t in p.tokens if t in lex.related or (
+            len(t) > 2 and t not in lex.stopwords and t not in lex.pronouns
+            and t not in lex.question_words and t not in names)]
+        fact = self._engine.composer.best_fact(node, words, lex.related)
+        if fact is None:
+            return None
+        text = fact if fact.lower().startswith(node.name.lower()) else \
+            f"{node.name}: {fact[:1].lower() + fact[1:] if not fact[1:2].isupper() else fact}"
+        return Answer(text.rstrip(".") + ".", (node.id,))
 
     def _decide(self, p: Parse) -> _Decision:
         e = self._engine
@@ -252,6 +284,12 @@ class Session:
         topic = [g.node(i) for i in self.context.topic if i in g]
         if scores.get("medical_advice", 0.0) >= 2.5:
             return _Decision("medical_advice", scores["medical_advice"])
+        if self._profile_changed and not p.question and p.tokens and p.tokens[0] in {
+                "i", "my", "im", "honestly", "well", "so", "actually"} and max(
+                (s.score for s in p.intents if s.intent != "about_me"), default=0.0) < 3.0:
+            d = _Decision("about_me", max(scores.get("about_me", 0.0), 1.5))
+            d.nodes = self._entities(p, d, explicit, keyword, topic, [], False)
+            return d  # "I'd rather not deal with patients": said about oneself
         list_refs = self._list_refs(p)
         words = p.tokens
         while words and words[0] in _FILLERS:
@@ -410,7 +448,9 @@ class Session:
         # A keyword naming a specialisation of what was said explicitly is more specific:
         # "a radiologist who only looks at kids' scans" -> pediatric radiology.
         for k in kw_nodes:
-            parents = {n.id for n in g.closure(k.id, "specializes")}
+            lineage = [k, *g.closure(k.id, "specializes")]
+            parents = {n.id for n in lineage[1:]} | {
+                c.id for x in lineage for c in g.neighbours(x.id, "in_category")}
             for i, n in enumerate(nodes):
                 if n.id in parents and (requested in (None, k.type) or k.type in CAREER_TYPES):
                     nodes[i] = k
@@ -492,6 +532,9 @@ class Session:
         if intent == "list_careers":
             explicit = [g.node(m.node_ids[0]) for m in p.alias_mentions]
             category = next((n for n in explicit if n.type == "category"), None)
+            if category is None:  # "jobs with companies" names the industry category by keyword
+                category = next((g.node(i) for m in p.mentions if m.kind == "keyword"
+                                 for i in m.node_ids if g.node(i).type == "category"), None)
             requiring = next((n for n in explicit if n.type in {"training", "credential"}), None)
             negated = any(m.negated for m in p.alias_mentions
                           if requiring is not None and m.node_ids[0] == requiring.id)
