@@ -432,6 +432,9 @@ class Composer:
             text = f"{node.name}: {_lower_first(statement)}."
         else:
             text = f"{node.name}: {_join(names)}."
+        focus = [d for d in node.get("duties", ()) if "speciali" in d.lower() and d != statement]
+        if focus:
+            text += " " + _sentence(focus[0])
         return Answer(text, (node.id, *(m.id for m in mods)))
 
     def skills(self, node: Node | None) -> Answer:

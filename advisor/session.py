@@ -31,9 +31,17 @@ _ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession
 _CLAUSE_SPLIT = re.compile(
     r"\?\s+|\s*,?\s+\band\s+(?=(?:how|what|which|who|where|when|why|is|are|do|does|can|"
     r"could|should|will)\b)", re.IGNORECASE)
+_CAREER_ASPECTS = {"subspecialties", "certification", "pay", "outlook", "duties", "modalities",
+                   "skills"}
 _SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                 "medical_advice", "compare"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+_CAREER_WORDS = {"career", "careers", "fellowship", "fellowships", "specialty", "specialties",
+                 "subspecialty", "role", "job", "jobs", "path", "paths", "pathway", "option",
+                 "options", "field", "direction", "track"}
+_FIT_WORDS = {"fit", "fits", "suit", "suits", "suited", "match", "matches"}
+_PICK_WORDS = _FIT_WORDS | {"best", "top", "right", "recommend", "should", "sense", "aim",
+                            "pick", "choose", "go", "ideal", "suggest", "train"}
 _FILLERS = {"ok", "okay", "so", "well", "alright", "right", "hmm", "um", "uh", "oh", "cool",
             "great", "thanks", "nice"}
 _ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
@@ -296,7 +304,8 @@ class Session:
             words = words[1:]
         followup = (words[:2] in (("what", "about"), ("how", "about"))
                     or words[:1] == ("and",) or words[:2] == ("same", "question"))
-        short_followup = bool(topic) and (followup or p.pronoun) and len(p.tokens) <= 6
+        short_followup = bool(topic) and ((followup and len(p.tokens) <= 10)
+                                          or (p.pronoun and len(p.tokens) <= 6))
         first_person_statement = (not p.question and bool(p.tokens)
                                   and p.tokens[0] in {"i", "my", "so", "well", "honestly"}
                                   and bool(set(p.tokens) & _FIRST_PERSON))
@@ -336,13 +345,18 @@ class Session:
                 score -= 2.0  # "which career involves PET scans?" asks about a career
             if spec.name == "recommend" and set(p.tokens) & _FIRST_PERSON:
                 score += 0.5
+            if spec.name == "recommend" and self._asks_for_pick(p):
+                score += 3.0
             if spec.name == "list_careers" and any(
                     g.node(m.node_ids[0]).type == "category" for m in explicit):
                 score += 1.0
             adjusted[spec.name] = score
         best = max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
-        if followup and (explicit or keyword) and self.context.last_intent and best[1] < 1.5:
-            best = (self.context.last_intent, max(best[1], 1.5))
+        if followup and (explicit or keyword) and self.context.last_intent not in {
+                "", "recommend", "about_me"} and max(
+                (s.score for s in p.intents if s.intent != self.context.last_intent),
+                default=0.0) < 2.0:
+            best = (self.context.last_intent, max(best[1], 1.5))  # "and what about X?"
         if (best[0] in SOCIAL and best[1] >= 2 and not explicit and len(p.tokens) <= 6
                 and len(p.unknown) <= 1):
             return _Decision(best[0], best[1])
@@ -395,6 +409,14 @@ class Session:
         if d.intent == "duties" and d.nodes and d.nodes[0].type not in CAREER_TYPES:
             d.intent = "describe"
         return d
+
+    @staticmethod
+    def _asks_for_pick(p: Parse) -> bool:
+        """'Which fellowship would you put at the top of my list?', 'which radiology career
+        fits?': a which/what question about a kind of career, with a word of fit or choice."""
+        words = set(p.tokens)
+        return bool(words & {"which", "what"} and words & _CAREER_WORDS
+                    and words & _PICK_WORDS and (words & _FIRST_PERSON or words & _FIT_WORDS))
 
     def _fits(self, types: frozenset[str], explicit: list[Mention],
               keyword: list[Mention]) -> bool:
@@ -463,6 +485,8 @@ class Session:
             start = starts.get(n.id, 0)
             if start == 0 or p.tokens[start - 1] not in definite:
                 continue
+            if any(n in g.neighbours(k.id, "kind_of") for k in kw_nodes):
+                continue  # "the fellowship for bones and joints" names its own kind
             for t in topic:
                 if n in g.neighbours(t.id, "kind_of"):
                     nodes[i] = t
@@ -484,6 +508,17 @@ class Session:
             fitting = [n for n in kw_nodes if n.type in types]
         if not fitting:
             fitting = [n for n in self._coerce(nodes, None) if n.type in types]
+        # "ultrasound school" then "which areas could I specialize in?": the step stands for
+        # the one career it leads to.
+        if d.intent in _CAREER_ASPECTS:
+            for i, n in enumerate(fitting):
+                if n.type == "training" and not e.composer.children(n):
+                    leads = [c for c in g.neighbours(n.id, "requires", incoming=True)
+                             if c.type in CAREER_TYPES]
+                    if len(leads) == 1:
+                        fitting[i] = leads[0]
+                        d.notes.append(f"'{n.id}' read as the career it leads to, "
+                                       f"'{leads[0].id}'")
         # Careers before other kinds of node: "is there demand for sonographers" is about the
         # sonographer, not the 'demand' topic.
         fitting.sort(key=lambda n: 0 if n.type in CAREER_TYPES else 1)

@@ -55,7 +55,7 @@ _POLARITY_KEYS = ("positive", "negative", "neutral", "unsure")
 _SLOT_KINDS = ("choice", "scale")
 LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
-                  "fillers", "question_openers", "question_markers")
+                  "fillers", "question_openers", "question_markers", "family")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
 #: Every message the engine says, with the placeholders it fills in.

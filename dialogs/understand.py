@@ -354,6 +354,16 @@ class Reader:
                 last = max(polar[current], key=lambda s: s.end).payload
                 return NEG if "neg" in last or "neg_after" in last else POS
 
+    def _family(self, u: Utterance, hit: Hit[Cue]) -> bool:
+        """Is the cue someone the speaker has ('my kids', 'two small kids')?"""
+        owners = set(self.flow.language.get("family", ()))
+        if hit.start == 0:
+            return False
+        if u.tokens[hit.start - 1].word in owners:
+            return True  # "my kids"
+        # "two small kids": a count two words back
+        return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
+
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
         clause = u.tokens[hit.start].clause
@@ -381,7 +391,13 @@ class Reader:
         starts = sorted(h.start for h in hits)
         for hit in hits:
             kind, name, value = hit.payload
-            later = [st for st in starts if st >= hit.end]
+            if self._family(u, hit):
+                continue  # "I have two small kids" is about family, not a wish to image children
+            # A fact about where the person stands ("I'm in college and medical school is not
+            # for me") is not turned by a negation that follows it; a preference in a list is
+            # ("ultrasound and radioactive stuff don't interest me").
+            background = kind == "slot" and self.flow.slots[name].background
+            later = [st for st in starts if st >= hit.end] if background else []
             pol, explicit = self._polarity(u, hit, later[0] if later else None)
             if kind == "topic":
                 if pol in (POS, NEG) and (explicit or not u.question):
