@@ -326,7 +326,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print("relations: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rel.items())))
     from dialogs import load_dialogs
 
-    from .resources import load_intents
+    from .resources import load_intents, load_lexicon, load_responses
 
     if check_dialogs:
         flow = load_dialogs(args.dialogs, graph)
@@ -334,7 +334,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
               f"{len(flow.slots)} slots, {len(flow.evidence)} evidence rules")
     else:
         print("dialogs:   not checked (pass --dialogs DIR to check a flow for this knowledge)")
-    print(f"language:  {len(load_intents())} intents")
+    lexicon = load_lexicon()
+    print(f"language:  {len(load_intents())} intents, {len(load_responses())} responses, "
+          f"{len(lexicon.rewrites)} rewrites, {len(lexicon.related)} related words")
     return ExitStatus.OK
 
 

@@ -39,6 +39,11 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _article(noun: str) -> str:
+    """'a sonographer', 'an informatics specialist'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _join(items: Sequence[str], word: str = "and") -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
@@ -151,6 +156,13 @@ class Composer:
         if node.get("options"):
             out.append(f"{node.get('full_name') or node.name}: often "
                        + _join(list(node.get("options")), "or"))
+        before = self.g.neighbours(node.id, "requires")
+        after = self.g.neighbours(node.id, "followed_by")
+        if node.type == "training" and before:
+            prev = str(before[0].get("full_name") or before[0].name)
+            out.append(f"Before {node.name.lower()} comes the {_lower_first(prev)}")
+        if node.type == "training" and after:
+            out.append(f"After {node.name.lower()} comes {after[0].name.lower()}")
         for step in self.g.pathway(node.id).steps:
             if step.id != node.id:
                 out.append(_sentence(step.summary)[:-1])
@@ -291,7 +303,7 @@ class Composer:
         path = self.pathway_line(node, after)
         if path is None:
             return Answer(self.r["silent"].format(
-                what=f"how long it takes to become a {node.name.lower()}"), (node.id,),
+                what=f"how long it takes to become {_article(node.name.lower())}"), (node.id,),
                 silent=True)
         if after is not None:
             lines.append(f"After {after.name.lower()}, the path to {node.name} is: {path}.")
@@ -302,6 +314,31 @@ class Composer:
                 lines.append(self.r["silent"].format(what="how long these steps take"))
         ids = (node.id,) + ((after.id,) if after else ())
         return Answer(" ".join(lines), ids)
+
+    def span(self, first: Node, last: Node) -> Answer:
+        """How long from the start of one step to the end of a later one."""
+        path = self.g.pathway(last.id).steps
+        if first not in path:
+            first, last = last, first
+            path = self.g.pathway(last.id).steps
+        if first not in path or last not in path:
+            return self.duration(first)
+        steps = list(path[path.index(first):path.index(last) + 1])
+        total = None
+        for s in steps:
+            if s.duration is not None:
+                total = s.duration if total is None else total + s.duration
+        timeline = " → ".join(f"{s.label} {s.duration.short()}" if s.duration else s.label
+                              for s in steps)
+        unstated = [_lower_first(s.label) for s in steps
+                    if s.duration is None and s.type != "credential"]
+        text = (f"From the start of {first.name.lower()} to the end of {last.name.lower()}: "
+                f"{timeline}")
+        if total is not None:
+            text += f", about {total} in all"
+            if unstated:
+                text += f" (the document gives no separate length for the {_join(unstated)})"
+        return Answer(text + ".", (first.id, last.id))
 
     def education(self, node: Node, current: Node | None = None) -> Answer:
         g = self.g
@@ -324,7 +361,7 @@ class Composer:
         steps = list(path.steps)
         if not steps:
             text = self.r["silent"].format(
-                what=f"what education a {node.name.lower()} needs")
+                what=f"what education {_article(node.name.lower())} needs")
             duties = node.get("duties", ())
             if duties:
                 text += " It describes the role as: " + "; ".join(
@@ -358,7 +395,8 @@ class Composer:
             return Answer("\n".join(lines), (node.id,))
         creds = self.credentials(node)
         if not creds:
-            text = self.r["silent"].format(what=f"which certification a {node.name.lower()} needs")
+            text = self.r["silent"].format(
+                what=f"which certification {_article(node.name.lower())} needs")
             steps = [s for s in g.pathway(node.id).steps if s.type == "training"]
             if steps:
                 text += f" It mentions {_lower_first(steps[0].get('full_name') or steps[0].name)}."
@@ -399,10 +437,12 @@ class Composer:
             fellowships = [n for n in g.of_type("training") if self.children(n)]
             if root is not None and root.type == "role" and not fellowships:
                 return Answer(self.r["silent"].format(
-                    what=f"any specializations for a {root.name.lower()}"), (root.id,), silent=True)
+                    what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
+                    silent=True)
             if root is not None and root.type == "role" and not self.children(root):
                 return Answer(self.r["silent"].format(
-                    what=f"any specializations for a {root.name.lower()}"), (root.id,), silent=True)
+                    what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
+                    silent=True)
             root = fellowships[0] if fellowships else None
         if root is None:
             return Answer(self.r["silent"].format(what="which subspecialties exist"), silent=True)
@@ -423,8 +463,8 @@ class Composer:
             return Answer(self.what(node), (node.id,))
         if not mods:
             return Answer(self.r["silent"].format(
-                what=f"which imaging modalities a {node.name.lower()} works with"), (node.id,),
-                silent=True)
+                what=f"which imaging modalities {_article(node.name.lower())} works with"),
+                (node.id,), silent=True)
         names = [m.name for m in mods]
         statement = next((d for d in node.get("duties", ())
                           if any(n.lower() in d.lower() for n in names)), None)
@@ -449,9 +489,13 @@ class Composer:
         head = (overview.get("statements", ("Successful careers require:",))[0]
                 if overview is not None else "Successful careers require:")
         lines = []
-        if node is not None:
+        if node is not None and node.get("duties"):
+            lines.append(f"For {node.name} the document lists: "
+                         + "; ".join(_lower_first(d) for d in node.get("duties")) + ".")
+            lines.append("And for careers in radiology in general:")
+        elif node is not None:
             lines.append(f"The document lists skills for careers in radiology in general, "
-                         f"not for a {node.name.lower()} specifically.")
+                         f"not for {_article(node.name.lower())} specifically.")
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
         return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))

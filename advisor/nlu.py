@@ -156,6 +156,14 @@ class Understander:
                 candidates.extend(self._buckets.get((word[0], length), ()))
             found = process.extract(word, candidates, scorer=Levenshtein.distance,
                                     score_cutoff=limit, limit=8)
+            if limit == 2:  # two edits only for a close spelling ('injection' is not 'inspection')
+                found = [f for f in found if f[1] < 2 or fuzz.ratio(word, f[0]) >= 85]
+            if not found and len(word) >= 10:  # 'intervenshunal' -> 'interventional'
+                pool = [w for length in range(len(word) - 3, len(word) + 4)
+                        for w in self._buckets.get((word[0], length), ()) if w[:2] == word[:2]]
+                near = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=78)
+                if near is not None:
+                    found = [(near[0], 3, 0)]
             if found:
                 def rank(item: tuple[str, float, int]) -> tuple[int, float, float]:
                     cand = item[0]

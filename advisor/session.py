@@ -35,7 +35,9 @@ _CAREER_ASPECTS = {"subspecialties", "certification", "pay", "outlook", "duties"
                    "skills"}
 _SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                 "medical_advice", "compare"}
-_FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+_FIRST_PERSON = {"i", "me", "my", "myself", "mine", "he", "she", "him", "her", "son",
+                 "daughter", "child", "student", "they"}
+_DOCTOR_WORDS = {"doctor", "doctors", "physician", "physicians", "doc", "docs", "md"}
 _CAREER_WORDS = {"career", "careers", "fellowship", "fellowships", "specialty", "specialties",
                  "subspecialty", "role", "job", "jobs", "path", "paths", "pathway", "option",
                  "options", "field", "direction", "track"}
@@ -205,7 +207,8 @@ class Session:
             top = parse.intents[0] if parse.intents else None
             if top is None or top.score < 2.5 or top.intent in _SINGLE_ONLY:
                 return []
-        if len({parse.intents[0].intent for parse in parses}) < 2:
+        if len({(parse.intents[0].intent, tuple(m.node_ids for m in parse.alias_mentions))
+                for parse in parses}) < 2:
             return []
         return parses
 
@@ -272,7 +275,7 @@ class Session:
         if follow_up and not (p.pronoun or len(p.tokens) <= 5
                               or p.tokens[:1] == ("and",)):
             return None
-        names = {w for m in p.mentions for w in m.text.split()}
+        names = {w for m in p.mentions if m.kind == "alias" for w in m.text.split()}
         words = [t for t in p.tokens if t in lex.related or (
             len(t) > 2 and t not in lex.stopwords and t not in lex.pronouns
             and t not in lex.question_words and t not in names)]
@@ -310,8 +313,11 @@ class Session:
                                   and p.tokens[0] in {"i", "my", "so", "well", "honestly"}
                                   and bool(set(p.tokens) & _FIRST_PERSON))
         adjusted: dict[str, float] = {}
+        asks_for_pick = self._asks_for_pick(p)
         for spec in e.intents.values():
             score = scores.get(spec.name, 0.0)
+            if spec.name == "recommend" and asks_for_pick:
+                score += 3.0  # "what radiology role would fit?"
             if score <= 0:
                 continue
             fits = self._fits(spec.entity_types, explicit, keyword)
@@ -331,7 +337,9 @@ class Session:
                 score += 1.5 if first_person_statement else (-2.5 if p.question else 0.0)
             if spec.name == "compare":
                 n_explicit = len({m.node_ids[0] for m in explicit
-                                  if g.node(m.node_ids[0]).type in spec.entity_types})
+                                  if g.node(m.node_ids[0]).type in spec.entity_types} | {
+                    m.node_ids[0] for m in keyword if len(m.node_ids) == 1
+                    and g.node(m.node_ids[0]).type in CAREER_TYPES})
                 n_explicit += len(list_refs)
                 if n_explicit < 2 and not (n_explicit == 1 and topic):
                     score -= 3.0
@@ -345,8 +353,8 @@ class Session:
                 score -= 2.0  # "which career involves PET scans?" asks about a career
             if spec.name == "recommend" and set(p.tokens) & _FIRST_PERSON:
                 score += 0.5
-            if spec.name == "recommend" and self._asks_for_pick(p):
-                score += 3.0
+            if spec.name == "recommend" and p.tokens[-2:] in (("is", "that"), ("is", "this")):
+                score -= 2.0  # "... what kind of job is that?" asks to name a career
             if spec.name == "list_careers" and any(
                     g.node(m.node_ids[0]).type == "category" for m in explicit):
                 score += 1.0
@@ -381,6 +389,10 @@ class Session:
                     "recommend", "about_me", "pay", "outlook", "skills", "list_careers",
                     "subspecialties"} and not contextual:
                 return _Decision("not_understood", best[1])
+        if best[1] < 1.0 and topic and (followup or p.pronoun) and not p.unknown:
+            best = (self.context.last_intent if self.context.last_intent in e.intents
+                    and self.context.last_intent not in {*SOCIAL, "recommend", "about_me"}
+                    else "describe", 1.0)  # "and the technologist version of that?"
         if best[1] < 1.0:
             if list_refs:
                 best = (self.context.last_intent if followup and self.context.last_intent
@@ -400,7 +412,13 @@ class Session:
             d.intent = "subspecialties"
         looked_up = [g.node(m.node_ids[0]) for m in explicit
                      if g.node(m.node_ids[0]).type in {"modality", "concept"}]
-        if d.intent == "list_careers" and looked_up and not any(
+        keyword_careers = [g.node(i) for m in keyword for i in m.node_ids
+                           if g.node(i).type in CAREER_TYPES]
+        named_category = any(g.node(i).type == "category" for m in p.mentions
+                             for i in m.node_ids)
+        if d.intent == "list_careers" and keyword_careers and not named_category:
+            d.intent, d.nodes = "describe", keyword_careers[:1]
+        elif d.intent == "list_careers" and looked_up and not any(
                 g.node(m.node_ids[0]).type == "category" for m in explicit):
             d.intent = "modalities"  # "which jobs use MRI" looks careers up by a modality
             d.nodes = looked_up
@@ -494,6 +512,10 @@ class Session:
         # Nodes of the asked-for type first ("which fellowship ...": subspecialties), then
         # nodes reached through relations (a modality -> the careers that use it).
         fitting = [n for n in nodes if n.type in types]
+        if p.tokens[:1] == ("who",) and not requested:
+            by_relation = self._coerce(nodes, "role")
+            if by_relation:
+                fitting = by_relation + [n for n in fitting if n not in by_relation]
         explicit_career = any(n.type in CAREER_TYPES for n in fitting)
         if requested and not explicit_career:
             wanted = [n for n in fitting if n.type == requested]
@@ -531,9 +553,31 @@ class Session:
                 fitting = careers + fitting
                 d.context_used.append("topic of the conversation: "
                                       + ", ".join(t.id for t in careers))
+        if not nodes and topic and (p.pronoun or short_followup):
+            for t in topic[:1]:
+                for word in p.tokens:
+                    found = g.lookup(f"{t.name} {word}")
+                    if found is not None and found != t and found.type in types:
+                        fitting.insert(0, found)
+                        d.context_used.append(f"'{t.name}' + '{word}' names '{found.id}'")
+                        break
         if not fitting and topic and (spec.needs_entity or p.pronoun or short_followup):
             fitting = [t for t in topic if t.type in types] or topic
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
+        # "who's the doctor that ...": the graph says which category 'doctor' names.
+        doctor_cats: set[str] = set()
+        for word in set(p.tokens) & _DOCTOR_WORDS:
+            named = g.lookup(word)
+            if named is not None:
+                doctor_cats.update(c.id for c in ([named] if named.type == "category"
+                                                  else e.composer.categories(named)))
+        if doctor_cats:
+            def physician(n: Node) -> bool:
+                return any(c.id in doctor_cats for c in e.composer.categories(n))
+            doctors = [k for k in kw_nodes if physician(k) and k.type in types
+                       and k.type in CAREER_TYPES]
+            if doctors and fitting and not physician(fitting[0]):
+                fitting = [*doctors[:1], *fitting]
         # "can a technician become a radiologist": the node after 'become' is the goal.
         if "become" in p.tokens or "becoming" in p.tokens:
             pos = max(p.tokens.index(w) for w in ("become", "becoming") if w in p.tokens)
@@ -595,7 +639,9 @@ class Session:
         if node is None:
             return None
         if intent == "compare":
-            nodes = list(dict.fromkeys(d.nodes))
+            named = [g.node(m.node_ids[0]) for m in p.mentions if m.kind == "keyword"
+                     and len(m.node_ids) == 1 and g.node(m.node_ids[0]).type in CAREER_TYPES]
+            nodes = list(dict.fromkeys([*d.nodes, *named]))
             if len(nodes) < 2 and self.context.topic:
                 t = g.node(self.context.topic[0])
                 if t not in nodes:
@@ -612,10 +658,22 @@ class Session:
             return c.duties(node)
         if intent == "duration":
             after = None
+            steps = [g.node(m.node_ids[0]) for m in p.alias_mentions
+                     if g.node(m.node_ids[0]).type == "training"]
+            if len(steps) >= 2 and set(p.tokens) & {"until", "till", "to", "through", "done",
+                                                    "finish", "finished", "end"}:
+                return c.span(steps[0], steps[-1])
             if "after" in p.tokens:
                 trainings = [g.node(m.node_ids[0]) for m in p.alias_mentions]
                 after = next((t for t in trainings if t.type == "training" and t != node), None)
                 career = next((n for n in d.nodes if n.type in CAREER_TYPES), None)
+                if after is None and node.type == "training" and career is None and p.pronoun:
+                    target = next((t for t in ((self.context.topic and
+                                               [g.node(self.context.topic[0])]) or [])
+                                   if node in g.pathway(t.id).steps and t != node), None)
+                    if target is not None:
+                        after, node = node, target
+                        d.context_used.append(f"the step after '{after.id}' toward '{node.id}'")
                 if after is None and node.type == "training" and career is not None:
                     after, node = node, career
                 elif after is not None and node.type == "training" and career is not None:
