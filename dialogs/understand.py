@@ -312,6 +312,8 @@ class Reader:
             kinds = min(after, key=lambda s: s.start).payload
             if "unsure" in kinds:
                 return UNSURE
+            if "neutral" in kinds:
+                return NEUTRAL  # "kids occasionally would be fine"
             if "pos" in kinds:
                 return POS  # "kids are great"
         return None
