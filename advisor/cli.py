@@ -12,6 +12,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterable, Iterator
@@ -160,6 +161,14 @@ class _Usage(Exception):
     """A usage or input error the user can fix; printed without a traceback."""
 
 
+class _OutputError(_Usage):
+    """Standard output is closed or failing (a full disk): one message, then stop."""
+
+
+class _LongLine(str):
+    """A line that was longer than MAX_LINE_BYTES; only its first MAX_LINE_BYTES were kept."""
+
+
 def _read_lines(stream: IO[bytes], name: str = "stdin") -> Iterator[str]:
     """Lines of a byte stream as text: BOM dropped, invalid UTF-8 replaced, over-long lines cut.
 
@@ -173,7 +182,8 @@ def _read_lines(stream: IO[bytes], name: str = "stdin") -> Iterator[str]:
             raise _Usage(f"cannot read {name}: {exc.strerror or exc}") from None
         if not raw:
             return
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+        cut = len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")
+        if cut:
             while True:  # drop the rest of an over-long line
                 more = stream.readline(MAX_LINE_BYTES)
                 if not more or more.endswith(b"\n"):
@@ -181,12 +191,33 @@ def _read_lines(stream: IO[bytes], name: str = "stdin") -> Iterator[str]:
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         if first:
             line, first = line.removeprefix("\ufeff"), False
-        yield line
+        yield _LongLine(line) if cut else line
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`)
+        raise _OutputError("standard output is closed")
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, a vanished device
+        raise _OutputError(f"cannot write output: {exc.strerror or exc}") from None
+
+
+# Characters json.dumps(ensure_ascii=False) leaves raw that a terminal or a line splitter
+# could take for something else (C1 controls, bidi marks, U+2028/9), and lone surrogates
+# that UTF-8 cannot encode: written as \uXXXX escapes, which decode to the same string.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          r"\ud800-\udfff]")
+
+
+def _json_line(data: Any) -> str:
+    """One JSON object on one line, safe for terminals, UTF-8 pipes and str.splitlines()."""
+    text = json.dumps(data, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
@@ -236,23 +267,30 @@ def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Nam
             status = ExitStatus.NOT_UNDERSTOOD
         if args.json:
             data = {"question": question, **reply.to_dict(explain=args.explain)}
-            _out(json.dumps(data, ensure_ascii=False))
+            _out(_json_line(data))
             continue
         if not first:
             _out("")
         first = False
-        _out(f"> {safe_text(question)}")
+        _out(f"> {safe_text(_clip(question))}")
         _out(safe_text(reply.text))
         if args.explain:
             _out(safe_text("  " + str(reply.explain).replace("\n", "\n  ")))
     return status
 
 
+def _clip(question: str) -> str:
+    """A question as echoed: no longer than what the advisor reads of it."""
+    from .nlu import MAX_INPUT_CHARS
+
+    return question if len(question) <= MAX_INPUT_CHARS else question[:MAX_INPUT_CHARS] + "…"
+
+
 def _request_error(number: int, message: str, session: Any = None) -> str:
     if not isinstance(session, (str, int)) or isinstance(session, bool):
         session = None
-    return json.dumps({"error": f"line {number}: {message}", "line": number,
-                       "session": session}, ensure_ascii=False)
+    return _json_line({"error": f"line {number}: {message}", "line": number,
+                       "session": session})
 
 
 def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
@@ -268,6 +306,11 @@ def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
     malformed = not_understood = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
+            continue
+        if isinstance(line, _LongLine):
+            _out(_request_error(number, f"the line is longer than {MAX_LINE_BYTES:,} bytes, "
+                                        "the limit for one request; it was skipped"))
+            malformed = True
             continue
         try:
             request = json.loads(line)
@@ -293,8 +336,7 @@ def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
         reply = session.ask(request["text"])
         not_understood = not_understood or reply.fallback
         wants_explain = explain or request.get("explain") is True
-        _out(json.dumps({"session": raw_session, **reply.to_dict(explain=wants_explain)},
-                        ensure_ascii=False))
+        _out(_json_line({"session": raw_session, **reply.to_dict(explain=wants_explain)}))
     if malformed:
         return ExitStatus.ERROR
     if strict and not_understood:
@@ -387,6 +429,15 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return ExitStatus.ERROR
 
 
+def _silence_stdout() -> None:
+    """Point stdout's descriptor at /dev/null so the exit-time flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `radiology-advisor` command; returns the exit status."""
     as_program = argv is None
@@ -398,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(parser, args)
+    except _OutputError as exc:
+        _silence_stdout()  # nothing more to write there, not even at interpreter exit
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitStatus.ERROR
     except _Usage as exc:
         print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return ExitStatus.ERROR
@@ -408,15 +463,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return ExitStatus.ERROR
     except KeyboardInterrupt:
-        with contextlib.suppress(OSError):
+        if as_program:  # a second Ctrl-C while winding down must not print a traceback
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with contextlib.suppress(OSError, AttributeError):
             sys.stdout.flush()
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except OSError:
-            pass
+        _silence_stdout()
         return ExitStatus.OK
     except Exception as exc:  # a bug: one line, not a traceback (unless debugging)
         if os.environ.get(DEBUG_ENV):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,15 @@ _FILLERS = {"ok", "okay", "so", "well", "alright", "right", "hmm", "um", "uh", "
             "great", "thanks", "nice"}
 _ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
             ("duties", 2.0))
+
+
+def _brief(value: Any) -> str:
+    """A foreign value as a message shows it: repr'd, clipped, never raising."""
+    try:
+        text = reprlib.repr(value)
+    except Exception:  # an int too long to print, a broken __repr__
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class SessionStateError(AdvisorError, ValueError):
@@ -110,9 +120,9 @@ class Session:
             raise SessionStateError("a saved session must be a JSON object")
         if state.get("format") != SESSION_FORMAT:
             raise SessionStateError("this is not a radiology-advisor session "
-                                    f"(format {state.get('format')!r})")
+                                    f"(format {_brief(state.get('format'))})")
         version = state.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise SessionStateError("the saved session has no valid version number")
         if version > SESSION_VERSION:
             raise SessionStateError(f"the saved session is format version {version}, newer than "
@@ -133,8 +143,12 @@ class Session:
             raise SessionStateError("the saved session's 'last_intent' must be text")
         context = Context(ids(ctx.get("topic", []), "topic"), last_intent,
                           ids(ctx.get("last_list", []), "last_list"))
+        saved_dialog = state.get("dialog")
         try:
-            dialog = DialogState.from_dict(state.get("dialog") or {})
+            dialog = DialogState.from_dict({} if saved_dialog is None else saved_dialog)
+            # Check it against this flow and graph now: a state that loads but fails every
+            # turn would lose the conversation just the same, only later and less clearly.
+            self._engine.interviewer.check(dialog)
         except DialogStateError as exc:
             raise SessionStateError(f"the saved interview state is invalid: {exc}") from None
         transcript = state.get("transcript", [])

@@ -143,7 +143,10 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        what = "truncated" if exc.pos >= len(text.rstrip()) else "not valid JSON"
+        # A string cut short is reported at its start; JSON allows no raw newline inside a
+        # string, so an unterminated one always ran into the end of the file.
+        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        what = "truncated" if cut else "not valid JSON"
         raise StorageError(f"{path} is {what} (line {exc.lineno}, column {exc.colno}: "
                            f"{exc.msg})") from None
     except RecursionError:

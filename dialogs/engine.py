@@ -27,7 +27,7 @@ from .render import (
 )
 from .render import plan_markdown as render_plan
 from .scoring import Fit, Recommendation, Scorer
-from .state import DialogState, DialogStateError, Entry
+from .state import DialogState, DialogStateError, Entry, _brief
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
 TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
@@ -155,35 +155,41 @@ class Interviewer:
                                  self._implied(state.slots)))
 
     # -- state checks ---------------------------------------------------------------------
+    def check(self, state: DialogState) -> None:
+        """Raise DialogStateError unless `state` fits this flow and graph (its flow, slots and
+        values, interests, questions and nodes); call it when resuming a saved state."""
+        self._check(state)
+
     def _check(self, state: DialogState) -> None:
         if not isinstance(state, DialogState):
             raise DialogStateError(f"expected a DialogState, not {type(state).__name__}")
         if state.flow and state.flow != self.flow.id:
-            raise DialogStateError(f"this dialog state belongs to flow '{state.flow}', not "
-                                   f"'{self.flow.id}'")
+            raise DialogStateError(f"this dialog state belongs to flow {_brief(state.flow)}, "
+                                   f"not '{self.flow.id}'")
         slots = self.flow.slots
         for entry_slots in (state.slots, *(e.slots for e in state.history)):
             for name, values in entry_slots.items():
                 slot = slots.get(name)
                 if slot is None:
-                    raise DialogStateError(f"unknown slot '{name}' in dialog state")
+                    raise DialogStateError(f"unknown slot {_brief(name)} in dialog state")
                 for v in values or ():
                     if v not in slot.values:
-                        raise DialogStateError(f"unknown value '{v}' for slot '{name}' in "
-                                               "dialog state")
+                        raise DialogStateError(f"unknown value {_brief(v)} for slot '{name}' "
+                                               "in dialog state")
         topics = {e.id for e in self.flow.evidence}
         for counts in (state.topics, *(e.topics for e in state.history)):
             for name in counts:
                 if name not in topics:
-                    raise DialogStateError(f"unknown interest '{name}' in dialog state")
+                    raise DialogStateError(f"unknown interest {_brief(name)} in dialog state")
         for qid in (*state.asked, *(e.question for e in state.history if e.question)):
             if qid not in self._questions:
-                raise DialogStateError(f"unknown question '{qid}' in dialog state")
+                raise DialogStateError(f"unknown question {_brief(qid)} in dialog state")
         if state.phase == "asking" and state.pending not in self._questions:
-            raise DialogStateError(f"the pending question {state.pending!r} is not in the flow")
+            raise DialogStateError(f"the pending question {_brief(state.pending)} is not in "
+                                   "the flow")
         for node_id in (*state.ranking, *state.interests):
             if node_id not in self.graph:
-                raise DialogStateError(f"unknown node '{node_id}' in dialog state")
+                raise DialogStateError(f"unknown node {_brief(node_id)} in dialog state")
 
     # -- applying what was said -----------------------------------------------------------
     def _interests(self, topics: Mapping[str, int]) -> dict[str, float]:

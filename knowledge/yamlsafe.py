@@ -87,7 +87,15 @@ def _convert(node: yaml.Node, loader: Any, depth: int, budget: list[int]) -> Any
             items.append(_convert(item, loader, depth + 1, budget))
             items.item_marks.append(_pos(item))
         return items
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError:
+        raise
+    except Exception:  # PyYAML's own AttributeError/KeyError/ValueError on '!!bool maybe'
+        tag = str(node.tag).rsplit(":", 1)[-1]
+        value = str(node.value)
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        raise _Refused(_pos(node), f"{shown!r} is not a valid !!{tag} value") from None
 
 
 def parse_marked(text: str, filename: str) -> tuple[Any, list[Problem]]:
