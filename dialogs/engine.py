@@ -83,6 +83,7 @@ class Interviewer:
         self._ordered = tuple(sorted(flow.questions, key=lambda q: -q.priority))
         self._question_slots = frozenset(q.slot for q in flow.questions)
         self._careers = flow.scope.career_types | flow.scope.fellowship_types
+        self._trusted: dict[int, DialogState] = {}
 
     # -- public API -----------------------------------------------------------------------
     def extract(self, text: str) -> Extraction:
@@ -92,8 +93,17 @@ class Interviewer:
     def observe(self, state: DialogState, text: str) -> DialogState:
         """Fill slots from an utterance said outside (or beside) the interview."""
         self._check(state)
+        if not self.reader.may_hold_cues(text):
+            return state  # most factual questions say nothing about the person
         new, _, _ = self._apply(state, self.extract(text))
-        return new
+        return self._trust(new)
+
+    def _trust(self, state: DialogState) -> DialogState:
+        """Remember a state this engine made, so it is not re-validated on every turn."""
+        if len(self._trusted) > 4096:
+            self._trusted.clear()
+        self._trusted[id(state)] = state  # the value keeps the id from being reused
+        return state
 
     def start(self, state: DialogState) -> tuple[DialogState, Turn]:
         """Begin (or resume) the interview: ask the first question still needed, or, when
@@ -158,9 +168,15 @@ class Interviewer:
     def check(self, state: DialogState) -> None:
         """Raise DialogStateError unless `state` fits this flow and graph (its flow, slots and
         values, interests, questions and nodes); call it when resuming a saved state."""
-        self._check(state)
+        self._validate(state)
 
     def _check(self, state: DialogState) -> None:
+        if self._trusted.get(id(state)) is state:
+            return
+        self._validate(state)
+        self._trust(state)
+
+    def _validate(self, state: DialogState) -> None:
         if not isinstance(state, DialogState):
             raise DialogStateError(f"expected a DialogState, not {type(state).__name__}")
         if state.flow and state.flow != self.flow.id:

@@ -102,6 +102,8 @@ class PhraseIndex(Generic[P]):
         for candidates in index.values():
             candidates.sort(key=lambda c: -len(c[0]))
         self._index = index
+        #: Words a phrase can start with: a text with none of them holds no phrase.
+        self.first_words: frozenset[str] = frozenset(index)
 
     def scan(self, tokens: Sequence[Token]) -> list[Hit[P]]:
         hits: list[Hit[P]] = []

@@ -97,6 +97,9 @@ class Reader:
                 spelled.setdefault(words, phrase)
         self.signals: PhraseIndex[frozenset[str]] = PhraseIndex(
             ((spelled[w], frozenset(k)) for w, k in kinds.items()), self.respell)
+        revising = [phrase_words(p, self.respell)[:1]
+                    for name in ("corrections", "retractions") for p in lang.get(name, ())]
+        self._triggers = self.cues.first_words | {w[0] for w in revising if w}
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         self.openers: PhraseIndex[str] = PhraseIndex(
@@ -163,6 +166,12 @@ class Reader:
                 if words:
                     pattern.append(re.escape(" ".join(words)))
         return re.compile("^" + " ".join(pattern) + "$")
+
+    def may_hold_cues(self, text: str) -> bool:
+        """Cheap pre-check: can this text hold any slot cue, evidence or correction at all?"""
+        words = phrase_words(text[:MAX_CHARS] if isinstance(text, str) else str(text)[:MAX_CHARS],
+                             self.respell)
+        return not self._triggers.isdisjoint(words)
 
     def read(self, text: str) -> Utterance:
         """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS)."""
