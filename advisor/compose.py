@@ -568,18 +568,18 @@ class Composer:
             lines.extend(f"• {m.name}: {_lower_first(self.what(m))}" for m in members)
             return Answer("\n".join(lines), (category.id,), tuple(m.id for m in members))
         lines = ["Careers in radiology, by category:"]
-        listed: list[str] = []
+        listed: dict[str, None] = {}  # ordered set: membership is O(1) on a big graph
         for cat in g.of_type("category"):
             fresh = [m for m in self.members(cat) if m.id not in listed]
             if not fresh:
                 continue
-            listed.extend(m.id for m in fresh)
+            listed.update(dict.fromkeys(m.id for m in fresh))
             lines.append(f"• {cat.get('full_name') or cat.name}: "
                          + ", ".join(m.name for m in fresh))
         rest = [n for n in self.careers() if n.id not in listed]
         if rest:
             lines.append("• Other: " + ", ".join(n.name for n in rest))
-            listed.extend(n.id for n in rest)
+            listed.update(dict.fromkeys(n.id for n in rest))
         return Answer("\n".join(lines), (), tuple(listed))
 
     def compare(self, nodes: Sequence[Node], aspect: str | None = None) -> Answer:

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dialogs import Interviewer, load_dialogs
-from knowledge import Graph, KnowledgeError, Node, Problem, load_graph
-from knowledge.yamlsafe import MDict, read_marked
+from dialogs import DIALOGS_DIR, Interviewer
+from knowledge import EMBEDDED_DIR, Graph, KnowledgeError, Node, Problem
 
 from .compose import Composer
 from .nlu import Parse, Understander
@@ -96,6 +95,8 @@ _QUESTION_FOR = {
 
 
 def _load_suggestions(path: Path) -> dict[str, list[str]]:
+    from knowledge.yamlsafe import MDict, read_marked
+
     data, problems = read_marked(path, str(path))
     if problems or not isinstance(data, MDict):
         raise KnowledgeError(problems or [Problem(str(path), 1, 1, "expected a mapping")])
@@ -111,9 +112,20 @@ class Advisor:
 
     def __init__(self, knowledge_dir: str | Path | None = None,
                  dialogs_dir: str | Path | None = None) -> None:
-        graph = load_graph(knowledge_dir)
-        flow = load_dialogs(dialogs_dir, graph)
-        self._engine = Engine(graph, Interviewer(graph, flow))
+        from . import cache
+
+        name = cache.key(Path(knowledge_dir) if knowledge_dir else EMBEDDED_DIR,
+                         Path(dialogs_dir) if dialogs_dir else DIALOGS_DIR)
+        engine = cache.load(name)
+        if not isinstance(engine, Engine):
+            from dialogs.loader import load_dialogs
+            from knowledge.loader import load_graph
+
+            graph = load_graph(knowledge_dir)
+            flow = load_dialogs(dialogs_dir, graph)
+            engine = Engine(graph, Interviewer(graph, flow))
+            cache.store(name, engine)
+        self._engine = engine
 
     @property
     def graph(self) -> Graph:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from knowledge import NODE_TYPES, KnowledgeError, Problem, did_you_mean
-from knowledge.yamlsafe import MDict, MList, read_marked
+from knowledge import NODE_TYPES, KnowledgeError, Problem
+
+if TYPE_CHECKING:
+    from knowledge.yamlsafe import MDict
 
 HERE = Path(__file__).resolve().parent
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
@@ -37,6 +39,8 @@ class Lexicon:
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
+    from knowledge.yamlsafe import MDict, read_marked
+
     data, found = read_marked(path, str(path))
     problems.extend(found)
     if found:
@@ -53,6 +57,8 @@ def _words(value: Any) -> list[str]:
 
 def load_intents(path: Path | None = None) -> tuple[IntentSpec, ...]:
     """Read and validate intents.yaml; raise KnowledgeError listing every problem."""
+    from knowledge.loader import did_you_mean
+    from knowledge.yamlsafe import MDict, MList
     path = path or HERE / "intents.yaml"
     problems: list[Problem] = []
     data = _read(path, problems)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from knowledge import Graph, Node
 
@@ -84,6 +85,10 @@ class Interviewer:
         self._question_slots = frozenset(q.slot for q in flow.questions)
         self._careers = flow.scope.career_types | flow.scope.fellowship_types
         self._trusted: dict[int, DialogState] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle (the start-up cache) without the per-process cache of trusted states."""
+        return {**self.__dict__, "_trusted": {}}
 
     # -- public API -----------------------------------------------------------------------
     def extract(self, text: str) -> Extraction:
@@ -349,32 +354,45 @@ class Interviewer:
         return [q for q in self._ordered if q.slot not in state.slots
                 and q.id not in state.asked and all_hold(q.ask_if, state.slots)]
 
-    def _informative(self, state: DialogState, q: Question, top: tuple[str, ...]) -> bool:
-        """Could some answer to `q` change the top two? If not, asking is a waste."""
-        for option in q.options:
-            hypo = dict(state.slots)
-            hypo[q.slot] = (option.value,)
-            for target, implied in self.flow.slots[q.slot].values[option.value].implies.items():
-                hypo.setdefault(target, (implied,))
-            scope = self.scorer.resolve(hypo, "auto")
-            if self.scorer.top(hypo, state.topics, scope, _LEADERS) != top:
-                return True
-        return False
-
     def _plan(self, state: DialogState) -> list[Question]:
-        """The questions still worth asking, best first (the first is asked next)."""
+        """The questions still worth asking, best first (the first is asked next).
+
+        A question is worth asking when some answer to it could change the top pick. The
+        state's totals and ranking are computed once; each hypothetical answer rescores only
+        the careers its weights reach (`Scorer.top_after`).
+        """
         room = self.flow.max_questions - len(state.asked)
         eligible = self._eligible(state)
         if room <= 0 or not eligible:
             return []
-        top = self.scorer.top(state.slots, state.topics,
-                              self.scorer.resolve(state.slots, "auto"), _LEADERS)
-        useful = [q for q in eligible if self._informative(state, q, top)]
+        scorer = self.scorer
+        totals = scorer.totals(state.slots, state.topics)
+        ranked = scorer.ranked(totals)
+        top = scorer.top_after(totals, ranked, state.slots, (),
+                               scorer.resolve(state.slots, "auto"), _LEADERS)
+        useful = [q for q in eligible if self._informative(state, q, top, totals, ranked)]
         missing = self.flow.min_known - self._known(state)
         if len(useful) < missing:
             useful += [q for q in eligible if q not in useful][:missing - len(useful)]
             useful.sort(key=lambda q: self._ordered.index(q))
         return useful[:room]
+
+    def _informative(self, state: DialogState, q: Question, top: tuple[str, ...],
+                     totals: Mapping[str, tuple[float, float]],
+                     ranked: list[tuple[tuple[int, float, int], str]]) -> bool:
+        """Could some answer to `q` change the top pick? If not, asking is a waste."""
+        for option in q.options:
+            hypo = dict(state.slots)
+            hypo[q.slot] = (option.value,)  # q is eligible: its slot is not set yet
+            added = [(q.slot, option.value)]
+            for target, implied in self.flow.slots[q.slot].values[option.value].implies.items():
+                if target not in hypo:
+                    hypo[target] = (implied,)
+                    added.append((target, implied))
+            scope = self.scorer.resolve(hypo, "auto")
+            if self.scorer.top_after(totals, ranked, hypo, added, scope, _LEADERS) != top:
+                return True
+        return False
 
     def _progress(self, state: DialogState, plan_size: int) -> tuple[int, int]:
         """(this question's number, expected total): the questions still needed to reach

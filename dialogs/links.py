@@ -23,7 +23,7 @@ class CareerLinks:
         for career in self.careers:
             reach.setdefault(career.id, []).append(career.id)
             linked = {s.id for s in graph.pathway(career.id).steps}
-            linked |= {e.target for e in graph.edges if e.source == career.id}
+            linked |= {n.id for n in graph.neighbours(career.id)}
             for node_id in linked - career_ids:
                 reach.setdefault(node_id, []).append(career.id)
         self._reach = {k: tuple(v) for k, v in reach.items()}

@@ -7,7 +7,8 @@ with nothing for it scores 0, and a few strong reasons with nothing against it s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import heapq
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from knowledge import Graph, Node, Pathway
@@ -80,6 +81,10 @@ class Scorer:
         types = flow.scope.career_types | flow.scope.fellowship_types
         self.links = CareerLinks(graph, types)
         self.careers: tuple[Node, ...] = self.links.careers
+        self._type = {c.id: c.type for c in self.careers}
+        self._order = {c.id: graph.order(c.id) for c in self.careers}
+        # The fit of a career nothing weighs on, made once: rank() reuses it.
+        self._zero = tuple((c, Fit(c, 0, (), ())) for c in self.careers)
         self.pathways: dict[str, Pathway] = {c.id: graph.pathway(c.id) for c in self.careers}
         self.slot_weights: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
         for slot in flow.slots.values():
@@ -201,7 +206,14 @@ class Scorer:
         return round(100 * pos / (pos + neg + self.flow.fit_damping))
 
     def _key(self, node: Node, pos: float, neg: float) -> tuple[int, float, int]:
-        return (-self.fit_score(pos, neg), neg - pos, self.graph.order(node.id))
+        return (-self.fit_score(pos, neg), neg - pos, self._order[node.id])
+
+    def ranked(self, totals: Mapping[str, tuple[float, float]]
+               ) -> list[tuple[tuple[int, float, int], str]]:
+        """(sort key, career id) of every career with something for it, best first."""
+        order, fit = self._order, self.fit_score
+        return sorted(((-fit(pos, neg), neg - pos, order[cid]), cid)
+                      for cid, (pos, neg) in totals.items() if pos > 0)
 
     def rank(self, slots: Mapping[str, Values], topics: Mapping[str, int], scope: str
              ) -> tuple[list[Fit], list[Fit], list[Node]]:
@@ -214,8 +226,13 @@ class Scorer:
         fits: list[tuple[tuple[int, float, int], Fit]] = []
         out: list[Fit] = []
         mine: list[Node] = []
-        for node in self.careers:
+        untouched: list[tuple[tuple[int, float, int], Fit]] = []  # already in key order
+        touched = totals.keys() | contrib.keys() | ruled.keys() | current
+        for node, zero in self._zero:
             if node.type not in types:
+                continue
+            if node.id not in touched:
+                untouched.append(((0, 0.0, self._order[node.id]), zero))
                 continue
             if node.id in current:
                 mine.append(node)
@@ -231,20 +248,43 @@ class Scorer:
             else:
                 fits.append((self._key(node, pos, neg), fit))
         fits.sort(key=lambda pair: pair[0])
-        return [f for _, f in fits], out, mine
+        merged = heapq.merge(fits, untouched, key=lambda pair: pair[0])
+        return [f for _, f in merged], out, mine
 
     def top(self, slots: Mapping[str, Values], topics: Mapping[str, int], scope: str,
             n: int = 1) -> tuple[str, ...]:
         """The ids of the best `n` open careers with anything for them, best first."""
+        return self._first(self.ranked(self.totals(slots, topics)), slots, scope, n)
+
+    def top_after(self, totals: Mapping[str, tuple[float, float]],
+                  ranked: list[tuple[tuple[int, float, int], str]],
+                  slots: Mapping[str, Values], added: Iterable[tuple[str, str]], scope: str,
+                  n: int = 1) -> tuple[str, ...]:
+        """`top(slots)` where `slots` are the state's plus the (slot, value) pairs `added`,
+        given the state's `totals` and `ranked()`: only the careers the added values weigh
+        on are scored again, so asking "would this answer change the top pick?" costs the
+        size of the answer's weights, not the number of careers."""
+        changed: dict[str, list[float]] = {}
+        for pair in added:
+            for career, w in self.slot_weights.get(pair, ()):
+                t = changed.get(career)
+                if t is None:
+                    t = changed[career] = list(totals.get(career, (0.0, 0.0)))
+                t[0 if w > 0 else 1] += abs(w)
+        fresh = self.ranked({k: (v[0], v[1]) for k, v in changed.items()})
+        rest = (item for item in ranked if item[1] not in changed)
+        return self._first(heapq.merge(fresh, rest), slots, scope, n)
+
+    def _first(self, ranked: Iterable[tuple[tuple[int, float, int], str]],
+               slots: Mapping[str, Values], scope: str, n: int) -> tuple[str, ...]:
+        """The first `n` careers of a ranking that are open in this scope."""
         types = self.types(scope)
-        totals = self.totals(slots, topics)
         ruled = self.ruled(slots)
         current = self.current(slots)
-        keyed = []
-        for node in self.careers:
-            if node.type in types and node.id not in ruled and node.id not in current:
-                pos, neg = totals.get(node.id, (0.0, 0.0))
-                if pos > 0:
-                    keyed.append((self._key(node, pos, neg), node.id))
-        keyed.sort()
-        return tuple(node_id for _, node_id in keyed[:n])
+        out: list[str] = []
+        for _, career in ranked:
+            if career not in ruled and career not in current and self._type[career] in types:
+                out.append(career)
+                if len(out) == n:
+                    break
+        return tuple(out)

@@ -102,6 +102,13 @@ class Reader:
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
+        # (rank in `fillers`, filler) by first and by last word, for _strip.
+        self._fillers_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        self._fillers_last: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for rank, filler in enumerate(self.fillers):
+            if filler:
+                self._fillers_first.setdefault(filler[0], []).append((rank, filler))
+                self._fillers_last.setdefault(filler[-1], []).append((rank, filler))
         self.openers: PhraseIndex[str] = PhraseIndex(
             ((p, "q") for p in lang.get("question_openers", ())), self.respell)
         self.markers: PhraseIndex[str] = PhraseIndex(
@@ -138,21 +145,32 @@ class Reader:
 
     # -- basics ---------------------------------------------------------------------------
     def _strip(self, words: Sequence[str]) -> tuple[str, ...]:
-        """Drop filler phrases ("ok", "please", "I'd say") from both ends."""
+        """Drop filler phrases ("ok", "please", "I'd say") from both ends.
+
+        Only fillers that begin with the first word or end with the last are tried; of those,
+        the one earliest in `fillers` (longest first) goes, as a scan of all of them would do.
+        """
         words = list(words)
-        changed = True
-        while changed and words:
-            changed = False
-            for filler in self.fillers:
+        while words:
+            best: tuple[int, bool, int] | None = None  # (rank, at the end?, length)
+            for rank, filler in self._fillers_first.get(words[0], ()):
                 n = len(filler)
-                if n <= len(words) and tuple(words[:n]) == filler and n < len(words):
-                    del words[:n]
-                    changed = True
+                if n < len(words) and tuple(words[:n]) == filler:
+                    best = (rank, False, n)
                     break
-                if n <= len(words) and tuple(words[-n:]) == filler and n < len(words):
-                    del words[-n:]
-                    changed = True
+            for rank, filler in self._fillers_last.get(words[-1], ()):
+                if best is not None and rank >= best[0]:
                     break
+                n = len(filler)
+                if n < len(words) and tuple(words[-n:]) == filler:
+                    best = (rank, True, n)
+                    break
+            if best is None:
+                break
+            if best[1]:
+                del words[-best[2]:]
+            else:
+                del words[:best[2]]
         return tuple(words)
 
     def _template(self, template: str) -> re.Pattern[str]:

@@ -5,12 +5,30 @@ Knows nothing of dialogs or the advisor. The embedded default graph is `knowledg
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from .errors import AdvisorError, KnowledgeError, Problem
 from .graph import Graph, Match
-from .loader import EMBEDDED_DIR, did_you_mean, load_graph, parse_duration, validate
 from .model import Duration, Edge, Location, Node, Pathway
 from .schema import CAREER_TYPES, NODE_TYPES, RELATIONS, STEP_TYPES
 from .text import key, normalize, strip_control, tokens
+
+if TYPE_CHECKING:
+    from .loader import did_you_mean, load_graph, parse_duration, validate
+
+EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
+_LOADER = frozenset({"did_you_mean", "load_graph", "parse_duration", "validate"})
+
+
+def __getattr__(name: str) -> Any:
+    """The loader (and PyYAML with it) is imported on first use, not on `import knowledge`."""
+    if name in _LOADER:
+        from . import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module 'knowledge' has no attribute {name!r}")
+
 
 __all__ = [
     "CAREER_TYPES",

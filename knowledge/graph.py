@@ -44,6 +44,9 @@ class Graph:
             inc.setdefault((e.target, e.relation), []).append(e.source)
         self._out = {k: tuple(v) for k, v in out.items()}
         self._in = {k: tuple(v) for k, v in inc.items()}
+        # Any-relation neighbours per node, in the order neighbours() always gave them.
+        self._out_any = self._by_node(self._out)
+        self._in_any = self._by_node(self._in)
         names: dict[str, str] = {}
         for node in self._nodes.values():
             for text in (node.name, node.id.replace("_", " "), *node.aliases):
@@ -123,14 +126,18 @@ class Graph:
     def neighbours(self, node_id: str, relation: str | None = None, *,
                    incoming: bool = False) -> tuple[Node, ...]:
         """Nodes linked to `node_id` by `relation` (any when None), outgoing unless `incoming`."""
-        index = self._in if incoming else self._out
         if relation is not None:
+            index = self._in if incoming else self._out
             return tuple(self._nodes[t] for t in index.get((node_id, relation), ()))
-        result: list[Node] = []
-        for (source, _rel), targets in index.items():
-            if source == node_id:
-                result.extend(self._nodes[t] for t in targets)
-        return tuple(dict.fromkeys(result))
+        ids = (self._in_any if incoming else self._out_any).get(node_id, ())
+        return tuple(self._nodes[t] for t in ids)
+
+    @staticmethod
+    def _by_node(index: Mapping[tuple[str, str], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        grouped: dict[str, list[str]] = {}
+        for (node_id, _relation), others in index.items():
+            grouped.setdefault(node_id, []).extend(others)
+        return {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
 
     def closure(self, node_id: str, relation: str) -> tuple[Node, ...]:
         """Everything reachable from `node_id` along `relation`, nearest first."""

@@ -1,0 +1,88 @@
+"""A compiled cache of the advisor's engine, so start-up does not parse and index YAML again.
+
+The engine (validated graph, dialog flow, language indexes) is pickled once per set of
+sources; the key covers every YAML file read and every module of the three packages, by
+path, size and modification time, plus the Python version, so an edit or an upgrade
+rebuilds it. The cache lives in $RADIOLOGY_ADVISOR_CACHE, else $XDG_CACHE_HOME or
+~/.cache, under radiology-advisor/; any problem reading or writing it just means a normal
+load. Set RADIOLOGY_ADVISOR_CACHE=off to disable it.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+_PACKAGES = ("knowledge", "dialogs", "advisor")
+KEEP = 4
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _proxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(data)
+
+
+copyreg.pickle(MappingProxyType, lambda m: (_proxy, (dict(m),)))
+
+
+def _directory() -> Path | None:
+    setting = os.environ.get("RADIOLOGY_ADVISOR_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "radiology-advisor"
+
+
+def key(*directories: Path) -> str:
+    """A digest of every source the engine is built from."""
+    digest = hashlib.sha256(sys.version.encode())
+    files: list[Path] = []
+    for directory in directories:
+        digest.update(f"{directory.resolve()}\0{directory.is_dir()}\n".encode())
+        files.extend(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"})
+    for package in _PACKAGES:
+        here = _ROOT / package
+        files.extend(p for p in here.iterdir() if p.suffix in {".py", ".yaml"})
+    for path in sorted(set(files)):
+        st = path.stat()
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def load(name: str) -> Any | None:
+    directory = _directory()
+    if directory is None:
+        return None
+    try:
+        with open(directory / f"engine-{name}.pickle", "rb") as f:
+            return pickle.load(f)
+    except Exception:  # a stale, partial or foreign file: build the engine instead
+        return None
+
+
+def store(name: str, engine: Any) -> None:
+    directory = _directory()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".engine-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(engine, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, directory / f"engine-{name}.pickle")
+        # Keep the few most recent engines: every other knowledge directory (tests, edits)
+        # would otherwise leave a file behind for ever.
+        entries = sorted(directory.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except Exception:  # read-only home, full disk...: the cache is only an optimisation
+        pass
