@@ -104,7 +104,19 @@ class Understander:
             for phrase, weight in spec.cues:
                 self.cues.setdefault(self._phrase(phrase), []).append((spec.name, weight))
         self.cue_n = max((len(c.split()) for c in self.cues), default=1)
+        # The longest phrase starting with each word, so a turn only tries n-grams that can
+        # exist ("the" starts no alias: one dict lookup, not six joins).
+        self._cue_reach: dict[str, int] = {}
+        for phrase in self.cues:
+            first, size = phrase.split()[0], len(phrase.split())
+            self._cue_reach[first] = max(self._cue_reach.get(first, 0), size)
         self.entity_n = min(_MAX_NGRAM, max((len(a.split()) for a in self.aliases), default=1))
+        self._entity_reach: dict[str, int] = {}
+        for phrase in [*self.aliases, *self.keywords]:
+            words_ = phrase.split()
+            if words_:
+                self._entity_reach[words_[0]] = min(_MAX_NGRAM, max(
+                    self._entity_reach.get(words_[0], 0), len(words_)))
         self.examples: list[str] = []
         self.example_intents: list[str] = []
         for spec in self.intents.values():
@@ -237,12 +249,17 @@ class Understander:
         n = len(tokens)
         found: list[tuple[int, int, str, tuple[str, ...]]] = []  # (start, size, kind, ids)
         for i in range(n):
-            for size in range(min(self.entity_n, n - i), 0, -1):
+            reach = self._entity_reach.get(tokens[i], 0)
+            if not reach:
+                stem0 = self._plural(tokens[i]) if tokens[i].endswith("s") else None
+                reach = 1 if stem0 is not None and stem0 in self._entity_reach else 0
+            for size in range(min(reach, n - i), 0, -1):
                 phrase = " ".join(tokens[i:i + size])
                 if size == 1 and phrase in stop and phrase not in self.aliases:
                     continue
                 candidates = [phrase]
-                stem = self._plural(tokens[i + size - 1])
+                last = tokens[i + size - 1]
+                stem = self._plural(last) if last.endswith("s") else None
                 if stem is not None:
                     candidates.append(" ".join([*tokens[i:i + size - 1], stem]))
                 hit: tuple[str, tuple[str, ...]] | None = None
@@ -275,8 +292,8 @@ class Understander:
     def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:
         hits: dict[str, dict[str, float]] = {}
         n = len(tokens)
-        for size in range(1, min(self.cue_n, n) + 1):
-            for i in range(n - size + 1):
+        for i in range(n):
+            for size in range(1, min(self._cue_reach.get(tokens[i], 0), n - i) + 1):
                 phrase = " ".join(tokens[i:i + size])
                 for intent, weight in self.cues.get(phrase, ()):
                     hits.setdefault(intent, {})[phrase] = weight

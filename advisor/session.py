@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, DialogStateError
-from knowledge import CAREER_TYPES, AdvisorError, Node
+from knowledge import CAREER_TYPES, AdvisorError, Node, strip_control
 
 from .compose import Answer
 from .nlu import MAX_INPUT_CHARS, Mention, Parse
@@ -181,21 +181,21 @@ class Session:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        parse = e.understander.parse(text)
-        reply = self._dispatch(parse, text)
-        if parse.truncated:
+        reply = self._dispatch(text)
+        if len(strip_control(text)) > MAX_INPUT_CHARS:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
         return reply
 
-    def _dispatch(self, p: Parse, text: str) -> Reply:
+    def _dispatch(self, text: str) -> Reply:
         e = self._engine
         iv = e.interviewer
         if self.dialog.active or self.dialog.reviewing:
             state, turn = iv.advance(self.dialog, text)
             if turn.kind != "not_an_answer":
                 self.dialog = state
-                return self._dialog_reply(turn, p)
+                return self._dialog_reply(turn)
+            p = e.understander.parse(text)
             observed = iv.observe(self.dialog, text)
             self._profile_changed = observed != self.dialog
             self.dialog = observed
@@ -203,6 +203,7 @@ class Session:
             if not turn.text:
                 return answer
             return replace(answer, text=f"{answer.text}\n\n{turn.text}", progress=turn.progress)
+        p = e.understander.parse(text)
         observed = iv.observe(self.dialog, text)
         self._profile_changed = observed != self.dialog
         self.dialog = observed
@@ -235,7 +236,7 @@ class Session:
                        fallback=all(r.fallback for r in replies),
                        confidence=min(r.confidence for r in replies))
 
-    def _dialog_reply(self, turn: Any, p: Parse) -> Reply:
+    def _dialog_reply(self, turn: Any) -> Reply:
         ids = tuple(getattr(turn, "node_ids", ()) or ())
         kind = str(turn.kind)
         if ids and kind in {"recommendation", "detail", "compare"}:
@@ -736,7 +737,7 @@ class Session:
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
         self.dialog, turn = iv.start(self.dialog)
-        return self._dialog_reply(turn, p)
+        return self._dialog_reply(turn)
 
     # -- reply building -------------------------------------------------------------------
     def _explain(self, p: Parse, d: _Decision) -> Explanation:

@@ -85,10 +85,12 @@ class Interviewer:
         self._question_slots = frozenset(q.slot for q in flow.questions)
         self._careers = flow.scope.career_types | flow.scope.fellowship_types
         self._trusted: dict[int, DialogState] = {}
+        # Plans depend only on what is known and what was asked; people repeat those.
+        self._plans: dict[tuple[Any, ...], tuple[Question, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle (the start-up cache) without the per-process cache of trusted states."""
-        return {**self.__dict__, "_trusted": {}}
+        return {**self.__dict__, "_trusted": {}, "_plans": {}}
 
     # -- public API -----------------------------------------------------------------------
     def extract(self, text: str) -> Extraction:
@@ -361,6 +363,18 @@ class Interviewer:
         state's totals and ranking are computed once; each hypothetical answer rescores only
         the careers its weights reach (`Scorer.top_after`).
         """
+        key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())),
+               tuple(state.asked))
+        cached = self._plans.get(key)
+        if cached is not None:
+            return list(cached)
+        plan = self._make_plan(state)
+        if len(self._plans) > 4096:
+            self._plans.clear()
+        self._plans[key] = tuple(plan)
+        return plan
+
+    def _make_plan(self, state: DialogState) -> list[Question]:
         room = self.flow.max_questions - len(state.asked)
         eligible = self._eligible(state)
         if room <= 0 or not eligible:
