@@ -21,6 +21,7 @@ from knowledge import Graph, key, strip_control
 from .resources import IntentSpec, Lexicon
 
 MAX_INPUT_CHARS = 2000
+_PARSE_CACHE = 8192
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _ASKING = {"know", "wonder", "wondering", "curious", "tell", "explain"}
 _MAX_NGRAM = 6
@@ -140,6 +141,7 @@ class Understander:
             bigrams.update(f"{a} {b}" for a, b in pairwise(words_))
         self._bigrams = frozenset(bigrams)
         self._spell_cache: dict[str, str | None] = {}
+        self._parses: dict[str, Parse] = {}
 
     # -- normalisation --------------------------------------------------------------------
     def _rewrite(self, words: Iterable[str]) -> list[str]:
@@ -198,7 +200,21 @@ class Understander:
 
     # -- the parse ------------------------------------------------------------------------
     def parse(self, text: str) -> Parse:
-        """Read one utterance. Never raises on any string."""
+        """Read one utterance. Never raises on any string.
+
+        A Parse depends on the text alone, so repeated texts ("how long is residency?",
+        "1", "just tell me") are served from a bounded cache.
+        """
+        cached = self._parses.get(text)
+        if cached is not None:
+            return cached
+        parsed = self._parse(text)
+        if len(self._parses) >= _PARSE_CACHE:
+            self._parses.clear()
+        self._parses[text] = parsed
+        return parsed
+
+    def _parse(self, text: str) -> Parse:
         clean = strip_control(text)
         truncated = len(clean) > MAX_INPUT_CHARS
         clean = clean[:MAX_INPUT_CHARS]

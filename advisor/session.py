@@ -571,6 +571,8 @@ class Session:
         if not nodes and topic and (p.pronoun or short_followup):
             for t in topic[:1]:
                 for word in p.tokens:
+                    if word in e.lexicon.stopwords or word in e.lexicon.pronouns:
+                        continue
                     found = g.lookup(f"{t.name} {word}")
                     if found is not None and found != t and found.type in types:
                         fitting.insert(0, found)

@@ -115,6 +115,10 @@ class Interviewer:
     def start(self, state: DialogState) -> tuple[DialogState, Turn]:
         """Begin (or resume) the interview: ask the first question still needed, or, when
         nothing more is needed, recommend at once."""
+        new, turn = self._start(state)
+        return self._trust(new), turn
+
+    def _start(self, state: DialogState) -> tuple[DialogState, Turn]:
         self._check(state)
         if state.phase == "asking" and state.pending in self._questions:
             q = self._questions[state.pending]
@@ -124,6 +128,10 @@ class Interviewer:
 
     def advance(self, state: DialogState, text: str) -> tuple[DialogState, Turn]:
         """One utterance while the interview runs (or while its recommendation is reviewed)."""
+        new, turn = self._advance(state, text)
+        return self._trust(new), turn
+
+    def _advance(self, state: DialogState, text: str) -> tuple[DialogState, Turn]:
         self._check(state)
         u = self.reader.read(text)
         if state.phase == "asking" and state.pending in self._questions:

@@ -100,6 +100,7 @@ class Reader:
         revising = [phrase_words(p, self.respell)[:1]
                     for name in ("corrections", "retractions") for p in lang.get(name, ())]
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
+        self._reads: dict[str, Utterance] = {}
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -192,7 +193,20 @@ class Reader:
         return not self._triggers.isdisjoint(words)
 
     def read(self, text: str) -> Utterance:
-        """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS)."""
+        """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS).
+
+        Pure in the text, so repeated texts come from a bounded cache."""
+        cached = self._reads.get(text) if isinstance(text, str) else None
+        if cached is not None:
+            return cached
+        u = self._read(text)
+        if isinstance(text, str):
+            if len(self._reads) >= 8192:
+                self._reads.clear()
+            self._reads[text] = u
+        return u
+
+    def _read(self, text: str) -> Utterance:
         text = (text if isinstance(text, str) else str(text))[:MAX_CHARS]
         tokens = tokenize(text, self.respell)
         signals = tuple(longest(self.signals.scan(tokens), lambda _k: 0))
