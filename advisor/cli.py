@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import sys
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from enum import IntEnum
 from pathlib import Path
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["PROG", "ExitStatus", "build_parser", "main", "safe_text"]
 
 PROG = "radiology-advisor"
+MAX_SESSIONS = 5000
 MAX_LINE_BYTES = 1_000_000
 DEBUG_ENV = "RADIOLOGY_ADVISOR_DEBUG"
 
@@ -302,7 +304,7 @@ def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
     may add "explain": true. Malformed lines make the final status 2; with `strict` a
     fallback makes it 1 (2 wins).
     """
-    sessions: dict[str, Any] = {}
+    sessions: OrderedDict[str, Any] = OrderedDict()
     malformed = not_understood = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -333,6 +335,10 @@ def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
         session = sessions.get(key)
         if session is None:
             session = sessions[key] = advisor.session()
+            if len(sessions) > MAX_SESSIONS:  # bound memory: the least recently used goes
+                sessions.popitem(last=False)
+        else:
+            sessions.move_to_end(key)
         reply = session.ask(request["text"])
         not_understood = not_understood or reply.fallback
         wants_explain = explain or request.get("explain") is True
