@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -52,12 +53,21 @@ class Reply:
     confidence: float = 0.0
     fallback: bool = False
     suggestions: tuple[str, ...] = ()
-    explain: Explanation = field(default_factory=lambda: Explanation("none", 0.0))
+    explainer: Callable[[], Explanation] | None = field(default=None, repr=False,
+                                                        compare=False)
     kind: str = "answer"
     table: tuple[tuple[str, ...], ...] = ()
     progress: tuple[int, int] | None = None
     listed: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
+
+    @property
+    def explain(self) -> Explanation:
+        """Why this answer: intent and score, cues, closest example, entities, context.
+
+        Built on first access, so a turn nobody inspects does not pay for it.
+        """
+        return self.explainer() if self.explainer is not None else Explanation("none", 0.0)
 
     @property
     def answer(self) -> str:

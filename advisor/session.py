@@ -6,6 +6,7 @@ import re
 import reprlib
 import threading
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, DialogStateError
@@ -244,7 +245,7 @@ class Session:
             self.context.topic = ids[:1]
         intent = "recommend" if kind in {"question", "recommendation", "reask"} else \
             f"interview_{kind}"
-        explain = Explanation(intent, 1.0, notes=(f"interview turn: {kind}",))
+        explain = partial(Explanation, intent, 1.0, notes=(f"interview turn: {kind}",))
         options = tuple(str(o) for o in (getattr(turn, "options", None) or ()))
         return Reply(turn.text, intent, ids, 1.0, False,
                      self._engine.dialog_suggestions(kind), explain, kind=kind,
@@ -734,7 +735,8 @@ class Session:
             self.context.last_intent = "recommend"
             text = rec.text + "\n\n" + ('Say "ask me questions" to sharpen this, "tell me more '
                                         'about 2" or "compare 1 and 3".')
-            explain = Explanation("recommend", d.score, notes=("ranked from what you said",))
+            explain = partial(Explanation, "recommend", d.score,
+                              notes=("ranked from what you said",))
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
@@ -768,11 +770,13 @@ class Session:
         confidence = max(0.0, min(1.0, d.score / 4.0))
         suggestions = e.suggest(d.intent, [e.graph.node(i) for i in entities if i in e.graph])
         return Reply(answer.text, d.intent, entities, confidence, False, suggestions,
-                     self._explain(p, d), kind=kind, table=answer.table, listed=answer.listed)
+                     partial(self._explain, p, d), kind=kind, table=answer.table,
+                     listed=answer.listed)
 
     def _fallback(self, p: Parse, d: _Decision, text: str, intent: str) -> Reply:
         e = self._engine
-        return Reply(text, intent, (), 0.0, True, e.starter_questions, self._explain(p, d),
+        return Reply(text, intent, (), 0.0, True, e.starter_questions,
+                     partial(self._explain, p, d),
                      kind="fallback")
 
     def _not_understood(self, p: Parse, d: _Decision) -> Reply:
@@ -782,4 +786,5 @@ class Session:
         if options:
             text += " " + e.responses["did_you_mean"] + "\n" + "\n".join(f"• {o}" for o in options)
         return Reply(text, "not_understood", (), max(0.0, min(1.0, d.score / 4)), True,
-                     tuple(options) or e.starter_questions, self._explain(p, d), kind="fallback")
+                     tuple(options) or e.starter_questions, partial(self._explain, p, d),
+                     kind="fallback")
