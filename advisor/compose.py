@@ -73,6 +73,10 @@ class Composer:
         self.g = graph
         self.r = responses
 
+    def t(self, key: str, **values: object) -> str:
+        """A template of responses.yaml filled with graph facts."""
+        return self.r[key].format(**values)
+
     # -- graph helpers --------------------------------------------------------------------
     def categories(self, node: Node) -> tuple[Node, ...]:
         cats = self.g.neighbours(node.id, "in_category")
@@ -111,7 +115,7 @@ class Composer:
         """One sentence on what a node is or does."""
         focus = node.get("focus")
         if node.type == "subspecialty" and focus:
-            return f"{node.name}: {_lower_first(focus)}."
+            return self.t("focus_line", name=node.name, focus=_lower_first(focus))
         return _sentence(node.summary)
 
     def step_text(self, step: Node) -> str:
@@ -141,9 +145,9 @@ class Composer:
                     if s.duration is None and s.type != "credential"]
         line = timeline
         if total is not None:
-            line += f" (about {total} in all"
+            line += self.t("total_in_all", total=total)
             if unstated:
-                line += f"; the document gives no separate length for the {_join(unstated)}"
+                line += self.t("no_separate_length", steps=_join(unstated))
             line += ")"
         return line
 
@@ -154,15 +158,15 @@ class Composer:
             if node.get(name):
                 out.append(str(node.get(name)))
         if node.get("options"):
-            out.append(f"{node.get('full_name') or node.name}: often "
-                       + _join(list(node.get("options")), "or"))
+            out.append(self.t("often_options", name=node.get("full_name") or node.name,
+                              options=_join(list(node.get("options")), "or")))
         before = self.g.neighbours(node.id, "requires")
         after = self.g.neighbours(node.id, "followed_by")
         if node.type == "training" and before:
             prev = str(before[0].get("full_name") or before[0].name)
-            out.append(f"Before {node.name.lower()} comes the {_lower_first(prev)}")
+            out.append(self.t("before_step", name=node.name.lower(), prev=_lower_first(prev)))
         if node.type == "training" and after:
-            out.append(f"After {node.name.lower()} comes {after[0].name.lower()}")
+            out.append(self.t("after_step", name=node.name.lower(), next=after[0].name.lower()))
         for step in self.g.pathway(node.id).steps:
             if step.id != node.id:
                 out.append(_sentence(step.summary)[:-1])
@@ -204,24 +208,24 @@ class Composer:
         g = self.g
         lines: list[str] = []
         if node.type == "subspecialty":
-            lines.append(f"{node.name} is a radiology fellowship subspecialty: "
-                         f"{_lower_first(node.get('focus', node.summary))}.")
+            lines.append(self.t("subspecialty_is", name=node.name,
+                                focus=_lower_first(node.get("focus", node.summary))))
             if node.duration is not None and "fellowship" not in str(node.get("focus", "")):
-                lines.append(f"The fellowship lasts {node.duration}.")
+                lines.append(self.t("fellowship_lasts", duration=node.duration))
             path = self.pathway_line(node)
             if path:
-                lines.append(f"Path: {path}.")
+                lines.append(self.t("path_line", path=path))
         elif node.type == "role":
             lines.append(_sentence(node.summary))
             duties = [d for d in node.get("duties", ()) if d.lower() not in node.summary.lower()]
             for statement in node.get("statements", ()):
                 lines.append(_sentence(statement))
             if duties:
-                lines.append("What the role involves:")
+                lines.append(self.t("role_involves"))
                 lines.extend(f"• {_sentence(d)}" for d in duties)
             kids = self.children(node)
             if kids and node.id != "radiologist" and len(kids) > 0:
-                lines.append("Specializes into: " + _join([k.name for k in kids]) + ".")
+                lines.append(self.t("specializes_into", names=_join([k.name for k in kids])))
             path = self.pathway_line(node)
             if path:
                 lines.append(f"Path: {path}.")
@@ -231,35 +235,35 @@ class Composer:
                          if s.lower() != node.summary.lower() and len(s.split()) > 4)
             members = self.members(node)
             if members:
-                lines.append("Careers: " + _join([m.name for m in members]) + ".")
+                lines.append(self.t("careers_in", names=_join([m.name for m in members])))
             return Answer("\n".join(lines), (node.id,), tuple(m.id for m in members))
         elif node.type == "credential":
             lines.append(_sentence(node.summary))
             holders = g.neighbours(node.id, "certified_by", incoming=True)
             if holders:
-                lines.append("Needed by: " + _join([h.name for h in holders]) + ".")
+                lines.append(self.t("needed_by", names=_join([h.name for h in holders])))
         elif node.type == "modality":
-            lines.append(f"{node.get('full_name') or node.name}: {_lower_first(node.summary)}")
+            lines.append(self.t("modality_line", name=node.get("full_name") or node.name,
+                                summary=_lower_first(node.summary)))
             users = g.neighbours(node.id, "uses_modality", incoming=True)
             if users:
-                lines.append("Careers working with it: " + _join([u.name for u in users]) + ".")
+                lines.append(self.t("careers_with_it", names=_join([u.name for u in users])))
         elif node.type == "training":
             lines.append(_sentence(node.summary))
             if node.duration is not None and str(node.duration) not in node.summary.replace(
                     "-", "–"):
-                lines.append(f"It takes {node.duration}.")
+                lines.append(self.t("training_takes", duration=node.duration))
             options = node.get("options")
             if options and "often" not in node.summary:
                 lines.append("Options: " + _join(list(options), "or") + ".")
             after = g.neighbours(node.id, "followed_by")
             before = g.neighbours(node.id, "requires")
             if before and after:
-                lines.append(f"It comes after {before[0].name.lower()} and before "
-                             f"{after[0].name.lower()}.")
+                lines.append(self.t("training_between", before=before[0].name.lower(),
+                                    after=after[0].name.lower()))
         elif node.type == "skill":
             lines.append(_sentence(node.summary))
-            lines.append("It is one of the skills the document says successful careers in "
-                         "radiology require.")
+            lines.append(self.t("skill_is_general"))
         else:
             lines.append(_sentence(node.summary))
             for statement in node.get("statements", ()):
@@ -271,7 +275,7 @@ class Composer:
         if node.type == "subspecialty":
             text = self.what(node)
             if node.duration is not None and "fellowship" not in text:
-                text += f" The fellowship lasts {node.duration}."
+                text += " " + self.t("fellowship_lasts", duration=node.duration)
             return Answer(text, (node.id,))
         duties = node.get("duties", ())
         if node.type == "role" and duties:
@@ -287,9 +291,10 @@ class Composer:
         if node.type in {"training", "subspecialty"} and node.duration is not None:
             typically = "typically " if "typically" in " ".join(node.get("statements", ())) else ""
             if node.type == "subspecialty":
-                lines.append(f"The {node.name} fellowship takes {node.duration}.")
+                lines.append(self.t("fellowship_takes", name=node.name, duration=node.duration))
             else:
-                lines.append(f"{node.name} {typically}takes {node.duration}.")
+                lines.append(self.t("step_takes", name=node.name, typically=typically,
+                                    duration=node.duration))
             if fellowship_only or node.type == "training":
                 return Answer(" ".join(lines), (node.id,))
         elif node.type == "training":
@@ -297,8 +302,8 @@ class Composer:
             neighbours = self.g.neighbours(node.id, "requires")
             following = self.g.neighbours(node.id, "followed_by")
             if neighbours and following:
-                text += (f" It comes between {neighbours[0].name.lower()} and "
-                         f"{following[0].name.lower()}.")
+                text += self.t("between_steps", before=neighbours[0].name.lower(),
+                               after=following[0].name.lower())
             return Answer(text, (node.id,), silent=True)
         path = self.pathway_line(node, after)
         if path is None:
@@ -306,9 +311,10 @@ class Composer:
                 what=f"how long it takes to become {_article(node.name.lower())}"), (node.id,),
                 silent=True)
         if after is not None:
-            lines.append(f"After {after.name.lower()}, the path to {node.name} is: {path}.")
+            lines.append(self.t("path_after", after=after.name.lower(), name=node.name,
+                                path=path))
         else:
-            lines.append(f"The path to {node.name}: {path}.")
+            lines.append(self.t("path_to", name=node.name, path=path))
             total = self.g.pathway(node.id).total
             if total is None:
                 lines.append(self.r["silent"].format(what="how long these steps take"))
@@ -332,12 +338,12 @@ class Composer:
                               for s in steps)
         unstated = [_lower_first(s.label) for s in steps
                     if s.duration is None and s.type != "credential"]
-        text = (f"From the start of {first.name.lower()} to the end of {last.name.lower()}: "
-                f"{timeline}")
+        text = self.t("span_line", first=first.name.lower(), last=last.name.lower(),
+                      timeline=timeline)
         if total is not None:
-            text += f", about {total} in all"
+            text += self.t("span_total", total=total)
             if unstated:
-                text += f" (the document gives no separate length for the {_join(unstated)})"
+                text += " (" + self.t("no_separate_length", steps=_join(unstated))[2:] + ")"
         return Answer(text + ".", (first.id, last.id))
 
     def education(self, node: Node, current: Node | None = None) -> Answer:
@@ -356,8 +362,7 @@ class Composer:
         path = g.pathway(node.id)
         lines = []
         if current is not None and current.id != node.id:
-            lines.append(f"The document describes no separate route from {current.name} to "
-                         f"{node.name}; the path to {node.name} is:")
+            lines.append(self.t("no_bridge", current=current.name, name=node.name))
         steps = list(path.steps)
         if not steps:
             text = self.r["silent"].format(
@@ -368,14 +373,14 @@ class Composer:
                     _lower_first(d) for d in duties) + "."
             return Answer(text, (node.id,), silent=True)
         if not lines:
-            lines.append(f"To become a {node.name}:")
+            lines.append(self.t("become_head", name=_article(node.name)))
         for i, step in enumerate(steps, 1):
             lines.append(f"{i}. {self.step_text(step)}")
         if path.total is not None:
             unstated = [_lower_first(s.label) for s in path.unstated]
             extra = (f"; the document gives no separate length for the {_join(unstated)}"
                      if unstated else "")
-            lines.append(f"In all about {path.total}{extra}.")
+            lines.append(self.t("total_line", total=path.total, extra=extra))
         elif path.unstated:
             lines.append(self.r["silent"].format(what="how long these steps take"))
         for upkeep in g.neighbours(node.id, "maintained_by"):
@@ -399,15 +404,15 @@ class Composer:
                 what=f"which certification {_article(node.name.lower())} needs")
             steps = [s for s in g.pathway(node.id).steps if s.type == "training"]
             if steps:
-                text += f" It mentions {_lower_first(steps[0].get('full_name') or steps[0].name)}."
+                text += self.t("mentions_step",
+                               step=_lower_first(steps[0].get("full_name") or steps[0].name))
             return Answer(text, (node.id,), silent=True)
         lines = []
         own = g.neighbours(node.id, "certified_by")
         if not own:
             parent = g.neighbours(node.id, "specializes")
             if parent:
-                lines.append(f"As a specialisation of {parent[0].name}, it leads to the same "
-                             "certification:")
+                lines.append(self.t("same_certification", parent=parent[0].name))
         lines.extend(_sentence(c.summary) for c in creds)
         for upkeep in g.neighbours(node.id, "maintained_by"):
             lines.append(_sentence(upkeep.summary))
@@ -416,8 +421,9 @@ class Composer:
     def subspecialties(self, node: Node | None) -> Answer:
         g = self.g
         if node is not None and node.get("options"):
-            return Answer(f"{node.get('full_name') or node.name}: often "
-                          + _join(list(node.get("options")), "or") + ".", (node.id,))
+            return Answer(self.t("often_options", name=node.get("full_name") or node.name,
+                                 options=_join(list(node.get("options")), "or")) + ".",
+                          (node.id,))
         if node is not None and node.type == "subspecialty":
             return self.duties(node)
         if node is not None and node.type == "category":
@@ -431,7 +437,8 @@ class Composer:
         if node is not None and node.type == "role":
             spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
             if spec:
-                return Answer(f"{node.name}s {_lower_first(spec[0])}.", (node.id,))
+                return Answer(self.t("role_specializes", name=node.name,
+                                     statement=_lower_first(spec[0])), (node.id,))
         root = node
         if root is None or not self.children(root):
             fellowships = [n for n in g.of_type("training") if self.children(n)]
@@ -469,7 +476,7 @@ class Composer:
         statement = next((d for d in node.get("duties", ())
                           if any(n.lower() in d.lower() for n in names)), None)
         if statement:
-            text = f"{node.name}: {_lower_first(statement)}."
+            text = self.t("role_statement", name=node.name, statement=_lower_first(statement))
         else:
             text = f"{node.name}: {_join(names)}."
         focus = [d for d in node.get("duties", ()) if "speciali" in d.lower() and d != statement]
@@ -490,12 +497,11 @@ class Composer:
                 if overview is not None else "Successful careers require:")
         lines = []
         if node is not None and node.get("duties"):
-            lines.append(f"For {node.name} the document lists: "
-                         + "; ".join(_lower_first(d) for d in node.get("duties")) + ".")
-            lines.append("And for careers in radiology in general:")
+            lines.append(self.t("skills_for_role", name=node.name,
+                                duties="; ".join(_lower_first(d) for d in node.get("duties"))))
+            lines.append(self.t("skills_in_general"))
         elif node is not None:
-            lines.append(f"The document lists skills for careers in radiology in general, "
-                         f"not for {_article(node.name.lower())} specifically.")
+            lines.append(self.t("skills_not_specific", name=_article(node.name.lower())))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
         return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))
@@ -513,7 +519,8 @@ class Composer:
                 lines.append(self.r["silent"].format(what=f"anything specific about pay for "
                                                      f"{node.name.lower()}"))
                 if general is not None:
-                    lines.append("In general: " + _lower_first(_sentence(general.summary)))
+                    lines.append(self.t("in_general",
+                                        statement=_lower_first(_sentence(general.summary))))
         else:
             if general is not None:
                 lines.append(_sentence(general.summary))
@@ -530,7 +537,7 @@ class Composer:
         if career:
             assert node is not None
             lines.append(self.r["silent"].format(what=f"anything about the outlook specific to "
-                                                 f"{node.name}") + " For radiology as a whole:")
+                                                 f"{node.name}") + self.t("outlook_whole_field"))
         if comp is not None:
             lines.append(_sentence(comp.summary))
         if outlook is not None:
@@ -540,7 +547,8 @@ class Composer:
             cats = [c for c in self.categories(node) if c.get("pay")]
             if cats:
                 lines.append(_sentence(cats[0].get("pay")))
-            lines.append(f"About {node.name}: {_lower_first(_sentence(node.summary))}")
+            lines.append(self.t("about_node", name=node.name,
+                                summary=_lower_first(_sentence(node.summary))))
         elif evolution is not None:
             lines.append(_sentence(evolution.summary))
         return Answer(" ".join(lines), (node.id,) if node else ())
@@ -558,8 +566,9 @@ class Composer:
             chosen = [n for n in pool if needs(n) != without]
             verb = "do not need" if without else "need"
             if not chosen:
-                return Answer(f"None of them {verb} {requiring.name.lower()}.", (requiring.id,))
-            lines = [f"Careers that {verb} {requiring.name.lower()}:"]
+                return Answer(self.t("none_of_them", verb=verb, step=requiring.name.lower()),
+                              (requiring.id,))
+            lines = [self.t("careers_that", verb=verb, step=requiring.name.lower())]
             lines.extend(f"• {n.name}" for n in chosen)
             return Answer("\n".join(lines), (requiring.id,), tuple(n.id for n in chosen))
         if category is not None:
@@ -567,7 +576,7 @@ class Composer:
             lines = [f"{category.get('full_name') or category.name}:"]
             lines.extend(f"• {m.name}: {_lower_first(self.what(m))}" for m in members)
             return Answer("\n".join(lines), (category.id,), tuple(m.id for m in members))
-        lines = ["Careers in radiology, by category:"]
+        lines = [self.t("careers_by_category")]
         listed: dict[str, None] = {}  # ordered set: membership is O(1) on a big graph
         for cat in g.of_type("category"):
             fresh = [m for m in self.members(cat) if m.id not in listed]

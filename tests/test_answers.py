@@ -1,0 +1,87 @@
+"""Answers a person reads: specific to the question, from the graph, honest where it is silent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor import Advisor
+from advisor.resources import load_responses
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor()
+
+
+def test_every_template_the_composer_uses_is_declared_in_yaml() -> None:
+    source = (Path(__file__).resolve().parents[1] / "advisor" / "compose.py").read_text()
+    used = set(re.findall(r'self\.t\(\s*"([a-z_]+)"', source))
+    assert used, "the composer should fill templates from responses.yaml"
+    assert used <= set(load_responses())
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted", "unwanted"),
+    [
+        ("Which certification do sonographers need?", ["ARDMS"], ["ARRT", "obstetric"]),
+        ("how long is radiology residency", ["4–5 years"], ["ARRT", "fellowship lasts"]),
+        ("what exam do x-ray techs take?", ["ARRT"], ["ARDMS"]),
+        ("What is PACS?", ["Picture Archiving and Communication Systems"], ["ARDMS"]),
+        ("how much does a radiologist make?", ["highest compensated"], ["$"]),
+    ],
+)
+def test_an_answer_names_what_was_asked_and_nothing_unrelated(
+        advisor: Advisor, question: str, wanted: list[str], unwanted: list[str]) -> None:
+    text = advisor.session().ask(question).text
+    for word in wanted:
+        assert word in text
+    for word in unwanted:
+        assert word not in text
+
+
+def test_follow_ups_resolve_against_the_conversation(advisor: Advisor) -> None:
+    session = advisor.session()
+    assert "Sonographer" in session.ask("tell me about sonographers").text
+    assert "obstetric" in session.ask("what can they specialize in?").text
+    assert "ARDMS" in session.ask("and which exam?").text
+    reply = session.ask("what about nuclear medicine technologists?")
+    assert reply.entities[0] == "nuclear_medicine_technologist"
+    assert "does not say which certification" in reply.text  # silent, and says so
+
+
+def test_a_comparison_sets_careers_side_by_side_on_the_same_points(advisor: Advisor) -> None:
+    reply = advisor.session().ask("radiologist vs radiologic technologist")
+    assert reply.intent == "compare"
+    header, *rows = reply.table
+    assert header[1:] == ("Radiologist", "Radiologic Technologist")
+    assert {row[0] for row in rows} >= {"What they do", "Training", "Certification"}
+
+
+def test_a_pathway_total_is_computed_from_the_graph(advisor: Advisor) -> None:
+    text = advisor.session().ask("how long does it take to become an interventional "
+                                 "radiologist?").text
+    assert "IR fellowship 2 y" in text and "10–11 years" in text
+    assert "no separate length for the preliminary year" in text
+
+
+def test_two_questions_in_one_line_get_two_answers(advisor: Advisor) -> None:
+    text = advisor.session().ask("How long is medical school, and how long is the radiology "
+                                 "residency after it?").text
+    assert "4 years" in text and "4–5 years" in text
+
+
+@pytest.mark.parametrize("question", ["What's the weather in Boston tomorrow?",
+                                      "write me a poem about cats",
+                                      "how do I become a commercial airline pilot?"])
+def test_out_of_scope_is_declined_honestly(advisor: Advisor, question: str) -> None:
+    reply = advisor.session().ask(question)
+    assert reply.fallback and "radiology" in reply.text
+
+
+def test_medical_advice_is_always_declined(advisor: Advisor) -> None:
+    reply = advisor.session().ask("can you read my MRI results?")
+    assert reply.fallback and reply.intent == "medical_advice"
+    assert "can't give medical advice" in reply.text
