@@ -65,6 +65,7 @@ class Parse:
     domain: bool
     truncated: bool = False
     numbers: tuple[int, ...] = field(default=())
+    padded: str = ""  # ' tok tok ... ', for whole-word phrase tests
 
     def score(self, intent: str) -> float:
         for item in self.intents:
@@ -74,8 +75,7 @@ class Parse:
 
     def has(self, *phrases: str) -> bool:
         """True when any phrase occurs as whole words in the normalised text."""
-        padded = f" {' '.join(self.tokens)} "
-        return any(f" {p} " in padded for p in phrases)
+        return any(f" {p} " in self.padded for p in phrases)
 
     @property
     def alias_mentions(self) -> tuple[Mention, ...]:
@@ -256,7 +256,8 @@ class Understander:
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))
         numbers = tuple(int(t) for t in tokens if t.isdigit() and len(t) < 4)
         return Parse(clean, tuple(tokens), tuple(corrections), tuple(mentions), intents,
-                     question, pronoun, tuple(unknown), domain, truncated, numbers)
+                     question, pronoun, tuple(unknown), domain, truncated, numbers,
+                     f" {' '.join(tokens)} ")
 
     def _link(self, tokens: list[str]) -> list[Mention]:
         """Longest matches first, then left to right: 'imaging informatics specialist' is one

@@ -129,6 +129,7 @@ class Reader:
             self.inside.extend((w, kind) for p in phrases
                                if len(w := phrase_words(p, self.respell)) >= 3)
         self.inside.sort(key=lambda pair: -len(pair[0]))
+        self._inside_text = [(" " + " ".join(words) + " ", kind) for words, kind in self.inside]
         self.answer_index: dict[str, PhraseIndex[str]] = {}
         self.answer_keys: dict[str, dict[str, str]] = {}
         for q in flow.questions:
@@ -227,8 +228,8 @@ class Reader:
             if core in phrases or u.core in phrases:
                 return kind
         joined = " " + " ".join(t.word for t in u.tokens) + " "
-        for words, kind in self.inside:  # longest first
-            if " " + " ".join(words) + " " in joined:
+        for phrase, kind in self._inside_text:  # longest first
+            if phrase in joined:
                 return kind
         return None
 
