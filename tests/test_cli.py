@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import env_for
 
 from advisor import __version__
 from advisor.cli import ExitStatus, build_parser, main
@@ -24,12 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
 
 
-def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("RADIOLOGY_ADVISOR", "PYTEST"))}
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
-               PYTHONIOENCODING="utf-8")
-    return env
 
 
 def run(tmp_path: Path, *args: str, stdin: str | bytes | None = None

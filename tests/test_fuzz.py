@@ -9,11 +9,9 @@ Example counts are in the settings below and summarised in ROBUSTNESS.md.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,8 +21,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import run_cli
 
-import advisor.cli as cli
 from advisor import Advisor, Reply, SessionStateError
 from dialogs import DialogState, DialogStateError
 from knowledge import NODE_TYPES, RELATIONS, validate
@@ -227,23 +225,6 @@ def test_dialog_state_from_dict_wrong_field(key: str, value: Any) -> None:
 
 
 # -- the JSON Lines reader and text mode, in process -----------------------------------------
-def run_cli(argv: list[str], stdin: bytes, adv: Advisor) -> tuple[int, bytes, str]:
-    """`cli.main(argv)` with bytes on stdin and a strict UTF-8 stdout, as a real pipe has;
-    the advisor is shared so each example costs a few turns, not a start-up."""
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="\n")
-    err = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        mp.setattr(sys, "stdout", out)
-        mp.setattr(sys, "stderr", err)
-        mp.setattr(cli, "_make_advisor", lambda args: adv)
-        mp.delenv("RADIOLOGY_ADVISOR_DEBUG", raising=False)
-        status = cli.main(argv)
-        out.flush()
-    raw = out.buffer.getvalue()
-    return status, raw, err.getvalue()
-
-
 sessions = st.one_of(st.sampled_from(["a", "b", "c"]), st.integers(-3, 3), st.text(max_size=5),
                      json_data)
 request = st.one_of(

@@ -8,7 +8,6 @@ The bugs these tests found were fixed; ROBUSTNESS.md lists them.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import re
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import env_for, run_cli
 
-import advisor.cli as cli
 from advisor import Advisor, KnowledgeError, SessionStateError
 from dialogs import DialogState, DialogStateError
 from knowledge import EMBEDDED_DIR, load_graph, validate
@@ -37,12 +36,6 @@ HOSTILE = "\x1b[31mred\x1b]0;title\x07 \x9b2J\x1bP+q\x1b\\ \u202egnp.exe\x08\x7f
 SESSION_FORMAT = "radiology-advisor/session"
 
 
-def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("RADIOLOGY_ADVISOR", "PYTEST"))}
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
-               PYTHONIOENCODING="utf-8")
-    return env
 
 
 def run(tmp_path: Path, *args: str | bytes, stdin: bytes | None = None,
@@ -61,21 +54,6 @@ def no_traceback(result: subprocess.CompletedProcess[bytes]) -> str:
 @pytest.fixture(scope="module")
 def adv() -> Advisor:
     return Advisor()
-
-
-def run_cli(argv: list[str], stdin: bytes, adv: Advisor) -> tuple[int, bytes, str]:
-    """`cli.main` in process, stdin as bytes, stdout a strict UTF-8 pipe look-alike."""
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="\n")
-    err = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        mp.setattr(sys, "stdout", out)
-        mp.setattr(sys, "stderr", err)
-        mp.setattr(cli, "_make_advisor", lambda args: adv)
-        mp.delenv("RADIOLOGY_ADVISOR_DEBUG", raising=False)
-        status = cli.main(argv)
-        out.flush()
-    return status, out.buffer.getvalue(), err.getvalue()
 
 
 def replies(raw: bytes) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from support import env_for
 
 import advisor.cli as cli
 from advisor import Advisor
@@ -28,12 +29,6 @@ QUIET_EXITS = {0, -signal.SIGPIPE, 128 + signal.SIGPIPE}
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pipes")
 
 
-def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("RADIOLOGY_ADVISOR", "PYTEST"))}
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
-               PYTHONIOENCODING="utf-8")
-    return env
 
 
 def default_sigint() -> None:
