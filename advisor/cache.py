@@ -11,11 +11,10 @@ load. Set RADIOLOGY_ADVISOR_CACHE=off to disable it.
 from __future__ import annotations
 
 import copyreg
-import hashlib
 import os
 import pickle
 import sys
-import tempfile
+import zlib
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -44,18 +43,21 @@ def _directory() -> Path | None:
 
 def key(*directories: Path) -> str:
     """A digest of every source the engine is built from."""
-    digest = hashlib.sha256(sys.version.encode())
+    parts = [sys.version]
     files: list[Path] = []
     for directory in directories:
-        digest.update(f"{directory.resolve()}\0{directory.is_dir()}\n".encode())
+        parts.append(f"{directory.resolve()}\0{directory.is_dir()}")
         files.extend(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"})
     for package in _PACKAGES:
         here = _ROOT / package
         files.extend(p for p in here.iterdir() if p.suffix in {".py", ".yaml"})
     for path in sorted(set(files)):
         st = path.stat()
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:32]
+        parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+    # Two CRCs of the text and its reverse: a change-detector, not a security boundary (the
+    # cache directory is the user's own), and zlib imports in a fraction of hashlib's time.
+    data = "\n".join(parts).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}{len(data):x}"
 
 
 def load(name: str) -> Any | None:
@@ -75,6 +77,8 @@ def store(name: str, engine: Any) -> None:
         return
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        import tempfile  # only when writing: a cache hit does not pay for it
+
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".engine-")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(engine, f, protocol=pickle.HIGHEST_PROTOCOL)

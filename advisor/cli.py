@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from knowledge import AdvisorError, KnowledgeError
 
-from .render import safe_text
+from .textsafe import safe_text
 
 if TYPE_CHECKING:
     from .core import Advisor
@@ -407,6 +406,8 @@ def _cmd_graph(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    import importlib.util
+
     if importlib.util.find_spec("advisor.evaluate") is None:
         raise _Usage("eval is not available in this installation")
     from .evaluate import run_eval  # type: ignore[import-not-found, unused-ignore]

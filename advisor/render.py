@@ -7,30 +7,20 @@ so the REPL can colour it while this module stays free of prompt_toolkit and eas
 
 from __future__ import annotations
 
-import re
 import shutil
 import textwrap
 from collections.abc import Sequence
 
-from knowledge import CAREER_TYPES, Duration, Graph, Node, Pathway, strip_control
+from knowledge import CAREER_TYPES, Duration, Graph, Node, Pathway
 
 from .reply import Reply
+from .textsafe import safe_text as safe_text  # the chat imports it from here
 
 Segment = tuple[str, str]
 
 FULL, LIGHT = "█", "░"
 ASCII_FULL, ASCII_LIGHT = "#", "-"
 MAX_TEXT_WIDTH = 100
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def safe_text(text: str) -> str:
-    """Text fit for a terminal: control and escape characters removed, newlines kept, and
-    lone surrogates (undecodable bytes of an argument) shown as U+FFFD, which UTF-8 can encode."""
-    text = _SURROGATE.sub("\ufffd", text)
-    return "\n".join(strip_control(line.replace("\t", "    ")) for line in text.split("\n"))
 
 
 def terminal_width(default: int = 80) -> int:
