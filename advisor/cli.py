@@ -217,7 +217,10 @@ _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u20
 
 def _json_line(data: Any) -> str:
     """One JSON object on one line, safe for terminals, UTF-8 pipes and str.splitlines()."""
+    # Fast path: plain ASCII text needs no scan; otherwise escape what could mislead.
     text = json.dumps(data, ensure_ascii=False)
+    if text.isascii():
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
