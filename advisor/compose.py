@@ -600,6 +600,8 @@ class Composer:
             "pay": ["Pay"],
             "duties": ["What they do"],
         }.get(aspect or "", ["What they do", "Category", "Training", "Certification"])
+        if aspect is None and any(self._cell(n, "Specializes in") for n in nodes):
+            aspects = [*aspects, "Specializes in"]
         if "What they do" not in aspects:
             aspects = ["What they do", *aspects]
         for label in aspects:
@@ -640,6 +642,12 @@ class Composer:
         if label == "Time":
             total = g.pathway(node.id).total
             return f"about {total}" if total else "not stated"
+        if label == "Specializes in":
+            spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
+            if spec:
+                return _lower_first(spec[0])
+            mods = self.g.neighbours(node.id, "uses_modality")
+            return _join([m.name for m in mods]) if mods else ""
         if label == "Pay":
             paying = [c for c in self.categories(node) if c.get("pay")]
             return str(paying[0].get("pay")) if paying else "not stated"

@@ -164,18 +164,21 @@ class Understander:
             return self._spell_cache[cache_key]
         best: str | None = None
         if len(word) >= 5 and word.isalpha():
-            limit = 1 if len(word) < 9 else 2
+            limit = 1 if len(word) < 7 else 2
             candidates: list[str] = []
             for length in range(len(word) - limit, len(word) + limit + 1):
                 candidates.extend(self._buckets.get((word[0], length), ()))
             found = process.extract(word, candidates, scorer=Levenshtein.distance,
                                     score_cutoff=limit, limit=8)
             if limit == 2:  # two edits only for a close spelling ('injection' is not 'inspection')
-                found = [f for f in found if f[1] < 2 or fuzz.ratio(word, f[0]) >= 85]
+                floor = 85 if len(word) < 10 else 88
+                found = [f for f in found if f[1] < 2 or fuzz.ratio(word, f[0]) >= floor]
             if not found and len(word) >= 10:  # 'intervenshunal' -> 'interventional'
                 pool = [w for length in range(len(word) - 3, len(word) + 4)
                         for w in self._buckets.get((word[0], length), ()) if w[:2] == word[:2]]
                 near = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=78)
+                if near is not None and word.startswith(near[0][:-1]):
+                    near = None  # 'cardiologist' is a word of its own, not a typo of 'cardiology'
                 if near is not None:
                     found = [(near[0], 3, 0)]
             if found:

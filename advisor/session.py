@@ -38,7 +38,7 @@ _CAREER_ASPECTS = {"subspecialties", "certification", "pay", "outlook", "duties"
 _SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                 "medical_advice", "compare"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "he", "she", "him", "her", "son",
-                 "daughter", "child", "student", "they"}
+                 "daughter", "child", "student"}
 _DOCTOR_WORDS = {"doctor", "doctors", "physician", "physicians", "doc", "docs", "md"}
 _CAREER_WORDS = {"career", "careers", "fellowship", "fellowships", "specialty", "specialties",
                  "subspecialty", "role", "job", "jobs", "path", "paths", "pathway", "option",
@@ -201,6 +201,8 @@ class Session:
             self._profile_changed = observed != self.dialog
             self.dialog = observed
             answer = self._answer(p)
+            if self.dialog.reviewing and answer.fallback and answer.intent == "not_understood":
+                return self._recommend(p, _Decision("recommend", 1.0))  # "and the winner is?"
             if not turn.text:
                 return answer
             return replace(answer, text=f"{answer.text}\n\n{turn.text}", progress=turn.progress)
@@ -311,6 +313,8 @@ class Session:
         topic = [g.node(i) for i in self.context.topic if i in g]
         if scores.get("medical_advice", 0.0) >= 2.5:
             return _Decision("medical_advice", scores["medical_advice"])
+        if scores.get("out_of_scope", 0.0) >= 3.0 and not explicit:
+            return _Decision("oos", scores["out_of_scope"])  # "who discovered x-rays?"
         if self._profile_changed and not p.question and p.tokens and p.tokens[0] in {
                 "i", "my", "im", "honestly", "well", "so", "actually"} and max(
                 (s.score for s in p.intents if s.intent != "about_me"), default=0.0) < 3.0:
@@ -432,7 +436,12 @@ class Session:
                            if g.node(i).type in CAREER_TYPES]
         named_category = any(g.node(i).type == "category" for m in p.mentions
                              for i in m.node_ids)
-        if d.intent == "list_careers" and keyword_careers and not named_category:
+        explicit_careers = [g.node(m.node_ids[0]) for m in explicit
+                            if g.node(m.node_ids[0]).type in CAREER_TYPES]
+        if d.intent == "list_careers" and explicit_careers and not named_category \
+                and not self._requires_filter(p):
+            d.intent, d.nodes = "describe", explicit_careers[:1]  # "any jobs on the AI stuff?"
+        elif d.intent == "list_careers" and keyword_careers and not named_category:
             d.intent, d.nodes = "describe", keyword_careers[:1]
         elif d.intent == "list_careers" and looked_up and not any(
                 g.node(m.node_ids[0]).type == "category" for m in explicit):
@@ -445,11 +454,16 @@ class Session:
         return d
 
     @staticmethod
+    def _requires_filter(p: Parse) -> bool:
+        return bool(set(p.tokens) & {"need", "needs", "require", "requires", "required",
+                                     "without", "involve", "involves"})
+
+    @staticmethod
     def _asks_for_pick(p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
         fits?': a which/what question about a kind of career, with a word of fit or choice."""
         words = set(p.tokens)
-        return bool(words & {"which", "what"} and words & _CAREER_WORDS
+        return bool(words & {"which", "what", "where"} and words & _CAREER_WORDS
                     and words & _PICK_WORDS and (words & _FIRST_PERSON or words & _FIT_WORDS))
 
     def _fits(self, types: frozenset[str], explicit: list[Mention],
@@ -579,6 +593,10 @@ class Session:
                         fitting.insert(0, found)
                         d.context_used.append(f"'{t.name}' + '{word}' names '{found.id}'")
                         break
+        if not fitting and topic and d.intent in _CAREER_ASPECTS and len(p.tokens) <= 8 \
+                and topic[0].type in CAREER_TYPES:
+            fitting = [topic[0]]
+            d.context_used.append(f"topic of the conversation: {topic[0].id}")
         if not fitting and topic and (spec.needs_entity or p.pronoun or short_followup):
             fitting = [t for t in topic if t.type in types] or topic
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))

@@ -405,6 +405,9 @@ class Reader:
             return False
         if u.tokens[hit.start - 1].word in owners:
             return True  # "my kids"
+        if (hit.start >= 2 and u.tokens[hit.start - 1].word in {"young", "small", "little"}
+                and u.tokens[hit.start - 2].word in owners | {"have", "has", "had"}):
+            return True  # "I have young kids"
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
@@ -460,7 +463,9 @@ class Reader:
                 if slot.multi:
                     if value not in values:
                         values.append(value)
-                else:
+                elif not values or not slot.background:
+                    # a background fact keeps its first statement: "I'm a resident and I
+                    # played college football" is a resident
                     values[:] = [value]
                 continue
             mapped = slot.polarity.get(pol)
