@@ -404,7 +404,8 @@ class Session:
                                                       and best[1] >= 2.5)):
                 many = len(p.tokens) >= 3 or p.question
                 return _Decision("oos" if many else "not_understood", best[1])
-            contextual = short_followup or (topic and len(p.tokens) <= 8 and best[1] >= 1.5)
+            contextual = short_followup or (topic and len(p.tokens) <= 8 and best[1] >= 1.5) or (
+                topic and p.pronoun and len(p.tokens) <= 14 and best[1] >= 2.5)
             if best[0] not in SOCIAL and best[0] not in {
                     "recommend", "about_me", "pay", "outlook", "skills", "list_careers",
                     "subspecialties"} and not contextual:
@@ -583,7 +584,8 @@ class Session:
                 fitting = careers + fitting
                 d.context_used.append("topic of the conversation: "
                                       + ", ".join(t.id for t in careers))
-        if not nodes and topic and (p.pronoun or short_followup):
+        if topic and (p.pronoun or short_followup) and all(
+                n.type in {"category", "topic", "concept"} for n in nodes):
             for t in topic[:1]:
                 for word in p.tokens:
                     if word in e.lexicon.stopwords or word in e.lexicon.pronouns:

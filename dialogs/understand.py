@@ -408,6 +408,10 @@ class Reader:
         if (hit.start >= 2 and u.tokens[hit.start - 1].word in {"young", "small", "little"}
                 and u.tokens[hit.start - 2].word in owners | {"have", "has", "had"}):
             return True  # "I have young kids"
+        if (hit.start >= 3 and u.tokens[hit.start - 1].word in {"young", "small", "little"}
+                and u.tokens[hit.start - 2].word == "with"
+                and u.tokens[hit.start - 3].word not in {"working", "work", "works", "time"}):
+            return True  # "a radiologist with young kids", not "working with young kids"
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
