@@ -486,9 +486,27 @@ class Session:
             if token in _ORDINALS:
                 n = _ORDINALS[token]
                 picks.append(len(items) if n == -1 else n)
+        if not picks and "one" in p.tokens and len(p.tokens) <= 10:
+            return self._list_item_by_word(p, items)  # "tell me more about the IT one"
         if not picks or len(p.tokens) > 10:
             return []
         return [items[n - 1] for n in dict.fromkeys(picks) if 1 <= n <= len(items)]
+
+    def _list_item_by_word(self, p: Parse, items: tuple[str, ...]) -> list[str]:
+        """The one listed item a word of the text belongs to (its name, aliases, keywords);
+        an acronym typed in capitals counts even when it is a common word ('IT')."""
+        g = self._engine.graph
+        lex = self._engine.lexicon
+        acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", p.text)}
+        words = {t for t in p.tokens if t not in lex.stopwords and t != "one"} | acronyms
+        hits = []
+        for item in items:
+            node = g.node(item)
+            vocab = {w for text in (node.name, *node.aliases, *node.keywords)
+                     for w in text.lower().replace("-", " ").split()}
+            if words & vocab:
+                hits.append(item)
+        return hits[:1] if len(hits) == 1 else []
 
     def _requested_type(self, p: Parse) -> str | None:
         words = set(p.tokens)
@@ -544,7 +562,8 @@ class Session:
         # nodes reached through relations (a modality -> the careers that use it).
         fitting = [n for n in nodes if n.type in types]
         if p.tokens[:1] == ("who",) and not requested:
-            by_relation = self._coerce(nodes, "role")
+            by_relation = [k for k in kw_nodes if k.type in CAREER_TYPES] + [
+                n for n in self._coerce(nodes, "role") if n not in kw_nodes]
             if by_relation:
                 fitting = by_relation + [n for n in fitting if n not in by_relation]
         explicit_career = any(n.type in CAREER_TYPES for n in fitting)
@@ -680,6 +699,12 @@ class Session:
             named = [g.node(m.node_ids[0]) for m in p.mentions if m.kind == "keyword"
                      and len(m.node_ids) == 1 and g.node(m.node_ids[0]).type in CAREER_TYPES]
             nodes = list(dict.fromkeys([*d.nodes, *named]))
+            mixed = any(n.type in CAREER_TYPES for n in nodes)
+            for i, n in enumerate(nodes):
+                if mixed and n.type in {"modality", "concept"}:
+                    users = [u for u in self._coerce([n], "role") if u not in nodes]
+                    if len(users) == 1:
+                        nodes[i] = users[0]
             if len(nodes) < 2 and self.context.topic:
                 t = g.node(self.context.topic[0])
                 if t not in nodes:
@@ -690,6 +715,16 @@ class Session:
             aspect = next((a for a, floor in _ASPECTS
                            if p.score(a) >= floor), None)
             return c.compare(nodes[:3], aspect)
+        if intent in {"describe", "duration"} and "between" in p.tokens:
+            steps = [g.node(m.node_ids[0]) for m in p.alias_mentions
+                     if g.node(m.node_ids[0]).type == "training"]
+            middle = next((n for n in g.of_type("training") if len(steps) >= 2
+                           and steps[0] in g.neighbours(n.id, "requires")
+                           and steps[-1] in g.neighbours(n.id, "followed_by")), None)
+            if middle is not None:
+                d.notes.append(f"'{middle.id}' comes between '{steps[0].id}' and "
+                               f"'{steps[-1].id}'")
+                return c.describe(middle)  # "is there a year in between?"
         if intent == "describe":
             return c.describe(node)
         if intent == "duties":
