@@ -112,6 +112,7 @@ class Understander:
             first, size = phrase.split()[0], len(phrase.split())
             self._cue_reach[first] = max(self._cue_reach.get(first, 0), size)
         self.entity_n = min(_MAX_NGRAM, max((len(a.split()) for a in self.aliases), default=1))
+        self._long_names = [a for a in self.aliases if " " in a]
         self._entity_reach: dict[str, int] = {}
         for phrase in [*self.aliases, *self.keywords]:
             words_ = phrase.split()
@@ -249,6 +250,8 @@ class Understander:
                 if len(word) > 1 and not word.isdigit():
                     unknown.append(word)
         mentions = self._link(tokens)
+        if unknown and not any(m.kind == "alias" for m in mentions):
+            mentions = self._fuzzy_link(tokens, set(unknown), mentions)
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
@@ -304,6 +307,27 @@ class Understander:
         chosen.sort()
         return [Mention(ids, start, start + size, " ".join(tokens[start:start + size]), kind,
                         self._negated(tokens, start)) for start, size, kind, ids in chosen]
+
+    def _fuzzy_link(self, tokens: list[str], unknown: set[str],
+                    mentions: list[Mention]) -> list[Mention]:
+        """A misspelt multi-word name ('medicle device sals'): word n-grams holding an unknown
+        word are compared with the names of two words or more. Only runs when nothing was
+        linked by name, so a correct question never pays for it."""
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        for size in (4, 3, 2):
+            for i in range(len(tokens) - size + 1):
+                span = range(i, i + size)
+                if taken & set(span) or not unknown & set(tokens[i:i + size]):
+                    continue
+                phrase = " ".join(tokens[i:i + size])
+                found = process.extractOne(phrase, self._long_names, scorer=fuzz.ratio,
+                                           score_cutoff=88)
+                if found is not None:
+                    node_id = self.aliases[found[0]]
+                    mention = Mention((node_id,), i, i + size, phrase, "alias",
+                                      self._negated(tokens, i))
+                    return sorted([*mentions, mention], key=lambda m: m.start)
+        return mentions
 
     def _negated(self, tokens: list[str], start: int) -> bool:
         window = " " + " ".join(tokens[max(0, start - 4):start]) + " "

@@ -140,7 +140,7 @@ def load_responses(path: Path | None = None) -> dict[str, str]:
             problems.append(Problem(str(path), *data.value_marks[k],
                                     f"response {k!r} must be text"))
         else:
-            out[str(k)] = v.strip()
+            out[str(k)] = v.rstrip("\n")  # leading spaces of a template are meant
     if problems:
         raise KnowledgeError(problems)
     return out
