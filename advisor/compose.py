@@ -182,23 +182,18 @@ class Composer:
     def best_fact(self, node: Node, words: Sequence[str],
                   related: dict[str, tuple[str, ...]]) -> str | None:
         """The one fact of `node` that shares most words with the question, or None."""
-        wanted: list[tuple[str, float]] = []
-        for w in words:
-            wanted.append((stem(w), 1.0))
-            wanted.extend((stem(r), 0.8) for r in related.get(w, ()))
+        wanted = [(stem(w), [stem(r) for r in related.get(w, ())]) for w in words]
         if not wanted:
             return None
         best, best_score = None, 0.0
         for fact in self.facts(node):
             fact_words = {stem(t) for t in key(fact).replace("-", " ").split() if len(t) > 2}
             score = 0.0
-            seen: set[str] = set()
-            for w, weight in wanted:
-                if w in seen:
-                    continue
-                if any(_same(w, f) for f in fact_words):
-                    score += weight
-                    seen.add(w)
+            for own, near in wanted:  # each question word counts once: 1 itself, 0.8 a relative
+                if any(_same(own, f) for f in fact_words):
+                    score += 1.0
+                elif any(_same(r, f) for r in near for f in fact_words):
+                    score += 0.8
             if score > best_score:
                 best, best_score = fact, score
         return best if best_score >= 0.8 else None
@@ -346,6 +341,15 @@ class Composer:
                 text += " (" + self.t("no_separate_length", steps=_join(unstated))[2:] + ")"
         return Answer(text + ".", (first.id, last.id))
 
+    def before(self, step: Node) -> Answer:
+        """The steps that come before a training step, in order."""
+        path = [s for s in self.g.pathway(step.id).steps if s != step]
+        if not path:
+            return self.describe(step)
+        lines = [self.t("before_steps", name=step.name.lower())]
+        lines.extend(f"{i}. {self.step_text(s)}" for i, s in enumerate(path, 1))
+        return Answer("\n".join(lines), (step.id, *(s.id for s in path)))
+
     def education(self, node: Node, current: Node | None = None) -> Answer:
         g = self.g
         if node.type == "category":
@@ -476,7 +480,8 @@ class Composer:
         statement = next((d for d in node.get("duties", ())
                           if any(n.lower() in d.lower() for n in names)), None)
         if statement:
-            text = self.t("role_statement", name=node.name, statement=_lower_first(statement))
+            text = _sentence(node.summary) + " " + self.t(
+                "role_statement", name=node.name, statement=_lower_first(statement))
         else:
             text = f"{node.name}: {_join(names)}."
         focus = [d for d in node.get("duties", ()) if "speciali" in d.lower() and d != statement]

@@ -29,7 +29,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialties",
                        "specialty", "specialties", "specialization"}
 _ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
-               "tech", "technician", "technologist", "position"}
+               "tech", "technician", "technologist", "position", "path", "track", "route"}
 _CLAUSE_SPLIT = re.compile(
     r"\?\s+|\s*,?\s+\band\s+(?=(?:how|what|which|who|where|when|why|is|are|do|does|can|"
     r"could|should|will)\b)", re.IGNORECASE)
@@ -37,6 +37,7 @@ _CAREER_ASPECTS = {"subspecialties", "certification", "pay", "outlook", "duties"
                    "skills"}
 _SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                 "medical_advice", "compare"}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "he", "she", "him", "her", "son",
                  "daughter", "child", "student"}
 _DOCTOR_WORDS = {"doctor", "doctors", "physician", "physicians", "doc", "docs", "md"}
@@ -201,7 +202,8 @@ class Session:
             self._profile_changed = observed != self.dialog
             self.dialog = observed
             answer = self._answer(p)
-            if self.dialog.reviewing and answer.fallback and answer.intent == "not_understood":
+            if self.dialog.reviewing and answer.fallback and answer.intent in {
+                    "not_understood", "out_of_scope"}:
                 return self._recommend(p, _Decision("recommend", 1.0))  # "and the winner is?"
             if not turn.text:
                 return answer
@@ -265,7 +267,7 @@ class Session:
                               ["topic of the conversation: " + self.context.topic[0]],
                               ["answered with the topic's fact closest to the question"])
                 return self._reply(p, d, found)
-        if d.intent == "oos":
+        if d.intent in {"oos", "out_of_scope"}:
             return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
         if d.intent == "medical_advice":
             return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
@@ -275,6 +277,12 @@ class Session:
             return self._reply(p, d, Answer(e.responses[d.intent]), kind="smalltalk")
         if d.intent == "recommend":
             return self._recommend(p, d)
+        if d.intent in {"describe", "duties"} and p.pronoun and d.nodes and \
+                self.context.topic[:1] == (d.nodes[0].id,) and d.score < 3.0:
+            found = self._retrieve(p, d.nodes[0], follow_up=True)
+            if found is not None and found.text.rstrip(".") not in d.nodes[0].summary:
+                d.notes.append("answered with the topic's fact closest to the question")
+                return self._reply(p, d, found)  # "do they also write the safety rules?"
         answer = self._compose(p, d)
         if answer is None:
             return self._not_understood(p, d)
@@ -311,9 +319,13 @@ class Session:
         explicit = [m for m in p.mentions if m.kind == "alias"]
         keyword = [m for m in p.mentions if m.kind == "keyword"]
         topic = [g.node(i) for i in self.context.topic if i in g]
-        if scores.get("medical_advice", 0.0) >= 2.5:
+        careers_named = any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in explicit) and \
+            bool(set(p.tokens) & {"job", "role", "career", "who", "someone", "whose", "work"})
+        if scores.get("medical_advice", 0.0) >= (4.0 if careers_named else 2.5):
+            # "does the x-ray tech interpret my images, or is that someone else's job?" asks
+            # about careers; "can a radiologist read my MRI?" still asks for advice
             return _Decision("medical_advice", scores["medical_advice"])
-        if scores.get("out_of_scope", 0.0) >= 3.0 and not explicit:
+        if scores.get("out_of_scope", 0.0) >= (3.5 if explicit else 3.0):
             return _Decision("oos", scores["out_of_scope"])  # "who discovered x-rays?"
         if self._profile_changed and not p.question and p.tokens and p.tokens[0] in {
                 "i", "my", "im", "honestly", "well", "so", "actually"} and max(
@@ -338,6 +350,8 @@ class Session:
             score = scores.get(spec.name, 0.0)
             if spec.name == "recommend" and asks_for_pick:
                 score += 3.0  # "what radiology role would fit?"
+            if spec.name == "medical_advice" and careers_named and score < 4.0:
+                continue  # a question about careers that mentions "my images"
             if score <= 0:
                 continue
             fits = self._fits(spec.entity_types, explicit, keyword)
@@ -378,6 +392,9 @@ class Session:
             if spec.name == "list_careers" and any(
                     g.node(m.node_ids[0]).type == "category" for m in explicit):
                 score += 1.0
+            if spec.name == "list_careers" and self._requires_filter(p) and any(
+                    g.node(m.node_ids[0]).type in {"training", "credential"} for m in explicit):
+                score += 2.0  # "jobs that don't need an MD"
             adjusted[spec.name] = score
         best = max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
         if followup and (explicit or keyword) and self.context.last_intent not in {
@@ -394,7 +411,7 @@ class Session:
         lookup = best[0] in {"describe", "duties", "subspecialties", "modalities", "about_me",
                              "recommend", "compare", "skills"}
         in_domain = strong or (bool(keyword) and lookup)
-        if keyword and not strong and not lookup:
+        if keyword and not strong and not lookup and not (topic and p.pronoun):
             return _Decision("oos", best[1])  # "how much do software engineers earn"
 
         if best[0] == "about_me" and best[1] >= 1.5 and (self._profile_changed or in_domain):
@@ -545,6 +562,14 @@ class Session:
                     nodes[i] = k
                     d.notes.append(f"'{k.id}' is a specialisation of '{n.id}' named by keyword")
         nodes = list(dict.fromkeys(nodes))
+        # Named together, the specific beats the general: "radiologists who work on AI" is the
+        # AI specialist, "IR ... the fellowship part" is the IR fellowship.
+        for n in list(nodes):
+            general = {x.id for x in g.closure(n.id, "specializes")} | {
+                x.id for x in g.neighbours(n.id, "kind_of")}
+            if general:
+                nodes = [n, *[x for x in nodes if x.id not in general and x != n]] \
+                    if any(x.id in general for x in nodes) else nodes
         # A generic node ("the fellowship") stands for the topic when the topic is a kind of it.
         definite = {"the", "that", "this", "its", "their"}
         starts = {m.node_ids[0]: m.start for m in positive}
@@ -580,6 +605,13 @@ class Session:
             fitting = [n for n in kw_nodes if n.type in types]
         if not fitting:
             fitting = [n for n in self._coerce(nodes, None) if n.type in types]
+        # "is it just mammograms?" about breast imaging, "is that a residency or a fellowship?"
+        # about IR: with a pronoun, a node the topic points at is an aspect of the topic.
+        if p.pronoun and topic and topic[0].type in CAREER_TYPES and topic[0] not in fitting \
+                and topic[0].type in types and any(
+                    n in g.neighbours(topic[0].id) for n in nodes):
+            fitting = [topic[0], *fitting]
+            d.context_used.append(f"'{topic[0].id}' is what the pronoun points at")
         # "ultrasound school" then "which areas could I specialize in?": the step stands for
         # the one career it leads to.
         if d.intent in _CAREER_ASPECTS:
@@ -680,6 +712,7 @@ class Session:
                 d.context_used.append("the careers listed before")
             asks_need = bool(set(p.tokens) & {"need", "needs", "require", "requires",
                                               "required", "without", "involve", "involves"})
+            asks_need = asks_need or negated  # "I don't want to go to med school. Which jobs?"
             if requiring is not None and asks_need:
                 return c.list_careers(None, among=among, requiring=requiring, without=negated)
             return c.list_careers(category)
@@ -729,12 +762,20 @@ class Session:
             return c.describe(node)
         if intent == "duties":
             return c.duties(node)
+        if intent == "duration" and self._requested_type(p) == "subspecialty":
+            years = [_NUMBER_WORDS.get(t, int(t) if t.isdigit() else 0) for t in p.tokens]
+            wanted = [y for y in years if y]
+            if wanted and (node.type != "subspecialty" or node.duration is None):
+                match = [n for n in g.of_type("subspecialty") if n.duration is not None
+                         and n.duration.low <= wanted[0] <= n.duration.high]
+                if match:
+                    return c.describe(match[0])  # "which fellowship is two years long?"
         if intent == "duration":
             after = None
             steps = [g.node(m.node_ids[0]) for m in p.alias_mentions
                      if g.node(m.node_ids[0]).type == "training"]
-            if len(steps) >= 2 and set(p.tokens) & {"until", "till", "to", "through", "done",
-                                                    "finish", "finished", "end"}:
+            if len(steps) >= 2 and (set(p.tokens) & {"until", "till", "through", "done", "finish",
+                                                     "finished", "end"} or p.has("from")):
                 return c.span(steps[0], steps[-1])
             if "after" in p.tokens:
                 trainings = [g.node(m.node_ids[0]) for m in p.alias_mentions]
@@ -753,6 +794,13 @@ class Session:
                     node = career
             fellowship_only = "fellowship" in p.tokens and "become" not in p.tokens
             return c.duration(node, after, fellowship_only=fellowship_only)
+        if intent == "education" and "before" in p.tokens and set(p.tokens) & {
+                "need", "do", "comes", "come", "happens", "required"}:
+            at = p.tokens.index("before")
+            step = next((g.node(m.node_ids[0]) for m in p.alias_mentions
+                         if m.start > at and g.node(m.node_ids[0]).type == "training"), None)
+            if step is not None:
+                return c.before(step)  # "what do I need to do before residency?"
         if intent == "education":
             others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES]
             current = others[0] if others and "become" in p.tokens else None
@@ -795,6 +843,13 @@ class Session:
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
+        skills = [g for m in p.alias_mentions
+                  if (g := e.graph.node(m.node_ids[0])).type == "skill"]
+        if skills:  # "I'm super detail-oriented, would radiology suit me?"
+            answer = e.composer.skills(None)
+            text = answer.text + "\n\n" + 'Say "help me choose a career" and I will ask a few ' \
+                "questions to recommend a pathway."
+            return self._reply(p, d, Answer(text, answer.entities))
         self.dialog, turn = iv.start(self.dialog)
         return self._dialog_reply(turn)
 

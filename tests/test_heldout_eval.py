@@ -29,6 +29,7 @@ SETS = [
     ("heldout.yaml", "ho-", 132 / 181, 0.90),
     ("heldout2.yaml", "h2-", 122 / 150, 0.90),
     ("heldout3.yaml", "h3-", 116 / 140, 0.90),
+    ("heldout4.yaml", "h4-", 124 / 150, 0.90),
 ]
 KINDS = {"fact", "paraphrase", "typo", "context", "oos", "persona", "smalltalk", "interview"}
 SCORED_KEYS = ("expect", "forbid", "first", "fallback")
