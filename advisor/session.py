@@ -813,8 +813,7 @@ class Session:
 
     def _about_me(self, p: Parse, d: _Decision) -> Answer:
         e = self._engine
-        heard = e.interviewer.describe_profile(self.dialog) if hasattr(
-            e.interviewer, "describe_profile") else ""
+        heard = e.interviewer.describe_profile(self.dialog)
         lines = []
         if heard:
             lines.append(f"Thanks, noted: {heard}.")
