@@ -72,6 +72,7 @@ class Composer:
     def __init__(self, graph: Graph, responses: dict[str, str]) -> None:
         self.g = graph
         self.r = responses
+        self._facts_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
     def t(self, key: str, **values: object) -> str:
         """A template of responses.yaml filled with graph facts."""
@@ -179,6 +180,15 @@ class Composer:
                 out.append(str(cat.get("pay")))
         return list(dict.fromkeys(o for o in out if o))
 
+    def _fact_words(self, node: Node) -> list[tuple[str, frozenset[str]]]:
+        """A node's facts with their stemmed words, computed once per node."""
+        cached = self._facts_cache.get(node.id)
+        if cached is None:
+            cached = [(fact, frozenset(stem(t) for t in key(fact).replace("-", " ").split()
+                                       if len(t) > 2)) for fact in self.facts(node)]
+            self._facts_cache[node.id] = cached
+        return cached
+
     def best_fact(self, node: Node, words: Sequence[str],
                   related: dict[str, tuple[str, ...]]) -> str | None:
         """The one fact of `node` that shares most words with the question, or None."""
@@ -186,8 +196,7 @@ class Composer:
         if not wanted:
             return None
         best, best_score = None, 0.0
-        for fact in self.facts(node):
-            fact_words = {stem(t) for t in key(fact).replace("-", " ").split() if len(t) > 2}
+        for fact, fact_words in self._fact_words(node):
             score = 0.0
             for own, near in wanted:  # each question word counts once: 1 itself, 0.8 a relative
                 if any(_same(own, f) for f in fact_words):

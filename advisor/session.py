@@ -346,6 +346,7 @@ class Session:
                                   and bool(set(p.tokens) & _FIRST_PERSON))
         adjusted: dict[str, float] = {}
         asks_for_pick = self._asks_for_pick(p)
+        mention_types = {g.node(i).type for m in [*explicit, *keyword] for i in m.node_ids}
         for spec in e.intents.values():
             score = scores.get(spec.name, 0.0)
             if spec.name == "recommend" and asks_for_pick:
@@ -354,7 +355,7 @@ class Session:
                 continue  # a question about careers that mentions "my images"
             if score <= 0:
                 continue
-            fits = self._fits(spec.entity_types, explicit, keyword)
+            fits = not spec.entity_types.isdisjoint(mention_types)
             if not spec.needs_entity and fits and explicit:
                 score += 1.0
             if spec.needs_entity:
@@ -483,15 +484,6 @@ class Session:
         words = set(p.tokens)
         return bool(words & {"which", "what", "where"} and words & _CAREER_WORDS
                     and words & _PICK_WORDS and (words & _FIRST_PERSON or words & _FIT_WORDS))
-
-    def _fits(self, types: frozenset[str], explicit: list[Mention],
-              keyword: list[Mention]) -> bool:
-        g = self._engine.graph
-        for m in [*explicit, *keyword]:
-            for node_id in m.node_ids:
-                if g.node(node_id).type in types:
-                    return True
-        return False
 
     def _list_refs(self, p: Parse) -> list[str]:
         """Items of the last list the text points at: '2', 'the second one', 'compare 1 and 3'."""
