@@ -256,7 +256,7 @@ class Understander:
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
         question = (stripped.endswith("?") or first in self.lexicon.question_words
-                    or bool(_ASKING & set(tokens)))
+                    or bool(_ASKING & set(tokens)) or " is there " in f" {' '.join(tokens)} ")
         pronoun = any(t in self.lexicon.pronouns for t in tokens)
         domain = any(t in self.domain for t in tokens) or any(
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))

@@ -43,7 +43,7 @@ _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "he", "she", "him", "her", "
 _DOCTOR_WORDS = {"doctor", "doctors", "physician", "physicians", "doc", "docs", "md"}
 _CAREER_WORDS = {"career", "careers", "fellowship", "fellowships", "specialty", "specialties",
                  "subspecialty", "role", "job", "jobs", "path", "paths", "pathway", "option",
-                 "options", "field", "direction", "track"}
+                 "options", "field", "direction", "track", "move", "radiologist"}
 _FIT_WORDS = {"fit", "fits", "suit", "suits", "suited", "match", "matches"}
 _PICK_WORDS = _FIT_WORDS | {"best", "top", "right", "recommend", "should", "sense", "aim",
                             "pick", "choose", "go", "ideal", "suggest", "train"}
@@ -222,10 +222,14 @@ class Session:
         pieces = [c for c in _CLAUSE_SPLIT.split(text) if c and c.strip(" ?,.")]
         if len(pieces) < 2 or len(pieces) > 3:
             return []
-        parses = [self._engine.understander.parse(piece) for piece in pieces]
-        for parse in parses:
+        u = self._engine.understander
+        parses = [u.parse(piece) if i == 0 or piece.lower().startswith("and ")
+                  else u.parse("and " + piece) for i, piece in enumerate(pieces)]
+        for i, parse in enumerate(parses):
             top = parse.intents[0] if parse.intents else None
-            if top is None or top.score < 2.5 or top.intent in _SINGLE_ONLY:
+            strong = top is not None and top.score >= 2.5 and top.intent not in _SINGLE_ONLY
+            leaning = i > 0 and (bool(parse.alias_mentions) or parse.pronoun)
+            if not (strong or leaning):
                 return []
         if len({(parse.intents[0].intent, tuple(m.node_ids for m in parse.alias_mentions))
                 for parse in parses}) < 2:
@@ -319,7 +323,8 @@ class Session:
         explicit = [m for m in p.mentions if m.kind == "alias"]
         keyword = [m for m in p.mentions if m.kind == "keyword"]
         topic = [g.node(i) for i in self.context.topic if i in g]
-        careers_named = any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in explicit) and \
+        careers_named_any = any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in explicit)
+        careers_named = careers_named_any and \
             bool(set(p.tokens) & {"job", "role", "career", "who", "someone", "whose", "work"})
         if scores.get("medical_advice", 0.0) >= (4.0 if careers_named else 2.5):
             # "does the x-ray tech interpret my images, or is that someone else's job?" asks
@@ -440,6 +445,9 @@ class Session:
                 best = ("describe", max(best[1], 1.0))
             else:
                 return _Decision("not_understood", best[1])
+        if best[1] < 3.0 and best[0] not in {*SOCIAL, "recommend", "compare"} and any(
+                g.node(m.node_ids[0]).type == "modality" for m in explicit) and careers_named_any:
+            best = ("modalities", max(best[1], 1.5))  # "can a rad tech do mammograms?"
         d = _Decision(best[0], best[1])
         if d.intent in SOCIAL or d.intent in {"recommend"}:
             return d
@@ -597,6 +605,11 @@ class Session:
             fitting = [n for n in kw_nodes if n.type in types]
         if not fitting:
             fitting = [n for n in self._coerce(nodes, None) if n.type in types]
+        if p.pronoun and topic and topic[0].type in CAREER_TYPES and topic[0].type in types \
+                and nodes and not any(n.type in CAREER_TYPES for n in nodes) \
+                and topic[0] not in fitting and d.intent in _CAREER_ASPECTS | {"education"}:
+            fitting = [topic[0], *fitting]  # "do they need a certification like ARRT?"
+            d.context_used.append(f"'{topic[0].id}' is what the pronoun points at")
         # "is it just mammograms?" about breast imaging, "is that a residency or a fellowship?"
         # about IR: with a pronoun, a node the topic points at is an aspect of the topic.
         if p.pronoun and topic and topic[0].type in CAREER_TYPES and topic[0] not in fitting \
@@ -800,6 +813,10 @@ class Session:
         if intent == "certification":
             return c.certification(node)
         if intent == "modalities":
+            modality = next((g.node(m.node_ids[0]) for m in p.alias_mentions
+                             if g.node(m.node_ids[0]).type == "modality"), None)
+            if modality is not None and node.type not in CAREER_TYPES:
+                return c.describe(modality)  # "which technologists perform SPECT scans?"
             return c.modalities(node)
         return c.describe(node)
 
