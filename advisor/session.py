@@ -227,7 +227,8 @@ class Session:
                   else u.parse("and " + piece) for i, piece in enumerate(pieces)]
         for i, parse in enumerate(parses):
             top = parse.intents[0] if parse.intents else None
-            strong = top is not None and top.score >= 2.5 and top.intent not in _SINGLE_ONLY
+            floor = 1.5 if parse.alias_mentions else 2.5
+            strong = top is not None and top.score >= floor and top.intent not in _SINGLE_ONLY
             leaning = i > 0 and (bool(parse.alias_mentions) or parse.pronoun)
             if not (strong or leaning):
                 return []

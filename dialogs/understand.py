@@ -333,6 +333,8 @@ class Reader:
         mine = [s for s in u.signals if u.tokens[s.start].clause == clause]
         before = sorted((s for s in mine if s.end <= hit.start and s.payload & _BACKWARD),
                         key=lambda s: s.end)
+        if before and before[-1].payload == {"break"}:
+            before = []  # "..., but medical school is off the table": look after the cue
         if before:
             nearest = before[-1]
             kinds = nearest.payload
