@@ -79,25 +79,23 @@ class Composer:
         return self.r[key].format(**values)
 
     # -- graph helpers --------------------------------------------------------------------
-    def categories(self, node: Node) -> tuple[Node, ...]:
-        cats = self.g.neighbours(node.id, "in_category")
-        if cats:
-            return cats
+    def inherited(self, node: Node, relation: str) -> tuple[Node, ...]:
+        """A node's neighbours by `relation`, else those of what it specialises: a fellowship
+        has the radiologist's category and credential unless it names its own."""
+        own = self.g.neighbours(node.id, relation)
+        if own:
+            return own
         for parent in self.g.neighbours(node.id, "specializes"):
-            cats = self.categories(parent)
-            if cats:
-                return cats
+            found = self.inherited(parent, relation)
+            if found:
+                return found
         return ()
 
+    def categories(self, node: Node) -> tuple[Node, ...]:
+        return self.inherited(node, "in_category")
+
     def credentials(self, node: Node) -> tuple[Node, ...]:
-        creds = self.g.neighbours(node.id, "certified_by")
-        if creds:
-            return creds
-        for parent in self.g.neighbours(node.id, "specializes"):
-            creds = self.credentials(parent)
-            if creds:
-                return creds
-        return ()
+        return self.inherited(node, "certified_by")
 
     def members(self, category: Node) -> tuple[Node, ...]:
         return tuple(n for n in self.g.neighbours(category.id, "in_category", incoming=True))
