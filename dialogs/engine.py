@@ -87,10 +87,11 @@ class Interviewer:
         self._trusted: dict[int, DialogState] = {}
         # Plans depend only on what is known and what was asked; people repeat those.
         self._plans: dict[tuple[Any, ...], tuple[Question, ...]] = {}
+        self._recs: dict[tuple[Any, ...], Recommendation] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle (the start-up cache) without the per-process cache of trusted states."""
-        return {**self.__dict__, "_trusted": {}, "_plans": {}}
+        return {**self.__dict__, "_trusted": {}, "_plans": {}, "_recs": {}}
 
     # -- public API -----------------------------------------------------------------------
     def extract(self, text: str) -> Extraction:
@@ -154,6 +155,17 @@ class Interviewer:
         former for a medical student or resident who asked about a fellowship.
         """
         self._check(state)
+        key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())), scope)
+        cached = self._recs.get(key)
+        if cached is not None:
+            return cached  # a pure function of what is known: people ask for it again
+        rec = self._recommend(state, scope)
+        if len(self._recs) > 2048:
+            self._recs.clear()
+        self._recs[key] = rec
+        return rec
+
+    def _recommend(self, state: DialogState, scope: str) -> Recommendation:
         resolved = self.scorer.resolve(state.slots, scope)
         fits, out, mine = self.scorer.rank(state.slots, state.topics, resolved)
         top = fits[0] if fits and fits[0].score > 0 else None
