@@ -839,7 +839,8 @@ class Session:
         e = self._engine
         iv = e.interviewer
         scope = "fellowship" if set(p.tokens) & _SUBSPECIALTY_WORDS else "auto"
-        if iv.enough_to_rank(self.dialog):
+        wants_questions = p.has("ask me", "interview me", "sharpen", "quiz me")
+        if iv.enough_to_rank(self.dialog) and not wants_questions:
             rec = iv.recommend(self.dialog, scope=scope)
             ids = tuple(f.node.id for f in rec.fits)
             self.context.last_list = ids
