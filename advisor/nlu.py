@@ -255,7 +255,7 @@ class Understander:
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
-        question = (stripped.endswith("?") or first in self.lexicon.question_words
+        question = ("?" in stripped or first in self.lexicon.question_words
                     or bool(_ASKING & set(tokens)) or " is there " in f" {' '.join(tokens)} ")
         pronoun = any(t in self.lexicon.pronouns for t in tokens)
         domain = any(t in self.domain for t in tokens) or any(

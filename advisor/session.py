@@ -331,6 +331,10 @@ class Session:
             # "does the x-ray tech interpret my images, or is that someone else's job?" asks
             # about careers; "can a radiologist read my MRI?" still asks for advice
             return _Decision("medical_advice", scores["medical_advice"])
+        for m in explicit:
+            if g.node(m.node_ids[0]).type == "category" and m.start > 0 \
+                    and p.tokens[m.start - 1] in p.unknown and len(explicit) == 1:
+                return _Decision("oos", 1.0)  # "how much do vet techs make?"
         if scores.get("out_of_scope", 0.0) >= (3.5 if explicit else 3.0):
             return _Decision("oos", scores["out_of_scope"])  # "who discovered x-rays?"
         if self._profile_changed and not p.question and p.tokens and p.tokens[0] in {
@@ -429,7 +433,7 @@ class Session:
                 many = len(p.tokens) >= 3 or p.question
                 return _Decision("oos" if many else "not_understood", best[1])
             contextual = short_followup or (topic and len(p.tokens) <= 8 and best[1] >= 1.5) or (
-                topic and p.pronoun and len(p.tokens) <= 14 and best[1] >= 2.5)
+                topic and len(p.tokens) <= 14 and best[1] >= 2.5)
             if best[0] not in SOCIAL and best[0] not in {
                     "recommend", "about_me", "pay", "outlook", "skills", "list_careers",
                     "subspecialties"} and not contextual:
@@ -547,7 +551,7 @@ class Session:
         positive = [m for m in explicit if not m.negated] or explicit
         nodes = [g.node(m.node_ids[0]) for m in positive]
         counts: dict[str, float] = {}
-        for m in keyword:
+        for m in [k for k in keyword if not k.negated] or keyword:
             for node_id in m.node_ids:
                 counts[node_id] = counts.get(node_id, 0.0) + 1.0 / len(m.node_ids)
         kw_nodes = [g.node(i) for i in sorted(counts, key=lambda i: (-counts[i], g.order(i)))]
@@ -652,10 +656,15 @@ class Session:
                         fitting.insert(0, found)
                         d.context_used.append(f"'{t.name}' + '{word}' names '{found.id}'")
                         break
-        if not fitting and topic and d.intent in _CAREER_ASPECTS and len(p.tokens) <= 8 \
-                and topic[0].type in CAREER_TYPES:
-            fitting = [topic[0]]
-            d.context_used.append(f"topic of the conversation: {topic[0].id}")
+        subject = topic[0] if topic else None
+        if subject is not None and subject.type == "training" and not e.composer.children(subject):
+            leads = [c for c in g.neighbours(subject.id, "requires", incoming=True)
+                     if c.type in CAREER_TYPES]
+            subject = leads[0] if len(leads) == 1 else subject
+        if not fitting and subject is not None and d.intent in _CAREER_ASPECTS \
+                and len(p.tokens) <= 8 and subject.type in CAREER_TYPES:
+            fitting = [subject]
+            d.context_used.append(f"topic of the conversation: {subject.id}")
         if not fitting and topic and (spec.needs_entity or p.pronoun or short_followup):
             fitting = [t for t in topic if t.type in types] or topic
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
@@ -719,8 +728,15 @@ class Session:
             asks_need = bool(set(p.tokens) & {"need", "needs", "require", "requires",
                                               "required", "without", "involve", "involves"})
             asks_need = asks_need or negated  # "I don't want to go to med school. Which jobs?"
-            if requiring is not None and asks_need:
+            if requiring is not None and asks_need and p.score("list_careers") >= 1.5:
                 return c.list_careers(None, among=among, requiring=requiring, without=negated)
+            negated_cat = category is not None and any(
+                m.negated for m in p.alias_mentions if m.node_ids[0] == category.id)
+            if category is not None and negated_cat:
+                others = [n for n in c.careers() if category not in c.categories(n)]
+                lines = [e.responses["careers_not_in"].format(name=category.name.lower())]
+                lines.extend(f"• {n.name}" for n in others)
+                return Answer("\n".join(lines), (category.id,), tuple(n.id for n in others))
             return c.list_careers(category)
         if intent == "subspecialties":
             return c.subspecialties(node)
@@ -781,13 +797,14 @@ class Session:
             steps = [g.node(m.node_ids[0]) for m in p.alias_mentions
                      if g.node(m.node_ids[0]).type == "training"]
             if len(steps) >= 2 and (set(p.tokens) & {"until", "till", "through", "done", "finish",
-                                                     "finished", "end"} or p.has("from")):
+                                                     "finished", "end", "total", "altogether",
+                                                     "combined"} or p.has("from", "in all")):
                 return c.span(steps[0], steps[-1])
             if "after" in p.tokens:
                 trainings = [g.node(m.node_ids[0]) for m in p.alias_mentions]
                 after = next((t for t in trainings if t.type == "training" and t != node), None)
                 career = next((n for n in d.nodes if n.type in CAREER_TYPES), None)
-                if after is None and node.type == "training" and career is None and p.pronoun:
+                if after is None and node.type == "training" and career is None:
                     target = next((t for t in ((self.context.topic and
                                                [g.node(self.context.topic[0])]) or [])
                                    if node in g.pathway(t.id).steps and t != node), None)

@@ -407,7 +407,8 @@ class Reader:
             return False
         if u.tokens[hit.start - 1].word in owners:
             return True  # "my kids"
-        if (hit.start >= 2 and u.tokens[hit.start - 1].word in {"young", "small", "little"}
+        if (hit.start >= 2 and u.tokens[hit.start - 1].word in {"young", "small", "little",
+                                                                 "first", "second", "new"}
                 and u.tokens[hit.start - 2].word in owners | {"have", "has", "had"}):
             return True  # "I have young kids"
         if (hit.start >= 3 and u.tokens[hit.start - 1].word in {"young", "small", "little"}
