@@ -103,7 +103,10 @@ class Interviewer:
         self._check(state)
         if not self.reader.may_hold_cues(text):
             return state  # most factual questions say nothing about the person
-        new, _, _ = self._apply(state, self.extract(text))
+        ext = self.extract(text)
+        if not (ext.slots or ext.topics or ext.unsure or ext.correction or ext.retraction):
+            return state
+        new, _, _ = self._apply(state, ext)
         return self._trust(new)
 
     def _trust(self, state: DialogState) -> DialogState:
