@@ -383,6 +383,10 @@ class Composer:
                 text += " It describes the role as: " + "; ".join(
                     _lower_first(d) for d in duties) + "."
             return Answer(text, (node.id,), silent=True)
+        if not lines and node.type == "subspecialty":
+            lines.append(self.t("subspecialty_is", name=node.name,
+                                focus=_lower_first(node.get("focus", node.summary))))
+            lines.append(self.t("fellowship_path_head", name=node.name))
         if not lines:
             lines.append(self.t("become_head", name=_article(node.name)))
         for i, step in enumerate(steps, 1):

@@ -375,7 +375,7 @@ class Session:
                     score += 0.5
                 else:
                     score -= 3.0
-            if spec.name in SOCIAL and (explicit or any(
+            if spec.name in SOCIAL and (explicit or keyword or any(
                     v >= 2 for k, v in scores.items() if k not in SOCIAL)):
                 score -= 2.5
             if spec.name == "about_me":
@@ -420,7 +420,7 @@ class Session:
         # keyword alone ('software') only for questions that look a career up.
         strong = bool(explicit) or p.domain or bool(list_refs)
         lookup = best[0] in {"describe", "duties", "subspecialties", "modalities", "about_me",
-                             "recommend", "compare", "skills"}
+                             "recommend", "compare", "skills"} or p.tokens[:1] == ("who",)
         in_domain = strong or (bool(keyword) and lookup)
         if keyword and not strong and not lookup and not (topic and p.pronoun):
             return _Decision("oos", best[1])  # "how much do software engineers earn"
@@ -532,7 +532,9 @@ class Session:
 
     def _requested_type(self, p: Parse) -> str | None:
         words = set(p.tokens)
-        if words & _SUBSPECIALTY_WORDS or p.has("kind of radiologist", "type of radiologist"):
+        if words & _SUBSPECIALTY_WORDS or p.has("kind of radiologist", "type of radiologist",
+                                                "which radiologists", "which radiologist",
+                                                "what radiologists"):
             return "subspecialty"
         if words & _ROLE_WORDS:
             return "role"

@@ -32,6 +32,7 @@ SETS = [
     ("heldout4.yaml", "h4-", 124 / 150, 0.90),
     ("heldout5.yaml", "h5-", 98 / 120, 0.90),
     ("heldout6.yaml", "h6-", 84 / 100, 0.90),
+    ("heldout7.yaml", "h7-", 88 / 100, 0.90),
 ]
 KINDS = {"fact", "paraphrase", "typo", "context", "oos", "persona", "smalltalk", "interview"}
 SCORED_KEYS = ("expect", "forbid", "first", "fallback")
