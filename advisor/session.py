@@ -205,6 +205,11 @@ class Session:
             if self.dialog.reviewing and answer.fallback and answer.intent in {
                     "not_understood", "out_of_scope"}:
                 return self._recommend(p, _Decision("recommend", 1.0))  # "and the winner is?"
+            if self.dialog.active and answer.fallback and turn.text and not p.question and \
+                    answer.intent in {"not_understood", "out_of_scope"}:
+                # neither an answer nor a question we know: ask again, with the options
+                return replace(answer, text=f"{e.responses['reask_interview']}\n\n{turn.text}",
+                               intent="recommend", kind="reask", progress=turn.progress)
             if not turn.text:
                 return answer
             return replace(answer, text=f"{answer.text}\n\n{turn.text}", progress=turn.progress)
