@@ -257,7 +257,10 @@ class Understander:
         first = tokens[0] if tokens else ""
         question = ("?" in stripped or first in self.lexicon.question_words
                     or bool(_ASKING & set(tokens)) or " is there " in f" {' '.join(tokens)} ")
-        pronoun = any(t in self.lexicon.pronouns for t in tokens)
+        joined = f" {' '.join(tokens)} "
+        pronoun = any(t in self.lexicon.pronouns for t in tokens) or any(
+            f" {w} " in joined for w in ("the job", "this job", "the role", "this role",
+                                         "the work", "this career"))
         domain = any(t in self.domain for t in tokens) or any(
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))
         numbers = tuple(int(t) for t in tokens if t.isdigit() and len(t) < 4)

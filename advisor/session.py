@@ -29,7 +29,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialties",
                        "specialty", "specialties", "specialization"}
 _ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
-               "tech", "technician", "technologist", "position", "path", "track", "route"}
+               "tech", "technician", "technologist", "position", "path", "track", "route", "gig"}
 _CLAUSE_SPLIT = re.compile(
     r"\?\s+|\s*,?\s+\band\s+(?=(?:how|what|which|who|where|when|why|is|are|do|does|can|"
     r"could|should|will)\b)", re.IGNORECASE)
@@ -427,7 +427,8 @@ class Session:
         lookup = best[0] in {"describe", "duties", "subspecialties", "modalities", "about_me",
                              "recommend", "compare", "skills"} or p.tokens[:1] == ("who",)
         in_domain = strong or (bool(keyword) and lookup)
-        if keyword and not strong and not lookup and not (topic and p.pronoun):
+        about_topic = bool(topic) and any(topic[0].id in m.node_ids for m in keyword)
+        if keyword and not strong and not lookup and not (topic and p.pronoun) and not about_topic:
             return _Decision("oos", best[1])  # "how much do software engineers earn"
 
         if best[0] == "about_me" and best[1] >= 1.5 and (self._profile_changed or in_domain):
@@ -613,6 +614,14 @@ class Session:
                 if wanted:
                     d.notes.append(f"asked for a {requested}: resolved through relations")
             fitting = wanted + [n for n in fitting if n not in wanted]
+        points_back = p.has("the job", "this job", "the role", "this role", "the work") or bool(
+            set(p.tokens) & {"it", "they", "them", "their", "its"})
+        if not fitting and kw_nodes and points_back and not short_followup and topic \
+                and topic[0].type in CAREER_TYPES and topic[0].type in types:
+            # "is there any safety aspect to the job?": the job is the topic; 'safety' is the
+            # aspect asked about, not another career
+            fitting = [topic[0]]
+            d.context_used.append(f"'{topic[0].id}' is what the pronoun points at")
         if not fitting and kw_nodes:
             fitting = [n for n in kw_nodes if n.type in types]
         if not fitting:

@@ -33,6 +33,7 @@ SETS = [
     ("heldout5.yaml", "h5-", 98 / 120, 0.90),
     ("heldout6.yaml", "h6-", 84 / 100, 0.90),
     ("heldout7.yaml", "h7-", 88 / 100, 0.90),
+    ("heldout8.yaml", "h8-", 75 / 80, 0.90),
 ]
 KINDS = {"fact", "paraphrase", "typo", "context", "oos", "persona", "smalltalk", "interview"}
 SCORED_KEYS = ("expect", "forbid", "first", "fallback")
@@ -56,7 +57,7 @@ def advisor_command() -> list[str]:
 def test_heldout_set_is_well_formed(name: str, prefix: str, first_run: float,
                                     floor: float) -> None:
     cases = load_cases(name)
-    assert len(cases) >= 100
+    assert len(cases) >= 80
     ids = [case["id"] for case in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     assert all(i.startswith(prefix) for i in ids)
