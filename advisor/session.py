@@ -428,7 +428,8 @@ class Session:
                              "recommend", "compare", "skills"} or p.tokens[:1] == ("who",)
         in_domain = strong or (bool(keyword) and lookup)
         about_topic = bool(topic) and any(topic[0].id in m.node_ids for m in keyword)
-        if keyword and not strong and not lookup and not (topic and p.pronoun) and not about_topic:
+        if keyword and not strong and not lookup and not (topic and p.pronoun) and not about_topic \
+                and best[1] >= 1.5:
             return _Decision("oos", best[1])  # "how much do software engineers earn"
 
         if best[0] == "about_me" and best[1] >= 1.5 and (self._profile_changed or in_domain):
@@ -845,6 +846,11 @@ class Session:
             current = others[0] if others and "become" in p.tokens else None
             return c.education(node, current)
         if intent == "certification":
+            careers = [n for n in dict.fromkeys(d.nodes) if n.type in CAREER_TYPES]
+            if len(careers) >= 2:  # "do sonographers and rad techs get certified by the same..."
+                parts = [c.certification(n) for n in careers[:3]]
+                return Answer("\n".join(a.text for a in parts),
+                              tuple(i for a in parts for i in a.entities))
             return c.certification(node)
         if intent == "modalities":
             modality = next((g.node(m.node_ids[0]) for m in p.alias_mentions
@@ -936,6 +942,8 @@ class Session:
         e = self._engine
         options = e.did_you_mean(p, [n.id for n in d.nodes] or list(self.context.topic))
         text = e.responses["not_understood"]
+        if p.domain and p.question and not p.unknown:
+            text = e.responses["silent_general"]  # "is working in radiology stressful?"
         if options:
             text += " " + e.responses["did_you_mean"] + "\n" + "\n".join(f"• {o}" for o in options)
         return Reply(text, "not_understood", (), max(0.0, min(1.0, d.score / 4)), True,
