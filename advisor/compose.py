@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from knowledge import CAREER_TYPES, Graph, Node, key
+from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,22 +129,16 @@ class Composer:
 
     def pathway_line(self, node: Node, after: Node | None = None) -> str | None:
         path = self.g.pathway(node.id)
-        steps = list(path.steps)
+        steps = path.steps
         if after is not None and after in steps:
             steps = steps[steps.index(after) + 1:]
         if not steps:
             return None
-        total = None
-        for s in steps:
-            if s.duration is not None:
-                total = s.duration if total is None else total + s.duration
-        timeline = " → ".join(f"{s.label} {s.duration.short()}" if s.duration else s.label
-                              for s in steps)
-        unstated = [_lower_first(s.label) for s in steps
-                    if s.duration is None and s.type != "credential"]
-        line = timeline
-        if total is not None:
-            line += self.t("total_in_all", total=total)
+        part = Pathway.of(node, steps)
+        unstated = [_lower_first(s.label) for s in part.unstated]
+        line = part.timeline()
+        if part.total is not None:
+            line += self.t("total_in_all", total=part.total)
             if unstated:
                 line += self.t("no_separate_length", steps=_join(unstated))
             line += ")"
@@ -331,19 +325,12 @@ class Composer:
             path = self.g.pathway(last.id).steps
         if first not in path or last not in path:
             return self.duration(first)
-        steps = list(path[path.index(first):path.index(last) + 1])
-        total = None
-        for s in steps:
-            if s.duration is not None:
-                total = s.duration if total is None else total + s.duration
-        timeline = " → ".join(f"{s.label} {s.duration.short()}" if s.duration else s.label
-                              for s in steps)
-        unstated = [_lower_first(s.label) for s in steps
-                    if s.duration is None and s.type != "credential"]
+        part = Pathway.of(last, path[path.index(first):path.index(last) + 1])
+        unstated = [_lower_first(s.label) for s in part.unstated]
         text = self.t("span_line", first=first.name.lower(), last=last.name.lower(),
-                      timeline=timeline)
-        if total is not None:
-            text += self.t("span_total", total=total)
+                      timeline=part.timeline())
+        if part.total is not None:
+            text += self.t("span_total", total=part.total)
             if unstated:
                 text += " (" + self.t("no_separate_length", steps=_join(unstated))[2:] + ")"
         return Answer(text + ".", (first.id, last.id))
@@ -644,13 +631,12 @@ class Composer:
             cats = self.categories(node)
             return str(cats[0].get("full_name") or cats[0].name) if cats else "not stated"
         if label == "Training":
-            steps = [s for s in g.pathway(node.id).steps if s.type != "credential"]
+            steps = tuple(s for s in g.pathway(node.id).steps if s.type != "credential")
             if node.type == "training":
                 return self.step_text(node)
             if len(steps) == 1:
                 return self.step_text(steps[0])
-            return (" → ".join(f"{s.label} {s.duration.short()}" if s.duration else s.label
-                               for s in steps) if steps else "not described")
+            return Pathway.of(node, steps).timeline() if steps else "not described"
         if label == "Certification":
             creds = self.credentials(node)
             return _join([str(c.get("full_name") or c.name) for c in creds]) if creds \

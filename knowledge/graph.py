@@ -10,7 +10,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .model import Duration, Edge, Node, Pathway
+from .model import Edge, Node, Pathway
 from .schema import STEP_TYPES
 from .text import key
 
@@ -179,12 +179,7 @@ class Graph:
 
         visit(node_id)
         steps = tuple(self._nodes[i] for i in ordered if self._nodes[i].type in STEP_TYPES)
-        total: Duration | None = None
-        for step in steps:
-            if step.duration is not None:
-                total = step.duration if total is None else total + step.duration
-        unstated = tuple(s for s in steps if s.duration is None and s.type != "credential")
-        result = Pathway(target, steps, total, unstated)
+        result = Pathway.of(target, steps)
         self._pathways[node_id] = result
         return result
 

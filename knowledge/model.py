@@ -105,6 +105,17 @@ class Pathway:
     total: Duration | None
     unstated: tuple[Node, ...]
 
+    @classmethod
+    def of(cls, target: Node, steps: tuple[Node, ...]) -> Pathway:
+        """A pathway over these steps: their total length, and the steps whose length the
+        source does not state (credentials have none to state)."""
+        total: Duration | None = None
+        for step in steps:
+            if step.duration is not None:
+                total = step.duration if total is None else total + step.duration
+        unstated = tuple(s for s in steps if s.duration is None and s.type != "credential")
+        return cls(target, steps, total, unstated)
+
     def timeline(self) -> str:
         """'medical school 4 y → preliminary year → residency 4–5 y → IR fellowship 2 y'."""
         parts = []
