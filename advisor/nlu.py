@@ -23,7 +23,6 @@ from .resources import IntentSpec, Lexicon
 MAX_INPUT_CHARS = 2000
 _PARSE_CACHE = 8192
 _REPEATS = re.compile(r"(\w)\1{2,}")
-_ASKING = {"know", "wonder", "wondering", "curious", "tell", "explain"}
 _MAX_NGRAM = 6
 
 
@@ -256,11 +255,11 @@ class Understander:
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
         question = ("?" in stripped or first in self.lexicon.question_words
-                    or bool(_ASKING & set(tokens)) or " is there " in f" {' '.join(tokens)} ")
+                    or bool(self.lexicon.sets["asking"] & set(tokens))
+                    or " is there " in f" {' '.join(tokens)} ")
         joined = f" {' '.join(tokens)} "
         pronoun = any(t in self.lexicon.pronouns for t in tokens) or any(
-            f" {w} " in joined for w in ("the job", "this job", "the role", "this role",
-                                         "the work", "this career"))
+            f" {w} " in joined for w in self.lexicon.sets["job_references"])
         domain = any(t in self.domain for t in tokens) or any(
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))
         numbers = tuple(int(t) for t in tokens if t.isdigit() and len(t) < 4)

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from knowledge.yamlsafe import MDict
 
 HERE = Path(__file__).resolve().parent
+#: The word sets of lexicon.yaml the decision rules rely on.
+WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
+             "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
+             "job_references", "sharpen_phrases")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -36,6 +40,9 @@ class Lexicon:
     negations: tuple[str, ...]
     question_words: frozenset[str]
     related: dict[str, tuple[str, ...]]
+    sets: dict[str, frozenset[str]]
+    ordinals: dict[str, int]
+    numbers: dict[str, int]
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
@@ -117,6 +124,19 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     rewrites = data.get("rewrites", {})
     if not isinstance(rewrites, dict):
         raise KnowledgeError([Problem(str(path), *data.mark, "'rewrites' must be a mapping")])
+    sets = data.get("word_sets") or {}
+    missing = [name for name in WORD_SETS if name not in sets]
+    if not isinstance(sets, dict) or missing:
+        raise KnowledgeError([Problem(str(path), *data.mark,
+                                      f"'word_sets' must define {', '.join(missing)}")])
+    maps = {}
+    for name in ("ordinals", "numbers"):
+        value = data.get(name) or {}
+        if not isinstance(value, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+            raise KnowledgeError([Problem(str(path), *data.mark,
+                                          f"'{name}' must map words to whole numbers")])
+        maps[name] = {str(k): int(v) for k, v in value.items()}
     return Lexicon(
         rewrites={str(k): str(v) for k, v in rewrites.items()},
         stopwords=frozenset(_words(data.get("stopwords"))),
@@ -124,6 +144,9 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         negations=tuple(_words(data.get("negations"))),
         question_words=frozenset(_words(data.get("question_words"))),
         related={str(k): tuple(_words(v)) for k, v in (data.get("related") or {}).items()},
+        sets={str(k): frozenset(_words(v)) for k, v in sets.items()},
+        ordinals=maps["ordinals"],
+        numbers=maps["numbers"],
     )
 
 

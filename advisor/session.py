@@ -24,12 +24,6 @@ SESSION_VERSION = 1
 MAX_TRANSCRIPT = 500
 
 SOCIAL = ("greeting", "thanks", "goodbye", "help")
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "top": 1, "last": -1}
-_SUBSPECIALTY_WORDS = {"fellowship", "fellowships", "subspecialty", "subspecialties",
-                       "specialty", "specialties", "specialization"}
-_ROLE_WORDS = {"job", "jobs", "career", "careers", "person", "role", "profession", "called",
-               "tech", "technician", "technologist", "position", "path", "track", "route", "gig"}
 _CLAUSE_SPLIT = re.compile(
     r"\?\s+|\s*,?\s+\band\s+(?=(?:how|what|which|who|where|when|why|is|are|do|does|can|"
     r"could|should|will)\b)", re.IGNORECASE)
@@ -37,18 +31,6 @@ _CAREER_ASPECTS = {"subspecialties", "certification", "pay", "outlook", "duties"
                    "skills"}
 _SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                 "medical_advice", "compare"}
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_FIRST_PERSON = {"i", "me", "my", "myself", "mine", "he", "she", "him", "her", "son",
-                 "daughter", "child", "student"}
-_DOCTOR_WORDS = {"doctor", "doctors", "physician", "physicians", "doc", "docs", "md"}
-_CAREER_WORDS = {"career", "careers", "fellowship", "fellowships", "specialty", "specialties",
-                 "subspecialty", "role", "job", "jobs", "path", "paths", "pathway", "option",
-                 "options", "field", "direction", "track", "move", "radiologist"}
-_FIT_WORDS = {"fit", "fits", "suit", "suits", "suited", "match", "matches"}
-_PICK_WORDS = _FIT_WORDS | {"best", "top", "right", "recommend", "should", "sense", "aim",
-                            "pick", "choose", "go", "ideal", "suggest", "train"}
-_FILLERS = {"ok", "okay", "so", "well", "alright", "right", "hmm", "um", "uh", "oh", "cool",
-            "great", "thanks", "nice"}
 _ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
             ("duties", 2.0))
 
@@ -325,6 +307,8 @@ class Session:
     def _decide(self, p: Parse) -> _Decision:
         e = self._engine
         g = e.graph
+        lex = e.lexicon
+        first_person = bool(set(p.tokens) & lex.sets["first_person"])
         scores = {s.intent: s.score for s in p.intents}
         explicit = [m for m in p.mentions if m.kind == "alias"]
         keyword = [m for m in p.mentions if m.kind == "keyword"]
@@ -350,7 +334,7 @@ class Session:
             return d  # "I'd rather not deal with patients": said about oneself
         list_refs = self._list_refs(p)
         words = p.tokens
-        while words and words[0] in _FILLERS:
+        while words and words[0] in lex.sets["fillers"]:
             words = words[1:]
         followup = (words[:2] in (("what", "about"), ("how", "about"))
                     or words[:1] == ("and",) or words[:2] == ("same", "question"))
@@ -358,7 +342,7 @@ class Session:
                                           or (p.pronoun and len(p.tokens) <= 6))
         first_person_statement = (not p.question and bool(p.tokens)
                                   and p.tokens[0] in {"i", "my", "so", "well", "honestly"}
-                                  and bool(set(p.tokens) & _FIRST_PERSON))
+                                  and first_person)
         adjusted: dict[str, float] = {}
         asks_for_pick = self._asks_for_pick(p)
         mention_types = {g.node(i).type for m in [*explicit, *keyword] for i in m.node_ids}
@@ -397,11 +381,11 @@ class Session:
                     score -= 1.5  # "X or Y for ...?" alone is not a comparison
                 elif n_explicit >= 2 and scores.get("compare", 0.0) >= 2.5:
                     score += 2.0  # "X vs Y", "difference between X and Y"
-            if spec.name == "recommend" and not (set(p.tokens) & _FIRST_PERSON) and any(
+            if spec.name == "recommend" and not first_person and any(
                     not g.neighbours(m.node_ids[0], "kind_of", incoming=True)
                     for m in [*explicit, *keyword]) and not p.has("you recommend", "you suggest"):
                 score -= 2.0  # "which career involves PET scans?" asks about a career
-            if spec.name == "recommend" and set(p.tokens) & _FIRST_PERSON:
+            if spec.name == "recommend" and first_person:
                 score += 0.5
             if spec.name == "recommend" and p.tokens[-2:] in (("is", "that"), ("is", "this")):
                 score -= 2.0  # "... what kind of job is that?" asks to name a career
@@ -497,13 +481,15 @@ class Session:
         return bool(set(p.tokens) & {"need", "needs", "require", "requires", "required",
                                      "without", "involve", "involves"})
 
-    @staticmethod
-    def _asks_for_pick(p: Parse) -> bool:
+    def _asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
         fits?': a which/what question about a kind of career, with a word of fit or choice."""
+        sets = self._engine.lexicon.sets
         words = set(p.tokens)
-        return bool(words & {"which", "what", "where"} and words & _CAREER_WORDS
-                    and words & _PICK_WORDS and (words & _FIRST_PERSON or words & _FIT_WORDS))
+        fit = words & sets["fit_words"]
+        return bool(words & {"which", "what", "where"} and words & sets["career_words"]
+                    and (fit or words & sets["pick_words"])
+                    and (words & sets["first_person"] or fit))
 
     def _list_refs(self, p: Parse) -> list[str]:
         """Items of the last list the text points at: '2', 'the second one', 'compare 1 and 3'."""
@@ -512,8 +498,8 @@ class Session:
             return []
         picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)]
         for token in p.tokens:
-            if token in _ORDINALS:
-                n = _ORDINALS[token]
+            if token in self._engine.lexicon.ordinals:
+                n = self._engine.lexicon.ordinals[token]
                 picks.append(len(items) if n == -1 else n)
         if not picks and "one" in p.tokens and len(p.tokens) <= 10:
             return self._list_item_by_word(p, items)  # "tell me more about the IT one"
@@ -539,11 +525,10 @@ class Session:
 
     def _requested_type(self, p: Parse) -> str | None:
         words = set(p.tokens)
-        if words & _SUBSPECIALTY_WORDS or p.has("kind of radiologist", "type of radiologist",
-                                                "which radiologists", "which radiologist",
-                                                "what radiologists"):
+        sets = self._engine.lexicon.sets
+        if words & sets["subspecialty_words"] or p.has(*sets["subspecialty_phrases"]):
             return "subspecialty"
-        if words & _ROLE_WORDS:
+        if words & sets["role_words"]:
             return "role"
         return None
 
@@ -615,7 +600,7 @@ class Session:
                 if wanted:
                     d.notes.append(f"asked for a {requested}: resolved through relations")
             fitting = wanted + [n for n in fitting if n not in wanted]
-        points_back = p.has("the job", "this job", "the role", "this role", "the work") or bool(
+        points_back = p.has(*e.lexicon.sets["job_references"]) or bool(
             set(p.tokens) & {"it", "they", "them", "their", "its"})
         if not fitting and kw_nodes and points_back and not short_followup and topic \
                 and topic[0].type in CAREER_TYPES and topic[0].type in types:
@@ -687,7 +672,7 @@ class Session:
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
         # "who's the doctor that ...": the graph says which category 'doctor' names.
         doctor_cats: set[str] = set()
-        for word in set(p.tokens) & _DOCTOR_WORDS:
+        for word in set(p.tokens) & e.lexicon.sets["doctor_words"]:
             named = g.lookup(word)
             if named is not None:
                 doctor_cats.update(c.id for c in ([named] if named.type == "category"
@@ -802,7 +787,8 @@ class Session:
         if intent == "duties":
             return c.duties(node)
         if intent == "duration" and self._requested_type(p) == "subspecialty":
-            years = [_NUMBER_WORDS.get(t, int(t) if t.isdigit() else 0) for t in p.tokens]
+            numbers = e.lexicon.numbers
+            years = [numbers.get(t, int(t) if t.isdigit() else 0) for t in p.tokens]
             wanted = [y for y in years if y]
             if wanted and (node.type != "subspecialty" or node.duration is None):
                 match = [n for n in g.of_type("subspecialty") if n.duration is not None
@@ -877,8 +863,8 @@ class Session:
     def _recommend(self, p: Parse, d: _Decision) -> Reply:
         e = self._engine
         iv = e.interviewer
-        scope = "fellowship" if set(p.tokens) & _SUBSPECIALTY_WORDS else "auto"
-        wants_questions = p.has("ask me", "interview me", "sharpen", "quiz me")
+        scope = "fellowship" if set(p.tokens) & e.lexicon.sets["subspecialty_words"] else "auto"
+        wants_questions = p.has(*e.lexicon.sets["sharpen_phrases"])
         if iv.enough_to_rank(self.dialog) and not wants_questions:
             rec = iv.recommend(self.dialog, scope=scope)
             ids = tuple(f.node.id for f in rec.fits)
