@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from .textsafe import safe_text
 if TYPE_CHECKING:
     from .core import Advisor
 
-__all__ = ["PROG", "ExitStatus", "build_parser", "main", "safe_text"]
+__all__ = ["PROG", "ExitStatus", "build_parser", "main", "run", "safe_text"]
 
 PROG = "radiology-advisor"
 MAX_SESSIONS = 5000
@@ -60,8 +61,15 @@ class _Parser(argparse.ArgumentParser):
                                     f"Try '{self.prog} --help' for examples.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse tree; every subcommand's --help ends with examples."""
+_Subparsers = Any  # what add_subparsers returns; its class is private to argparse
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argparse tree; every subcommand's --help ends with examples.
+
+    With `command`, only that subcommand is declared: building all five took longer than
+    answering a question, and a command line naming one never needs the others.
+    """
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
         prog=PROG, formatter_class=fmt,
@@ -81,7 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: embedded)")
     data.add_argument("--dialogs", metavar="DIR", help="dialogs directory (default: embedded)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, declare in _COMMANDS.items():
+        if command in (None, name):
+            declare(sub, data)
+    return parser
 
+
+
+def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
     chat = sub.add_parser(
         "chat", parents=[data], formatter_class=fmt,
         help="interactive chat (the default on a terminal)",
@@ -94,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                "  then type: what does a sonographer do?   or   /help\n\n" + EXIT_HELP)
     chat.add_argument("--explain", action="store_true", help="show why each answer was given")
 
+
+def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
     ask = sub.add_parser(
         "ask", parents=[data], formatter_class=fmt,
         help="answer questions from arguments, a file or stdin",
@@ -120,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--strict", action="store_true",
                      help="exit 1 when some question was not understood")
 
+
+def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
     check = sub.add_parser(
         "check", formatter_class=fmt, help="validate a knowledge directory and the dialogs",
         description="Validate knowledge (and dialogs); print counts; exit 2 on errors, each "
@@ -129,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", nargs="?", help="knowledge directory (default: embedded)")
     check.add_argument("--dialogs", metavar="DIR", help="dialogs directory (default: embedded)")
 
+
+def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
     ev = sub.add_parser(
         "eval", parents=[data], formatter_class=fmt,
         help="measure intent and entity accuracy on a labelled set",
@@ -137,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  radiology-advisor eval tests/nlu/labelled.yaml\n\n" + EXIT_HELP)
     ev.add_argument("file", help="labelled utterances (YAML)")
 
+
+def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
     gr = sub.add_parser(
         "graph", parents=[data], formatter_class=fmt,
         help="export the knowledge graph as Mermaid or Graphviz DOT",
@@ -149,13 +177,22 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid",
                     help="output format (default: mermaid)")
     gr.add_argument("--focus", metavar="NODE", help="only this node's pathway and neighbours")
-    return parser
+
+
+_COMMANDS = {"chat": _declare_chat, "ask": _declare_ask, "check": _declare_check,
+             "eval": _declare_eval, "graph": _declare_graph}
 
 
 def _make_advisor(args: argparse.Namespace) -> Advisor:
     from .core import Advisor
 
-    return Advisor(getattr(args, "knowledge", None), getattr(args, "dialogs", None))
+    advisor = Advisor(getattr(args, "knowledge", None), getattr(args, "dialogs", None))
+    if getattr(args, "program", False):
+        # Everything loaded so far lives until the process ends: keep the collector from
+        # scanning it again in every full collection of a long --jsonl run. (Not when main()
+        # is called by a host program: its heap is not ours to pin.)
+        gc.freeze()
+    return advisor
 
 
 class _Usage(Exception):
@@ -424,7 +461,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _cmd_chat(args, explain=False)
-        return _cmd_ask(parser.parse_args(["ask", "-"]))
+        piped = parser.parse_args(["ask", "-"])
+        piped.program = args.program
+        return _cmd_ask(piped)
     if command == "ask":
         return _cmd_ask(args)
     if command == "check":
@@ -448,6 +487,26 @@ def _silence_stdout() -> None:
         pass
 
 
+def run() -> None:
+    """The `radiology-advisor` program: `main()`, then exit without tearing the heap down.
+
+    Every command has written, flushed and closed what it produced by the time `main`
+    returns; freeing the engine's objects one by one at interpreter exit took a tenth of a
+    scripted start for nothing. An interactive chat exits normally (prompt_toolkit may
+    have exit work to do).
+    """
+    status = main()
+    if "prompt_toolkit" in sys.modules:
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    os._exit(status)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `radiology-advisor` command; returns the exit status."""
     as_program = argv is None
@@ -455,8 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     if as_program:  # die quietly on a closed pipe (`| head`), but never change a host process
         with contextlib.suppress(AttributeError, ValueError):  # not on this platform/thread
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     args = parser.parse_args(argv)
+    args.program = as_program
     try:
         return _run(parser, args)
     except _OutputError as exc:

@@ -7,12 +7,12 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
+from knowledge.record import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     """Composed text plus what it was about, for context and structured replies."""
 

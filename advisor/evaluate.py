@@ -25,11 +25,11 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from knowledge import Graph, KnowledgeError, Problem, did_you_mean, key, strip_control
+from knowledge.record import record
 from knowledge.yamlsafe import MDict, MList, read_marked
 
 from .resources import load_intents
@@ -68,7 +68,7 @@ class Evaluable(Protocol):
     def session(self) -> _Session: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item:
     """One labelled utterance."""
 
@@ -80,7 +80,7 @@ class Item:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IntentMetrics:
     """One row of the intent report."""
 
@@ -91,7 +91,7 @@ class IntentMetrics:
     support: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Error:
     """An utterance the advisor got wrong: intent, or (with the right intent) its entities."""
 
@@ -105,7 +105,7 @@ class Error:
     hard: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EvalReport:
     """The scores of one run over a labelled set.
 

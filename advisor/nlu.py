@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge import Graph, key, strip_control
+from knowledge.record import field, record
 
 from .resources import IntentSpec, Lexicon
 
@@ -26,7 +26,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _MAX_NGRAM = 6
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Mention:
     """A span of the text that names graph nodes: by name/alias (strong) or keyword (weak)."""
 
@@ -38,7 +38,7 @@ class Mention:
     negated: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IntentScore:
     """How well one intent fits, and why (for the explain view)."""
 
@@ -49,7 +49,7 @@ class IntentScore:
     similarity: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Parse:
     """What the language layer read in one utterance, before context is applied."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from knowledge.record import field, record, to_dict
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class Explanation:
     """Why the advisor answered as it did: intent scores, cues, examples, entities, context."""
 
@@ -23,7 +24,7 @@ class Explanation:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return to_dict(self)
 
     def __str__(self) -> str:
         lines = [f"intent: {self.intent} (score {self.score:.2f})"]
@@ -43,7 +44,7 @@ class Explanation:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reply:
     """One answer: the text a person reads plus what a program needs to act on it."""
 

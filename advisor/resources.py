@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from knowledge import NODE_TYPES, KnowledgeError, Problem
+from knowledge.record import record
 
 if TYPE_CHECKING:
     from knowledge.yamlsafe import MDict
@@ -19,7 +19,7 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IntentSpec:
     """One intent as declared in intents.yaml."""
 
@@ -30,7 +30,7 @@ class IntentSpec:
     needs_entity: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Lexicon:
     """Language data that is not knowledge: rewrites, stop words, pronouns, negations."""
 

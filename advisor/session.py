@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import reprlib
 import threading
-from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, DialogStateError
 from knowledge import CAREER_TYPES, AdvisorError, Node, strip_control
+from knowledge.record import field, record, replace
 
 from .compose import Answer
 from .nlu import MAX_INPUT_CHARS, Mention, Parse
@@ -51,7 +51,7 @@ class SessionStateError(AdvisorError, ValueError):
     """
 
 
-@dataclass
+@record(frozen=False)
 class Context:
     """What the conversation is about, carried from turn to turn (plain data)."""
 
@@ -60,7 +60,7 @@ class Context:
     last_list: tuple[str, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class _Decision:
     intent: str
     score: float

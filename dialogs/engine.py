@@ -10,10 +10,10 @@ DialogStateError.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
 from knowledge import Graph, Node
+from knowledge.record import record, replace
 
 from .model import Flow, Option, Question, Values, all_hold
 from .render import (
@@ -39,7 +39,7 @@ _TOP_REFS = frozenset({"it", "that", "that one", "this one", "this", "top pick",
                        "the top one", "top one", "first one"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """One slot whose earlier value an utterance replaced (None: it was unset / is now)."""
 
@@ -48,7 +48,7 @@ class Change:
     new: Values | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Turn:
     """What the interviewer says back, as data.
 

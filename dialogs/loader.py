@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from knowledge import CAREER_TYPES, NODE_TYPES, Graph, KnowledgeError, Problem, did_you_mean
+from knowledge.record import field, record
 from knowledge.yamlsafe import MDict, MList, read_marked
 
 from .links import CareerLinks
@@ -97,7 +97,7 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-@dataclass
+@record(frozen=False)
 class _Part:
     """One occurrence of a section: its value and where it stands."""
 
@@ -107,7 +107,7 @@ class _Part:
     key_mark: Mark
 
 
-@dataclass
+@record(frozen=False)
 class _Reader:
     graph: Graph
     problems: list[Problem] = field(default_factory=list)

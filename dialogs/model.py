@@ -7,20 +7,21 @@ node ids, and the loader checks every one of them against the graph it is given.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from knowledge.record import field, record
 
 #: Slot values as the state keeps them: a tuple, empty when the person was unsure or skipped.
 Values = tuple[str, ...]
 
 
 def frozen_map(data: Mapping[Any, Any] | None = None) -> Mapping[Any, Any]:
-    """A read-only view of a fresh copy, so frozen dataclasses stay frozen all the way down."""
+    """A read-only view of a fresh copy, so frozen records stay frozen all the way down."""
     return MappingProxyType(dict(data or {}))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Condition:
     """`slot` must hold one of `values` (or, when `negate`, none of them; unset then passes)."""
 
@@ -40,7 +41,7 @@ def all_hold(conditions: tuple[Condition, ...], slots: Mapping[str, Values]) -> 
     return all(c.holds(slots) for c in conditions)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SlotValue:
     """One value a slot can take: how it reads, what it says about the person, what it weighs.
 
@@ -61,7 +62,7 @@ class SlotValue:
     is_now: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Slot:
     """A fact about the person. `choice` slots take values by their own cues; `scale` slots
     have topic cues whose polarity (love / avoid / don't mind / not sure) picks the value.
@@ -83,7 +84,7 @@ class Slot:
     in_questions: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     """One numbered answer of a question."""
 
@@ -92,7 +93,7 @@ class Option:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Question:
     """A question that fills one slot, asked only while its slot is unset and `ask_if` holds."""
 
@@ -108,7 +109,7 @@ class Question:
         return next((o for o in self.options if o.value == value), None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Evidence:
     """Free interest evidence: phrases that, said positively or negatively, point at nodes."""
 
@@ -118,7 +119,7 @@ class Evidence:
     nodes: Mapping[str, float]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Exclusion:
     """A rule out: when `when` holds, careers whose pathway has `step` are ruled out."""
 
@@ -127,7 +128,7 @@ class Exclusion:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scope:
     """Which node types each scope ranks, and when "auto" means "fellowship"."""
 
@@ -136,7 +137,7 @@ class Scope:
     fellowship_when: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Flow:
     """A whole validated dialog flow. Build it with `load_dialogs`; it does no I/O."""
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from knowledge import Graph, Node, Pathway
+from knowledge.record import record
 
 from .links import CareerLinks
 from .model import Flow, SlotValue, Values, all_hold
@@ -20,7 +20,7 @@ SCOPES = ("auto", "fellowship", "career")
 _TOPIC_CAP = 2
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fit:
     """One career's fit: a 0-100 score, why, what counts against it, what rules it out."""
 
@@ -36,7 +36,7 @@ class Fit:
         return bool(self.ruled_out)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Recommendation:
     """A ranking (best first) with the top pick's pathway, credential and next steps.
 

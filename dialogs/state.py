@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 import reprlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from knowledge import AdvisorError
+from knowledge.record import field, record
 
 from .model import Values, frozen_map
 
@@ -34,7 +34,7 @@ class DialogStateError(AdvisorError, ValueError):
     """
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """What one utterance changed, so "back" and "scratch that" can undo exactly that.
 
@@ -55,7 +55,7 @@ class Entry:
         return self.question is None and not self.slots and not self.topics
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DialogState:
     """Where an interview stands. Treat as immutable: every engine call returns a new one.
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
 from knowledge import strip_control
+from knowledge.record import record
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SENTENCE = re.compile(r"[.;!?]+(?:\s|$)|[.;!?]{2,}|\n+")
@@ -23,7 +23,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)*")
 P = TypeVar("P")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Token:
     """One word: lower-cased (and respelled) for matching, as typed for case-sensitive cues."""
 
@@ -73,7 +73,7 @@ def is_case_sensitive(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hit(Generic[P]):
     """A phrase found at tokens[start:end]."""
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+
+from knowledge.record import field, record
 
 from .model import Flow, Question, Values, frozen_map
 from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
@@ -37,7 +38,7 @@ _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not r
 Cue = tuple[str, str, str]  # ("slot", slot, value or "") | ("topic", evidence id, "")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Extraction:
     """What one utterance says about the person.
 
@@ -62,7 +63,7 @@ class Extraction:
         return not self.slots and not self.topics
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Utterance:
     """A tokenised utterance with its signal words found, shared by every reading of it."""
 

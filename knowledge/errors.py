@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 
 class AdvisorError(Exception):
     """Base of every error radiology-advisor raises on purpose; catch it to catch them all."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One thing wrong in a data file, in yamllint's parsable shape `file:line:col: message`."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -11,11 +10,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .model import Edge, Node, Pathway
+from .record import record
 from .schema import STEP_TYPES
 from .text import key
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Match:
     """A lookup result: the node, the name or alias that matched, and a 0-100 score."""
 

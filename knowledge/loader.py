@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from .errors import KnowledgeError, Problem
 from .graph import Graph
 from .model import Duration, Edge, Location, Node
+from .record import field, record
 from .schema import COMMON_FIELDS, FIELD_META, NODE_TYPES, RELATIONS, REQUIRED_FIELDS
 from .text import key
 from .yamlsafe import MDict, MList, read_marked
@@ -48,7 +48,7 @@ def display_name(path: Path, root: Path) -> str:
         return str(path)
 
 
-@dataclass
+@record(frozen=False)
 class _Draft:
     """A node as read, before cross-checks: values plus where each one stood."""
 

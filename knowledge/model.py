@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from .record import field, record
 
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Duration:
     """A length of time as a range, because the source says 'typically 4-5 years'."""
 
@@ -45,7 +46,7 @@ class Duration:
         return f"{span} {self.unit}{plural}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Location:
     """Where something was declared, so messages can point at it."""
 
@@ -57,7 +58,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Node:
     """One thing the graph knows: a role, a training step, a credential, a skill..."""
 
@@ -87,7 +88,7 @@ class Node:
         return str(self.fields.get("step_label") or self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Edge:
     """A typed relation `source --relation--> target`."""
 
@@ -96,7 +97,7 @@ class Edge:
     target: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pathway:
     """The ordered training steps to a node and their total length."""
 

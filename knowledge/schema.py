@@ -6,7 +6,7 @@ field's knowledge uses the same engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 #: Field kinds: "text" (one string), "texts" (list of strings), "duration", "relations".
 COMMON_FIELDS: dict[str, str] = {
@@ -41,7 +41,7 @@ CAREER_TYPES: frozenset[str] = frozenset({"role", "subspecialty"})
 STEP_TYPES: frozenset[str] = frozenset({"training", "subspecialty", "credential"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RelationRule:
     """Which node types a relation may link, and whether it must stay free of cycles."""
 

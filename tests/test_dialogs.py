@@ -5,7 +5,6 @@ saved state. Whole conversations live in tests/dialog_transcripts/ (test_dialogs
 from __future__ import annotations
 
 import ast
-import dataclasses
 import json
 import threading
 import time
@@ -29,6 +28,7 @@ from dialogs import (
     validate_dialogs,
 )
 from knowledge import AdvisorError, Graph, KnowledgeError, load_graph
+from knowledge.record import FrozenError
 
 SOFTWARE = Path(__file__).resolve().parent / "fields" / "software"
 
@@ -650,7 +650,7 @@ def test_state_round_trips_through_json(iv: Interviewer) -> None:
 
 def test_state_is_immutable(iv: Interviewer) -> None:
     state = iv.observe(DialogState(), "I love kids")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         state.phase = "asking"  # type: ignore[misc]
     with pytest.raises(TypeError):
         state.slots["children"] = ("no",)  # type: ignore[index]

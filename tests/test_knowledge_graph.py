@@ -6,7 +6,6 @@ wrong, relations, pathways with their totals, durations, and immutability.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from types import MappingProxyType
 
@@ -28,6 +27,7 @@ from knowledge import (
     parse_duration,
     validate,
 )
+from knowledge.record import FrozenError
 
 FELLOWSHIPS = (
     "interventional_radiology",
@@ -497,9 +497,9 @@ def test_parse_duration_rejects(value: object) -> None:
 
 def test_nodes_are_frozen(graph: Graph) -> None:
     node = graph.node("radiologist")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         node.name = "Dentist"  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         node.aliases = ()  # type: ignore[misc]
     assert isinstance(node.aliases, tuple) and isinstance(node.keywords, tuple)
 
@@ -528,15 +528,15 @@ def test_graph_indexes_are_read_only(graph: Graph) -> None:
 def test_edges_durations_and_pathways_are_frozen(graph: Graph) -> None:
     edge = graph.edges[0]
     assert isinstance(edge, Edge)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         edge.target = "x"  # type: ignore[misc]
     duration = graph.node("medical_school").duration
     assert duration == Duration(4, 4)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         duration.low = 1  # type: ignore[misc]
     path = graph.pathway("interventional_radiology")
     assert isinstance(path.steps, tuple) and isinstance(path.unstated, tuple)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         path.total = None  # type: ignore[misc]
 
 
