@@ -8,7 +8,7 @@ import threading
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from dialogs import DialogState, DialogStateError
+from dialogs import DialogState, DialogStateError, Option
 from knowledge import CAREER_TYPES, AdvisorError, Node, strip_control
 from knowledge.record import field, record, replace
 
@@ -242,7 +242,9 @@ class Session:
         intent = "recommend" if kind in {"question", "recommendation", "reask"} else \
             f"interview_{kind}"
         explain = partial(Explanation, intent, 1.0, notes=(f"interview turn: {kind}",))
-        options = tuple(str(o) for o in (getattr(turn, "options", None) or ()))
+        # The answers a person can give, as the numbered list shows them.
+        options = tuple(o.label if isinstance(o, Option) else str(o)
+                        for o in (getattr(turn, "options", None) or ()))
         return Reply(turn.text, intent, ids, 1.0, False,
                      self._engine.dialog_suggestions(kind), explain, kind=kind,
                      progress=getattr(turn, "progress", None), listed=ids, options=options)

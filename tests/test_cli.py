@@ -249,6 +249,20 @@ def test_jsonl_from_file(tmp_path: Path) -> None:
     assert lines_of(result.stdout.decode())[0]["session"] == "f"
 
 
+def test_jsonl_interview_question_lists_its_options_as_a_program_can_offer_them(
+        tmp_path: Path) -> None:
+    stdin = "".join(json.dumps({"session": "i", "text": t}) + "\n"
+                    for t in ("Help me choose a career in radiology", "In medical school"))
+    result = run(tmp_path, "ask", "--jsonl", stdin=stdin)
+    question, answered = lines_of(result.stdout.decode())
+    assert question["kind"] == "question" and question["progress"][0] == 1
+    options = question["options"]
+    assert len(options) >= 3 and "In medical school" in options
+    for number, label in enumerate(options, 1):  # the same labels the text numbers
+        assert f"{number}. {label}" in question["answer"]
+    assert answered["kind"] == "question" and answered["progress"][0] == 2  # a label answers
+
+
 # -- exit statuses ---------------------------------------------------------------------------
 def test_strict_exit_1_when_not_understood(tmp_path: Path) -> None:
     understood = run(tmp_path, "ask", "--strict", "What does a sonographer do?")
