@@ -380,11 +380,13 @@ class Interviewer:
                 and q.id not in state.asked and all_hold(q.ask_if, state.slots)]
 
     def _plan(self, state: DialogState) -> list[Question]:
-        """The questions still worth asking, best first (the first is asked next).
+        """The questions still worth asking, best first (the first is asked next), as far as
+        anyone looks: the first `_shown(state)` of them (all, when there are fewer).
 
         A question is worth asking when some answer to it could change the top pick. The
         state's totals and ranking are computed once; each hypothetical answer rescores only
-        the careers its weights reach (`Scorer.top_after`).
+        the careers its weights reach (`Scorer.top_after`); and questions after the ones the
+        progress figure can show are not examined at all.
         """
         key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())),
                tuple(state.asked))
@@ -405,10 +407,17 @@ class Interviewer:
         scorer = self.scorer
         totals = scorer.totals(state.slots, state.topics)
         ranked = scorer.ranked(totals)
+        current = scorer.current(state.slots)
         top = scorer.top_after(totals, ranked, state.slots, (),
-                               scorer.resolve(state.slots, "auto"), _LEADERS)
-        useful = [q for q in eligible if self._informative(state, q, top, totals, ranked)]
+                               scorer.resolve(state.slots, "auto"), _LEADERS, current)
         missing = self.flow.min_known - self._known(state)
+        enough = min(room, self._shown(state))
+        useful: list[Question] = []
+        for q in eligible:
+            if self._informative(state, q, top, totals, ranked, current):
+                useful.append(q)
+                if len(useful) == enough >= missing:  # (short of `missing`, fillers join in)
+                    return useful
         if len(useful) < missing:
             useful += [q for q in eligible if q not in useful][:missing - len(useful)]
             useful.sort(key=lambda q: self._ordered.index(q))
@@ -416,8 +425,12 @@ class Interviewer:
 
     def _informative(self, state: DialogState, q: Question, top: tuple[str, ...],
                      totals: Mapping[str, tuple[float, float]],
-                     ranked: list[tuple[tuple[int, float, int], str]]) -> bool:
-        """Could some answer to `q` change the top pick? If not, asking is a waste."""
+                     ranked: list[tuple[tuple[int, float, int], str]],
+                     current: frozenset[str]) -> bool:
+        """Could some answer to `q` change the top pick? If not, asking is a waste.
+
+        `current` is the careers the state says the person has; an answer only adds to them.
+        """
         for option in q.options:
             hypo = dict(state.slots)
             hypo[q.slot] = (option.value,)  # q is eligible: its slot is not set yet
@@ -426,8 +439,10 @@ class Interviewer:
                 if target not in hypo:
                     hypo[target] = (implied,)
                     added.append((target, implied))
-            scope = self.scorer.resolve(hypo, "auto")
-            if self.scorer.top_after(totals, ranked, hypo, added, scope, _LEADERS) != top:
+            scorer = self.scorer
+            now = current | scorer.current({slot: (value,) for slot, value in added})
+            scope = scorer.resolve(hypo, "auto")
+            if scorer.top_after(totals, ranked, hypo, added, scope, _LEADERS, now) != top:
                 return True
         return False
 
@@ -435,8 +450,12 @@ class Interviewer:
         """(this question's number, expected total): the questions still needed to reach
         `min_known`, plus one the answers will probably make worth asking."""
         number = len(state.asked) + 1
-        missing = max(1, self.flow.min_known - self._known(state)) + 1
-        return number, max(number, len(state.asked) + min(plan_size, missing))
+        return number, max(number, len(state.asked) + min(plan_size, self._shown(state)))
+
+    def _shown(self, state: DialogState) -> int:
+        """How many planned questions the progress figure counts: those still needed to
+        reach `min_known`, plus one (so the plan never needs to be longer)."""
+        return max(1, self.flow.min_known - self._known(state)) + 1
 
     def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
                        control: str | None = None, changes: Iterable[Change] = ()) -> Turn:

@@ -14,7 +14,7 @@ from knowledge import Graph, Node, Pathway
 from knowledge.record import record
 
 from .links import CareerLinks
-from .model import Flow, SlotValue, Values, all_hold
+from .model import Condition, Flow, SlotValue, Values, all_hold
 
 SCOPES = ("auto", "fellowship", "career")
 _TOPIC_CAP = 2
@@ -96,6 +96,13 @@ class Scorer:
             (x, frozenset(c.id for c in self.careers
                           if any(s.id == x.step for s in self.pathways[c.id].steps)))
             for x in flow.exclusions)
+        # The same rules by the career they exclude: planning asks "is this leader ruled
+        # out?" for one or two careers, not "which careers are ruled out?" for all.
+        by_career: dict[str, list[tuple[Condition, ...]]] = {}
+        for exclusion, careers in self.exclusions:
+            for career in careers:
+                by_career.setdefault(career, []).append(exclusion.when)
+        self._excluded_when = {c: tuple(w) for c, w in by_career.items()}
 
     def _expand(self, weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
         acc: dict[str, float] = {}
@@ -259,11 +266,12 @@ class Scorer:
     def top_after(self, totals: Mapping[str, tuple[float, float]],
                   ranked: list[tuple[tuple[int, float, int], str]],
                   slots: Mapping[str, Values], added: Iterable[tuple[str, str]], scope: str,
-                  n: int = 1) -> tuple[str, ...]:
+                  n: int = 1, current: frozenset[str] | None = None) -> tuple[str, ...]:
         """`top(slots)` where `slots` are the state's plus the (slot, value) pairs `added`,
         given the state's `totals` and `ranked()`: only the careers the added values weigh
         on are scored again, so asking "would this answer change the top pick?" costs the
-        size of the answer's weights, not the number of careers."""
+        size of the answer's weights, not the number of careers. `current`, when given, is
+        `current(slots)` (the caller can often build it from the state's)."""
         changed: dict[str, list[float]] = {}
         for pair in added:
             for career, w in self.slot_weights.get(pair, ()):
@@ -273,18 +281,22 @@ class Scorer:
                 t[0 if w > 0 else 1] += abs(w)
         fresh = self.ranked({k: (v[0], v[1]) for k, v in changed.items()})
         rest = (item for item in ranked if item[1] not in changed)
-        return self._first(heapq.merge(fresh, rest), slots, scope, n)
+        return self._first(heapq.merge(fresh, rest), slots, scope, n, current)
 
     def _first(self, ranked: Iterable[tuple[tuple[int, float, int], str]],
-               slots: Mapping[str, Values], scope: str, n: int) -> tuple[str, ...]:
+               slots: Mapping[str, Values], scope: str, n: int,
+               current: frozenset[str] | None = None) -> tuple[str, ...]:
         """The first `n` careers of a ranking that are open in this scope."""
         types = self.types(scope)
-        ruled = self.ruled(slots)
-        current = self.current(slots)
+        if current is None:
+            current = self.current(slots)
+        excluded_when = self._excluded_when
         out: list[str] = []
         for _, career in ranked:
-            if career not in ruled and career not in current and self._type[career] in types:
-                out.append(career)
-                if len(out) == n:
-                    break
+            if career in current or self._type[career] not in types or any(
+                    all_hold(when, slots) for when in excluded_when.get(career, ())):
+                continue
+            out.append(career)
+            if len(out) == n:
+                break
         return tuple(out)

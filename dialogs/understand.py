@@ -75,7 +75,8 @@ class Utterance:
 
 
 class Reader:
-    """Compiled phrase indexes of one flow; immutable after construction, so thread-safe."""
+    """Compiled phrase indexes of one flow; immutable after construction (but for its
+    bounded caches of pure results), so thread-safe."""
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
@@ -102,6 +103,7 @@ class Reader:
                     for name in ("corrections", "retractions") for p in lang.get(name, ())]
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
         self._reads: dict[str, Utterance] = {}
+        self._extractions: dict[tuple[str, str | None], Extraction] = {}
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -437,8 +439,20 @@ class Reader:
 
         In a question, a mention counts only when a signal word gives it a polarity ("by the
         way I love kids, ..."), unless its slot is `in_questions` (asking about a fellowship
-        is itself the evidence that one is being chosen).
+        is itself the evidence that one is being chosen). Pure in the utterance's text and
+        the pending slot, so repeated texts come from a bounded cache, as `read` does.
         """
+        key = (u.text, pending_slot)  # only `_read` makes utterances: the text determines one
+        cached = self._extractions.get(key)
+        if cached is not None:
+            return cached
+        ext = self._extract(u, pending_slot)
+        if len(self._extractions) >= 8192:
+            self._extractions.clear()
+        self._extractions[key] = ext
+        return ext
+
+    def _extract(self, u: Utterance, pending_slot: str | None) -> Extraction:
         hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))
         found: dict[str, list[str]] = {}
         unsure: list[str] = []

@@ -755,3 +755,53 @@ def test_public_surface() -> None:
                  "validate_dialogs", "DialogStateError", "Fit"):
         assert name in dialogs.__all__
     assert (Path(dialogs.__file__).parent / "py.typed").is_file()
+
+
+# -- the planner's shortcuts give the answers of the plain definition -------------------------
+def _reference_plan(iv: Interviewer, state: DialogState) -> list[Any]:
+    """The plan by its definition: every eligible question some answer of which changes the
+    top pick, scoring each hypothetical state from scratch; padded to `min_known`."""
+    scorer, flow = iv.scorer, iv.flow
+    room = flow.max_questions - len(state.asked)
+    eligible = [q for q in flow.questions if q.slot not in state.slots
+                and q.id not in state.asked and all(c.holds(state.slots) for c in q.ask_if)]
+    eligible.sort(key=lambda q: iv._ordered.index(q))
+    if room <= 0 or not eligible:
+        return []
+    top = scorer.top(state.slots, state.topics, scorer.resolve(state.slots, "auto"))
+    useful = []
+    for q in eligible:
+        for option in q.options:
+            hypo = dict(state.slots)
+            hypo[q.slot] = (option.value,)
+            for target, implied in flow.slots[q.slot].values[option.value].implies.items():
+                hypo.setdefault(target, (implied,))
+            if scorer.top(hypo, state.topics, scorer.resolve(hypo, "auto")) != top:
+                useful.append(q)
+                break
+    missing = flow.min_known - iv._known(state)
+    if len(useful) < missing:
+        useful += [q for q in eligible if q not in useful][:missing - len(useful)]
+        useful.sort(key=lambda q: iv._ordered.index(q))
+    return useful[:room]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_plan_is_the_defined_plan_as_far_as_progress_looks(iv: Interviewer,
+                                                               data: st.DataObject) -> None:
+    slots: dict[str, tuple[str, ...]] = {}
+    for name, slot in iv.flow.slots.items():
+        if data.draw(st.booleans(), label=f"set {name}"):
+            values = sorted(slot.values)
+            slots[name] = tuple(data.draw(st.lists(st.sampled_from(values), max_size=2,
+                                                   unique=True), label=name))
+    topics = data.draw(st.dictionaries(st.sampled_from([e.id for e in iv.flow.evidence]),
+                                       st.integers(-3, 3), max_size=4), label="topics")
+    asked = data.draw(st.lists(st.sampled_from([q.id for q in iv.flow.questions]), unique=True,
+                               max_size=3), label="asked")
+    state = DialogState(slots=slots, topics=topics, asked=tuple(asked), phase="asking")
+    expected = _reference_plan(iv, state)
+    plan = iv._plan(state)
+    assert plan == expected[:len(plan)]  # a prefix of the defined plan...
+    assert len(plan) >= min(len(expected), iv._shown(state))  # ...as long as progress looks
