@@ -252,10 +252,15 @@ _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u20
                           r"\ud800-\udfff]")
 
 
+# One encoder for every line: json.dumps(..., ensure_ascii=False) would build a new one per
+# call. Replies are trees of fresh lists and dicts, so the cycle check is not needed either.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def _json_line(data: Any) -> str:
     """One JSON object on one line, safe for terminals, UTF-8 pipes and str.splitlines()."""
     # Fast path: plain ASCII text needs no scan; otherwise escape what could mislead.
-    text = json.dumps(data, ensure_ascii=False)
+    text = _ENCODE(data)
     if text.isascii():
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

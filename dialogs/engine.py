@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from knowledge import Graph, Node
-from knowledge.record import record, replace
+from knowledge.record import evolve, record, replace
 
 from .model import Flow, Option, Question, Values, all_hold
 from .render import (
@@ -101,9 +101,10 @@ class Interviewer:
     def observe(self, state: DialogState, text: str) -> DialogState:
         """Fill slots from an utterance said outside (or beside) the interview."""
         self._check(state)
-        if not self.reader.may_hold_cues(text):
+        u = self.reader.read(text)
+        if not self.reader.may_hold_cues(u):
             return state  # most factual questions say nothing about the person
-        ext = self.extract(text)
+        ext = self.reader.extract(u)
         if not (ext.slots or ext.topics or ext.unsure or ext.correction or ext.retraction):
             return state
         new, _, _ = self._apply(state, ext)
@@ -127,7 +128,7 @@ class Interviewer:
         if state.phase == "asking" and state.pending in self._questions:
             q = self._questions[state.pending]
             return state, self._question_turn(state, q, "question")
-        state = replace(state, phase="asking", pending=None, flow=self.flow.id)
+        state = evolve(state, phase="asking", pending=None, flow=self.flow.id)
         return self._next(state)
 
     def advance(self, state: DialogState, text: str) -> tuple[DialogState, Turn]:
@@ -459,7 +460,7 @@ class Interviewer:
 
     def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
                        control: str | None = None, changes: Iterable[Change] = ()) -> Turn:
-        plan = self._plan(replace(state, pending=None))
+        plan = self._plan(state)  # (the plan does not depend on what is pending)
         size = len(plan) if q in plan else len(plan) + 1
         text = (prefix + "\n\n" if prefix else "") + question_text(q)
         return Turn(kind, text, q.id, q.options, self._progress(state, size), control=control,
@@ -472,7 +473,7 @@ class Interviewer:
         if not plan:
             return self._finish(state, prefix, control, changes)
         q = plan[0]
-        state = replace(state, phase="asking", pending=q.id)
+        state = evolve(state, phase="asking", pending=q.id)
         text = (prefix + "\n\n" if prefix else "") + question_text(q)
         return state, Turn(kind, text, q.id, q.options, self._progress(state, len(plan)),
                            control=control, changes=tuple(changes))
@@ -480,7 +481,7 @@ class Interviewer:
     def _finish(self, state: DialogState, prefix: str = "", control: str | None = None,
                 changes: Iterable[Change] = ()) -> tuple[DialogState, Turn]:
         rec = self.recommend(state)
-        state = replace(state, phase="reviewing", pending=None, ranking=rec.node_ids)
+        state = evolve(state, phase="reviewing", pending=None, ranking=rec.node_ids)
         text = (prefix + "\n\n" if prefix else "") + rec.text
         if rec.shown:
             text += "\n\n" + self.flow.say("followup")
@@ -562,7 +563,7 @@ class Interviewer:
         if command == "restart":
             return self._restart()
         if command == "quit":
-            ended = replace(state, phase="ended", pending=None)
+            ended = evolve(state, phase="ended", pending=None)
             return ended, Turn("ended", self.flow.say("quit"), control="quit")
         if command == "back":
             return self._back(state, q)

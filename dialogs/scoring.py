@@ -8,7 +8,7 @@ with nothing for it scores 0, and a few strong reasons with nothing against it s
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from knowledge import Graph, Node, Pathway
 from knowledge.record import record
@@ -70,6 +70,22 @@ class Recommendation:
     def node_ids(self) -> tuple[str, ...]:
         """The listed careers, in order: "tell me more about 2" means the second of these."""
         return tuple(f.node.id for f in self.shown)
+
+
+def _merge(fresh: list[tuple[tuple[int, float, int], str]],
+           ranked: list[tuple[tuple[int, float, int], str]], changed: Mapping[str, object]
+           ) -> Iterator[tuple[tuple[int, float, int], str]]:
+    """`ranked` without the `changed` careers, merged with their `fresh` ranking; lazily,
+    since the caller stops at the first open career or two (heapq.merge cost more here)."""
+    i, size = 0, len(fresh)
+    for item in ranked:
+        if item[1] in changed:
+            continue
+        while i < size and fresh[i] < item:
+            yield fresh[i]
+            i += 1
+        yield item
+    yield from fresh[i:]
 
 
 class Scorer:
@@ -273,15 +289,19 @@ class Scorer:
         size of the answer's weights, not the number of careers. `current`, when given, is
         `current(slots)` (the caller can often build it from the state's)."""
         changed: dict[str, list[float]] = {}
+        weights = self.slot_weights
         for pair in added:
-            for career, w in self.slot_weights.get(pair, ()):
+            for career, w in weights.get(pair, ()):
                 t = changed.get(career)
                 if t is None:
                     t = changed[career] = list(totals.get(career, (0.0, 0.0)))
                 t[0 if w > 0 else 1] += abs(w)
-        fresh = self.ranked({k: (v[0], v[1]) for k, v in changed.items()})
-        rest = (item for item in ranked if item[1] not in changed)
-        return self._first(heapq.merge(fresh, rest), slots, scope, n, current)
+        if not changed:
+            return self._first(ranked, slots, scope, n, current)
+        fit, order = self.fit_score, self._order
+        fresh = sorted(((-fit(pos, neg), neg - pos, order[cid]), cid)
+                       for cid, (pos, neg) in changed.items() if pos > 0)
+        return self._first(_merge(fresh, ranked, changed), slots, scope, n, current)
 
     def _first(self, ranked: Iterable[tuple[tuple[int, float, int], str]],
                slots: Mapping[str, Values], scope: str, n: int,

@@ -190,11 +190,9 @@ class Reader:
                     pattern.append(re.escape(" ".join(words)))
         return re.compile("^" + " ".join(pattern) + "$")
 
-    def may_hold_cues(self, text: str) -> bool:
-        """Cheap pre-check: can this text hold any slot cue, evidence or correction at all?"""
-        words = phrase_words(text[:MAX_CHARS] if isinstance(text, str) else str(text)[:MAX_CHARS],
-                             self.respell)
-        return not self._triggers.isdisjoint(words)
+    def may_hold_cues(self, u: Utterance) -> bool:
+        """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?"""
+        return not self._triggers.isdisjoint([t.word for t in u.tokens])
 
     def read(self, text: str) -> Utterance:
         """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS).
