@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -49,6 +50,15 @@ class IntentScore:
     similarity: float
 
 
+@lru_cache(maxsize=512)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for a whole list of phrases (as whole words of a padded text)."""
+    if not phrases:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(re.escape(f" {p} ") for p in sorted(set(phrases), key=len,
+                                                                   reverse=True)))
+
+
 @record
 class Parse:
     """What the language layer read in one utterance, before context is applied."""
@@ -65,6 +75,7 @@ class Parse:
     truncated: bool = False
     numbers: tuple[int, ...] = field(default=())
     padded: str = ""  # ' tok tok ... ', for whole-word phrase tests
+    words: frozenset[str] = frozenset()  # the tokens as a set, for the many "any of" tests
 
     def score(self, intent: str) -> float:
         for item in self.intents:
@@ -74,7 +85,7 @@ class Parse:
 
     def has(self, *phrases: str) -> bool:
         """True when any phrase occurs as whole words in the normalised text."""
-        return any(f" {p} " in self.padded for p in phrases)
+        return _phrases_pattern(phrases).search(self.padded) is not None
 
     @property
     def alias_mentions(self) -> tuple[Mention, ...]:
@@ -265,7 +276,7 @@ class Understander:
         numbers = tuple(int(t) for t in tokens if t.isdigit() and len(t) < 4)
         return Parse(clean, tuple(tokens), tuple(corrections), tuple(mentions), intents,
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
-                     f" {' '.join(tokens)} ")
+                     joined, frozenset(tokens))
 
     def _link(self, tokens: list[str]) -> list[Mention]:
         """Longest matches first, then left to right: 'imaging informatics specialist' is one
@@ -366,6 +377,8 @@ class Understander:
                     best_example[intent] = (example, float(score) * weight)
         results = []
         for name in self.intents:
+            if name not in hits and name not in best_example:
+                continue  # nothing for it: its total would be 0
             cue_hits = hits.get(name, {})
             cue_score = min(sum(cue_hits.values()), 6.0)
             example, sim = best_example.get(name, ("", 0.0))

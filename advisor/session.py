@@ -310,14 +310,14 @@ class Session:
         e = self._engine
         g = e.graph
         lex = e.lexicon
-        first_person = bool(set(p.tokens) & lex.sets["first_person"])
+        first_person = bool(p.words & lex.sets["first_person"])
         scores = {s.intent: s.score for s in p.intents}
         explicit = [m for m in p.mentions if m.kind == "alias"]
         keyword = [m for m in p.mentions if m.kind == "keyword"]
         topic = [g.node(i) for i in self.context.topic if i in g]
         careers_named_any = any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in explicit)
         careers_named = careers_named_any and \
-            bool(set(p.tokens) & {"job", "role", "career", "who", "someone", "whose", "work"})
+            bool(p.words & {"job", "role", "career", "who", "someone", "whose", "work"})
         if scores.get("medical_advice", 0.0) >= (4.0 if careers_named else 2.5):
             # "does the x-ray tech interpret my images, or is that someone else's job?" asks
             # about careers; "can a radiologist read my MRI?" still asks for advice
@@ -480,14 +480,14 @@ class Session:
 
     @staticmethod
     def _requires_filter(p: Parse) -> bool:
-        return bool(set(p.tokens) & {"need", "needs", "require", "requires", "required",
+        return bool(p.words & {"need", "needs", "require", "requires", "required",
                                      "without", "involve", "involves"})
 
     def _asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
         fits?': a which/what question about a kind of career, with a word of fit or choice."""
         sets = self._engine.lexicon.sets
-        words = set(p.tokens)
+        words = p.words
         fit = words & sets["fit_words"]
         return bool(words & {"which", "what", "where"} and words & sets["career_words"]
                     and (fit or words & sets["pick_words"])
@@ -526,7 +526,7 @@ class Session:
         return hits[:1] if len(hits) == 1 else []
 
     def _requested_type(self, p: Parse) -> str | None:
-        words = set(p.tokens)
+        words = p.words
         sets = self._engine.lexicon.sets
         if words & sets["subspecialty_words"] or p.has(*sets["subspecialty_phrases"]):
             return "subspecialty"
@@ -603,7 +603,7 @@ class Session:
                     d.notes.append(f"asked for a {requested}: resolved through relations")
             fitting = wanted + [n for n in fitting if n not in wanted]
         points_back = p.has(*e.lexicon.sets["job_references"]) or bool(
-            set(p.tokens) & {"it", "they", "them", "their", "its"})
+            p.words & {"it", "they", "them", "their", "its"})
         if not fitting and kw_nodes and points_back and not short_followup and topic \
                 and topic[0].type in CAREER_TYPES and topic[0].type in types:
             # "is there any safety aspect to the job?": the job is the topic; 'safety' is the
@@ -674,7 +674,7 @@ class Session:
             d.context_used.append("topic of the conversation: " + ", ".join(t.id for t in topic))
         # "who's the doctor that ...": the graph says which category 'doctor' names.
         doctor_cats: set[str] = set()
-        for word in set(p.tokens) & e.lexicon.sets["doctor_words"]:
+        for word in p.words & e.lexicon.sets["doctor_words"]:
             named = g.lookup(word)
             if named is not None:
                 doctor_cats.update(c.id for c in ([named] if named.type == "category"
@@ -729,7 +729,7 @@ class Session:
             if p.pronoun and self.context.last_list:
                 among = self.context.last_list
                 d.context_used.append("the careers listed before")
-            asks_need = bool(set(p.tokens) & {"need", "needs", "require", "requires",
+            asks_need = bool(p.words & {"need", "needs", "require", "requires",
                                               "required", "without", "involve", "involves"})
             asks_need = asks_need or negated  # "I don't want to go to med school. Which jobs?"
             if requiring is not None and asks_need and p.score("list_careers") >= 1.5:
@@ -801,7 +801,7 @@ class Session:
             after = None
             steps = [g.node(m.node_ids[0]) for m in p.alias_mentions
                      if g.node(m.node_ids[0]).type == "training"]
-            if len(steps) >= 2 and (set(p.tokens) & {"until", "till", "through", "done", "finish",
+            if len(steps) >= 2 and (p.words & {"until", "till", "through", "done", "finish",
                                                      "finished", "end", "total", "altogether",
                                                      "combined"} or p.has("from", "in all")):
                 return c.span(steps[0], steps[-1])
@@ -822,7 +822,7 @@ class Session:
                     node = career
             fellowship_only = "fellowship" in p.tokens and "become" not in p.tokens
             return c.duration(node, after, fellowship_only=fellowship_only)
-        if intent == "education" and "before" in p.tokens and set(p.tokens) & {
+        if intent == "education" and "before" in p.tokens and p.words & {
                 "need", "do", "comes", "come", "happens", "required"}:
             at = p.tokens.index("before")
             step = next((g.node(m.node_ids[0]) for m in p.alias_mentions
@@ -865,7 +865,7 @@ class Session:
     def _recommend(self, p: Parse, d: _Decision) -> Reply:
         e = self._engine
         iv = e.interviewer
-        scope = "fellowship" if set(p.tokens) & e.lexicon.sets["subspecialty_words"] else "auto"
+        scope = "fellowship" if p.words & e.lexicon.sets["subspecialty_words"] else "auto"
         wants_questions = p.has(*e.lexicon.sets["sharpen_phrases"])
         if iv.enough_to_rank(self.dialog) and not wants_questions:
             rec = iv.recommend(self.dialog, scope=scope)

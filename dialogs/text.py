@@ -107,14 +107,21 @@ class PhraseIndex(Generic[P]):
 
     def scan(self, tokens: Sequence[Token]) -> list[Hit[P]]:
         hits: list[Hit[P]] = []
-        for i, token in enumerate(tokens):
-            for words, raw, payload in self._index.get(token.word, ()):
+        words_of = tuple(t.word for t in tokens)  # compared by slice, in C
+        n = len(words_of)
+        index = self._index
+        for i, word in enumerate(words_of):
+            candidates = index.get(word)
+            if candidates is None:
+                continue
+            clause = tokens[i].clause
+            for words, raw, payload in candidates:
                 end = i + len(words)
-                if end > len(tokens) or tokens[end - 1].clause != token.clause:
+                if end > n or tokens[end - 1].clause != clause:
                     continue
-                if any(tokens[i + k].word != w for k, w in enumerate(words)):
+                if end - i > 1 and words_of[i:end] != words:
                     continue
-                if raw is not None and any(tokens[i + k].raw != r for k, r in enumerate(raw)):
+                if raw is not None and tuple(t.raw for t in tokens[i:end]) != raw:
                     continue
                 hits.append(Hit(i, end, payload))
         return hits

@@ -58,6 +58,7 @@ class Graph:
         for node in self._nodes.values():
             self._by_type[node.type] = (*self._by_type.get(node.type, ()), node)
         self._pathways: dict[str, Pathway] = {}
+        self._closures: dict[tuple[str, str], tuple[Node, ...]] = {}
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -140,7 +141,13 @@ class Graph:
         return {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
 
     def closure(self, node_id: str, relation: str) -> tuple[Node, ...]:
-        """Everything reachable from `node_id` along `relation`, nearest first."""
+        """Everything reachable from `node_id` along `relation`, nearest first.
+
+        The graph never changes, so each answer is kept (the advisor asks the same few
+        per turn)."""
+        cached = self._closures.get((node_id, relation))
+        if cached is not None:
+            return cached
         seen: dict[str, None] = {}
         frontier = [node_id]
         while frontier:
@@ -151,7 +158,10 @@ class Graph:
                         seen[target] = None
                         nxt.append(target)
             frontier = nxt
-        return tuple(self._nodes[t] for t in seen)
+        result = tuple(self._nodes[t] for t in seen)
+        if node_id in self._nodes:  # (not for arbitrary strings: the cache stays bounded)
+            self._closures[(node_id, relation)] = result
+        return result
 
     def pathway(self, node_id: str) -> Pathway:
         """The ordered training steps to a node (prerequisites first) and their total length.

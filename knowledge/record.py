@@ -63,7 +63,7 @@ def _init_source(names: list[str], defaults: dict[str, Any], factories: set[str]
         else:
             params.append(f"{name}=_default_{name}" if name in defaults else name)
             value = name
-        body.append(f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
+        body.append(f"_set_{name}(self, {value})" if frozen else f"self.{name} = {value}")
     if post_init:
         body.append("self.__post_init__()")
     return f"def __init__({', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
@@ -99,25 +99,15 @@ def _build(cls: type, frozen: bool) -> type:
         if show:
             shown.append(name)
 
-    scope: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
-    scope.update((f"_default_{n}", v) for n, v in defaults.items())
-    scope.update((f"_factory_{n}", f) for n, f in factories.items())
-    post_init = hasattr(cls, "__post_init__")
-    exec(_init_source(names, defaults, set(factories), frozen, post_init), scope)
-    init = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-
     for name in ("__dict__", "__weakref__"):
         namespace.pop(name, None)
     namespace["__slots__"] = tuple(names)
-    namespace["__init__"] = init
     namespace["__record_fields__"] = tuple(names)
     namespace["__match_args__"] = tuple(names)
     namespace["_record_key"] = staticmethod(_getter(compared))
     namespace["__eq__"] = _eq
     namespace["__repr__"] = _repr_for(tuple(shown))
     namespace["__getstate__"] = _getstate_for(_getter(names))
-    namespace["__setstate__"] = _setstate_for(tuple(names))
     if frozen:
         namespace["__hash__"] = _hash
         namespace["__setattr__"] = _frozen_setattr
@@ -126,6 +116,20 @@ def _build(cls: type, frozen: bool) -> type:
         namespace["__hash__"] = None
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
+
+    # A frozen instance is filled through its slots' own setters (which its __setattr__
+    # does not get in the way of): a third quicker than object.__setattr__ by name.
+    setters = tuple(made.__dict__[n].__set__ for n in names)
+    scope: dict[str, Any] = {"_MISSING": _MISSING}
+    scope.update((f"_set_{n}", setter) for n, setter in zip(names, setters, strict=True))
+    scope.update((f"_default_{n}", v) for n, v in defaults.items())
+    scope.update((f"_factory_{n}", f) for n, f in factories.items())
+    post_init = hasattr(cls, "__post_init__")
+    exec(_init_source(names, defaults, set(factories), frozen, post_init), scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    made.__init__ = init  # type: ignore[misc]
+    made.__setstate__ = _setstate_for(setters)  # type: ignore[attr-defined]
     return made
 
 
@@ -164,10 +168,11 @@ def _getstate_for(get: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], tupl
     return __getstate__
 
 
-def _setstate_for(names: tuple[str, ...]) -> Callable[[Any, tuple[Any, ...]], None]:
+def _setstate_for(setters: tuple[Callable[[Any, Any], None], ...]
+                  ) -> Callable[[Any, tuple[Any, ...]], None]:
     def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
-        for name, value in zip(names, state, strict=True):
-            object.__setattr__(self, name, value)
+        for setter, value in zip(setters, state, strict=True):
+            setter(self, value)
 
     return __setstate__
 
