@@ -50,6 +50,9 @@ class IntentScore:
     similarity: float
 
 
+_POINTING = frozenset({"it", "they", "them", "their", "its"})
+
+
 @lru_cache(maxsize=512)
 def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One search for a whole list of phrases (as whole words of a padded text)."""
@@ -76,6 +79,10 @@ class Parse:
     numbers: tuple[int, ...] = field(default=())
     padded: str = ""  # ' tok tok ... ', for whole-word phrase tests
     words: frozenset[str] = frozenset()  # the tokens as a set, for the many "any of" tests
+    #: The kind of node asked for by its words ("which fellowship": "subspecialty"), if any.
+    requested: str | None = None
+    #: Words that point back at something said before ("it", "they", "the job").
+    points_back: bool = False
 
     def score(self, intent: str) -> float:
         for item in self.intents:
@@ -269,14 +276,25 @@ class Understander:
                     or bool(self.lexicon.sets["asking"] & set(tokens))
                     or " is there " in f" {' '.join(tokens)} ")
         joined = f" {' '.join(tokens)} "
-        pronoun = any(t in self.lexicon.pronouns for t in tokens) or any(
-            f" {w} " in joined for w in self.lexicon.sets["job_references"])
+        words_set = frozenset(tokens)
+        refers = any(f" {w} " in joined for w in self.lexicon.sets["job_references"])
+        pronoun = refers or any(t in self.lexicon.pronouns for t in tokens)
         domain = any(t in self.domain for t in tokens) or any(
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))
         numbers = tuple(int(t) for t in tokens if t.isdigit() and len(t) < 4)
         return Parse(clean, tuple(tokens), tuple(corrections), tuple(mentions), intents,
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
-                     joined, frozenset(tokens))
+                     joined, words_set, self._requested(words_set, joined),
+                     refers or bool(words_set & _POINTING))
+
+    def _requested(self, words: frozenset[str], padded: str) -> str | None:
+        sets = self.lexicon.sets
+        if words & sets["subspecialty_words"] or _phrases_pattern(
+                tuple(sets["subspecialty_phrases"])).search(padded):
+            return "subspecialty"
+        if words & sets["role_words"]:
+            return "role"
+        return None
 
     def _link(self, tokens: list[str]) -> list[Mention]:
         """Longest matches first, then left to right: 'imaging informatics specialist' is one

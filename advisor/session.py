@@ -452,7 +452,7 @@ class Session:
         d.nodes = self._entities(p, d, explicit, keyword, topic, list_refs, short_followup)
         # "Which fellowship covers the brain?" looks a subspecialty up by what it covers.
         if (d.intent in {"describe", "duties"} and d.nodes and d.nodes[0].type == "subspecialty"
-                and self._requested_type(p) == "subspecialty"
+                and p.requested == "subspecialty"
                 and not any(m.node_ids[0] == d.nodes[0].id for m in explicit)):
             d.intent = "subspecialties"
         looked_up = [g.node(m.node_ids[0]) for m in explicit
@@ -525,15 +525,6 @@ class Session:
                 hits.append(item)
         return hits[:1] if len(hits) == 1 else []
 
-    def _requested_type(self, p: Parse) -> str | None:
-        words = p.words
-        sets = self._engine.lexicon.sets
-        if words & sets["subspecialty_words"] or p.has(*sets["subspecialty_phrases"]):
-            return "subspecialty"
-        if words & sets["role_words"]:
-            return "role"
-        return None
-
     def _entities(self, p: Parse, d: _Decision, explicit: list[Mention],
                   keyword: list[Mention], topic: list[Node], list_refs: list[str],
                   short_followup: bool = False) -> list[Node]:
@@ -551,7 +542,7 @@ class Session:
             for node_id in m.node_ids:
                 counts[node_id] = counts.get(node_id, 0.0) + 1.0 / len(m.node_ids)
         kw_nodes = [g.node(i) for i in sorted(counts, key=lambda i: (-counts[i], g.order(i)))]
-        requested = self._requested_type(p)
+        requested = p.requested
         # A keyword naming a specialisation of what was said explicitly is more specific:
         # "a radiologist who only looks at kids' scans" -> pediatric radiology.
         for k in kw_nodes:
@@ -602,9 +593,7 @@ class Session:
                 if wanted:
                     d.notes.append(f"asked for a {requested}: resolved through relations")
             fitting = wanted + [n for n in fitting if n not in wanted]
-        points_back = p.has(*e.lexicon.sets["job_references"]) or bool(
-            p.words & {"it", "they", "them", "their", "its"})
-        if not fitting and kw_nodes and points_back and not short_followup and topic \
+        if not fitting and kw_nodes and p.points_back and not short_followup and topic \
                 and topic[0].type in CAREER_TYPES and topic[0].type in types:
             # "is there any safety aspect to the job?": the job is the topic; 'safety' is the
             # aspect asked about, not another career
@@ -788,7 +777,7 @@ class Session:
             return c.describe(node)
         if intent == "duties":
             return c.duties(node)
-        if intent == "duration" and self._requested_type(p) == "subspecialty":
+        if intent == "duration" and p.requested == "subspecialty":
             numbers = e.lexicon.numbers
             years = [numbers.get(t, int(t) if t.isdigit() else 0) for t in p.tokens]
             wanted = [y for y in years if y]

@@ -432,16 +432,18 @@ class Interviewer:
 
         `current` is the careers the state says the person has; an answer only adds to them.
         """
+        scorer = self.scorer
         for option in q.options:
+            pair = (q.slot, option.value)
             hypo = dict(state.slots)
             hypo[q.slot] = (option.value,)  # q is eligible: its slot is not set yet
-            added = [(q.slot, option.value)]
-            for target, implied in self.flow.slots[q.slot].values[option.value].implies.items():
+            added = [pair]
+            now = current | scorer.now_of[pair]
+            for target, implied in scorer.implies_of[pair]:
                 if target not in hypo:
                     hypo[target] = (implied,)
                     added.append((target, implied))
-            scorer = self.scorer
-            now = current | scorer.current({slot: (value,) for slot, value in added})
+                    now |= scorer.now_of.get((target, implied), frozenset())
             scope = scorer.resolve(hypo, "auto")
             if scorer.top_after(totals, ranked, hypo, added, scope, _LEADERS, now) != top:
                 return True

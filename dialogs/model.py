@@ -32,8 +32,8 @@ class Condition:
     def holds(self, slots: Mapping[str, Values]) -> bool:
         current = slots.get(self.slot)
         if self.negate:
-            return current is None or not self.values.intersection(current)
-        return current is not None and bool(self.values.intersection(current))
+            return current is None or self.values.isdisjoint(current)
+        return current is not None and not self.values.isdisjoint(current)
 
 
 def all_hold(conditions: tuple[Condition, ...], slots: Mapping[str, Values]) -> bool:

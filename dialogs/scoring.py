@@ -72,6 +72,17 @@ class Recommendation:
         return tuple(f.node.id for f in self.shown)
 
 
+def _any_holds(rules: tuple[tuple[Condition, ...], ...], slots: Mapping[str, Values]) -> bool:
+    """Does any rule (all of its conditions) hold? Loops, not generators: a hot path."""
+    for conditions in rules:
+        for condition in conditions:
+            if not condition.holds(slots):
+                break
+        else:
+            return True
+    return False
+
+
 def _merge(fresh: list[tuple[tuple[int, float, int], str]],
            ranked: list[tuple[tuple[int, float, int], str]], changed: Mapping[str, object]
            ) -> Iterator[tuple[tuple[int, float, int], str]]:
@@ -103,9 +114,15 @@ class Scorer:
         self._zero = tuple((c, Fit(c, 0, (), ())) for c in self.careers)
         self.pathways: dict[str, Pathway] = {c.id: graph.pathway(c.id) for c in self.careers}
         self.slot_weights: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
+        #: Per (slot, value): the careers it says the person has, and the values it implies.
+        self.now_of: dict[tuple[str, str], frozenset[str]] = {}
+        self.implies_of: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         for slot in flow.slots.values():
             for value in slot.values.values():
-                self.slot_weights[(slot.name, value.value)] = self._expand(value.weights)
+                pair = (slot.name, value.value)
+                self.slot_weights[pair] = self._expand(value.weights)
+                self.now_of[pair] = frozenset(value.is_now)
+                self.implies_of[pair] = tuple(value.implies.items())
         self.topic_weights = {e.id: self._expand(e.nodes) for e in flow.evidence}
         self.topic_labels = {e.id: e.label for e in flow.evidence}
         self.exclusions = tuple(
@@ -310,11 +327,13 @@ class Scorer:
         types = self.types(scope)
         if current is None:
             current = self.current(slots)
-        excluded_when = self._excluded_when
+        excluded_when, type_of = self._excluded_when, self._type
         out: list[str] = []
         for _, career in ranked:
-            if career in current or self._type[career] not in types or any(
-                    all_hold(when, slots) for when in excluded_when.get(career, ())):
+            if career in current or type_of[career] not in types:
+                continue
+            rules = excluded_when.get(career)
+            if rules is not None and _any_holds(rules, slots):
                 continue
             out.append(career)
             if len(out) == n:

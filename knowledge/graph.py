@@ -59,6 +59,7 @@ class Graph:
             self._by_type[node.type] = (*self._by_type.get(node.type, ()), node)
         self._pathways: dict[str, Pathway] = {}
         self._closures: dict[tuple[str, str], tuple[Node, ...]] = {}
+        self._neighbour_cache: dict[tuple[str, str | None, bool], tuple[Node, ...]] = {}
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -124,14 +125,29 @@ class Graph:
         return Match(self._nodes[best], best_key, float(best_score))
 
     # -- relations ------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the advisor's start-up cache) without the lookup caches: they refill
+        in a few turns, and a smaller file loads faster."""
+        return {**self.__dict__, "_closures": {}, "_neighbour_cache": {}}
+
     def neighbours(self, node_id: str, relation: str | None = None, *,
                    incoming: bool = False) -> tuple[Node, ...]:
-        """Nodes linked to `node_id` by `relation` (any when None), outgoing unless `incoming`."""
+        """Nodes linked to `node_id` by `relation` (any when None), outgoing unless `incoming`.
+
+        Asked many times a turn: each answer is kept (the graph never changes)."""
+        cache_key = (node_id, relation, incoming)
+        cached = self._neighbour_cache.get(cache_key)
+        if cached is not None:
+            return cached
         if relation is not None:
             index = self._in if incoming else self._out
-            return tuple(self._nodes[t] for t in index.get((node_id, relation), ()))
-        ids = (self._in_any if incoming else self._out_any).get(node_id, ())
-        return tuple(self._nodes[t] for t in ids)
+            ids = index.get((node_id, relation), ())
+        else:
+            ids = (self._in_any if incoming else self._out_any).get(node_id, ())
+        result = tuple(self._nodes[t] for t in ids)
+        if node_id in self._nodes:  # (not for arbitrary strings: the cache stays bounded)
+            self._neighbour_cache[cache_key] = result
+        return result
 
     @staticmethod
     def _by_node(index: Mapping[tuple[str, str], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

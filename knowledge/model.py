@@ -73,6 +73,11 @@ class Node:
                                       compare=False)
     location: Location | None = field(default=None, compare=False)
 
+    def __hash__(self) -> int:
+        # Equal nodes have equal ids, so the id alone is a valid hash, and nodes are hashed
+        # on every turn (de-duplicating, sets): hashing all seven fields showed in profiles.
+        return hash(self.id)
+
     def get(self, name: str, default: Any = None) -> Any:
         """A structured fact of this node (e.g. 'duration', 'duties'), or `default`."""
         return self.fields.get(name, default)

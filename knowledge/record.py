@@ -109,7 +109,8 @@ def _build(cls: type, frozen: bool) -> type:
     namespace["__repr__"] = _repr_for(tuple(shown))
     namespace["__getstate__"] = _getstate_for(_getter(names))
     if frozen:
-        namespace["__hash__"] = _hash
+        if namespace.get("__hash__") is None:  # a __hash__ the class defines is kept
+            namespace["__hash__"] = _hash
         namespace["__setattr__"] = _frozen_setattr
         namespace["__delattr__"] = _frozen_delattr
     else:

@@ -127,3 +127,18 @@ def test_declaration_mistakes_are_reported_at_class_creation() -> None:
 
     with pytest.raises(ValueError, match="not both"):
         field(default=1, default_factory=int)
+
+
+def test_a_hash_the_class_defines_is_kept() -> None:
+    @record
+    class Keyed:
+        key: str
+        note: str = ""
+
+        def __hash__(self) -> int:
+            return hash(self.key)
+
+    assert hash(Keyed("a", "x")) == hash("a")
+    assert Keyed("a", "x") != Keyed("a", "y")  # equality still compares every field
+    with pytest.raises(FrozenError):
+        Keyed("a").key = "b"  # type: ignore[misc]
