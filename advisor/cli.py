@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import json
 import os
 import re
 import signal
 import sys
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from enum import IntEnum
@@ -207,29 +209,88 @@ class _LongLine(str):
     """A line that was longer than MAX_LINE_BYTES; only its first MAX_LINE_BYTES were kept."""
 
 
-def _read_lines(stream: IO[bytes], name: str = "stdin") -> Iterator[str]:
+class _LineSource:
     """Lines of a byte stream as text: BOM dropped, invalid UTF-8 replaced, over-long lines cut.
 
-    Reads one line at a time (never ahead), so a program can drive --jsonl turn by turn.
+    Iterating reads one line at a time (never ahead), so a program can drive --jsonl turn by
+    turn; `batches()` gives every line already available at once, for the parallel server.
     """
-    first = True
-    while True:
-        try:
-            raw = stream.readline(MAX_LINE_BYTES + 1)
-        except OSError as exc:
-            raise _Usage(f"cannot read {name}: {exc.strerror or exc}") from None
-        if not raw:
-            return
-        cut = len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")
-        if cut:
-            while True:  # drop the rest of an over-long line
-                more = stream.readline(MAX_LINE_BYTES)
-                if not more or more.endswith(b"\n"):
-                    break
+
+    def __init__(self, stream: IO[bytes], name: str = "stdin") -> None:
+        self.stream, self.name = stream, name
+        self._first = True
+
+    def _text(self, raw: bytes, cut: bool) -> str:
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if first:
-            line, first = line.removeprefix("\ufeff"), False
-        yield _LongLine(line) if cut else line
+        if self._first:
+            line, self._first = line.removeprefix("\ufeff"), False
+        return _LongLine(line) if cut else line
+
+    def _fail(self, exc: OSError) -> _Usage:
+        return _Usage(f"cannot read {self.name}: {exc.strerror or exc}")
+
+    def __iter__(self) -> Iterator[str]:
+        stream = self.stream
+        while True:
+            try:
+                raw = stream.readline(MAX_LINE_BYTES + 1)
+            except OSError as exc:
+                raise self._fail(exc) from None
+            if not raw:
+                return
+            cut = len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")
+            if cut:
+                while True:  # drop the rest of an over-long line
+                    more = stream.readline(MAX_LINE_BYTES)
+                    if not more or more.endswith(b"\n"):
+                        break
+            yield self._text(raw, cut)
+
+    def batches(self) -> Iterator[list[str]]:
+        """The lines in the order they come, grouped as they become available: each group
+        is what one read returned (so a lone request is not held back waiting for more)."""
+        # Straight from the descriptor when there is one: a reader thread blocked in a
+        # buffered read holds the buffer's lock, and interpreter shutdown then aborts.
+        # (Nothing has read this stream before: it is a fresh file, or stdin in `ask`.)
+        try:
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            fd = -1
+        read = functools.partial(os.read, fd) if fd >= 0 else getattr(self.stream, "read1",
+                                                                     None)
+        if read is None:
+            yield from ([line] for line in self)
+            return
+        pending, cut = b"", False
+        while True:
+            try:
+                chunk = read(1 << 16)
+            except OSError as exc:
+                raise self._fail(exc) from None
+            if not chunk:
+                if pending or cut:
+                    yield [self._text(pending, cut)]
+                return
+            *complete, rest = chunk.split(b"\n")
+            batch = []
+            for part in complete:
+                raw, pending = pending + part, b""
+                if cut or len(raw) > MAX_LINE_BYTES:
+                    batch.append(self._text(raw[:MAX_LINE_BYTES + 1], True))
+                    cut = False
+                else:
+                    batch.append(self._text(raw, False))
+            if not cut:
+                pending += rest
+                if len(pending) > MAX_LINE_BYTES:  # keep what a reply needs, not the rest
+                    pending, cut = pending[:MAX_LINE_BYTES + 1], True
+            if batch:
+                yield batch
+
+
+def _read_lines(stream: IO[bytes], name: str = "stdin") -> _LineSource:
+    """The lines of `stream` (see `_LineSource`)."""
+    return _LineSource(stream, name)
 
 
 def _out(text: str) -> None:
@@ -281,6 +342,10 @@ def _cmd_ask(args: argparse.Namespace) -> int:
             questions = _questions(args)
         advisor = _make_advisor(args)
         if args.jsonl:
+            workers = _worker_count() if getattr(args, "program", False) else 1
+            if workers > 1:  # (a host program calling main() is never forked)
+                return _jsonl_parallel(advisor, questions, workers, explain=args.explain,
+                                       strict=args.strict)
             return _jsonl(advisor, questions, explain=args.explain, strict=args.strict)
         return _answer_lines(advisor, questions, args)
 
@@ -339,6 +404,58 @@ def _request_error(number: int, message: str, session: Any = None) -> str:
                        "session": session})
 
 
+class _Sessions:
+    """The --jsonl conversations by session id, the least recently used dropped past `cap`."""
+
+    def __init__(self, advisor: Advisor, cap: int = MAX_SESSIONS) -> None:
+        self.advisor, self.cap = advisor, cap
+        self._open: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, key: str) -> Any:
+        session = self._open.get(key)
+        if session is None:
+            session = self._open[key] = self.advisor.session()
+            if len(self._open) > self.cap:  # bound memory: the least recently used goes
+                self._open.popitem(last=False)
+        else:
+            self._open.move_to_end(key)
+        return session
+
+
+def _parse_request(number: int, line: str) -> tuple[str, Any, str, bool] | str:
+    """A request line as (session key, session as sent, text, explain?), or its error line."""
+    if isinstance(line, _LongLine):
+        return _request_error(number, f"the line is longer than {MAX_LINE_BYTES:,} bytes, the "
+                                      "limit for one request; it was skipped")
+    try:
+        request = json.loads(line)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        return _request_error(number, f"not valid JSON ({exc})")
+    if not isinstance(request, dict) or not isinstance(request.get("text"), str):
+        session = request.get("session") if isinstance(request, dict) else None
+        return _request_error(number, "a request must be an object with a 'text' string "
+                                      "(and optionally 'session')", session)
+    raw_session = request.get("session", "default")
+    if not isinstance(raw_session, (str, int)) or isinstance(raw_session, bool):
+        return _request_error(number, "'session' must be a string")
+    return str(raw_session), raw_session, request["text"], request.get("explain") is True
+
+
+def _answer_request(sessions: _Sessions, key: str, raw_session: Any, text: str,
+                    explain: bool) -> tuple[str, bool]:
+    """The reply line to one request, and whether it was a fallback."""
+    reply = sessions.get(key).ask(text)
+    return _json_line({"session": raw_session, **reply.to_dict(explain=explain)}), reply.fallback
+
+
+def _jsonl_status(malformed: bool, not_understood: bool, strict: bool) -> int:
+    if malformed:
+        return ExitStatus.ERROR
+    if strict and not_understood:
+        return ExitStatus.NOT_UNDERSTOOD
+    return ExitStatus.OK
+
+
 def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
            strict: bool = False) -> int:
     """The scripted protocol: one request object per line in, one reply object per line out.
@@ -348,50 +465,191 @@ def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
     may add "explain": true. Malformed lines make the final status 2; with `strict` a
     fallback makes it 1 (2 wins).
     """
-    sessions: OrderedDict[str, Any] = OrderedDict()
+    sessions = _Sessions(advisor)
     malformed = not_understood = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        if isinstance(line, _LongLine):
-            _out(_request_error(number, f"the line is longer than {MAX_LINE_BYTES:,} bytes, "
-                                        "the limit for one request; it was skipped"))
+        request = _parse_request(number, line)
+        if isinstance(request, str):
+            _out(request)
             malformed = True
             continue
+        key, raw_session, text, wants_explain = request
+        reply_line, fallback = _answer_request(sessions, key, raw_session, text,
+                                               explain or wants_explain)
+        not_understood = not_understood or fallback
+        _out(reply_line)
+    return _jsonl_status(malformed, not_understood, strict)
+
+
+WORKERS_ENV = "RADIOLOGY_ADVISOR_WORKERS"
+
+
+def _worker_count() -> int:
+    """Processes for --jsonl: one per usable core (at most 4), or $RADIOLOGY_ADVISOR_WORKERS.
+
+    Forking is used, so only where it is the platform's own way (Linux); elsewhere, and with
+    one core, requests are answered in this process."""
+    setting = os.environ.get(WORKERS_ENV, "").strip()
+    if setting.isdigit() and int(setting) >= 1:
+        wanted = min(int(setting), 16)
+    else:
+        affinity = getattr(os, "sched_getaffinity", None)
+        wanted = min(len(affinity(0)) if affinity else (os.cpu_count() or 1), 4)
+    return wanted if sys.platform.startswith("linux") else 1
+
+
+class _WorkerFailed(AdvisorError):
+    """A --jsonl worker process ended or failed; the run stops rather than hang."""
+
+
+def _serve_requests(sessions: _Sessions, conn: Any, explain: bool, inherited: list[Any]
+                    ) -> None:
+    """A worker's loop: batches of (seq, session key, session, text, explain?) in, reply
+    lines out, until the dispatcher closes the connection."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the dispatcher's to handle
+    for other in inherited:  # the fork copied the dispatcher's ends of every pipe: held
+        other.close()        # here, they would keep the other workers from seeing the end
+    try:
+        while True:
+            batch = conn.recv()
+            conn.send([(seq, *_answer_request(sessions, key, raw, text, explain or wants))
+                       for seq, key, raw, text, wants in batch])
+    except (EOFError, OSError):
+        pass  # the dispatcher is done (or gone)
+    except Exception as exc:  # a bug: report it, so the dispatcher stops with a message
+        import traceback
+
+        detail = traceback.format_exc() if os.environ.get(DEBUG_ENV) else ""
+        with contextlib.suppress(Exception):
+            conn.send(f"{type(exc).__name__}: {exc}\n{detail}".rstrip())
+    finally:
+        os._exit(0)  # a forked copy: nothing of the parent's to tear down
+
+
+def _dispatch(lines: Iterable[str], conns: list[Any], events: Any) -> None:
+    """The reader thread: number the requests, answer malformed ones here, send each of the
+    others to the worker that owns its session (so a session's turns stay in order), a
+    batch per worker for all the lines one read brought."""
+    batches = lines.batches() if isinstance(lines, _LineSource) else ([x] for x in lines)
+    seq = number = 0
+    try:
+        for batch in batches:
+            work: list[list[Any]] = [[] for _ in conns]
+            errors = []
+            for line in batch:
+                number += 1
+                if not line.strip():
+                    continue
+                request = _parse_request(number, line)
+                if isinstance(request, str):
+                    errors.append((seq, request))
+                else:
+                    shard = zlib.crc32(request[0].encode("utf-8", "surrogatepass")) % len(conns)
+                    work[shard].append((seq, *request))
+                seq += 1
+            for conn, items in zip(conns, work, strict=True):
+                if items:
+                    conn.send(items)
+            if errors:
+                events.send(("errors", errors, ""))
+        events.send(("end", seq, ""))
+    except _Usage as exc:  # stdin could not be read
+        with contextlib.suppress(Exception):
+            events.send(("fail", seq, str(exc)))
+    except Exception as exc:  # mostly: the main thread closed the connections, stopping;
+        with contextlib.suppress(Exception):  # else a bug, which must not leave it waiting
+            events.send(("crash", seq, f"{type(exc).__name__}: {exc}"))
+
+
+def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
+                    explain: bool = False, strict: bool = False) -> int:
+    """`_jsonl` with sessions spread over `workers` forked processes, for throughput.
+
+    Sessions are independent, so each lives in one worker and its turns are answered there
+    in order; replies are written in request order, each as soon as it and every reply
+    before it are ready. Requests are read and dispatched as they arrive, so a program can
+    still drive it turn by turn. Same output, same exit status as `_jsonl`.
+    """
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    # Pipes to workers that have ended must fail as errors, not kill this process: a
+    # closed stdout then surfaces as BrokenPipeError, which main() ends quietly on.
+    pipe_action = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    conns: list[Any] = []
+    procs: list[Any] = []
+    cap = -(-MAX_SESSIONS // workers)
+    events_in, events_out = context.Pipe(duplex=False)
+    try:
         try:
-            request = json.loads(line)
-        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-            _out(_request_error(number, f"not valid JSON ({exc})"))
-            malformed = True
-            continue
-        if not isinstance(request, dict) or not isinstance(request.get("text"), str):
-            session = request.get("session") if isinstance(request, dict) else None
-            _out(_request_error(number, "a request must be an object with a 'text' string "
-                                        "(and optionally 'session')", session))
-            malformed = True
-            continue
-        raw_session = request.get("session", "default")
-        if not isinstance(raw_session, (str, int)) or isinstance(raw_session, bool):
-            _out(_request_error(number, "'session' must be a string"))
-            malformed = True
-            continue
-        key = str(raw_session)
-        session = sessions.get(key)
-        if session is None:
-            session = sessions[key] = advisor.session()
-            if len(sessions) > MAX_SESSIONS:  # bound memory: the least recently used goes
-                sessions.popitem(last=False)
-        else:
-            sessions.move_to_end(key)
-        reply = session.ask(request["text"])
-        not_understood = not_understood or reply.fallback
-        wants_explain = explain or request.get("explain") is True
-        _out(_json_line({"session": raw_session, **reply.to_dict(explain=wants_explain)}))
-    if malformed:
-        return ExitStatus.ERROR
-    if strict and not_understood:
-        return ExitStatus.NOT_UNDERSTOOD
-    return ExitStatus.OK
+            for _ in range(workers):  # fork before any thread starts
+                here, there = context.Pipe()
+                inherited = [*conns, here, events_in, events_out]
+                proc = context.Process(target=_serve_requests, daemon=True,
+                                       args=(_Sessions(advisor, cap), there, explain,
+                                             inherited))
+                proc.start()
+                there.close()
+                conns.append(here)
+                procs.append(proc)
+        except OSError:  # no processes to be had (a limit, no memory): answer them here
+            if not procs:
+                return _jsonl(advisor, lines, explain=explain, strict=strict)
+        threading.Thread(target=_dispatch, args=(lines, conns, events_out), daemon=True).start()
+        ready: dict[int, str] = {}
+        written, total = 0, -1
+        malformed = not_understood = False
+        while written != total:
+            for conn in wait([*conns, events_in]):
+                try:
+                    message: Any = conn.recv()  # type: ignore[union-attr, call-arg]
+                except (EOFError, OSError):
+                    raise _WorkerFailed("a worker process ended unexpectedly") from None
+                if isinstance(message, str):
+                    raise _WorkerFailed(f"a worker process failed: {message}")
+                if conn is not events_in:
+                    for seq, line, fallback in message:
+                        ready[seq] = line
+                        not_understood = not_understood or fallback
+                    continue
+                kind, value, error = message
+                if kind == "fail":
+                    raise _Usage(error)
+                if kind == "crash":
+                    raise _WorkerFailed(f"reading requests failed: {error}")
+                if kind == "end":
+                    total = value
+                else:
+                    ready.update(value)
+                    malformed = True
+            if written in ready:
+                stream = sys.stdout
+                if stream is None:
+                    raise _OutputError("standard output is closed")
+                try:
+                    while written in ready:
+                        stream.write(ready.pop(written) + "\n")
+                        written += 1
+                    stream.flush()
+                except BrokenPipeError:
+                    raise
+                except OSError as exc:
+                    raise _OutputError(f"cannot write output: {exc.strerror or exc}") from None
+        return _jsonl_status(malformed, not_understood, strict)
+    finally:
+        for conn in (*conns, events_in):
+            conn.close()  # workers see the end of their input and exit (the reader thread,
+                          # if still reading, fails its next send and stops)
+        for proc in procs:
+            proc.join(timeout=2)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        signal.signal(signal.SIGPIPE, pipe_action)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
