@@ -73,6 +73,11 @@ class Composer:
         self.g = graph
         self.r = responses
         self._facts_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        # Whole-graph answers, worked out on first use (the graph never changes): on a graph
+        # of thousands of careers, scanning them on every such question cost milliseconds.
+        self._careers: tuple[Node, ...] | None = None
+        self._needed_by: dict[str, frozenset[str]] | None = None
+        self._roots: tuple[Node, ...] | None = None
 
     def t(self, key: str, **values: object) -> str:
         """A template of responses.yaml filled with graph facts."""
@@ -101,7 +106,25 @@ class Composer:
         return tuple(n for n in self.g.neighbours(category.id, "in_category", incoming=True))
 
     def careers(self) -> tuple[Node, ...]:
-        return tuple(n for n in self.g if n.type in CAREER_TYPES)
+        if self._careers is None:
+            self._careers = tuple(n for n in self.g if n.type in CAREER_TYPES)
+        return self._careers
+
+    def needed_by(self, requirement: Node) -> frozenset[str]:
+        """The careers whose pathway or credentials include `requirement`."""
+        if self._needed_by is None:
+            index: dict[str, set[str]] = {}
+            for career in self.careers():
+                for need in (*self.g.pathway(career.id).steps, *self.credentials(career)):
+                    index.setdefault(need.id, set()).add(career.id)
+            self._needed_by = {k: frozenset(v) for k, v in index.items()}
+        return self._needed_by.get(requirement.id, frozenset())
+
+    def fellowship_roots(self) -> tuple[Node, ...]:
+        """Training steps that subspecialties specialise (the fellowships), in graph order."""
+        if self._roots is None:
+            self._roots = tuple(n for n in self.g.of_type("training") if self.children(n))
+        return self._roots
 
     def children(self, node: Node) -> tuple[Node, ...]:
         """Subspecialty nodes that specialise `node` or are kinds of it."""
@@ -421,7 +444,6 @@ class Composer:
         return Answer(" ".join(lines), (node.id, *(c.id for c in creds)))
 
     def subspecialties(self, node: Node | None) -> Answer:
-        g = self.g
         if node is not None and node.get("options"):
             return Answer(self.t("often_options", name=node.get("full_name") or node.name,
                                  options=_join(list(node.get("options")), "or")) + ".",
@@ -443,7 +465,7 @@ class Composer:
                                      statement=_lower_first(spec[0])), (node.id,))
         root = node
         if root is None or not self.children(root):
-            fellowships = [n for n in g.of_type("training") if self.children(n)]
+            fellowships = list(self.fellowship_roots())
             if root is not None and root.type == "role" and not fellowships:
                 return Answer(self.r["silent"].format(
                     what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
@@ -456,7 +478,7 @@ class Composer:
         if root is None:
             return Answer(self.r["silent"].format(what="which subspecialties exist"), silent=True)
         kids = [k for k in self.children(root) if k.type == "subspecialty"]
-        fellowship = next((n for n in g.of_type("training") if self.children(n)), None)
+        fellowship = next(iter(self.fellowship_roots()), None)
         head = _sentence(fellowship.summary)[:-1] + ":" if fellowship else f"{root.name}:"
         lines = [head]
         for k in kids:
@@ -563,10 +585,8 @@ class Composer:
             pool = [g.node(i) for i in among if i in g] or list(self.careers())
             pool = [n for n in pool if n.type in CAREER_TYPES]
 
-            def needs(n: Node) -> bool:
-                return requiring in g.pathway(n.id).steps or requiring in self.credentials(n)
-
-            chosen = [n for n in pool if needs(n) != without]
+            needing = self.needed_by(requiring)
+            chosen = [n for n in pool if (n.id in needing) != without]
             verb = "do not need" if without else "need"
             if not chosen:
                 return Answer(self.t("none_of_them", verb=verb, step=requiring.name.lower()),

@@ -105,7 +105,7 @@ def _build(cls: type, frozen: bool) -> type:
     namespace["__record_fields__"] = tuple(names)
     namespace["__match_args__"] = tuple(names)
     namespace["_record_key"] = staticmethod(_getter(compared))
-    namespace["__eq__"] = _eq
+    namespace["__eq__"] = _eq_for(compared)
     namespace["__repr__"] = _repr_for(tuple(shown))
     namespace["__getstate__"] = _getstate_for(_getter(names))
     if frozen:
@@ -144,10 +144,20 @@ def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
-def _eq(self: Any, other: Any) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    return self._record_key(self) == self._record_key(other)
+def _eq_for(compared: list[str]) -> Callable[[Any, Any], Any]:
+    key = _getter(compared)
+    first = attrgetter(compared[0]) if compared else None
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        if self is other:
+            return True
+        if first is not None and first(self) != first(other):
+            return False  # most unequal pairs differ in their first field (an id, a name)
+        return key(self) == key(other)
+
+    return __eq__
 
 
 def _hash(self: Any) -> int:
