@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice, takewhile
 
 from knowledge import Graph, Node, Pathway
 from knowledge.record import record
@@ -64,7 +65,9 @@ class Recommendation:
     @property
     def shown(self) -> tuple[Fit, ...]:
         """The fits listed in `text`: the best `show` with something for them."""
-        return tuple(f for f in self.fits if f.score > 0)[:self.show]
+        # `fits` is best first, so those with something for them lead: stop at the first
+        # without (a big graph has thousands of careers behind them).
+        return tuple(islice(takewhile(lambda f: f.score > 0, self.fits), self.show))
 
     @property
     def node_ids(self) -> tuple[str, ...]:
