@@ -44,7 +44,8 @@ def requests() -> bytes:
         if turn == 2:
             lines += [b"", b"{oops", b'{"session": true, "text": "hi"}', b"[1, 2]",
                       b'{"text": "What does a sonographer do?"}\r',
-                      b'{"session": "x", "text": "' + b"a" * 1_100_000 + b'"}', b"   "]
+                      b'{"session": "x", "text": "' + b"a" * 1_100_000 + b'"}', b"   ",
+                      b'{"session": "\\ud800", "text": "hi"}']
     return "\ufeff".encode() + b"\n".join(lines) + b"\n" + b'{"session": "end", "text": "bye"}'
 
 
