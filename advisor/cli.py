@@ -56,7 +56,35 @@ def _version() -> str:
     return __version__
 
 
+def _terminal_width() -> int:
+    """shutil.get_terminal_size().columns, without importing shutil (and with it bz2 and
+    lzma) on every start: argparse asks for the width even when it prints no help."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs as written (they hold examples), at the terminal's width."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         width if width is not None else _terminal_width() - 2)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # argparse prints usage and exits 2: keep that
         self.print_usage(sys.stderr)
         self.exit(ExitStatus.ERROR, f"{self.prog}: error: {message}\n"
@@ -72,7 +100,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     With `command`, only that subcommand is declared: building all five took longer than
     answering a question, and a command line naming one never needs the others.
     """
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _Formatter
     parser = _Parser(
         prog=PROG, formatter_class=fmt,
         description="A conversational advisor for career pathways in radiology: ask about "
@@ -99,7 +127,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _Formatter
     chat = sub.add_parser(
         "chat", parents=[data], formatter_class=fmt,
         help="interactive chat (the default on a terminal)",
@@ -114,7 +142,7 @@ def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _Formatter
     ask = sub.add_parser(
         "ask", parents=[data], formatter_class=fmt,
         help="answer questions from arguments, a file or stdin",
@@ -143,7 +171,7 @@ def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _Formatter
     check = sub.add_parser(
         "check", formatter_class=fmt, help="validate a knowledge directory and the dialogs",
         description="Validate knowledge (and dialogs); print counts; exit 2 on errors, each "
@@ -155,7 +183,7 @@ def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _Formatter
     ev = sub.add_parser(
         "eval", parents=[data], formatter_class=fmt,
         help="measure intent and entity accuracy on a labelled set",
@@ -166,7 +194,7 @@ def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _Formatter
     gr = sub.add_parser(
         "graph", parents=[data], formatter_class=fmt,
         help="export the knowledge graph as Mermaid or Graphviz DOT",
