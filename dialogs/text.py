@@ -35,7 +35,10 @@ class Token:
 
 def fold(text: str) -> str:
     """Drop control characters and accents; unify apostrophes."""
-    text = unicodedata.normalize("NFKD", strip_control(text))
+    text = strip_control(text)
+    if text.isascii():  # nothing to fold (most input): skip the per-character pass
+        return text.translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_APOSTROPHES)
 
 

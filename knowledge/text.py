@@ -20,9 +20,13 @@ def strip_control(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Lower-case, fold accents, punctuation to spaces: 'X-Ray Tech’s' -> 'x-ray tech'."""
-    text = unicodedata.normalize("NFKD", strip_control(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _DASHES.sub("-", text.translate(_APOSTROPHES).lower())
+    text = strip_control(text)
+    if text.isascii():  # nothing to fold: skip the per-character pass (most input)
+        text = text.translate(_APOSTROPHES).lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _DASHES.sub("-", text.translate(_APOSTROPHES).lower())
     text = _NON_WORD.sub(" ", text)
     words = []
     for word in text.split():

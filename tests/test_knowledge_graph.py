@@ -6,12 +6,16 @@ wrong, relations, pathways with their totals, durations, and immutability.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import knowledge
+import knowledge.text as knowledge_text
 from knowledge import (
     EMBEDDED_DIR,
     AdvisorError,
@@ -583,3 +587,13 @@ def test_load_graph_of_a_missing_directory_raises(tmp_path: Path) -> None:
         load_graph(tmp_path / "nope")
     assert len(info.value.problems) == 1
     assert info.value.problems[0].message == "not a directory"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_needs_no_folding(text: str) -> None:
+    """Why `normalize` and `dialogs.text.fold` may skip the Unicode pass for ASCII text."""
+    assert unicodedata.normalize("NFKD", text) == text
+    assert not any(unicodedata.combining(ch) for ch in text)
+    assert knowledge_text._DASHES.search(text.lower()) is None
+    fast = knowledge_text.normalize(text)  # the slow path, for the same words plus one more:
+    assert knowledge_text.normalize(text + " é")[:len(fast)] == fast
