@@ -122,7 +122,18 @@ class Advisor:
             from knowledge.loader import load_graph
 
             graph = load_graph(knowledge_dir)
-            flow = load_dialogs(dialogs_dir, graph)
+            try:
+                flow = load_dialogs(dialogs_dir, graph)
+            except KnowledgeError as exc:
+                if knowledge_dir is None or dialogs_dir is not None:
+                    raise
+                # Not a fault of the user's knowledge: the embedded interview names
+                # radiology careers. One line that says so beats a hundred "unknown node"s.
+                raise KnowledgeError([Problem(
+                    str(DIALOGS_DIR / "pathway_chooser.yaml"), 1, 1,
+                    "the embedded pathway chooser is written for the radiology knowledge and "
+                    f"names {len(exc.problems)} things this knowledge directory does not have; "
+                    "give dialogs for this field (--dialogs DIR, or dialogs_dir=)")]) from None
             engine = Engine(graph, Interviewer(graph, flow))
             cache.store(name, engine)
         self._engine = engine

@@ -404,3 +404,13 @@ def test_ask_without_question_on_a_terminal_explains(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == ExitStatus.ERROR
+
+
+def test_another_fields_knowledge_without_its_dialogs_is_one_clear_message(
+        tmp_path: Path) -> None:
+    result = run(tmp_path, "ask", "--knowledge", str(ROOT / "tests" / "fields" / "software"),
+                 "What does a backend developer do?")
+    out, err = text_of(result)
+    assert result.returncode == ExitStatus.ERROR and out == ""
+    assert "written for the radiology knowledge" in err and "--dialogs DIR" in err
+    assert len(err.splitlines()) <= 4 and "Traceback" not in err
