@@ -23,6 +23,8 @@ class Engine:
         self.interviewer = interviewer
         specs = load_intents()
         self.intents: Mapping[str, IntentSpec] = {s.name: s for s in specs}
+        #: Declaration order of the intents: ties in a decision go to the earlier one.
+        self.intent_index = {name: i for i, name in enumerate(self.intents)}
         self.lexicon = load_lexicon()
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)

@@ -348,7 +348,12 @@ class Session:
         adjusted: dict[str, float] = {}
         asks_for_pick = self._asks_for_pick(p)
         mention_types = {g.node(i).type for m in [*explicit, *keyword] for i in m.node_ids}
-        for spec in e.intents.values():
+        # Only intents with some evidence can score above 0 (and "recommend" when the text
+        # asks for a pick), so only they are weighed, in declaration order as ties need.
+        named = [n for n in scores if n in e.intent_index]
+        if asks_for_pick and "recommend" not in scores and "recommend" in e.intent_index:
+            named.append("recommend")
+        for spec in [e.intents[n] for n in sorted(named, key=e.intent_index.__getitem__)]:
             score = scores.get(spec.name, 0.0)
             if spec.name == "recommend" and asks_for_pick:
                 score += 3.0  # "what radiology role would fit?"
