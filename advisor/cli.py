@@ -556,15 +556,18 @@ def _serve_requests(sessions: _Sessions, conn: Any, explain: bool, inherited: li
         os._exit(0)  # a forked copy: nothing of the parent's to tear down
 
 
-def _dispatch(lines: Iterable[str], conns: list[Any], events: Any) -> None:
-    """The reader thread: number the requests, answer malformed ones here, send each of the
-    others to the worker that owns its session (so a session's turns stay in order), a
-    batch per worker for all the lines one read brought."""
+def _dispatch(lines: Iterable[str], conns: list[Any], events: Any, local: _Sessions,
+              explain: bool) -> None:
+    """The reader thread: number the requests, answer malformed ones, send each of the
+    others to the process that owns its session (so a session's turns stay in order), a
+    batch per worker for all the lines one read brought, and answer this process's share
+    itself, a few at a time, so replies keep flowing."""
     batches = lines.batches() if isinstance(lines, _LineSource) else ([x] for x in lines)
+    shards = len(conns) + 1  # shard 0 is this process
     seq = number = 0
     try:
         for batch in batches:
-            work: list[list[Any]] = [[] for _ in conns]
+            work: list[list[Any]] = [[] for _ in range(shards)]
             errors = []
             for line in batch:
                 number += 1
@@ -574,14 +577,19 @@ def _dispatch(lines: Iterable[str], conns: list[Any], events: Any) -> None:
                 if isinstance(request, str):
                     errors.append((seq, request))
                 else:
-                    shard = zlib.crc32(request[0].encode("utf-8", "surrogatepass")) % len(conns)
+                    shard = zlib.crc32(request[0].encode("utf-8", "surrogatepass")) % shards
                     work[shard].append((seq, *request))
                 seq += 1
-            for conn, items in zip(conns, work, strict=True):
+            for conn, items in zip(conns, work[1:], strict=True):
                 if items:
                     conn.send(items)
             if errors:
                 events.send(("errors", errors, ""))
+            mine = work[0]
+            for start in range(0, len(mine), 16):
+                events.send(("replies", [
+                    (at, *_answer_request(local, key, raw, text, explain or wants))
+                    for at, key, raw, text, wants in mine[start:start + 16]], ""))
         events.send(("end", seq, ""))
     except _Usage as exc:  # stdin could not be read
         with contextlib.suppress(Exception):
@@ -593,12 +601,14 @@ def _dispatch(lines: Iterable[str], conns: list[Any], events: Any) -> None:
 
 def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
                     explain: bool = False, strict: bool = False) -> int:
-    """`_jsonl` with sessions spread over `workers` forked processes, for throughput.
+    """`_jsonl` with sessions spread over `workers` processes (this one and forked ones).
 
-    Sessions are independent, so each lives in one worker and its turns are answered there
+    Sessions are independent, so each lives in one process and its turns are answered there
     in order; replies are written in request order, each as soon as it and every reply
     before it are ready. Requests are read and dispatched as they arrive, so a program can
-    still drive it turn by turn. Same output, same exit status as `_jsonl`.
+    still drive it turn by turn. Same output, same exit status as `_jsonl`. This process
+    answers a share too: a process that only dispatched would keep a copy of everything
+    loaded, unused, while the others' use of it makes their own copies.
     """
     import multiprocessing
     import threading
@@ -606,15 +616,16 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
 
     context = multiprocessing.get_context("fork")
     # Pipes to workers that have ended must fail as errors, not kill this process: a
-    # closed stdout then surfaces as BrokenPipeError, which main() ends quietly on.
-    pipe_action = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    # closed stdout then surfaces as BrokenPipeError, which main() ends quietly on. (Left
+    # so to the end: the reader thread may still be sending while the process stops.)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     conns: list[Any] = []
     procs: list[Any] = []
     cap = -(-MAX_SESSIONS // workers)
     events_in, events_out = context.Pipe(duplex=False)
     try:
         try:
-            for _ in range(workers):  # fork before any thread starts
+            for _ in range(workers - 1):  # fork before any thread starts
                 here, there = context.Pipe()
                 inherited = [*conns, here, events_in, events_out]
                 proc = context.Process(target=_serve_requests, daemon=True,
@@ -627,7 +638,8 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
         except OSError:  # no processes to be had (a limit, no memory): answer them here
             if not procs:
                 return _jsonl(advisor, lines, explain=explain, strict=strict)
-        threading.Thread(target=_dispatch, args=(lines, conns, events_out), daemon=True).start()
+        threading.Thread(target=_dispatch, daemon=True, args=(
+            lines, conns, events_out, _Sessions(advisor, cap), explain)).start()
         ready: dict[int, str] = {}
         written, total = 0, -1
         malformed = not_understood = False
@@ -651,6 +663,10 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
                     raise _WorkerFailed(f"reading requests failed: {error}")
                 if kind == "end":
                     total = value
+                elif kind == "replies":
+                    for seq, line, fallback in value:
+                        ready[seq] = line
+                        not_understood = not_understood or fallback
                 else:
                     ready.update(value)
                     malformed = True
@@ -677,7 +693,6 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
             if proc.is_alive():
                 proc.kill()
                 proc.join()
-        signal.signal(signal.SIGPIPE, pipe_action)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """--jsonl spread over worker processes: the same bytes out as one process, and no hangs.
 
-The program answers JSON Lines with one forked worker per core (sessions are independent);
+The program answers JSON Lines in one process per core (itself and forked ones; sessions are
+independent);
 these tests hold it to the single-process protocol byte for byte, and check that reading
 requests in whatever chunks they arrive yields exactly the lines a line-by-line read does.
 """
@@ -85,7 +86,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_a_worker_that_dies_stops_the_run_with_a_message(tmp_path: Path) -> None:
-    env = {**env_for(tmp_path), cli.WORKERS_ENV: "2"}
+    env = {**env_for(tmp_path), cli.WORKERS_ENV: "3"}  # this process and two forked
     proc = subprocess.Popen([sys.executable, "-m", "advisor", "ask", "--jsonl"], cwd=ROOT,
                             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, bufsize=0)
