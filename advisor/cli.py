@@ -595,8 +595,11 @@ def _dispatch(lines: Iterable[str], conns: list[Any], events: Any, local: _Sessi
         with contextlib.suppress(Exception):
             events.send(("fail", seq, str(exc)))
     except Exception as exc:  # mostly: the main thread closed the connections, stopping;
-        with contextlib.suppress(Exception):  # else a bug, which must not leave it waiting
-            events.send(("crash", seq, f"{type(exc).__name__}: {exc}"))
+        import traceback          # else a bug, which must not leave it waiting
+
+        detail = traceback.format_exc() if os.environ.get(DEBUG_ENV) else ""
+        with contextlib.suppress(Exception):
+            events.send(("crash", seq, f"{type(exc).__name__}: {exc}\n{detail}".rstrip()))
 
 
 def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
@@ -660,7 +663,7 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
                 if kind == "fail":
                     raise _Usage(error)
                 if kind == "crash":
-                    raise _WorkerFailed(f"reading requests failed: {error}")
+                    raise _WorkerFailed(f"serving requests failed: {error}")
                 if kind == "end":
                     total = value
                 elif kind == "replies":
