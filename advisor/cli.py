@@ -595,7 +595,7 @@ def _dispatch(lines: Iterable[str], conns: list[Any], events: Any, local: _Sessi
         with contextlib.suppress(Exception):
             events.send(("fail", seq, str(exc)))
     except Exception as exc:  # mostly: the main thread closed the connections, stopping;
-        import traceback          # else a bug, which must not leave it waiting
+        import traceback  # else a bug, which must not leave it waiting
 
         detail = traceback.format_exc() if os.environ.get(DEBUG_ENV) else ""
         with contextlib.suppress(Exception):
