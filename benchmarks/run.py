@@ -556,7 +556,7 @@ def launch(python: Path, requests: Path, lines: int, tmp: Path, **env: str
 
 def jsonl_run(report: Report, python: Path, transcripts: list[list[str]], count: int,
               runs: int) -> None:
-    """Throughput of `ask --jsonl` (as it runs by default: one worker process per core) and
+    """Throughput of `ask --jsonl` (as it runs by default: one process per core) and
     the memory all its processes hold together; one process alone, for comparison."""
     from advisor.cli import WORKERS_ENV, _worker_count
 
@@ -587,7 +587,7 @@ def jsonl_run(report: Report, python: Path, transcripts: list[list[str]], count:
                             "peak_mb_all_processes": peak, "peak_rss_mb_largest": biggest_mb,
                             "peak_rss_mb_one_process": one_mb}
     report.add(f"--jsonl throughput ({len(lines)} lines, {sessions} sessions, whole run, "
-               f"{workers} worker process{'es' if workers != 1 else ''}, median of {runs})",
+               f"{workers} process{'es' if workers != 1 else ''}, median of {runs})",
                "≥ 5000 turns/s", f"{rate:,.0f} turns/s", rate >= 5000)
     report.add("  the same, start-up (cold start median) left out / per CPU second", "—",
                f"{net:,.0f} / {statistics.median(cpu_rates):,.0f} turns/s")
