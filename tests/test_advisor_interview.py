@@ -62,3 +62,17 @@ def test_after_a_ranking_details_and_comparisons_refer_to_its_numbers(advisor: A
     assert detail.entities[0] == ranking[0] == "pediatric_radiology"
     compare = s.ask("compare 1 and 2")
     assert set(compare.entities[:2]) == set(ranking[:2])
+
+
+def test_someone_in_a_career_who_wants_a_change_is_not_offered_their_own_job(
+        advisor: Advisor) -> None:
+    s = advisor.session()
+    first = s.ask("I work as an ultrasound tech but I'm bored. Any ideas?")
+    assert first.kind == "question"  # "any ideas?" after saying who you are asks for a pick
+    assert "Where are you now" not in first.text  # the job said where they stand
+    final = s.ask("just give me your top recommendation")
+    assert final.kind == "recommendation"
+    assert "Already yours: Sonographer" in final.text
+    assert "1. Sonographer" not in final.text and "Top pick: Sonographer" not in final.text
+    asking = advisor.session().ask("What does a sonographer do?")
+    assert asking.kind != "question" and "Already yours" not in asking.text
