@@ -824,7 +824,10 @@ class Session:
             if step is not None:
                 return c.before(step)  # "what do I need to do before residency?"
         if intent == "education":
-            others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES]
+            # "from X to Y" needs X said in this very text: a topic carried over from earlier
+            # ("is it too late to become a radiologist?" after a question on AI) is no X.
+            named = {i for m in p.mentions for i in m.node_ids}
+            others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES and n.id in named]
             current = others[0] if others and "become" in p.tokens else None
             return c.education(node, current)
         if intent == "certification":

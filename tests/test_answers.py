@@ -52,6 +52,16 @@ def test_follow_ups_resolve_against_the_conversation(advisor: Advisor) -> None:
     assert "does not say which certification" in reply.text  # silent, and says so
 
 
+def test_a_route_from_one_career_needs_that_career_said_not_carried_over(
+        advisor: Advisor) -> None:
+    session = advisor.session()
+    session.ask("tell me about AI specialists")
+    reply = session.ask("I'm 40 and switching careers, is it too late to become a radiologist?")
+    assert "Medical school" in reply.text and "AI" not in reply.text
+    said = advisor.session().ask("I am a sonographer, how do I become a radiologist?")
+    assert "no separate route from Sonographer to Radiologist" in said.text
+
+
 def test_a_comparison_sets_careers_side_by_side_on_the_same_points(advisor: Advisor) -> None:
     reply = advisor.session().ask("radiologist vs radiologic technologist")
     assert reply.intent == "compare"
