@@ -43,6 +43,7 @@ class Lexicon:
     sets: dict[str, frozenset[str]]
     ordinals: dict[str, int]
     numbers: dict[str, int]
+    uncovered: dict[str, str]  # word -> "how stressful {subject} is": what the source never says
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
@@ -137,6 +138,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
             raise KnowledgeError([Problem(str(path), *data.mark,
                                           f"'{name}' must map words to whole numbers")])
         maps[name] = {str(k): int(v) for k, v in value.items()}
+    uncovered = data.get("uncovered") or {}
+    if not isinstance(uncovered, dict) or not all(
+            isinstance(v, str) and ("{subject}" in v or "{who}" in v)
+            for v in uncovered.values()):
+        raise KnowledgeError([Problem(str(path), *data.mark, "'uncovered' must map words to "
+                                      "phrases with a {subject} or {who} placeholder")])
     return Lexicon(
         rewrites={str(k): str(v) for k, v in rewrites.items()},
         stopwords=frozenset(_words(data.get("stopwords"))),
@@ -147,6 +154,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         sets={str(k): frozenset(_words(v)) for k, v in sets.items()},
         ordinals=maps["ordinals"],
         numbers=maps["numbers"],
+        uncovered={str(k): str(v) for k, v in uncovered.items()},
     )
 
 

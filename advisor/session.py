@@ -12,7 +12,7 @@ from dialogs import DialogState, DialogStateError, Option
 from knowledge import CAREER_TYPES, AdvisorError, Node, strip_control
 from knowledge.record import field, record, replace
 
-from .compose import Answer
+from .compose import Answer, _article
 from .nlu import MAX_INPUT_CHARS, Mention, Parse
 from .reply import Explanation, Reply
 
@@ -29,6 +29,9 @@ _CLAUSE_SPLIT = re.compile(
     r"could|should|will)\b)", re.IGNORECASE)
 _CAREER_ASPECTS = {"subspecialties", "certification", "pay", "outlook", "duties", "modalities",
                    "skills"}
+#: Readings a question about something the source never covers ("is it stressful?") can get
+#: from a faint likeness; a listing or a comparison is asked for in its own words.
+_ASPECT_READINGS = {"describe", "duties", "duration", "education", "pay", "outlook", "skills"}
 _SINGLE_ONLY = {"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                 "medical_advice", "compare"}
 _ASPECTS = (("education", 1.5), ("certification", 2.5), ("pay", 2.0), ("duration", 2.5),
@@ -271,6 +274,9 @@ class Session:
             return self._reply(p, d, Answer(e.responses[d.intent]), kind="smalltalk")
         if d.intent == "recommend":
             return self._recommend(p, d)
+        silent = self._uncovered(p, d)
+        if silent is not None:
+            return self._reply(p, d, silent)
         if d.intent in {"describe", "duties"} and p.pronoun and d.nodes and \
                 self.context.topic[:1] == (d.nodes[0].id,) and d.score < 3.0:
             found = self._retrieve(p, d.nodes[0], follow_up=True)
@@ -286,6 +292,37 @@ class Session:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = found
         return self._reply(p, d, answer)
+
+    def _uncovered(self, p: Parse, d: _Decision) -> Answer | None:
+        """'Is being a sonographer stressful?': the source never says; the answer says so, then
+        gives what it does say (the fact closest to the question, else what the node is),
+        rather than answering an aspect nobody asked about. A question that also asks a
+        covered aspect in so many words ('is it hard to become a radiologist?') gets that
+        answer after the 'does not say'; one about pay or outlook ('is the pay competitive?')
+        is answered as asked."""
+        e = self._engine
+        lex = e.lexicon
+        word = next((t for t in p.tokens if t in lex.uncovered), None)
+        if word is None or not d.nodes or d.intent not in _ASPECT_READINGS:
+            return None
+        asked = any(s.cues for s in p.intents if s.intent == d.intent)
+        if asked and d.intent in {"pay", "outlook", "skills"}:
+            return None
+        node = d.nodes[0]
+        name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
+        who = _article(name) if node.type == "role" else name
+        subject = f"being {who}" if node.type == "role" else name
+        d.notes.append(f"the source does not cover '{word}'")
+        text = e.responses["silent"].format(
+            what=lex.uncovered[word].format(subject=subject, who=who))
+        if asked and d.intent not in {"describe", "duties"}:
+            answer = self._compose(p, d)
+            if answer is not None and not answer.silent:
+                return replace(answer, text=f"{text}\n{answer.text}")
+        found = self._retrieve(p, node)
+        if found is not None:
+            return replace(found, text=f"{text} {e.responses['closest_fact']} {found.text}")
+        return Answer(f"{text} {e.composer.what(node)}", (node.id,))
 
     def _retrieve(self, p: Parse, node: Node, *, follow_up: bool = False) -> Answer | None:
         """The one fact of `node` a question asks about, by shared words ('who do they serve?'
@@ -826,8 +863,8 @@ class Session:
         if intent == "education":
             # "from X to Y" needs X said in this very text: a topic carried over from earlier
             # ("is it too late to become a radiologist?" after a question on AI) is no X.
-            named = {i for m in p.mentions for i in m.node_ids}
-            others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES and n.id in named]
+            said = {i for m in p.mentions for i in m.node_ids}
+            others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES and n.id in said]
             current = others[0] if others and "become" in p.tokens else None
             return c.education(node, current)
         if intent == "certification":
@@ -927,8 +964,13 @@ class Session:
         e = self._engine
         options = e.did_you_mean(p, [n.id for n in d.nodes] or list(self.context.topic))
         text = e.responses["not_understood"]
-        if p.domain and p.question and not p.unknown:
-            text = e.responses["silent_general"]  # "is working in radiology stressful?"
+        word = next((t for t in p.tokens if t in e.lexicon.uncovered), None)
+        if p.domain and p.question and word is not None:  # "is working in radiology stressful?"
+            what = e.lexicon.uncovered[word].format(subject="working in radiology",
+                                                    who="people in radiology")
+            text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
+        elif p.domain and p.question and not p.unknown:
+            text = e.responses["silent_general"]
         if options:
             text += " " + e.responses["did_you_mean"] + "\n" + "\n".join(f"• {o}" for o in options)
         return Reply(text, "not_understood", (), max(0.0, min(1.0, d.score / 4)), True,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import Advisor
+from advisor import Advisor, KnowledgeError
 from advisor.resources import load_responses
 
 
@@ -95,3 +95,37 @@ def test_medical_advice_is_always_declined(advisor: Advisor) -> None:
     reply = advisor.session().ask("can you read my MRI results?")
     assert reply.fallback and reply.intent == "medical_advice"
     assert "can't give medical advice" in reply.text
+
+
+@pytest.mark.parametrize(("question", "wanted", "unwanted"), [
+    ("is being a sonographer stressful?",
+     ["does not say how stressful being a sonographer is", "diagnostic medical sonography"], []),
+    ("how competitive is radiology residency?",
+     ["does not say how competitive diagnostic radiology residency is", "4–5 years"], []),
+    ("what are the hours like for rad techs?",
+     ["does not say the working hours of a radiologic technologist"], []),
+    ("is it hard to become a radiologist?",
+     ["does not say how hard being a radiologist is", "Medical school (4 years)"], []),
+    ("is working in radiology stressful?",
+     ["does not say how stressful working in radiology is"], []),
+    ("is the pay competitive for sonographers?", ["good salaries"], ["does not say how"]),
+])
+def test_what_the_source_never_covers_is_said_plainly_then_what_it_does_say(
+        advisor: Advisor, question: str, wanted: list[str], unwanted: list[str]) -> None:
+    text = advisor.session().ask(question).text
+    for piece in wanted:
+        assert piece in text
+    for piece in unwanted:
+        assert piece not in text
+
+
+def test_the_lexicon_refuses_an_uncovered_phrase_without_its_placeholder(
+        tmp_path: Path) -> None:
+    from advisor.resources import HERE, load_lexicon
+
+    text = (HERE / "lexicon.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "lexicon.yaml"
+    broken.write_text(text.replace("how stressful {subject} is", "how stressful it is"),
+                      encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="'uncovered' must map words to phrases"):
+        load_lexicon(broken)
