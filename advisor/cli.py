@@ -17,7 +17,7 @@ import re
 import signal
 import sys
 import zlib
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from enum import IntEnum
 from pathlib import Path
@@ -556,12 +556,12 @@ def _serve_requests(sessions: _Sessions, conn: Any, explain: bool, inherited: li
         os._exit(0)  # a forked copy: nothing of the parent's to tear down
 
 
-def _dispatch(lines: Iterable[str], conns: list[Any], events: Any, local: _Sessions,
-              explain: bool) -> None:
+def _dispatch(lines: Iterable[str], conns: list[Any], events: Any) -> None:
     """The reader thread: number the requests, answer malformed ones, send each of the
     others to the process that owns its session (so a session's turns stay in order), a
-    batch per worker for all the lines one read brought, and answer this process's share
-    itself, a few at a time, so replies keep flowing."""
+    batch per process for all the lines one read brought. This process's share goes to the
+    main thread, which answers it between collecting and writing replies: a reader thread
+    that answered too would stop feeding the workers while it did."""
     batches = lines.batches() if isinstance(lines, _LineSource) else ([x] for x in lines)
     shards = len(conns) + 1  # shard 0 is this process
     seq = number = 0
@@ -585,11 +585,8 @@ def _dispatch(lines: Iterable[str], conns: list[Any], events: Any, local: _Sessi
                     conn.send(items)
             if errors:
                 events.send(("errors", errors, ""))
-            mine = work[0]
-            for start in range(0, len(mine), 16):
-                events.send(("replies", [
-                    (at, *_answer_request(local, key, raw, text, explain or wants))
-                    for at, key, raw, text, wants in mine[start:start + 16]], ""))
+            if work[0]:
+                events.send(("local", work[0], ""))
         events.send(("end", seq, ""))
     except _Usage as exc:  # stdin could not be read
         with contextlib.suppress(Exception):
@@ -641,13 +638,13 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
         except OSError:  # no processes to be had (a limit, no memory): answer them here
             if not procs:
                 return _jsonl(advisor, lines, explain=explain, strict=strict)
-        threading.Thread(target=_dispatch, daemon=True, args=(
-            lines, conns, events_out, _Sessions(advisor, cap), explain)).start()
+        threading.Thread(target=_dispatch, daemon=True, args=(lines, conns, events_out)).start()
+        local, mine = _Sessions(advisor, cap), deque[Any]()
         ready: dict[int, str] = {}
         written, total = 0, -1
         malformed = not_understood = False
         while written != total:
-            for conn in wait([*conns, events_in]):
+            for conn in wait([*conns, events_in], 0 if mine else None):
                 try:
                     message: Any = conn.recv()  # type: ignore[union-attr, call-arg]
                 except (EOFError, OSError):
@@ -666,13 +663,15 @@ def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
                     raise _WorkerFailed(f"serving requests failed: {error}")
                 if kind == "end":
                     total = value
-                elif kind == "replies":
-                    for seq, line, fallback in value:
-                        ready[seq] = line
-                        not_understood = not_understood or fallback
+                elif kind == "local":
+                    mine.extend(value)
                 else:
                     ready.update(value)
                     malformed = True
+            for _ in range(min(len(mine), 4)):  # a few, then look for replies again
+                seq, key, raw, text, wants = mine.popleft()
+                ready[seq], fallback = _answer_request(local, key, raw, text, explain or wants)
+                not_understood = not_understood or fallback
             if written in ready:
                 stream = sys.stdout
                 if stream is None:

@@ -427,6 +427,8 @@ class Reader:
             return False
         if any("identity" in s.payload for s in mine):
             return True
+        if hit.end - hit.start >= len(u.core):
+            return False  # the name alone ("radiologic technologist") looks it up
         first = len(u.tokens) - len(u.core)
         while first < hit.start and u.tokens[first].word in _ARTICLES:
             first += 1
