@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 #: The word sets of lexicon.yaml the decision rules rely on.
 WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
-             "job_references", "sharpen_phrases")
+             "job_references", "sharpen_phrases", "price_words", "other_fields")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 

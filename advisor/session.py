@@ -222,8 +222,8 @@ class Session:
             leaning = i > 0 and (bool(parse.alias_mentions) or parse.pronoun)
             if not (strong or leaning):
                 return []
-        if len({(parse.intents[0].intent, tuple(m.node_ids for m in parse.alias_mentions))
-                for parse in parses}) < 2:
+        if len({(parse.intents[0].intent if parse.intents else "",
+                 tuple(m.node_ids for m in parse.alias_mentions)) for parse in parses}) < 2:
             return []
         return parses
 
@@ -231,7 +231,7 @@ class Session:
         replies = [self._answer(parse) for parse in parses]
         first = replies[0]
         entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
-        text = "\n\n".join(r.text for r in replies)
+        text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
         return replace(first, text=text, entities=entities,
                        fallback=all(r.fallback for r in replies),
                        confidence=min(r.confidence for r in replies))
@@ -303,19 +303,22 @@ class Session:
         e = self._engine
         lex = e.lexicon
         word = next((t for t in p.tokens if t in lex.uncovered), None)
-        if word is None or not d.nodes or d.intent not in _ASPECT_READINGS:
+        nodes = d.nodes or [e.graph.node(m.node_ids[0]) for m in p.alias_mentions]
+        if word is None or not nodes or d.intent not in _ASPECT_READINGS:
             return None
         asked = any(s.cues for s in p.intents if s.intent == d.intent)
-        if asked and d.intent in {"pay", "outlook", "skills"}:
-            return None
-        node = d.nodes[0]
+        if asked and d.intent in {"pay", "outlook", "skills"} and \
+                word not in lex.sets["price_words"]:
+            return None  # ("what it costs" is no salary question, though "how much" is)
+        node = nodes[0]
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
         who = _article(name) if node.type == "role" else name
         subject = f"being {who}" if node.type == "role" else name
         d.notes.append(f"the source does not cover '{word}'")
         text = e.responses["silent"].format(
             what=lex.uncovered[word].format(subject=subject, who=who))
-        if asked and d.intent not in {"describe", "duties"}:
+        if asked and d.intent not in {"describe", "duties"} and \
+                word not in lex.sets["price_words"]:
             answer = self._compose(p, d)
             if answer is not None and not answer.silent:
                 return replace(answer, text=f"{text}\n{answer.text}")
@@ -359,6 +362,19 @@ class Session:
             # "does the x-ray tech interpret my images, or is that someone else's job?" asks
             # about careers; "can a radiologist read my MRI?" still asks for advice
             return _Decision("medical_advice", scores["medical_advice"])
+        sets = lex.sets
+        named_types = {g.node(m.node_ids[0]).type for m in explicit}
+        if p.words & sets["price_words"] and not named_types & {*CAREER_TYPES, "training",
+                                                                "credential", "category"} \
+                and not (topic and p.pronoun):
+            return _Decision("oos", 3.0)  # "how much does an MRI cost?": prices of care
+        other = [f for f in sets["other_fields"] if f" {f} " in p.padded]
+        if other and not explicit and not self.context.last_list:
+            rest = p.padded
+            for name in other:  # "radiation therapist" is not radiology for its first word
+                rest = rest.replace(f" {name} ", " ")
+            if not any(t in e.understander.domain for t in rest.split()):
+                return _Decision("oos", 3.0)  # "is dentistry a good career?"
         for m in explicit:
             if g.node(m.node_ids[0]).type == "category" and m.start > 0 \
                     and p.tokens[m.start - 1] in p.unknown and len(explicit) == 1:

@@ -129,3 +129,28 @@ def test_the_lexicon_refuses_an_uncovered_phrase_without_its_placeholder(
                       encoding="utf-8")
     with pytest.raises(KnowledgeError, match="'uncovered' must map words to phrases"):
         load_lexicon(broken)
+
+
+def test_a_compound_question_whose_second_part_names_nothing_is_answered_once(
+        advisor: Advisor) -> None:
+    reply = advisor.session().ask("Do radiologists have to pass a board certification exam, "
+                                  "and who gives it?")
+    assert reply.kind != "error" and reply.text.count("American Board of Radiology") == 1
+
+
+@pytest.mark.parametrize("question", ["how much does an MRI cost?",
+                                      "is dentistry a good career?",
+                                      "how do I become a radiation therapist?"])
+def test_prices_of_care_and_other_professions_are_out_of_scope(
+        advisor: Advisor, question: str) -> None:
+    reply = advisor.session().ask(question)
+    assert reply.fallback and reply.intent == "out_of_scope"
+
+
+def test_what_training_costs_is_silent_and_a_persona_from_another_field_is_helped(
+        advisor: Advisor) -> None:
+    cost = advisor.session().ask("how much does radiology residency cost?")
+    assert "does not say what diagnostic radiology residency costs" in cost.text
+    assert "salar" not in cost.text and not cost.fallback
+    lawyer = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
+    assert lawyer.kind == "question" and not lawyer.fallback
