@@ -473,8 +473,10 @@ class Session:
         in_domain = strong or (bool(keyword) and lookup)
         about_topic = bool(topic) and any(topic[0].id in m.node_ids for m in keyword)
         if keyword and not strong and not lookup and not (topic and p.pronoun) and not about_topic \
-                and best[1] >= 1.5:
-            return _Decision("oos", best[1])  # "how much do software engineers earn"
+                and not (topic and followup) and best[1] >= 1.5:
+            # "how much do software engineers earn"; but "what about for kids?" after a
+            # question on a fellowship moves the same question to the kids' one
+            return _Decision("oos", best[1])
 
         if best[0] == "about_me" and best[1] >= 1.5 and (self._profile_changed or in_domain):
             in_domain = True
