@@ -100,9 +100,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     With `command`, only that subcommand is declared: building all five took longer than
     answering a question, and a command line naming one never needs the others.
     """
-    fmt = _Formatter
     parser = _Parser(
-        prog=PROG, formatter_class=fmt,
+        prog=PROG,
         description="A conversational advisor for career pathways in radiology: ask about "
                     "roles, training,\ncertifications, pay and outlook, or let it interview "
                     "you and recommend a pathway.",
@@ -127,9 +126,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = _Formatter
     chat = sub.add_parser(
-        "chat", parents=[data], formatter_class=fmt,
+        "chat", parents=[data],
         help="interactive chat (the default on a terminal)",
         description="Chat with the advisor in your terminal: history (Up, and suggestions "
                     "from it), Tab\ncompletion of career names, commands and answer options, "
@@ -142,9 +140,8 @@ def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = _Formatter
     ask = sub.add_parser(
-        "ask", parents=[data], formatter_class=fmt,
+        "ask", parents=[data],
         help="answer questions from arguments, a file or stdin",
         description="Answer questions. Lines of a file or stdin are one conversation; each "
                     "answer is printed\nunder its question. --jsonl speaks the JSON Lines "
@@ -171,9 +168,8 @@ def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = _Formatter
     check = sub.add_parser(
-        "check", formatter_class=fmt, help="validate a knowledge directory and the dialogs",
+        "check", help="validate a knowledge directory and the dialogs",
         description="Validate knowledge (and dialogs); print counts; exit 2 on errors, each "
                     "reported as file:line:col.",
         epilog="examples:\n  radiology-advisor check\n"
@@ -183,9 +179,8 @@ def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = _Formatter
     ev = sub.add_parser(
-        "eval", parents=[data], formatter_class=fmt,
+        "eval", parents=[data],
         help="measure intent and entity accuracy on a labelled set",
         description="Per-intent precision, recall and F1, entity accuracy and the "
                     "misclassified utterances of a labelled YAML set.",
@@ -194,9 +189,8 @@ def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
-    fmt = _Formatter
     gr = sub.add_parser(
-        "graph", parents=[data], formatter_class=fmt,
+        "graph", parents=[data],
         help="export the knowledge graph as Mermaid or Graphviz DOT",
         description="Export the whole graph (nodes grouped by type, edges labelled with "
                     "relations), or with\n--focus one career's pathway (steps in order with "

@@ -293,6 +293,11 @@ class Session:
                 answer = found
         return self._reply(p, d, answer)
 
+    def _uncovered_word(self, p: Parse) -> str | None:
+        """The first word of the text that asks what the source never covers ('stressful')."""
+        uncovered = self._engine.lexicon.uncovered
+        return next((t for t in p.tokens if t in uncovered), None)
+
     def _uncovered(self, p: Parse, d: _Decision) -> Answer | None:
         """'Is being a sonographer stressful?': the source never says; the answer says so, then
         gives what it does say (the fact closest to the question, else what the node is),
@@ -302,14 +307,14 @@ class Session:
         is answered as asked."""
         e = self._engine
         lex = e.lexicon
-        word = next((t for t in p.tokens if t in lex.uncovered), None)
+        word = self._uncovered_word(p)
         nodes = d.nodes or [e.graph.node(m.node_ids[0]) for m in p.alias_mentions]
         if word is None or not nodes or d.intent not in _ASPECT_READINGS:
             return None
         asked = any(s.cues for s in p.intents if s.intent == d.intent)
-        if asked and d.intent in {"pay", "outlook", "skills"} and \
-                word not in lex.sets["price_words"]:
-            return None  # ("what it costs" is no salary question, though "how much" is)
+        priced = word in lex.sets["price_words"]  # "what it costs" is no salary question
+        if asked and d.intent in {"pay", "outlook", "skills"} and not priced:
+            return None
         node = nodes[0]
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
         who = _article(name) if node.type == "role" else name
@@ -317,8 +322,7 @@ class Session:
         d.notes.append(f"the source does not cover '{word}'")
         text = e.responses["silent"].format(
             what=lex.uncovered[word].format(subject=subject, who=who))
-        if asked and d.intent not in {"describe", "duties"} and \
-                word not in lex.sets["price_words"]:
+        if asked and d.intent not in {"describe", "duties"} and not priced:
             answer = self._compose(p, d)
             if answer is not None and not answer.silent:
                 return replace(answer, text=f"{text}\n{answer.text}")
@@ -368,11 +372,10 @@ class Session:
                                                                 "credential", "category"} \
                 and not (topic and p.pronoun):
             return _Decision("oos", 3.0)  # "how much does an MRI cost?": prices of care
-        other = [f for f in sets["other_fields"] if f" {f} " in p.padded]
-        if other and not explicit and not self.context.last_list:
+        if not explicit and not self.context.last_list and p.has(*sets["other_fields"]):
             rest = p.padded
-            for name in other:  # "radiation therapist" is not radiology for its first word
-                rest = rest.replace(f" {name} ", " ")
+            for name in sets["other_fields"]:  # "radiation therapist" is not radiology
+                rest = rest.replace(f" {name} ", " ")  # for its first word
             if not any(t in e.understander.domain for t in rest.split()):
                 return _Decision("oos", 3.0)  # "is dentistry a good career?"
         for m in explicit:
@@ -982,7 +985,7 @@ class Session:
         e = self._engine
         options = e.did_you_mean(p, [n.id for n in d.nodes] or list(self.context.topic))
         text = e.responses["not_understood"]
-        word = next((t for t in p.tokens if t in e.lexicon.uncovered), None)
+        word = self._uncovered_word(p)
         if p.domain and p.question and word is not None:  # "is working in radiology stressful?"
             what = e.lexicon.uncovered[word].format(subject="working in radiology",
                                                     who="people in radiology")

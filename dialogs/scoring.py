@@ -167,13 +167,9 @@ class Scorer:
         return spec.values.get(value) if spec else None
 
     def current(self, slots: Mapping[str, Values]) -> frozenset[str]:
-        out: set[str] = set()
-        for slot, values in slots.items():
-            for v in values:
-                spec = self.value(slot, v)
-                if spec is not None:
-                    out.update(spec.is_now)
-        return frozenset(out)
+        now_of = self.now_of
+        return frozenset(c for slot, values in slots.items() for v in values
+                         for c in now_of.get((slot, v), ()))
 
     def ruled(self, slots: Mapping[str, Values]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

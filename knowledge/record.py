@@ -104,8 +104,9 @@ def _build(cls: type, frozen: bool) -> type:
     namespace["__slots__"] = tuple(names)
     namespace["__record_fields__"] = tuple(names)
     namespace["__match_args__"] = tuple(names)
-    namespace["_record_key"] = staticmethod(_getter(compared))
-    namespace["__eq__"] = _eq_for(compared)
+    key = _getter(compared)
+    namespace["_record_key"] = staticmethod(key)
+    namespace["__eq__"] = _eq_for(key, compared[0] if compared else None)
     namespace["__repr__"] = _repr_for(tuple(shown))
     namespace["__getstate__"] = _getstate_for(_getter(names))
     if frozen:
@@ -144,9 +145,9 @@ def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
-def _eq_for(compared: list[str]) -> Callable[[Any, Any], Any]:
-    key = _getter(compared)
-    first = attrgetter(compared[0]) if compared else None
+def _eq_for(key: Callable[[Any], tuple[Any, ...]], first_name: str | None
+            ) -> Callable[[Any, Any], Any]:
+    first = attrgetter(first_name) if first_name else None
 
     def __eq__(self: Any, other: Any) -> Any:
         if other.__class__ is not self.__class__:
