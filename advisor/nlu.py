@@ -51,6 +51,7 @@ class IntentScore:
 
 
 _POINTING = frozenset({"it", "they", "them", "their", "its"})
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=512)
@@ -158,8 +159,18 @@ class Understander:
             words_ = phrase.split()
             bigrams.update(f"{a} {b}" for a, b in pairwise(words_))
         self._bigrams = frozenset(bigrams)
+        starts = "|".join(sorted(lexicon.sets["clause_starts"]))
+        self._clause_split = re.compile(
+            rf"\? |,? and (?=(?:{starts})\b)", re.IGNORECASE)
         self._spell_cache: dict[str, str | None] = {}
         self._parses: dict[str, Parse] = {}
+
+    def split_clauses(self, text: str) -> list[str]:
+        """The questions of a compound message: split after a '?' and before 'and' + a
+        question word ('how long is it and how much do they make?'). White space is folded
+        first, so the pattern has no unbounded quantifier and runs in linear time."""
+        folded = _SPACES.sub(" ", text[:MAX_INPUT_CHARS])
+        return self._clause_split.split(folded)
 
     # -- normalisation --------------------------------------------------------------------
     def _rewrite(self, words: Iterable[str]) -> list[str]:
