@@ -12,6 +12,7 @@ from pathlib import Path
 
 from knowledge import CAREER_TYPES, Node, Problem
 
+from . import listing
 from .compose import Answer
 from .nlu import Parse
 from .rules import Context, Decision, Policy
@@ -30,35 +31,25 @@ def _named(pol: Policy, p: Parse, types: set[str] | frozenset[str]) -> list[Node
 
 def answer_list(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     """'Which careers don't need medical school?', 'what industry careers are there?',
-    'careers outside the physician ones?': careers, filtered by a requirement or category."""
-    c, g = pol.engine.composer, pol.g
-    explicit = [g.node(m.node_ids[0]) for m in p.alias_mentions]
-    category = next((n for n in explicit if n.type == "category"), None)
-    if category is None:  # "jobs with companies" names the industry category by keyword
-        category = next((g.node(i) for m in p.mentions if m.kind == "keyword"
-                         for i in m.node_ids if g.node(i).type == "category"), None)
-    requiring = next((n for n in explicit if n.type in {"training", "credential"}), None)
-    negated = requiring is not None and any(
-        m.negated for m in p.alias_mentions if m.node_ids[0] == requiring.id)
-    among: tuple[str, ...] = ()
-    if p.pronoun and ctx.last_list:
-        among = ctx.last_list
-        d.context_used.append("the careers listed before")
-    asks_need = pol.requires_filter(p) or negated
-    listing = p.score("list_careers") >= pol.w["list_filter_floor"]
-    if requiring is not None and asks_need and listing:
-        return c.list_careers(None, among=among, requiring=requiring, without=negated)
-    if category is not None and any(m.negated for m in p.alias_mentions
-                                    if m.node_ids[0] == category.id):
-        others = [n for n in c.careers() if category not in c.categories(n)]
-        lines = [c.t("careers_not_in", name=category.name.lower())]
-        lines.extend(f"• {n.name}" for n in others)
-        return Answer("\n".join(lines), (category.id,), tuple(n.id for n in others))
-    return c.list_careers(category)
+    'jobs besides the doctor?': careers as a graph query, else the plain listing (of the
+    category named, by name or keyword)."""
+    found = listing.answer(pol, p, d, ctx)
+    if found is not None:
+        return found
+    g = pol.g
+    category = next(iter(_named(pol, p, {"category"})), None) or next(
+        (g.node(i) for m in p.mentions if m.kind == "keyword" for i in m.node_ids
+         if g.node(i).type == "category"), None)
+    return pol.engine.composer.list_careers(category)
 
 
 def answer_subspecialties(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
-    """'What can a radiologist specialize in?', 'what fellowships are there?'."""
+    """'What can a radiologist specialize in?', 'what fellowships are there?', 'which
+    fellowships are 2 years?' (a query)."""
+    if p.requested == "subspecialty":
+        found = listing.answer(pol, p, d, ctx)
+        if found is not None:
+            return found
     return pol.engine.composer.subspecialties(d.nodes[0] if d.nodes else None)
 
 

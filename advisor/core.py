@@ -8,6 +8,7 @@ from typing import Any
 
 from dialogs import DIALOGS_DIR, Interviewer
 from knowledge import EMBEDDED_DIR, Graph, KnowledgeError, Node, Problem
+from knowledge.index import SemanticIndex
 
 from .compose import Composer
 from .nlu import Parse, Understander
@@ -30,6 +31,8 @@ class Engine:
         self.lexicon = load_lexicon()
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)
+        #: What a description talks about ("who runs the PET scanner?"), over every fact.
+        self.index = SemanticIndex(graph)
         self.composer = Composer(graph, self.responses)
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))

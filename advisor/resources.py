@@ -15,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 #: The word sets of lexicon.yaml the decision rules rely on.
 WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
-             "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts")
+             "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
+             "wh_words", "subjects", "inversions")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -190,10 +191,11 @@ POLICY_WEIGHTS = (
     "modality_ceiling", "modality_floor", "social_words", "pronoun_followup_words",
     "followup_words", "topic_words", "contextual_long_words", "list_ref_words",
     "list_filter_floor", "clause_floor", "clause_floor_named", "retrieve_below",
-    "retrieve_words")
+    "retrieve_words", "described_floor", "described_share", "described_margin",
+    "described_list_max")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
-               "step_only_words", "lookup_intents", "general_intents")
+               "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words")
 
 
 def _number(value: Any) -> bool:

@@ -144,6 +144,8 @@ class Responder:
         return parses
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
+        """Each part in turn, in the context the earlier parts left ('tell me about
+        sonographers and how much do they make?', '... and which of those ...')."""
         replies = [self._answer(t, parse) for parse in parses]
         entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
         text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
@@ -409,12 +411,14 @@ def _retype_list(pol: Policy, d: Decision, f: Facts) -> None:
     from knowledge import CAREER_TYPES
 
     g = pol.g
+    if any(m.negated for m in f.p.mentions):
+        return  # "which job handles tracers but doesn't need med school?": a filtered list
     named_category = any(g.node(i).type == "category" for m in f.p.mentions
                          for i in m.node_ids)
     explicit_category = any(g.node(m.node_ids[0]).type == "category" for m in f.explicit)
-    explicit_careers = [g.node(m.node_ids[0]) for m in f.explicit
-                        if g.node(m.node_ids[0]).type in CAREER_TYPES]
-    keyword_careers = [g.node(i) for m in f.keyword for i in m.node_ids
+    explicit_careers = [g.node(m.node_ids[0]) for m in f.explicit if not m.negated
+                        and g.node(m.node_ids[0]).type in CAREER_TYPES]
+    keyword_careers = [g.node(i) for m in f.keyword if not m.negated for i in m.node_ids
                        if g.node(i).type in CAREER_TYPES]
     looked_up = [g.node(m.node_ids[0]) for m in f.explicit
                  if g.node(m.node_ids[0]).type in {"modality", "concept"}]

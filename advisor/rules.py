@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from knowledge import CAREER_TYPES, Node
+from knowledge.index import Hit
 from knowledge.record import field, record
 
 from .nlu import Mention, Parse
@@ -147,7 +148,7 @@ class Policy:
                 n = lex.ordinals[token]
                 picks.append(len(items) if n == -1 else n)
         short = len(p.tokens) <= self.w["list_ref_words"]
-        if not picks and "one" in p.tokens and short:
+        if not picks and "one" in p.tokens and short and len(items) > 1:
             return self.list_item_by_word(p, items)  # "tell me more about the IT one"
         if not picks or not short:
             return []
@@ -155,7 +156,8 @@ class Policy:
 
     def list_item_by_word(self, p: Parse, items: tuple[str, ...]) -> list[str]:
         """The one listed item a word of the text belongs to (its name, aliases, keywords);
-        an acronym typed in capitals counts even when it is a common word ('IT')."""
+        an acronym typed in capitals counts even when it is a common word ('IT'). 'Which one'
+        presupposes a choice, so a list of one is no list to pick from."""
         lex = self.engine.lexicon
         acronyms = {w.lower() for w in p.text.split() if len(w.strip("?.,!")) >= 2
                     and w.strip("?.,!").isalpha() and w.strip("?.,!").isupper()}
@@ -178,6 +180,46 @@ class Policy:
         leads = [c for c in self.g.neighbours(step.id, "requires", incoming=True)
                  if c.type in CAREER_TYPES]
         return leads[0] if len(leads) == 1 else None
+
+    def positive_text(self, p: Parse) -> str:
+        """The text without the clauses that rule something out ('I love kids, but brains
+        don't do much for me' -> 'I love kids') and without the spans that name a node: what
+        the person describes, for the index to look up."""
+        u = self.engine.understander
+        kept = []
+        for clause in u.split_descriptive(p.text):
+            padded = f" {u.normal(clause)} "
+            found = u.negation_pattern.search(padded)
+            if found is None:
+                kept.append(padded)
+            elif u.names_something(padded[found.end():].split()):
+                # "a job with tracers without going to medical school": the negation rules
+                # out what follows it, so what comes before still describes
+                kept.append(padded[:found.start()])
+            # else "brains and kids don't do much for me": it rules out what came before
+        return " ".join(k.strip() for k in kept if k.strip())
+
+    def described(self, p: Parse, types: frozenset[str] | set[str]) -> list[Hit]:
+        """Nodes of `types` the positive part of the text describes, best first; only those
+        within reach of the best (`described_share` of its score) and above a floor."""
+        text = self.positive_text(p)
+        if not text:
+            return []
+        hits = self.engine.index.query(text, types=types, limit=8)
+        if not hits or hits[0].score < self.w["described_floor"]:
+            return []
+        top = hits[0].score
+        return [h for h in hits if h.score >= top * self.w["described_share"]]
+
+    def clearly_described(self, p: Parse, types: frozenset[str] | set[str]) -> Hit | None:
+        """The one node a description clearly points at: it scores `described_margin` times
+        the runner-up."""
+        hits = self.described(p, types)
+        if not hits:
+            return None
+        if len(hits) > 1 and hits[0].score < hits[1].score * self.w["described_margin"]:
+            return None
+        return hits[0]
 
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
@@ -456,9 +498,27 @@ def settle_modality(pol: Policy, best: Best, f: Facts) -> Best | Decision | None
     return None
 
 
+def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Can you work in radiology without going to med school?', 'what jobs exist besides the
+    doctor?': jobs asked for with something ruled out is a list to filter, when no career is
+    named as the subject."""
+    p = f.p
+    if best[0] in {*SOCIAL, "compare", "recommend", "list_careers"} \
+            or not p.words & pol.sets["job_words"]:
+        return None
+    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
+        return None
+    ruled_out = any(m.negated and pol.g.node(i).type in {"training", "credential", "category",
+                                                        *CAREER_TYPES}
+                    for m in p.mentions for i in m.node_ids[:1])
+    if not ruled_out:
+        return None
+    return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
+
+
 SETTLERS: tuple[Settler, ...] = (settle_followup, settle_social, settle_keyword_elsewhere,
                                  settle_outside, settle_weak_followup, settle_weak,
-                                 settle_modality)
+                                 settle_modality, settle_filtered_list)
 
 
 def weigh(pol: Policy, f: Facts) -> Best:

@@ -119,6 +119,10 @@ SETTLE_CASES = [
     (rules.settle_weak, ("", 0.0), "blue", {}, "=not_understood"),
     (rules.settle_modality, ("describe", 1.0), "can a rad tech do mammograms", {},
      "modalities"),
+    (rules.settle_filtered_list, ("education", 1.2),
+     "can you work in radiology without going to med school", {}, "list_careers"),
+    (rules.settle_filtered_list, ("education", 1.2),
+     "can a radiologist work without going to med school", {}, None),
 ]
 
 
