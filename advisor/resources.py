@@ -195,7 +195,9 @@ POLICY_WEIGHTS = (
     "described_list_max")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
-               "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words")
+               "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
+               "chooser_phrases", "alternative_types",
+               "naming_phrases")
 
 
 def _number(value: Any) -> bool:

@@ -173,7 +173,8 @@ class Responder:
     # -- one question -----------------------------------------------------------------------
     def _decide(self, t: Turn, p: Parse) -> Decision:
         pol = self.pol
-        f = pol.facts(p, t.context, t.profile_changed)
+        f = pol.facts(p, t.context, t.profile_changed,
+                      self.e.interviewer.enough_to_rank(t.dialog))
         d = decide(pol, f)
         if d.resolve:
             if d.intent == "about_me":  # a statement: no list item or follow-up is meant
@@ -234,6 +235,11 @@ class Responder:
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = found
+        if d.described and d.nodes:  # a node found by description: say by which words
+            r = self.e.responses
+            head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
+            tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
+            answer = replace(answer, text=f"{head}\n{answer.text}{tail}")
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------
@@ -401,6 +407,8 @@ def retype(pol: Policy, d: Decision, f: Facts) -> None:
     if d.intent == "list_careers":
         _retype_list(pol, d, f)
     first = d.nodes[0] if d.nodes else None
+    if d.described and d.intent == "modalities":
+        d.intent = "describe"  # "who checks the x-ray machines?" asks who, not which machines
     if d.intent == "describe" and first is not None and first.type == "skill":
         d.intent = "skills"
     if d.intent == "duties" and first is not None and first.type not in CAREER_TYPES:
