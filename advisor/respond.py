@@ -194,6 +194,8 @@ class Responder:
             return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
         if d.intent == "medical_advice":
             return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
+        if d.intent == "logistics":
+            return self._fallback(p, d, e.responses["decline_logistics"], "out_of_scope")
         if d.intent == "not_understood":
             return self._not_understood(t, p, d)
         if d.intent in SOCIAL:
@@ -235,6 +237,13 @@ class Responder:
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = found
+        asks = p.question or len(p.tokens) <= self.pol.w["fragment_words"]
+        unknown = self.pol.uncovered_words(p) if asks and not answer.silent else []
+        if unknown:  # "rad tech hourly pay?": say the document is silent on that point first
+            d.notes.append("the document never mentions: " + ", ".join(unknown))
+            words = ", ".join(f"“{w}”" for w in unknown)
+            head = self.e.responses["silent_on_words"].format(words=words)
+            answer = replace(answer, text=f"{head}\n{answer.text}")
         if d.described and d.nodes:  # a node found by description: say by which words
             r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
@@ -381,6 +390,9 @@ class Responder:
             what = e.lexicon.uncovered[word].format(subject=e.responses["field_subject"],
                                                     who=e.responses["field_people"])
             text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
+        elif p.domain and p.question and (unknown := self.pol.uncovered_words(p)):
+            words = ", ".join(f"“{w}”" for w in unknown)  # "do I need the MCAT for rads?"
+            text = e.responses["silent_on"].format(words=words) + " " + e.responses["coverage"]
         elif p.domain and p.question and not p.unknown:
             text = e.responses["silent_general"]
         if options:

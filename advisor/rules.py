@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from .resources import IntentSpec
 
 SOCIAL = frozenset({"greeting", "thanks", "goodbye", "help"})
-DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood"})
+DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood",
+                      "logistics"})
 
 
 @record(frozen=False)
@@ -103,6 +104,14 @@ class Policy:
         #: asked for ("which *fellowship*", "what *job*").
         self._not_descriptive = engine.lexicon.stopwords | self.sets["role_words"] | self.sets[
             "subspecialty_words"] | self.sets["career_words"] | engine.understander.domain
+        lex = engine.lexicon
+        cue_words = {w for spec in engine.intents.values() for phrase, _ in spec.cues
+                     for w in phrase.split()}
+        #: Words that ask how, not about what: function words, cue words of the intents,
+        #: fillers and vague words, the field's own terms.
+        self._not_content = self._not_descriptive | lex.pronouns | lex.question_words | {
+            w for n in lex.negations for w in n.split()} | self.sets["fillers"] | self.sets[
+            "vague_words"] | cue_words | set(lex.uncovered)
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
@@ -243,6 +252,20 @@ class Policy:
             return None
         return hits[0]
 
+    def uncovered_words(self, p: Parse) -> list[str]:
+        """Words of a question that neither the graph's facts nor the language data know
+        ('rad tech *hourly* pay', 'do I need the *MCAT*?'): the point asked may be one the
+        document never covers, which the answer must say before giving what it does say."""
+        index = self.engine.index
+        out = []
+        for word in p.tokens:
+            if len(word) < self.w["uncovered_min_letters"] or not word.isalpha() \
+                    or word in self._not_content:
+                continue
+            if not any(index.idf(term) for term in index.terms(word)):
+                out.append(word)
+        return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
+
     def asks_who(self, p: Parse) -> bool:
         """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
         called?': a question for a kind of career, named by what it does."""
@@ -296,7 +319,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    if f.explicit or f.has_list or not p.has(*pol.sets["other_fields"]):
+    named = any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit)
+    if named or f.has_list or not p.has(*pol.sets["other_fields"]):
         return None
     rest = p.padded
     for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology
@@ -305,6 +329,15 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     if any(t in domain for t in rest.split()):
         return None
     return Decision("oos", pol.w["declined"])
+
+
+def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
+    """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
+    college has the cheapest program?': logistics the document never covers are declined,
+    whatever career they name."""
+    if f.p.has(*pol.sets["logistics"]):
+        return Decision("logistics", pol.w["declined"])
+    return None
 
 
 def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
@@ -339,7 +372,7 @@ def gate_statement(pol: Policy, f: Facts) -> Decision | None:
     return Decision("about_me", score, resolve=True)
 
 
-GATES: tuple[Gate, ...] = (gate_medical_advice, gate_prices, gate_other_fields,
+GATES: tuple[Gate, ...] = (gate_medical_advice, gate_logistics, gate_prices, gate_other_fields,
                            gate_unknown_qualifier, gate_out_of_scope, gate_statement)
 
 

@@ -53,3 +53,29 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     reply = advisor.ask("I love sports injuries, knees and shoulders. Brains and kids don't do "
                         "much for me. Which fellowship fits?")
     assert "Musculoskeletal Radiology" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("question", [
+    "how much is tuition for rad tech school",
+    "Which community college in Texas has the cheapest sonography program?",
+    "I trained as a radiologist in India. Can I get an H-1B visa to practise in the US?",
+    "pharmacist salary",
+    "radiation therapist salary?",
+    "is mri safe if i have a pacemaker",
+    "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
+])
+def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,
+                                                                   question: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback, reply.text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("can DOs become radiologists?", "dos"),
+    ("do i need MCAT for rads", "mcat"),
+])
+def test_the_point_the_document_never_covers_is_named(advisor: Advisor, question: str,
+                                                      word: str) -> None:
+    text = advisor.ask(question).text
+    assert text.startswith("The source document says nothing about"), text
+    assert word in text.lower()
