@@ -414,7 +414,7 @@ def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Nam
 
 def _clip(question: str) -> str:
     """A question as echoed: no longer than what the advisor reads of it."""
-    from .nlu import MAX_INPUT_CHARS
+    from knowledge import MAX_INPUT_CHARS
 
     return question if len(question) <= MAX_INPUT_CHARS else question[:MAX_INPUT_CHARS] + "…"
 

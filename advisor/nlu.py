@@ -16,12 +16,11 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import Graph, key, strip_control
+from knowledge import MAX_INPUT_CHARS, Graph, key, strip_control
 from knowledge.record import field, record
 
 from .resources import IntentSpec, Lexicon
 
-MAX_INPUT_CHARS = 2000
 _PARSE_CACHE = 8192
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _MAX_NGRAM = 6

@@ -37,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from hostile import PATHOLOGICAL, flood, mixed_texts, worst_turns  # noqa: E402
 from synthetic import Probe, Synthetic, generate  # noqa: E402
 
 QUESTION = "How long is radiology residency?"
@@ -600,6 +601,48 @@ def jsonl_run(report: Report, python: Path, transcripts: list[list[str]], count:
                f"{biggest_mb:.1f} / {one_mb:.1f} MB")
 
 
+# -- hostile input (issue 14) -------------------------------------------------------------------
+def hostile_turns(report: Report, advisor: Any, ordinary_ms: float, mixed: int) -> None:
+    """The slowest 2,000-character texts known (and random mixtures of their pieces), each
+    against the median ordinary turn: a text at the limit must cost a bounded multiple of a
+    question, not seconds (2,000 spaces once took 35 s)."""
+    texts = {**PATHOLOGICAL, **{f"mixture {i}": t for i, t in enumerate(mixed_texts(mixed))}}
+    worst = worst_turns(advisor, texts)
+    seconds, name = worst[0]
+    ms = seconds * 1000
+    ratio = ms / max(ordinary_ms, 1e-9)
+    report.data["hostile"] = {"slowest_ms": ms, "slowest": name, "ratio": ratio,
+                              "all_ms": {n: s * 1000 for s, n in worst}}
+    report.add(f"slowest 2,000-character turn ({len(texts)} texts: '{name}')", "≤ 50 ms",
+               f"{ms:.2f} ms", ms <= 50)
+    report.add("  the same, in median ordinary turns", "≤ 50x", f"{ratio:.0f}x", ratio <= 50)
+    report.add("  next slowest", "—", ", ".join(f"{n} {s * 1000:.1f} ms" for s, n in worst[1:4]))
+
+
+def flood_memory(report: Report, python: Path, count: int, size: int) -> None:
+    """Peak memory (sum of PSS) of `ask --jsonl` over `count` distinct requests of `size`
+    bytes, each its own session: what a flood of large distinct input holds."""
+    def start(args: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([str(python), "-c", LAUNCHER, str(cli_path(python)), *args],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE,
+                                env={**child_env(), "BENCH_SAMPLE_MEMORY": "1"})
+
+    began = time.perf_counter()
+    _, replies, err = flood(start, count, size)
+    took = time.perf_counter() - began
+    found = re.findall(r"^BENCH (-?\d+) (\S+) (\d+) (\S+) (\d+)$", err.decode(), re.MULTILINE)
+    if not found or replies != count:
+        raise SystemExit(f"flood run failed: {replies} replies for {count} requests\n"
+                         f"{err.decode()[-2000:]}")
+    code, _, maxrss, _, pss = found[-1]
+    peak = (float(pss) or float(maxrss)) * 1024 / 1e6
+    report.data["flood"] = {"requests": count, "bytes_each": size, "peak_mb": peak,
+                            "seconds": took, "exit": int(code)}
+    report.add(f"peak memory, {count:,} distinct {size / 1e6:.1f} MB --jsonl requests (PSS)",
+               "< 100 MB", f"{peak:.1f} MB in {took:.0f} s", peak < 100 and int(code) == 0)
+
+
 # -- 5. load times ------------------------------------------------------------------------------
 def load_times(report: Report, repeats: int, knowledge_dir: Path | None = None,
                label: str = "radiology", budget_s: float = 20.0) -> Any:
@@ -763,6 +806,9 @@ def main(argv: list[str] | None = None) -> int:
     advisor = load_times(report, load_repeats)
     log("turns on the radiology graph ...")
     run = per_turn(report, advisor, turns, passes)
+    log("hostile input ...")
+    hostile_turns(report, advisor, report.data["turns"]["median_ms"], 20 if quick else 60)
+    flood_memory(report, python, 1000, 990_000)
     log("--jsonl throughput and memory ...")
     jsonl_run(report, python, run.transcripts, jsonl_count, jsonl_runs)
     profile = ""
