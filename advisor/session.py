@@ -78,8 +78,11 @@ class _Decision:
 class Session:
     """One person's conversation. Not shared between threads; the Advisor behind it is."""
 
-    def __init__(self, engine: Engine, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, engine: Engine, state: dict[str, Any] | None = None, *,
+                 keep: int = MAX_TRANSCRIPT) -> None:
         self._engine = engine
+        #: Turns kept in `transcript` (for /save); 0 where nothing reads it (--jsonl, ask).
+        self.keep = max(0, min(keep, MAX_TRANSCRIPT))
         self.context = Context()
         self.dialog = DialogState()
         self.transcript: list[tuple[str, str]] = []
@@ -164,9 +167,10 @@ class Session:
             except Exception as exc:  # a bug in one turn must not end the conversation
                 reply = Reply(self._engine.responses["internal_error"].format(
                     error=type(exc).__name__), "error", fallback=True, kind="error")
-            if len(self.transcript) >= MAX_TRANSCRIPT:
-                del self.transcript[: len(self.transcript) - MAX_TRANSCRIPT + 1]
-            self.transcript.append((text, reply.text))
+            if self.keep:
+                if len(self.transcript) >= self.keep:
+                    del self.transcript[: len(self.transcript) - self.keep + 1]
+                self.transcript.append((text, reply.text))
             return reply
 
     def _turn(self, text: str, cut: bool = False) -> Reply:

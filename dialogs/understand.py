@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from knowledge import MAX_INPUT_CHARS
+from knowledge import MAX_INPUT_CHARS, Memo
 from knowledge.record import field, record
 
 from .model import Flow, Question, Values, frozen_map
@@ -132,8 +132,8 @@ class Reader:
         revising = [phrase_words(p, self.respell)[:1]
                     for name in ("corrections", "retractions") for p in lang.get(name, ())]
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
-        self._reads: dict[str, Utterance] = {}
-        self._extractions: dict[tuple[str, str | None], Extraction] = {}
+        self._reads: Memo[str, Utterance] = Memo()
+        self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -237,18 +237,13 @@ class Reader:
         """Tokens, signal words and question-ness of an utterance (cut at MAX_INPUT_CHARS).
 
         Pure in the text, so repeated texts come from a bounded cache."""
-        cached = self._reads.get(text) if isinstance(text, str) else None
+        text = (text if isinstance(text, str) else str(text))[:MAX_INPUT_CHARS]
+        cached = self._reads.get(text)
         if cached is not None:
             return cached
-        u = self._read(text)
-        if isinstance(text, str):
-            if len(self._reads) >= 8192:
-                self._reads.clear()
-            self._reads[text] = u
-        return u
+        return self._reads.put(text, self._read(text))
 
     def _read(self, text: str) -> Utterance:
-        text = (text if isinstance(text, str) else str(text))[:MAX_INPUT_CHARS]
         tokens = tokenize(text, self.respell)
         signals = tuple(longest(self.signals.scan(tokens), lambda _k: 0))
         core = self._strip([t.word for t in tokens])
@@ -485,11 +480,7 @@ class Reader:
         cached = self._extractions.get(key)
         if cached is not None:
             return cached
-        ext = self._extract(u, pending_slot)
-        if len(self._extractions) >= 8192:
-            self._extractions.clear()
-        self._extractions[key] = ext
-        return ext
+        return self._extractions.put(key, self._extract(u, pending_slot))
 
     def _extract(self, u: Utterance, pending_slot: str | None) -> Extraction:
         hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))

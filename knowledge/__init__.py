@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AdvisorError, KnowledgeError, Problem
 from .graph import Graph, Match
+from .memo import Memo
 from .model import Duration, Edge, Location, Node, Pathway
 from .schema import CAREER_TYPES, NODE_TYPES, RELATIONS, STEP_TYPES
 from .text import MAX_INPUT_CHARS, key, normalize, strip_control, tokens
@@ -44,6 +45,7 @@ __all__ = [
     "KnowledgeError",
     "Location",
     "Match",
+    "Memo",
     "Node",
     "Pathway",
     "Problem",
