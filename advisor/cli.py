@@ -372,7 +372,7 @@ def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Nam
 # -- check, chat, graph, eval ------------------------------------------------------------------
 def _cmd_check(args: argparse.Namespace, env: Environment) -> int:
     from dialogs import load_dialogs, validate_dialogs
-    from knowledge import validate
+    from knowledge import KnowledgeError, validate
 
     from .resources import load_intents, load_lexicon, load_responses
     from .textsafe import safe_text
@@ -400,8 +400,16 @@ def _cmd_check(args: argparse.Namespace, env: Environment) -> int:
                 f"{len(flow.slots)} slots, {len(flow.evidence)} evidence rules")
     else:
         env.out("dialogs:   not checked (pass --dialogs DIR to check a flow for this knowledge)")
+    from .answers import registry_problems
+    from .resources import HERE, load_policy
+
+    specs = load_intents()
+    unanswered = registry_problems(HERE / "intents.yaml", [s.name for s in specs])
+    if unanswered:
+        raise KnowledgeError(unanswered)
+    load_policy()
     lexicon = load_lexicon()
-    env.out(f"language:  {len(load_intents())} intents, {len(load_responses())} responses, "
+    env.out(f"language:  {len(specs)} intents, {len(load_responses())} responses, "
             f"{len(lexicon.rewrites)} rewrites, {len(lexicon.related)} related words")
     return ExitStatus.OK
 

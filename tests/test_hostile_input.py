@@ -58,11 +58,17 @@ def _modules() -> list[Any]:
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every pattern of a module, and every one the engine compiled from its data."""
     out = []
     for module in _modules():
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
                 out.append((f"{module.__name__}.{name}", value))
+    engine = Advisor()._engine
+    for part_name, part in vars(engine).items():
+        for name, value in getattr(part, "__dict__", {}).items():
+            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+                out.append((f"engine.{part_name}.{name}", value))
     return out
 
 
@@ -160,7 +166,7 @@ def test_every_pattern_is_linear(name: str, pattern: re.Pattern[str]) -> None:
 
 def test_the_patterns_were_found() -> None:
     names = {name for name, _ in _patterns()}
-    assert {"advisor.session._CLAUSE_SPLIT", "advisor.repl._OPTION",
+    assert {"engine.understander._clause_split", "advisor.repl._OPTION",
             "knowledge.text._NON_WORD", "dialogs.text._SENTENCE"} <= names
 
 
