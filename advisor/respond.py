@@ -13,12 +13,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
-from knowledge import Node, strip_control
+from knowledge import MAX_INPUT_CHARS, Node
 from knowledge.record import field, record, replace
 
 from .answers import HANDLERS
 from .compose import Answer, _article
-from .nlu import MAX_INPUT_CHARS, Parse
+from .nlu import Parse
 from .reply import Explanation, Reply
 from .resolve import resolve
 from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
@@ -64,21 +64,24 @@ class Responder:
         """One turn: never raises on any string (a bug is reported in the reply)."""
         ctx = state.context
         t = Turn(Context(ctx.topic, ctx.last_intent, ctx.last_list), state.dialog)
+        # Cut before anything reads it: every pattern, parse and cache sees at most the limit.
+        cut = len(text) > MAX_INPUT_CHARS
+        text = text[:MAX_INPUT_CHARS]
         try:
-            reply = self._turn(t, text)
+            reply = self._turn(t, text, cut)
         except Exception as exc:  # a bug in one turn must not end the conversation
             reply = Reply(self.e.responses["internal_error"].format(
                 error=type(exc).__name__), "error", fallback=True, kind="error")
             return state, reply
         return Conversation(t.context, t.dialog), reply
 
-    def _turn(self, t: Turn, text: str) -> Reply:
+    def _turn(self, t: Turn, text: str, cut: bool = False) -> Reply:
         e = self.e
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
         reply = self._dispatch(t, text)
-        if len(strip_control(text)) > MAX_INPUT_CHARS:
+        if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
         return reply
