@@ -59,6 +59,29 @@ class Location:
 
 
 @record
+class Source:
+    """Where a fact comes from: the section path of the source document and the quoted line."""
+
+    section: str
+    quote: str
+    line: int = 0
+
+    def shown(self, depth: int = 2) -> str:
+        """The section path as the chat shows it: its last `depth` headings joined by '›'."""
+        parts = [p.strip() for p in self.section.split(">") if p.strip()]
+        return " › ".join(parts[-depth:])
+
+
+@record
+class Fact:
+    """One thing the graph states about a node and the source lines it rests on."""
+
+    field: str
+    text: str
+    sources: tuple[Source, ...]
+
+
+@record
 class Node:
     """One thing the graph knows: a role, a training step, a credential, a skill..."""
 
@@ -72,6 +95,11 @@ class Node:
     fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}),
                                       compare=False)
     location: Location | None = field(default=None, compare=False)
+    #: Terms that lead to this node although the source never uses them ('women's imaging'):
+    #: an answer reached through one says that the document does not mention it.
+    related: tuple[str, ...] = field(default=(), compare=False)
+    #: Every stated fact with its sources (empty for a graph without a source document).
+    facts: tuple[Fact, ...] = field(default=(), compare=False)
 
     def __hash__(self) -> int:
         # Equal nodes have equal ids, so the id alone is a valid hash, and nodes are hashed
