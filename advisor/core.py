@@ -11,6 +11,7 @@ from knowledge import EMBEDDED_DIR, Graph, KnowledgeError, Node, Problem
 
 from .compose import Composer
 from .nlu import Parse, Understander
+from .provenance import Provenance
 from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_responses
 from .session import Session
 
@@ -29,6 +30,7 @@ class Engine:
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)
         self.composer = Composer(graph, self.responses)
+        self.provenance = Provenance(graph, self.composer, self.responses)
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
 

@@ -154,7 +154,7 @@ class Session:
             text = str(text)
         with self._lock:
             try:
-                reply = self._turn(text)
+                reply = self._engine.provenance.annotate(self._turn(text), text)
             except Exception as exc:  # a bug in one turn must not end the conversation
                 reply = Reply(self._engine.responses["internal_error"].format(
                     error=type(exc).__name__), "error", fallback=True, kind="error")

@@ -205,7 +205,9 @@ class Graph:
 
         visit(node_id)
         steps = tuple(self._nodes[i] for i in ordered if self._nodes[i].type in STEP_TYPES)
-        result = Pathway.of(target, steps)
+        links = frozenset((later.id, earlier) for later in steps
+                          for earlier in self._out.get((later.id, "requires"), ()))
+        result = Pathway.of(target, steps, links)
         self._pathways[node_id] = result
         return result
 

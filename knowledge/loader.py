@@ -178,7 +178,7 @@ class _Loader:
         self.meta = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta.items()
                      if k in FIELD_META}
         self.meta_file = name
-        self.meta_source_mark = meta.value_marks.get("source", meta.mark)
+        self.meta_source_mark = meta.value_marks.get("document", meta.mark)
 
     @staticmethod
     def kind_ok(kind: str, value: Any) -> bool:
@@ -294,17 +294,23 @@ class _Loader:
             fields["statements"] = tuple(str(v).strip() for v in item["statements"])
         words, stated = _keywords(item)
         related = tuple(str(r).strip() for r in item.get("related", ()))
+        # Related names are looked up as names are, but never stand for the node: an answer
+        # reached through one says the document does not mention it.
+        related_names = tuple(str(r).strip() for r in item.get("related_names", ()))
         node = Node(
             id=str(node_id), type=str(node_type), name=str(item["name"]).strip(),
             summary=str(item["summary"]).strip(), section=str(item["section"]).strip(),
-            aliases=tuple(str(a).strip() for a in item.get("aliases", ())),
+            aliases=tuple(str(a).strip() for a in (*item.get("aliases", ()), *related_names)),
             keywords=tuple(dict.fromkeys((*words, *related))),
-            fields=MappingProxyType(fields), location=Location(name, *mark), related=related,
+            fields=MappingProxyType(fields), location=Location(name, *mark),
+            related=(*related_names, *related),
         )
         draft = _Draft(node, name, mark, relations, cites=cites, stated_words=stated,
                        unquoted=unquoted)
-        if "aliases" in item:
-            draft.alias_marks = list(zip(node.aliases, item["aliases"].item_marks, strict=True))
+        for list_name in ("aliases", "related_names"):
+            if list_name in item:
+                draft.alias_marks.extend(zip(item[list_name], item[list_name].item_marks,
+                                             strict=True))
         self.drafts.append(draft)
 
     def unwrap(self, name: str, label: str, item: MDict) -> tuple[MDict, list[_Cite]]:
@@ -337,9 +343,13 @@ class _Loader:
                 cites.append(_Cite(field_name, str(value), "", str(value), None, mark))
             return value
         if set(value) != {"text", "source"}:
-            self.problem(name, mark, f"a stated value of {label} is either plain text or "
-                         "{text: ..., source: ...}")
-            return None
+            if field_name != "duration":
+                self.problem(name, mark, f"a stated value of {label} is either plain text or "
+                             "{text: ..., source: ...}")
+                return None
+            # {min: 4, max: 5, unit: year} quotes nothing: cite it with {text, source}.
+            cites.append(_Cite(field_name, str(value), "", None, None, mark))
+            return value
         text = value["text"]
         cites.extend(self.cites_of(field_name, str(text), value["source"],
                                    value.value_marks["source"]))
@@ -415,7 +425,7 @@ class _Loader:
                 Fact(f, t, tuple(dict.fromkeys(s))) for (f, t), s in facts.items()))
 
     def source_document(self) -> SourceDocument | None:
-        name = self.meta.get("source")
+        name = self.meta.get("document")
         if not isinstance(name, str):
             return None
         path = self.root / name
@@ -442,8 +452,21 @@ class _Loader:
             quote = document.line(cite.line)
             return Source(PATH_SEP.join(section.path[1:] or section.path),
                           normal_quote(quote), cite.line)
-        assert cite.quote is not None
+        if cite.quote is None:
+            self.problem(draft.file, cite.mark, f"{cite.field} of '{draft.node.id}' quotes "
+                         "nothing: write it as {text: ..., source: quote}")
+            return None
         source = document.cite(section, cite.quote)
+        if source is not None and len(normal(cite.quote).split()) < 3 and \
+                cite.field not in _LIST_ITEMS and \
+                normal(cite.quote) != normal(document.line(source.line)):
+            # A word or two proves nothing (and is what an unquoted comma in a YAML flow
+            # list leaves of a quote): quote three words or more, or a whole line.
+            self.problem(draft.file, cite.mark, f"{cite.field} of '{draft.node.id}': the "
+                         f"quote {cite.quote!r} is too short to show where the fact comes "
+                         "from; quote three words or more, or the whole line (and quote a "
+                         "quote with commas: \"...\")")
+            return None
         if source is None:
             shown = cite.quote if len(cite.quote) <= 60 else cite.quote[:59] + "…"
             self.problem(draft.file, cite.mark, f"{cite.field} of '{draft.node.id}': "
@@ -548,6 +571,9 @@ class _Loader:
             if node_id not in state:
                 visit(node_id)
 
+
+#: Fields whose items are words of a listing line ('surgery', 'CT'): short quotes are fine.
+_LIST_ITEMS = frozenset({"options", "specialties", "duration"})
 
 _KIND_TEXT = {"text": "non-empty text", "id": "non-empty text",
               "texts": "a list of non-empty texts"}

@@ -138,9 +138,13 @@ class Pathway:
     steps: tuple[Node, ...]
     total: Duration | None
     unstated: tuple[Node, ...]
+    #: (later, earlier) step ids where the later one directly requires the earlier: the only
+    #: order the knowledge states. Steps listed side by side state no order.
+    links: frozenset[tuple[str, str]] = field(default=frozenset(), compare=False)
 
     @classmethod
-    def of(cls, target: Node, steps: tuple[Node, ...]) -> Pathway:
+    def of(cls, target: Node, steps: tuple[Node, ...],
+           links: frozenset[tuple[str, str]] = frozenset()) -> Pathway:
         """A pathway over these steps: their total length, and the steps whose length the
         source does not state (credentials have none to state)."""
         total: Duration | None = None
@@ -148,12 +152,16 @@ class Pathway:
             if step.duration is not None:
                 total = step.duration if total is None else total + step.duration
         unstated = tuple(s for s in steps if s.duration is None and s.type != "credential")
-        return cls(target, steps, total, unstated)
+        return cls(target, steps, total, unstated, links)
 
     def timeline(self) -> str:
-        """'medical school 4 y → preliminary year → residency 4–5 y → IR fellowship 2 y'."""
-        parts = []
-        for step in self.steps:
+        """'CS degree 4 y → internship 3 m' where one step requires the one before it;
+        'medical school 4 y + residency 4–5 y' where the source lists steps in no stated order."""
+        out = ""
+        for i, step in enumerate(self.steps):
             duration = step.duration
-            parts.append(f"{step.label} {duration.short()}" if duration else step.label)
-        return " → ".join(parts)
+            part = f"{step.label} {duration.short()}" if duration else step.label
+            if i:
+                out += " → " if (step.id, self.steps[i - 1].id) in self.links else " + "
+            out += part
+        return out

@@ -18,6 +18,7 @@ COMMON_FIELDS: dict[str, str] = {
     "aliases": "texts",
     "keywords": "keywords",
     "related": "texts",
+    "related_names": "texts",
     "statements": "texts",
     "relations": "relations",
 }
@@ -90,6 +91,7 @@ FIELD_META: dict[str, str] = {
     "name": "text",
     "description": "text",
     "source": "text",
+    "document": "text",
     "domain_terms": "texts",
     "version": "text",
 }
