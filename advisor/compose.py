@@ -7,6 +7,7 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
 from knowledge.record import field, record
@@ -423,7 +424,7 @@ class Composer:
             lines.append(self.t("fellowship_path_head", name=node.name))
         if not lines:
             lines.append(self.t("become_head", name=_article(node.name)))
-        numbered = all((b.id, a.id) in path.links for a, b in zip(steps, steps[1:]))
+        numbered = all((b.id, a.id) in path.links for a, b in pairwise(steps))
         for i, step in enumerate(steps, 1):
             lines.append(f"{i if numbered else '•'}{'.' if numbered else ''} "
                          f"{self.step_text(step)}")

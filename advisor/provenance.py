@@ -55,7 +55,7 @@ class Provenance:
                 t for t in (normal(x) for x in names) if t and t not in related))
             self._stated[node.id] = tuple(dict.fromkeys((*self._names[node.id], *(
                 t for t in (normal(x) for x in node.keywords) if t and t not in related))))
-            facts = []
+            facts: list[tuple[str, str, tuple[Source, ...]]] = []
             for fact in node.facts:
                 if fact.field == "duration" and node.duration is not None:
                     forms = (normal(str(node.duration)), normal(node.duration.short()))
@@ -110,12 +110,15 @@ class Provenance:
                         continue
                 found.extend((at, s) for s in sources)
         found.sort(key=lambda pair: pair[0])
-        # One source per line: the longest quote of it.
+        # One source per line, its quotes joined ('Enter a ... program … 4-5 years').
         best: dict[tuple[str, int], Source] = {}
         for _at, source in found:
             held = best.get((source.section, source.line))
-            if held is None or len(source.quote) > len(held.quote):
+            if held is None or normal(held.quote) in normal(source.quote):
                 best[(source.section, source.line)] = source
+            elif normal(source.quote) not in normal(held.quote):
+                best[(source.section, source.line)] = replace(
+                    held, quote=f"{held.quote} … {source.quote}")
         return tuple(dict.fromkeys(best[(s.section, s.line)] for _at, s in found))
 
     # -- notes ----------------------------------------------------------------------------

@@ -189,13 +189,13 @@ def _stacked(grid: list[list[str]], width: int) -> str:
 
 
 # -- whole replies --------------------------------------------------------------------------
-def source_lines(reply: Reply) -> list[Segment]:
-    """Dim 'Source: Technical and Allied Health Careers › Sonographer…' lines, one per
+def source_lines(reply: Reply, width: int) -> list[Segment]:
+    """A dim 'Source: Technical and Allied Health Careers › Sonographer' line naming each
     section the reply quotes."""
     shown = list(dict.fromkeys(s.shown() for s in reply.sources))
     if not shown:
         return []
-    return [("class:dim", safe_text("Source: " + "; ".join(shown)) + "\n")]
+    return [("class:dim", wrap(safe_text("Source: " + "; ".join(shown)), width) + "\n")]
 
 
 def render_reply(reply: Reply, graph: Graph, *, width: int | None = None, explain: bool = False,
@@ -222,7 +222,7 @@ def render_reply(reply: Reply, graph: Graph, *, width: int | None = None, explai
             if len(pathway.steps) > 1 or pathway.total is not None:
                 segs += [("", "\n"), *timeline(pathway, width, ascii_only=ascii_only)]
     if sources:
-        segs += source_lines(reply)
+        segs += source_lines(reply, width)
     if explain:
         why = "\n".join("  " + line for line in safe_text(str(reply.explain)).split("\n"))
         segs.append(("class:dim", "\nwhy:\n" + why + "\n"))

@@ -293,7 +293,8 @@ class Chat:
         if len(args) != 1 or args[0].lower() not in {"on", "off"}:
             raise Usage("usage: /sources on|off")
         self.sources = args[0].lower() == "on"
-        return _notice(f"sources {'on: answers now say where they come from' if self.sources else 'off'}")
+        said = "on: answers now say where they come from" if self.sources else "off"
+        return _notice(f"sources {said}")
 
     def _cmd_path(self, args: list[str]) -> list[Segment]:
         graph = self.advisor.graph

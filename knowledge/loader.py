@@ -343,13 +343,10 @@ class _Loader:
                 cites.append(_Cite(field_name, str(value), "", str(value), None, mark))
             return value
         if set(value) != {"text", "source"}:
-            if field_name != "duration":
-                self.problem(name, mark, f"a stated value of {label} is either plain text or "
-                             "{text: ..., source: ...}")
-                return None
-            # {min: 4, max: 5, unit: year} quotes nothing: cite it with {text, source}.
-            cites.append(_Cite(field_name, str(value), "", None, None, mark))
-            return value
+            if field_name == "duration":
+                # {min: 4, max: 5, unit: year} quotes nothing: cite it with {text, source}.
+                cites.append(_Cite(field_name, str(value), "", None, None, mark))
+            return value  # (anything else is reported by the field-kind check)
         text = value["text"]
         cites.extend(self.cites_of(field_name, str(text), value["source"],
                                    value.value_marks["source"]))
