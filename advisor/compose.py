@@ -35,8 +35,9 @@ def _sentence(text: str) -> str:
 
 def _lower_first(text: str) -> str:
     """'Brain imaging' -> 'brain imaging' for mid-sentence use; acronyms ('MRI') stay."""
-    if len(text) > 1 and (text[1].isupper() or text[1] in "./"):
-        return text
+    first = text.split(" ", 1)[0]
+    if len(text) > 1 and (text[1] in "./" or any(c.isupper() for c in first[1:])):
+        return text  # 'MRI', 'PhD', 'MD/PhD' keep their capitals
     return text[:1].lower() + text[1:]
 
 
@@ -329,6 +330,11 @@ class Composer:
     def duration(self, node: Node, after: Node | None = None, *,
                  fellowship_only: bool = False) -> Answer:
         lines: list[str] = []
+        if node.type == "subspecialty" and node.duration is None and fellowship_only:
+            text = self.r["silent"].format(what=f"how long the {node.label} takes")
+            root = next((r for r in self.fellowship_roots() if node in self.children(r)), None)
+            lengths = self.stated_lengths(root) if root is not None else ""
+            return Answer(f"{text} {lengths}".strip(), (node.id,))
         if node.type in {"training", "subspecialty"} and node.duration is not None:
             typically = "typically " if "typically" in " ".join(node.get("statements", ())) else ""
             if node.type == "subspecialty":
@@ -660,6 +666,7 @@ class Composer:
             cells = [label]
             for n in nodes:
                 cells.append(self._cell(n, label))
+            cells = [cells[0], *(c or "not stated" for c in cells[1:])]
             if all(c == "not stated" for c in cells[1:]):
                 continue
             rows.append(tuple(cells))

@@ -30,7 +30,8 @@ class Engine:
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)
         self.composer = Composer(graph, self.responses)
-        self.provenance = Provenance(graph, self.composer, self.responses)
+        self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
+                                     self.lexicon)
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
 

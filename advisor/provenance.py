@@ -22,12 +22,16 @@ from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
 
-from .compose import Composer
+from .compose import Composer, stem
+from .nlu import Understander
 from .reply import Reply
+from .resources import Lexicon
 
 #: Replies that state facts of the graph; greetings, declines and interview prompts do not.
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
+#: '3 years', '4-5 years', '2-year' in a normalised question.
+_LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
 
 
 def _has(text: str, phrase: str) -> bool:
@@ -38,10 +42,22 @@ def _has(text: str, phrase: str) -> bool:
 class Provenance:
     """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
 
-    def __init__(self, graph: Graph, composer: Composer, responses: Mapping[str, str]) -> None:
+    def __init__(self, graph: Graph, composer: Composer, responses: Mapping[str, str],
+                 understander: Understander, lexicon: Lexicon) -> None:
         self.g = graph
         self.c = composer
         self.r = responses
+        self.understander = understander
+        meta = graph.meta
+        self._doc = frozenset(str(w) for w in meta.get("document_words", ()))
+        self._doc |= frozenset(stem(w) for w in self._doc)
+        self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
+                                  *(normal(w) for w in meta.get("plain_words", ()))))
+        self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
+        self._silent = tuple(t.split("{", 1)[0] for t in (responses["silent"],
+                                                           responses["silent_general"]))
+        # Terms too general to say a question is about one career ('radiology', 'imaging').
+        self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
         self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
         self._stated: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
@@ -65,6 +81,9 @@ class Provenance:
                 else:
                     facts.append((fact.field, normal(fact.text), fact.sources))
             self._facts[node.id] = facts
+        self._term_words = frozenset(w for node in graph for t in (
+            node.id.replace("_", " "), node.name, *node.aliases, *node.keywords)
+            for w in normal(t).split())
 
     # -- sources --------------------------------------------------------------------------
     def candidates(self, ids: Iterable[str]) -> list[str]:
@@ -122,20 +141,49 @@ class Provenance:
         return tuple(dict.fromkeys(best[(s.section, s.line)] for _at, s in found))
 
     # -- notes ----------------------------------------------------------------------------
-    def related_notice(self, question: str, ids: tuple[str, ...]) -> str:
-        """'The document does not mention X; the closest it has is Y.' when the question
-        reached Y through a related term; '... does not mention X for Y' when it also named Y."""
+    def related_notice(self, question: str, ids: tuple[str, ...]) -> tuple[list[str], Node | None]:
+        """The related terms of the answer's node the question used ('women's imaging'),
+        and that node."""
         for node_id in ids[:1]:
             if node_id not in self.g:
                 continue
-            for term, shown in self._related[node_id]:
-                if not _has(self._masked(question, term, (node_id,)), term):
-                    continue
-                node = self.g.node(node_id)
-                named = any(_has(question, s) for s in self._stated[node_id])
-                key = "related_notice_named" if named else "related_notice"
-                return self.r[key].format(term=shown, name=node.name)
-        return ""
+            terms = [shown for term, shown in self._related[node_id]
+                     if _has(self._masked(question, term, (node_id,)), term)]
+            return terms[:1], self.g.node(node_id)
+        return [], None
+
+    def uncovered(self, question: str, text: str) -> list[str]:
+        """Words of the question that the source document never uses and that name nothing
+        ('abroad', 'valves'), typos and plain asking words aside."""
+        wrong = {w for w, _r in self.understander.parse(text).corrections}
+        out = []
+        for word in question.split():
+            if (len(word) < 3 or word.isdigit() or "'" in word or word in wrong
+                    or self._known(word)):
+                continue
+            out.append(word)
+        return list(dict.fromkeys(out))[:3]
+
+    def _known(self, word: str) -> bool:
+        """A word of the document, of a node's terms, or a plain asking word."""
+        return any(w in self._ignore or w in self._doc or w in self._term_words
+                   for w in (word, stem(word)))
+
+    def absent_notice(self, question: str, text: str, reply: Reply) -> str:
+        """'The document does not mention X; the closest it has is Y.' (or '... X for Y; what
+        it does say:') for related terms and words the document never uses."""
+        if any(reply.text.startswith(p) for p in self._silent):
+            return ""  # the answer already says what the document does not cover
+        terms, node = self.related_notice(question, reply.entities)
+        terms += [w for w in self.uncovered(question, text) if w not in " ".join(terms)]
+        if not terms:
+            return ""
+        shown = " or ".join(terms)
+        if node is None:
+            return self.r["absent_notice"].format(term=shown)
+        named = any(_has(question, s) for s in self._stated[node.id])
+        key = "related_notice_named" if named else "related_notice"
+        return self.r[key].format(term=shown, name=node.name)
 
     def _masked(self, question: str, term: str, ids: Iterable[str]) -> str:
         """The question without the names of `ids` that contain `term` ('nuclear medicine
@@ -146,25 +194,45 @@ class Provenance:
                     question = question.replace(f" {name} ", " # ")
         return question
 
-    def overlaps(self, question: str, reply: Reply) -> list[tuple[Node, str]]:
-        """Other careers the source states a term of the question for ('cardiac' is said of
-        thoracic radiology and of sonographers), with the term."""
+    def others(self, question: str, reply: Reply) -> list[tuple[Node, str]]:
+        """Other careers a term of the question is stated of ('cardiac' is said of thoracic
+        radiology and of sonographers; 'ultrasound' of sonographers when asked of radiologic
+        technologists), each with the term, when the reply does not already name them."""
         ids = (*reply.entities, *reply.listed)
-        if not ids:
-            return []
         said = f" {normal(reply.text)} "
-        shared = {t for t in self._stated_of(ids) if _has(self._masked(question, t, ids), t)}
         out: list[tuple[Node, str]] = []
         for node in self.g.of_type(*CAREER_TYPES):
             if node.id in ids or _has(said, normal(node.name)):
                 continue
-            term = next((t for t in self._stated[node.id] if t in shared), None)
+            term = self._other_term(node.id, question, ids, said)
             if term is not None:
                 out.append((node, term))
         return out[:_MAX_NOTES]
 
+    def _other_term(self, node_id: str, question: str, ids: tuple[str, ...],
+                    said: str) -> str | None:
+        """A term of the question stated of `node_id`: one the answer's careers share, or one
+        the answer does not speak to at all."""
+        shared = self._stated_of(ids)
+        for term in self._stated[node_id]:
+            if term in self._general_terms or not _has(self._masked(question, term, ids), term):
+                continue
+            if term in shared or not _has(said, term):
+                return term
+        return None
+
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(t for i in ids for t in self._stated.get(i, ()))
+
+    def note_for(self, node: Node, term: str) -> str:
+        """'The document also mentions cardiac for Sonographer: Specialize in cardiac, ...',
+        or, when the term names the career, 'The document lists X as a separate career: ...'."""
+        if term in self._names[node.id]:
+            return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
+        fact = self.fact_with(node, term).rstrip(".")
+        found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
+        return self.r["also_named"].format(term=found.group(0) if found else term,
+                                           name=node.name, fact=fact)
 
     def credential_note(self, question: str, reply: Reply) -> str:
         """Whose credential a question's credential is, when it asks about a career the
@@ -197,13 +265,75 @@ class Provenance:
             text += " " + self.c.certification(career).text
         return text
 
+    def duration_note(self, question: str, reply: Reply) -> str:
+        """'The document says Interventional Radiology takes 2 years, not 3.' when a question
+        gives a length the document does not state for the step it asks about."""
+        match = _LENGTH.search(question)
+        if match is None:
+            return ""
+        low = float(match.group(1))
+        high = float(match.group(2) or low)
+        for node_id in reply.entities:
+            node = self.g.get(node_id)
+            if node is None or node.duration is None:
+                continue
+            stated = node.duration
+            if (stated.low, stated.high) == (low, high) or stated.low <= low <= high <= stated.high:
+                return ""
+            asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
+            unit = match.group(3).rstrip("s") + ("" if asked == "1" else "s")
+            return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
+                                                 unit=unit)
+        return ""
+
+    def order_note(self, question: str, reply: Reply) -> str:
+        """What the document says of the order of a training step asked about: 'After
+        residency, radiologists may pursue fellowships' where it says so, else that it lists
+        the steps in no stated order."""
+        if not any(_has(question, w) for w in self._order_words):
+            return ""
+        step = next((self.g.node(i) for i in reply.entities
+                     if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
+        if step is None:
+            return ""
+        for later in self.g.neighbours(step.id, "requires", incoming=True):
+            fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
+            if fact is not None and later.type in {"training", "subspecialty"}:
+                return self.r["order_stated"].format(quote=fact.sources[0].quote)
+        careers = sorted(self.c.needed_by(step),
+                         key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
+        if not careers:
+            return ""
+        career = self.g.node(careers[0])
+        steps = [s.label for s in self.g.pathway(career.id).steps]
+        return self.r["order_unstated"].format(name=step.label, career=career.name,
+                                               steps=", ".join(steps))
+
+    def careers_with(self, question: str, reply: Reply) -> str:
+        """'Which careers involve ultrasound?' answered with every career the document states
+        the term of, instead of the whole list of careers."""
+        if reply.intent != "list_careers" or reply.entities:
+            return ""
+        found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
+                 for t in self._stated[node.id][:] if _has(question, t)
+                 and t not in self._general_terms]
+        if not found:
+            return ""
+        seen: dict[str, tuple[Node, str]] = {}
+        for node, term in found:
+            seen.setdefault(node.id, (node, term))
+        lines = [self.r["careers_with_term"].format(term=found[0][1])]
+        lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
+                  for node, term in seen.values()]
+        return "\n".join(lines)
+
     def fact_with(self, node: Node, term: str) -> str:
         """The fact of `node` that says `term` ('Investigate applications of AI ...'), else
         what the node is."""
-        for fact in node.facts:
-            if fact.field in {"duties", "statements", "focus", "summary"} and _has(
-                    f" {normal(fact.text)} ", term):
-                return fact.text
+        for field_name in ("focus", "duties", "statements", "summary"):
+            for fact in node.facts:
+                if fact.field == field_name and _has(f" {normal(fact.text)} ", term):
+                    return fact.text
         return self.c.what(node)
 
     def annotate(self, reply: Reply, question: str) -> Reply:
@@ -211,21 +341,18 @@ class Provenance:
         if reply.fallback or reply.kind not in _ANSWER_KINDS:
             return reply
         q = f" {normal(question)} "
-        text = reply.text
-        credential = self.credential_note(q, reply)
-        if credential:  # the point asked is whose credential it is: that is the answer
-            text = credential
-        notice = self.related_notice(q, reply.entities)
-        notes = []
-        for node, term in self.overlaps(q, reply):
-            fact = self.fact_with(node, term).rstrip(".")
-            found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
-            notes.append(self.r["also_named"].format(term=found.group(0) if found else term,
-                                                     name=node.name, fact=fact))
-        if notice:
-            text = notice + "\n" + text
-        if notes:
-            text = text + "\n" + "\n".join(notes)
-        extra = [n.id for n, _t in self.overlaps(q, reply)] if notes else []
-        sources = self.sources(text, (*reply.entities, *reply.listed, *extra))
-        return replace(reply, text=text, sources=sources)
+        text = self.careers_with(q, reply) or reply.text
+        replacing = self.credential_note(q, reply) or self.duration_note(q, reply)
+        if replacing:  # the point asked (whose credential, which length): that is the answer
+            text = replacing
+        head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply))
+                if n]
+        others = self.others(q, reply) if not replacing else []
+        if head and reply.intent == "list_careers" and not reply.entities and text == reply.text:
+            text = self.r["coverage"]  # a word the document never uses: no list of everything
+        if head:
+            text = "\n".join([*head, text])
+        if others:
+            text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
+        ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
+        return replace(reply, text=text, sources=self.sources(text, ids))

@@ -399,6 +399,8 @@ class _Loader:
         document = self.source_document()
         if document is None:
             return
+        # Every word of the document, so an answer can tell a word it never uses.
+        self.meta["document_words"] = document.words()
         for draft in self.drafts:
             facts: dict[tuple[str, str], list[Source]] = {}
             cited: list[str] = []

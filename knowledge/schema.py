@@ -92,6 +92,8 @@ FIELD_META: dict[str, str] = {
     "description": "text",
     "source": "text",
     "document": "text",
+    "plain_words": "texts",
+    "order_words": "texts",
     "domain_terms": "texts",
     "version": "text",
 }

@@ -94,6 +94,12 @@ class SourceDocument:
                 return number
         return None
 
+    def words(self) -> tuple[str, ...]:
+        """Every normalised word of the document, sorted."""
+        found = {w for lines in self._normal.values() for _n, t in lines
+                 for w in t.replace("-", " ").replace("/", " ").split()}
+        return tuple(sorted(found))
+
     def line(self, number: int) -> str:
         """The raw text of a line of the document ('' when there is none)."""
         for s in self.sections:
