@@ -58,6 +58,7 @@ class Provenance:
                                                            responses["silent_general"]))
         # Terms too general to say a question is about one career ('radiology', 'imaging').
         self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
+        self._order_after = tuple(normal(w) for w in meta.get("order_after_words", ()))
         self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
         self._stated: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
@@ -81,6 +82,8 @@ class Provenance:
                 else:
                     facts.append((fact.field, normal(fact.text), fact.sources))
             self._facts[node.id] = facts
+        self._general_terms -= frozenset(t for n in graph.of_type(*CAREER_TYPES)
+                                         for t in self._stated[n.id])
         self._term_words = frozenset(w for node in graph for t in (
             node.id.replace("_", " "), node.name, *node.aliases, *node.keywords)
             for w in normal(t).split())
@@ -148,14 +151,14 @@ class Provenance:
             if node_id not in self.g:
                 continue
             terms = [shown for term, shown in self._related[node_id]
-                     if _has(self._masked(question, term, (node_id,)), term)]
+                     if _has(self._masked(question, term, (node_id,), self._stated), term)]
             return terms[:1], self.g.node(node_id)
         return [], None
 
     def uncovered(self, question: str, text: str) -> list[str]:
         """Words of the question that the source document never uses and that name nothing
         ('abroad', 'valves'), typos and plain asking words aside."""
-        wrong = {w for w, _r in self.understander.parse(text).corrections}
+        wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
         out = []
         for word in question.split():
             if (len(word) < 3 or word.isdigit() or "'" in word or word in wrong
@@ -165,9 +168,13 @@ class Provenance:
         return list(dict.fromkeys(out))[:3]
 
     def _known(self, word: str) -> bool:
-        """A word of the document, of a node's terms, or a plain asking word."""
-        return any(w in self._ignore or w in self._doc or w in self._term_words
-                   for w in (word, stem(word)))
+        """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
+        a node's terms, or a plain asking word."""
+        if any(w in self._ignore or w in self._doc or w in self._term_words
+               for w in (word, stem(word))):
+            return True
+        head = word[:max(6, len(word) - 4)]
+        return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
 
     def absent_notice(self, question: str, text: str, reply: Reply) -> str:
         """'The document does not mention X; the closest it has is Y.' (or '... X for Y; what
@@ -185,11 +192,12 @@ class Provenance:
         key = "related_notice_named" if named else "related_notice"
         return self.r[key].format(term=shown, name=node.name)
 
-    def _masked(self, question: str, term: str, ids: Iterable[str]) -> str:
-        """The question without the names of `ids` that contain `term` ('nuclear medicine
-        technologist' hides 'nuclear medicine')."""
+    def _masked(self, question: str, term: str, ids: Iterable[str],
+                terms: Mapping[str, tuple[str, ...]] | None = None) -> str:
+        """The question without the names (or `terms`) of `ids` that contain `term` ('nuclear
+        medicine technologist' hides 'nuclear medicine')."""
         for node_id in ids:
-            for name in self._names.get(node_id, ()):
+            for name in (terms or self._names).get(node_id, ()):
                 if name != term and f" {term} " in f" {name} " and _has(question, name):
                     question = question.replace(f" {name} ", " # ")
         return question
@@ -202,7 +210,7 @@ class Provenance:
         said = f" {normal(reply.text)} "
         out: list[tuple[Node, str]] = []
         for node in self.g.of_type(*CAREER_TYPES):
-            if node.id in ids or _has(said, normal(node.name)):
+            if node.id in ids or _has(said, normal(node.name)) or self._linked(node.id, ids):
                 continue
             term = self._other_term(node.id, question, ids, said)
             if term is not None:
@@ -221,6 +229,13 @@ class Provenance:
                 return term
         return None
 
+    def _linked(self, node_id: str, ids: Iterable[str]) -> bool:
+        """`node_id` is a neighbour of one of `ids` (a fellowship of the radiologist, a
+        step that maintains a credential): not a separate career or step."""
+        near = {n.id for n in (*self.g.neighbours(node_id),
+                               *self.g.neighbours(node_id, incoming=True))}
+        return any(i in near for i in ids)
+
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(t for i in ids for t in self._stated.get(i, ()))
 
@@ -234,6 +249,32 @@ class Provenance:
         return self.r["also_named"].format(term=found.group(0) if found else term,
                                            name=node.name, fact=fact)
 
+    def requirement_note(self, question: str, reply: Reply) -> str:
+        """What the document names for a career when a question asks about a step it does not
+        name for it ('Does a research scientist need an MD?')."""
+        asked = [n for n in self.g.of_type("training")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        careers = [self.g.node(i) for i in reply.entities
+                   if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        if len(asked) != 1 or not careers:
+            return ""
+        step, career = asked[0], careers[0]
+        steps = self.g.pathway(career.id).steps
+        if step in steps or step.id in reply.entities or self._linked(step.id, (career.id,)):
+            return ""
+        holders = sorted(self.c.needed_by(step),
+                         key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
+        text = self.r["credential_not_for"].format(credential=step.name, career=career.name)
+        if holders:
+            text += " " + self.r["credential_holders"].format(
+                credential=step.name, holders=self.g.node(holders[0]).name, summary=step.summary)
+        if steps:
+            text += " " + self.r["requirements_listed"].format(
+                career=career.name, steps="; ".join(self.c.step_text(s) for s in steps))
+        else:
+            text += " " + self.r["requirements_none"].format(career=career.name)
+        return text
+
     def credential_note(self, question: str, reply: Reply) -> str:
         """Whose credential a question's credential is, when it asks about a career the
         document names it not for ('Does a nuclear medicine technologist need ARRT?')."""
@@ -242,7 +283,7 @@ class Provenance:
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(asked) != 1 or not careers:
-            return ""
+            return self.requirement_note(question, reply)
         credential, career = asked[0], careers[0]
         own = self.c.credentials(career)
         if credential in own:
@@ -296,9 +337,10 @@ class Provenance:
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         if step is None:
             return ""
+        after = any(_has(question, w) for w in self._order_after)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
-            if fact is not None and later.type in {"training", "subspecialty"}:
+            if after and fact is not None and later.type in {"training", "subspecialty"}:
                 return self.r["order_stated"].format(quote=fact.sources[0].quote)
         careers = sorted(self.c.needed_by(step),
                          key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
@@ -342,7 +384,7 @@ class Provenance:
             return reply
         q = f" {normal(question)} "
         text = self.careers_with(q, reply) or reply.text
-        replacing = self.credential_note(q, reply) or self.duration_note(q, reply)
+        replacing = self.duration_note(q, reply) or self.credential_note(q, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
         head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply))

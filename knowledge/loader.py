@@ -477,6 +477,11 @@ class _Loader:
     def check_words(self, document: SourceDocument, draft: _Draft, cited: list[str]) -> None:
         """Each stated keyword (or the word its synonyms stand for) is in the node's lines."""
         text = " " + " ".join(normal(line) for line in cited) + " "
+        for term in draft.node.related:
+            if f" {normal(term)} " in text:
+                self.problem(draft.file, draft.mark, f"related term {term!r} of "
+                             f"'{draft.node.id}' is a word of its cited lines in "
+                             f"{document.name}: make it a keyword")
         for word, mark in draft.stated_words:
             forms = {normal(word), normal(word).rstrip("s"), normal(word) + "s"}
             if not any(f and f" {f} " in text for f in forms):

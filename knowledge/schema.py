@@ -94,6 +94,7 @@ FIELD_META: dict[str, str] = {
     "document": "text",
     "plain_words": "texts",
     "order_words": "texts",
+    "order_after_words": "texts",
     "domain_terms": "texts",
     "version": "text",
 }
