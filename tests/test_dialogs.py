@@ -613,8 +613,8 @@ def test_plan_markdown(iv: Interviewer) -> None:
     plan = iv.plan_markdown(state)
     assert plan.startswith("# Pathway chooser: your plan\n\n## What you told me\n")
     assert "## Best fit: Pediatric Radiology (fit " in plan
-    assert "2. Preliminary year — no stated length" in plan
-    assert "3. residency — 4–5 years" in plan
+    assert "2. preliminary year — no stated length" in plan
+    assert "4. residency — 4–5 years" in plan
     assert "- Finish residency (4–5 years)." in plan
     assert "## Other options" in plan and plan.endswith("\n")
 
