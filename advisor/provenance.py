@@ -39,6 +39,22 @@ def _has(text: str, phrase: str) -> bool:
     return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
 
 
+_ITEMS = re.compile(r",? (?:and|or) |, ")
+
+
+def _item_with(fact: str, term: str) -> str:
+    """Of a fact that lists things ('Mammography, breast ultrasound, and breast MRI'), the
+    one item that holds `term` ('breast ultrasound'): a note on another career quotes what
+    overlaps, not the whole list."""
+    parts = _ITEMS.split(fact)
+    if len(parts) < 3:
+        return fact
+    hit = next((p for p in parts if _has(f" {normal(p)} ", term)), None)
+    if hit is None:
+        return fact
+    return hit
+
+
 class Provenance:
     """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
 
@@ -165,8 +181,8 @@ class Provenance:
         out = []
         for word in question.split():
             if (len(word) < 3 or word.isdigit() or "'" in word or word in wrong
-                    or self._known(word)):
-                continue
+                    or word in self.understander.vocab or self._known(word)):
+                continue  # (a word the language data knows asks how, or names something)
             out.append(word)
         return list(dict.fromkeys(out))[:3]
 
@@ -228,7 +244,7 @@ class Provenance:
         for term in self._stated[node_id]:
             if term in self._general_terms or not _has(self._masked(question, term, ids), term):
                 continue
-            if term in shared or not _has(said, term):
+            if term in shared:
                 return term
         return None
 
@@ -247,7 +263,7 @@ class Provenance:
         or, when the term names the career, 'The document lists X as a separate career: ...'."""
         if term in self._names[node.id]:
             return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
-        fact = self.fact_with(node, term).rstrip(".")
+        fact = _item_with(self.fact_with(node, term).rstrip("."), term)
         found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
         return self.r["also_named"].format(term=found.group(0) if found else term,
                                            name=node.name, fact=fact)
@@ -390,14 +406,12 @@ class Provenance:
                                                        (*reply.entities, *reply.listed)))
         q = f" {normal(question)} "
         text = self.careers_with(q, reply) or reply.text
-        replacing = self.duration_note(q, reply) or self.credential_note(q, reply)
+        replacing = self.credential_note(q, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
-        head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply))
-                if n]
+        head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
+                            self.duration_note(q, reply)) if n]
         others = self.others(q, reply) if not replacing else []
-        if head and reply.intent == "list_careers" and not reply.entities and text == reply.text:
-            text = self.r["coverage"]  # a word the document never uses: no list of everything
         if head:
             text = "\n".join([*head, text])
         if others:
