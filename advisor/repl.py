@@ -319,6 +319,8 @@ class Chat:
             return _error(f"{shown} exists; not overwritten (add --force to replace it)")
         except IsADirectoryError:
             return _error(f"{shown} is a directory")
+        except storage.StorageError as exc:
+            return _error(safe_text(str(exc)))
         except OSError as exc:
             return _error(f"cannot write {shown}: {exc.strerror or exc}")
         return _notice(f"{what} written to {shown}")
@@ -393,6 +395,17 @@ class Chat:
         return self._write(path, safe_text(plan).rstrip("\n") + "\n", force, "Plan")
 
 
+def _clean(completion: Completion) -> Completion:
+    """A completion with no control or bidi character (a name in someone's knowledge files
+    or a file name could hold U+202E), in what is inserted and in what is shown."""
+    text, shown = completion.text, completion.display_text
+    meta = completion.display_meta_text
+    if (text, shown, meta) == (safe_text(text), safe_text(shown), safe_text(meta)):
+        return completion
+    return Completion(safe_text(text), completion.start_position, display=safe_text(shown),
+                      display_meta=safe_text(meta) or None)
+
+
 class ChatCompleter(Completer):
     """Tab completion: commands and their arguments, career names, the question's options."""
 
@@ -403,7 +416,8 @@ class ChatCompleter(Completer):
     def get_completions(self, document: Document,
                         complete_event: CompleteEvent) -> Iterator[Completion]:
         try:
-            yield from self._completions(document, complete_event)
+            for found in self._completions(document, complete_event):
+                yield _clean(found)
         except Exception:  # a completion bug must never break typing
             return
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -49,16 +50,25 @@ def _umask() -> int:
 
 def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = False,
                  private: bool = False) -> Path:
-    """Write `text` to `path` atomically; FileExistsError if it exists and not `overwrite`.
+    """Write `text` to `path` atomically; FileExistsError if it exists and not `overwrite`,
+    StorageError if what is there is anything but a regular file (even with `overwrite`).
 
     The file keeps the mode of the one it replaces; a new file gets the usual umask mode, or
     0600 when `private` (the chat history is nobody else's business).
     """
     target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(target))
-    if not overwrite and target.exists():
-        raise FileExistsError(17, "file exists", str(target))
+    try:
+        st: os.stat_result | None = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "is a directory", str(target))
+        if not overwrite:
+            raise FileExistsError(17, "file exists", str(target))
+        if not stat.S_ISREG(st.st_mode):  # a link, a FIFO, a device: never replaced
+            raise StorageError(f"{target} is not a regular file (a link, a pipe or a "
+                               "device); it was left as it is")
     parent = target.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
