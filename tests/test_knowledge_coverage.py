@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from support import shared_dir
 
 from knowledge import Graph, Node, load_graph
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "content" / (
+SOURCE = shared_dir() / "content" / (
     "career-pathways-in-radiology.md")
 
 #: Fields whose text is searched for the document's lines.
