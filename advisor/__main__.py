@@ -7,16 +7,16 @@ exit 130 instead of a KeyboardInterrupt traceback; `run` then hands SIGINT back 
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # C: `signal` builds enums, too slowly
 import os
-import signal
 
 
 def _interrupted_early(signum: int, frame: object) -> None:
     os._exit(130)
 
 
-if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (SIG_IGN stays ignored)
-    signal.signal(signal.SIGINT, _interrupted_early)
+if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:  # (SIG_IGN stays so)
+    _signal.signal(_signal.SIGINT, _interrupted_early)
 
 from .cli import run  # noqa: E402 - after the handler, on purpose
 
