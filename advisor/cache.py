@@ -1,9 +1,10 @@
 """A compiled cache of the advisor's engine, so start-up does not parse and index YAML again.
 
 The engine (validated graph, dialog flow, language indexes) is pickled once per set of
-sources. The key covers the content of every YAML file read (so an edit is seen even when a
-file keeps its size and modification time) and every module of the three packages by path,
-size and modification time, plus the Python version.
+sources. The key covers the content of every file of the data directories (the YAML and the
+source document it quotes; so an edit is seen even when a file keeps its size and time),
+every module of the three packages by path, size and modification time, and the Python
+version.
 
 A pickle runs code when loaded, so the cache is used only where nobody else could have put
 it: a directory and file owned by this user that no one else may write. Anything
@@ -27,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from knowledge.files import yaml_files
+from knowledge.files import data_files
 
 _PACKAGES = ("knowledge", "dialogs", "advisor")
 KEEP = 4
@@ -111,12 +112,12 @@ def _content(path: Path) -> str:
 
 def key(*directories: Path) -> str:
     """A digest of every source the engine is built from: the data by content (walked as
-    the loaders walk it), the code by size and time."""
+    the loaders walk it, links to directories not followed), the code by size and time."""
     parts = [sys.version]
     for where in directories:
         real = os.path.realpath(where)
         parts.append(f"{real}\0{os.path.isdir(real)}")
-        parts.extend(_content(p) for p in yaml_files(Path(real)))
+        parts.extend(_content(p) for p in data_files(Path(real)))
     for package in _PACKAGES:
         parts.extend(sorted(_code(os.path.join(_ROOT, package))))
     data = "\n".join(parts).encode("utf-8", "surrogateescape")

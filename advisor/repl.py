@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "/restart": ("", "start a new conversation"),
     "/back": ("", "go back to the previous interview question"),
     "/explain": ("on|off", "show (or stop showing) why each answer was given"),
+    "/sources": ("on|off", "show (or stop showing) where in the source each answer comes from"),
     "/path": ("[CAREER]", "draw a career's pathway as a timeline (default: the current topic)"),
     "/save": ("FILE [--force]", "save the conversation as JSON, to /load it later"),
     "/load": ("FILE", "resume a conversation saved with /save"),
@@ -134,6 +135,7 @@ class Chat:
         self.advisor = advisor
         self.session: Session = advisor.session()
         self.explain = explain
+        self.sources = True
         self.width = width
         self.ascii_only = ascii_only
         self.last: Reply | None = None
@@ -221,7 +223,8 @@ class Chat:
         reply = self.session.ask(text)
         self._remember(reply)
         return render.render_reply(reply, self.advisor.graph, width=self.width(),
-                                   explain=self.explain, ascii_only=self.ascii_only)
+                                   explain=self.explain, ascii_only=self.ascii_only,
+                                   sources=self.sources)
 
     def _remember(self, reply: Reply) -> None:
         self.last = reply
@@ -283,6 +286,16 @@ class Chat:
             raise Usage("usage: /explain on|off")
         self.explain = args[0].lower() == "on"
         return _notice(f"explain {'on: answers now say why' if self.explain else 'off'}")
+
+    def _cmd_sources(self, args: list[str]) -> list[Segment]:
+        if not args:
+            return _notice(f"sources are {'on' if self.sources else 'off'}; "
+                           "use /sources on or /sources off")
+        if len(args) != 1 or args[0].lower() not in {"on", "off"}:
+            raise Usage("usage: /sources on|off")
+        self.sources = args[0].lower() == "on"
+        said = "on: answers now say where they come from" if self.sources else "off"
+        return _notice(f"sources {said}")
 
     def _cmd_path(self, args: list[str]) -> list[Segment]:
         graph = self.advisor.graph
@@ -466,7 +479,7 @@ class ChatCompleter(Completer):
             return
         name, rest = text.split(" ", 1)
         name = name.lower()
-        if name == "/explain":
+        if name in {"/explain", "/sources"}:
             for word in ("on", "off"):
                 if word.startswith(rest.strip().lower()):
                     yield Completion(word, -len(rest.lstrip()))

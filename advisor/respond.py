@@ -80,7 +80,9 @@ class Responder:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        reply = self._dispatch(t, text)
+        # Sources and faithfulness notes for what the answer states (advisor/provenance.py).
+        reply = e.provenance.annotate(self._dispatch(t, text), " ".join(
+            e.understander.parse(text).tokens))  # respelled and typo-corrected words
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
@@ -176,7 +178,8 @@ class Responder:
     # -- one question -----------------------------------------------------------------------
     def _decide(self, t: Turn, p: Parse) -> Decision:
         pol = self.pol
-        f = pol.facts(p, t.context, t.profile_changed)
+        f = pol.facts(p, t.context, t.profile_changed,
+                      self.e.interviewer.enough_to_rank(t.dialog))
         d = decide(pol, f)
         if d.resolve:
             if d.intent == "about_me":  # a statement: no list item or follow-up is meant
@@ -196,6 +199,8 @@ class Responder:
             return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
         if d.intent == "medical_advice":
             return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
+        if d.intent == "logistics":
+            return self._fallback(p, d, e.responses["decline_logistics"], "out_of_scope")
         if d.intent == "not_understood":
             return self._not_understood(t, p, d)
         if d.intent in SOCIAL:
@@ -237,6 +242,11 @@ class Responder:
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = found
+        if d.described and d.nodes:  # a node found by description: say by which words
+            r = self.e.responses
+            head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
+            tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
+            answer = replace(answer, text=f"{head}\n{answer.text}{tail}")
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------
@@ -378,6 +388,9 @@ class Responder:
             what = e.lexicon.uncovered[word].format(subject=e.responses["field_subject"],
                                                     who=e.responses["field_people"])
             text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
+        elif p.domain and p.question and (unknown := self.pol.uncovered_words(p)):
+            words = ", ".join(f"“{w}”" for w in unknown)  # "do I need the MCAT for rads?"
+            text = e.responses["silent_on"].format(words=words) + " " + e.responses["coverage"]
         elif p.domain and p.question and not p.unknown:
             text = e.responses["silent_general"]
         if options:
@@ -404,6 +417,8 @@ def retype(pol: Policy, d: Decision, f: Facts) -> None:
     if d.intent == "list_careers":
         _retype_list(pol, d, f)
     first = d.nodes[0] if d.nodes else None
+    if d.described and d.intent == "modalities":
+        d.intent = "describe"  # "who checks the x-ray machines?" asks who, not which machines
     if d.intent == "describe" and first is not None and first.type == "skill":
         d.intent = "skills"
     if d.intent == "duties" and first is not None and first.type not in CAREER_TYPES:

@@ -10,24 +10,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["EMBEDDED_DIR", "display_name", "yaml_files"]
+__all__ = ["EMBEDDED_DIR", "data_files", "display_name", "yaml_files"]
 
 #: The radiology knowledge shipped with the package (the default graph).
 EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 SUFFIXES = (".yaml", ".yml")
 
 
-def yaml_files(directory: Path) -> list[Path]:
-    """The .yaml/.yml files of a directory tree, in a stable order, without following links
-    to directories."""
+def data_files(directory: Path) -> list[Path]:
+    """Every file of a directory tree (the YAML and the source document it cites), in a
+    stable order, without following links to directories or entering __pycache__."""
     found = []
     for root, dirs, files in os.walk(directory, followlinks=False):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in files:
             path = Path(root, name)
-            if name.endswith(SUFFIXES) and path.is_file():
+            if path.is_file():
                 found.append(path)
     return sorted(found)
+
+
+def yaml_files(directory: Path) -> list[Path]:
+    """The .yaml/.yml files of a directory tree, as `data_files` walks it."""
+    return [p for p in data_files(directory) if p.name.endswith(SUFFIXES)]
 
 
 def display_name(path: Path) -> str:

@@ -308,7 +308,7 @@ def test_plan_shown_and_written(chat: Chat, tmp_path: Path) -> None:
 def test_path_draws_a_timeline(chat: Chat) -> None:
     text = say(chat, "/path interventional radiology")
     assert text.startswith("Pathway to Interventional Radiology\n")
-    assert "Medical school" in text and "10–11 y" in text
+    assert "medical school" in text and "10–11 y" in text
     assert "did you mean 'sonographer'" in say(chat, "/path sonografer")
     assert "usage: /path CAREER" in say(chat, "/path")
     say(chat, "What does a sonographer do?")

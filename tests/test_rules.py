@@ -34,6 +34,8 @@ GATE_CASES = [
     (rules.gate_other_fields, "is dentistry a good career", {}, True),
     (rules.gate_other_fields, "radiology or cardiology, which has better radiologists", {}, False),
     (rules.gate_unknown_qualifier, "how much do zorblax careers pay", {}, False),
+    (rules.gate_logistics, "how much is tuition for rad tech school", {}, True),
+    (rules.gate_logistics, "how long is rad tech school", {}, False),
     (rules.gate_out_of_scope, "who discovered x rays", {}, True),
     (rules.gate_out_of_scope, "who interprets x rays", {}, False),
     (rules.gate_statement, "i love working with kids", {"profile_changed": True}, True),
@@ -119,6 +121,10 @@ SETTLE_CASES = [
     (rules.settle_weak, ("", 0.0), "blue", {}, "=not_understood"),
     (rules.settle_modality, ("describe", 1.0), "can a rad tech do mammograms", {},
      "modalities"),
+    (rules.settle_described_pick, ("recommend", 1.5),
+     "sports injuries, bones and joints are what I geek out on, which fellowship?", {},
+     "=describe"),
+    (rules.settle_described_pick, ("recommend", 4.0), "help me choose a fellowship", {}, None),
     (rules.settle_filtered_list, ("education", 1.2),
      "can you work in radiology without going to med school", {}, "list_careers"),
     (rules.settle_filtered_list, ("education", 1.2),
@@ -149,6 +155,9 @@ STEP_CASES = [
      {"topic": ("interventional_radiology",)}, "interventional_radiology"),
     (resolving.step_who, "describe", "who handles radioactive materials", {},
      "nuclear_medicine_technologist"),
+    (resolving.step_described, "describe",
+     "who actually runs the PET scanner, is it just a regular rad tech?", {},
+     "nuclear_medicine_technologist"),
     (resolving.step_requested_type, "describe", "which fellowship covers the brain", {},
      "neuroradiology"),
     (resolving.step_keywords, "duties", "which job handles radioactive materials", {},
@@ -164,6 +173,8 @@ STEP_CASES = [
      {"topic": ("sonographer",)}, "sonographer"),
     (resolving.step_goal, "education", "can a radiologic technologist become a radiologist", {},
      "radiologist"),
+    (resolving.step_before_subject, "duration",
+     "how many years of medical school before residency", {}, "medical_school"),
 ]
 
 
