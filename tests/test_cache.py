@@ -140,3 +140,14 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path, field: Path,
 def test_the_suite_never_writes_the_real_cache() -> None:
     home = Path(os.path.expanduser("~")) / ".cache"
     assert not str(cache.directory()).startswith(str(home))
+
+
+def test_an_edit_of_the_source_document_rebuilds(tmp_path: Path, field: Path) -> None:
+    """The knowledge quotes its source document: the key covers that file too."""
+    where = tmp_path / "cache"
+    before = cache.key(field)
+    document = next(p for p in field.iterdir() if p.suffix == ".md")
+    document.write_text(document.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache.key(field) != before
+    Advisor(field, cache_dir=where)
+    assert len(pickles(where)) == 1
