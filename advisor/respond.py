@@ -17,7 +17,7 @@ from knowledge import MAX_INPUT_CHARS, Node
 from knowledge.record import field, record, replace
 
 from .answers import HANDLERS
-from .compose import Answer, _article
+from .compose import Answer, article
 from .nlu import Parse
 from .reply import Explanation, Reply
 from .resolve import resolve
@@ -313,7 +313,7 @@ class Responder:
             return None
         node = nodes[0]
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
-        who = _article(name) if node.type == "role" else name
+        who = article(name) if node.type == "role" else name
         subject = e.responses["being"].format(who=who) if node.type == "role" else name
         d.notes.append(f"the source does not cover '{word}'")
         text = e.responses["silent"].format(
