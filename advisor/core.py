@@ -31,7 +31,7 @@ class Engine:
         self.understander = Understander(graph, specs, self.lexicon)
         self.composer = Composer(graph, self.responses)
         self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
-                                     self.lexicon)
+                                     self.lexicon, self.intents)
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
 

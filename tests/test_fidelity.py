@@ -292,3 +292,63 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
                "technicians operate the equipment" in text, career
     assert not ask(adv, "What does a radiologic technologist do?").startswith(
         "Radiologic technologists operate")
+
+
+# -- regression tests from the fidelity audit (tests/fidelity/audit.yaml) --------------------
+
+
+@pytest.mark.parametrize(("question", "says", "never"), [
+    # wrong before: the preliminary year's options asked, the fellowships listed
+    ("What specialties can the preliminary year be in?",
+     "often surgery, internal medicine or transitional year", "Neuroradiology"),
+    # wrong before: a 3-year fellowship asked, answered with certification
+    ("Do interventional radiologists need a 3-year fellowship?",
+     "Interventional Radiology takes 2 years, not 3 years", "ABR"),
+    ("Is medical school 6 years?", "Medical school takes 4 years, not 6 years", ""),
+    # wrong before: careers whose training the document never describes 'do not need' it
+    ("Which careers don't need medical school?",
+     "The document does not say what training Medical Device Sales", "• Medical Device Sales"),
+    # dumps before
+    ("Does a research scientist need an MD?", "For Research Scientist it lists: PhD or MD/PhD",
+     "Attention to detail"),
+    ("What careers involve ultrasound?", "Careers the document mentions ultrasound for:",
+     "Physician careers"),
+    ("What states have the most radiology jobs?", "The document does not mention states",
+     "Physician careers"),
+    # the point missed before
+    ("Do sonographers use radiation?", "The document does not mention radiation for Sonographer",
+     ""),
+    ("Do academic radiologists see patients?", "clinical practice", "compensated"),
+    ("How long is the neuroradiology fellowship?",
+     "does not say how long the neuroradiology fellowship takes", "8–9 years"),
+    ("What do I do after residency?",
+     "After residency, radiologists may pursue fellowships", ""),
+    ("Does the preliminary year come before residency?", "in no stated order", ""),
+    ("Can a radiologic technologist specialize in ultrasound?", "Sonographer", ""),
+    ("Do QA specialists repair equipment?", "The document does not mention repair", ""),
+    ("How many ABR exams are there?", "The document gives no number for that", ""),
+    ("Which takes longer, radiologist or radiologic technologist?",
+     "Time: Radiologist: stated lengths add up to 8–9 years; Radiologic Technologist: "
+     "not stated", ""),
+    ("Is telemedicine radiology an emerging career?",
+     "under Emerging Career Paths for Radiologists", ""),
+    ("Do I need a license to be a sonographer?",
+     "does not name Continuing education for Sonographer", ""),
+    ("What skills does a sonographer need?", "not for a sonographer specifically",
+     "specialize in cardiac"),
+])
+def test_audit_findings_stay_fixed(adv: Advisor, question: str, says: str, never: str) -> None:
+    text = ask(adv, question)
+    assert says in text, text
+    assert not never or never not in text, text
+
+
+def test_the_interview_states_no_order_the_document_does_not(adv: Advisor) -> None:
+    text = ask(adv, "What fellowship should I do if I like procedures?")
+    assert "Listed first: medical school" in text and "Also listed: preliminary year" in text
+    assert "Then: preliminary year" not in text and "Start with" not in text
+
+
+def test_notes_never_echo_a_huge_word(adv: Advisor) -> None:
+    text = ask(adv, "what is IR? " + "x" * 5000)
+    assert "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" not in text
