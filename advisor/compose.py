@@ -147,8 +147,10 @@ class Composer:
     def category_statements(self, node: Node) -> str:
         """What the document says of every career of a node's category ('Medical imaging
         technicians operate the equipment...' belongs to all technical positions)."""
+        own = {s.lower() for s in node.get("statements", ())}
         for cat in self.g.neighbours(node.id, "in_category"):
-            said = [s for s in cat.get("statements", ()) if len(s.split()) > 4]
+            said = [s for s in cat.get("statements", ())
+                    if len(s.split()) > 4 and s.lower() not in own]
             if said:
                 name = str(cat.get("full_name") or cat.name)
                 return self.t("category_says", category=name,
@@ -320,7 +322,8 @@ class Composer:
         if node.type == "role" and duties:
             head = _sentence(node.summary)
             rest = [d for d in duties if d.lower() not in node.summary.lower()]
-            lines = [head, *(f"• {_sentence(d)}" for d in rest)]
+            lines = [head, *(_sentence(s) for s in node.get("statements", ())),
+                     *(f"• {_sentence(d)}" for d in rest)]
             shared = self.category_statements(node)
             if shared:
                 lines.append(shared)

@@ -8,12 +8,15 @@ from typing import Any
 
 from dialogs import DIALOGS_DIR, Interviewer
 from knowledge import EMBEDDED_DIR, Graph, KnowledgeError, Node, Problem
+from knowledge.index import SemanticIndex
 
 from .compose import Composer
 from .nlu import Parse, Understander
 from .provenance import Provenance
-from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_responses
-from .session import Session
+from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_policy, load_responses
+from .respond import Responder
+from .rules import Policy
+from .session import MAX_TRANSCRIPT, Session
 
 
 class Engine:
@@ -29,11 +32,16 @@ class Engine:
         self.lexicon = load_lexicon()
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)
+        #: What a description talks about ("who runs the PET scanner?"), over every fact.
+        self.index = SemanticIndex(graph)
         self.composer = Composer(graph, self.responses)
         self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
                                      self.lexicon, self.intents)
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
+        weights, sets, aspects = load_policy()
+        self.policy = Policy(self, weights, sets, aspects)
+        self.responder = Responder(self, self.policy)
 
     def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
         """Follow-up questions for an answer, filled with the answer's main entity."""
@@ -153,12 +161,14 @@ class Advisor:
         """Example questions for a newcomer; the chat's welcome shows three."""
         return self._engine.starter_questions
 
-    def session(self, state: dict[str, Any] | None = None) -> Session:
+    def session(self, state: dict[str, Any] | None = None, *,
+                transcript: bool = True) -> Session:
         """A new conversation, or one resumed from `Session.to_dict()` output.
 
+        `transcript=False` keeps no record of the turns (a server that never saves them).
         Raises SessionStateError when `state` is corrupted, foreign or from a newer version.
         """
-        return Session(self._engine, state)
+        return Session(self._engine, state, keep=MAX_TRANSCRIPT if transcript else 0)
 
     def ask(self, text: str) -> Any:
         """Answer one question in a fresh session (for one-off use)."""

@@ -16,13 +16,12 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import Graph, key, strip_control
+from knowledge import MAX_INPUT_CHARS, Graph, Memo, key, strip_control
 from knowledge.record import field, record
 
 from .resources import IntentSpec, Lexicon
 
-MAX_INPUT_CHARS = 2000
-_PARSE_CACHE = 8192
+_UNKNOWN = object()
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _MAX_NGRAM = 6
 
@@ -51,6 +50,8 @@ class IntentScore:
 
 
 _POINTING = frozenset({"it", "they", "them", "their", "its"})
+_SPACES = re.compile(r"\s+")
+_DESCRIPTIVE = re.compile(r"[.,;:!?()]|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=512)
@@ -147,6 +148,7 @@ class Understander:
         for phrase in [*self.aliases, *self.keywords, *self.cues, *self.examples, *self.domain]:
             vocab.update(phrase.split())
         vocab.update(w for q in lexicon.question_words for w in q.split())
+        vocab.update(w for n in lexicon.negations for w in n.split())
         self.vocab = frozenset(vocab)
         buckets: dict[tuple[str, int], list[str]] = {}
         for word in self.vocab:
@@ -158,8 +160,37 @@ class Understander:
             words_ = phrase.split()
             bigrams.update(f"{a} {b}" for a, b in pairwise(words_))
         self._bigrams = frozenset(bigrams)
-        self._spell_cache: dict[str, str | None] = {}
-        self._parses: dict[str, Parse] = {}
+        starts = "|".join(sorted(lexicon.sets["clause_starts"]))
+        self._clause_split = re.compile(
+            rf"\? |,? and (?=(?:{starts})\b)", re.IGNORECASE)
+        self.negation_pattern = _phrases_pattern(tuple(self._phrase(n) for n in lexicon.negations))
+        self._spell_cache: Memo[str, str | None] = Memo(items=50_000, chars=1_000_000)
+        self._parses: Memo[str, Parse] = Memo()
+
+    def normal(self, text: str) -> str:
+        """A text as the matcher reads it: folded, respelled ('dont' -> 'do not')."""
+        return self._phrase(strip_control(text[:MAX_INPUT_CHARS]))
+
+    def names_something(self, words: list[str]) -> bool:
+        """True when some run of the words is a name, alias or keyword of a node."""
+        for i in range(len(words)):
+            for size in range(1, min(self._entity_reach.get(words[i], 0), len(words) - i) + 1):
+                phrase = " ".join(words[i:i + size])
+                if phrase in self.aliases or phrase in self.keywords:
+                    return True
+        return False
+
+    def split_descriptive(self, text: str) -> list[str]:
+        """The clauses of a description: split at punctuation and at 'but' (a contrast starts a
+        new clause: 'I love kids but hate needles'). Linear: one character class, one word."""
+        return [c for c in _DESCRIPTIVE.split(text[:MAX_INPUT_CHARS]) if c.strip()]
+
+    def split_clauses(self, text: str) -> list[str]:
+        """The questions of a compound message: split after a '?' and before 'and' + a
+        question word ('how long is it and how much do they make?'). White space is folded
+        first, so the pattern has no unbounded quantifier and runs in linear time."""
+        folded = _SPACES.sub(" ", text[:MAX_INPUT_CHARS])
+        return self._clause_split.split(folded)
 
     # -- normalisation --------------------------------------------------------------------
     def _rewrite(self, words: Iterable[str]) -> list[str]:
@@ -178,8 +209,9 @@ class Understander:
         then by similarity.
         """
         cache_key = f"{before} {word} {after}"
-        if cache_key in self._spell_cache:
-            return self._spell_cache[cache_key]
+        known = self._spell_cache.get(cache_key, _UNKNOWN)
+        if known is None or isinstance(known, str):  # (not _UNKNOWN)
+            return known
         best: str | None = None
         if len(word) >= 5 and word.isalpha():
             limit = 1 if len(word) < 7 else 2
@@ -207,9 +239,7 @@ class Understander:
                     return (-int(pair), item[1], -fuzz.ratio(word, cand))
 
                 best = min(found, key=rank)[0]
-        if len(self._spell_cache) < 50_000:
-            self._spell_cache[cache_key] = best
-        return best
+        return self._spell_cache.put(cache_key, best)
 
     def _plural(self, word: str) -> str | None:
         for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
@@ -226,14 +256,12 @@ class Understander:
         A Parse depends on the text alone, so repeated texts ("how long is residency?",
         "1", "just tell me") are served from a bounded cache.
         """
+        if len(text) > MAX_INPUT_CHARS:  # (a turn cuts it first; kept only when cut)
+            return self._parse(text)
         cached = self._parses.get(text)
         if cached is not None:
             return cached
-        parsed = self._parse(text)
-        if len(self._parses) >= _PARSE_CACHE:
-            self._parses.clear()
-        self._parses[text] = parsed
-        return parsed
+        return self._parses.put(text, self._parse(text))
 
     def _parse(self, text: str) -> Parse:
         clean = strip_control(text)
@@ -272,10 +300,10 @@ class Understander:
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
+        joined = f" {' '.join(tokens)} "
         question = ("?" in stripped or first in self.lexicon.question_words
                     or bool(self.lexicon.sets["asking"] & set(tokens))
-                    or " is there " in f" {' '.join(tokens)} ")
-        joined = f" {' '.join(tokens)} "
+                    or self._asks_later(tokens, joined))
         words_set = frozenset(tokens)
         refers = any(f" {w} " in joined for w in self.lexicon.sets["job_references"])
         pronoun = refers or any(t in self.lexicon.pronouns for t in tokens)
@@ -286,6 +314,17 @@ class Understander:
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
                      joined, words_set, self._requested(words_set, joined),
                      refers or bool(words_set & _POINTING))
+
+    def _asks_later(self, tokens: list[str], padded: str) -> bool:
+        """'I'm an MS3, what comes after I graduate': a question after a statement, by a
+        question word not opening a relative clause ('what I love is...'), or by an inverted
+        auxiliary ('can I', 'is there')."""
+        sets = self.lexicon.sets
+        if _phrases_pattern(tuple(sets["inversions"])).search(padded):
+            return True
+        wh = sets["wh_words"]
+        return any(t in wh and (i + 1 == len(tokens) or tokens[i + 1] not in sets["subjects"])
+                   for i, t in enumerate(tokens) if i > 0)
 
     def _requested(self, words: frozenset[str], padded: str) -> str | None:
         sets = self.lexicon.sets

@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from knowledge import CAREER_TYPES, Graph, Node
+from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
 
 from .compose import Answer, Composer, stem
-from .nlu import MAX_INPUT_CHARS, Understander
+from .nlu import Understander
 from .reply import Reply
 from .resources import IntentSpec, Lexicon
 
@@ -69,8 +69,8 @@ class Provenance:
                                   *(normal(w) for w in meta.get("plain_words", ()))))
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
-        self._silent = tuple(t.split("{", 1)[0] for t in (responses["silent"],
-                                                           responses["silent_general"]))
+        self._silent = tuple(responses[k].split("{", 1)[0] for k in (
+            "silent", "silent_general", "silent_on_words") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
         self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
         # The node of the document's opening section: what the field is, for questions on
@@ -384,12 +384,13 @@ class Provenance:
         return self.r["order_unstated"].format(name=step.label, career=career.name,
                                                steps=", ".join(steps))
 
-    def unasked_aspect(self, question: str, reply: Reply) -> str:
+    def unasked_aspect(self, question: str, text: str, reply: Reply) -> str:
         """What a career (or, with none, the field) is, when the answer gives an aspect (pay,
         outlook, certification, skills) the question names in no words of it."""
         cues = self._cues.get(reply.intent)
-        if cues is None or any(_has(question, c) for c in cues):
-            return ""
+        if cues is None or any(_has(question, c) for c in cues) or not self.understander.parse(
+                text).score(reply.intent):
+            return ""  # (an aspect carried over from the conversation was asked before)
         career = next((self.g.node(i) for i in reply.entities
                        if i in self.g and self.g.node(i).type in CAREER_TYPES), None)
         if career is None and not reply.entities and self._overview is not None:
@@ -426,6 +427,21 @@ class Provenance:
             answer: Answer = getattr(self.c, reply.intent)(step)
             return answer.text
         return ""
+
+    def lacking_note(self, reply: Reply) -> str:
+        """Careers a list of those that 'do not need' something leaves out because the
+        document never says what training they need."""
+        lacking = self.r["list_lacking"].split("{", 1)[0].strip()
+        if not reply.listed or lacking not in reply.text.split("\n", 1)[0]:
+            return ""
+        unstated = [n.name for n in self.g.of_type(*CAREER_TYPES)
+                    if n.id not in reply.listed and not self.g.pathway(n.id).steps
+                    and not self.c.credentials(n)]
+        if not unstated:
+            return ""
+        names = ", ".join(unstated[:-1]) + f" and {unstated[-1]}" if len(unstated) > 1 \
+            else unstated[0]
+        return self.r["training_unstated"].format(names=names)
 
     def count_note(self, question: str, reply: Reply) -> str:
         """'The document gives no number for that.' when a question asks how many and the
@@ -469,8 +485,8 @@ class Provenance:
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
-        if reply.intent != "list_careers" or reply.entities:
-            return ""
+        if not self._every_career(reply):
+            return ""  # only the plain list of every career gives way
         found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
                  for t in self._stated[node.id][:] if _has(question, t)
                  and t not in self._general_terms]
@@ -483,6 +499,12 @@ class Provenance:
         lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
                   for node, term in seen.values()]
         return "\n".join(lines)
+
+    def _every_career(self, reply: Reply) -> bool:
+        """The reply is the plain list of every career (nothing asked narrowed it)."""
+        every = {n.id for n in self.g.of_type(*CAREER_TYPES)}
+        return reply.intent == "list_careers" and not reply.entities and \
+            set(reply.listed) == every
 
     def fact_with(self, node: Node, term: str) -> str:
         """The fact of `node` that says `term` ('Investigate applications of AI ...'), else
@@ -503,17 +525,18 @@ class Provenance:
             return replace(reply, sources=self.sources(reply.text, ids))
         q = f" {normal(question[:MAX_INPUT_CHARS])} "
         text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
-                or self.unasked_aspect(q, reply) or self.missed_step(q, reply) or reply.text)
+                or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
+                or reply.text)
         replacing = self.duration_note(q, reply) or self.credential_note(q, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
         head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
                             self.category_note(q, reply), self.count_note(q, reply)) if n]
-        compared = self.compare_note(q, reply)
-        if compared:
-            text = f"{text}\n{compared}"
+        for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
+            if extra:
+                text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
-        if head and reply.intent == "list_careers" and not reply.entities and text == reply.text:
+        if head and self._every_career(reply) and text == reply.text:
             text = self.r["coverage"]  # a word the document never uses: no list of everything
         if head:
             text = "\n".join([*head, text])

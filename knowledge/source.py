@@ -14,7 +14,7 @@ from .model import Source
 from .record import record
 from .text import key
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s(.*)$")
 _MARKERS = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 #: The path separator a section path is written with in YAML and shown to users.
 PATH_SEP = " > "
@@ -58,7 +58,7 @@ class SourceDocument:
                 continue
             if head is not None:
                 self.sections.append(Section(head[0], head[1], head[2], tuple(current)))
-            level, title = len(match.group(1)), match.group(2).strip()
+            level, title = len(match.group(1)), match.group(2).strip().rstrip("#").strip()
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))

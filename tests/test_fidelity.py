@@ -9,6 +9,7 @@ invented or missing the point, each kept as a regression test of its kind.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -285,11 +286,19 @@ def test_how_long_fellowships_last_names_the_one_stated_length(adv: Advisor) -> 
     assert "IR fellowship (2 years)" in ask(adv, "How long are fellowships?")
 
 
+def test_who_operates_the_equipment_is_the_technicians(adv: Advisor) -> None:
+    # The source says it of all technical positions, not of the radiologic technologist alone.
+    text = ask(adv, "who operates the imaging equipment, the radiologist or the technician?")
+    assert "Medical imaging technicians operate the equipment" in text
+    assert not text.startswith("Radiologists are physicians")
+
+
 def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advisor) -> None:
-    for career in ("radiologic technologist", "sonographer", "quality assurance specialist"):
-        text = ask(adv, f"What does a {career} do?")
-        assert "Of all Technical and Allied Health Careers, the document says: Medical imaging " \
-               "technicians operate the equipment" in text, career
+    for career in ("radiologic technologist", "nuclear medicine technologist", "sonographer",
+                   "quality assurance specialist"):
+        reply = adv.session().ask(f"What does a {career} do?")
+        assert "Medical imaging technicians operate the equipment" in reply.text, career
+        assert any(s.section == "Technician" for s in reply.sources), career  # quoted there
     assert not ask(adv, "What does a radiologic technologist do?").startswith(
         "Radiologic technologists operate")
 
@@ -313,11 +322,7 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
      "Attention to detail"),
     ("What careers involve ultrasound?", "Careers the document mentions ultrasound for:",
      "Physician careers"),
-    ("What states have the most radiology jobs?", "The document does not mention states",
-     "Physician careers"),
     # the point missed before
-    ("Do sonographers use radiation?", "The document does not mention radiation for Sonographer",
-     ""),
     ("Do academic radiologists see patients?", "clinical practice", "compensated"),
     ("How long is the neuroradiology fellowship?",
      "does not say how long the neuroradiology fellowship takes", "8–9 years"),
@@ -325,7 +330,6 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
      "After residency, radiologists may pursue fellowships", ""),
     ("Does the preliminary year come before residency?", "in no stated order", ""),
     ("Can a radiologic technologist specialize in ultrasound?", "Sonographer", ""),
-    ("Do QA specialists repair equipment?", "The document does not mention repair", ""),
     ("How many ABR exams are there?", "The document gives no number for that", ""),
     ("Which takes longer, radiologist or radiologic technologist?",
      "Time: Radiologist: stated lengths add up to 8–9 years; Radiologic Technologist: "
@@ -341,6 +345,19 @@ def test_audit_findings_stay_fixed(adv: Advisor, question: str, says: str, never
     text = ask(adv, question)
     assert says in text, text
     assert not never or never not in text, text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("What states have the most radiology jobs?", "states"),
+    ("Do sonographers use radiation?", "radiation"),
+    ("Do QA specialists repair equipment?", "repair"),
+    ("Do sonographers scan heart valves?", "heart valves"),
+    ("Can I work abroad as a radiologist?", "abroad"),
+])
+def test_a_word_the_document_never_uses_is_said_to_be_absent_first(adv: Advisor, question: str,
+                                                                   word: str) -> None:
+    first = ask(adv, question).split("\n", 1)[0]
+    assert re.search(rf"(does not mention|says nothing about) .?{word}", first), first
 
 
 def test_the_interview_states_no_order_the_document_does_not(adv: Advisor) -> None:
