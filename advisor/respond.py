@@ -68,8 +68,7 @@ class Responder:
         cut = len(text) > MAX_INPUT_CHARS
         text = text[:MAX_INPUT_CHARS]
         try:
-            # Sources and the notes that keep the answer to what the source says: one place.
-            reply = self.e.provenance.annotate(self._turn(t, text, cut), text)
+            reply = self._turn(t, text, cut)
         except Exception as exc:  # a bug in one turn must not end the conversation
             reply = Reply(self.e.responses["internal_error"].format(
                 error=type(exc).__name__), "error", fallback=True, kind="error")
@@ -81,7 +80,8 @@ class Responder:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        reply = self._dispatch(t, text)
+        # Sources and the notes that keep the answer to what the source says: one place.
+        reply = self.e.provenance.annotate(self._dispatch(t, text), text)
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
