@@ -35,13 +35,14 @@ class Engine:
         #: What a description talks about ("who runs the PET scanner?"), over every fact.
         self.index = SemanticIndex(graph)
         self.composer = Composer(graph, self.responses)
-        self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
-                                     self.lexicon, self.intents)
+
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
         weights, sets, aspects = load_policy()
         self.policy = Policy(self, weights, sets, aspects)
         self.responder = Responder(self, self.policy)
+        self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
+                                     self.lexicon, self.policy.plain_words, self.intents)
 
     def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
         """Follow-up questions for an answer, filled with the answer's main entity."""

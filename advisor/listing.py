@@ -111,12 +111,15 @@ def answer(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     if not found:
         return Answer(r["list_none"].format(kind=kind.lower(), what=what),
                       tuple(q.requires + q.lacks + q.categories + q.outside))
+    constraints = tuple(dict.fromkeys((*q.requires, *q.lacks, *q.categories, *q.outside,
+                                       *q.exclude, *q.uses)))
     lines = [r["list_head"].format(kind=kind, what=what)]
     if len(found) <= pol.w["described_list_max"]:
         lines.extend(f"• {n.name}: {_what(pol, n)}" for n in found)
     else:  # a long list: names, so the whole of it reads at a glance
         lines.extend(f"• {n.name}" for n in found)
-    return Answer("\n".join(lines), (), tuple(n.id for n in found))
+    # The constraints are what the list is about (context, sources, explain).
+    return Answer("\n".join(lines), constraints, tuple(n.id for n in found))
 
 
 def _best_described(pol: Policy, p: Parse, types: frozenset[str],

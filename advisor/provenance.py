@@ -49,7 +49,7 @@ class Provenance:
     """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
 
     def __init__(self, graph: Graph, composer: Composer, responses: Mapping[str, str],
-                 understander: Understander, lexicon: Lexicon,
+                 understander: Understander, lexicon: Lexicon, plain: Iterable[str] = (),
                  intents: Mapping[str, IntentSpec] | None = None) -> None:
         self.g = graph
         self.c = composer
@@ -65,8 +65,13 @@ class Provenance:
         meta = graph.meta
         self._doc = frozenset(str(w) for w in meta.get("document_words", ()))
         self._doc |= frozenset(stem(w) for w in self._doc)
+        # Words that ask how rather than about what: the language data's (and the reply
+        # policy's `plain` words: cue words, fillers, negations, vague words).
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
-                                  *(normal(w) for w in meta.get("plain_words", ()))))
+                                  *(normal(w) for w in meta.get("plain_words", ())), *plain))
+        # ...but never the field's own words: 'radiation' is the field's and the document
+        # never says it of anyone (the words it does use are known from the document).
+        self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (

@@ -80,8 +80,8 @@ class Responder:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        # Sources and the notes that keep the answer to what the source says: one place.
-        reply = self.e.provenance.annotate(self._dispatch(t, text), text)
+        # Sources and faithfulness notes for what the answer states (advisor/provenance.py).
+        reply = e.provenance.annotate(self._dispatch(t, text), text)
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
@@ -241,13 +241,6 @@ class Responder:
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = found
-        asks = p.question or len(p.tokens) <= self.pol.w["fragment_words"]
-        unknown = self.pol.uncovered_words(p) if asks and not answer.silent else []
-        if unknown:  # "rad tech hourly pay?": say the document is silent on that point first
-            d.notes.append("the document never mentions: " + ", ".join(unknown))
-            words = ", ".join(f"“{w}”" for w in unknown)
-            head = self.e.responses["silent_on_words"].format(words=words)
-            answer = replace(answer, text=f"{head}\n{answer.text}")
         if d.described and d.nodes:  # a node found by description: say by which words
             r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)

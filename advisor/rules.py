@@ -103,15 +103,15 @@ class Policy:
         #: Words that describe nothing: function words, and words naming the kind of thing
         #: asked for ("which *fellowship*", "what *job*").
         self._not_descriptive = engine.lexicon.stopwords | self.sets["role_words"] | self.sets[
-            "subspecialty_words"] | self.sets["career_words"] | engine.understander.domain
+            "subspecialty_words"] | self.sets["career_words"]
         lex = engine.lexicon
         cue_words = {w for spec in engine.intents.values() for phrase, _ in spec.cues
                      for w in phrase.split()}
         #: Words that ask how, not about what: function words, cue words of the intents,
         #: fillers and vague words, the field's own terms.
-        self._not_content = self._not_descriptive | lex.pronouns | lex.question_words | {
+        self.plain_words = self._not_descriptive | lex.pronouns | lex.question_words | {
             w for n in lex.negations for w in n.split()} | self.sets["fillers"] | self.sets[
-            "vague_words"] | cue_words | set(lex.uncovered)
+            "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
@@ -260,7 +260,7 @@ class Policy:
         out = []
         for word in p.tokens:
             if len(word) < self.w["uncovered_min_letters"] or not word.isalpha() \
-                    or word in self._not_content:
+                    or word in self.plain_words:
                 continue
             if not any(index.idf(term) for term in index.terms(word)):
                 out.append(word)
@@ -275,8 +275,11 @@ class Policy:
         return words[:1] == ("who",) or p.has(*self.sets["naming_phrases"])
 
     def asked_types(self, p: Parse) -> frozenset[str]:
-        """The node types a question asks for: a fellowship, else a career."""
-        return frozenset({p.requested}) if p.requested == "subspecialty" else CAREER_TYPES
+        """The node types a question asks for: a fellowship, else a career (or, for 'who
+        operates the equipment?', the category of careers the document says it of)."""
+        if p.requested == "subspecialty":
+            return frozenset({p.requested})
+        return CAREER_TYPES | self.sets["who_types"] if self.asks_who(p) else CAREER_TYPES
 
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""

@@ -14,7 +14,7 @@ from .model import Source
 from .record import record
 from .text import key
 
-_HEADING = re.compile(r"^(#{1,6})\s(.*)$")
+_HEADING = re.compile(r"^(#{1,6}) (.*)$")
 _MARKERS = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 #: The path separator a section path is written with in YAML and shown to users.
 PATH_SEP = " > "

@@ -286,13 +286,6 @@ def test_how_long_fellowships_last_names_the_one_stated_length(adv: Advisor) -> 
     assert "IR fellowship (2 years)" in ask(adv, "How long are fellowships?")
 
 
-def test_who_operates_the_equipment_is_the_technicians(adv: Advisor) -> None:
-    # The source says it of all technical positions, not of the radiologic technologist alone.
-    text = ask(adv, "who operates the imaging equipment, the radiologist or the technician?")
-    assert "Medical imaging technicians operate the equipment" in text
-    assert not text.startswith("Radiologists are physicians")
-
-
 def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advisor) -> None:
     for career in ("radiologic technologist", "nuclear medicine technologist", "sonographer",
                    "quality assurance specialist"):

@@ -75,5 +75,6 @@ def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advis
 def test_the_point_the_document_never_covers_is_named(advisor: Advisor, question: str,
                                                       word: str) -> None:
     text = advisor.ask(question).text
-    assert text.startswith("The source document says nothing about"), text
+    first = text.split("\n")[0]
+    assert "does not mention" in first or "says nothing about" in first, text
     assert word in text.lower()
