@@ -67,8 +67,14 @@ class Provenance:
         self._doc |= frozenset(stem(w) for w in self._doc)
         # Words that ask how rather than about what: the language data's (and the reply
         # policy's `plain` words: cue words, fillers, negations, vague words).
+        # (Not the intents' cue words nor the words the source never covers: 'best',
+        # 'replace', 'nights' ask about something the document may well not say.)
+        cue_words = {w for spec in (intents or {}).values() for c, _w in spec.cues
+                     for w in normal(c).split()}
+        asked = cue_words | set(lexicon.uncovered)
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
-                                  *(normal(w) for w in meta.get("plain_words", ())), *plain))
+                                  *(normal(w) for w in meta.get("plain_words", ())),
+                                  *(w for w in plain if w not in asked)))
         # ...but never the field's own words: 'radiation' is the field's and the document
         # never says it of anyone (the words it does use are known from the document).
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
@@ -204,6 +210,8 @@ class Provenance:
         """'The document does not mention X; the closest it has is Y.' (or '... X for Y; what
         it does say:') for related terms and words the document never uses."""
         terms, node = self.related_notice(question, reply.entities)
+        if not terms and reply.listed:
+            node = None  # a list is about its items, not the constraint it was asked with
         for word in self.uncovered(question, text):
             if not any(stem(word) == stem(w) for t in terms for w in normal(t).split()):
                 terms.append(word)
