@@ -42,7 +42,7 @@ class Engine:
         self.policy = Policy(self, weights, sets, aspects)
         self.responder = Responder(self, self.policy)
         self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
-                                     self.lexicon, self.policy.plain_words)
+                                     self.lexicon, self.policy.plain_words, self.intents)
 
     def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
         """Follow-up questions for an answer, filled with the answer's main entity."""
