@@ -203,8 +203,14 @@ def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
     gr.add_argument("--focus", metavar="NODE", help="only this node's pathway and neighbours")
 
 
+def _declare_serve(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    from .web.command import declare  # argparse only: Starlette loads when a server starts
+
+    declare(sub, data, EXIT_HELP)
+
+
 _COMMANDS = {"chat": _declare_chat, "ask": _declare_ask, "check": _declare_check,
-             "eval": _declare_eval, "graph": _declare_graph}
+             "eval": _declare_eval, "graph": _declare_graph, "serve": _declare_serve}
 
 
 def _make_advisor(args: argparse.Namespace) -> Advisor:
@@ -776,6 +782,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _cmd_eval(args)
     if command == "graph":
         return _cmd_graph(args)
+    if command == "serve":
+        from .web.command import run as serve
+
+        return serve(args)
     parser.print_help(sys.stderr)
     return ExitStatus.ERROR
 

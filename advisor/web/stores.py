@@ -1,0 +1,345 @@
+"""Where conversations live between turns: one small interface, three stores.
+
+A session's state is the plain data of `Session.to_dict()`. Every store hands a turn the state
+under a lock for that session and saves what the turn returns, so two requests to one session
+are serialised and a saved state never mixes two sessions: in memory (one process), SQLite
+(survives restarts; several processes on one machine) and Redis (several machines).
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import json
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+State = dict[str, Any]
+R = TypeVar("R")
+Turn = Callable[[State], tuple[State, R]]
+
+#: An id is 24 random bytes (192 bits) in URL-safe base64: 32 characters.
+_ID = re.compile(r"[A-Za-z0-9_-]{32}")
+DEFAULT_TTL = 24 * 3600.0
+DEFAULT_CAP = 10_000
+
+
+def new_id() -> str:
+    """An unguessable session id."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_id(text: str) -> bool:
+    """Is `text` shaped like an id this server hands out? (Anything else is unknown.)"""
+    return _ID.fullmatch(text) is not None
+
+
+class StoreError(Exception):
+    """A store could not do what was asked; `code` names the message the API gives."""
+
+    code = "store"
+
+
+class UnknownSession(StoreError):
+    """No session has this id (never created, deleted, or expired)."""
+
+    code = "unknown_session"
+
+
+class StoreFull(StoreError):
+    """The store holds as many sessions as it may."""
+
+    code = "too_many_sessions"
+
+
+class SessionBusy(StoreError):
+    """Another request held the session's lock for too long."""
+
+    code = "busy"
+
+
+class _Locks:
+    """One asyncio lock per session id, dropped when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class SessionStore(abc.ABC):
+    """Sessions by id: create, load, one locked turn, delete."""
+
+    #: May several server processes share this store?
+    shared = False
+
+    def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP) -> None:
+        self.ttl, self.cap = ttl, cap
+
+    @abc.abstractmethod
+    async def create(self, state: State) -> str:
+        """Keep `state` under a new id and return it; StoreFull past the cap."""
+
+    @abc.abstractmethod
+    async def load(self, sid: str) -> State:
+        """The saved state; UnknownSession when there is none."""
+
+    @abc.abstractmethod
+    async def update(self, sid: str, turn: Turn[R]) -> R:
+        """Run `turn` on the saved state under the session's lock, save its new state, and
+        return its result; UnknownSession when there is none."""
+
+    @abc.abstractmethod
+    async def delete(self, sid: str) -> bool:
+        """Forget the session; False when there was none."""
+
+    async def close(self) -> None:
+        """Release connections (the memory store has none)."""
+
+
+class MemoryStore(SessionStore):
+    """Sessions in this process's memory: idle ones expire after `ttl` seconds, at most `cap`."""
+
+    def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(ttl, cap)
+        self._clock = clock
+        self._data: OrderedDict[str, tuple[float, State]] = OrderedDict()  # least recent first
+        self._locks = _Locks()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def _expire(self, now: float) -> None:
+        while self._data:
+            sid, (used, _) = next(iter(self._data.items()))
+            if now - used < self.ttl:
+                break
+            del self._data[sid]
+
+    def _get(self, sid: str) -> State:
+        now = self._clock()
+        self._expire(now)
+        entry = self._data.get(sid)
+        if entry is None:
+            raise UnknownSession(sid)
+        return entry[1]
+
+    async def create(self, state: State) -> str:
+        now = self._clock()
+        self._expire(now)
+        if len(self._data) >= self.cap:
+            raise StoreFull()
+        sid = new_id()
+        self._data[sid] = (now, state)
+        return sid
+
+    async def load(self, sid: str) -> State:
+        return self._get(sid)
+
+    async def update(self, sid: str, turn: Turn[R]) -> R:
+        async with self._locks.hold(sid):
+            state, result = turn(self._get(sid))
+            self._data[sid] = (self._clock(), state)
+            self._data.move_to_end(sid)
+            return result
+
+    async def delete(self, sid: str) -> bool:
+        return self._data.pop(sid, None) is not None
+
+
+class SQLiteStore(SessionStore):
+    """Sessions in an SQLite file: survives restarts, shared by the processes of one machine.
+
+    Each turn runs in one `BEGIN IMMEDIATE` transaction (load, answer, save), which SQLite
+    serialises across processes; in this process one connection, used by one thread at a time.
+    """
+
+    shared = True
+
+    def __init__(self, path: str | Path, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP) -> None:
+        super().__init__(ttl, cap)
+        self.path = str(path)
+        self._mutex = threading.Lock()
+        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
+                                   check_same_thread=False)
+        with self._mutex:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, "
+                             "state TEXT NOT NULL, used REAL NOT NULL)")
+            self._db.execute("CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used)")
+
+    def _in_transaction(self, work: Callable[[sqlite3.Connection], R]) -> R:
+        with self._mutex:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(self._db)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return result
+
+    async def _run(self, work: Callable[[sqlite3.Connection], R]) -> R:
+        from anyio import to_thread
+
+        return await to_thread.run_sync(self._in_transaction, work)
+
+    def _state(self, db: sqlite3.Connection, sid: str) -> State:
+        row = db.execute("SELECT state FROM sessions WHERE id = ? AND used >= ?",
+                         (sid, time.time() - self.ttl)).fetchone()
+        if row is None:
+            raise UnknownSession(sid)
+        state: State = json.loads(row[0])
+        return state
+
+    async def create(self, state: State) -> str:
+        text = json.dumps(state, ensure_ascii=False)
+
+        def work(db: sqlite3.Connection) -> str:
+            now = time.time()
+            db.execute("DELETE FROM sessions WHERE used < ?", (now - self.ttl,))
+            if db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] >= self.cap:
+                raise StoreFull()
+            sid = new_id()
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?)", (sid, text, now))
+            return sid
+
+        return await self._run(work)
+
+    async def load(self, sid: str) -> State:
+        return await self._run(lambda db: self._state(db, sid))
+
+    async def update(self, sid: str, turn: Turn[R]) -> R:
+        def work(db: sqlite3.Connection) -> R:
+            state, result = turn(self._state(db, sid))
+            db.execute("UPDATE sessions SET state = ?, used = ? WHERE id = ?",
+                       (json.dumps(state, ensure_ascii=False), time.time(), sid))
+            return result
+
+        return await self._run(work)
+
+    async def delete(self, sid: str) -> bool:
+        return await self._run(
+            lambda db: db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount > 0)
+
+    async def close(self) -> None:
+        with self._mutex:
+            self._db.close()
+
+
+class RedisStore(SessionStore):
+    """Sessions in Redis, shared by every process and machine that points at it.
+
+    A turn holds a redis-py `Lock` named after the session (and, in this process, an asyncio
+    lock first, so requests of one process queue without polling Redis); the state expires
+    `ttl` seconds after its last turn; a sorted set of ids by last use enforces the cap.
+    """
+
+    shared = True
+    LOCK_TIMEOUT = 30.0  # a crashed holder's lock frees itself after this long
+    LOCK_WAIT = 10.0
+
+    def __init__(self, url: str, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
+                 prefix: str = "radiology-advisor:") -> None:
+        super().__init__(ttl, cap)
+        from redis.asyncio import Redis
+
+        self.url = url
+        self._redis = Redis.from_url(url)
+        self._prefix = prefix
+        self._index = prefix + "index"
+        self._locks = _Locks()
+
+    def _key(self, sid: str) -> str:
+        return f"{self._prefix}session:{sid}"
+
+    async def create(self, state: State) -> str:
+        now = time.time()
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.zremrangebyscore(self._index, "-inf", now - self.ttl)
+        pipe.zcard(self._index)
+        _, count = await pipe.execute()
+        if count >= self.cap:
+            raise StoreFull()
+        sid = new_id()
+        await self._save(sid, state, now)
+        return sid
+
+    async def _save(self, sid: str, state: State, now: float) -> None:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(self._key(sid), json.dumps(state, ensure_ascii=False), ex=int(self.ttl))
+        pipe.zadd(self._index, {sid: now})
+        await pipe.execute()
+
+    async def load(self, sid: str) -> State:
+        raw = await self._redis.get(self._key(sid))
+        if raw is None:
+            raise UnknownSession(sid)
+        state: State = json.loads(raw)
+        return state
+
+    async def update(self, sid: str, turn: Turn[R]) -> R:
+        from redis.exceptions import LockError
+
+        async with self._locks.hold(sid):
+            lock = self._redis.lock(f"{self._prefix}lock:{sid}", timeout=self.LOCK_TIMEOUT,
+                                    sleep=0.005, blocking_timeout=self.LOCK_WAIT)
+            if not await lock.acquire():
+                raise SessionBusy(sid)
+            try:
+                state, result = turn(await self.load(sid))
+                await self._save(sid, state, time.time())
+                return result
+            finally:
+                try:
+                    await lock.release()
+                except LockError:  # it expired while we worked: nothing left to release
+                    pass
+
+    async def delete(self, sid: str) -> bool:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(self._key(sid))
+        pipe.zrem(self._index, sid)
+        deleted, _ = await pipe.execute()
+        return bool(deleted)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def open_store(spec: str | None, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP
+               ) -> SessionStore:
+    """A store from its command-line spelling: `memory` (default), `sqlite:PATH`,
+    `redis://HOST:PORT/N`. ValueError names the accepted forms."""
+    if spec is None or spec == "memory":
+        return MemoryStore(ttl, cap)
+    if spec.startswith("sqlite:"):
+        path = spec[len("sqlite:"):]
+        if not path:
+            raise ValueError("sqlite: needs a file, e.g. --store sqlite:sessions.db")
+        return SQLiteStore(path, ttl, cap)
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(spec, ttl, cap)
+    raise ValueError(f"unknown store {spec!r}: use memory, sqlite:PATH or redis://HOST:PORT/N")
