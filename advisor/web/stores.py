@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 import json
 import re
 import secrets
@@ -113,7 +114,7 @@ class SessionStore(abc.ABC):
     async def delete(self, sid: str) -> bool:
         """Forget the session; False when there was none."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 (a hook: the memory store has nothing to do)
         """Release connections (the memory store has none)."""
 
 
@@ -313,10 +314,8 @@ class RedisStore(SessionStore):
                 await self._save(sid, state, time.time())
                 return result
             finally:
-                try:
+                with contextlib.suppress(LockError):  # it expired while we worked: nothing left
                     await lock.release()
-                except LockError:  # it expired while we worked: nothing left to release
-                    pass
 
     async def delete(self, sid: str) -> bool:
         pipe = self._redis.pipeline(transaction=True)

@@ -1,6 +1,6 @@
 // The radiology advisor's web chat. No framework, no build step, nothing from elsewhere.
 // Every text from a person or from the knowledge goes into the page with textContent (the
-// Content-Security-Policy's Trusted Types make innerHTML with a string throw anyway).
+// Content-Security-Policy's Trusted Types make any assignment of markup strings throw).
 "use strict";
 
 (function () {
