@@ -63,13 +63,19 @@ def test_a_new_session_has_an_unguessable_id_and_starter_questions(client: TestC
     assert first["suggestions"], "the page shows starter questions as chips"
 
 
-def test_the_reply_is_the_json_of_ask_json(client: TestClient, advisor: Advisor) -> None:
+@pytest.mark.parametrize("explain", [False, True])
+def test_the_reply_is_the_json_of_ask_json(client: TestClient, advisor: Advisor,
+                                           explain: bool) -> None:
     question = "Which certification do sonographers need?"
-    reply = say(client, new_session(client), question)
-    status, out, _ = run_cli(["ask", "--json", "--explain", question], b"", advisor)
+    response = client.post(f"/api/sessions/{new_session(client)}/messages",
+                           json={"text": question, "explain": explain})
+    reply = response.json()
+    status, out, _ = run_cli(["ask", "--json", *(["--explain"] * explain), question], b"",
+                             advisor)
     assert status == 0
     assert reply == json.loads(out)
     assert "ARDMS" in reply["answer"] and reply["intent"] == "certification"
+    assert ("explain" in reply) is explain
 
 
 def test_a_conversation_keeps_its_context_and_never_mixes_with_another(
@@ -267,7 +273,8 @@ def test_the_memory_store_forgets_idle_sessions_and_keeps_to_its_cap() -> None:
         now[0] += 40  # a idle 70 s: gone; b idle 40 s: kept
         with pytest.raises(UnknownSession):
             await store.load(a)
-        assert await store.update(b, lambda s: ({"n": s["n"] + 1}, "ok")) == "ok"
+        result, saved = await store.update(b, lambda s: ({"n": s.state()["n"] + 1}, "ok"))
+        assert (result, saved) == ("ok", {"n": 3})
         now[0] += 59  # the turn counted as use
         assert await store.load(b) == {"n": 3}
         await store.create({"n": 4})  # room again
@@ -305,10 +312,13 @@ def test_sqlite_sessions_survive_a_restart_and_are_shared_by_two_servers(
     with TestClient(create_app(advisor, spec, OPEN)) as second, \
             TestClient(create_app(advisor, spec, OPEN)) as third:
         assert "ARDMS" in say(second, sid, "which exam do they take?")["answer"]
-        assert say(third, sid, "how long does it take?")["entities"] == ["sonographer"]
+        assert say(third, sid, "help me choose a career")["progress"][0] == 1
+        # the second server's live copy is now stale: it must read what the third saved
+        assert say(second, sid, "2")["progress"][0] == 2
         history = third.get(f"/api/sessions/{sid}").json()["transcript"]
     assert [t["question"] for t in history] == [
-        "tell me about sonographers", "which exam do they take?", "how long does it take?"]
+        "tell me about sonographers", "which exam do they take?", "help me choose a career",
+        "2"]
 
 
 def test_an_unusable_store_spelling_is_refused_with_the_forms_accepted() -> None:

@@ -33,8 +33,8 @@ from knowledge.record import record
 
 from ..core import Advisor
 from ..nlu import MAX_INPUT_CHARS
-from ..session import SessionStateError
-from .stores import SessionStore, State, StoreError, open_store, valid_id
+from ..session import Session, SessionStateError
+from .stores import Saved, SessionStore, State, StoreError, open_store, valid_id
 from .structure import structure
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +72,7 @@ class Limits:
     burst: int = 60  # requests a client may make at once
     max_sessions: int = 10_000
     ttl: float = 24 * 3600.0
+    live_sessions: int = 4096  # conversations each worker keeps live between turns
 
 
 class ApiError(Exception):
@@ -142,6 +143,8 @@ class WebChat:
         self.advisor, self.store, self.limits = advisor, store, limits
         self.messages = load_messages()
         self.limiter = RateLimiter(limits.rate, limits.burst)
+        #: Session objects by id with the saved state they stand for, least recent first.
+        self.live: OrderedDict[str, tuple[Any, Session]] = OrderedDict()
         self.pages = {path: ((STATIC / name).read_bytes(), kind)
                       for path, (name, kind) in _PAGES.items()}
 
@@ -188,7 +191,7 @@ class WebChat:
             raise ApiError(400, "malformed_json", detail=detail) from None
         if not isinstance(data, dict):
             raise ApiError(400, "not_an_object")
-        text, explain = data.get("text"), data.get("explain", True)
+        text, explain = data.get("text"), data.get("explain", False)
         if not isinstance(text, str):
             raise ApiError(400, "text_missing")
         if not isinstance(explain, bool):
@@ -208,7 +211,7 @@ class WebChat:
             return self._unknown()
         return ApiError(429, exc.code, {"Retry-After": "5"})
 
-    def _session(self, state: State) -> Any:
+    def _session(self, state: State) -> Session:
         try:
             return self.advisor.session(state)
         except SessionStateError:
@@ -235,19 +238,27 @@ class WebChat:
         self._limit(request)
         sid = self._sid(request)
         text, explain = self._question(await self._body(request))
-        advisor = self.advisor
+        advisor, live = self.advisor, self.live
 
-        def turn(state: State) -> tuple[State, dict[str, Any]]:
-            session = self._session(state)
+        def turn(saved: Saved) -> tuple[State, tuple[dict[str, Any], Session]]:
+            # This worker's live copy when the saved state is still the one it left (no
+            # decoding, no restoring); taken out while in use, put back only on success.
+            cached = live.pop(sid, None)
+            session = cached[1] if cached is not None and saved.same(cached[0]) else \
+                self._session(saved.state())
             reply = session.ask(text)
             data = {"question": text, **reply.to_dict(explain=explain)}
             data.update(structure(advisor, session, reply))
-            return session.to_dict(), data
+            return session.to_dict(), (data, session)
 
         try:
-            return JSONResponse(await self.store.update(sid, turn))
+            (data, session), raw = await self.store.update(sid, turn)
         except StoreError as exc:
             raise self._store_error(exc) from None
+        live[sid] = (raw, session)
+        if len(live) > self.limits.live_sessions:
+            live.popitem(last=False)
+        return JSONResponse(data)
 
     async def transcript(self, request: Request) -> Response:
         self._limit(request)
@@ -273,7 +284,9 @@ class WebChat:
 
     async def delete(self, request: Request) -> Response:
         self._limit(request)
-        if not await self.store.delete(self._sid(request)):
+        sid = self._sid(request)
+        self.live.pop(sid, None)
+        if not await self.store.delete(sid):
             raise self._unknown()
         return Response(status_code=204)
 

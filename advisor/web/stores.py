@@ -25,7 +25,36 @@ from typing import Any, TypeVar
 
 State = dict[str, Any]
 R = TypeVar("R")
-Turn = Callable[[State], tuple[State, R]]
+
+
+class Saved:
+    """A saved state as the store holds it (`raw`: the dict in memory, JSON text elsewhere),
+    decoded only when asked: a server that still has this very state live skips decoding."""
+
+    __slots__ = ("_decode", "raw")
+
+    def __init__(self, raw: Any, decode: Callable[[Any], State]) -> None:
+        self.raw, self._decode = raw, decode
+
+    def state(self) -> State:
+        return self._decode(self.raw)
+
+    def same(self, raw: Any) -> bool:
+        """Is this the state that `raw` (from an earlier save) holds?"""
+        return raw is self.raw or (type(raw) is str and raw == self.raw)
+
+
+Turn = Callable[[Saved], tuple[State, R]]
+
+
+def _decode_json(raw: Any) -> State:
+    state: State = json.loads(raw)
+    return state
+
+
+def _identity(raw: Any) -> State:
+    state: State = raw
+    return state
 
 #: An id is 24 random bytes (192 bits) in URL-safe base64: 32 characters.
 _ID = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -106,9 +135,10 @@ class SessionStore(abc.ABC):
         """The saved state; UnknownSession when there is none."""
 
     @abc.abstractmethod
-    async def update(self, sid: str, turn: Turn[R]) -> R:
-        """Run `turn` on the saved state under the session's lock, save its new state, and
-        return its result; UnknownSession when there is none."""
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        """Run `turn` on the saved state under the session's lock, save the new state it
+        returns; its result and the new state as saved (for `Saved.same` next time).
+        UnknownSession when there is none."""
 
     @abc.abstractmethod
     async def delete(self, sid: str) -> bool:
@@ -158,12 +188,12 @@ class MemoryStore(SessionStore):
     async def load(self, sid: str) -> State:
         return self._get(sid)
 
-    async def update(self, sid: str, turn: Turn[R]) -> R:
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
         async with self._locks.hold(sid):
-            state, result = turn(self._get(sid))
+            state, result = turn(Saved(self._get(sid), _identity))
             self._data[sid] = (self._clock(), state)
             self._data.move_to_end(sid)
-            return result
+            return result, state
 
     async def delete(self, sid: str) -> bool:
         return self._data.pop(sid, None) is not None
@@ -207,13 +237,13 @@ class SQLiteStore(SessionStore):
 
         return await to_thread.run_sync(self._in_transaction, work)
 
-    def _state(self, db: sqlite3.Connection, sid: str) -> State:
+    def _raw(self, db: sqlite3.Connection, sid: str) -> str:
         row = db.execute("SELECT state FROM sessions WHERE id = ? AND used >= ?",
                          (sid, time.time() - self.ttl)).fetchone()
         if row is None:
             raise UnknownSession(sid)
-        state: State = json.loads(row[0])
-        return state
+        raw: str = row[0]
+        return raw
 
     async def create(self, state: State) -> str:
         text = json.dumps(state, ensure_ascii=False)
@@ -230,14 +260,15 @@ class SQLiteStore(SessionStore):
         return await self._run(work)
 
     async def load(self, sid: str) -> State:
-        return await self._run(lambda db: self._state(db, sid))
+        return _decode_json(await self._run(lambda db: self._raw(db, sid)))
 
-    async def update(self, sid: str, turn: Turn[R]) -> R:
-        def work(db: sqlite3.Connection) -> R:
-            state, result = turn(self._state(db, sid))
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        def work(db: sqlite3.Connection) -> tuple[R, Any]:
+            state, result = turn(Saved(self._raw(db, sid), _decode_json))
+            raw = json.dumps(state, ensure_ascii=False)
             db.execute("UPDATE sessions SET state = ?, used = ? WHERE id = ?",
-                       (json.dumps(state, ensure_ascii=False), time.time(), sid))
-            return result
+                       (raw, time.time(), sid))
+            return result, raw
 
         return await self._run(work)
 
@@ -285,23 +316,25 @@ class RedisStore(SessionStore):
         if count >= self.cap:
             raise StoreFull()
         sid = new_id()
-        await self._save(sid, state, now)
+        await self._save(sid, json.dumps(state, ensure_ascii=False), now)
         return sid
 
-    async def _save(self, sid: str, state: State, now: float) -> None:
+    async def _save(self, sid: str, raw: str, now: float) -> None:
         pipe = self._redis.pipeline(transaction=True)
-        pipe.set(self._key(sid), json.dumps(state, ensure_ascii=False), ex=int(self.ttl))
+        pipe.set(self._key(sid), raw, ex=int(self.ttl))
         pipe.zadd(self._index, {sid: now})
         await pipe.execute()
 
-    async def load(self, sid: str) -> State:
+    async def _raw(self, sid: str) -> str:
         raw = await self._redis.get(self._key(sid))
         if raw is None:
             raise UnknownSession(sid)
-        state: State = json.loads(raw)
-        return state
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
 
-    async def update(self, sid: str, turn: Turn[R]) -> R:
+    async def load(self, sid: str) -> State:
+        return _decode_json(await self._raw(sid))
+
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
         from redis.exceptions import LockError
 
         async with self._locks.hold(sid):
@@ -310,9 +343,10 @@ class RedisStore(SessionStore):
             if not await lock.acquire():
                 raise SessionBusy(sid)
             try:
-                state, result = turn(await self.load(sid))
-                await self._save(sid, state, time.time())
-                return result
+                state, result = turn(Saved(await self._raw(sid), _decode_json))
+                raw = json.dumps(state, ensure_ascii=False)
+                await self._save(sid, raw, time.time())
+                return result, raw
             finally:
                 with contextlib.suppress(LockError):  # it expired while we worked: nothing left
                     await lock.release()

@@ -416,7 +416,7 @@
     setBusy(true);
     try {
       if (!sessionId) await newSession();
-      const result = await api("POST", "/api/sessions/" + encodeURIComponent(sessionId) + "/messages", { text });
+      const result = await api("POST", "/api/sessions/" + encodeURIComponent(sessionId) + "/messages", { text, explain: true });
       if (result.status === 404 && !retried) {
         // The conversation expired on the server: go on in a new one.
         await newSession();
