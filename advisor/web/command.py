@@ -7,6 +7,7 @@ uvicorn are imported only once a server starts.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 from pathlib import Path
@@ -89,9 +90,13 @@ def app_from_config(config: dict[str, Any]) -> Any:
                     ttl=float(config["ttl"]))
     advisor = Advisor(config.get("knowledge"), config.get("dialogs"))
     try:
-        return create_app(advisor, config["store"], limits, tuple(config["cors"]))
+        app = create_app(advisor, config["store"], limits, tuple(config["cors"]))
     except ValueError as exc:
         raise AdvisorError(str(exc)) from None
+    # The engine lives as long as the server: keep the collector from scanning it again in
+    # every full collection (as `ask --jsonl` does).
+    gc.freeze()
+    return app
 
 
 def app_from_env() -> Any:
