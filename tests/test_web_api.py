@@ -397,3 +397,15 @@ def test_two_worker_processes_share_one_conversation_through_sqlite(tmp_path: Pa
         status, history = call("GET", f"{base}/api/sessions/{sid}")
         assert len(history["transcript"]) == 5
     assert lines[-1] in CLEAN_EXIT and not any("Traceback" in line for line in lines)
+
+
+def test_an_unreachable_or_unusable_store_is_one_clear_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.web_support import free_port
+
+    assert cli.main(["serve", "--store", f"redis://127.0.0.1:{free_port()}/0"]) == 2
+    assert "cannot reach the Redis store at redis://127.0.0.1:" in capsys.readouterr().err
+    assert cli.main(["serve", "--store", f"sqlite:{tmp_path}/no/such/dir/chats.db"]) == 2
+    assert "cannot use " in capsys.readouterr().err
+    assert cli.main(["serve", "--store", "postgres://db/chats"]) == 2
+    assert "use memory, sqlite:PATH or redis://" in capsys.readouterr().err

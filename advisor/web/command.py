@@ -104,6 +104,18 @@ def app_from_env() -> Any:
     return app_from_config(json.loads(os.environ[CONFIG_ENV]))
 
 
+def _reach_redis(store: str) -> None:
+    """Fail now, in one sentence, when the Redis store cannot be reached."""
+    if not store.startswith(("redis://", "rediss://", "unix://")):
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(store, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        raise AdvisorError(f"cannot reach the Redis store at {store}: {exc}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the server; returns the exit status once it has shut down."""
     require({"starlette": "starlette", "uvicorn": "uvicorn"})
@@ -117,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
                                "access_log": not args.no_access_log, "log_level": "info",
                                "timeout_graceful_shutdown": 10}
     app = app_from_config(config)  # also checks the store and the knowledge before listening
+    _reach_redis(config["store"])
     scheme_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"radiology-advisor: serving the web chat at http://{scheme_host}:{args.port}/ "
           f"({args.workers} worker{'s' if args.workers != 1 else ''}, store "

@@ -372,7 +372,10 @@ def open_store(spec: str | None, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CA
         path = spec[len("sqlite:"):]
         if not path:
             raise ValueError("sqlite: needs a file, e.g. --store sqlite:sessions.db")
-        return SQLiteStore(path, ttl, cap)
+        try:
+            return SQLiteStore(path, ttl, cap)
+        except sqlite3.Error as exc:
+            raise ValueError(f"cannot use {path} as the session store: {exc}") from None
     if spec.startswith(("redis://", "rediss://", "unix://")):
         return RedisStore(spec, ttl, cap)
     raise ValueError(f"unknown store {spec!r}: use memory, sqlite:PATH or redis://HOST:PORT/N")
