@@ -12,13 +12,14 @@ import abc
 import asyncio
 import contextlib
 import json
+import os
 import re
 import secrets
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -214,6 +215,9 @@ class SQLiteStore(SessionStore):
         self._mutex = threading.Lock()
         self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
                                    check_same_thread=False)
+        self._lock_fd: int | None = None
+        if os.name == "posix" and self.path != ":memory:":
+            self._lock_fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         with self._mutex:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -222,7 +226,7 @@ class SQLiteStore(SessionStore):
             self._db.execute("CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used)")
 
     def _in_transaction(self, work: Callable[[sqlite3.Connection], R]) -> R:
-        with self._mutex:
+        with self._mutex, self._file_lock():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 result = work(self._db)
@@ -231,6 +235,21 @@ class SQLiteStore(SessionStore):
                 raise
             self._db.execute("COMMIT")
             return result
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Queue the processes sharing the file on a lock the kernel hands over at once
+        (SQLite's own busy wait sleeps up to 100 ms between tries)."""
+        if self._lock_fd is None:
+            yield
+            return
+        import fcntl
+
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     async def _run(self, work: Callable[[sqlite3.Connection], R]) -> R:
         from anyio import to_thread
@@ -279,19 +298,32 @@ class SQLiteStore(SessionStore):
     async def close(self) -> None:
         with self._mutex:
             self._db.close()
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
 
 
 class RedisStore(SessionStore):
     """Sessions in Redis, shared by every process and machine that points at it.
 
-    A turn holds a redis-py `Lock` named after the session (and, in this process, an asyncio
-    lock first, so requests of one process queue without polling Redis); the state expires
-    `ttl` seconds after its last turn; a sorted set of ids by last use enforces the cap.
+    A turn takes a redis-py `Lock` named after the session (after, in this process, an asyncio
+    lock, so requests of one process queue without polling Redis), reads the state, answers,
+    and saves the new state and frees the lock in one script that writes only while the lock
+    is still this turn's: three round trips. The state expires `ttl` seconds after its last
+    turn; a sorted set of ids by last use enforces the cap.
     """
 
     shared = True
     LOCK_TIMEOUT = 30.0  # a crashed holder's lock frees itself after this long
     LOCK_WAIT = 10.0
+    #: KEYS: lock, state, index; ARGV: token, state, ttl, now, id.
+    SAVE_AND_RELEASE = """
+        if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
+        redis.call('zadd', KEYS[3], ARGV[4], ARGV[5])
+        redis.call('del', KEYS[1])
+        return 1
+    """
 
     def __init__(self, url: str, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
                  prefix: str = "radiology-advisor:") -> None:
@@ -303,6 +335,7 @@ class RedisStore(SessionStore):
         self._prefix = prefix
         self._index = prefix + "index"
         self._locks = _Locks()
+        self._save_and_release = self._redis.register_script(self.SAVE_AND_RELEASE)
 
     def _key(self, sid: str) -> str:
         return f"{self._prefix}session:{sid}"
@@ -316,14 +349,11 @@ class RedisStore(SessionStore):
         if count >= self.cap:
             raise StoreFull()
         sid = new_id()
-        await self._save(sid, json.dumps(state, ensure_ascii=False), now)
-        return sid
-
-    async def _save(self, sid: str, raw: str, now: float) -> None:
         pipe = self._redis.pipeline(transaction=True)
-        pipe.set(self._key(sid), raw, ex=int(self.ttl))
+        pipe.set(self._key(sid), json.dumps(state, ensure_ascii=False), ex=int(self.ttl))
         pipe.zadd(self._index, {sid: now})
         await pipe.execute()
+        return sid
 
     async def _raw(self, sid: str) -> str:
         raw = await self._redis.get(self._key(sid))
@@ -338,18 +368,26 @@ class RedisStore(SessionStore):
         from redis.exceptions import LockError
 
         async with self._locks.hold(sid):
-            lock = self._redis.lock(f"{self._prefix}lock:{sid}", timeout=self.LOCK_TIMEOUT,
-                                    sleep=0.005, blocking_timeout=self.LOCK_WAIT)
-            if not await lock.acquire():
+            name = f"{self._prefix}lock:{sid}"
+            lock = self._redis.lock(name, timeout=self.LOCK_TIMEOUT, sleep=0.005,
+                                    blocking_timeout=self.LOCK_WAIT)
+            token = secrets.token_hex(16)
+            if not await lock.acquire(token=token):
                 raise SessionBusy(sid)
+            saved = False
             try:
                 state, result = turn(Saved(await self._raw(sid), _decode_json))
                 raw = json.dumps(state, ensure_ascii=False)
-                await self._save(sid, raw, time.time())
+                saved = bool(await self._save_and_release(
+                    keys=[name, self._key(sid), self._index],
+                    args=[token, raw, int(self.ttl), time.time(), sid]))
+                if not saved:  # the lock expired while this turn ran: another may have it
+                    raise SessionBusy(sid)
                 return result, raw
             finally:
-                with contextlib.suppress(LockError):  # it expired while we worked: nothing left
-                    await lock.release()
+                if not saved:
+                    with contextlib.suppress(LockError):
+                        await lock.release()
 
     async def delete(self, sid: str) -> bool:
         pipe = self._redis.pipeline(transaction=True)
@@ -374,7 +412,7 @@ def open_store(spec: str | None, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CA
             raise ValueError("sqlite: needs a file, e.g. --store sqlite:sessions.db")
         try:
             return SQLiteStore(path, ttl, cap)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise ValueError(f"cannot use {path} as the session store: {exc}") from None
     if spec.startswith(("redis://", "rediss://", "unix://")):
         return RedisStore(spec, ttl, cap)
