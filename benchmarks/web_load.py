@@ -76,6 +76,32 @@ def conversations(count: int, seed: int = 21) -> list[list[str]]:
     return [t for t in run.transcripts if t]
 
 
+def turn_cost(convs: list[list[str]], passes: int = 3) -> float:
+    """Mean seconds of what the server does per turn besides HTTP, in this process: restore
+    nothing (a live session), `Session.ask`, the reply's JSON data and structure, and
+    `Session.to_dict()`; over the same conversations, the best of `passes` (caches warm)."""
+    from advisor import Advisor
+    from advisor.web.structure import structure
+
+    advisor = Advisor()
+    best = float("inf")
+    for _ in range(passes):
+        total, turns = 0.0, 0
+        for conv in convs:
+            session = advisor.session()
+            for text in conv:
+                start = time.perf_counter()
+                reply = session.ask(text)
+                data = {"question": text, **reply.to_dict()}
+                data.update(structure(advisor, session, reply))
+                json.dumps(data, ensure_ascii=False)
+                session.to_dict()
+                total += time.perf_counter() - start
+                turns += 1
+        best = min(best, total / turns)
+    return best
+
+
 # -- the clients --------------------------------------------------------------------------
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                     request: bytes) -> tuple[int, bytes]:
@@ -275,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     turns = sum(len(c) for c in convs)
     print(f"{len(convs)} recorded conversations, {turns} turns; {CLIENTS} clients; "
           f"{args.requests} requests per endpoint per round, median of {args.rounds} rounds")
-    rows, figures, failed = [], {}, []
+    rows: list[str] = []
+    figures: dict[str, object] = {}
+    failed: list[str] = []
     for store in args.stores.split(","):
         n = workers.get(store, 1)
         trivial, message = measure(store, n, convs, args)
@@ -294,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
                           "trivial_p50_ms": trivial.ms(50), "trivial_p99_ms": trivial.ms(99),
                           "message_rps": message.rate, "message_p50_ms": message.ms(50),
                           "message_p99_ms": message.ms(99), "share": share, "met": ok}
+    cost = turn_cost(convs)
+    print(f"\nthe turn itself, in process (ask, reply JSON, structure, to_dict): mean "
+          f"{cost * 1e6:.0f} µs = at most {1 / cost:,.0f} turns/s per core before any HTTP")
+    figures["turn_mean_us"] = cost * 1e6
     print("\n| store | endpoint | requests/s | p50 ms | p99 ms | messages / trivial | |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
