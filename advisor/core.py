@@ -15,7 +15,7 @@ from .nlu import Parse, Understander
 from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_policy, load_responses
 from .respond import Responder
 from .rules import Policy
-from .session import Session
+from .session import MAX_TRANSCRIPT, Session
 
 
 class Engine:
@@ -163,12 +163,14 @@ class Advisor:
         """Example questions for a newcomer; the chat's welcome shows three."""
         return self._engine.starter_questions
 
-    def session(self, state: dict[str, Any] | None = None) -> Session:
+    def session(self, state: dict[str, Any] | None = None, *,
+                transcript: bool = True) -> Session:
         """A new conversation, or one resumed from `Session.to_dict()` output.
 
+        `transcript=False` keeps no record of the turns (a server that never saves them).
         Raises SessionStateError when `state` is corrupted, foreign or from a newer version.
         """
-        return Session(self._engine, state)
+        return Session(self._engine, state, keep=MAX_TRANSCRIPT if transcript else 0)
 
     def ask(self, text: str) -> Any:
         """Answer one question in a fresh session (for one-off use)."""

@@ -69,7 +69,8 @@ STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
 })
 
-_OPTION = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[•◦*-])\s+(\S.*?)\s*$")
+# Linear: no two unbounded quantifiers that can share characters (the text is rstripped after).
+_OPTION = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[•◦*-])\s+(\S.*)")
 
 
 class Usage(Exception):
@@ -90,7 +91,7 @@ def question_options(text: str) -> tuple[str, ...]:
     for line in text.split("\n"):
         match = _OPTION.match(line)
         if match:
-            runs[-1].append(match.group(1))
+            runs[-1].append(match.group(1).rstrip())
         elif line.strip() and runs[-1]:
             runs.append([])
     options = next((run for run in reversed(runs) if run), [])

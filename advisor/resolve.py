@@ -120,6 +120,21 @@ def step_fitting(pol: Policy, r: Resolution) -> None:
     r.fitting = [n for n in r.nodes if n.type in r.types]
 
 
+def step_described(pol: Policy, r: Resolution) -> None:
+    """'Who actually runs the PET scanner, is it just a regular rad tech?', 'who checks that
+    the x-ray machines follow the rules?': a question asking for a kind of career by what it
+    does is looked up in the index of every node's facts (names said in the question are
+    alternatives, not the description)."""
+    p = r.f.p
+    if not pol.asks_who(p) or r.d.intent not in pol.sets["lookup_intents"]:
+        return
+    hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
+    if hit is not None and hit.node.type in r.types:
+        r.fitting = [hit.node, *[n for n in r.fitting if n != hit.node]]
+        r.d.notes.append(f"described by {', '.join(hit.words)}")
+        r.d.described = hit.words
+
+
 def step_who(pol: Policy, r: Resolution) -> None:
     """'Who operates the scanners?': a who-question asks for careers, found through keywords
     and relations before anything else named."""
@@ -301,7 +316,8 @@ def step_goal(pol: Policy, r: Resolution) -> None:
 
 
 STEPS: tuple[Step, ...] = (step_keyword_specialises, step_specific_first, step_definite_generic,
-                           step_fitting, step_who, step_requested_type, step_aspect_of_job,
+                           step_fitting, step_who, step_requested_type, step_described,
+                           step_aspect_of_job,
                            step_keywords, step_relations, step_pronoun_topic,
                            step_step_to_career, step_careers_first, step_topic_for_aspects,
                            step_topic_compound, step_topic_subject, step_topic_fallback,

@@ -13,12 +13,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
-from knowledge import Node, strip_control
+from knowledge import MAX_INPUT_CHARS, Node
 from knowledge.record import field, record, replace
 
 from .answers import HANDLERS
 from .compose import Answer, _article
-from .nlu import MAX_INPUT_CHARS, Parse
+from .nlu import Parse
 from .reply import Explanation, Reply
 from .resolve import resolve
 from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
@@ -64,21 +64,24 @@ class Responder:
         """One turn: never raises on any string (a bug is reported in the reply)."""
         ctx = state.context
         t = Turn(Context(ctx.topic, ctx.last_intent, ctx.last_list), state.dialog)
+        # Cut before anything reads it: every pattern, parse and cache sees at most the limit.
+        cut = len(text) > MAX_INPUT_CHARS
+        text = text[:MAX_INPUT_CHARS]
         try:
-            reply = self._turn(t, text)
+            reply = self._turn(t, text, cut)
         except Exception as exc:  # a bug in one turn must not end the conversation
             reply = Reply(self.e.responses["internal_error"].format(
                 error=type(exc).__name__), "error", fallback=True, kind="error")
             return state, reply
         return Conversation(t.context, t.dialog), reply
 
-    def _turn(self, t: Turn, text: str) -> Reply:
+    def _turn(self, t: Turn, text: str, cut: bool = False) -> Reply:
         e = self.e
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
         reply = self._dispatch(t, text)
-        if len(strip_control(text)) > MAX_INPUT_CHARS:
+        if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
         return reply
@@ -173,7 +176,8 @@ class Responder:
     # -- one question -----------------------------------------------------------------------
     def _decide(self, t: Turn, p: Parse) -> Decision:
         pol = self.pol
-        f = pol.facts(p, t.context, t.profile_changed)
+        f = pol.facts(p, t.context, t.profile_changed,
+                      self.e.interviewer.enough_to_rank(t.dialog))
         d = decide(pol, f)
         if d.resolve:
             if d.intent == "about_me":  # a statement: no list item or follow-up is meant
@@ -193,6 +197,8 @@ class Responder:
             return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
         if d.intent == "medical_advice":
             return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
+        if d.intent == "logistics":
+            return self._fallback(p, d, e.responses["decline_logistics"], "out_of_scope")
         if d.intent == "not_understood":
             return self._not_understood(t, p, d)
         if d.intent in SOCIAL:
@@ -234,6 +240,18 @@ class Responder:
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = found
+        asks = p.question or len(p.tokens) <= self.pol.w["fragment_words"]
+        unknown = self.pol.uncovered_words(p) if asks and not answer.silent else []
+        if unknown:  # "rad tech hourly pay?": say the document is silent on that point first
+            d.notes.append("the document never mentions: " + ", ".join(unknown))
+            words = ", ".join(f"“{w}”" for w in unknown)
+            head = self.e.responses["silent_on_words"].format(words=words)
+            answer = replace(answer, text=f"{head}\n{answer.text}")
+        if d.described and d.nodes:  # a node found by description: say by which words
+            r = self.e.responses
+            head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
+            tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
+            answer = replace(answer, text=f"{head}\n{answer.text}{tail}")
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------
@@ -375,6 +393,9 @@ class Responder:
             what = e.lexicon.uncovered[word].format(subject=e.responses["field_subject"],
                                                     who=e.responses["field_people"])
             text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
+        elif p.domain and p.question and (unknown := self.pol.uncovered_words(p)):
+            words = ", ".join(f"“{w}”" for w in unknown)  # "do I need the MCAT for rads?"
+            text = e.responses["silent_on"].format(words=words) + " " + e.responses["coverage"]
         elif p.domain and p.question and not p.unknown:
             text = e.responses["silent_general"]
         if options:
@@ -401,6 +422,8 @@ def retype(pol: Policy, d: Decision, f: Facts) -> None:
     if d.intent == "list_careers":
         _retype_list(pol, d, f)
     first = d.nodes[0] if d.nodes else None
+    if d.described and d.intent == "modalities":
+        d.intent = "describe"  # "who checks the x-ray machines?" asks who, not which machines
     if d.intent == "describe" and first is not None and first.type == "skill":
         d.intent = "skills"
     if d.intent == "duties" and first is not None and first.type not in CAREER_TYPES:

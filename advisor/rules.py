@@ -16,10 +16,11 @@ tests/test_rules.py. No rule names a career: they read node types, relations and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge import CAREER_TYPES, Node
-from knowledge.index import Hit
+from knowledge.index import Hit, SemanticIndex
 from knowledge.record import field, record
 
 from .nlu import Mention, Parse
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from .resources import IntentSpec
 
 SOCIAL = frozenset({"greeting", "thanks", "goodbye", "help"})
-DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood"})
+DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood",
+                      "logistics"})
 
 
 @record(frozen=False)
@@ -52,6 +54,10 @@ class Decision:
     notes: list[str] = field(default_factory=list)
     #: Set by a gate whose decision still needs the nodes of the turn resolved.
     resolve: bool = False
+    #: The words of the person's description that picked the node (quoted in the answer).
+    described: tuple[str, ...] = ()
+    #: A direct question answered instead of starting the chooser: offer it after.
+    offer_chooser: bool = False
 
 
 @record
@@ -75,6 +81,8 @@ class Facts:
     asks_for_pick: bool
     mention_types: frozenset[str]
     profile_changed: bool
+    #: The interview already knows enough of the person to rank careers.
+    profiled: bool = False
 
     def other_best(self, intent: str) -> float:
         """The best score of any intent but `intent`."""
@@ -92,12 +100,25 @@ class Policy:
         self.w = weights
         #: The aspect a comparison is about when its intent scores this much, in order.
         self.aspects = aspects
+        #: Words that describe nothing: function words, and words naming the kind of thing
+        #: asked for ("which *fellowship*", "what *job*").
+        self._not_descriptive = engine.lexicon.stopwords | self.sets["role_words"] | self.sets[
+            "subspecialty_words"] | self.sets["career_words"] | engine.understander.domain
+        lex = engine.lexicon
+        cue_words = {w for spec in engine.intents.values() for phrase, _ in spec.cues
+                     for w in phrase.split()}
+        #: Words that ask how, not about what: function words, cue words of the intents,
+        #: fillers and vague words, the field's own terms.
+        self._not_content = self._not_descriptive | lex.pronouns | lex.question_words | {
+            w for n in lex.negations for w in n.split()} | self.sets["fillers"] | self.sets[
+            "vague_words"] | cue_words | set(lex.uncovered)
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
 
     # -- facts ----------------------------------------------------------------------------
-    def facts(self, p: Parse, ctx: Context, profile_changed: bool) -> Facts:
+    def facts(self, p: Parse, ctx: Context, profile_changed: bool,
+              profiled: bool = False) -> Facts:
         """Everything the rules need to know about a turn, read once."""
         g, sets, w = self.g, self.sets, self.w
         explicit = tuple(m for m in p.mentions if m.kind == "alias")
@@ -125,7 +146,7 @@ class Policy:
             first_person_statement=statement, asks_for_pick=self.asks_for_pick(p),
             mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
                                     for i in m.node_ids),
-            profile_changed=profile_changed)
+            profile_changed=profile_changed, profiled=profiled)
 
     def asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
@@ -181,14 +202,21 @@ class Policy:
                  if c.type in CAREER_TYPES]
         return leads[0] if len(leads) == 1 else None
 
-    def positive_text(self, p: Parse) -> str:
+    def positive_text(self, p: Parse, *, mask_names: bool = False) -> str:
         """The text without the clauses that rule something out ('I love kids, but brains
         don't do much for me' -> 'I love kids') and without the spans that name a node: what
         the person describes, for the index to look up."""
         u = self.engine.understander
+        names = [f" {m.text} " for m in p.alias_mentions
+                 if self.g.node(m.node_ids[0]).type in self.sets["alternative_types"]
+                 ] if mask_names else []
         kept = []
-        for clause in u.split_descriptive(p.text):
+        for number, clause in enumerate(u.split_descriptive(p.text)):
             padded = f" {u.normal(clause)} "
+            for name in names if number else ():
+                # "who runs the PET scanner, is it just a regular rad tech?": a career named
+                # after the question is an alternative asked about, not what is described
+                padded = padded.replace(name, " ")
             found = u.negation_pattern.search(padded)
             if found is None:
                 kept.append(padded)
@@ -197,33 +225,69 @@ class Policy:
                 # out what follows it, so what comes before still describes
                 kept.append(padded[:found.start()])
             # else "brains and kids don't do much for me": it rules out what came before
-        return " ".join(k.strip() for k in kept if k.strip())
+        drop = self._not_descriptive
+        return " ".join(w for k in kept for w in k.split() if w not in drop)
 
-    def described(self, p: Parse, types: frozenset[str] | set[str]) -> list[Hit]:
+    def described(self, p: Parse, types: frozenset[str] | set[str], *,
+                  mask_names: bool = False) -> list[Hit]:
         """Nodes of `types` the positive part of the text describes, best first; only those
         within reach of the best (`described_share` of its score) and above a floor."""
-        text = self.positive_text(p)
+        text = self.positive_text(p, mask_names=mask_names)
         if not text:
             return []
-        hits = self.engine.index.query(text, types=types, limit=8)
+        hits = _lookup_index(self.engine.index, text, frozenset(types))
         if not hits or hits[0].score < self.w["described_floor"]:
             return []
         top = hits[0].score
         return [h for h in hits if h.score >= top * self.w["described_share"]]
 
-    def clearly_described(self, p: Parse, types: frozenset[str] | set[str]) -> Hit | None:
+    def clearly_described(self, p: Parse, types: frozenset[str] | set[str], *,
+                          mask_names: bool = False) -> Hit | None:
         """The one node a description clearly points at: it scores `described_margin` times
         the runner-up."""
-        hits = self.described(p, types)
+        hits = self.described(p, types, mask_names=mask_names)
         if not hits:
             return None
         if len(hits) > 1 and hits[0].score < hits[1].score * self.w["described_margin"]:
             return None
         return hits[0]
 
+    def uncovered_words(self, p: Parse) -> list[str]:
+        """Words of a question that neither the graph's facts nor the language data know
+        ('rad tech *hourly* pay', 'do I need the *MCAT*?'): the point asked may be one the
+        document never covers, which the answer must say before giving what it does say."""
+        index = self.engine.index
+        out = []
+        for word in p.tokens:
+            if len(word) < self.w["uncovered_min_letters"] or not word.isalpha() \
+                    or word in self._not_content:
+                continue
+            if not any(index.idf(term) for term in index.terms(word)):
+                out.append(word)
+        return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
+
+    def asks_who(self, p: Parse) -> bool:
+        """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
+        called?': a question for a kind of career, named by what it does."""
+        words = p.tokens
+        while words and words[0] in self.sets["fillers"]:
+            words = words[1:]
+        return words[:1] == ("who",) or p.has(*self.sets["naming_phrases"])
+
+    def asked_types(self, p: Parse) -> frozenset[str]:
+        """The node types a question asks for: a fellowship, else a career."""
+        return frozenset({p.requested}) if p.requested == "subspecialty" else CAREER_TYPES
+
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
         return bool(p.words & self.sets["requirement_words"])
+
+
+@lru_cache(maxsize=1024)
+def _lookup_index(index: SemanticIndex, text: str, types: frozenset[str]) -> list[Hit]:
+    """One index query per text and types: several rules of a turn ask the same (the text
+    is cut to the input limit, so the cache is bounded in size too)."""
+    return index.query(text, types=types, limit=8)
 
 
 Gate = Callable[[Policy, Facts], "Decision | None"]
@@ -255,7 +319,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    if f.explicit or f.has_list or not p.has(*pol.sets["other_fields"]):
+    named = any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit)
+    if named or f.has_list or not p.has(*pol.sets["other_fields"]):
         return None
     rest = p.padded
     for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology
@@ -264,6 +329,15 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     if any(t in domain for t in rest.split()):
         return None
     return Decision("oos", pol.w["declined"])
+
+
+def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
+    """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
+    college has the cheapest program?': logistics the document never covers are declined,
+    whatever career they name."""
+    if f.p.has(*pol.sets["logistics"]):
+        return Decision("logistics", pol.w["declined"])
+    return None
 
 
 def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
@@ -298,7 +372,7 @@ def gate_statement(pol: Policy, f: Facts) -> Decision | None:
     return Decision("about_me", score, resolve=True)
 
 
-GATES: tuple[Gate, ...] = (gate_medical_advice, gate_prices, gate_other_fields,
+GATES: tuple[Gate, ...] = (gate_medical_advice, gate_logistics, gate_prices, gate_other_fields,
                            gate_unknown_qualifier, gate_out_of_scope, gate_statement)
 
 
@@ -406,6 +480,23 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (adjust_pick, adjust_advice_about_careers,
 Best = tuple[str, float]
 
 
+def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'If I wanted to read mammograms for a living, which fellowship?', 'sports injuries are
+    what I geek out on, which fellowship?': a direct which-question whose description points
+    clearly at one node of the kind asked for is answered, with the chooser offered after;
+    'help me choose' still starts the chooser."""
+    p = f.p
+    if best[0] != "recommend" or not p.requested or not p.words & pol.sets["pick_questions"] \
+            or p.has(*pol.sets["chooser_phrases"]) or f.profiled:
+        return None
+    hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
+    if hit is None:
+        return None
+    return Decision("describe", max(best[1], pol.w["weak"]), [hit.node],
+                    notes=[f"described by {', '.join(hit.words)}: answered, chooser offered"],
+                    described=hit.words, offer_chooser=True)
+
+
 def settle_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'And what about sonographers?' asks the last question again, of something new."""
     if f.followup and (f.explicit or f.keyword) and f.last_intent not in {
@@ -437,7 +528,8 @@ def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decisi
     nothing up, is some other field; but 'what about for kids?' after a question on a
     fellowship moves the same question to the kids' one."""
     about_topic = bool(f.topic) and any(f.topic[0].id in m.node_ids for m in f.keyword)
-    if f.keyword and not _strong(f) and not _lookup(pol, best, f) \
+    ruling_out = best[0] == "list_careers" and any(m.negated for m in f.keyword)
+    if f.keyword and not _strong(f) and not _lookup(pol, best, f) and not ruling_out \
             and not (f.topic and f.p.pronoun) and not about_topic \
             and not (f.topic and f.followup) and best[1] >= pol.w["keyword_question_floor"]:
         return Decision("oos", best[1])
@@ -448,7 +540,8 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """A turn that names nothing of the field is declined, unless context carries it ('and
     the pay?') or it asks something general ('is the outlook good?')."""
     p = f.p
-    in_domain = _strong(f) or (bool(f.keyword) and _lookup(pol, best, f))
+    in_domain = _strong(f) or (bool(f.keyword) and _lookup(pol, best, f)) or (
+        pol.asks_who(p) and pol.clearly_described(p, pol.asked_types(p)) is not None)
     if best[0] == "about_me" and best[1] >= pol.w["statement_floor"] and (
             f.profile_changed or in_domain):
         return None
@@ -485,7 +578,8 @@ def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     if f.list_refs:
         keep = f.followup and f.last_intent not in {"", "list_careers", "recommend"}
         return (f.last_intent if keep else "describe", pol.w["weak"])
-    if f.explicit or f.keyword:
+    if f.explicit or f.keyword or (pol.asks_who(f.p) and pol.clearly_described(
+            f.p, pol.asked_types(f.p)) is not None):  # "who interprets medical images?"
         return ("describe", max(best[1], pol.w["weak"]))
     return Decision("not_understood", best[1])
 
@@ -516,7 +610,8 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
 
 
-SETTLERS: tuple[Settler, ...] = (settle_followup, settle_social, settle_keyword_elsewhere,
+SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_followup, settle_social,
+                                 settle_keyword_elsewhere,
                                  settle_outside, settle_weak_followup, settle_weak,
                                  settle_modality, settle_filtered_list)
 

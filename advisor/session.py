@@ -11,9 +11,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, DialogStateError
-from knowledge import AdvisorError
+from knowledge import MAX_INPUT_CHARS, AdvisorError
 
-from .nlu import MAX_INPUT_CHARS
 from .reply import Reply
 from .respond import Conversation
 from .rules import Context
@@ -48,8 +47,11 @@ class SessionStateError(AdvisorError, ValueError):
 class Session:
     """One person's conversation. Not shared between threads; the Advisor behind it is."""
 
-    def __init__(self, engine: Engine, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, engine: Engine, state: dict[str, Any] | None = None, *,
+                 keep: int = MAX_TRANSCRIPT) -> None:
         self._engine = engine
+        #: Turns kept in `transcript` (for /save); 0 where nothing reads it (--jsonl, ask).
+        self.keep = max(0, min(keep, MAX_TRANSCRIPT))
         self.context = Context()
         self.dialog = DialogState()
         self.transcript: list[tuple[str, str]] = []
@@ -84,7 +86,8 @@ class Session:
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise SessionStateError("the saved session has no valid version number")
         if version > SESSION_VERSION:
-            raise SessionStateError(f"the saved session is format version {version}, newer than "
+            raise SessionStateError(f"the saved session is format version {_brief(version)}, "
+                                    "newer than "
                                     f"this advisor understands ({SESSION_VERSION}); upgrade "
                                     "radiology-advisor to load it")
         ctx = state.get("context", {})
@@ -128,7 +131,8 @@ class Session:
             state, reply = self._engine.responder.respond(
                 Conversation(self.context, self.dialog), text)
             self.context, self.dialog = state.context, state.dialog
-            if len(self.transcript) >= MAX_TRANSCRIPT:
-                del self.transcript[: len(self.transcript) - MAX_TRANSCRIPT + 1]
-            self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
+            if self.keep:
+                if len(self.transcript) >= self.keep:
+                    del self.transcript[: len(self.transcript) - self.keep + 1]
+                self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
             return reply

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from knowledge import Graph, Node
+from knowledge import Graph, Memo, Node
 from knowledge.record import evolve, record, replace
 
 from .model import Flow, Option, Question, Values, all_hold
@@ -84,14 +84,10 @@ class Interviewer:
         self._ordered = tuple(sorted(flow.questions, key=lambda q: -q.priority))
         self._question_slots = frozenset(q.slot for q in flow.questions)
         self._careers = flow.scope.career_types | flow.scope.fellowship_types
-        self._trusted: dict[int, DialogState] = {}
+        self._trusted: Memo[int, DialogState] = Memo(items=4096)
         # Plans depend only on what is known and what was asked; people repeat those.
-        self._plans: dict[tuple[Any, ...], tuple[Question, ...]] = {}
-        self._recs: dict[tuple[Any, ...], Recommendation] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle (the start-up cache) without the per-process cache of trusted states."""
-        return {**self.__dict__, "_trusted": {}, "_plans": {}, "_recs": {}}
+        self._plans: Memo[tuple[Any, ...], tuple[Question, ...]] = Memo(items=4096)
+        self._recs: Memo[tuple[Any, ...], Recommendation] = Memo(items=2048)
 
     # -- public API -----------------------------------------------------------------------
     def extract(self, text: str) -> Extraction:
@@ -112,10 +108,7 @@ class Interviewer:
 
     def _trust(self, state: DialogState) -> DialogState:
         """Remember a state this engine made, so it is not re-validated on every turn."""
-        if len(self._trusted) > 4096:
-            self._trusted.clear()
-        self._trusted[id(state)] = state  # the value keeps the id from being reused
-        return state
+        return self._trusted.put(id(state), state)  # the value keeps the id from being reused
 
     def start(self, state: DialogState) -> tuple[DialogState, Turn]:
         """Begin (or resume) the interview: ask the first question still needed, or, when
@@ -163,11 +156,7 @@ class Interviewer:
         cached = self._recs.get(key)
         if cached is not None:
             return cached  # a pure function of what is known: people ask for it again
-        rec = self._recommend(state, scope)
-        if len(self._recs) > 2048:
-            self._recs.clear()
-        self._recs[key] = rec
-        return rec
+        return self._recs.put(key, self._recommend(state, scope))
 
     def _recommend(self, state: DialogState, scope: str) -> Recommendation:
         resolved = self.scorer.resolve(state.slots, scope)
@@ -395,9 +384,7 @@ class Interviewer:
         if cached is not None:
             return list(cached)
         plan = self._make_plan(state)
-        if len(self._plans) > 4096:
-            self._plans.clear()
-        self._plans[key] = tuple(plan)
+        self._plans.put(key, tuple(plan))
         return plan
 
     def _make_plan(self, state: DialogState) -> list[Question]:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AdvisorError, KnowledgeError, Problem
 from .graph import Graph, Match
+from .memo import Memo
 from .model import Duration, Edge, Location, Node, Pathway
 from .schema import CAREER_TYPES, NODE_TYPES, RELATIONS, STEP_TYPES
-from .text import key, normalize, strip_control, tokens
+from .text import MAX_INPUT_CHARS, key, normalize, strip_control, tokens
 
 if TYPE_CHECKING:
     from .loader import did_you_mean, load_graph, parse_duration, validate
@@ -33,6 +34,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CAREER_TYPES",
     "EMBEDDED_DIR",
+    "MAX_INPUT_CHARS",
     "NODE_TYPES",
     "RELATIONS",
     "STEP_TYPES",
@@ -43,6 +45,7 @@ __all__ = [
     "KnowledgeError",
     "Location",
     "Match",
+    "Memo",
     "Node",
     "Pathway",
     "Problem",

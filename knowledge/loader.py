@@ -24,8 +24,10 @@ from .yamlsafe import MDict, MList, read_marked
 
 EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# The space before a range sits inside its optional group: `\s*(?:...)?\s*` backtracked
+# quadratically in a run of spaces.
 _DURATION = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(years?|months?)\s*$")
+    r"^\s*(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(years?|months?)\s*$")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

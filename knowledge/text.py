@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: The longest utterance read, in characters: longer input is cut here before anything looks
+#: at it (nobody asks a question in more, and it bounds the work of every pattern and cache).
+MAX_INPUT_CHARS = 2000
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _NON_WORD = re.compile(r"[^a-z0-9/&+'\-]+")
 _DASHES = re.compile(r"[‐-―−]")

@@ -29,10 +29,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from knowledge import MAX_INPUT_CHARS
 from knowledge.record import record
 
 from ..core import Advisor
-from ..nlu import MAX_INPUT_CHARS
 from ..session import Session, SessionStateError
 from .stores import Saved, SessionStore, State, StoreError, open_store, valid_id
 from .structure import structure

@@ -10,19 +10,23 @@ import argparse
 import gc
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knowledge import AdvisorError
 
 from . import require
 
+if TYPE_CHECKING:
+    from ..core import Advisor
+
 #: The configuration a worker process reads (uvicorn starts each worker afresh).
 CONFIG_ENV = "RADIOLOGY_ADVISOR_WEB_CONFIG"
 
 
-def declare(sub: Any, data: argparse.ArgumentParser, exit_help: str) -> None:
-    """Declare `serve` on the CLI's subparsers."""
+def declare(sub: Any, data: argparse.ArgumentParser, exit_help: str) -> argparse.ArgumentParser:
+    """Declare `serve` on the CLI's subparsers; returns its parser."""
     serve = sub.add_parser(
         "serve", parents=[data],
         help="serve the web chat and its HTTP API (needs the 'web' extra)",
@@ -54,6 +58,8 @@ def declare(sub: Any, data: argparse.ArgumentParser, exit_help: str) -> None:
                             "60 (default: 5; 0 turns the limit off)")
     serve.add_argument("--no-access-log", action="store_true",
                        help="do not log a line per request")
+    parser: argparse.ArgumentParser = serve
+    return parser
 
 
 def _config(args: argparse.Namespace) -> dict[str, Any]:
@@ -81,22 +87,23 @@ def _check(args: argparse.Namespace) -> None:
         raise AdvisorError("; ".join(problems))
 
 
-def app_from_config(config: dict[str, Any]) -> Any:
+def app_from_config(config: dict[str, Any], advisor: Advisor | None = None) -> Any:
     """The application a configuration describes (also what each worker process builds)."""
-    from ..core import Advisor
     from .app import Limits, create_app
 
     limits = Limits(rate=float(config["rate"]), max_sessions=int(config["max_sessions"]),
                     ttl=float(config["ttl"]))
-    advisor = Advisor(config.get("knowledge"), config.get("dialogs"))
+    if advisor is None:
+        from ..core import Advisor
+
+        advisor = Advisor(config.get("knowledge"), config.get("dialogs"))
+        # The engine lives as long as the server: keep the collector from scanning it
+        # again in every full collection (as `ask --jsonl` does).
+        gc.freeze()
     try:
-        app = create_app(advisor, config["store"], limits, tuple(config["cors"]))
+        return create_app(advisor, config["store"], limits, tuple(config["cors"]))
     except ValueError as exc:
         raise AdvisorError(str(exc)) from None
-    # The engine lives as long as the server: keep the collector from scanning it again in
-    # every full collection (as `ask --jsonl` does).
-    gc.freeze()
-    return app
 
 
 def app_from_env() -> Any:
@@ -116,8 +123,10 @@ def _reach_redis(store: str) -> None:
         raise AdvisorError(f"cannot reach the Redis store at {store}: {exc}") from None
 
 
-def run(args: argparse.Namespace) -> int:
-    """Start the server; returns the exit status once it has shut down."""
+def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], Advisor],
+        out: Callable[[str], None]) -> int:
+    """Start the server; returns the exit status once it has shut down. `make_advisor` and
+    `out` come from the command line's environment (a test passes its own)."""
     require({"starlette": "starlette", "uvicorn": "uvicorn"})
     if args.store.startswith(("redis://", "rediss://", "unix://")):
         require({"redis": "redis"})
@@ -128,12 +137,13 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {"host": args.host, "port": args.port,
                                "access_log": not args.no_access_log, "log_level": "info",
                                "timeout_graceful_shutdown": 10}
-    app = app_from_config(config)  # also checks the store and the knowledge before listening
+    # Built before listening, so a bad store or knowledge is one message, not a crash later.
+    app = app_from_config(config, make_advisor(args))
     _reach_redis(config["store"])
-    scheme_host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"radiology-advisor: serving the web chat at http://{scheme_host}:{args.port}/ "
-          f"({args.workers} worker{'s' if args.workers != 1 else ''}, store "
-          f"{config['store']}); Ctrl-C stops it", flush=True)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    out(f"radiology-advisor: serving the web chat at http://{host}:{args.port}/ "
+        f"({args.workers} worker{'s' if args.workers != 1 else ''}, store {config['store']}); "
+        "Ctrl-C stops it")
     if args.workers == 1:
         uvicorn.run(app, **options)
     else:
