@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from advisor import Advisor, cli
 from advisor.web.app import Limits, create_app
-from advisor.web.stores import MemoryStore, StoreFull, UnknownSession, valid_id
+from advisor.web.stores import MemoryStore, Saved, SQLiteStore, StoreFull, UnknownSession, valid_id
 from tests.support import run_cli
 from tests.web_support import call, serve
 
@@ -407,3 +407,30 @@ def test_an_unreachable_or_unusable_store_is_one_clear_message(
     assert "cannot use " in capsys.readouterr().err
     assert cli.main(["serve", "--store", "postgres://db/chats"]) == 2
     assert "use memory, sqlite:PATH or redis://" in capsys.readouterr().err
+
+
+def test_sqlite_answers_again_from_the_newer_state_when_another_process_saved_first(
+        tmp_path: Path) -> None:
+    path = tmp_path / "chats.db"
+    mine, other = SQLiteStore(path), SQLiteStore(path)
+    seen: list[list[str]] = []
+
+    async def scenario() -> tuple[str, Any]:
+        sid = await mine.create({"said": []})
+
+        def turn(saved: Saved) -> tuple[dict[str, Any], str]:
+            state = saved.state()
+            seen.append(list(state["said"]))
+            if len(seen) == 1:  # meanwhile another process answers a turn of this session
+                with other._write() as db:
+                    db.execute("UPDATE sessions SET state = ?, rev = rev + 1 WHERE id = ?",
+                               (json.dumps({"said": ["other"]}), sid))
+            return {"said": [*state["said"], "mine"]}, "answered"
+
+        result = await mine.update(sid, turn)
+        return result[0], await other.load(sid)
+
+    answered, final = asyncio.run(scenario())
+    assert answered == "answered"
+    assert seen == [[], ["other"]], "the turn was answered again from the other's state"
+    assert final == {"said": ["other", "mine"]}

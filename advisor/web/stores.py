@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import sqlite3
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -203,104 +202,102 @@ class MemoryStore(SessionStore):
 class SQLiteStore(SessionStore):
     """Sessions in an SQLite file: survives restarts, shared by the processes of one machine.
 
-    Each turn runs in one `BEGIN IMMEDIATE` transaction (load, answer, save), which SQLite
-    serialises across processes; in this process one connection, used by one thread at a time.
+    Every state carries a revision. A turn reads the state (a WAL read never waits), answers,
+    and saves with `UPDATE ... WHERE rev = <the revision it read>`; when another process saved
+    first, the turn is answered again from the newer state. So one session's turns are applied
+    one after the other while different sessions are answered in parallel by all the
+    processes; in this process, one session's requests queue on an asyncio lock first. Writes
+    are short, and processes queue for them on a file lock the kernel hands over at once
+    (SQLite's own busy wait sleeps up to 100 ms between tries).
     """
 
     shared = True
+    ATTEMPTS = 20
 
     def __init__(self, path: str | Path, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP) -> None:
         super().__init__(ttl, cap)
         self.path = str(path)
-        self._mutex = threading.Lock()
+        self._locks = _Locks()
         self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
                                    check_same_thread=False)
         self._lock_fd: int | None = None
         if os.name == "posix" and self.path != ":memory:":
             self._lock_fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        with self._mutex:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._write():
             self._db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, "
-                             "state TEXT NOT NULL, used REAL NOT NULL)")
+                             "state TEXT NOT NULL, used REAL NOT NULL, "
+                             "rev INTEGER NOT NULL DEFAULT 0)")
             self._db.execute("CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used)")
 
-    def _in_transaction(self, work: Callable[[sqlite3.Connection], R]) -> R:
-        with self._mutex, self._file_lock():
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, the processes sharing the file taking turns."""
+        if self._lock_fd is not None:
+            import fcntl
+
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                result = work(self._db)
+                yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-            return result
-
-    @contextlib.contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        """Queue the processes sharing the file on a lock the kernel hands over at once
-        (SQLite's own busy wait sleeps up to 100 ms between tries)."""
-        if self._lock_fd is None:
-            yield
-            return
-        import fcntl
-
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-        try:
-            yield
         finally:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            if self._lock_fd is not None:
+                import fcntl
 
-    async def _run(self, work: Callable[[sqlite3.Connection], R]) -> R:
-        from anyio import to_thread
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
-        return await to_thread.run_sync(self._in_transaction, work)
-
-    def _raw(self, db: sqlite3.Connection, sid: str) -> str:
-        row = db.execute("SELECT state FROM sessions WHERE id = ? AND used >= ?",
-                         (sid, time.time() - self.ttl)).fetchone()
+    def _read(self, sid: str) -> tuple[str, int]:
+        row = self._db.execute("SELECT state, rev FROM sessions WHERE id = ? AND used >= ?",
+                               (sid, time.time() - self.ttl)).fetchone()
         if row is None:
             raise UnknownSession(sid)
-        raw: str = row[0]
-        return raw
+        return str(row[0]), int(row[1])
 
     async def create(self, state: State) -> str:
         text = json.dumps(state, ensure_ascii=False)
-
-        def work(db: sqlite3.Connection) -> str:
+        with self._write() as db:
             now = time.time()
             db.execute("DELETE FROM sessions WHERE used < ?", (now - self.ttl,))
             if db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] >= self.cap:
                 raise StoreFull()
             sid = new_id()
-            db.execute("INSERT INTO sessions VALUES (?, ?, ?)", (sid, text, now))
-            return sid
-
-        return await self._run(work)
+            db.execute("INSERT INTO sessions (id, state, used) VALUES (?, ?, ?)",
+                       (sid, text, now))
+        return sid
 
     async def load(self, sid: str) -> State:
-        return _decode_json(await self._run(lambda db: self._raw(db, sid)))
+        return _decode_json(self._read(sid)[0])
 
     async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
-        def work(db: sqlite3.Connection) -> tuple[R, Any]:
-            state, result = turn(Saved(self._raw(db, sid), _decode_json))
-            raw = json.dumps(state, ensure_ascii=False)
-            db.execute("UPDATE sessions SET state = ?, used = ? WHERE id = ?",
-                       (raw, time.time(), sid))
-            return result, raw
-
-        return await self._run(work)
+        async with self._locks.hold(sid):
+            for _ in range(self.ATTEMPTS):
+                raw, rev = self._read(sid)
+                state, result = turn(Saved(raw, _decode_json))
+                new = json.dumps(state, ensure_ascii=False)
+                with self._write() as db:
+                    saved = db.execute(
+                        "UPDATE sessions SET state = ?, used = ?, rev = rev + 1 "
+                        "WHERE id = ? AND rev = ?", (new, time.time(), sid, rev)).rowcount
+                if saved:
+                    return result, new
+                await asyncio.sleep(0)  # another process saved first: answer from its state
+            raise SessionBusy(sid)
 
     async def delete(self, sid: str) -> bool:
-        return await self._run(
-            lambda db: db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount > 0)
+        with self._write() as db:
+            return db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount > 0
 
     async def close(self) -> None:
-        with self._mutex:
-            self._db.close()
-            if self._lock_fd is not None:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+        self._db.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 class RedisStore(SessionStore):
