@@ -369,11 +369,22 @@ class RedisStore(SessionStore):
             lock = self._redis.lock(name, timeout=self.LOCK_TIMEOUT, sleep=0.005,
                                     blocking_timeout=self.LOCK_WAIT)
             token = secrets.token_hex(16)
-            if not await lock.acquire(token=token):
-                raise SessionBusy(sid)
+            # Take the lock as redis-py's Lock does (SET NX PX) and read the state in the
+            # same round trip; only when another holds it, wait for it through the Lock.
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.set(name, token, nx=True, px=int(self.LOCK_TIMEOUT * 1000))
+            pipe.get(self._key(sid))
+            taken, raw = await pipe.execute()
+            if not taken:
+                if not await lock.acquire(token=token):
+                    raise SessionBusy(sid)
+                raw = await self._redis.get(self._key(sid))
             saved = False
             try:
-                state, result = turn(Saved(await self._raw(sid), _decode_json))
+                if raw is None:
+                    raise UnknownSession(sid)
+                text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                state, result = turn(Saved(text, _decode_json))
                 raw = json.dumps(state, ensure_ascii=False)
                 saved = bool(await self._save_and_release(
                     keys=[name, self._key(sid), self._index],
@@ -384,7 +395,7 @@ class RedisStore(SessionStore):
             finally:
                 if not saved:
                     with contextlib.suppress(LockError):
-                        await lock.release()
+                        await lock.do_release(token.encode())
 
     async def delete(self, sid: str) -> bool:
         pipe = self._redis.pipeline(transaction=True)
