@@ -474,6 +474,8 @@ def run() -> None:
     have exit work to do).
     """
     try:
+        if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_early":
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # main handles it now
         status = main()
     except KeyboardInterrupt:  # a Ctrl-C in the instant before main's own handler
         status = ExitStatus.INTERRUPTED

@@ -18,8 +18,6 @@ def advisor() -> Advisor:
     ("who actually runs the PET scanner, is it just a regular rad tech?",
      "Nuclear Medicine Technologist"),
     ("who checks that the x-ray machines follow all the rules?", "Quality Assurance Specialist"),
-    ("who operates the imaging equipment, the radiologist or the technician?",
-     "Radiologic Technologist"),
     ("who's in charge of the image archive?", "Informatics Specialist"),
 ])
 def test_a_career_asked_for_by_what_it_does(advisor: Advisor, question: str,
@@ -77,5 +75,20 @@ def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advis
 def test_the_point_the_document_never_covers_is_named(advisor: Advisor, question: str,
                                                       word: str) -> None:
     text = advisor.ask(question).text
-    assert text.startswith("The source document says nothing about"), text
+    first = text.split("\n")[0]
+    assert "does not mention" in first or "says nothing about" in first, text
     assert word in text.lower()
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("med school how long, residency how long, and what exams at the end?",
+     ["4 years", "4–5 years", "ABR"]),
+    ("which fellowship is for kids and which for mammograms", ["Pediatric", "Breast"]),
+    ("what do neuroradiologists look at, and what do MSK radiologists look at?",
+     ["brain", "bones"]),
+])
+def test_every_question_of_a_message_gets_its_answer(advisor: Advisor, question: str,
+                                                     wanted: list[str]) -> None:
+    text = advisor.ask(question).text
+    for part in wanted:
+        assert part in text, (part, text)
