@@ -104,6 +104,9 @@ def test_ask_a_question_and_read_the_answer(page: Page) -> None:
     expect(page.locator("#live")).to_contain_text("Sonographers train")  # read out
     reply.locator("summary", has_text="Why this answer?").click()
     expect(reply.locator(".explain dl")).to_contain_text("duties")
+    reply.locator("summary", has_text="Sources").click()  # where the answer comes from
+    expect(reply.locator(".sources li").first).to_contain_text("Sonographer")
+    expect(reply.locator(".sources")).to_contain_text("line 75")
     expect(page.locator("#question")).to_have_value("")
 
 
@@ -130,9 +133,11 @@ def test_an_interview_with_options_and_free_text_ends_in_a_ranking(page: Page) -
 
 
 def test_a_pathway_shows_as_a_timeline_and_a_comparison_as_a_table(page: Page) -> None:
-    reply = ask(page, "how long is radiology residency?")
-    expect(reply.locator(".timeline li")).to_have_count(3)
-    expect(reply.locator(".timeline")).to_contain_text("Medical school")
+    reply = ask(page, "how long does it take to become a radiologist?")
+    steps = reply.locator(".pathway li")
+    expect(steps).to_have_count(4)
+    expect(steps.first).to_contain_text("medical school — 4 years")
+    expect(reply.locator(".pathway .total")).to_contain_text("8–9 years")
     table = ask(page, "compare radiologist and radiologic technologist").locator("table")
     expect(table.locator("thead th")).to_have_count(3)
     expect(table.locator("tbody th").first).to_contain_text("What they do")

@@ -28,11 +28,17 @@ def _node(node: Node) -> dict[str, str]:
 
 
 def pathway_data(path: Pathway) -> dict[str, Any]:
-    """A pathway's steps in order with their lengths, and the total."""
+    """A pathway's steps with their lengths and the sum of the stated ones. `follows` says
+    whether the knowledge states that a step comes after the one before it; `ordered`,
+    whether it states the whole order (else the steps are only listed together)."""
+    steps = path.steps
+    follows = [i > 0 and (s.id, steps[i - 1].id) in path.links for i, s in enumerate(steps)]
     return {
         "target": _node(path.target),
         "steps": [{**_node(s), "label": s.label, "type": s.type,
-                   "duration": str(s.duration) if s.duration else None} for s in path.steps],
+                   "duration": str(s.duration) if s.duration else None, "follows": follows[i]}
+                  for i, s in enumerate(steps)],
+        "ordered": all(follows[1:]),
         "total": str(path.total) if path.total else None,
         "unstated": [s.label for s in path.unstated],
     }

@@ -198,24 +198,27 @@
     return true;
   }
 
+  // Steps in order on a timeline where the knowledge states the order; otherwise a plain
+  // list that says no order is stated (the document often lists steps side by side).
   function renderPathway(container, path, title) {
     if (!path || !Array.isArray(path.steps) || !path.steps.length) return;
     const name = path.target && path.target.name ? path.target.name : "";
-    container.append(el("h3", null, title || "Pathway to " + name));
-    const list = el("ol", "timeline");
-    list.setAttribute("aria-label", "Pathway to " + name);
+    const box = el("div", "pathway");
+    box.append(el("h3", null, title || "Pathway to " + name));
+    const list = el(path.ordered ? "ol" : "ul", path.ordered ? "timeline" : "steps");
+    list.setAttribute("aria-label", "Steps to " + name);
     for (const step of path.steps) {
       const li = el("li");
       li.append(el("span", "step-name", step.label || step.name));
       if (step.duration) li.append(el("span", "step-length", " — " + step.duration));
       list.append(li);
     }
-    container.append(list);
-    if (path.total) container.append(el("p", "total", "In all: " + path.total));
+    box.append(list);
+    if (!path.ordered) box.append(el("p", "sub", "The document lists these steps without saying in which order they come."));
+    if (path.total) box.append(el("p", "total", "The stated lengths add up to " + path.total + "."));
     const unstated = strings(path.unstated);
-    if (unstated.length) {
-      container.append(el("p", "sub", "No length stated for: " + unstated.join(", ")));
-    }
+    if (unstated.length) box.append(el("p", "sub", "No length stated for: " + unstated.join(", ")));
+    container.append(box);
   }
 
   function reasonList(label, items, className) {
@@ -304,15 +307,20 @@
     container.append(details);
   }
 
+  // A source as the fidelity layer gives it ({section, quote, line}, or a file and line).
   function sourceText(source) {
     if (typeof source === "string") return source;
     if (!source || typeof source !== "object") return String(source);
     const parts = [];
-    for (const key of ["title", "section", "heading", "quote", "text"]) {
+    for (const key of ["title", "section", "heading"]) {
       if (typeof source[key] === "string" && source[key]) parts.push(source[key]);
     }
-    const where = [source.file || source.path, source.line].filter((v) => v !== undefined && v !== null && v !== "");
-    if (where.length) parts.push(where.join(":"));
+    for (const key of ["quote", "text"]) {
+      if (typeof source[key] === "string" && source[key]) parts.push("“" + source[key] + "”");
+    }
+    const file = source.file || source.path;
+    if (file) parts.push(file + (source.line ? ":" + source.line : ""));
+    else if (source.line) parts.push("line " + source.line);
     return parts.length ? parts.join(" — ") : JSON.stringify(source);
   }
 
@@ -358,8 +366,9 @@
       asText(box, answer);
     } else {
       renderText(box, options.length ? withoutOptions(answer) : answer);
-      // A timeline unless the text already lists the steps in order.
-      if (reply.pathway && !/^1\.\s/m.test(answer)) renderPathway(box, reply.pathway);
+      // A timeline unless the text already lists the steps.
+      const listed = answer.split("\n").filter((line) => LIST_LINE.test(line)).length;
+      if (reply.pathway && listed < 2) renderPathway(box, reply.pathway);
     }
     renderSources(box, reply.sources);
     renderExplain(box, reply.explain);
