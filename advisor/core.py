@@ -163,6 +163,11 @@ class Advisor:
         return self._engine.graph
 
     @property
+    def interviewer(self) -> Interviewer:
+        """The pathway interview (rankings, plans) the sessions share, for front ends."""
+        return self._engine.interviewer
+
+    @property
     def starter_questions(self) -> tuple[str, ...]:
         """Example questions for a newcomer; the chat's welcome shows three."""
         return self._engine.starter_questions
