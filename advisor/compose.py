@@ -157,6 +157,21 @@ class Composer:
                               statements=" ".join(_sentence(x) for x in said))
         return ""
 
+    def shared_duties(self, node: Node) -> list[str]:
+        """What the document says of every career of a role's category ('Medical imaging
+        technicians operate the equipment and capture images...'), when the role's own facts
+        do not already say it: a comparison of what careers do needs it."""
+        if node.type != "role":
+            return []
+        out = []
+        for cat in self.categories(node):
+            said = cat.summary.rstrip(".")
+            if said and said.lower() not in node.summary.lower() and not said.lower().startswith(
+                    node.name.lower()):
+                out.append(self.t("as_category", category=cat.name.lower(),
+                                  statement=_lower_first(said)))
+        return out
+
     def what(self, node: Node) -> str:
         """One sentence on what a node is or does."""
         focus = node.get("focus")
@@ -692,7 +707,7 @@ class Composer:
         if label == "What they do":
             text = self.what(node)
             text = text[len(node.name) + 2:] if text.startswith(node.name + ": ") else text
-            return text.rstrip(".")
+            return "; ".join([text.rstrip("."), *self.shared_duties(node)])
         if label == "Category":
             cats = self.categories(node)
             return str(cats[0].get("full_name") or cats[0].name) if cats else "not stated"

@@ -31,7 +31,7 @@ def _years(pol: Policy, p: Parse) -> float | None:
     return found[0] if found else None
 
 
-def _sorted(pol: Policy, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]:
+def _sorted(pol: Policy, p: Parse, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]:
     """Mentioned nodes by what they constrain: requirements, categories, careers, modalities,
     each split into wanted ('+') and not wanted ('-')."""
     out: dict[str, list[Node]] = {}
@@ -42,19 +42,19 @@ def _sorted(pol: Policy, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]
                     "modality": "uses"}.get(node.type, "career" if node.type in CAREER_TYPES
                                               else "")
             if kind:
-                out.setdefault(("-" if m.negated else "+") + kind, []).append(node)
+                out.setdefault(("-" if pol.rules_out(p, m) else "+") + kind, []).append(node)
     return out
 
 
 def build(pol: Policy, p: Parse) -> Query:
     """The query a list question asks."""
-    named = _sorted(pol, p.mentions)
+    named = _sorted(pol, p, p.mentions)
     ids = {k: tuple(dict.fromkeys(n.id for n in v)) for k, v in named.items()}
     asks_need = pol.requires_filter(p)
     doctors = p.words & pol.sets["doctor_words"]
     outside = list(ids.get("-cat", ()))
     for m in p.mentions:
-        if m.negated and m.text in doctors:
+        if pol.rules_out(p, m) and m.text in doctors:
             # "jobs that aren't being a doctor": the graph says which category doctors are in
             outside += [c.id for c in pol.engine.composer.categories(pol.g.node(m.node_ids[0]))]
     types = _types(p)

@@ -45,6 +45,22 @@ def _has(text: str, phrase: str) -> bool:
     return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
 
 
+_ITEMS = re.compile(r",? (?:and|or) |, ")
+
+
+def _item_with(fact: str, term: str) -> str:
+    """Of a fact that lists things ('Mammography, breast ultrasound, and breast MRI'), the
+    one item that holds `term` ('breast ultrasound'): a note on another career quotes what
+    overlaps, not the whole list."""
+    parts = _ITEMS.split(fact)
+    if len(parts) < 3:
+        return fact
+    hit = next((p for p in parts if _has(f" {normal(p)} ", term)), None)
+    if hit is None:
+        return fact
+    return hit
+
+
 class Provenance:
     """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
 
@@ -284,7 +300,7 @@ class Provenance:
         or, when the term names the career, 'The document lists X as a separate career: ...'."""
         if term in self._names[node.id]:
             return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
-        fact = self.fact_with(node, term).rstrip(".")
+        fact = _item_with(self.fact_with(node, term).rstrip("."), term)
         found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
         return self.r["also_named"].format(term=found.group(0) if found else term,
                                            name=node.name, fact=fact)

@@ -199,7 +199,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
                "chooser_phrases", "alternative_types",
                "naming_phrases", "field_types", "logistics",
-               "vague_words", "who_types")
+               "vague_words", "who_types", "weak_negations",
+               "pick_phrases")
 
 
 def _number(value: Any) -> bool:

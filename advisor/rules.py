@@ -23,7 +23,7 @@ from knowledge import CAREER_TYPES, Node
 from knowledge.index import Hit, SemanticIndex
 from knowledge.record import field, record
 
-from .nlu import Mention, Parse
+from .nlu import Mention, Parse, _phrases_pattern
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -109,6 +109,8 @@ class Policy:
                      for w in phrase.split()}
         #: Words that ask how, not about what: function words, cue words of the intents,
         #: fillers and vague words, the field's own terms.
+        self._strong_negation = _phrases_pattern(tuple(
+            n for n in lex.negations if n not in self.sets["weak_negations"]))
         self.plain_words = self._not_descriptive | lex.pronouns | lex.question_words | {
             w for n in lex.negations for w in n.split()} | self.sets["fillers"] | self.sets[
             "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain
@@ -155,8 +157,16 @@ class Policy:
         words = p.words
         fit = words & sets["fit_words"]
         return bool(words & sets["pick_questions"] and words & sets["career_words"]
-                    and (fit or words & sets["pick_words"])
+                    and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
+
+    def _ends_asking_pick(self, p: Parse) -> bool:
+        """'..., what's a career path for me?': the last clause asks what is for the person
+        ('not happening for me' earlier in a long message asks nothing)."""
+        u = self.engine.understander
+        clauses = u.split_descriptive(p.text)
+        last = f" {u.normal(clauses[-1])} " if clauses else ""
+        return _phrases_pattern(tuple(self.sets["pick_phrases"])).search(last) is not None
 
     def list_refs(self, p: Parse, items: tuple[str, ...]) -> list[str]:
         """Items of the last list the text points at: '2', 'the second one', 'compare 1 and 3'."""
@@ -280,6 +290,15 @@ class Policy:
         if p.requested == "subspecialty":
             return frozenset({p.requested})
         return CAREER_TYPES | self.sets["who_types"] if self.asks_who(p) else CAREER_TYPES
+
+    def rules_out(self, p: Parse, m: Mention) -> bool:
+        """A mention a list question rules out: negated by more than a determiner ('without
+        med school', 'besides the doctor', 'not a doctor'), not described by one ('hospitals
+        that have no radiologist')."""
+        if not m.negated:
+            return False
+        window = " ".join(p.tokens[max(0, m.start - 4):m.start])
+        return self._strong_negation.search(f" {window} ") is not None
 
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
@@ -492,6 +511,8 @@ def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision 
     if best[0] != "recommend" or not p.requested or not p.words & pol.sets["pick_questions"] \
             or p.has(*pol.sets["chooser_phrases"]) or f.profiled:
         return None
+    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
+        return None  # "... what does it take to become a radiologic technologist?" names it
     hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
     if hit is None:
         return None
@@ -531,7 +552,7 @@ def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decisi
     nothing up, is some other field; but 'what about for kids?' after a question on a
     fellowship moves the same question to the kids' one."""
     about_topic = bool(f.topic) and any(f.topic[0].id in m.node_ids for m in f.keyword)
-    ruling_out = best[0] == "list_careers" and any(m.negated for m in f.keyword)
+    ruling_out = best[0] == "list_careers" and any(pol.rules_out(f.p, m) for m in f.keyword)
     if f.keyword and not _strong(f) and not _lookup(pol, best, f) and not ruling_out \
             and not (f.topic and f.p.pronoun) and not about_topic \
             and not (f.topic and f.followup) and best[1] >= pol.w["keyword_question_floor"]:
@@ -605,8 +626,8 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
         return None
     if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
         return None
-    ruled_out = any(m.negated and pol.g.node(i).type in {"training", "credential", "category",
-                                                        *CAREER_TYPES}
+    kinds = {"training", "credential", "category", *CAREER_TYPES}
+    ruled_out = any(pol.rules_out(p, m) and pol.g.node(i).type in kinds
                     for m in p.mentions for i in m.node_ids[:1])
     if not ruled_out:
         return None

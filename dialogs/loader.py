@@ -67,7 +67,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
     "review_why": ("name", "reasons"),
 }
-_BOOL_HINT = "; YAML reads bare yes/no/on/off as booleans, so quote them (\"yes\")"
+_BOOL_HINT = "; YAML reads a bare true/false as a boolean, so quote it (\"true\")"
 
 
 def _display(path: Path) -> str:

@@ -85,6 +85,11 @@ RELATIONS: dict[str, RelationRule] = {
     "works_with": RelationRule(None, _types("concept", "modality"), False, "works with"),
     "needs_skill": RelationRule(None, _types("skill"), False, "needs the skill"),
     "related_to": RelationRule(None, None, False, "is related to"),
+    # A category of career paths the document names as paths for a career ("Emerging Career
+    # Paths for Radiologists"): its members are more specific than that career, not steps
+    # after it (nothing is said of what they require).
+    "paths_for": RelationRule(_types("category"), _types("role"), False,
+                              "is a set of career paths for"),
 }
 
 FIELD_META: dict[str, str] = {

@@ -187,9 +187,9 @@ BROKEN = [
     ("    why: It matters.\n    options:\n      - {value: student",
      "    why: It matters.\n    priorty: 3\n    options:\n      - {value: student",
      "25:5: error: unknown key 'priorty' in question 'stage' (did you mean 'priority'?)"),
-    ('      - {value: "yes", label: "Yes"}', '      - {value: yes, label: "Yes"}',
+    ('      - {value: "yes", label: "Yes"}', '      - {value: true, label: "Yes"}',
      "34:17: error: option value True of question 'kids' is not a value of slot 'kids'; YAML "
-     'reads bare yes/no/on/off as booleans, so quote them ("yes")'),
+     'reads a bare true/false as a boolean, so quote it ("true")'),
     ("  - id: kids", "  - id: stage",
      "28:9: error: duplicate question id 'stage' (first defined at {file}:21:9)"),
     ('polarity: {positive: "yes", negative: "no"}', 'polarity: {positive: "yes", negative: nah}',
@@ -805,3 +805,11 @@ def test_the_plan_is_the_defined_plan_as_far_as_progress_looks(iv: Interviewer,
     plan = iv._plan(state)
     assert plan == expected[:len(plan)]  # a prefix of the defined plan...
     assert len(plan) >= min(len(expected), iv._shown(state))  # ...as long as progress looks
+
+
+def test_bare_yes_and_no_are_words_as_in_yaml_1_2(tmp_path: Path, common: str,
+                                                  graph: Graph) -> None:
+    """A word list holding `no` or `on` keeps the words (YAML 1.1 would read booleans)."""
+    broken(tmp_path, common, '      - {value: "yes", label: "Yes"}',
+           '      - {value: yes, label: "Yes"}')
+    assert list(validate_dialogs(tmp_path, graph)) == []

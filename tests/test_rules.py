@@ -173,6 +173,8 @@ STEP_CASES = [
      {"topic": ("sonographer",)}, "sonographer"),
     (resolving.step_goal, "education", "can a radiologic technologist become a radiologist", {},
      "radiologist"),
+    (resolving.step_before_subject, "duration",
+     "how many years of medical school before residency", {}, "medical_school"),
 ]
 
 
