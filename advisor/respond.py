@@ -81,8 +81,7 @@ class Responder:
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
         # Sources and faithfulness notes for what the answer states (advisor/provenance.py).
-        reply = e.provenance.annotate(self._dispatch(t, text), " ".join(
-            e.understander.parse(text).tokens))  # respelled and typo-corrected words
+        reply = e.provenance.annotate(self._dispatch(t, text), text)
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
