@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # (not typing's: the program's first import must be light, see below)
 if TYPE_CHECKING:
+    from typing import Any
+
     from knowledge import AdvisorError, KnowledgeError
 
     from .core import Advisor
@@ -22,9 +22,8 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# Imported on first use: `radiology-advisor` starts in `advisor.cli`, which must be quick to
-# import (a Ctrl-C during an import is one the program cannot catch), and a chat or a check
-# never needs all of it.
+# Imported on first use: the program starts by importing this package, before it can catch a
+# Ctrl-C (see advisor.__main__), so this must be quick; and a chat or a check never needs it all.
 _LAZY = {"Advisor": "advisor.core", "Explanation": "advisor.reply", "Reply": "advisor.reply",
          "Session": "advisor.session", "SessionStateError": "advisor.session",
          "AdvisorError": "knowledge", "KnowledgeError": "knowledge"}
@@ -32,7 +31,9 @@ _LAZY = {"Advisor": "advisor.core", "Explanation": "advisor.reply", "Reply": "ad
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'advisor' has no attribute {name!r}")

@@ -282,8 +282,14 @@ def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 
+def _declare_serve(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    from .web.command import declare  # argparse only: Starlette loads when a server starts
+
+    declare(sub, data, EXIT_HELP).set_defaults(handler=_cmd_serve)
+
+
 _COMMANDS = {"chat": _declare_chat, "ask": _declare_ask, "check": _declare_check,
-             "eval": _declare_eval, "graph": _declare_graph}
+             "eval": _declare_eval, "graph": _declare_graph, "serve": _declare_serve}
 
 
 # -- ask ---------------------------------------------------------------------------------------
@@ -432,6 +438,12 @@ def _cmd_graph(args: argparse.Namespace, env: Environment) -> int:
     return ExitStatus.OK
 
 
+def _cmd_serve(args: argparse.Namespace, env: Environment) -> int:
+    from .web.command import run as serve
+
+    return serve(args, env.make_advisor, env.out)
+
+
 def _cmd_eval(args: argparse.Namespace, env: Environment) -> int:
     import importlib.util
 
@@ -462,6 +474,8 @@ def run() -> None:
     have exit work to do).
     """
     try:
+        if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_early":
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # main handles it now
         status = main()
     except KeyboardInterrupt:  # a Ctrl-C in the instant before main's own handler
         status = ExitStatus.INTERRUPTED

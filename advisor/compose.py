@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
 from knowledge.record import field, record
+from knowledge.text import join_words
 
 
 @record
@@ -41,16 +42,9 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _article(noun: str) -> str:
+def article(noun: str) -> str:
     """'a sonographer', 'an informatics specialist'."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
-
-
-def _join(items: Sequence[str], word: str = "and") -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s")
@@ -142,7 +136,7 @@ class Composer:
         if not kids:
             return ""
         return self.t("stated_lengths_only",
-                      names=_join([f"the {k.label} ({k.duration})" for k in kids]))
+                      names=join_words([f"the {k.label} ({k.duration})" for k in kids]))
 
     def category_statements(self, node: Node) -> str:
         """What the document says of every career of a node's category ('Medical imaging
@@ -186,7 +180,7 @@ class Composer:
             extra.append(str(step.duration))
         options = step.get("options")
         if options:
-            extra.append("often " + _join(list(options), "or"))
+            extra.append("often " + join_words(list(options), "or"))
         return f"{label} ({'; '.join(extra)})" if extra else str(label)
 
     def pathway_line(self, node: Node, after: Node | None = None) -> str | None:
@@ -202,7 +196,7 @@ class Composer:
         if part.total is not None:
             line += self.t("total_in_all", total=part.total)
             if unstated:
-                line += self.t("no_separate_length", steps=_join(unstated))
+                line += self.t("no_separate_length", steps=join_words(unstated))
             line += self.t("nothing_before") + ")"
         return line
 
@@ -214,7 +208,7 @@ class Composer:
                 out.append(str(node.get(name)))
         if node.get("options"):
             out.append(self.t("often_options", name=node.get("full_name") or node.name,
-                              options=_join(list(node.get("options")), "or")))
+                              options=join_words(list(node.get("options")), "or")))
         before = [b for b in self.g.neighbours(node.id, "requires") if b.type == "training"]
         if node.type == "training" and before:
             prev = str(before[0].get("full_name") or before[0].name)
@@ -288,7 +282,7 @@ class Composer:
         # about, never listed as what a role 'specializes into'.
         optional = any(set(kids) <= set(self.children(r)) for r in self.fellowship_roots())
         if kids and not optional:
-            lines.append(self.t("specializes_into", names=_join([k.name for k in kids])))
+            lines.append(self.t("specializes_into", names=join_words([k.name for k in kids])))
         path = self.pathway_line(node)
         if path:
             lines.append(self.t("path_line", path=path))
@@ -303,14 +297,14 @@ class Composer:
                      if s.lower() != node.summary.lower() and len(s.split()) > 4)
         members = self.members(node)
         if members:
-            lines.append(self.t("careers_in", names=_join([m.name for m in members])))
+            lines.append(self.t("careers_in", names=join_words([m.name for m in members])))
         return Answer("\n".join(lines), (node.id,), tuple(m.id for m in members))
 
     def _about_credential(self, node: Node) -> list[str]:
         lines = [_sentence(node.summary)]
         holders = self.g.neighbours(node.id, "certified_by", incoming=True)
         if holders:
-            lines.append(self.t("needed_by", names=_join([h.name for h in holders])))
+            lines.append(self.t("needed_by", names=join_words([h.name for h in holders])))
         return lines
 
     def _about_modality(self, node: Node) -> list[str]:
@@ -318,7 +312,7 @@ class Composer:
                         summary=_lower_first(node.summary))]
         users = self.g.neighbours(node.id, "uses_modality", incoming=True)
         if users:
-            lines.append(self.t("careers_with_it", names=_join([u.name for u in users])))
+            lines.append(self.t("careers_with_it", names=join_words([u.name for u in users])))
         return lines
 
     def _about_training(self, node: Node) -> list[str]:
@@ -328,7 +322,7 @@ class Composer:
             lines.append(self.t("training_takes", duration=node.duration))
         options = node.get("options")
         if options and "often" not in node.summary:
-            lines.append("Options: " + _join(list(options), "or") + ".")
+            lines.append("Options: " + join_words(list(options), "or") + ".")
         lengths = self.stated_lengths(node)
         if lengths:
             lines.append(lengths)
@@ -388,7 +382,7 @@ class Composer:
         path = self.pathway_line(node, after)
         if path is None:
             return Answer(self.r["silent"].format(
-                what=f"how long it takes to become {_article(node.name.lower())}"), (node.id,),
+                what=f"how long it takes to become {article(node.name.lower())}"), (node.id,),
                 silent=True)
         if after is not None:
             lines.append(self.t("path_after", after=after.name.lower(), name=node.name,
@@ -418,7 +412,7 @@ class Composer:
         if part.total is not None:
             text += self.t("span_total", total=part.total)
             if unstated:
-                text += " (" + self.t("no_separate_length", steps=_join(unstated))[2:] + ")"
+                text += " (" + self.t("no_separate_length", steps=join_words(unstated))[2:] + ")"
         return Answer(text + ".", (first.id, last.id))
 
     def before(self, step: Node) -> Answer:
@@ -452,7 +446,7 @@ class Composer:
         steps = list(path.steps)
         if not steps:
             text = self.r["silent"].format(
-                what=f"what education {_article(node.name.lower())} needs")
+                what=f"what education {article(node.name.lower())} needs")
             duties = node.get("duties", ())
             if duties:
                 text += " It describes the role as: " + "; ".join(
@@ -463,7 +457,7 @@ class Composer:
                                 focus=_lower_first(node.get("focus", node.summary))))
             lines.append(self.t("fellowship_path_head", name=node.name))
         if not lines:
-            lines.append(self.t("become_head", name=_article(node.name)))
+            lines.append(self.t("become_head", name=article(node.name)))
         numbered = all((b.id, a.id) in path.links for a, b in pairwise(steps))
         for i, step in enumerate(steps, 1):
             lines.append(f"{i if numbered else '•'}{'.' if numbered else ''} "
@@ -472,7 +466,7 @@ class Composer:
             lines.append(self.r["no_order_stated"])
         if path.total is not None:
             unstated = [_lower_first(s.label) for s in path.unstated]
-            extra = (self.t("no_separate_length", steps=_join(unstated)) if unstated else "")
+            extra = (self.t("no_separate_length", steps=join_words(unstated)) if unstated else "")
             lines.append(self.t("total_line", total=path.total, extra=extra))
         elif path.unstated:
             lines.append(self.r["silent"].format(what="how long these steps take"))
@@ -488,13 +482,13 @@ class Composer:
             lines = [_sentence(s) for s in node.get("statements", ()) if "certif" in s.lower()]
             for member in self.members(node):
                 creds = self.credentials(member)
-                lines.append(f"• {member.name}: " + (_join([c.name for c in creds]) if creds
+                lines.append(f"• {member.name}: " + (join_words([c.name for c in creds]) if creds
                                                      else "no certification named"))
             return Answer("\n".join(lines), (node.id,))
         creds = self.credentials(node)
         if not creds:
             text = self.r["silent"].format(
-                what=f"which certification {_article(node.name.lower())} needs")
+                what=f"which certification {article(node.name.lower())} needs")
             steps = [s for s in g.pathway(node.id).steps if s.type == "training"]
             if steps:
                 text += self.t("mentions_step",
@@ -515,7 +509,7 @@ class Composer:
     def subspecialties(self, node: Node | None) -> Answer:
         if node is not None and node.get("options"):
             return Answer(self.t("often_options", name=node.get("full_name") or node.name,
-                                 options=_join(list(node.get("options")), "or")) + ".",
+                                 options=join_words(list(node.get("options")), "or")) + ".",
                           (node.id,))
         if node is not None and node.type == "subspecialty":
             return self.duties(node)
@@ -537,11 +531,11 @@ class Composer:
             fellowships = list(self.fellowship_roots())
             if root is not None and root.type == "role" and not fellowships:
                 return Answer(self.r["silent"].format(
-                    what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
+                    what=f"any specializations for {article(root.name.lower())}"), (root.id,),
                     silent=True)
             if root is not None and root.type == "role" and not self.children(root):
                 return Answer(self.r["silent"].format(
-                    what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
+                    what=f"any specializations for {article(root.name.lower())}"), (root.id,),
                     silent=True)
             root = fellowships[0] if fellowships else None
         if root is None:
@@ -563,7 +557,7 @@ class Composer:
             return Answer(self.what(node), (node.id,))
         if not mods:
             return Answer(self.r["silent"].format(
-                what=f"which imaging modalities {_article(node.name.lower())} works with"),
+                what=f"which imaging modalities {article(node.name.lower())} works with"),
                 (node.id,), silent=True)
         names = [m.name for m in mods]
         statement = next((d for d in node.get("duties", ())
@@ -572,7 +566,7 @@ class Composer:
             text = _sentence(node.summary) + " " + self.t(
                 "role_statement", name=node.name, statement=_lower_first(statement))
         else:
-            text = f"{node.name}: {_join(names)}."
+            text = f"{node.name}: {join_words(names)}."
         focus = [d for d in node.get("duties", ()) if "speciali" in d.lower() and d != statement]
         if focus:
             text += " " + _sentence(focus[0])
@@ -591,7 +585,7 @@ class Composer:
                 if overview is not None else "Successful careers require:")
         lines = []
         if node is not None:  # a role's duties are not skills: the document lists none per role
-            lines.append(self.t("skills_not_specific", name=_article(node.name.lower())))
+            lines.append(self.t("skills_not_specific", name=article(node.name.lower())))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
         return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))
@@ -686,7 +680,7 @@ class Composer:
                  else self.t("none_of_them", verb=verb, step=step)]
         lines.extend(f"• {n.name}" for n in chosen)
         if unstated:
-            lines.append(self.t("training_unstated", names=_join([n.name for n in unstated])))
+            lines.append(self.t("training_unstated", names=join_words([n.name for n in unstated])))
         return Answer("\n".join(lines), (requiring.id,), tuple(n.id for n in chosen))
 
     def compare(self, nodes: Sequence[Node], aspect: str | None = None) -> Answer:
@@ -736,7 +730,7 @@ class Composer:
             return Pathway.of(node, steps).timeline() if steps else "not described"
         if label == "Certification":
             creds = self.credentials(node)
-            return _join([str(c.get("full_name") or c.name) for c in creds]) if creds \
+            return join_words([str(c.get("full_name") or c.name) for c in creds]) if creds \
                 else "none named"
         if label == "Time":
             total = g.pathway(node.id).total
@@ -746,7 +740,7 @@ class Composer:
             if spec:
                 return _lower_first(spec[0])
             mods = self.g.neighbours(node.id, "uses_modality")
-            return _join([m.name for m in mods]) if mods else ""
+            return join_words([m.name for m in mods]) if mods else ""
         if label == "Pay":
             paying = [c for c in self.categories(node) if c.get("pay")]
             return str(paying[0].get("pay")) if paying else "not stated"

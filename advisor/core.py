@@ -121,16 +121,21 @@ class Advisor:
     """The radiology career advisor. One instance serves many sessions and threads.
 
     `Advisor()` uses the embedded radiology knowledge; pass `knowledge_dir` and `dialogs_dir`
-    for another field. Raises KnowledgeError (every problem as file:line:col) on invalid data.
+    for another field. `cache_dir` is where the compiled engine is kept between runs (default:
+    $RADIOLOGY_ADVISOR_CACHE, else the user's cache directory; False for none; a directory
+    anyone else could write is refused). Raises KnowledgeError (every problem as
+    file:line:col) on invalid data.
     """
 
     def __init__(self, knowledge_dir: str | Path | None = None,
-                 dialogs_dir: str | Path | None = None) -> None:
+                 dialogs_dir: str | Path | None = None, *,
+                 cache_dir: str | Path | bool | None = None) -> None:
         from . import cache
 
+        where = cache.directory(cache_dir)
         name = cache.key(Path(knowledge_dir) if knowledge_dir else EMBEDDED_DIR,
                          Path(dialogs_dir) if dialogs_dir else DIALOGS_DIR)
-        engine = cache.load(name)
+        engine = cache.load(name, where)
         if not isinstance(engine, Engine):
             from dialogs.loader import load_dialogs
             from knowledge.loader import load_graph
@@ -149,13 +154,18 @@ class Advisor:
                     f"names {len(exc.problems)} things this knowledge directory does not have; "
                     "give dialogs for this field (--dialogs DIR, or dialogs_dir=)")]) from None
             engine = Engine(graph, Interviewer(graph, flow))
-            cache.store(name, engine)
+            cache.store(name, engine, where)
         self._engine = engine
 
     @property
     def graph(self) -> Graph:
         """The knowledge graph, for direct queries (lookups, neighbours, pathways)."""
         return self._engine.graph
+
+    @property
+    def interviewer(self) -> Interviewer:
+        """The pathway interview (rankings, plans) the sessions share, for front ends."""
+        return self._engine.interviewer
 
     @property
     def starter_questions(self) -> tuple[str, ...]:

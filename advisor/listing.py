@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from knowledge import CAREER_TYPES, Node
 from knowledge.query import Query, run
+from knowledge.text import join_words
 
-from .compose import Answer, _join
+from .compose import Answer
 from .nlu import Mention, Parse
 from .rules import Context, Decision, Policy
 
@@ -80,7 +81,7 @@ def _phrase(pol: Policy, q: Query) -> str:
     r, g = pol.engine.responses, pol.g
 
     def names(items: tuple[str, ...]) -> str:
-        return _join([g.node(i).name.lower() for i in items])
+        return join_words([g.node(i).name.lower() for i in items])
 
     parts = []
     for key, items in (("list_needing", q.requires), ("list_lacking", q.lacks),

@@ -180,7 +180,8 @@ def _stacked(grid: list[list[str]], width: int) -> str:
     for col in range(1, len(header)):
         if lines:
             lines.append("")
-        lines.append(header[col] or f"column {col}")
+        lines.append(textwrap.fill(header[col] or f"column {col}", width,
+                                   break_on_hyphens=False))  # a long heading wraps too
         for row in body:
             label = f"{row[0]}: " if row[0] else ""
             lines.append(textwrap.fill(label + row[col], width, initial_indent="  ",

@@ -21,7 +21,7 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
-from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory, ThreadedHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.shortcuts import print_formatted_text
@@ -332,6 +332,8 @@ class Chat:
             return _error(f"{shown} exists; not overwritten (add --force to replace it)")
         except IsADirectoryError:
             return _error(f"{shown} is a directory")
+        except storage.StorageError as exc:
+            return _error(safe_text(str(exc)))
         except OSError as exc:
             return _error(f"cannot write {shown}: {exc.strerror or exc}")
         return _notice(f"{what} written to {shown}")
@@ -406,6 +408,17 @@ class Chat:
         return self._write(path, safe_text(plan).rstrip("\n") + "\n", force, "Plan")
 
 
+def _clean(completion: Completion) -> Completion:
+    """A completion with no control or bidi character (a name in someone's knowledge files
+    or a file name could hold U+202E), in what is inserted and in what is shown."""
+    text, shown = completion.text, completion.display_text
+    meta = completion.display_meta_text
+    if (text, shown, meta) == (safe_text(text), safe_text(shown), safe_text(meta)):
+        return completion
+    return Completion(safe_text(text), completion.start_position, display=safe_text(shown),
+                      display_meta=safe_text(meta) or None)
+
+
 class ChatCompleter(Completer):
     """Tab completion: commands and their arguments, career names, the question's options."""
 
@@ -416,7 +429,8 @@ class ChatCompleter(Completer):
     def get_completions(self, document: Document,
                         complete_event: CompleteEvent) -> Iterator[Completion]:
         try:
-            yield from self._completions(document, complete_event)
+            for found in self._completions(document, complete_event):
+                yield _clean(found)
         except Exception:  # a completion bug must never break typing
             return
 
@@ -481,26 +495,17 @@ class ChatCompleter(Completer):
             yield from self.paths.get_completions(Document(arg), event)
 
 
-class _AtomicHistory(History):
-    """History in FileHistory's format, rewritten atomically per line (merging other chats)."""
+class _FileHistory(FileHistory):
+    """prompt-toolkit's FileHistory (one appended record per line, so chats writing at once
+    keep every entry), which a failing disk does not stop: the error is kept for one notice."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-        self.error: OSError | None = None
-
-    def load_history_strings(self) -> Iterable[str]:
-        try:
-            entries = storage.parse_history(storage.read_text(self.path))
-        except OSError:
-            entries = []
-        return list(reversed(entries))
+    error: OSError | None = None
 
     def store_string(self, string: str) -> None:
         if self.error is not None:
             return
         try:
-            storage.append_history(self.path, string)
+            super().store_string(string)
         except OSError as exc:
             self.error = exc
 
@@ -514,7 +519,7 @@ def open_history(path: Path | None = None) -> tuple[History, str | None]:
         reason = exc.strerror or str(exc)
         return InMemoryHistory(), (f"History is kept in memory only: cannot write "
                                    f"{target} ({reason}).")
-    return _AtomicHistory(target), None
+    return ThreadedHistory(_FileHistory(str(target))), None
 
 
 def color_wanted(output: Output | None) -> bool:
@@ -531,10 +536,11 @@ def color_wanted(output: Output | None) -> bool:
 
 def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = None,
              output: Output | None = None, color: bool | None = None,
-             history: Path | None = None) -> int:
-    """Chat until /quit or Ctrl-D; returns the exit status (0). Input/output are injectable."""
+             history: Path | History | None = None) -> int:
+    """Chat until /quit or Ctrl-D; returns the exit status (0). Input, output and the history
+    (a file, or a prompt-toolkit History) are injectable."""
     use_color = color_wanted(output) if color is None else color
-    hist, notice = open_history(history)
+    hist, notice = (history, None) if isinstance(history, History) else open_history(history)
     chat = Chat(advisor, explain)
     prompt: PromptSession[str] = PromptSession(
         message=[("class:prompt", "> ")], history=hist, completer=ChatCompleter(chat),
@@ -572,7 +578,8 @@ def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = N
         except Exception as exc:  # a bug in one turn is reported; the chat goes on
             show(_error(f"Sorry, that failed ({type(exc).__name__}: {exc}). "
                         "The conversation goes on."))
-        if isinstance(hist, _AtomicHistory) and hist.error is not None and not history_failed:
+        failed = getattr(getattr(hist, "history", None), "error", None)
+        if failed is not None and not history_failed:
             history_failed = True
-            show(_notice(f"History is no longer saved: {hist.error.strerror or hist.error}."))
+            show(_notice(f"History is no longer saved: {failed.strerror or failed}."))
     return 0

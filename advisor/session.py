@@ -6,12 +6,12 @@ The session holds plain data only; each turn is answered by the engine's statele
 
 from __future__ import annotations
 
-import reprlib
 import threading
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, DialogStateError
 from knowledge import MAX_INPUT_CHARS, AdvisorError
+from knowledge.text import brief
 
 from .reply import Reply
 from .respond import Conversation
@@ -26,15 +26,6 @@ MAX_TRANSCRIPT = 500
 
 __all__ = ["MAX_TRANSCRIPT", "SESSION_FORMAT", "SESSION_VERSION", "Context", "Session",
            "SessionStateError"]
-
-
-def _brief(value: Any) -> str:
-    """A foreign value as a message shows it: repr'd, clipped, never raising."""
-    try:
-        text = reprlib.repr(value)
-    except Exception:  # an int too long to print, a broken __repr__
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class SessionStateError(AdvisorError, ValueError):
@@ -81,12 +72,12 @@ class Session:
             raise SessionStateError("a saved session must be a JSON object")
         if state.get("format") != SESSION_FORMAT:
             raise SessionStateError("this is not a radiology-advisor session "
-                                    f"(format {_brief(state.get('format'))})")
+                                    f"(format {brief(state.get('format'))})")
         version = state.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise SessionStateError("the saved session has no valid version number")
         if version > SESSION_VERSION:
-            raise SessionStateError(f"the saved session is format version {_brief(version)}, "
+            raise SessionStateError(f"the saved session is format version {brief(version)}, "
                                     "newer than "
                                     f"this advisor understands ({SESSION_VERSION}); upgrade "
                                     "radiology-advisor to load it")

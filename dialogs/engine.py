@@ -14,6 +14,7 @@ from typing import Any
 
 from knowledge import Graph, Memo, Node
 from knowledge.record import evolve, record, replace
+from knowledge.text import brief
 
 from .model import Flow, Option, Question, Values, all_hold
 from .render import (
@@ -28,7 +29,7 @@ from .render import (
 )
 from .render import plan_markdown as render_plan
 from .scoring import Fit, Recommendation, Scorer
-from .state import DialogState, DialogStateError, Entry, _brief
+from .state import DialogState, DialogStateError, Entry
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
 TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
@@ -200,32 +201,32 @@ class Interviewer:
         if not isinstance(state, DialogState):
             raise DialogStateError(f"expected a DialogState, not {type(state).__name__}")
         if state.flow and state.flow != self.flow.id:
-            raise DialogStateError(f"this dialog state belongs to flow {_brief(state.flow)}, "
+            raise DialogStateError(f"this dialog state belongs to flow {brief(state.flow)}, "
                                    f"not '{self.flow.id}'")
         slots = self.flow.slots
         for entry_slots in (state.slots, *(e.slots for e in state.history)):
             for name, values in entry_slots.items():
                 slot = slots.get(name)
                 if slot is None:
-                    raise DialogStateError(f"unknown slot {_brief(name)} in dialog state")
+                    raise DialogStateError(f"unknown slot {brief(name)} in dialog state")
                 for v in values or ():
                     if v not in slot.values:
-                        raise DialogStateError(f"unknown value {_brief(v)} for slot '{name}' "
+                        raise DialogStateError(f"unknown value {brief(v)} for slot '{name}' "
                                                "in dialog state")
         topics = {e.id for e in self.flow.evidence}
         for counts in (state.topics, *(e.topics for e in state.history)):
             for name in counts:
                 if name not in topics:
-                    raise DialogStateError(f"unknown interest {_brief(name)} in dialog state")
+                    raise DialogStateError(f"unknown interest {brief(name)} in dialog state")
         for qid in (*state.asked, *(e.question for e in state.history if e.question)):
             if qid not in self._questions:
-                raise DialogStateError(f"unknown question {_brief(qid)} in dialog state")
+                raise DialogStateError(f"unknown question {brief(qid)} in dialog state")
         if state.phase == "asking" and state.pending not in self._questions:
-            raise DialogStateError(f"the pending question {_brief(state.pending)} is not in "
+            raise DialogStateError(f"the pending question {brief(state.pending)} is not in "
                                    "the flow")
         for node_id in (*state.ranking, *state.interests):
             if node_id not in self.graph:
-                raise DialogStateError(f"unknown node {_brief(node_id)} in dialog state")
+                raise DialogStateError(f"unknown node {brief(node_id)} in dialog state")
 
     # -- applying what was said -----------------------------------------------------------
     def _interests(self, topics: Mapping[str, int]) -> dict[str, float]:

@@ -5,10 +5,10 @@ Knows nothing of dialogs or the advisor. The embedded default graph is `knowledg
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AdvisorError, KnowledgeError, Problem
+from .files import EMBEDDED_DIR
 from .graph import Graph, Match
 from .memo import Memo
 from .model import Duration, Edge, Location, Node, Pathway
@@ -18,7 +18,6 @@ from .text import MAX_INPUT_CHARS, key, normalize, strip_control, tokens
 if TYPE_CHECKING:
     from .loader import did_you_mean, load_graph, parse_duration, validate
 
-EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 _LOADER = frozenset({"did_you_mean", "load_graph", "parse_duration", "validate"})
 
 

@@ -15,6 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import KnowledgeError, Problem
+from .files import EMBEDDED_DIR, display_name, yaml_files
 from .graph import Graph
 from .model import Duration, Edge, Fact, Location, Node, Source
 from .record import field, record, replace
@@ -30,7 +31,6 @@ from .source import PATH_SEP, SourceDocument, normal
 from .text import key
 from .yamlsafe import MDict, MList, read_marked
 
-EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # The space before a range sits inside its optional group: `\s*(?:...)?\s*` backtracked
 # quadratically in a run of spaces.
@@ -43,19 +43,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     found = process.extractOne(word, list(choices), scorer=Levenshtein.normalized_similarity,
                                score_cutoff=0.6)
     return f" (did you mean '{found[0]}'?)" if found else ""
-
-
-def yaml_files(directory: Path) -> list[Path]:
-    """The .yaml/.yml files of a directory tree, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
-
-
-def display_name(path: Path, root: Path) -> str:
-    """A path as messages show it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 @record
@@ -142,15 +129,15 @@ class _Loader:
     # -- stage 1 and 2: read and parse each file ------------------------------------------
     def read(self) -> None:
         if not self.root.is_dir():
-            self.problems.append(Problem(display_name(self.root, self.root), 1, 1,
+            self.problems.append(Problem(display_name(self.root), 1, 1,
                                          "not a directory"))
             return
         files = yaml_files(self.root)
         if not files:
-            self.problems.append(Problem(display_name(self.root, self.root), 1, 1,
+            self.problems.append(Problem(display_name(self.root), 1, 1,
                                          "no .yaml files found"))
         for path in files:
-            name = display_name(path, self.root)
+            name = display_name(path)
             self.current_file = name
             data, problems = read_marked(path, name)
             self.problems.extend(problems)

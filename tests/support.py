@@ -9,6 +9,23 @@ from pathlib import Path
 from advisor import Advisor, cli
 
 
+def shared_dir() -> Path:
+    """The project's shared/ folder: beside the work tree (a clone, CI), or beside the main
+    work tree when this one is a `git worktree` elsewhere."""
+    root = Path(__file__).resolve().parents[1]
+    beside = root.parent / "shared"
+    if beside.is_dir():
+        return beside
+    git = root / ".git"
+    if git.is_file():  # a worktree: "gitdir: <main>/.git/worktrees/<name>"
+        text = git.read_text(encoding="utf-8").strip()
+        if text.startswith("gitdir:"):
+            main = Path(text.split(":", 1)[1].strip()).resolve().parents[2]
+            if (main.parent / "shared").is_dir():
+                return main.parent / "shared"
+    return beside
+
+
 def env_for(tmp_path: Path) -> dict[str, str]:
     """An environment for a child process whose home and data directories are the test's."""
     env = {k: v for k, v in os.environ.items()
