@@ -204,6 +204,13 @@ def answer_certification(pol: Policy, p: Parse, d: Decision, ctx: Context) -> An
         return None
     c = pol.engine.composer
     careers = [n for n in dict.fromkeys(d.nodes) if n.type in CAREER_TYPES]
+    if not careers and d.nodes[0].type == "training":
+        # "residency ... and what exams at the end?": the certification of the careers the
+        # step is part of (the one with the fewest steps: the step's own career)
+        needing = sorted(c.needed_by(d.nodes[0]), key=lambda i: (
+            len(pol.g.pathway(i).steps), pol.g.order(i)))
+        if needing and c.credentials(pol.g.node(needing[0])):
+            return c.certification(pol.g.node(needing[0]))
     if len(careers) >= 2:
         parts = [c.certification(n) for n in careers[:3]]
         return Answer("\n".join(a.text for a in parts),

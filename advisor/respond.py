@@ -127,26 +127,65 @@ class Responder:
 
     # -- several questions in one message ---------------------------------------------------
     def _clauses(self, text: str) -> list[Parse]:
-        """Two or three questions in one line ('how long is it and how much do they make?'),
-        or none: each part must ask something of its own."""
-        pieces = [c for c in self.e.understander.split_clauses(text) if c.strip(" ?,.")]
-        if not 2 <= len(pieces) <= 3:
-            return []
+        """Two to four questions in one message ('how long is it and how much do they make?',
+        'med school how long, residency how long, and what exams at the end?'), or none: each
+        part must ask something of its own or lean on the part before."""
         u = self.e.understander
-        parses = [u.parse(piece) if i == 0 or piece.lower().startswith("and ")
-                  else u.parse("and " + piece) for i, piece in enumerate(pieces)]
-        w = self.pol.w
-        for i, parse in enumerate(parses):
-            top = parse.intents[0] if parse.intents else None
-            floor = w["clause_floor_named"] if parse.alias_mentions else w["clause_floor"]
-            strong = top is not None and top.score >= floor and top.intent not in _SINGLE_ONLY
-            leaning = i > 0 and (bool(parse.alias_mentions) or parse.pronoun)
-            if not (strong or leaning):
-                return []
+        pieces = [part for chunk in u.split_clauses(text) for part in self._comma_parts(chunk)]
+        pieces = [c for c in pieces if c.strip(" ?,.")]
+        if not 2 <= len(pieces) <= self.pol.w["clause_max"]:
+            return []
+        parses = [u.parse(pieces[0])]
+        parses.extend(self._later_part(parses[0], piece) for piece in pieces[1:])
+        if not all(self._asks(parse, i) for i, parse in enumerate(parses)):
+            return []
         if len({(parse.intents[0].intent if parse.intents else "",
                  tuple(m.node_ids for m in parse.alias_mentions)) for parse in parses}) < 2:
             return []
         return parses
+
+    def _asks(self, parse: Parse, index: int) -> bool:
+        """A part that asks something of its own (an intent strong enough, not one that
+        answers a whole message), or, after the first, names or points at something."""
+        w = self.pol.w
+        top = parse.intents[0] if parse.intents else None
+        floor = w["clause_floor_named"] if parse.alias_mentions else w["clause_floor"]
+        single = top is not None and top.intent in _SINGLE_ONLY and not (
+            top.intent == "recommend" and parse.requested)  # "which fellowship is for kids"
+        strong = top is not None and top.score >= floor and not single
+        return strong or (index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
+
+    def _comma_parts(self, chunk: str) -> list[str]:
+        """'Med school how long, residency how long': comma-separated parts that each name
+        something and ask something are questions of their own; other commas are not."""
+        parts = [c for c in chunk.split(",") if c.strip()]
+        if len(parts) < 2:
+            return [chunk]
+        u = self.e.understander
+        floor = self.pol.w["clause_floor_named"]
+        for part in parts:
+            parse = u.parse(part)
+            if not parse.alias_mentions or not parse.intents or parse.intents[0].score < floor:
+                return [chunk]
+        return parts
+
+    def _later_part(self, first: Parse, piece: str) -> Parse:
+        """A later part, read as following on ('and ...'); an elliptical one borrows the first
+        part's question: 'which fellowship is for kids and which for mammograms' reads the
+        second as 'which fellowship is for mammograms'."""
+        u = self.e.understander
+        parse = u.parse(piece if piece.lower().startswith("and ") else "and " + piece)
+        top = parse.intents[0] if parse.intents else None
+        words = parse.tokens[1:] if parse.tokens[:1] == ("and",) else parse.tokens
+        if (top is not None and top.score >= self.pol.w["weak"]) or not words \
+                or words[0] not in self.pol.sets["wh_words"] or words[1:2] == ("about",) \
+                or not first.mentions:
+            return parse  # ("and what about the techs?" follows on by itself)
+        head = list(first.tokens[:first.mentions[-1].start])
+        tail = list(words[1:])
+        while tail and head and tail[0] == head[-1]:
+            tail = tail[1:]
+        return u.parse(" ".join(head + tail))
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about

@@ -113,7 +113,9 @@ class Policy:
             n for n in lex.negations if n not in self.sets["weak_negations"]))
         self.plain_words = self._not_descriptive | lex.pronouns | lex.question_words | {
             w for n in lex.negations for w in n.split()} | self.sets["fillers"] | self.sets[
-            "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain
+            "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain | {
+            w for name in self.sets["plain_sets"] for phrase in self.sets[name]
+            for w in phrase.split()}
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type

@@ -78,3 +78,17 @@ def test_the_point_the_document_never_covers_is_named(advisor: Advisor, question
     first = text.split("\n")[0]
     assert "does not mention" in first or "says nothing about" in first, text
     assert word in text.lower()
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("med school how long, residency how long, and what exams at the end?",
+     ["4 years", "4–5 years", "ABR"]),
+    ("which fellowship is for kids and which for mammograms", ["Pediatric", "Breast"]),
+    ("what do neuroradiologists look at, and what do MSK radiologists look at?",
+     ["brain", "bones"]),
+])
+def test_every_question_of_a_message_gets_its_answer(advisor: Advisor, question: str,
+                                                     wanted: list[str]) -> None:
+    text = advisor.ask(question).text
+    for part in wanted:
+        assert part in text, (part, text)
