@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-LIMIT = 2000  # knowledge.MAX_INPUT_CHARS, spelled out so the tests can import this alone
+from knowledge import MAX_INPUT_CHARS as LIMIT
 
 #: 2,000-character texts of the shapes that made patterns backtrack, and worse.
 PATHOLOGICAL = {
