@@ -177,9 +177,11 @@ def store(name: str, engine: Any, where: Path | None) -> None:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(engine, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, where / f"engine-{name}.pickle")
-    except Exception:  # a full disk, an unpicklable part...: the cache is only an optimisation
+    except BaseException as exc:  # a full disk, a Ctrl-C...: the cache is only an optimisation
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if not isinstance(exc, Exception):
+            raise  # (a Ctrl-C still stops the program, leaving no temporary file)
         return
     _prune(where)
 

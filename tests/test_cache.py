@@ -168,3 +168,16 @@ def test_a_large_stray_file_is_not_read_whole(field: Path,
     assert hashed and max(hashed[:-1]) <= 2_000_000  # (the last is the key's own digest)
     os.utime(big, ns=(1, 1))
     assert cache.key(field) != first  # a change of its time is still seen
+
+
+def test_a_ctrl_c_while_writing_leaves_no_temporary_file(tmp_path: Path, field: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "cache"
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Advisor(field, cache_dir=where)
+    assert list(where.iterdir()) == []
