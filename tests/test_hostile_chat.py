@@ -131,3 +131,17 @@ def test_a_pasted_megabyte_command_is_refused_at_once(adv: Advisor, tmp_path: Pa
     chat = Chat(adv, width=lambda: 100)
     assert say(chat, line) == "that command is longer than 4,096 characters\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_load_of_a_fifo_or_device_is_refused_at_once(adv: Advisor, tmp_path: Path,
+                                                     kind: str) -> None:
+    """Opening a FIFO waited for a writer for ever; /dev/zero read 10 MB of zeros."""
+    target = tmp_path / "saved.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    text = say(Chat(adv, width=lambda: 100), f"/load {target}")
+    assert text == f"cannot load: {target} is not a regular file (a pipe or a device); the " \
+                   "current conversation goes on\n"
