@@ -19,7 +19,7 @@ from knowledge.record import field, record, replace
 from .answers import HANDLERS
 from .compose import Answer, article
 from .nlu import Parse
-from .reply import Explanation, Reply
+from .reply import Explanation, Reply, ReplyKind
 from .resolve import resolve
 from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
 
@@ -208,7 +208,7 @@ class Responder:
 
     def _dialog_reply(self, t: Turn, turn: Any) -> Reply:
         ids = tuple(getattr(turn, "node_ids", ()) or ())
-        kind = str(turn.kind)
+        kind = turn.kind
         if ids and kind in {"recommendation", "detail", "compare"}:
             if kind == "recommendation":
                 t.context.last_list = ids
@@ -405,7 +405,7 @@ class Responder:
             tuple(d.notes))
 
     def _reply(self, t: Turn, p: Parse, d: Decision, answer: Answer,
-               kind: str = "answer") -> Reply:
+               kind: ReplyKind = "answer") -> Reply:
         e = self.e
         entities = answer.entities if answer.entities or answer.listed else tuple(
             n.id for n in d.nodes)
