@@ -191,7 +191,8 @@ class Responder:
     def _annotate(self, reply: Reply, text: str) -> Reply:
         """Sources and faithfulness notes for what an answer states (advisor/provenance.py),
         read against the question it answers."""
-        return self.e.provenance.annotate(reply, text)
+        words = " ".join(self.e.understander.parse(text).tokens)  # respelled, typos corrected
+        return self.e.provenance.annotate(reply, words)
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
