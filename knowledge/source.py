@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Source
 from .memo import Memo
+from .model import Source
 from .record import record
 from .text import key
 
