@@ -34,6 +34,7 @@ from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
               "compare", "ended")
 _LEADERS = 1  # a question is worth asking while it could change the top pick
+_SHORT_ANSWER = 6  # words: an option named anywhere in a reply this short answers
 _TOP_REFS = frozenset({"it", "that", "that one", "this one", "this", "top pick", "the top pick",
                        "your top pick", "my top pick", "best one", "the best one", "best",
                        "the top one", "top one", "first one"})
@@ -78,8 +79,8 @@ class Interviewer:
     def __init__(self, graph: Graph, flow: Flow) -> None:
         self.graph = graph
         self.flow = flow
-        self.reader = Reader(flow)
         self.scorer = Scorer(graph, flow)
+        self.reader = Reader(flow, graph, self.scorer.links)
         self._questions = {q.id: q for q in flow.questions}
         self._ordered = tuple(sorted(flow.questions, key=lambda q: -q.priority))
         self._question_slots = frozenset(q.slot for q in flow.questions)
@@ -105,7 +106,8 @@ class Interviewer:
         if not self.reader.may_hold_cues(u):
             return state  # most factual questions say nothing about the person
         ext = self.reader.extract(u)
-        if not (ext.slots or ext.topics or ext.unsure or ext.correction or ext.retraction):
+        if not (ext.slots or ext.topics or ext.interests or ext.unsure or ext.correction
+                or ext.retraction):
             return state
         new, _, _ = self._apply(state, ext)
         return self._trust(new)
@@ -128,7 +130,7 @@ class Interviewer:
         if state.phase == "asking" and state.pending in self._questions:
             q = self._questions[state.pending]
             return state, self._question_turn(state, q, "question")
-        state = evolve(state, phase="asking", pending=None, flow=self.flow.id)
+        state = evolve(state, phase="asking", pending=None, flow=self.flow.id, shown=False)
         return self._next(state)
 
     def advance(self, state: DialogState, text: str) -> tuple[DialogState, Turn]:
@@ -140,6 +142,9 @@ class Interviewer:
         self._check(state)
         u = self.reader.read(text)
         if state.phase == "asking" and state.pending in self._questions:
+            follow = self._follow_up(state, u, numbers_only=False) if state.shown else None
+            if follow is not None:
+                return follow  # a ranking is on screen: "compare 1 and 2" is about it
             return self._answer(state, u, self._questions[state.pending])
         if state.phase == "reviewing":
             return self._review(state, u)
@@ -159,7 +164,8 @@ class Interviewer:
         former for a medical student or resident who asked about a fellowship.
         """
         self._check(state)
-        key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())), scope)
+        key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())),
+               tuple(sorted(state.interests.items())), tuple(sorted(state.quotes.items())), scope)
         cached = self._recs.get(key)
         if cached is not None:
             return cached  # a pure function of what is known: people ask for it again
@@ -171,7 +177,8 @@ class Interviewer:
 
     def _recommend(self, state: DialogState, scope: str) -> Recommendation:
         resolved = self.scorer.resolve(state.slots, scope)
-        fits, out, mine = self.scorer.rank(state.slots, state.topics, resolved)
+        fits, out, mine = self.scorer.rank(state.slots, state.topics, resolved,
+                                           state.interests, state.quotes)
         top = fits[0] if fits and fits[0].score > 0 else None
         pathway = creds = via = None
         steps: tuple[str, ...] = ()
@@ -234,16 +241,19 @@ class Interviewer:
         if state.phase == "asking" and state.pending not in self._questions:
             raise DialogStateError(f"the pending question {_brief(state.pending)} is not in "
                                    "the flow")
-        for node_id in (*state.ranking, *state.interests):
+        for node_id in (*state.ranking, *state.interests, *state.quotes):
             if node_id not in self.graph:
                 raise DialogStateError(f"unknown node {_brief(node_id)} in dialog state")
 
     # -- applying what was said -----------------------------------------------------------
-    def _interests(self, topics: Mapping[str, int]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for topic, count in topics.items():
-            for node, weight in self.scorer.topic_weights.get(topic, ()):
-                out[node] = out.get(node, 0.0) + weight * count
+    def _merge_interests(self, interests: Mapping[str, float], delta: Mapping[str, float]
+                         ) -> dict[str, float]:
+        """Interests plus (or, with a negated delta, minus) what one utterance added; the
+        total per career is capped, so repeating a word does not outweigh every answer."""
+        cap = self.flow.tune("evidence_cap")
+        out = dict(interests)
+        for node, weight in delta.items():
+            out[node] = round(max(-cap, min(cap, out.get(node, 0.0) + weight)), 3)
         return {k: v for k, v in out.items() if v}
 
     def _apply(self, state: DialogState, ext: Extraction, question: str | None = None,
@@ -260,6 +270,7 @@ class Interviewer:
         asked = list(state.asked)
         before: dict[str, Values | None] = {}
         delta: dict[str, int] = {}
+        gained: dict[str, float] = {}
         changes: list[Change] = []
         learnt: list[tuple[str, str]] = []
 
@@ -272,9 +283,7 @@ class Interviewer:
                 slots.pop(name, None)
             else:
                 slots[name] = new
-            if old:
-                changes.append(Change(name, old, new))
-            elif new and not quiet:
+            if not old and new and not quiet:
                 learnt.extend((name, v) for v in new)
 
         if ext.retraction:
@@ -284,20 +293,22 @@ class Interviewer:
                 prefs = {k: v for k, v in entry.slots.items()
                          if not self.flow.slots[k].background
                          and slots.get(k) != standing.get(k, ())}
-                if not prefs and not entry.topics:
+                if not prefs and not entry.topics and not entry.interests:
                     continue
                 for name, old in prefs.items():
                     put(name, old)
                 for topic, count in entry.topics.items():
                     topics[topic] = topics.get(topic, 0) - count
                     delta[topic] = delta.get(topic, 0) - count
+                for node, weight in entry.interests.items():
+                    gained[node] = gained.get(node, 0.0) - weight
                 kept = {k: v for k, v in entry.slots.items() if k not in prefs}
                 answered = entry.question
                 if answered and self._questions[answered].slot in prefs:
                     if answered in asked:
                         asked.remove(answered)
                     answered = None
-                history[i] = Entry(answered, kept, {})
+                history[i] = Entry(answered, kept, {}, {})
                 break
         found = dict(ext.slots)
         if question is not None and answer is not None:
@@ -317,14 +328,29 @@ class Interviewer:
         for topic, count in ext.topics.items():
             topics[topic] = topics.get(topic, 0) + count
             delta[topic] = delta.get(topic, 0) + count
+        # One change per slot, from what it was before the utterance to what it is after:
+        # "scratch that ... aren't for me" is "yes → no", not "dropped" and then "noted".
+        for name, old in before.items():
+            if old and slots.get(name) != old:
+                changes.append(Change(name, old, slots.get(name)))
+        learnt = [(n, v) for n, v in learnt if v in slots.get(n, ()) and not before.get(n)]
         topics = {k: v for k, v in topics.items() if v}
         delta = {k: v for k, v in delta.items() if v}
+        quotes = dict(state.quotes)
+        for node, weight in ext.interests.items():
+            gained[node] = gained.get(node, 0.0) + weight
+            quotes[node] = ext.quotes.get(node, quotes.get(node, ""))
+        interests = self._merge_interests(state.interests, gained)
+        gained = {k: round(interests.get(k, 0.0) - state.interests.get(k, 0.0), 3)
+                  for k in gained}  # what the cap let through, so "back" removes exactly it
+        gained = {k: v for k, v in gained.items() if v}
+        quotes = {k: v for k, v in quotes.items() if k in interests}
         if question is not None and question not in asked:
             asked.append(question)
-        entry = Entry(question, before, delta)
+        entry = Entry(question, before, delta, gained)
         if not entry.empty:
             history.append(entry)
-        new = replace(state, slots=slots, topics=topics, interests=self._interests(topics),
+        new = replace(state, slots=slots, topics=topics, interests=interests, quotes=quotes,
                       history=tuple(history), asked=tuple(asked), flow=self.flow.id)
         return new, changes, learnt
 
@@ -335,7 +361,7 @@ class Interviewer:
 
     def _said(self, state: DialogState, changes: Iterable[Change],
               learnt: Iterable[tuple[str, str]], skip_slot: str | None = None,
-              topics: Mapping[str, int] | None = None) -> str:
+              topics: Mapping[str, int] | None = None, ext: Extraction | None = None) -> str:
         """'Changed ...' and 'Noted: ...' lines for what an utterance changed; what the
         question just answered or a background fact implies goes without saying."""
         lines = []
@@ -358,6 +384,15 @@ class Interviewer:
             fact = (self.flow.mentioned if count > 0 else self.flow.avoided).format(label=label)
             if not any(label in f for f in facts) and fact not in facts:
                 facts.append(fact)
+        if ext is not None:
+            for node, weight in sorted(ext.interests.items(), key=lambda p: -abs(p[1])):
+                words = ext.quotes.get(node)
+                if not words:
+                    continue
+                template = self.flow.mentioned if weight > 0 else self.flow.avoided
+                fact = template.format(label=self.flow.say("quote", words=words))
+                if not any(words in f for f in facts):  # one note per thing said
+                    facts.append(fact)
         if facts:
             lines.append(self.flow.say("noted", facts="; ".join(facts)))
         return "\n".join(lines)
@@ -368,7 +403,8 @@ class Interviewer:
         standing = self._implied(state.slots)
         answered = sum(1 for s, v in state.slots.items()
                        if v and s in self._question_slots and standing.get(s) != v)
-        return answered + sum(1 for c in state.topics.values() if c > 0)
+        return answered + sum(1 for c in state.topics.values() if c > 0) + min(
+            2, sum(1 for w in state.interests.values() if w > 0))
 
     def _known(self, state: DialogState) -> int:
         """Question slots the person has settled; values merely implied do not count."""
@@ -390,7 +426,7 @@ class Interviewer:
         progress figure can show are not examined at all.
         """
         key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())),
-               tuple(state.asked))
+               tuple(sorted(state.interests.items())), tuple(state.asked))
         cached = self._plans.get(key)
         if cached is not None:
             return list(cached)
@@ -406,7 +442,7 @@ class Interviewer:
         if room <= 0 or not eligible:
             return []
         scorer = self.scorer
-        totals = scorer.totals(state.slots, state.topics)
+        totals = scorer.totals(state.slots, state.topics, state.interests)
         ranked = scorer.ranked(totals)
         current = scorer.current(state.slots)
         top = scorer.top_after(totals, ranked, state.slots, (),
@@ -451,44 +487,107 @@ class Interviewer:
 
     def _progress(self, state: DialogState, plan_size: int) -> tuple[int, int]:
         """(this question's number, expected total): the questions still needed to reach
-        `min_known`, plus one the answers will probably make worth asking."""
+        `min_known`, plus one the answers will probably make worth asking. The total shown
+        never grows back once it was said (it only shrinks, or follows the number), so
+        "question 2 of 5" does not jump around."""
         number = len(state.asked) + 1
-        return number, max(number, len(state.asked) + min(plan_size, self._shown(state)))
+        total = max(number, len(state.asked) + min(plan_size, self._shown(state)))
+        if state.planned:
+            total = min(total, state.planned)
+        return number, max(number, total)
 
     def _shown(self, state: DialogState) -> int:
         """How many planned questions the progress figure counts: those still needed to
         reach `min_known`, plus one (so the plan never needs to be longer)."""
         return max(1, self.flow.min_known - self._known(state)) + 1
 
-    def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
-                       control: str | None = None, changes: Iterable[Change] = ()) -> Turn:
+    def _wording(self, q: Question, asks: int) -> str:
+        """The question as put for the `asks`-th time: in full with numbered options first,
+        then as a short choice, then with the numbers spelled out; never twice alike."""
+        if asks <= 0:
+            return question_text(q)
+        labels = [o.label[0].lower() + o.label[1:] for o in q.options]
+        label = self.flow.slots[q.slot].label
+        if asks == 1:
+            choices = f"{', '.join(labels[:-1])} {self.flow.say('or')} {labels[-1]}" \
+                if len(labels) > 1 else "".join(labels)
+            return self.flow.say("rephrase", label=label, choices=choices)
+        numbered = "; ".join(f"{i} = {text}" for i, text in enumerate(labels, 1))
+        return self.flow.say("rephrase_numbers", label=label, numbered=numbered)
+
+    def _put(self, state: DialogState, q: Question, kind: str, prefix: str = "",
+             control: str | None = None, changes: Iterable[Change] = (),
+             again: bool | None = None) -> tuple[DialogState, Turn]:
+        """Ask `q` (pending from now on). Put again while it is still pending, it is worded
+        differently (see `_wording`), so the same question never comes twice in the same
+        words; `again=False` puts it as first worded ("repeat the question")."""
+        if again is None:
+            again = state.phase == "asking" and state.pending == q.id
+        asks = (1 if state.asks >= 2 else state.asks + 1) if again else 0  # 0, 1, 2, 1, 2...
         plan = self._plan(state)  # (the plan does not depend on what is pending)
         size = len(plan) if q in plan else len(plan) + 1
-        text = (prefix + "\n\n" if prefix else "") + question_text(q)
-        return Turn(kind, text, q.id, q.options, self._progress(state, size), control=control,
-                    changes=tuple(changes))
+        progress = self._progress(state, size)
+        state = evolve(state, phase="asking", pending=q.id, asks=asks, planned=progress[1])
+        text = (prefix + "\n\n" if prefix else "") + self._wording(q, asks)
+        return state, Turn(kind, text, q.id, q.options, progress, control=control,
+                           changes=tuple(changes))
+
+    def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
+                       control: str | None = None, changes: Iterable[Change] = ()) -> Turn:
+        """The pending question as first worded (resuming; "repeat the question")."""
+        return self._put(state, q, kind, prefix, control, changes, again=False)[1]
 
     def _next(self, state: DialogState, kind: str = "question", prefix: str = "",
               control: str | None = None, changes: Iterable[Change] = ()
               ) -> tuple[DialogState, Turn]:
         plan = self._plan(state)
-        if not plan:
+        if not plan or state.shown:
+            # nothing left to ask, or a ranking was shown before: rank (again)
             return self._finish(state, prefix, control, changes)
-        q = plan[0]
-        state = evolve(state, phase="asking", pending=q.id)
-        text = (prefix + "\n\n" if prefix else "") + question_text(q)
-        return state, Turn(kind, text, q.id, q.options, self._progress(state, len(plan)),
-                           control=control, changes=tuple(changes))
+        return self._put(state, plan[0], kind, prefix, control, changes)
 
     def _finish(self, state: DialogState, prefix: str = "", control: str | None = None,
                 changes: Iterable[Change] = ()) -> tuple[DialogState, Turn]:
         rec = self.recommend(state)
-        state = evolve(state, phase="reviewing", pending=None, ranking=rec.node_ids)
+        state = evolve(state, phase="reviewing", pending=None, ranking=rec.node_ids,
+                       shown=True, asks=0, planned=0)
         text = (prefix + "\n\n" if prefix else "") + rec.text
+        separating = self._separating(state, rec) if control != "finish" else None
+        if separating is not None:
+            first, second = rec.shown[0].node.name, rec.shown[1].node.name
+            text += "\n\n" + self.flow.say("close", first=first, second=second)
+            text += "\n" + question_text(separating)
+            state = evolve(state, phase="asking", pending=separating.id)
+            return state, Turn("recommendation", text, separating.id, separating.options,
+                               node_ids=rec.node_ids, control=control,
+                               changes=tuple(changes), recommendation=rec)
         if rec.shown:
             text += "\n\n" + self.flow.say("followup")
         return state, Turn("recommendation", text, node_ids=rec.node_ids, control=control,
                            changes=tuple(changes), recommendation=rec)
+
+    def _separating(self, state: DialogState, rec: Recommendation) -> Question | None:
+        """When the top two are within `close_margin` fit points, the one question still
+        open whose answers would put them in different orders (asked next, then re-ranked).
+        """
+        shown = rec.shown
+        if len(shown) < 2 or shown[0].score - shown[1].score > self.flow.tune("close_margin"):
+            return None
+        a, b = shown[0].node.id, shown[1].node.id
+        totals = self.scorer.totals(state.slots, state.topics, state.interests)
+        for q in self._eligible(state):
+            orders = set()
+            for option in q.options:
+                pos = {c: list(totals.get(c, (0.0, 0.0))) for c in (a, b)}
+                for career, w in self.scorer.slot_weights.get((q.slot, option.value), ()):
+                    if career in pos:
+                        pos[career][0 if w > 0 else 1] += abs(w)
+                fits = {c: self.scorer.fit_score(*pos[c]) for c in (a, b)}
+                if fits[a] != fits[b]:
+                    orders.add(fits[a] > fits[b])
+            if len(orders) == 2:
+                return q
+        return None
 
     # -- answering a question -------------------------------------------------------------
     def _hint(self, q: Question) -> str:
@@ -497,8 +596,12 @@ class Interviewer:
 
     def _reask(self, state: DialogState, q: Question, key: str, **values: object
                ) -> tuple[DialogState, Turn]:
+        if state.asks >= 2 and state.pending == q.id:
+            # put three ways and still not answered: leave it open rather than nag
+            return self._answered(state, q, (), Extraction(), "reask",
+                                  note=self.flow.say("left_open"))
         message = self.flow.say(key, hint=self._hint(q), **values)
-        return state, self._question_turn(state, q, "reask", message)
+        return self._put(state, q, "reask", message)
 
     def _answered(self, state: DialogState, q: Question, values: Values, ext: Extraction,
                   kind: str = "question", control: str | None = None, note: str = ""
@@ -508,7 +611,7 @@ class Interviewer:
         if not slot.multi:
             values = values[-1:]
         new, changes, learnt = self._apply(state, ext, q.id, values)
-        said = self._said(new, changes, learnt, q.slot)
+        said = self._said(new, changes, learnt, q.slot, ext=ext)
         if not values and not note:
             note = self.flow.say("unsure")
         prefix = "\n".join(p for p in (note, said) if p)
@@ -540,12 +643,16 @@ class Interviewer:
         ext = self.reader.extract(u, q.slot)
         if u.question:
             new, changes, _ = self._apply(state, ext)
-            return new, self._question_turn(new, q, "not_an_answer", changes=changes)
+            return self._put(new, q, "not_an_answer", changes=changes)
         if q.slot in ext.slots:
             return self._answered(state, q, ext.slots[q.slot], ext)
         values, leads = self.reader.scan_answer(u, q)
         concrete = [o.value for o in q.options if o.value in values]
-        if concrete and (ext.empty or (leads and not ext.correction)):
+        # An option's words answer when they lead the reply ("some. but no needles"), or
+        # in a short reply; deep in a long one ("I'm fine with continuing education and
+        # another certification") they are just words.
+        short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER
+        if concrete and ((leads and not ext.correction) or short):
             if len(concrete) == 1 or slot.multi:
                 return self._answered(state, q, tuple(concrete), ext)
             return self._reask(state, q, "one_only")
@@ -553,7 +660,7 @@ class Interviewer:
             return self._answered(state, q, (), ext)
         if not ext.empty or ext.retraction:
             new, changes, learnt = self._apply(state, ext)
-            said = self._said(new, changes, learnt, topics=ext.topics)
+            said = self._said(new, changes, learnt, topics=ext.topics, ext=ext)
             return self._next(new, "question", said, changes=changes)
         fuzzy = self.reader.fuzzy_answer(u, q)
         if fuzzy is not None:
@@ -577,7 +684,7 @@ class Interviewer:
                 return state, Turn("control", self.flow.say("nothing_to_skip"), control="skip")
             return self._review_again(state, command)
         if command == "why":
-            return state, self._question_turn(state, q, "control", q.why, control="why")
+            return self._put(state, q, "control", q.why, control="why")
         if command == "repeat":
             return state, self._question_turn(state, q, "control", control="repeat")
         # skip: the question counts as asked, with nothing known
@@ -600,6 +707,7 @@ class Interviewer:
             return state, Turn("control", message, control="back")
         slots = dict(state.slots)
         topics = dict(state.topics)
+        interests: dict[str, float] = dict(state.interests)
         for entry in reversed(history[at:]):
             for name, old in entry.slots.items():
                 if old is None:
@@ -608,13 +716,16 @@ class Interviewer:
                     slots[name] = old
             for topic, count in entry.topics.items():
                 topics[topic] = topics.get(topic, 0) - count
+            interests = self._merge_interests(interests, {k: -v for k, v in
+                                                          entry.interests.items()})
         qid = history[at].question
         assert qid is not None
         asked = list(state.asked)
         if qid in asked:
             del asked[asked.index(qid):]
         topics = {k: v for k, v in topics.items() if v}
-        new = replace(state, slots=slots, topics=topics, interests=self._interests(topics),
+        new = replace(state, slots=slots, topics=topics, interests=interests,
+                      quotes={k: v for k, v in state.quotes.items() if k in interests},
                       history=tuple(history[:at]), asked=tuple(asked), phase="asking",
                       pending=qid)
         q = self._questions[qid]
@@ -674,7 +785,10 @@ class Interviewer:
             return state, Turn("control", text, node_ids=(rec.top.node.id,), control="why")
         return self._finish(state, control=command)
 
-    def _review(self, state: DialogState, u: Utterance) -> tuple[DialogState, Turn]:
+    def _follow_up(self, state: DialogState, u: Utterance, numbers_only: bool = True
+                   ) -> tuple[DialogState, Turn] | None:
+        """"compare 1 and 3", "tell me more about the second", "2": the list last shown.
+        (`numbers_only=False` while a question waits: a bare number answers it.)"""
         fill = self.reader.template(u, "compare")
         if fill is not None:
             refs = [self._ref(state, fill[k]) for k in ("x", "y")]
@@ -691,6 +805,8 @@ class Interviewer:
                 return self._detail(state, picked)
             if fill["x"].split()[0].isdigit():
                 return state, Turn("reask", str(problem), control="detail")
+        if not numbers_only:
+            return None
         numbers = self.reader.numbers_in([t.word for t in u.tokens])
         if numbers is not None and len(numbers) == 1:
             picked, problem = self._ref(state, str(numbers[0]))
@@ -701,13 +817,22 @@ class Interviewer:
             refs = [self._ref(state, str(n)) for n in numbers or ()]
             if all(r[0] for r in refs):
                 return self._compare(state, [str(r[0]) for r in refs])
+        return None
+
+    def _review(self, state: DialogState, u: Utterance) -> tuple[DialogState, Turn]:
+        """After a ranking: follow-ups on it, controls, and anything that changes what is
+        known (shown, then the ranking again); everything else is not for the interview."""
+        follow = self._follow_up(state, u)
+        if follow is not None:
+            return follow
         command = self.reader.control(u)
         if command is not None:
             return self._control(state, u, command, None)
         ext = self.reader.extract(u)
         new, changes, learnt = self._apply(state, ext)
-        if u.question or (not changes and not learnt and new.topics == state.topics):
+        if not changes and (u.question or (not learnt and new.topics == state.topics
+                                           and new.interests == state.interests)):
             return new, Turn("not_an_answer", "", changes=tuple(changes))
-        said = self._said(new, changes, learnt)
+        said = self._said(new, changes, learnt, topics=ext.topics, ext=ext)
         prefix = "\n".join(p for p in (said, self.flow.say("updated")) if p)
         return self._finish(new, prefix, "change", changes)

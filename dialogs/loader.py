@@ -20,6 +20,7 @@ from knowledge.yamlsafe import MDict, MList, read_marked
 
 from .links import CareerLinks
 from .model import (
+    TUNING,
     Condition,
     Evidence,
     Exclusion,
@@ -55,7 +56,8 @@ _POLARITY_KEYS = ("positive", "negative", "neutral", "unsure")
 _SLOT_KINDS = ("choice", "scale")
 LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
-                  "fillers", "question_openers", "question_markers", "family")
+                  "fillers", "question_openers", "question_markers", "family", "plain_words",
+                  "statement_openers")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
 #: Every message the engine says, with the placeholders it fills in.
@@ -65,7 +67,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "restart": (), "quit": (), "changed": ("slot", "old", "new"), "dropped": ("slot", "old"),
     "noted": ("facts",), "updated": (), "followup": (), "no_ranking": (),
     "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
-    "review_why": ("name", "reasons"),
+    "review_why": ("name", "reasons"), "quote": ("words",),
+    "or": (), "left_open": (), "close": ("first", "second"), "rephrase": ("label", "choices"), "rephrase_numbers": ("label", "numbered"),
 }
 _BOOL_HINT = "; YAML reads bare yes/no/on/off as booleans, so quote them (\"yes\")"
 
@@ -284,7 +287,18 @@ class _Reader:
         data = self.mapping(part, "flow") if part else None
         if part is None or data is None:
             return defaults
-        self.keys(part.file, data, _FLOW_KEYS, "'flow'")
+        self.keys(part.file, data, (*_FLOW_KEYS, *TUNING), "'flow'")
+        tuning: dict[str, float] = {}
+        for key in TUNING:
+            value = data.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                self.problem(part.file, data.value_marks[key],
+                             f"'flow.{key}' must be a number of 0 or more")
+            else:
+                tuning[key] = float(value)
+        defaults["tuning"] = tuning
         for key, kind in _FLOW_KEYS.items():
             if key not in data:
                 self.problem(part.file, data.mark, f"'flow' is missing '{key}'")
@@ -875,6 +889,7 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
         max_questions=meta["max_questions"], enough_signals=meta["enough_signals"],
         fit_damping=float(meta["fit_damping"]), show=meta["show"],
         mentioned=meta["mentioned"], avoided=meta["avoided"],
+        tuning=frozen_map(meta.get("tuning", {})),
         slots=frozen_map(r.slots), questions=tuple(questions), evidence=tuple(evidence),
         exclusions=tuple(exclusions),
         scope=Scope(fellowship_types, career_types, fellowship_when),

@@ -9,10 +9,12 @@ short list after a negated clause inherits the negation ("I hate sales, blood, n
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
+from knowledge import Graph
+from knowledge.index import SemanticIndex
 from knowledge.record import field, record
 
 from .model import Flow, Question, Values, frozen_map
@@ -34,6 +36,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z])\}")
 _LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
 _ARTICLES = frozenset({"a", "an"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
+_VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
+_QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
 
 Cue = tuple[str, str, str]  # ("slot", slot, value or "") | ("topic", evidence id, "")
 
@@ -45,6 +49,10 @@ class Extraction:
     `slots`: values stated (for scale slots, the value its polarity maps to); `topics`: +1 or
     -1 per evidence id; `unsure`: slots mentioned with doubt but no value; `correction` /
     `retraction`: "actually" / "scratch that" was said; `question`: it reads as a question.
+    `interests`: evidence per career from the semantic index of the graph (what the person
+    says they love or avoid, in words no cue covers), signed; `quotes`: the person's words
+    behind each; `asserted`: slots whose value a signal word stated ("I like training new
+    techs, does that count?" asserts teaching even though it ends in a question).
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -53,14 +61,19 @@ class Extraction:
     correction: bool = False
     retraction: bool = False
     question: bool = False
+    interests: Mapping[str, float] = field(default_factory=frozen_map)
+    quotes: Mapping[str, str] = field(default_factory=frozen_map)
+    asserted: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
         object.__setattr__(self, "topics", frozen_map(self.topics))
+        object.__setattr__(self, "interests", frozen_map(self.interests))
+        object.__setattr__(self, "quotes", frozen_map(self.quotes))
 
     @property
     def empty(self) -> bool:
-        return not self.slots and not self.topics
+        return not self.slots and not self.topics and not self.interests
 
 
 @record
@@ -78,8 +91,19 @@ class Reader:
     """Compiled phrase indexes of one flow; immutable after construction (but for its
     bounded caches of pure results), so thread-safe."""
 
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, graph: Graph | None = None,
+                 reach: Callable[[str], tuple[str, ...]] | None = None) -> None:
         self.flow = flow
+        self.graph = graph
+        self.reach = reach
+        self._index: SemanticIndex | None = None
+        self._owners = frozenset(flow.language.get("family", ()))
+        #: Words that carry no content of their own ("that", "sounds", "honestly"): a clause
+        #: of only these and signal words is a verdict on what came before.
+        self._plain = frozenset(w for p in flow.language.get("plain_words", ())
+                                for w in phrase_words(p, flow.respell))
+        self._statement_openers: PhraseIndex[str] = PhraseIndex(
+            ((p, "s") for p in flow.language.get("statement_openers", ())), flow.respell)
         self.respell = dict(flow.respell)
         lang = flow.language
         cues: list[tuple[str, Cue]] = []
@@ -148,6 +172,13 @@ class Reader:
                 keys.setdefault(" ".join(phrase_words(text, self.respell)), value)
             self.answer_keys[q.id] = keys
 
+    @property
+    def index(self) -> SemanticIndex | None:
+        """The graph's semantic index, built on first use (not at start-up)."""
+        if self._index is None and self.graph is not None:
+            self._index = SemanticIndex.of(self.graph)
+        return self._index
+
     # -- basics ---------------------------------------------------------------------------
     def _strip(self, words: Sequence[str]) -> tuple[str, ...]:
         """Drop filler phrases ("ok", "please", "I'd say") from both ends.
@@ -191,8 +222,12 @@ class Reader:
         return re.compile("^" + " ".join(pattern) + "$")
 
     def may_hold_cues(self, u: Utterance) -> bool:
-        """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?"""
-        return not self._triggers.isdisjoint([t.word for t in u.tokens])
+        """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?
+        (Free evidence needs a statement, or a question with a polar word: "I love kids, and
+        what does a sonographer do?")"""
+        return not self._triggers.isdisjoint([t.word for t in u.tokens]) or (
+            self.graph is not None and bool(u.signals) and any(
+                s.payload & _POLAR for s in u.signals))
 
     def read(self, text: str) -> Utterance:
         """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS).
@@ -215,6 +250,10 @@ class Reader:
         core = self._strip([t.word for t in tokens])
         opens = {h.start for h in self.openers.scan(tokens)}
         opener = 0 in opens or len(tokens) - len(core) in opens
+        if opener and not text.rstrip().endswith("?") and any(
+                h.start in (0, len(tokens) - len(core))
+                for h in self._statement_openers.scan(tokens)):
+            opener = False  # "what I really loved was my neuro rotation" says, not asks
         question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
         return Utterance(text, tokens, signals, core, question)
 
@@ -314,8 +353,8 @@ class Reader:
         """How the cue is meant: positive, negative, neutral ("don't mind") or unsure."""
         return self._polarity(u, hit)[0]
 
-    def _polarity(self, u: Utterance, hit: Hit[Cue],
-                  until: int | None = None) -> tuple[str, bool]:
+    def _polarity(self, u: Utterance, hit: Hit[Cue], until: int | None = None,
+                  cue_clauses: frozenset[int] = frozenset()) -> tuple[str, bool]:
         """The polarity and whether a signal word said so (rather than the default).
 
         `until`: where the next cue starts; a signal after the cue counts only before it
@@ -325,7 +364,7 @@ class Reader:
         if pol is not None:
             return pol, True
         clause = u.tokens[hit.start].clause
-        said = self._answered_next(u, clause) or self._inherited(u, clause)
+        said = self._answered_next(u, clause, cue_clauses) or self._inherited(u, clause)
         return said, said != POS
 
     def _signal_polarity(self, u: Utterance, hit: Hit[Cue],
@@ -363,19 +402,28 @@ class Reader:
                 return POS  # "kids are great"
         return None
 
-    @staticmethod
-    def _answered_next(u: Utterance, clause: int) -> str | None:
-        """A bare negation right after the cue's clause: "Med school? No way." """
-        later = [t.clause for t in u.tokens if t.clause > clause]
-        if not later:
-            return None
-        nxt = min(later)
-        span = [i for i, t in enumerate(u.tokens) if t.clause == nxt]
-        covered: set[int] = set()
-        for s in u.signals:
-            if s.start in span and s.payload & {"neg", "neg_after"}:
-                covered.update(range(s.start, s.end))
-        return NEG if covered >= set(span) else None
+    def _answered_next(self, u: Utterance, clause: int,
+                       cue_clauses: frozenset[int] = frozenset()) -> str | None:
+        """A verdict in a clause after the cue's, before any other cue: "Med school? No
+        way.", "brain and spine, probably not", "radioactive?? that sounds scary, no thanks",
+        "patients, idk, maybe a little". A verdict clause says nothing of its own (only signal
+        words and words without meaning), and a hedge keeps the direction ("probably not" is
+        a soft no). "..., not stay in a lab forever" is about the lab, not a verdict."""
+        later = sorted({t.clause for t in u.tokens if t.clause > clause})
+        for nxt in later[:_VERDICT_REACH]:
+            if nxt in cue_clauses:
+                return None
+            span = [i for i, t in enumerate(u.tokens) if t.clause == nxt]
+            signals = [s for s in u.signals if s.start in span]
+            covered = {i for s in signals for i in range(s.start, s.end)}
+            if any(i not in covered and u.tokens[i].word not in self._plain for i in span):
+                return None  # a clause with content of its own
+            kinds: set[str] = set().union(*(s.payload for s in signals)) if signals else set()
+            for kind, verdict in (("neutral", NEUTRAL), ("neg", NEG), ("neg_after", NEG),
+                                  ("pos", POS), ("unsure", UNSURE)):
+                if kind in kinds:
+                    return verdict
+        return None
 
     @staticmethod
     def _inherited(u: Utterance, clause: int) -> str:
@@ -458,6 +506,9 @@ class Reader:
         unsure: list[str] = []
         topics: dict[str, int] = {}
         starts = sorted(h.start for h in hits)
+        cue_clauses = frozenset(u.tokens[h.start].clause for h in hits)
+        used: list[Hit[Cue]] = []
+        asserted: set[str] = set()
         for hit in hits:
             kind, name, value = hit.payload
             if self._family(u, hit):
@@ -467,10 +518,11 @@ class Reader:
             # ("ultrasound and radioactive stuff don't interest me").
             background = kind == "slot" and self.flow.slots[name].background
             later = [st for st in starts if st >= hit.end] if background else []
-            pol, explicit = self._polarity(u, hit, later[0] if later else None)
+            pol, explicit = self._polarity(u, hit, later[0] if later else None, cue_clauses)
             if kind == "topic":
                 if pol in (POS, NEG) and (explicit or not u.question):
                     topics[name] = 1 if pol == POS else -1
+                    used.append(hit)
                 continue
             slot = self.flow.slots[name]
             if u.question and not explicit and not slot.in_questions and name != pending_slot \
@@ -481,6 +533,9 @@ class Reader:
                     continue
                 if slot.needs_identity and name != pending_slot and not self.identity(u, hit):
                     continue
+                used.append(hit)
+                if explicit:
+                    asserted.add(name)
                 values = found.setdefault(name, [])
                 if slot.multi:
                     if value not in values:
@@ -491,12 +546,88 @@ class Reader:
                     values[:] = [value]
                 continue
             mapped = slot.polarity.get(pol)
+            used.append(hit)
             if mapped is None:
                 if pol == UNSURE and name not in unsure:
                     unsure.append(name)
                 continue
+            if explicit:
+                asserted.add(name)
             found[name] = [mapped]
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
+        interests, quotes = self._evidence(u, used, cue_clauses)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
-                          "correct" in kinds, "retract" in kinds, u.question)
+                          "correct" in kinds, "retract" in kinds, u.question,
+                          interests, quotes, tuple(sorted(asserted & set(found))))
+
+    def _free_words(self, u: Utterance, used: Sequence[Hit[Cue]]) -> dict[int, list[int]]:
+        """Per clause, the positions of words no cue took (nor someone the speaker has:
+        "my kids")."""
+        covered = {i for h in used for i in range(h.start, h.end)}
+        # The rest of a clause that says where the person stands describes them ("a second
+        # year diagnostic radiology resident"), not what they would love to do.
+        standing = {u.tokens[h.start].clause for h in used if h.payload[0] == "slot"
+                    and self.flow.slots[h.payload[1]].background}
+        clauses: dict[int, list[int]] = {}
+        for i, token in enumerate(u.tokens):
+            if i in covered or token.clause in standing or (
+                    i and u.tokens[i - 1].word in self._owners):
+                continue
+            clauses.setdefault(token.clause, []).append(i)
+        return clauses
+
+    def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int]
+                  ) -> tuple[dict[str, float], dict[str, str]]:
+        """Careers the person's own words point at, through the semantic index of the graph.
+
+        Each clause's words that no cue took are looked up; the best matches (a share of the
+        best score and above a floor) count for the careers they are, or a smaller share for
+        the careers linked to them (a modality, a credential, a training step), signed by the
+        clause's polarity as for cues ("radioactive?? that sounds scary, no thanks")."""
+        index, reach = self.index, self.reach
+        if index is None or reach is None:
+            return {}, {}
+        tune = self.flow.tune
+        floor, share = tune("evidence_min_score"), tune("evidence_share")
+        interests: dict[str, float] = {}
+        quotes: dict[str, str] = {}
+        for positions in self._free_words(u, used).values():
+            words = [u.tokens[i].word for i in positions]
+            found = index.query(" ".join(words), limit=8, min_score=floor - 1e-9)
+            if not found:
+                continue
+            best = found[0].score
+            first = next((i for i in positions if u.tokens[i].word in found[0].words),
+                         positions[0])
+            pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")), None,
+                                           cue_clauses)
+            if pol not in (POS, NEG) or (u.question and not explicit):
+                continue
+            sign = 1.0 if pol == POS else -1.0
+            full = tune("evidence_weight") * min(1.0, best / tune("evidence_strong"))
+            for hit in found:
+                if hit.score < share * best:
+                    break
+                careers = reach(hit.node.id)
+                if len(careers) > tune("evidence_reach"):
+                    continue
+                factor = 1.0 if careers == (hit.node.id,) else tune("evidence_linked")
+                for career in careers:
+                    weight = sign * full * factor * hit.score / best
+                    if abs(weight) > abs(interests.get(career, 0.0)):
+                        interests[career] = round(weight, 3)
+                        quotes[career] = self._quote(u, positions, hit.words)
+        return interests, quotes
+
+    @staticmethod
+    def _quote(u: Utterance, positions: Sequence[int], words: Sequence[str]) -> str:
+        """The person's own words for a match, as typed: the stretch from the first matched
+        word to the last ("x-ray and CT"), or the matched words when that is long."""
+        wanted = set(words)
+        at = [i for i in positions if u.tokens[i].word in wanted]
+        if not at:
+            return " ".join(words)
+        if at[-1] - at[0] < _QUOTE_WORDS:
+            return " ".join(t.raw for t in u.tokens[at[0]:at[-1] + 1])
+        return ", ".join(dict.fromkeys(u.tokens[i].raw for i in at))

@@ -43,8 +43,11 @@ SETTINGS_FILE = Path(__file__).resolve().parent / "index.yaml"
 #: A query longer than this many words is cut: a lookup needs a sentence, not a book.
 MAX_QUERY_WORDS = 200
 _FUZZY_CACHE = 4096
+#: Fields that hold names and phrases (not sentences): their short words count too.
+_PHRASE_FIELDS = frozenset({"name", "aliases", "keywords", "full_name", "related"})
 _SETTING_NAMES = ("language", "stopwords", "field_weights", "fact_fields", "min_fact_word",
-                  "fuzzy_min_length", "fuzzy_two_edits_from")
+                  "fuzzy_min_length", "fuzzy_two_edits_from", "fuzzy_weight",
+                  "phrase_part_weight", "max_term_weight")
 
 
 @record
@@ -58,6 +61,9 @@ class IndexSettings:
     min_fact_word: int = 3
     fuzzy_min_length: int = 5
     fuzzy_two_edits_from: int = 9
+    fuzzy_weight: float = 0.6
+    phrase_part_weight: float = 0.4
+    max_term_weight: float = 4.0
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> IndexSettings:
@@ -82,18 +88,30 @@ def _load_settings(path: str) -> IndexSettings:
         weights = {str(k): float(v) for k, v in (data.get("field_weights") or {}).items()}
         settings = IndexSettings(
             language=str(data.get("language", "english")),
-            stopwords=frozenset(str(w).lower() for w in data.get("stopwords") or ()),
+            stopwords=frozenset(_words(data.get("stopwords"), path)),
             field_weights=MappingProxyType(weights),
             fact_fields=tuple(str(f) for f in data.get("fact_fields") or ()),
             min_fact_word=int(data.get("min_fact_word", 3)),
             fuzzy_min_length=int(data.get("fuzzy_min_length", 5)),
             fuzzy_two_edits_from=int(data.get("fuzzy_two_edits_from", 9)),
+            fuzzy_weight=float(data.get("fuzzy_weight", 0.6)),
+            phrase_part_weight=float(data.get("phrase_part_weight", 0.4)),
+            max_term_weight=float(data.get("max_term_weight", 4.0)),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise _problem(path, f"malformed index settings: {exc}") from None
     if settings.language not in snowballstemmer.algorithms():
         raise _problem(path, f"no Snowball stemmer for language {settings.language!r}")
     return settings
+
+
+def _words(value: Any, path: str) -> list[str]:
+    """A list of words; a bare yes/no/on/off (a YAML boolean) is refused, not read as 'true'."""
+    words = list(value or ())
+    bad = [w for w in words if not isinstance(w, str)]
+    if bad:
+        raise _problem(path, f"stopword {bad[0]!r} is not text (quote yes, no, on, off)")
+    return [w.lower() for w in words]
 
 
 def _problem(path: str, message: str) -> KnowledgeError:
@@ -114,6 +132,8 @@ class Hit:
 
 #: A term of a text: its stem (or "stem stem" for an adjacent pair) and the words it came from.
 _Term = tuple[str, tuple[str, ...]]
+#: A query term: a term and how much it counts (less when read as a typo of a known word).
+_QueryTerm = tuple[str, tuple[str, ...], float]
 
 
 class SemanticIndex:
@@ -136,17 +156,24 @@ class SemanticIndex:
         for node in graph:
             doc: dict[str, float] = {}
             for field_name, texts in self._fields(node):
+                seen: dict[str, float] = {}  # per field, the best weight of each term
                 weight = self.settings.field_weights.get(field_name, 1.0)
-                short_ok = field_name in ("name", "aliases", "keywords", "full_name")
+                phrase = field_name in _PHRASE_FIELDS
                 for text in texts:
-                    terms = self._terms(text, short_ok=short_ok)
+                    terms = self._terms(text, short_ok=phrase)
+                    several = phrase and sum(1 for _, w in terms if len(w) == 1) > 1
                     for term, words in terms:
-                        if weight > doc.get(term, 0.0):
-                            doc[term] = weight
+                        w = weight * self.settings.phrase_part_weight \
+                            if several and len(words) == 1 else weight
+                        seen[term] = max(w, seen.get(term, 0.0))
                         surface.update(words)
                     if field_name in self.settings.fact_fields and terms:
                         facts.setdefault(node.id, []).append(
                             (text, frozenset(t for t, _ in terms)))
+                # A term in several fields (an alias, a duty, a linked modality) says more,
+                # up to a cap: summed across fields, the best weight within each.
+                for term, w in seen.items():
+                    doc[term] = min(self.settings.max_term_weight, doc.get(term, 0.0) + w)
             docs[node.id] = doc
         count = max(1, len(docs))
         df: dict[str, int] = {}
@@ -210,7 +237,7 @@ class SemanticIndex:
     def terms(self, text: str) -> tuple[str, ...]:
         """The index terms of `text` (typos corrected to known words), for callers that
         compare texts by what they are about."""
-        return tuple(t for t, _ in self._query_terms(text))
+        return tuple(t for t, _, _ in self._query_terms(text))
 
     def idf(self, term: str) -> float:
         """How rare a term is in the graph (0 for an unknown term): rarer says more."""
@@ -232,23 +259,29 @@ class SemanticIndex:
         self._fuzzy[word] = best
         return best
 
-    def _query_terms(self, text: str) -> list[_Term]:
-        """Terms of a query; an unknown word is replaced by the known word it misspells."""
+    def _query_terms(self, text: str) -> list[_QueryTerm]:
+        """Terms of a query; an unknown word is replaced by the known word it misspells,
+        and counts less (a real word the graph lacks can look like a typo of one it has)."""
         stop = self.settings.stopwords
         words: list[str] = []
         typed: list[str] = []
+        factors: list[float] = []
         for word in tokens(text)[:MAX_QUERY_WORDS]:
             if word in stop:
                 continue
-            known = word
+            known, factor = word, 1.0
             if self._stem(word) not in self._known_stems:
-                known = self._correct(word) or word
+                corrected = self._correct(word)
+                if corrected is not None:
+                    known, factor = corrected, self.settings.fuzzy_weight
             words.append(known)
             typed.append(word)
+            factors.append(factor)
         stems = [self._stem(w) for w in words]
-        terms: list[_Term] = [(s, (w,)) for s, w in zip(stems, typed, strict=True)]
-        terms += [(f"{a} {b}", (wa, wb)) for a, b, wa, wb in
-                  zip(stems, stems[1:], typed, typed[1:], strict=False)]
+        terms: list[_QueryTerm] = [(s, (w,), f) for s, w, f in zip(stems, typed, factors,
+                                                                     strict=True)]
+        terms += [(f"{a} {b}", (wa, wb), min(fa, fb)) for a, b, wa, wb, fa, fb in
+                  zip(stems, stems[1:], typed, typed[1:], factors, factors[1:], strict=False)]
         return terms
 
     def query(self, text: str, *, types: Collection[str] | None = None, limit: int = 10,
@@ -259,12 +292,12 @@ class SemanticIndex:
         matched: dict[str, dict[str, None]] = {}
         stems: dict[str, set[str]] = {}
         seen: set[str] = set()
-        for term, words in self._query_terms(text):
+        for term, words, factor in self._query_terms(text):
             if term in seen:
                 continue
             seen.add(term)
             for node_id, weight in self._postings.get(term, ()):
-                scores[node_id] = scores.get(node_id, 0.0) + weight
+                scores[node_id] = scores.get(node_id, 0.0) + weight * factor
                 matched.setdefault(node_id, {}).update(dict.fromkeys(words))
                 stems.setdefault(node_id, set()).update(term.split())
         wanted = set(types) if types is not None else None
