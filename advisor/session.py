@@ -183,13 +183,11 @@ class Session:
                 self.dialog = state
                 return self._dialog_reply(turn)
             p = e.understander.parse(text)
-            observed = iv.observe(self.dialog, text)
-            self._profile_changed = observed != self.dialog
-            self.dialog = observed
+            self._profile_changed = state != self.dialog
+            self.dialog = state  # (what the text said is applied; the question's wording moves on)
             answer = self._answer(p)
-            if self.dialog.reviewing and answer.fallback and answer.intent in {
-                    "not_understood", "out_of_scope"}:
-                return self._recommend(p, _Decision("recommend", 1.0))  # "and the winner is?"
+            if self.dialog.reviewing and answer.listed:
+                self.dialog = iv.set_aside(self.dialog)  # numbers now refer to this new list
             if self.dialog.active and answer.fallback and turn.text and not p.question and \
                     answer.intent in {"not_understood", "out_of_scope"}:
                 # neither an answer nor a question we know: ask again, with the options
@@ -561,7 +559,12 @@ class Session:
         items = self.context.last_list
         if not items:
             return []
-        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)]
+        # A digit right before another word is not a pick: "u need a phd 4 research?"
+        joiners = {"and", "or", "vs", "versus", "one", "ones", "&", "to", "with"}
+        stray = {t for t, nxt in zip(p.tokens, p.tokens[1:], strict=False)
+                 if t.isdigit() and nxt not in joiners}
+        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)
+                            and (str(n) not in stray or p.tokens[-1] == str(n))]
         for token in p.tokens:
             if token in self._engine.lexicon.ordinals:
                 n = self._engine.lexicon.ordinals[token]

@@ -29,6 +29,7 @@ from .render import (
 from .render import plan_markdown as render_plan
 from .scoring import Fit, Recommendation, Scorer
 from .state import DialogState, DialogStateError, Entry, _brief
+from .text import Voicing
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
 TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
@@ -85,6 +86,7 @@ class Interviewer:
         self._ordered = tuple(sorted(flow.questions, key=lambda q: -q.priority))
         self._question_slots = frozenset(q.slot for q in flow.questions)
         self._careers = flow.scope.career_types | flow.scope.fellowship_types
+        self._voices = {name: Voicing(v.words) for name, v in flow.voices.items()}
         self._trusted: dict[int, DialogState] = {}
         # Plans depend only on what is known and what was asked; people repeat those.
         self._plans: dict[tuple[Any, ...], tuple[Question, ...]] = {}
@@ -107,7 +109,7 @@ class Interviewer:
             return state  # most factual questions say nothing about the person
         ext = self.reader.extract(u)
         if not (ext.slots or ext.topics or ext.interests or ext.unsure or ext.correction
-                or ext.retraction):
+                or ext.retraction or (ext.person and ext.person != state.person)):
             return state
         new, _, _ = self._apply(state, ext)
         return self._trust(new)
@@ -153,6 +155,20 @@ class Interviewer:
         new, changes, _ = self._apply(state, self.reader.extract(u))
         return new, Turn("not_an_answer", "", changes=tuple(changes))
 
+    def voice(self, state: DialogState, text: str) -> str:
+        """`text` as said about the person the interview is about ("you're" -> "she's" for a
+        parent asking for a daughter); unchanged when it is about the speaker."""
+        voicing = self._voices.get(state.person)
+        return voicing(text) if voicing is not None else text
+
+    def set_aside(self, state: DialogState) -> DialogState:
+        """The person moved on from the ranking (another list is on screen): keep every
+        answer, but "compare 1 and 2" no longer refers to the ranking."""
+        self._check(state)
+        if state.phase != "reviewing":
+            return state
+        return self._trust(evolve(state, phase="idle", pending=None))
+
     def enough_to_rank(self, state: DialogState) -> bool:
         """Has the person said enough (answers plus interests) for a meaningful ranking?"""
         return self._signals(state) >= self.flow.enough_signals
@@ -165,7 +181,8 @@ class Interviewer:
         """
         self._check(state)
         key = (tuple(sorted(state.slots.items())), tuple(sorted(state.topics.items())),
-               tuple(sorted(state.interests.items())), tuple(sorted(state.quotes.items())), scope)
+               tuple(sorted(state.interests.items())), tuple(sorted(state.quotes.items())),
+               state.person, scope)
         cached = self._recs.get(key)
         if cached is not None:
             return cached  # a pure function of what is known: people ask for it again
@@ -189,7 +206,8 @@ class Interviewer:
         rec = Recommendation(tuple(fits), tuple(out), tuple(mine), resolved,
                              self.enough_to_rank(state), pathway, creds or (), via, steps,
                              self.flow.show)
-        return replace(rec, text=recommendation_text(rec))
+        text = recommendation_text(rec, self.flow.messages.get("shared_reasons", ""))
+        return replace(rec, text=self.voice(state, text))
 
     def plan_markdown(self, state: DialogState, scope: str = "auto") -> str:
         """The person's plan as Markdown, to save or print."""
@@ -199,8 +217,8 @@ class Interviewer:
     def describe_profile(self, state: DialogState) -> str:
         """What the person has told us so far, as one line ("you're a resident, ...")."""
         self._check(state)
-        return ", ".join(profile(self.flow, state.slots, state.topics,
-                                 self._implied(state.slots)))
+        return self.voice(state, ", ".join(profile(self.flow, state.slots, state.topics,
+                                                   self._implied(state.slots))))
 
     # -- state checks ---------------------------------------------------------------------
     def check(self, state: DialogState) -> None:
@@ -339,19 +357,20 @@ class Interviewer:
         quotes = dict(state.quotes)
         for node, weight in ext.interests.items():
             gained[node] = gained.get(node, 0.0) + weight
-            quotes[node] = ext.quotes.get(node, quotes.get(node, ""))
+            quotes[node] = ext.quotes.get(node) or quotes.get(node, "")
         interests = self._merge_interests(state.interests, gained)
         gained = {k: round(interests.get(k, 0.0) - state.interests.get(k, 0.0), 3)
                   for k in gained}  # what the cap let through, so "back" removes exactly it
         gained = {k: v for k, v in gained.items() if v}
-        quotes = {k: v for k, v in quotes.items() if k in interests}
+        quotes = {k: v for k, v in quotes.items() if k in interests and v}
         if question is not None and question not in asked:
             asked.append(question)
         entry = Entry(question, before, delta, gained)
         if not entry.empty:
             history.append(entry)
         new = replace(state, slots=slots, topics=topics, interests=interests, quotes=quotes,
-                      history=tuple(history), asked=tuple(asked), flow=self.flow.id)
+                      history=tuple(history), asked=tuple(asked), flow=self.flow.id,
+                      person=ext.person or state.person)
         return new, changes, learnt
 
     def _implied(self, slots: Mapping[str, Values]) -> dict[str, Values]:
@@ -503,15 +522,15 @@ class Interviewer:
 
     def _wording(self, q: Question, asks: int) -> str:
         """The question as put for the `asks`-th time: in full with numbered options first,
-        then as a short choice, then with the numbers spelled out; never twice alike."""
+        then asked another way over the same options, then as one line of numbers; never
+        twice alike in a row."""
         if asks <= 0:
             return question_text(q)
         labels = [o.label[0].lower() + o.label[1:] for o in q.options]
         label = self.flow.slots[q.slot].label
         if asks == 1:
-            choices = f"{', '.join(labels[:-1])} {self.flow.say('or')} {labels[-1]}" \
-                if len(labels) > 1 else "".join(labels)
-            return self.flow.say("rephrase", label=label, choices=choices)
+            options = question_text(q).split("\n", 1)[1:]
+            return "\n".join([self.flow.say("rephrase", label=label), *options])
         numbered = "; ".join(f"{i} = {text}" for i, text in enumerate(labels, 1))
         return self.flow.say("rephrase_numbers", label=label, numbered=numbered)
 
@@ -528,7 +547,7 @@ class Interviewer:
         size = len(plan) if q in plan else len(plan) + 1
         progress = self._progress(state, size)
         state = evolve(state, phase="asking", pending=q.id, asks=asks, planned=progress[1])
-        text = (prefix + "\n\n" if prefix else "") + self._wording(q, asks)
+        text = self.voice(state, (prefix + "\n\n" if prefix else "") + self._wording(q, asks))
         return state, Turn(kind, text, q.id, q.options, progress, control=control,
                            changes=tuple(changes))
 
@@ -551,12 +570,13 @@ class Interviewer:
         rec = self.recommend(state)
         state = evolve(state, phase="reviewing", pending=None, ranking=rec.node_ids,
                        shown=True, asks=0, planned=0)
-        text = (prefix + "\n\n" if prefix else "") + rec.text
+        text = self.voice(state, prefix + "\n\n") if prefix else ""
+        text += rec.text
         separating = self._separating(state, rec) if control != "finish" else None
         if separating is not None:
             first, second = rec.shown[0].node.name, rec.shown[1].node.name
             text += "\n\n" + self.flow.say("close", first=first, second=second)
-            text += "\n" + question_text(separating)
+            text += "\n" + self.voice(state, question_text(separating))
             state = evolve(state, phase="asking", pending=separating.id)
             return state, Turn("recommendation", text, separating.id, separating.options,
                                node_ids=rec.node_ids, control=control,
@@ -596,10 +616,6 @@ class Interviewer:
 
     def _reask(self, state: DialogState, q: Question, key: str, **values: object
                ) -> tuple[DialogState, Turn]:
-        if state.asks >= 2 and state.pending == q.id:
-            # put three ways and still not answered: leave it open rather than nag
-            return self._answered(state, q, (), Extraction(), "reask",
-                                  note=self.flow.say("left_open"))
         message = self.flow.say(key, hint=self._hint(q), **values)
         return self._put(state, q, "reask", message)
 
@@ -766,7 +782,7 @@ class Interviewer:
         node = self.graph.node(node_id)
         fit, rank = self._fit(state, node_id)
         steps = next_steps(node, self.graph.pathway(node_id), stage_of(self.flow, state.slots))
-        text = detail_text(self.graph, fit, node, rank, steps)
+        text = self.voice(state, detail_text(self.graph, fit, node, rank, steps))
         return state, Turn("detail", text, node_ids=(node_id,), control="detail")
 
     def _compare(self, state: DialogState, ids: list[str]) -> tuple[DialogState, Turn]:
@@ -774,7 +790,8 @@ class Interviewer:
         for node_id in ids:
             fit, rank = self._fit(state, node_id)
             items.append((self.graph.node(node_id), fit, rank))
-        return state, Turn("compare", compare_text(self.graph, items), node_ids=tuple(ids),
+        return state, Turn("compare", self.voice(state, compare_text(self.graph, items)),
+                           node_ids=tuple(ids),
                            control="compare")
 
     def _review_again(self, state: DialogState, command: str) -> tuple[DialogState, Turn]:
@@ -830,6 +847,8 @@ class Interviewer:
             return self._control(state, u, command, None)
         ext = self.reader.extract(u)
         new, changes, learnt = self._apply(state, ext)
+        # Naming a kind of career ("list the fellowships") asks; it does not re-rank.
+        learnt = [(n, v) for n, v in learnt if not self.flow.slots[n].in_questions]
         if not changes and (u.question or (not learnt and new.topics == state.topics
                                            and new.interests == state.interests)):
             return new, Turn("not_an_answer", "", changes=tuple(changes))

@@ -21,6 +21,7 @@ from knowledge.yamlsafe import MDict, MList, read_marked
 from .links import CareerLinks
 from .model import (
     TUNING,
+    Voice,
     Condition,
     Evidence,
     Exclusion,
@@ -40,7 +41,7 @@ Mark = tuple[int, int]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTIONS = ("flow", "scope", "slots", "questions", "evidence", "exclusions", "language",
-             "answers", "numbers", "respell", "controls", "messages")
+             "answers", "numbers", "respell", "controls", "messages", "voices")
 _FLOW_KEYS = {"id": "text", "title": "text", "min_known": "count", "max_questions": "count",
               "enough_signals": "count", "fit_damping": "number", "show": "count",
               "mentioned": "template", "avoided": "template"}
@@ -68,7 +69,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "noted": ("facts",), "updated": (), "followup": (), "no_ranking": (),
     "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
     "review_why": ("name", "reasons"), "quote": ("words",),
-    "or": (), "left_open": (), "close": ("first", "second"), "rephrase": ("label", "choices"), "rephrase_numbers": ("label", "numbered"),
+ "close": ("first", "second"),
+    "shared_reasons": ("reasons",), "rephrase": ("label",), "rephrase_numbers": ("label", "numbered"),
 }
 _BOOL_HINT = "; YAML reads bare yes/no/on/off as booleans, so quote them (\"yes\")"
 
@@ -824,6 +826,31 @@ class _Reader:
             out[key] = text
         return out
 
+    def read_voices(self) -> dict[str, Voice]:
+        """Optional: who else an interview can be about ("my daughter" -> she), with the
+        phrases that turn "you" into them ("you're" -> "she's")."""
+        part = self.single("voices")
+        data = self.mapping(part, "voices") if part else None
+        if part is None or data is None:
+            return {}
+        out: dict[str, Voice] = {}
+        for name, spec in data.items():
+            where = f"'voices.{name}'"
+            if not isinstance(spec, MDict):
+                self.problem(part.file, data.value_marks[name], f"{where} must be a mapping")
+                continue
+            self.keys(part.file, spec, ("cues", "words"), where)
+            cues = self.texts(part.file, spec, "cues", where)
+            words = spec.get("words")
+            if not isinstance(words, MDict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in words.items()):
+                self.problem(part.file, spec.mark, f"{where} needs 'words': a mapping of "
+                             "phrases to phrases")
+                continue
+            out[str(name)] = Voice(str(name), cues, frozen_map(
+                {k.lower(): v for k, v in words.items()}))
+        return out
+
     def read_numbers(self) -> dict[str, int]:
         part = self.single("numbers")
         data = self.mapping(part, "numbers") if part else None
@@ -880,6 +907,7 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
     numbers = r.read_numbers()
     respell = r.read_respell()
     messages = r.read_messages(where)
+    voices = r.read_voices()
     if not questions and not r.problems:
         r.problem(where, (1, 1), "the flow has no questions")
     if r.problems:
@@ -889,7 +917,7 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
         max_questions=meta["max_questions"], enough_signals=meta["enough_signals"],
         fit_damping=float(meta["fit_damping"]), show=meta["show"],
         mentioned=meta["mentioned"], avoided=meta["avoided"],
-        tuning=frozen_map(meta.get("tuning", {})),
+        tuning=frozen_map(meta.get("tuning", {})), voices=frozen_map(voices),
         slots=frozen_map(r.slots), questions=tuple(questions), evidence=tuple(evidence),
         exclusions=tuple(exclusions),
         scope=Scope(fellowship_types, career_types, fellowship_when),

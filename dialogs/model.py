@@ -149,6 +149,16 @@ class Scope:
 
 
 @record
+class Voice:
+    """Someone else the interview can be about: the cues that say so ("my daughter") and the
+    phrases that turn what is said to "you" into them ("you're" -> "she's")."""
+
+    name: str
+    cues: tuple[str, ...]
+    words: Mapping[str, str]
+
+
+@record
 class Flow:
     """A whole validated dialog flow. Build it with `load_dialogs`; it does no I/O."""
 
@@ -174,6 +184,7 @@ class Flow:
     messages: Mapping[str, str] = field(default_factory=frozen_map)
     source: str = ""
     tuning: Mapping[str, float] = field(default_factory=frozen_map)
+    voices: Mapping[str, Voice] = field(default_factory=frozen_map)
 
     def tune(self, name: str) -> float:
         """A tuning number of the flow (`flow:` in YAML), else its default (loader.TUNING)."""

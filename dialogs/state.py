@@ -68,7 +68,8 @@ class DialogState:
     of the graph; negative: avoided) and `quotes` those words. `asks` counts how often the
     pending question was put, so it is never put twice in the same words; `shown` is set once a
     ranking was shown, so a changed answer shows it again; `planned` is the question total last
-    shown ("question 2 of 5"). `phase` is "idle", "asking"
+    shown ("question 2 of 5"); `person` names the voice (flow `voices`) when the interview
+    is about someone else ("my daughter": she). `phase` is "idle", "asking"
     (a question is pending), "reviewing" (a recommendation was given; follow-ups such as "tell
     me more about 2" still work) or "ended" (quit).
     """
@@ -88,6 +89,7 @@ class DialogState:
     asks: int = 0
     shown: bool = False
     planned: int = 0
+    person: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map({k: tuple(v) for k, v in
@@ -130,6 +132,7 @@ class DialogState:
             "asks": self.asks,
             "shown": self.shown,
             "planned": self.planned,
+            "person": self.person,
             "history": [{"question": e.question,
                          "slots": {k: (None if v is None else list(v)) for k, v in
                                    e.slots.items()},
@@ -168,7 +171,7 @@ class DialogState:
                                    f"expected {STATE_TYPE!r}")
         known = {"type", "format_version", "flow", "phase", "pending", "slots", "topics",
                  "interests", "asked", "ranking", "history", "quotes", "asks", "shown",
-                 "planned"}
+                 "planned", "person"}
         unknown = [k for k in data if k not in known]
         if unknown:
             raise DialogStateError(f"unknown key {_brief(unknown[0])} in saved dialog state")
@@ -210,6 +213,7 @@ class DialogState:
             asks=_count(data.get("asks", 0), "asks"),
             shown=_flag(data.get("shown", False), "shown"),
             planned=_count(data.get("planned", 0), "planned"),
+            person=_text(data.get("person", ""), "person", empty=True),
         )
 
 

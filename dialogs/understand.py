@@ -52,7 +52,8 @@ class Extraction:
     `interests`: evidence per career from the semantic index of the graph (what the person
     says they love or avoid, in words no cue covers), signed; `quotes`: the person's words
     behind each; `asserted`: slots whose value a signal word stated ("I like training new
-    techs, does that count?" asserts teaching even though it ends in a question).
+    techs, does that count?" asserts teaching even though it ends in a question); `person`:
+    the voice the text says the interview is about ("my daughter loves kids": she).
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -64,6 +65,7 @@ class Extraction:
     interests: Mapping[str, float] = field(default_factory=frozen_map)
     quotes: Mapping[str, str] = field(default_factory=frozen_map)
     asserted: tuple[str, ...] = ()
+    person: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
@@ -102,6 +104,8 @@ class Reader:
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
                                 for w in phrase_words(p, flow.respell))
+        self.voices: PhraseIndex[str] = PhraseIndex(
+            ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
         self._statement_openers: PhraseIndex[str] = PhraseIndex(
             ((p, "s") for p in flow.language.get("statement_openers", ())), flow.respell)
         self.respell = dict(flow.respell)
@@ -225,7 +229,9 @@ class Reader:
         """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?
         (Free evidence needs a statement, or a question with a polar word: "I love kids, and
         what does a sonographer do?")"""
-        return not self._triggers.isdisjoint([t.word for t in u.tokens]) or (
+        words = [t.word for t in u.tokens]
+        return not self._triggers.isdisjoint(words) or not self.voices.first_words.isdisjoint(
+            words) or (
             self.graph is not None and bool(u.signals) and any(
                 s.payload & _POLAR for s in u.signals))
 
@@ -556,22 +562,30 @@ class Reader:
             found[name] = [mapped]
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
         interests, quotes = self._evidence(u, used, cue_clauses)
+        voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
                           "correct" in kinds, "retract" in kinds, u.question,
-                          interests, quotes, tuple(sorted(asserted & set(found))))
+                          interests, quotes, tuple(sorted(asserted & set(found))),
+                          voiced[0].payload if voiced else "")
 
     def _free_words(self, u: Utterance, used: Sequence[Hit[Cue]]) -> dict[int, list[int]]:
-        """Per clause, the positions of words no cue took (nor someone the speaker has:
-        "my kids")."""
-        covered = {i for h in used for i in range(h.start, h.end)}
+        """Per clause, the positions of the words that may say what the person loves or
+        avoids (not someone the speaker has: "my kids")."""
         # The rest of a clause that says where the person stands describes them ("a second
-        # year diagnostic radiology resident"), not what they would love to do.
-        standing = {u.tokens[h.start].clause for h in used if h.payload[0] == "slot"
-                    and self.flow.slots[h.payload[1]].background}
+        # year diagnostic radiology resident"), not what they would love to do, up to a
+        # word of liking or not ("a nursing student who loves ultrasound").
+        polar = sorted(s.start for s in u.signals if s.payload & _POLAR)
+        standing: dict[int, int] = {}  # clause -> first position that counts again
+        for h in used:
+            if h.payload[0] == "slot" and self.flow.slots[h.payload[1]].background:
+                clause = u.tokens[h.start].clause
+                after = next((p for p in polar if p >= h.end
+                              and u.tokens[p].clause == clause), len(u.tokens))
+                standing[clause] = max(standing.get(clause, 0), after)
         clauses: dict[int, list[int]] = {}
         for i, token in enumerate(u.tokens):
-            if i in covered or token.clause in standing or (
+            if i < standing.get(token.clause, 0) or (
                     i and u.tokens[i - 1].word in self._owners):
                 continue
             clauses.setdefault(token.clause, []).append(i)
@@ -581,10 +595,13 @@ class Reader:
                   ) -> tuple[dict[str, float], dict[str, str]]:
         """Careers the person's own words point at, through the semantic index of the graph.
 
-        Each clause's words that no cue took are looked up; the best matches (a share of the
-        best score and above a floor) count for the careers they are, or a smaller share for
+        Each clause is looked up; the best matches (a share of the best score and above a
+        floor) count for the careers they are, or a smaller share for
         the careers linked to them (a modality, a credential, a training step), signed by the
-        clause's polarity as for cues ("radioactive?? that sounds scary, no thanks")."""
+        polarity of their first word, as for cues ("radioactive?? that sounds scary, no
+        thanks"). Words a slot cue took still weigh ("AI and algorithms" is technology, and
+        more so the AI specialist whose duties say algorithms), but give no reason of their
+        own: the slot's reason says it (one reason per fact)."""
         index, reach = self.index, self.reach
         if index is None or reach is None:
             return {}, {}
@@ -592,19 +609,13 @@ class Reader:
         floor, share = tune("evidence_min_score"), tune("evidence_share")
         interests: dict[str, float] = {}
         quotes: dict[str, str] = {}
+        covered = {i for h in used for i in range(h.start, h.end)}
         for positions in self._free_words(u, used).values():
             words = [u.tokens[i].word for i in positions]
             found = index.query(" ".join(words), limit=8, min_score=floor - 1e-9)
             if not found:
                 continue
             best = found[0].score
-            first = next((i for i in positions if u.tokens[i].word in found[0].words),
-                         positions[0])
-            pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")), None,
-                                           cue_clauses)
-            if pol not in (POS, NEG) or (u.question and not explicit):
-                continue
-            sign = 1.0 if pol == POS else -1.0
             full = tune("evidence_weight") * min(1.0, best / tune("evidence_strong"))
             for hit in found:
                 if hit.score < share * best:
@@ -612,12 +623,19 @@ class Reader:
                 careers = reach(hit.node.id)
                 if len(careers) > tune("evidence_reach"):
                     continue
+                at = [i for i in positions if u.tokens[i].word in hit.words]
+                first = at[0] if at else positions[0]
+                pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")),
+                                               None, cue_clauses)
+                if pol not in (POS, NEG) or (u.question and not explicit):
+                    continue
+                own = [i for i in at if i not in covered]
                 factor = 1.0 if careers == (hit.node.id,) else tune("evidence_linked")
                 for career in careers:
-                    weight = sign * full * factor * hit.score / best
+                    weight = (1.0 if pol == POS else -1.0) * full * factor * hit.score / best
                     if abs(weight) > abs(interests.get(career, 0.0)):
                         interests[career] = round(weight, 3)
-                        quotes[career] = self._quote(u, positions, hit.words)
+                        quotes[career] = self._quote(u, own, hit.words) if own else ""
         return interests, quotes
 
     @staticmethod
