@@ -21,7 +21,6 @@ from knowledge.yamlsafe import MDict, MList, read_marked
 from .links import CareerLinks
 from .model import (
     TUNING,
-    Voice,
     Condition,
     Evidence,
     Exclusion,
@@ -31,6 +30,7 @@ from .model import (
     Scope,
     Slot,
     SlotValue,
+    Voice,
     frozen_map,
 )
 from .text import phrase_words
@@ -68,9 +68,9 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "restart": (), "quit": (), "changed": ("slot", "old", "new"), "dropped": ("slot", "old"),
     "noted": ("facts",), "updated": (), "followup": (), "no_ranking": (),
     "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
-    "review_why": ("name", "reasons"), "quote": ("words",),
- "close": ("first", "second"),
-    "shared_reasons": ("reasons",), "rephrase": ("label",), "rephrase_numbers": ("label", "numbered"),
+    "review_why": ("name", "reasons"), "quote": ("words",), "close": ("first", "second"),
+    "shared_reasons": ("reasons",), "rephrase": ("label",),
+    "rephrase_numbers": ("label", "numbered"),
 }
 _BOOL_HINT = "; YAML reads bare yes/no/on/off as booleans, so quote them (\"yes\")"
 

@@ -18,7 +18,7 @@ from knowledge.record import field, record
 #: a match on a non-career node passes to the careers linked to it (when it reaches at most
 #: `evidence_reach` of them: "residency" says nothing about which one), the most evidence one
 #: career gathers from free text, and the fit points within which the top two are "close".
-TUNING: dict[str, float] = {"evidence_weight": 2.5, "evidence_min_score": 4.5,
+TUNING: dict[str, float] = {"evidence_weight": 3.5, "evidence_min_score": 4.5,
                             "evidence_share": 0.6, "evidence_strong": 12.0,
                             "evidence_linked": 0.4, "evidence_reach": 3, "evidence_cap": 5.0,
                             "close_margin": 4.0}

@@ -227,13 +227,12 @@ class Reader:
 
     def may_hold_cues(self, u: Utterance) -> bool:
         """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?
-        (Free evidence needs a statement, or a question with a polar word: "I love kids, and
+        (Free evidence needs a statement, or a question with a polar word: "I love kids, so
         what does a sonographer do?")"""
         words = [t.word for t in u.tokens]
         return not self._triggers.isdisjoint(words) or not self.voices.first_words.isdisjoint(
-            words) or (
-            self.graph is not None and bool(u.signals) and any(
-                s.payload & _POLAR for s in u.signals))
+            words) or (self.graph is not None and (not u.question or any(
+                s.payload & _POLAR for s in u.signals)))
 
     def read(self, text: str) -> Utterance:
         """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS).
@@ -612,17 +611,17 @@ class Reader:
         covered = {i for h in used for i in range(h.start, h.end)}
         for positions in self._free_words(u, used).values():
             words = [u.tokens[i].word for i in positions]
-            found = index.query(" ".join(words), limit=8, min_score=floor - 1e-9)
+            # (a node that reaches many careers, "residency", says nothing about which one)
+            found = [(hit, careers) for hit in index.query(" ".join(words), limit=8,
+                                                           min_score=floor - 1e-9)
+                     if len(careers := reach(hit.node.id)) <= tune("evidence_reach")]
             if not found:
                 continue
-            best = found[0].score
+            best = found[0][0].score
             full = tune("evidence_weight") * min(1.0, best / tune("evidence_strong"))
-            for hit in found:
+            for hit, careers in found:
                 if hit.score < share * best:
                     break
-                careers = reach(hit.node.id)
-                if len(careers) > tune("evidence_reach"):
-                    continue
                 at = [i for i in positions if u.tokens[i].word in hit.words]
                 first = at[0] if at else positions[0]
                 pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")),
