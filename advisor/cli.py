@@ -723,8 +723,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
               f"{len(flow.slots)} slots, {len(flow.evidence)} evidence rules")
     else:
         print("dialogs:   not checked (pass --dialogs DIR to check a flow for this knowledge)")
+    from .answers import registry_problems
+    from .resources import HERE, load_policy
+
+    specs = load_intents()
+    unanswered = registry_problems(HERE / "intents.yaml", [s.name for s in specs])
+    if unanswered:
+        raise KnowledgeError(unanswered)
+    load_policy()
     lexicon = load_lexicon()
-    print(f"language:  {len(load_intents())} intents, {len(load_responses())} responses, "
+    print(f"language:  {len(specs)} intents, {len(load_responses())} responses, "
           f"{len(lexicon.rewrites)} rewrites, {len(lexicon.related)} related words")
     return ExitStatus.OK
 

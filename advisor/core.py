@@ -8,10 +8,13 @@ from typing import Any
 
 from dialogs import DIALOGS_DIR, Interviewer
 from knowledge import EMBEDDED_DIR, Graph, KnowledgeError, Node, Problem
+from knowledge.index import SemanticIndex
 
 from .compose import Composer
 from .nlu import Parse, Understander
-from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_responses
+from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_policy, load_responses
+from .respond import Responder
+from .rules import Policy
 from .session import Session
 
 
@@ -28,9 +31,14 @@ class Engine:
         self.lexicon = load_lexicon()
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)
+        #: What a description talks about ("who runs the PET scanner?"), over every fact.
+        self.index = SemanticIndex(graph)
         self.composer = Composer(graph, self.responses)
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
+        weights, sets, aspects = load_policy()
+        self.policy = Policy(self, weights, sets, aspects)
+        self.responder = Responder(self, self.policy)
 
     def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
         """Follow-up questions for an answer, filled with the answer's main entity."""

@@ -51,6 +51,8 @@ class IntentScore:
 
 
 _POINTING = frozenset({"it", "they", "them", "their", "its"})
+_SPACES = re.compile(r"\s+")
+_DESCRIPTIVE = re.compile(r"[.,;:!?()]|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=512)
@@ -147,6 +149,7 @@ class Understander:
         for phrase in [*self.aliases, *self.keywords, *self.cues, *self.examples, *self.domain]:
             vocab.update(phrase.split())
         vocab.update(w for q in lexicon.question_words for w in q.split())
+        vocab.update(w for n in lexicon.negations for w in n.split())
         self.vocab = frozenset(vocab)
         buckets: dict[tuple[str, int], list[str]] = {}
         for word in self.vocab:
@@ -158,8 +161,37 @@ class Understander:
             words_ = phrase.split()
             bigrams.update(f"{a} {b}" for a, b in pairwise(words_))
         self._bigrams = frozenset(bigrams)
+        starts = "|".join(sorted(lexicon.sets["clause_starts"]))
+        self._clause_split = re.compile(
+            rf"\? |,? and (?=(?:{starts})\b)", re.IGNORECASE)
+        self.negation_pattern = _phrases_pattern(tuple(self._phrase(n) for n in lexicon.negations))
         self._spell_cache: dict[str, str | None] = {}
         self._parses: dict[str, Parse] = {}
+
+    def normal(self, text: str) -> str:
+        """A text as the matcher reads it: folded, respelled ('dont' -> 'do not')."""
+        return self._phrase(strip_control(text[:MAX_INPUT_CHARS]))
+
+    def names_something(self, words: list[str]) -> bool:
+        """True when some run of the words is a name, alias or keyword of a node."""
+        for i in range(len(words)):
+            for size in range(1, min(self._entity_reach.get(words[i], 0), len(words) - i) + 1):
+                phrase = " ".join(words[i:i + size])
+                if phrase in self.aliases or phrase in self.keywords:
+                    return True
+        return False
+
+    def split_descriptive(self, text: str) -> list[str]:
+        """The clauses of a description: split at punctuation and at 'but' (a contrast starts a
+        new clause: 'I love kids but hate needles'). Linear: one character class, one word."""
+        return [c for c in _DESCRIPTIVE.split(text[:MAX_INPUT_CHARS]) if c.strip()]
+
+    def split_clauses(self, text: str) -> list[str]:
+        """The questions of a compound message: split after a '?' and before 'and' + a
+        question word ('how long is it and how much do they make?'). White space is folded
+        first, so the pattern has no unbounded quantifier and runs in linear time."""
+        folded = _SPACES.sub(" ", text[:MAX_INPUT_CHARS])
+        return self._clause_split.split(folded)
 
     # -- normalisation --------------------------------------------------------------------
     def _rewrite(self, words: Iterable[str]) -> list[str]:
@@ -272,10 +304,10 @@ class Understander:
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
+        joined = f" {' '.join(tokens)} "
         question = ("?" in stripped or first in self.lexicon.question_words
                     or bool(self.lexicon.sets["asking"] & set(tokens))
-                    or " is there " in f" {' '.join(tokens)} ")
-        joined = f" {' '.join(tokens)} "
+                    or self._asks_later(tokens, joined))
         words_set = frozenset(tokens)
         refers = any(f" {w} " in joined for w in self.lexicon.sets["job_references"])
         pronoun = refers or any(t in self.lexicon.pronouns for t in tokens)
@@ -286,6 +318,17 @@ class Understander:
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
                      joined, words_set, self._requested(words_set, joined),
                      refers or bool(words_set & _POINTING))
+
+    def _asks_later(self, tokens: list[str], padded: str) -> bool:
+        """'I'm an MS3, what comes after I graduate': a question after a statement, by a
+        question word not opening a relative clause ('what I love is...'), or by an inverted
+        auxiliary ('can I', 'is there')."""
+        sets = self.lexicon.sets
+        if _phrases_pattern(tuple(sets["inversions"])).search(padded):
+            return True
+        wh = sets["wh_words"]
+        return any(t in wh and (i + 1 == len(tokens) or tokens[i + 1] not in sets["subjects"])
+                   for i, t in enumerate(tokens) if i > 0)
 
     def _requested(self, words: frozenset[str], padded: str) -> str | None:
         sets = self.lexicon.sets

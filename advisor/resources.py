@@ -15,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 #: The word sets of lexicon.yaml the decision rules rely on.
 WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
-             "job_references", "sharpen_phrases", "price_words", "other_fields")
+             "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
+             "wh_words", "subjects", "inversions")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -175,3 +176,64 @@ def load_responses(path: Path | None = None) -> dict[str, str]:
     if problems:
         raise KnowledgeError(problems)
     return out
+
+
+#: The weights and word sets the rules of advisor/rules.py read by name.
+POLICY_WEIGHTS = (
+    "medical_advice_floor", "medical_advice_floor_careers", "out_of_scope_floor",
+    "out_of_scope_floor_named", "declined", "statement_other_ceiling", "statement_floor",
+    "pick_bonus", "entity_fits", "entity_from_topic", "entity_missing", "social_with_question",
+    "statement_bonus", "statement_question", "compare_too_few", "compare_weak",
+    "compare_weak_floor", "compare_strong", "compare_strong_floor", "pick_about_career",
+    "pick_first_person", "pick_names_career", "list_of_category", "list_with_filter",
+    "followup_other_ceiling", "followup_floor", "social_floor", "keyword_question_floor",
+    "contextual_floor", "contextual_long_floor", "unknown_word_floor", "weak",
+    "modality_ceiling", "modality_floor", "social_words", "pronoun_followup_words",
+    "followup_words", "topic_words", "contextual_long_words", "list_ref_words",
+    "list_filter_floor", "clause_floor", "clause_floor_named", "retrieve_below",
+    "retrieve_words", "described_floor", "described_share", "described_margin",
+    "described_list_max")
+POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
+               "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
+               "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
+               "chooser_phrases", "alternative_types",
+               "naming_phrases")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def load_policy(path: Path | None = None) -> tuple[dict[str, float], dict[str, frozenset[str]],
+                                                   dict[str, float]]:
+    """Read policy.yaml: the rules' weights, word sets and comparison aspects, every name the
+    rules read present and every value of the right kind (else KnowledgeError, file:line:col)."""
+    path = path or HERE / "policy.yaml"
+    problems: list[Problem] = []
+    data = _read(path, problems)
+    if data is None:
+        raise KnowledgeError(problems)
+    parts = {name: data.get(name) for name in ("weights", "sets", "compare_aspects")}
+    for name, value in parts.items():
+        if not isinstance(value, dict):
+            problems.append(Problem(str(path), *data.mark, f"'{name}' must be a mapping"))
+    if problems:
+        raise KnowledgeError(problems)
+    weights, sets, aspects = parts["weights"], parts["sets"], parts["compare_aspects"]
+    assert isinstance(weights, dict) and isinstance(sets, dict) and isinstance(aspects, dict)
+    for name in POLICY_WEIGHTS:
+        if not _number(weights.get(name)):
+            problems.append(Problem(str(path), *data.value_marks["weights"],
+                                    f"weight {name!r} must be a number"))
+    for name in POLICY_SETS:
+        if not isinstance(sets.get(name), list):
+            problems.append(Problem(str(path), *data.value_marks["sets"],
+                                    f"word set {name!r} must be a list"))
+    if not all(_number(v) for v in aspects.values()):
+        problems.append(Problem(str(path), *data.value_marks["compare_aspects"],
+                                "compare_aspects must map intents to numbers"))
+    if problems:
+        raise KnowledgeError(problems)
+    return ({str(k): float(v) for k, v in weights.items()},
+            {str(k): frozenset(_words(v)) for k, v in sets.items()},
+            {str(k): float(v) for k, v in aspects.items()})

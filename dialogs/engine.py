@@ -403,15 +403,15 @@ class Interviewer:
             fact = (self.flow.mentioned if count > 0 else self.flow.avoided).format(label=label)
             if not any(label in f for f in facts) and fact not in facts:
                 facts.append(fact)
-        if ext is not None:
-            for node, weight in sorted(ext.interests.items(), key=lambda p: -abs(p[1])):
-                words = ext.quotes.get(node)
-                if not words:
-                    continue
-                template = self.flow.mentioned if weight > 0 else self.flow.avoided
-                fact = template.format(label=self.flow.say("quote", words=words))
-                if not any(words in f for f in facts):  # one note per thing said
-                    facts.append(fact)
+        quoted: list[str] = []  # one note per thing said, however many careers it points at
+        for node, weight in sorted(ext.interests.items() if ext else (),
+                                   key=lambda p: -abs(p[1])):
+            words = ext.quotes.get(node) if ext else None
+            if not words or any(words in q or q in words for q in quoted):
+                continue
+            quoted.append(words)
+            template = self.flow.mentioned if weight > 0 else self.flow.avoided
+            facts.append(template.format(label=self.flow.say("quote", words=words)))
         if facts:
             lines.append(self.flow.say("noted", facts="; ".join(facts)))
         return "\n".join(lines)
@@ -422,8 +422,7 @@ class Interviewer:
         standing = self._implied(state.slots)
         answered = sum(1 for s, v in state.slots.items()
                        if v and s in self._question_slots and standing.get(s) != v)
-        return answered + sum(1 for c in state.topics.values() if c > 0) + min(
-            2, sum(1 for w in state.interests.values() if w > 0))
+        return answered + sum(1 for c in state.topics.values() if c > 0)
 
     def _known(self, state: DialogState) -> int:
         """Question slots the person has settled; values merely implied do not count."""

@@ -640,11 +640,13 @@ class Reader:
     @staticmethod
     def _quote(u: Utterance, positions: Sequence[int], words: Sequence[str]) -> str:
         """The person's own words for a match, as typed: the stretch from the first matched
-        word to the last ("x-ray and CT"), or the matched words when that is long."""
+        word to the last when only "and"/"or" come between ("x-ray and CT"), else the
+        matched words listed."""
         wanted = set(words)
         at = [i for i in positions if u.tokens[i].word in wanted]
         if not at:
             return " ".join(words)
-        if at[-1] - at[0] < _QUOTE_WORDS:
-            return " ".join(t.raw for t in u.tokens[at[0]:at[-1] + 1])
+        between = {t.word for t in u.tokens[at[0]:at[-1] + 1]} - wanted
+        if at[-1] - at[0] < _QUOTE_WORDS and between <= _LIST_JOINERS:
+            return " ".join(t.raw for t in u.tokens[at[0]:at[-1] + 1])  # "x-ray and CT"
         return ", ".join(dict.fromkeys(u.tokens[i].raw for i in at))

@@ -1,0 +1,142 @@
+"""List questions as graph queries: what is asked for, under which constraints.
+
+"Can you work in radiology without going to med school?", "what jobs exist besides the
+doctor?", "which fellowships are 2 years?", "which careers use ultrasound?" are read into one
+`knowledge.query.Query` (the asked-for type; requirements had or lacked; categories in or
+outside; careers left out; modalities used; a length in years) and answered by `query.run`.
+"""
+
+from __future__ import annotations
+
+from knowledge import CAREER_TYPES, Node
+from knowledge.query import Query, run
+
+from .compose import Answer, _join
+from .nlu import Mention, Parse
+from .rules import Context, Decision, Policy
+
+
+def _types(p: Parse) -> frozenset[str]:
+    return frozenset({"subspecialty"}) if p.requested == "subspecialty" else CAREER_TYPES
+
+
+def _years(pol: Policy, p: Parse) -> float | None:
+    """'Which fellowships are 2 (two) years?': a number next to a word of years."""
+    if not p.words & pol.sets["year_words"]:
+        return None
+    numbers = pol.engine.lexicon.numbers
+    found = [float(numbers.get(t, int(t) if t.isdigit() and len(t) < 3 else 0))
+             for t in p.tokens]
+    found = [y for y in found if y]
+    return found[0] if found else None
+
+
+def _sorted(pol: Policy, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]:
+    """Mentioned nodes by what they constrain: requirements, categories, careers, modalities,
+    each split into wanted ('+') and not wanted ('-')."""
+    out: dict[str, list[Node]] = {}
+    for m in mentions:
+        for node_id in m.node_ids[:1] if m.kind == "alias" else m.node_ids:
+            node = pol.g.node(node_id)
+            kind = {"training": "need", "credential": "need", "category": "cat",
+                    "modality": "uses"}.get(node.type, "career" if node.type in CAREER_TYPES
+                                              else "")
+            if kind:
+                out.setdefault(("-" if m.negated else "+") + kind, []).append(node)
+    return out
+
+
+def build(pol: Policy, p: Parse) -> Query:
+    """The query a list question asks."""
+    named = _sorted(pol, p.mentions)
+    ids = {k: tuple(dict.fromkeys(n.id for n in v)) for k, v in named.items()}
+    asks_need = pol.requires_filter(p)
+    doctors = p.words & pol.sets["doctor_words"]
+    outside = list(ids.get("-cat", ()))
+    for m in p.mentions:
+        if m.negated and m.text in doctors:
+            # "jobs that aren't being a doctor": the graph says which category doctors are in
+            outside += [c.id for c in pol.engine.composer.categories(pol.g.node(m.node_ids[0]))]
+    types = _types(p)
+    # A modality filters only a bare "which careers use X?": "brain and spine MRIs" describes
+    # a fellowship by what it covers, which the index of its facts finds.
+    described = pol.described(p, types)
+    uses = ids.get("+uses", ()) if not described and not ids.get("+career") else ()
+    if types == {"subspecialty"}:  # fellowships differ by length and modality only
+        return Query(types, uses=uses, years=_years(pol, p))
+    return Query(
+        types=types,
+        requires=ids.get("+need", ()) if asks_need else (),
+        lacks=ids.get("-need", ()),
+        categories=ids.get("+cat", ()),
+        outside=tuple(dict.fromkeys(outside)),
+        exclude=ids.get("-career", ()),
+        uses=uses,
+        years=_years(pol, p))
+
+
+def _phrase(pol: Policy, q: Query) -> str:
+    """The constraints in words, from responses.yaml templates and graph names."""
+    r, g = pol.engine.responses, pol.g
+
+    def names(items: tuple[str, ...]) -> str:
+        return _join([g.node(i).name.lower() for i in items])
+
+    parts = []
+    for key, items in (("list_needing", q.requires), ("list_lacking", q.lacks),
+                       ("list_in", q.categories), ("list_outside", q.outside),
+                       ("list_except", q.exclude), ("list_using", q.uses)):
+        if items:
+            parts.append(r[key].format(names=names(items)))
+    if q.years is not None:
+        parts.append(r["list_lasting"].format(years=f"{q.years:g}"))
+    return ", ".join(parts)
+
+
+def answer(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
+    """A constrained list, or None when the question constrains nothing (the plain listing
+    answers it)."""
+    q = build(pol, p)
+    if not q.constrained:
+        return None
+    among: tuple[str, ...] = ()
+    if p.pronoun and ctx.last_list:
+        among = ctx.last_list
+        d.context_used.append("the careers listed before")
+    found = _best_described(pol, p, q.types, run(pol.g, q, among))
+    r = pol.engine.responses
+    kind = r["list_fellowships" if q.types == {"subspecialty"} else "list_careers"]
+    what = _phrase(pol, q)
+    d.notes.append(f"query: {what}")
+    if not found:
+        return Answer(r["list_none"].format(kind=kind.lower(), what=what),
+                      tuple(q.requires + q.lacks + q.categories + q.outside))
+    lines = [r["list_head"].format(kind=kind, what=what)]
+    if len(found) <= pol.w["described_list_max"]:
+        lines.extend(f"• {n.name}: {_what(pol, n)}" for n in found)
+    else:  # a long list: names, so the whole of it reads at a glance
+        lines.extend(f"• {n.name}" for n in found)
+    return Answer("\n".join(lines), (), tuple(n.id for n in found))
+
+
+def _best_described(pol: Policy, p: Parse, types: frozenset[str],
+                    found: list[Node]) -> list[Node]:
+    """Of the nodes that meet the constraints, those the rest of the question describes ('a
+    job with radioactive tracers, without medical school'): the clear best alone, else those
+    near the best; all of them when the description fits none."""
+    allowed = {n.id for n in found}
+    hits = [h for h in pol.described(p, types) if h.node.id in allowed]
+    if not hits:
+        return found
+    top = hits[0].score
+    if len(hits) == 1 or top >= hits[1].score * pol.w["described_margin"]:
+        return [hits[0].node]
+    return [h.node for h in hits if h.score >= top * pol.w["described_share"]]
+
+
+def _what(pol: Policy, node: Node) -> str:
+    """What a node is, without repeating its name ('Neuroradiology: brain...' -> 'brain...')."""
+    text = pol.engine.composer.what(node)
+    if text.startswith(node.name + ": "):
+        text = text[len(node.name) + 2:]
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text

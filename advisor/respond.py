@@ -1,0 +1,439 @@
+"""The responder: a stateless function of (conversation state, text) -> (state, reply).
+
+It holds nothing per conversation: `Session` keeps the state and hands it in each turn. A turn
+is read once (`Parse`), the interview takes what it can from it, and then one of three paths
+answers: the interview's own turn (an answer to its question, a control), several questions
+answered one by one, or one decision of the reply policy (`rules.decide`), its nodes resolved
+(`resolve.resolve`) and its answer composed by the intent's handler (`answers.HANDLERS`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from dialogs import DialogState, Option
+from knowledge import Node, strip_control
+from knowledge.record import field, record, replace
+
+from .answers import HANDLERS
+from .compose import Answer, _article
+from .nlu import MAX_INPUT_CHARS, Parse
+from .reply import Explanation, Reply
+from .resolve import resolve
+from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
+
+if TYPE_CHECKING:
+    from .core import Engine
+
+#: Readings a question about something the source never covers ("is it stressful?") can get
+#: from a faint likeness; a listing or a comparison is asked for in its own words.
+_ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pay", "outlook",
+                              "skills"})
+#: Intents a part of a compound message cannot have: they answer the whole message.
+_SINGLE_ONLY = frozenset({"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
+                          "medical_advice", "compare"})
+
+
+@record
+class Conversation:
+    """Everything a conversation carries from turn to turn: plain data, saved by Session."""
+
+    context: Context = field(default_factory=Context)
+    dialog: DialogState = field(default_factory=DialogState)
+
+
+@record(frozen=False)
+class Turn:
+    """The working state of one turn: copies of the conversation's, updated as it answers."""
+
+    context: Context
+    dialog: DialogState
+    profile_changed: bool = False
+
+
+class Responder:
+    """Answers turns for every conversation of one engine. Holds no conversation state."""
+
+    def __init__(self, engine: Engine, policy: Policy) -> None:
+        self.e = engine
+        self.pol = policy
+
+    # -- the turn -------------------------------------------------------------------------
+    def respond(self, state: Conversation, text: str) -> tuple[Conversation, Reply]:
+        """One turn: never raises on any string (a bug is reported in the reply)."""
+        ctx = state.context
+        t = Turn(Context(ctx.topic, ctx.last_intent, ctx.last_list), state.dialog)
+        try:
+            reply = self._turn(t, text)
+        except Exception as exc:  # a bug in one turn must not end the conversation
+            reply = Reply(self.e.responses["internal_error"].format(
+                error=type(exc).__name__), "error", fallback=True, kind="error")
+            return state, reply
+        return Conversation(t.context, t.dialog), reply
+
+    def _turn(self, t: Turn, text: str) -> Reply:
+        e = self.e
+        if not text.strip():
+            return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
+                         suggestions=e.starter_questions)
+        reply = self._dispatch(t, text)
+        if len(strip_control(text)) > MAX_INPUT_CHARS:
+            note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
+            reply = replace(reply, text=f"{reply.text}\n{note}")
+        return reply
+
+    def _observe(self, t: Turn, text: str) -> None:
+        observed = self.e.interviewer.observe(t.dialog, text)
+        t.profile_changed = observed != t.dialog
+        t.dialog = observed
+
+    def _dispatch(self, t: Turn, text: str) -> Reply:
+        if t.dialog.active or t.dialog.reviewing:
+            return self._in_interview(t, text)
+        p = self.e.understander.parse(text)
+        self._observe(t, text)
+        parts = self._clauses(p.text)
+        if parts:
+            return self._answer_each(t, parts)
+        return self._answer(t, p)
+
+    def _in_interview(self, t: Turn, text: str) -> Reply:
+        """An answer to the interview's question, a control, or a question in between (answered,
+        then the question is asked again)."""
+        e = self.e
+        state, turn = e.interviewer.advance(t.dialog, text)
+        if turn.kind != "not_an_answer":
+            t.dialog = state
+            return self._dialog_reply(t, turn)
+        p = e.understander.parse(text)
+        t.profile_changed = state != t.dialog
+        t.dialog = state  # (what the text said is applied; the question's wording moves on)
+        answer = self._answer(t, p)
+        unknown = answer.fallback and answer.intent in {"not_understood", "out_of_scope"}
+        if t.dialog.reviewing and answer.listed:
+            t.dialog = e.interviewer.set_aside(t.dialog)  # numbers now refer to this list
+        if t.dialog.active and unknown and turn.text and not p.question:
+            # neither an answer nor a question we know: ask again, with the options
+            return replace(answer, text=f"{e.responses['reask_interview']}\n\n{turn.text}",
+                           intent="recommend", kind="reask", progress=turn.progress)
+        if not turn.text:
+            return answer
+        return replace(answer, text=f"{answer.text}\n\n{turn.text}", progress=turn.progress)
+
+    # -- several questions in one message ---------------------------------------------------
+    def _clauses(self, text: str) -> list[Parse]:
+        """Two or three questions in one line ('how long is it and how much do they make?'),
+        or none: each part must ask something of its own."""
+        pieces = [c for c in self.e.understander.split_clauses(text) if c.strip(" ?,.")]
+        if not 2 <= len(pieces) <= 3:
+            return []
+        u = self.e.understander
+        parses = [u.parse(piece) if i == 0 or piece.lower().startswith("and ")
+                  else u.parse("and " + piece) for i, piece in enumerate(pieces)]
+        w = self.pol.w
+        for i, parse in enumerate(parses):
+            top = parse.intents[0] if parse.intents else None
+            floor = w["clause_floor_named"] if parse.alias_mentions else w["clause_floor"]
+            strong = top is not None and top.score >= floor and top.intent not in _SINGLE_ONLY
+            leaning = i > 0 and (bool(parse.alias_mentions) or parse.pronoun)
+            if not (strong or leaning):
+                return []
+        if len({(parse.intents[0].intent if parse.intents else "",
+                 tuple(m.node_ids for m in parse.alias_mentions)) for parse in parses}) < 2:
+            return []
+        return parses
+
+    def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
+        """Each part in turn, in the context the earlier parts left ('tell me about
+        sonographers and how much do they make?', '... and which of those ...')."""
+        replies = [self._answer(t, parse) for parse in parses]
+        entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
+        text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
+        return replace(replies[0], text=text, entities=entities,
+                       fallback=all(r.fallback for r in replies),
+                       confidence=min(r.confidence for r in replies))
+
+    def _dialog_reply(self, t: Turn, turn: Any) -> Reply:
+        ids = tuple(getattr(turn, "node_ids", ()) or ())
+        kind = str(turn.kind)
+        if ids and kind in {"recommendation", "detail", "compare"}:
+            if kind == "recommendation":
+                t.context.last_list = ids
+            t.context.topic = ids[:1]
+        intent = "recommend" if kind in {"question", "recommendation", "reask"} else \
+            f"interview_{kind}"
+        explain = partial(Explanation, intent, 1.0, notes=(f"interview turn: {kind}",))
+        # The answers a person can give, as the numbered list shows them.
+        options = tuple(o.label if isinstance(o, Option) else str(o)
+                        for o in (getattr(turn, "options", None) or ()))
+        return Reply(turn.text, intent, ids, 1.0, False, self.e.dialog_suggestions(kind),
+                     explain, kind=kind, progress=getattr(turn, "progress", None),
+                     listed=ids, options=options)
+
+    # -- one question -----------------------------------------------------------------------
+    def _decide(self, t: Turn, p: Parse) -> Decision:
+        pol = self.pol
+        f = pol.facts(p, t.context, t.profile_changed,
+                      self.e.interviewer.enough_to_rank(t.dialog))
+        d = decide(pol, f)
+        if d.resolve:
+            if d.intent == "about_me":  # a statement: no list item or follow-up is meant
+                f = replace(f, list_refs=(), short_followup=False)
+            d.nodes = resolve(pol, d, f)
+            retype(pol, d, f)
+        return d
+
+    def _answer(self, t: Turn, p: Parse) -> Reply:
+        e = self.e
+        d = self._decide(t, p)
+        if d.intent in {"oos", "not_understood"} and t.context.topic:
+            found = self._follow_up_fact(t, p)
+            if found is not None:
+                return found
+        if d.intent in {"oos", "out_of_scope"}:
+            return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
+        if d.intent == "medical_advice":
+            return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
+        if d.intent == "not_understood":
+            return self._not_understood(t, p, d)
+        if d.intent in SOCIAL:
+            return self._reply(t, p, d, Answer(e.responses[d.intent]), kind="smalltalk")
+        if d.intent == "recommend":
+            return self._recommend(t, p, d)
+        if d.intent == "about_me":
+            return self._reply(t, p, d, self._about_me(t, d))
+        return self._answer_fact(t, p, d)
+
+    def _follow_up_fact(self, t: Turn, p: Parse) -> Reply | None:
+        """'Who do they serve?' after telemedicine: nothing else understood, so the topic's
+        fact that shares the question's words."""
+        node = self.e.graph.node(t.context.topic[0])
+        found = self._retrieve(p, node, follow_up=True)
+        if found is None:
+            return None
+        d = Decision("describe", self.pol.w["followup_floor"], [node],
+                     ["topic of the conversation: " + node.id],
+                     ["answered with the topic's fact closest to the question"])
+        return self._reply(t, p, d, found)
+
+    def _answer_fact(self, t: Turn, p: Parse, d: Decision) -> Reply:
+        silent = self._uncovered(t, p, d)
+        if silent is not None:
+            return self._reply(t, p, d, silent)
+        if d.intent in {"describe", "duties"} and p.pronoun and d.nodes and \
+                t.context.topic[:1] == (d.nodes[0].id,) and d.score < self.pol.w["retrieve_below"]:
+            found = self._retrieve(p, d.nodes[0], follow_up=True)
+            if found is not None and found.text.rstrip(".") not in d.nodes[0].summary:
+                d.notes.append("answered with the topic's fact closest to the question")
+                return self._reply(t, p, d, found)  # "do they also write the safety rules?"
+        handler = HANDLERS.get(d.intent)
+        answer = handler(self.pol, p, d, t.context) if handler is not None else None
+        if answer is None:
+            return self._not_understood(t, p, d)
+        if answer.silent and d.nodes:
+            found = self._retrieve(p, d.nodes[0])
+            if found is not None:
+                d.notes.append("the graph is silent on that aspect; answered with its closest fact")
+                answer = found
+        if d.described and d.nodes:  # a node found by description: say by which words
+            r = self.e.responses
+            head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
+            tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
+            answer = replace(answer, text=f"{head}\n{answer.text}{tail}")
+        return self._reply(t, p, d, answer)
+
+    # -- what the source never covers -------------------------------------------------------
+    def _uncovered_word(self, p: Parse) -> str | None:
+        """The first word of the text that asks what the source never covers ('stressful')."""
+        uncovered = self.e.lexicon.uncovered
+        return next((w for w in p.tokens if w in uncovered), None)
+
+    def _uncovered(self, t: Turn, p: Parse, d: Decision) -> Answer | None:
+        """'Is being a sonographer stressful?': the source never says; the answer says so, then
+        gives what it does say (the fact closest to the question, else what the node is),
+        rather than answering an aspect nobody asked about. A question that also asks a
+        covered aspect in so many words ('is it hard to become a radiologist?') gets that
+        answer after the 'does not say'; one about pay or outlook ('is the pay competitive?')
+        is answered as asked."""
+        e = self.e
+        lex = e.lexicon
+        word = self._uncovered_word(p)
+        nodes = d.nodes or [e.graph.node(m.node_ids[0]) for m in p.alias_mentions]
+        if word is None or not nodes or d.intent not in _ASPECT_READINGS:
+            return None
+        asked = any(s.cues for s in p.intents if s.intent == d.intent)
+        priced = word in lex.sets["price_words"]  # "what it costs" is no salary question
+        if asked and d.intent in {"pay", "outlook", "skills"} and not priced:
+            return None
+        node = nodes[0]
+        name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
+        who = _article(name) if node.type == "role" else name
+        subject = e.responses["being"].format(who=who) if node.type == "role" else name
+        d.notes.append(f"the source does not cover '{word}'")
+        text = e.responses["silent"].format(
+            what=lex.uncovered[word].format(subject=subject, who=who))
+        if asked and d.intent not in {"describe", "duties"} and not priced:
+            handler = HANDLERS.get(d.intent)
+            answer = handler(self.pol, p, d, t.context) if handler else None
+            if answer is not None and not answer.silent:
+                return replace(answer, text=f"{text}\n{answer.text}")
+        found = self._retrieve(p, node)
+        if found is not None:
+            return replace(found, text=f"{text} {e.responses['closest_fact']} {found.text}")
+        return Answer(f"{text} {e.composer.what(node)}", (node.id,))
+
+    def _retrieve(self, p: Parse, node: Node, *, follow_up: bool = False) -> Answer | None:
+        """The one fact of `node` a question asks about, by shared words ('who do they serve?'
+        -> 'Serve rural or underserved areas'). For a follow-up the question must point back
+        (a pronoun, 'and ...', or a few words only)."""
+        lex = self.e.lexicon
+        if follow_up and not (p.pronoun or len(p.tokens) <= self.pol.w["retrieve_words"]
+                              or p.tokens[:1] == ("and",)):
+            return None
+        names = {w for m in p.mentions if m.kind == "alias" for w in m.text.split()}
+        words = [w for w in p.tokens if w in lex.related or (
+            len(w) > 2 and w not in lex.stopwords and w not in lex.pronouns
+            and w not in lex.question_words and w not in names)]
+        fact = self.e.composer.best_fact(node, words, lex.related)
+        if fact is None:
+            return None
+        lead = fact[:1].lower() + fact[1:] if not fact[1:2].isupper() else fact
+        text = fact if fact.lower().startswith(node.name.lower()) else f"{node.name}: {lead}"
+        return Answer(text.rstrip(".") + ".", (node.id,))
+
+    # -- about the person and the pick ------------------------------------------------------
+    def _about_me(self, t: Turn, d: Decision) -> Answer:
+        e = self.e
+        heard = e.interviewer.describe_profile(t.dialog)
+        lines = [e.responses["noted"].format(heard=heard) if heard else e.responses["noted_none"]]
+        if d.nodes:
+            lines.append(e.composer.describe(d.nodes[0]).text)
+        lines.append(e.responses["ask_for_pick"])
+        return Answer("\n".join(lines), tuple(n.id for n in d.nodes[:1]))
+
+    def _recommend(self, t: Turn, p: Parse, d: Decision) -> Reply:
+        e = self.e
+        iv = e.interviewer
+        sets = self.pol.sets
+        scope = "fellowship" if p.words & sets["subspecialty_words"] else "auto"
+        wants_questions = p.has(*sets["sharpen_phrases"])
+        if iv.enough_to_rank(t.dialog) and not wants_questions:
+            rec = iv.recommend(t.dialog, scope=scope)
+            ids = tuple(f.node.id for f in rec.fits)
+            t.context.last_list = ids
+            t.context.topic = ids[:1]
+            t.context.last_intent = "recommend"
+            text = rec.text + "\n\n" + e.responses["after_ranking"]
+            explain = partial(Explanation, "recommend", d.score,
+                              notes=("ranked from what you said",))
+            return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
+                         e.dialog_suggestions("recommendation"), explain, kind="recommendation",
+                         listed=ids)
+        skills = [n for m in p.alias_mentions if (n := e.graph.node(m.node_ids[0])).type == "skill"]
+        if skills:  # "I'm super detail-oriented, would radiology suit me?"
+            answer = e.composer.skills(None)
+            text = answer.text + "\n\n" + e.responses["offer_chooser"]
+            return self._reply(t, p, d, Answer(text, answer.entities))
+        t.dialog, turn = iv.start(t.dialog)
+        return self._dialog_reply(t, turn)
+
+    # -- reply building ---------------------------------------------------------------------
+    def _explain(self, p: Parse, d: Decision) -> Explanation:
+        top = next((s for s in p.intents if s.intent == d.intent), None)
+        entities = tuple((n.id, next((m.text for m in p.mentions if n.id in m.node_ids), ""),
+                          next((m.kind for m in p.mentions if n.id in m.node_ids), "context"))
+                         for n in d.nodes)
+        return Explanation(
+            d.intent, d.score, top.cues if top else (), top.example if top else "",
+            top.similarity if top else 0.0, entities, p.corrections, tuple(d.context_used),
+            tuple((s.intent, s.score) for s in p.intents if s.intent != d.intent)[:3],
+            tuple(d.notes))
+
+    def _reply(self, t: Turn, p: Parse, d: Decision, answer: Answer,
+               kind: str = "answer") -> Reply:
+        e = self.e
+        entities = answer.entities if answer.entities or answer.listed else tuple(
+            n.id for n in d.nodes)
+        if answer.entities:
+            t.context.topic = answer.entities[:1]
+        elif d.nodes:
+            t.context.topic = (d.nodes[0].id,)
+        if answer.listed:
+            t.context.last_list = answer.listed
+        if d.intent not in SOCIAL:
+            t.context.last_intent = d.intent
+        confidence = max(0.0, min(1.0, d.score / 4.0))
+        suggestions = e.suggest(d.intent, [e.graph.node(i) for i in entities if i in e.graph])
+        return Reply(answer.text, d.intent, entities, confidence, False, suggestions,
+                     partial(self._explain, p, d), kind=kind, table=answer.table,
+                     listed=answer.listed)
+
+    def _fallback(self, p: Parse, d: Decision, text: str, intent: str) -> Reply:
+        return Reply(text, intent, (), 0.0, True, self.e.starter_questions,
+                     partial(self._explain, p, d), kind="fallback")
+
+    def _not_understood(self, t: Turn, p: Parse, d: Decision) -> Reply:
+        e = self.e
+        options = e.did_you_mean(p, [n.id for n in d.nodes] or list(t.context.topic))
+        text = e.responses["not_understood"]
+        word = self._uncovered_word(p)
+        if p.domain and p.question and word is not None:  # "is working in radiology stressful?"
+            what = e.lexicon.uncovered[word].format(subject=e.responses["field_subject"],
+                                                    who=e.responses["field_people"])
+            text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
+        elif p.domain and p.question and not p.unknown:
+            text = e.responses["silent_general"]
+        if options:
+            text += " " + e.responses["did_you_mean"] + "\n" + "\n".join(f"• {o}" for o in options)
+        return Reply(text, "not_understood", (), max(0.0, min(1.0, d.score / 4)), True,
+                     tuple(options) or e.starter_questions, partial(self._explain, p, d),
+                     kind="fallback")
+
+
+# -- after resolution -------------------------------------------------------------------------
+def retype(pol: Policy, d: Decision, f: Facts) -> None:
+    """The question the resolved nodes show was asked: 'which fellowship covers the brain?'
+    looks a subspecialty up; 'which jobs use MRI?' asks for a modality's careers; 'any jobs on
+    the AI stuff?' describes the one career named; 'what is attention to detail?' is a skill."""
+    from knowledge import CAREER_TYPES
+
+    p = f.p
+    first = d.nodes[0] if d.nodes else None
+    explicit_ids = {m.node_ids[0] for m in f.explicit}
+    if d.intent in {"describe", "duties"} and first is not None \
+            and first.type == "subspecialty" and p.requested == "subspecialty" \
+            and first.id not in explicit_ids:
+        d.intent = "subspecialties"
+    if d.intent == "list_careers":
+        _retype_list(pol, d, f)
+    first = d.nodes[0] if d.nodes else None
+    if d.described and d.intent == "modalities":
+        d.intent = "describe"  # "who checks the x-ray machines?" asks who, not which machines
+    if d.intent == "describe" and first is not None and first.type == "skill":
+        d.intent = "skills"
+    if d.intent == "duties" and first is not None and first.type not in CAREER_TYPES:
+        d.intent = "describe"
+
+
+def _retype_list(pol: Policy, d: Decision, f: Facts) -> None:
+    from knowledge import CAREER_TYPES
+
+    g = pol.g
+    if any(m.negated for m in f.p.mentions):
+        return  # "which job handles tracers but doesn't need med school?": a filtered list
+    named_category = any(g.node(i).type == "category" for m in f.p.mentions
+                         for i in m.node_ids)
+    explicit_category = any(g.node(m.node_ids[0]).type == "category" for m in f.explicit)
+    explicit_careers = [g.node(m.node_ids[0]) for m in f.explicit if not m.negated
+                        and g.node(m.node_ids[0]).type in CAREER_TYPES]
+    keyword_careers = [g.node(i) for m in f.keyword if not m.negated for i in m.node_ids
+                       if g.node(i).type in CAREER_TYPES]
+    looked_up = [g.node(m.node_ids[0]) for m in f.explicit
+                 if g.node(m.node_ids[0]).type in {"modality", "concept"}]
+    if explicit_careers and not named_category and not pol.requires_filter(f.p):
+        d.intent, d.nodes = "describe", explicit_careers[:1]
+    elif keyword_careers and not named_category:
+        d.intent, d.nodes = "describe", keyword_careers[:1]
+    elif looked_up and not explicit_category:
+        d.intent, d.nodes = "modalities", looked_up

@@ -1,0 +1,623 @@
+"""The reply policy: small named rules, applied in a declared order, that decide what a turn asks.
+
+A decision has three stages, each a list of rules:
+
+* `GATES` decline or redirect a turn that is not a question about careers (medical advice,
+  prices of care, other professions, a statement about oneself). The first that fires wins.
+* `ADJUSTMENTS` weigh each intent's language score by what the turn names (an intent whose kind
+  of node was named gains; "compare" with one thing named loses). Weights live in policy.yaml.
+* `SETTLERS` look at the best intent in context (a follow-up keeps the last question, a turn
+  outside the field is declined, a weak one falls back to describing what was named).
+
+Every rule is a short function whose docstring carries its example; each has its own test in
+tests/test_rules.py. No rule names a career: they read node types, relations and word sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from knowledge import CAREER_TYPES, Node
+from knowledge.index import Hit, SemanticIndex
+from knowledge.record import field, record
+
+from .nlu import Mention, Parse
+
+if TYPE_CHECKING:
+    from .core import Engine
+    from .resources import IntentSpec
+
+SOCIAL = frozenset({"greeting", "thanks", "goodbye", "help"})
+DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood"})
+
+
+@record(frozen=False)
+class Context:
+    """What the conversation is about, carried from turn to turn (plain data)."""
+
+    topic: tuple[str, ...] = ()
+    last_intent: str = ""
+    last_list: tuple[str, ...] = ()
+
+
+@record(frozen=False)
+class Decision:
+    """What a turn asks: an intent, how sure, about which nodes, and why (for explain)."""
+
+    intent: str
+    score: float
+    nodes: list[Node] = field(default_factory=list)
+    context_used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Set by a gate whose decision still needs the nodes of the turn resolved.
+    resolve: bool = False
+    #: The words of the person's description that picked the node (quoted in the answer).
+    described: tuple[str, ...] = ()
+    #: A direct question answered instead of starting the chooser: offer it after.
+    offer_chooser: bool = False
+
+
+@record
+class Facts:
+    """What the rules read about one turn: the parse, its mentions and the context."""
+
+    p: Parse
+    scores: Mapping[str, float]
+    explicit: tuple[Mention, ...]
+    keyword: tuple[Mention, ...]
+    topic: tuple[Node, ...]
+    last_intent: str
+    has_list: bool
+    list_refs: tuple[str, ...]
+    first_person: bool
+    careers_named: bool
+    careers_named_any: bool
+    followup: bool
+    short_followup: bool
+    first_person_statement: bool
+    asks_for_pick: bool
+    mention_types: frozenset[str]
+    profile_changed: bool
+    #: The interview already knows enough of the person to rank careers.
+    profiled: bool = False
+
+    def other_best(self, intent: str) -> float:
+        """The best score of any intent but `intent`."""
+        return max((s.score for s in self.p.intents if s.intent != intent), default=0.0)
+
+
+class Policy:
+    """The rules' shared reading of one engine: its graph, word sets and weights."""
+
+    def __init__(self, engine: Engine, weights: Mapping[str, float],
+                 sets: Mapping[str, frozenset[str]], aspects: Mapping[str, float]) -> None:
+        self.engine = engine
+        self.g = engine.graph
+        self.sets = {**engine.lexicon.sets, **sets}
+        self.w = weights
+        #: The aspect a comparison is about when its intent scores this much, in order.
+        self.aspects = aspects
+        #: Words that describe nothing: function words, and words naming the kind of thing
+        #: asked for ("which *fellowship*", "what *job*").
+        self._not_descriptive = engine.lexicon.stopwords | self.sets["role_words"] | self.sets[
+            "subspecialty_words"] | self.sets["career_words"] | engine.understander.domain
+
+    def type_of(self, m: Mention) -> str:
+        return self.g.node(m.node_ids[0]).type
+
+    # -- facts ----------------------------------------------------------------------------
+    def facts(self, p: Parse, ctx: Context, profile_changed: bool,
+              profiled: bool = False) -> Facts:
+        """Everything the rules need to know about a turn, read once."""
+        g, sets, w = self.g, self.sets, self.w
+        explicit = tuple(m for m in p.mentions if m.kind == "alias")
+        keyword = tuple(m for m in p.mentions if m.kind == "keyword")
+        topic = tuple(g.node(i) for i in ctx.topic if i in g)
+        first_person = bool(p.words & sets["first_person"])
+        named_any = any(self.type_of(m) in CAREER_TYPES for m in explicit)
+        words = p.tokens
+        while words and words[0] in sets["fillers"]:
+            words = words[1:]
+        followup = (words[:2] in (("what", "about"), ("how", "about"))
+                    or words[:1] == ("and",) or words[:2] == ("same", "question"))
+        short_followup = bool(topic) and (
+            (followup and len(p.tokens) <= w["followup_words"])
+            or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))
+        statement = (not p.question and bool(p.tokens) and first_person
+                     and p.tokens[0] in sets["statement_openers"])
+        return Facts(
+            p=p, scores={s.intent: s.score for s in p.intents}, explicit=explicit,
+            keyword=keyword, topic=topic, last_intent=ctx.last_intent,
+            has_list=bool(ctx.last_list), list_refs=tuple(self.list_refs(p, ctx.last_list)),
+            first_person=first_person, careers_named_any=named_any,
+            careers_named=named_any and bool(p.words & sets["person_words"]),
+            followup=followup, short_followup=short_followup,
+            first_person_statement=statement, asks_for_pick=self.asks_for_pick(p),
+            mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
+                                    for i in m.node_ids),
+            profile_changed=profile_changed, profiled=profiled)
+
+    def asks_for_pick(self, p: Parse) -> bool:
+        """'Which fellowship would you put at the top of my list?', 'which radiology career
+        fits?': a which/what question about a kind of career, with a word of fit or choice."""
+        sets = self.sets
+        words = p.words
+        fit = words & sets["fit_words"]
+        return bool(words & sets["pick_questions"] and words & sets["career_words"]
+                    and (fit or words & sets["pick_words"])
+                    and (words & sets["first_person"] or fit))
+
+    def list_refs(self, p: Parse, items: tuple[str, ...]) -> list[str]:
+        """Items of the last list the text points at: '2', 'the second one', 'compare 1 and 3'."""
+        if not items:
+            return []
+        lex = self.engine.lexicon
+        # A digit right before another word is not a pick: "u need a phd 4 research?"
+        joiners = {"and", "or", "vs", "versus", "one", "ones", "&", "to", "with"}
+        stray = {t for t, nxt in zip(p.tokens, p.tokens[1:], strict=False)
+                 if t.isdigit() and nxt not in joiners}
+        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)
+                            and (str(n) not in stray or p.tokens[-1] == str(n))]
+        for token in p.tokens:
+            if token in lex.ordinals:
+                n = lex.ordinals[token]
+                picks.append(len(items) if n == -1 else n)
+        short = len(p.tokens) <= self.w["list_ref_words"]
+        if not picks and "one" in p.tokens and short and len(items) > 1:
+            return self.list_item_by_word(p, items)  # "tell me more about the IT one"
+        if not picks or not short:
+            return []
+        return [items[n - 1] for n in dict.fromkeys(picks) if 1 <= n <= len(items)]
+
+    def list_item_by_word(self, p: Parse, items: tuple[str, ...]) -> list[str]:
+        """The one listed item a word of the text belongs to (its name, aliases, keywords);
+        an acronym typed in capitals counts even when it is a common word ('IT'). 'Which one'
+        presupposes a choice, so a list of one is no list to pick from."""
+        lex = self.engine.lexicon
+        acronyms = {w.lower() for w in p.text.split() if len(w.strip("?.,!")) >= 2
+                    and w.strip("?.,!").isalpha() and w.strip("?.,!").isupper()}
+        words = {t for t in p.tokens if t not in lex.stopwords and t != "one"} | {
+            a.strip("?.,!") for a in acronyms}
+        hits = []
+        for item in items:
+            node = self.g.node(item)
+            vocab = {w for text in (node.name, *node.aliases, *node.keywords)
+                     for w in text.lower().replace("-", " ").split()}
+            if words & vocab:
+                hits.append(item)
+        return hits[:1] if len(hits) == 1 else []
+
+    def leads_to(self, step: Node) -> Node | None:
+        """The one career a training step leads to ('ultrasound school' -> the sonographer),
+        or None: a step with fellowships under it, or shared by several careers, leads to none."""
+        if step.type != "training" or self.engine.composer.children(step):
+            return None
+        leads = [c for c in self.g.neighbours(step.id, "requires", incoming=True)
+                 if c.type in CAREER_TYPES]
+        return leads[0] if len(leads) == 1 else None
+
+    def positive_text(self, p: Parse, *, mask_names: bool = False) -> str:
+        """The text without the clauses that rule something out ('I love kids, but brains
+        don't do much for me' -> 'I love kids') and without the spans that name a node: what
+        the person describes, for the index to look up."""
+        u = self.engine.understander
+        names = [f" {m.text} " for m in p.alias_mentions
+                 if self.g.node(m.node_ids[0]).type in self.sets["alternative_types"]
+                 ] if mask_names else []
+        kept = []
+        for number, clause in enumerate(u.split_descriptive(p.text)):
+            padded = f" {u.normal(clause)} "
+            for name in names if number else ():
+                # "who runs the PET scanner, is it just a regular rad tech?": a career named
+                # after the question is an alternative asked about, not what is described
+                padded = padded.replace(name, " ")
+            found = u.negation_pattern.search(padded)
+            if found is None:
+                kept.append(padded)
+            elif u.names_something(padded[found.end():].split()):
+                # "a job with tracers without going to medical school": the negation rules
+                # out what follows it, so what comes before still describes
+                kept.append(padded[:found.start()])
+            # else "brains and kids don't do much for me": it rules out what came before
+        drop = self._not_descriptive
+        return " ".join(w for k in kept for w in k.split() if w not in drop)
+
+    def described(self, p: Parse, types: frozenset[str] | set[str], *,
+                  mask_names: bool = False) -> list[Hit]:
+        """Nodes of `types` the positive part of the text describes, best first; only those
+        within reach of the best (`described_share` of its score) and above a floor."""
+        text = self.positive_text(p, mask_names=mask_names)
+        if not text:
+            return []
+        hits = _lookup_index(self.engine.index, text, frozenset(types))
+        if not hits or hits[0].score < self.w["described_floor"]:
+            return []
+        top = hits[0].score
+        return [h for h in hits if h.score >= top * self.w["described_share"]]
+
+    def clearly_described(self, p: Parse, types: frozenset[str] | set[str], *,
+                          mask_names: bool = False) -> Hit | None:
+        """The one node a description clearly points at: it scores `described_margin` times
+        the runner-up."""
+        hits = self.described(p, types, mask_names=mask_names)
+        if not hits:
+            return None
+        if len(hits) > 1 and hits[0].score < hits[1].score * self.w["described_margin"]:
+            return None
+        return hits[0]
+
+    def asks_who(self, p: Parse) -> bool:
+        """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
+        called?': a question for a kind of career, named by what it does."""
+        words = p.tokens
+        while words and words[0] in self.sets["fillers"]:
+            words = words[1:]
+        return words[:1] == ("who",) or p.has(*self.sets["naming_phrases"])
+
+    def asked_types(self, p: Parse) -> frozenset[str]:
+        """The node types a question asks for: a fellowship, else a career."""
+        return frozenset({p.requested}) if p.requested == "subspecialty" else CAREER_TYPES
+
+    def requires_filter(self, p: Parse) -> bool:
+        """'jobs that don't need an MD': the words of a requirement."""
+        return bool(p.words & self.sets["requirement_words"])
+
+
+@lru_cache(maxsize=1024)
+def _lookup_index(index: SemanticIndex, text: str, types: frozenset[str]) -> list[Hit]:
+    """One index query per text and types: several rules of a turn ask the same (the text
+    is cut to the input limit, so the cache is bounded in size too)."""
+    return index.query(text, types=types, limit=8)
+
+
+Gate = Callable[[Policy, Facts], "Decision | None"]
+Adjustment = Callable[[Policy, "IntentSpec", float, Facts], "float | None"]
+Settler = Callable[[Policy, tuple[str, float], Facts], "tuple[str, float] | Decision | None"]
+
+
+# -- gates ------------------------------------------------------------------------------------
+def gate_medical_advice(pol: Policy, f: Facts) -> Decision | None:
+    """'Can you read my MRI?' is declined as medical advice; 'does the x-ray tech interpret my
+    images, or is that someone else's job?' names careers and needs a stronger cue."""
+    score = f.scores.get("medical_advice", 0.0)
+    floor = pol.w["medical_advice_floor_careers" if f.careers_named else "medical_advice_floor"]
+    return Decision("medical_advice", score) if score >= floor else None
+
+
+def gate_prices(pol: Policy, f: Facts) -> Decision | None:
+    """'How much does an MRI cost?' asks the price of care, not about a career."""
+    p = f.p
+    named = {pol.type_of(m) for m in f.explicit}
+    if p.words & pol.sets["price_words"] and not named & {
+            *CAREER_TYPES, "training", "credential", "category"} \
+            and not (f.topic and p.pronoun):
+        return Decision("oos", pol.w["declined"])
+    return None
+
+
+def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
+    """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
+    declined, because the rest of the text still names radiology."""
+    p = f.p
+    if f.explicit or f.has_list or not p.has(*pol.sets["other_fields"]):
+        return None
+    rest = p.padded
+    for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology
+        rest = rest.replace(f" {name} ", " ")  # for its first word
+    domain = pol.engine.understander.domain
+    if any(t in domain for t in rest.split()):
+        return None
+    return Decision("oos", pol.w["declined"])
+
+
+def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
+    """'How much do vet techs make?': a category word qualified by a word no vocabulary knows
+    names some other field's career."""
+    p = f.p
+    if len(f.explicit) != 1:
+        return None
+    m = f.explicit[0]
+    if pol.type_of(m) == "category" and m.start > 0 and p.tokens[m.start - 1] in p.unknown:
+        return Decision("oos", pol.w["weak"])
+    return None
+
+
+def gate_out_of_scope(pol: Policy, f: Facts) -> Decision | None:
+    """'Who discovered x-rays?', 'what's the weather?': the out-of-scope intent's cues."""
+    score = f.scores.get("out_of_scope", 0.0)
+    floor = pol.w["out_of_scope_floor_named" if f.explicit else "out_of_scope_floor"]
+    return Decision("oos", score) if score >= floor else None
+
+
+def gate_statement(pol: Policy, f: Facts) -> Decision | None:
+    """'I'd rather not deal with patients': a statement about oneself that the interview took
+    in, and no stronger question, is acknowledged as such."""
+    p = f.p
+    if not (f.profile_changed and not p.question and p.tokens
+            and p.tokens[0] in pol.sets["statement_openers"]):
+        return None
+    if f.other_best("about_me") >= pol.w["statement_other_ceiling"]:
+        return None
+    score = max(f.scores.get("about_me", 0.0), pol.w["statement_floor"])
+    return Decision("about_me", score, resolve=True)
+
+
+GATES: tuple[Gate, ...] = (gate_medical_advice, gate_prices, gate_other_fields,
+                           gate_unknown_qualifier, gate_out_of_scope, gate_statement)
+
+
+# -- adjustments ------------------------------------------------------------------------------
+def adjust_pick(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'What radiology role would fit me?' asks for a pick, whatever its cues."""
+    if spec.name == "recommend" and f.asks_for_pick:
+        return score + pol.w["pick_bonus"]
+    return score
+
+
+def adjust_advice_about_careers(pol: Policy, spec: IntentSpec, score: float,
+                                f: Facts) -> float | None:
+    """A question about careers that mentions 'my images' is not medical advice."""
+    if spec.name == "medical_advice" and f.careers_named \
+            and score < pol.w["medical_advice_floor_careers"]:
+        return None
+    return score if score > 0 else None
+
+
+def adjust_entity_fit(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """An intent about a kind of node gains when one was named ('how long is *residency*'),
+    a little when the topic can stand in, and loses when nothing can."""
+    fits = not spec.entity_types.isdisjoint(f.mention_types)
+    if not spec.needs_entity:
+        return score + pol.w["entity_fits"] if fits and f.explicit else score
+    if fits or f.list_refs:
+        return score + pol.w["entity_fits"]
+    if f.topic and (f.p.pronoun or f.followup or len(f.p.tokens) <= pol.w["topic_words"]):
+        return score + pol.w["entity_from_topic"]
+    return score + pol.w["entity_missing"]
+
+
+def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'Thanks, and how long is residency?' is a question first."""
+    if spec.name in SOCIAL and (f.explicit or f.keyword or any(
+            v >= pol.w["social_floor"] for k, v in f.scores.items() if k not in SOCIAL)):
+        return score + pol.w["social_with_question"]
+    return score
+
+
+def adjust_statement(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'I love working with kids' is about oneself; 'am I too old?' is a question."""
+    if spec.name != "about_me":
+        return score
+    if f.first_person_statement:
+        return score + pol.w["statement_bonus"]
+    return score + pol.w["statement_question"] if f.p.question else score
+
+
+def adjust_compare(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'X vs Y' compares two named things; 'X or Y for ...?' alone is no comparison."""
+    if spec.name != "compare":
+        return score
+    named = {m.node_ids[0] for m in f.explicit if pol.type_of(m) in spec.entity_types} | {
+        m.node_ids[0] for m in f.keyword
+        if len(m.node_ids) == 1 and pol.type_of(m) in CAREER_TYPES}
+    count = len(named) + len(f.list_refs)
+    if count < 2 and not (count == 1 and f.topic):
+        score += pol.w["compare_too_few"]
+    raw = f.scores.get("compare", 0.0)
+    if raw < pol.w["compare_weak_floor"]:
+        score += pol.w["compare_weak"]
+    elif count >= 2 and raw >= pol.w["compare_strong_floor"]:
+        score += pol.w["compare_strong"]
+    return score
+
+
+def adjust_recommend(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'Which career involves PET scans?' looks a career up (no first person, names a thing);
+    'what should I do?' asks for a pick; '... what kind of job is that?' names a career."""
+    if spec.name != "recommend":
+        return score
+    p = f.p
+    if not f.first_person and any(
+            not pol.g.neighbours(m.node_ids[0], "kind_of", incoming=True)
+            for m in (*f.explicit, *f.keyword)) and not p.has(*pol.sets["advice_asks"]):
+        score += pol.w["pick_about_career"]
+    if f.first_person:
+        score += pol.w["pick_first_person"]
+    if p.tokens[-2:] in (("is", "that"), ("is", "this")):
+        score += pol.w["pick_names_career"]
+    return score
+
+
+def adjust_list(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'What industry careers are there?' lists a category; 'jobs that don't need an MD'
+    lists by a requirement."""
+    if spec.name != "list_careers":
+        return score
+    types = {pol.type_of(m) for m in f.explicit}
+    if "category" in types:
+        score += pol.w["list_of_category"]
+    if pol.requires_filter(f.p) and types & {"training", "credential"}:
+        score += pol.w["list_with_filter"]
+    return score
+
+
+ADJUSTMENTS: tuple[Adjustment, ...] = (adjust_pick, adjust_advice_about_careers,
+                                       adjust_entity_fit, adjust_social, adjust_statement,
+                                       adjust_compare, adjust_recommend, adjust_list)
+
+
+# -- settlers ---------------------------------------------------------------------------------
+Best = tuple[str, float]
+
+
+def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'If I wanted to read mammograms for a living, which fellowship?', 'sports injuries are
+    what I geek out on, which fellowship?': a direct which-question whose description points
+    clearly at one node of the kind asked for is answered, with the chooser offered after;
+    'help me choose' still starts the chooser."""
+    p = f.p
+    if best[0] != "recommend" or not p.requested or not p.words & pol.sets["pick_questions"] \
+            or p.has(*pol.sets["chooser_phrases"]) or f.profiled:
+        return None
+    hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
+    if hit is None:
+        return None
+    return Decision("describe", max(best[1], pol.w["weak"]), [hit.node],
+                    notes=[f"described by {', '.join(hit.words)}: answered, chooser offered"],
+                    described=hit.words, offer_chooser=True)
+
+
+def settle_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'And what about sonographers?' asks the last question again, of something new."""
+    if f.followup and (f.explicit or f.keyword) and f.last_intent not in {
+            "", "recommend", "about_me"} \
+            and f.other_best(f.last_intent) < pol.w["followup_other_ceiling"]:
+        return (f.last_intent, max(best[1], pol.w["followup_floor"]))
+    return None
+
+
+def settle_social(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Hi there!' or 'thanks!' alone is small talk."""
+    p = f.p
+    if best[0] in SOCIAL and best[1] >= pol.w["social_floor"] and not f.explicit \
+            and len(p.tokens) <= pol.w["social_words"] and len(p.unknown) <= 1:
+        return Decision(best[0], best[1])
+    return None
+
+
+def _strong(f: Facts) -> bool:
+    return bool(f.explicit) or f.p.domain or bool(f.list_refs)
+
+
+def _lookup(pol: Policy, best: Best, f: Facts) -> bool:
+    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",)
+
+
+def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'How much do software engineers earn?': a keyword alone, in a question that looks
+    nothing up, is some other field; but 'what about for kids?' after a question on a
+    fellowship moves the same question to the kids' one."""
+    about_topic = bool(f.topic) and any(f.topic[0].id in m.node_ids for m in f.keyword)
+    ruling_out = best[0] == "list_careers" and any(m.negated for m in f.keyword)
+    if f.keyword and not _strong(f) and not _lookup(pol, best, f) and not ruling_out \
+            and not (f.topic and f.p.pronoun) and not about_topic \
+            and not (f.topic and f.followup) and best[1] >= pol.w["keyword_question_floor"]:
+        return Decision("oos", best[1])
+    return None
+
+
+def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """A turn that names nothing of the field is declined, unless context carries it ('and
+    the pay?') or it asks something general ('is the outlook good?')."""
+    p = f.p
+    in_domain = _strong(f) or (bool(f.keyword) and _lookup(pol, best, f)) or (
+        pol.asks_who(p) and pol.clearly_described(p, pol.asked_types(p)) is not None)
+    if best[0] == "about_me" and best[1] >= pol.w["statement_floor"] and (
+            f.profile_changed or in_domain):
+        return None
+    if in_domain:
+        return None
+    if p.unknown and not (f.short_followup or (
+            f.topic and len(p.unknown) == 1 and best[1] >= pol.w["unknown_word_floor"])):
+        many = len(p.tokens) >= 3 or p.question
+        return Decision("oos" if many else "not_understood", best[1])
+    contextual = f.short_followup or (bool(f.topic) and (
+        (len(p.tokens) <= pol.w["topic_words"] and best[1] >= pol.w["contextual_floor"])
+        or (len(p.tokens) <= pol.w["contextual_long_words"]
+            and best[1] >= pol.w["contextual_long_floor"])))
+    general = best[0] in SOCIAL or best[0] in pol.sets["general_intents"]
+    if not general and not contextual:
+        return Decision("not_understood", best[1])
+    return None
+
+
+def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'And the technologist version of that?': little asked, but it points back, so the last
+    question (or a description) is asked of the topic."""
+    if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun) and not f.p.unknown:
+        last = f.last_intent
+        keep = last in pol.engine.intents and last not in {*SOCIAL, "recommend", "about_me"}
+        return (last if keep else "describe", pol.w["weak"])
+    return None
+
+
+def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Sonographer?' alone describes what was named; nothing named is not understood."""
+    if best[1] >= pol.w["weak"]:
+        return None
+    if f.list_refs:
+        keep = f.followup and f.last_intent not in {"", "list_careers", "recommend"}
+        return (f.last_intent if keep else "describe", pol.w["weak"])
+    if f.explicit or f.keyword or (pol.asks_who(f.p) and pol.clearly_described(
+            f.p, pol.asked_types(f.p)) is not None):  # "who interprets medical images?"
+        return ("describe", max(best[1], pol.w["weak"]))
+    return Decision("not_understood", best[1])
+
+
+def settle_modality(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Can a rad tech do mammograms?' asks which modalities a career works with."""
+    if best[1] < pol.w["modality_ceiling"] and best[0] not in {*SOCIAL, "recommend", "compare"} \
+            and any(pol.type_of(m) == "modality" for m in f.explicit) and f.careers_named_any:
+        return ("modalities", max(best[1], pol.w["modality_floor"]))
+    return None
+
+
+def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Can you work in radiology without going to med school?', 'what jobs exist besides the
+    doctor?': jobs asked for with something ruled out is a list to filter, when no career is
+    named as the subject."""
+    p = f.p
+    if best[0] in {*SOCIAL, "compare", "recommend", "list_careers"} \
+            or not p.words & pol.sets["job_words"]:
+        return None
+    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
+        return None
+    ruled_out = any(m.negated and pol.g.node(i).type in {"training", "credential", "category",
+                                                        *CAREER_TYPES}
+                    for m in p.mentions for i in m.node_ids[:1])
+    if not ruled_out:
+        return None
+    return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
+
+
+SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_followup, settle_social,
+                                 settle_keyword_elsewhere,
+                                 settle_outside, settle_weak_followup, settle_weak,
+                                 settle_modality, settle_filtered_list)
+
+
+def weigh(pol: Policy, f: Facts) -> Best:
+    """The best intent after every adjustment; ties go to the intent declared first."""
+    e = pol.engine
+    named = [n for n in f.scores if n in e.intent_index]
+    if f.asks_for_pick and "recommend" not in f.scores and "recommend" in e.intent_index:
+        named.append("recommend")
+    adjusted: dict[str, float] = {}
+    for name in sorted(named, key=e.intent_index.__getitem__):
+        spec = e.intents[name]
+        score: float | None = f.scores.get(name, 0.0)
+        for rule in ADJUSTMENTS:
+            if score is None:
+                break
+            score = rule(pol, spec, score, f)
+        if score is not None:
+            adjusted[name] = score
+    return max(adjusted.items(), key=lambda kv: kv[1], default=("", 0.0))
+
+
+def decide(pol: Policy, f: Facts) -> Decision:
+    """Gates, then weighing, then settlers: the intent of one turn (nodes not yet resolved)."""
+    for gate in GATES:
+        found = gate(pol, f)
+        if found is not None:
+            return found
+    best = weigh(pol, f)
+    for settle in SETTLERS:
+        outcome = settle(pol, best, f)
+        if isinstance(outcome, Decision):
+            return outcome
+        if outcome is not None:
+            best = outcome
+    return Decision(best[0], best[1], resolve=best[0] not in SOCIAL | {"recommend"})

@@ -1,0 +1,55 @@
+"""Questions answered through the semantic index (issue 11, items 1, 3 and 4): a career asked
+for by what it does, and a direct question that describes what the person wants."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor import Advisor
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor()
+
+
+@pytest.mark.parametrize(("question", "career"), [
+    ("Who interprets medical images?", "Radiologist"),
+    ("who actually runs the PET scanner, is it just a regular rad tech?",
+     "Nuclear Medicine Technologist"),
+    ("who checks that the x-ray machines follow all the rules?", "Quality Assurance Specialist"),
+    ("who operates the imaging equipment, the radiologist or the technician?",
+     "Radiologic Technologist"),
+    ("who's in charge of the image archive?", "Informatics Specialist"),
+])
+def test_a_career_asked_for_by_what_it_does(advisor: Advisor, question: str,
+                                            career: str) -> None:
+    reply = advisor.ask(question)
+    assert not reply.fallback
+    assert career in reply.text.split("\n")[0], reply.text
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("which fellowship would I do if I want to image children?", "Pediatric Radiology"),
+    ("if I wanted to read mammograms for a living, which fellowship?", "Breast Imaging"),
+    ("I want to help small towns with no radiologist, what's my option?",
+     "Telemedicine Radiologist"),
+    ("sports injuries, bones and joints are what I geek out on, which fellowship?",
+     "Musculoskeletal Radiology"),
+])
+def test_a_direct_question_gets_the_answer_then_the_chooser_is_offered(
+        advisor: Advisor, question: str, answer: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.kind == "answer" and answer in reply.text.split("\n")[0], reply.text
+    assert "help me choose" in reply.text
+
+
+def test_asking_for_the_chooser_still_starts_it(advisor: Advisor) -> None:
+    reply = advisor.ask("help me choose a fellowship")
+    assert reply.kind == "question"
+
+
+def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
+    reply = advisor.ask("I love sports injuries, knees and shoulders. Brains and kids don't do "
+                        "much for me. Which fellowship fits?")
+    assert "Musculoskeletal Radiology" in reply.text.split("\n")[0]
