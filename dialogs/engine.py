@@ -211,14 +211,24 @@ class Interviewer:
 
     def plan_markdown(self, state: DialogState, scope: str = "auto") -> str:
         """The person's plan as Markdown, to save or print."""
-        return render_plan(self.flow, self.graph, self.recommend(state, scope), state.slots,
-                           state.topics, self._implied(state.slots))
+        return self.voice(state, render_plan(
+            self.flow, self.graph, self.recommend(state, scope), state.slots, state.topics,
+            self._implied(state.slots), self._quoted(state)))
 
     def describe_profile(self, state: DialogState) -> str:
         """What the person has told us so far, as one line ("you're a resident, ...")."""
         self._check(state)
         return self.voice(state, ", ".join(profile(self.flow, state.slots, state.topics,
-                                                   self._implied(state.slots))))
+                                                   self._implied(state.slots),
+                                                   self._quoted(state))))
+
+    @staticmethod
+    def _quoted(state: DialogState) -> dict[str, str]:
+        """The person's quoted words, each once: "+" when said with liking, "-" avoided."""
+        out: dict[str, str] = {}
+        for node, quote in state.quotes.items():
+            out.setdefault(quote, "+" if state.interests.get(node, 0.0) > 0 else "-")
+        return out
 
     # -- state checks ---------------------------------------------------------------------
     def check(self, state: DialogState) -> None:
@@ -418,11 +428,20 @@ class Interviewer:
 
     # -- choosing the next question -------------------------------------------------------
     def _signals(self, state: DialogState) -> int:
-        """Things the person said that point somewhere; values merely implied do not count."""
+        """Things the person said that point somewhere; values merely implied do not count.
+        Free-text evidence counts once, when strong and in the person's own words, and only
+        while no preference question is answered (it stands in for one)."""
         standing = self._implied(state.slots)
         answered = sum(1 for s, v in state.slots.items()
                        if v and s in self._question_slots and standing.get(s) != v)
-        return answered + sum(1 for c in state.topics.values() if c > 0)
+        signals = answered + sum(1 for c in state.topics.values() if c > 0)
+        prefers = any(v and s in self._question_slots and not self.flow.slots[s].background
+                      and standing.get(s) != v for s, v in state.slots.items())
+        strong = self.flow.tune("evidence_weight") * self.flow.tune("evidence_share")
+        if not prefers and any(w >= strong and n in state.quotes
+                               for n, w in state.interests.items()):
+            signals += 1  # what they said they love stands in for a preference answered
+        return signals
 
     def _known(self, state: DialogState) -> int:
         """Question slots the person has settled; values merely implied do not count."""

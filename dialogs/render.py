@@ -229,7 +229,8 @@ def compare_text(graph: Graph, items: Sequence[tuple[Node, Fit | None, int | Non
 
 
 def profile(flow: Flow, slots: Mapping[str, Values], topics: Mapping[str, int],
-            implied: Mapping[str, Values] | None = None) -> list[str]:
+            implied: Mapping[str, Values] | None = None,
+            said: Mapping[str, str] | None = None) -> list[str]:
     """What the person told us, as short "you ..." phrases from the flow (values merely
     implied by another answer are left out: the person did not say them)."""
     out: list[str] = []
@@ -244,14 +245,18 @@ def profile(flow: Flow, slots: Mapping[str, Values], topics: Mapping[str, int],
         if count:
             template = flow.mentioned if count > 0 else flow.avoided
             out.append(template.format(label=evidence.label))
+    for quote, sign in (said or {}).items():  # the person's own words, quoted, once each
+        template = flow.mentioned if sign == "+" else flow.avoided
+        out.append(template.format(label=flow.say("quote", words=quote)))
     return out
 
 
 def plan_markdown(flow: Flow, graph: Graph, rec: Recommendation, slots: Mapping[str, Values],
-                  topics: Mapping[str, int], implied: Mapping[str, Values]) -> str:
+                  topics: Mapping[str, int], implied: Mapping[str, Values],
+                  said: Mapping[str, str] | None = None) -> str:
     """The plan as Markdown: what was said, the best fit, its pathway, next steps, the rest."""
     lines = [f"# {flow.title}: your plan", ""]
-    told = profile(flow, slots, topics, implied)
+    told = profile(flow, slots, topics, implied, said)
     lines.append("## What you told me")
     lines.extend(f"- {t[0].upper()}{t[1:]}" for t in told) if told else lines.append(
         "- Nothing yet.")
