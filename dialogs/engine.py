@@ -9,7 +9,7 @@ DialogStateError.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from knowledge import Graph, Node
@@ -30,6 +30,7 @@ from .render import plan_markdown as render_plan
 from .scoring import Fit, Recommendation, Scorer
 from .state import DialogState, DialogStateError, Entry, _brief
 from .text import Voicing
+from .understand import NEG as NEGATIVE
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
 TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
@@ -338,6 +339,8 @@ class Interviewer:
                     answered = None
                 history[i] = Entry(answered, kept, {}, {})
                 break
+        if ext.denial and not ext.retraction:  # ("scratch that" already took it back)
+            self._deny_last(history, slots, put)
         found = dict(ext.slots)
         if question is not None and answer is not None:
             found[self._questions[question].slot] = answer
@@ -382,6 +385,21 @@ class Interviewer:
                       history=tuple(history), asked=tuple(asked), flow=self.flow.id,
                       person=ext.person or state.person)
         return new, changes, learnt
+
+    def _deny_last(self, history: list[Entry], slots: Mapping[str, Values],
+                   put: Callable[[str, Values | None], None]) -> None:
+        """"actually no, ...": the preferences the last utterance set turn around (a scale
+        answer to its negative value, a choice is dropped); where the person stands stays."""
+        standing = self._implied(slots)
+        for entry in reversed(history):
+            prefs = [k for k in entry.slots if not self.flow.slots[k].background
+                     and slots.get(k) and slots.get(k) != standing.get(k)]
+            if not prefs:
+                continue
+            for name in prefs:
+                negative = self.flow.slots[name].polarity.get(NEGATIVE)
+                put(name, (negative,) if negative else None)
+            return
 
     def _implied(self, slots: Mapping[str, Values]) -> dict[str, Values]:
         """Values implied by background facts; a retraction keeps them, since the fact behind

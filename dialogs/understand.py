@@ -53,7 +53,8 @@ class Extraction:
     says they love or avoid, in words no cue covers), signed; `quotes`: the person's words
     behind each; `asserted`: slots whose value a signal word stated ("I like training new
     techs, does that count?" asserts teaching even though it ends in a question); `person`:
-    the voice the text says the interview is about ("my daughter loves kids": she).
+    the voice the text says the interview is about ("my daughter loves kids": she);
+    `denial`: it opens by taking back what was said just before ("actually no, ...").
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -66,6 +67,7 @@ class Extraction:
     quotes: Mapping[str, str] = field(default_factory=frozen_map)
     asserted: tuple[str, ...] = ()
     person: str = ""
+    denial: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
@@ -560,13 +562,26 @@ class Reader:
                 asserted.add(name)
             found[name] = [mapped]
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
-        interests, quotes = self._evidence(u, used, cue_clauses)
+        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found))
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
                           "correct" in kinds, "retract" in kinds, u.question,
                           interests, quotes, tuple(sorted(asserted & set(found))),
-                          voiced[0].payload if voiced else "")
+                          voiced[0].payload if voiced else "", self._denial(u, cue_clauses))
+
+    def _denial(self, u: Utterance, cue_clauses: frozenset[int]) -> bool:
+        """Does the text open with a bare "actually no" / "no wait" (a correction and a
+        negation, nothing of its own), taking back what was said just before?"""
+        if not u.tokens or u.tokens[0].clause in cue_clauses:
+            return False
+        first = u.tokens[0].clause
+        span = [i for i, t in enumerate(u.tokens) if t.clause == first]
+        signals = [s for s in u.signals if s.start in span]
+        kinds: set[str] = set().union(*(s.payload for s in signals)) if signals else set()
+        covered = {i for s in signals for i in range(s.start, s.end)}
+        return "correct" in kinds and bool(kinds & _NEGATING) and all(
+            i in covered or u.tokens[i].word in self._plain for i in span)
 
     def _free_words(self, u: Utterance, used: Sequence[Hit[Cue]]) -> dict[int, list[int]]:
         """Per clause, the positions of the words that may say what the person loves or
@@ -590,7 +605,22 @@ class Reader:
             clauses.setdefault(token.clause, []).append(i)
         return clauses
 
-    def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int]
+    def _favoured(self, found: Mapping[str, Sequence[str]]) -> frozenset[tuple[str, str]]:
+        """(career, polarity) pairs the slot values just found weigh on, for (positive) or
+        against (negative; a category reaches its careers): the only ones words a cue took
+        may still sharpen, in the same direction."""
+        if self.reach is None:
+            return frozenset()
+        out: set[tuple[str, str]] = set()
+        for name, values in found.items():
+            for value in values:
+                spec = self.flow.slots[name].values.get(value)
+                for node, weight in spec.weights.items() if spec else ():
+                    out.update((c, POS if weight > 0 else NEG) for c in self.reach(node))
+        return frozenset(out)
+
+    def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int],
+                  favoured: frozenset[tuple[str, str]] = frozenset()
                   ) -> tuple[dict[str, float], dict[str, str]]:
         """Careers the person's own words point at, through the semantic index of the graph.
 
@@ -598,9 +628,10 @@ class Reader:
         floor) count for the careers they are, or a smaller share for
         the careers linked to them (a modality, a credential, a training step), signed by the
         polarity of their first word, as for cues ("radioactive?? that sounds scary, no
-        thanks"). Words a slot cue took still weigh ("AI and algorithms" is technology, and
-        more so the AI specialist whose duties say algorithms), but give no reason of their
-        own: the slot's reason says it (one reason per fact)."""
+        thanks"). Words a slot cue took still weigh, for the careers that slot favours and in
+        its direction ("AI and algorithms" is technology, and more so the AI specialist whose
+        duties say algorithms), but give no reason of their own: the slot's reason says it
+        (one reason per fact)."""
         index, reach = self.index, self.reach
         if index is None or reach is None:
             return {}, {}
@@ -629,6 +660,8 @@ class Reader:
                 if pol not in (POS, NEG) or (u.question and not explicit):
                     continue
                 own = [i for i in at if i not in covered]
+                if not own:  # only a cue's words: sharpen what that cue said, nothing else
+                    careers = tuple(c for c in careers if (c, pol) in favoured)
                 factor = 1.0 if careers == (hit.node.id,) else tune("evidence_linked")
                 for career in careers:
                     weight = (1.0 if pol == POS else -1.0) * full * factor * hit.score / best
