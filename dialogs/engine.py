@@ -693,18 +693,20 @@ class Interviewer:
             return self._answered(state, q, () if exact == UNSURE_ANSWER else (exact,),
                                   Extraction())
         ext = self.reader.extract(u, q.slot)
-        if u.question:
+        if u.question and not (ext.asserted and self.reader.tag_question(u)):
+            # (a statement that ends in a question tag, "I like training new techs, does
+            # that count?", is a statement)
             new, changes, _ = self._apply(state, ext)
             return self._put(new, q, "not_an_answer", changes=changes)
         if q.slot in ext.slots:
             return self._answered(state, q, ext.slots[q.slot], ext)
         values, leads = self.reader.scan_answer(u, q)
-        concrete = [o.value for o in q.options if o.value in values]
+        concrete = [o.value for o in q.options if o.value in (leads or values)]
         # An option's words answer when they lead the reply ("some. but no needles"), or
         # in a short reply; deep in a long one ("I'm fine with continuing education and
         # another certification") they are just words.
         short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER
-        if concrete and ((leads and not ext.correction) or short):
+        if concrete and ((leads and not ext.correction) or short):  # ("some. but no needles")
             if len(concrete) == 1 or slot.multi:
                 return self._answered(state, q, tuple(concrete), ext)
             return self._reask(state, q, "one_only")

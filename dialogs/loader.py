@@ -58,7 +58,7 @@ _SLOT_KINDS = ("choice", "scale")
 LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
                   "fillers", "question_openers", "question_markers", "family", "plain_words",
-                  "statement_openers")
+                  "statement_openers", "question_tags")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
 #: Every message the engine says, with the placeholders it fills in.

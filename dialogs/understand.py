@@ -106,6 +106,8 @@ class Reader:
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
                                 for w in phrase_words(p, flow.respell))
+        self._tags = frozenset(w for p in flow.language.get("question_tags", ())
+                               for w in phrase_words(p, flow.respell))
         self.voices: PhraseIndex[str] = PhraseIndex(
             ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
         self._statement_openers: PhraseIndex[str] = PhraseIndex(
@@ -332,16 +334,26 @@ class Reader:
             return UNSURE_ANSWER
         return None
 
-    def scan_answer(self, u: Utterance, q: Question) -> tuple[set[str], bool]:
-        """Option values mentioned inside a longer answer, and whether one of them is the
-        whole first clause ("no, I'd rather work with machines")."""
+    def scan_answer(self, u: Utterance, q: Question) -> tuple[set[str], set[str]]:
+        """Option values mentioned inside a longer answer, and those that are the whole
+        first clause ("no, I'd rather work with machines"; "some. but no needles please":
+        the answer is "some", the rest says more)."""
         hits = longest(self.answer_index[q.id].scan(u.tokens), lambda _v: 0)
         first = len(u.tokens) - len(u.core)
         values = {h.payload for h in hits}
-        leads = any(h.start <= first and (h.end == len(u.tokens)
-                                          or u.tokens[h.end].clause != u.tokens[h.start].clause)
-                    for h in hits)
+        leads = {h.payload for h in hits if h.start <= first and (
+            h.end == len(u.tokens) or u.tokens[h.end].clause != u.tokens[h.start].clause)}
         return values, leads
+
+    def tag_question(self, u: Utterance) -> bool:
+        """Is the question only a tag after a statement ("..., does that count?"): its last
+        clause has no words of its own?"""
+        if not u.tokens:
+            return False
+        last = u.tokens[-1].clause
+        span = [i for i, t in enumerate(u.tokens) if t.clause == last]
+        return len(span) < len(u.tokens) and all(
+            u.tokens[i].word in self._plain or u.tokens[i].word in self._tags for i in span)
 
     def fuzzy_answer(self, u: Utterance, q: Question) -> str | None:
         """A typo of a short answer ("collge"); None unless one option is clearly meant."""
@@ -643,8 +655,9 @@ class Reader:
         for positions in self._free_words(u, used).values():
             words = [u.tokens[i].word for i in positions]
             # (a node that reaches many careers, "residency", says nothing about which one)
-            found = [(hit, careers) for hit in index.query(" ".join(words), limit=8,
-                                                           min_score=floor - 1e-9)
+            found = [(hit, careers) for hit in index.query(
+                " ".join(words), limit=8, min_score=floor - 1e-9,
+                phrase_parts=tune("evidence_phrase_parts"))
                      if len(careers := reach(hit.node.id)) <= tune("evidence_reach")]
             if not found:
                 continue

@@ -62,7 +62,7 @@ class IndexSettings:
     fuzzy_min_length: int = 5
     fuzzy_two_edits_from: int = 9
     fuzzy_weight: float = 0.6
-    phrase_part_weight: float = 0.4
+    phrase_part_weight: float = 1.0
     max_term_weight: float = 4.0
 
     @classmethod
@@ -95,7 +95,7 @@ def _load_settings(path: str) -> IndexSettings:
             fuzzy_min_length=int(data.get("fuzzy_min_length", 5)),
             fuzzy_two_edits_from=int(data.get("fuzzy_two_edits_from", 9)),
             fuzzy_weight=float(data.get("fuzzy_weight", 0.6)),
-            phrase_part_weight=float(data.get("phrase_part_weight", 0.4)),
+            phrase_part_weight=float(data.get("phrase_part_weight", 1.0)),
             max_term_weight=float(data.get("max_term_weight", 4.0)),
         )
     except (TypeError, ValueError, AttributeError) as exc:
@@ -150,30 +150,33 @@ class SemanticIndex:
         self._stemmer = snowballstemmer.stemmer(self.settings.language)
         self._stems: dict[str, str] = {}
         self._fuzzy: dict[str, str | None] = {}
-        docs: dict[str, dict[str, float]] = {}
+        docs: dict[str, dict[str, tuple[float, float]]] = {}
         facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
         surface: set[str] = set()
+        cap = self.settings.max_term_weight
         for node in graph:
-            doc: dict[str, float] = {}
+            # per term: (weight without words that are only part of a phrase, with them)
+            doc: dict[str, tuple[float, float]] = {}
             for field_name, texts in self._fields(node):
-                seen: dict[str, float] = {}  # per field, the best weight of each term
+                seen: dict[str, tuple[float, float]] = {}  # per field, the best of each term
                 weight = self.settings.field_weights.get(field_name, 1.0)
                 phrase = field_name in _PHRASE_FIELDS
                 for text in texts:
                     terms = self._terms(text, short_ok=phrase)
                     several = phrase and sum(1 for _, w in terms if len(w) == 1) > 1
                     for term, words in terms:
-                        w = weight * self.settings.phrase_part_weight \
-                            if several and len(words) == 1 else weight
-                        seen[term] = max(w, seen.get(term, 0.0))
+                        own = 0.0 if several and len(words) == 1 else weight
+                        best = seen.get(term, (0.0, 0.0))
+                        seen[term] = (max(own, best[0]), max(weight, best[1]))
                         surface.update(words)
                     if field_name in self.settings.fact_fields and terms:
                         facts.setdefault(node.id, []).append(
                             (text, frozenset(t for t, _ in terms)))
                 # A term in several fields (an alias, a duty, a linked modality) says more,
                 # up to a cap: summed across fields, the best weight within each.
-                for term, w in seen.items():
-                    doc[term] = min(self.settings.max_term_weight, doc.get(term, 0.0) + w)
+                for term, (own, whole) in seen.items():
+                    was = doc.get(term, (0.0, 0.0))
+                    doc[term] = (min(cap, was[0] + own), min(cap, was[1] + whole))
             docs[node.id] = doc
         count = max(1, len(docs))
         df: dict[str, int] = {}
@@ -181,10 +184,11 @@ class SemanticIndex:
             for term in doc:
                 df[term] = df.get(term, 0) + 1
         self._idf = {term: math.log(1.0 + count / n) for term, n in df.items()}
-        postings: dict[str, list[tuple[str, float]]] = {}
+        postings: dict[str, list[tuple[str, float, float]]] = {}
         for node_id, doc in docs.items():
-            for term, weight in doc.items():
-                postings.setdefault(term, []).append((node_id, weight * self._idf[term]))
+            for term, (own, whole) in doc.items():
+                idf = self._idf[term]
+                postings.setdefault(term, []).append((node_id, own * idf, whole * idf))
         self._postings = {t: tuple(p) for t, p in postings.items()}
         self._facts = {k: tuple(v) for k, v in facts.items()}
         self._surface = sorted(w for w in surface if len(w) >= self.settings.fuzzy_min_length - 1)
@@ -285,9 +289,14 @@ class SemanticIndex:
         return terms
 
     def query(self, text: str, *, types: Collection[str] | None = None, limit: int = 10,
-              min_score: float = 0.0) -> list[Hit]:
+              min_score: float = 0.0, phrase_parts: float | None = None) -> list[Hit]:
         """Nodes `text` talks about, best first: each with its score, the matched words of
-        `text` as typed, and its facts that hold them. `types` restricts the node types."""
+        `text` as typed, and its facts that hold them. `types` restricts the node types.
+
+        `phrase_parts` (0-1, default from the settings) is how much a word counts that is
+        only part of a name, alias or keyword of several words: "blood" of "blood vessels"
+        says less about sonography than "blood vessels" does."""
+        parts = self.settings.phrase_part_weight if phrase_parts is None else phrase_parts
         scores: dict[str, float] = {}
         matched: dict[str, dict[str, None]] = {}
         stems: dict[str, set[str]] = {}
@@ -296,7 +305,10 @@ class SemanticIndex:
             if term in seen:
                 continue
             seen.add(term)
-            for node_id, weight in self._postings.get(term, ()):
+            for node_id, own, whole in self._postings.get(term, ()):
+                weight = own + parts * (whole - own)
+                if weight <= 0:
+                    continue
                 scores[node_id] = scores.get(node_id, 0.0) + weight * factor
                 matched.setdefault(node_id, {}).update(dict.fromkeys(words))
                 stems.setdefault(node_id, set()).update(term.split())
