@@ -701,7 +701,10 @@ class Interviewer:
         if q.slot in ext.slots:
             return self._answered(state, q, ext.slots[q.slot], ext)
         values, leads = self.reader.scan_answer(u, q)
-        concrete = [o.value for o in q.options if o.value in (leads or values)]
+        # (a doubt before a verdict is no answer: "idk, a decade sounds like forever.
+        # probably not" is no)
+        concrete = [o.value for o in q.options if o.value in leads] or [
+            o.value for o in q.options if o.value in values]
         # An option's words answer when they lead the reply ("some. but no needles"), or
         # in a short reply; deep in a long one ("I'm fine with continuing education and
         # another certification") they are just words.

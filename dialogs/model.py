@@ -22,7 +22,7 @@ from knowledge.record import field, record
 TUNING: dict[str, float] = {"evidence_weight": 3.5, "evidence_min_score": 4.5,
                             "evidence_share": 0.6, "evidence_strong": 12.0,
                             "evidence_linked": 0.4, "evidence_reach": 3, "evidence_cap": 5.0,
-                            "close_margin": 4.0, "evidence_phrase_parts": 0.6}
+                            "close_margin": 4.0, "evidence_phrase_parts": 0.8}
 
 #: Slot values as the state keeps them: a tuple, empty when the person was unsure or skipped.
 Values = tuple[str, ...]
