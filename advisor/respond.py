@@ -324,7 +324,8 @@ class Responder:
             t.context.last_list = ids
             t.context.topic = ids[:1]
             t.context.last_intent = "recommend"
-            text = rec.text + "\n\n" + e.responses["after_ranking"]
+            t.dialog, close = iv.separate(t.dialog, rec)  # top two close: the question between
+            text = rec.text + "\n\n" + (close or e.responses["after_ranking"])
             explain = partial(Explanation, "recommend", d.score,
                               notes=("ranked from what you said",))
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,

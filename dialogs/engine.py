@@ -608,28 +608,51 @@ class Interviewer:
                        shown=True, asks=0, planned=0)
         text = self.voice(state, prefix + "\n\n") if prefix else ""
         text += rec.text
-        separating = self._separating(state, rec) if control != "finish" else None
-        if separating is not None:
-            first, second = rec.shown[0].node.name, rec.shown[1].node.name
-            text += "\n\n" + self.flow.say("close", first=first, second=second)
-            text += "\n" + self.voice(state, question_text(separating))
-            state = evolve(state, phase="asking", pending=separating.id)
-            return state, Turn("recommendation", text, separating.id, separating.options,
-                               node_ids=rec.node_ids, control=control,
-                               changes=tuple(changes), recommendation=rec)
-        if rec.shown:
-            text += "\n\n" + self.flow.say("followup")
-        return state, Turn("recommendation", text, node_ids=rec.node_ids, control=control,
+        if control != "finish":  # ("just tell me" wants the ranking, not one more question)
+            state, note = self.separate(state, rec)
+        else:
+            note = self._close_only(rec)
+        q = self._questions.get(state.pending or "") if state.phase == "asking" else None
+        if note or rec.shown:
+            text += "\n\n" + (note or self.flow.say("followup"))
+        return state, Turn("recommendation", text, q.id if q else None,
+                           q.options if q else (), node_ids=rec.node_ids, control=control,
                            changes=tuple(changes), recommendation=rec)
+
+    def separate(self, state: DialogState, rec: Recommendation) -> tuple[DialogState, str]:
+        """After a ranking: when the top two are close, say so, and ask the one question
+        still open that would put them in a different order (the state then waits for its
+        answer, and re-ranks after it); "" when they are not close. For a ranking shown
+        outside the interview too ("which career fits me?")."""
+        self._check(state)
+        if not self._close(rec):
+            return state, ""
+        q = self._separating(state, rec)
+        if q is None:
+            return state, self._close_only(rec)
+        names = {"first": rec.shown[0].node.name, "second": rec.shown[1].node.name}
+        state = evolve(state, phase="asking", pending=q.id, asks=0, shown=True,
+                       ranking=rec.node_ids, flow=self.flow.id)
+        note = self.flow.say("close", **names) + "\n" + self.voice(state, question_text(q))
+        return self._trust(state), note
+
+    def _close_only(self, rec: Recommendation) -> str:
+        if not self._close(rec):
+            return ""
+        return self.flow.say("close_only", first=rec.shown[0].node.name,
+                             second=rec.shown[1].node.name)
+
+    def _close(self, rec: Recommendation) -> bool:
+        """Are the top two within `close_margin` fit points?"""
+        shown = rec.shown
+        return len(shown) >= 2 and \
+            shown[0].score - shown[1].score <= self.flow.tune("close_margin")
 
     def _separating(self, state: DialogState, rec: Recommendation) -> Question | None:
         """When the top two are within `close_margin` fit points, the one question still
         open whose answers would put them in different orders (asked next, then re-ranked).
         """
-        shown = rec.shown
-        if len(shown) < 2 or shown[0].score - shown[1].score > self.flow.tune("close_margin"):
-            return None
-        a, b = shown[0].node.id, shown[1].node.id
+        a, b = rec.shown[0].node.id, rec.shown[1].node.id
         totals = self.scorer.totals(state.slots, state.topics, state.interests)
         for q in self._eligible(state):
             orders = set()
@@ -638,8 +661,10 @@ class Interviewer:
                 for career, w in self.scorer.slot_weights.get((q.slot, option.value), ()):
                     if career in pos:
                         pos[career][0 if w > 0 else 1] += abs(w)
-                fits = {c: self.scorer.fit_score(*pos[c]) for c in (a, b)}
-                if fits[a] != fits[b]:
+                damping = self.flow.fit_damping
+                fits = {c: pos[c][0] / (pos[c][0] + pos[c][1] + damping or 1.0)
+                        for c in (a, b)}  # (unrounded: the display rounds ties together)
+                if abs(fits[a] - fits[b]) > 1e-9:
                     orders.add(fits[a] > fits[b])
             if len(orders) == 2:
                 return q
