@@ -342,6 +342,10 @@ class Interviewer:
         if ext.denial and not ext.retraction:  # ("scratch that" already took it back)
             self._deny_last(history, slots, put)
         found = dict(ext.slots)
+        if ext.question and not ext.correction:
+            # a question adds what it says of the person, but changes no answer: "which
+            # jobs don't need medical school?" asks; it does not take medical school back
+            found = {k: v for k, v in found.items() if k not in slots}
         if question is not None and answer is not None:
             found[self._questions[question].slot] = answer
         for name, values in found.items():
@@ -915,6 +919,7 @@ class Interviewer:
         new, changes, learnt = self._apply(state, ext)
         # Naming a kind of career ("list the fellowships") asks; it does not re-rank.
         learnt = [(n, v) for n, v in learnt if not self.flow.slots[n].in_questions]
+        changes = [c for c in changes if not self.flow.slots[c.slot].in_questions]
         if not changes and (u.question or (not learnt and new.topics == state.topics
                                            and new.interests == state.interests)):
             return new, Turn("not_an_answer", "", changes=tuple(changes))
