@@ -159,7 +159,7 @@ class Reader:
             if kind in {"detail", "compare"}:
                 self.templates[kind] = [self._template(p) for p in phrases]
                 continue
-            self.controls[kind] = {self._strip(phrase_words(p, self.respell))
+            self.controls[kind] = {self._control_key(phrase_words(p, self.respell))
                                    for p in phrases} - {()}
             self.inside.extend((w, kind) for p in phrases
                                if len(w := phrase_words(p, self.respell)) >= 3)
@@ -216,6 +216,12 @@ class Reader:
             else:
                 del words[:best[2]]
         return tuple(words)
+
+    def _control_key(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """A control phrase without its fillers, unless that leaves one word of several:
+        "what's the answer" must not become "what" (which asks to repeat)."""
+        stripped = self._strip(words)
+        return stripped if len(stripped) > 1 or len(words) == 1 else words
 
     def _template(self, template: str) -> re.Pattern[str]:
         parts = _PLACEHOLDER.split(template)

@@ -814,3 +814,92 @@ def test_the_plan_is_the_defined_plan_as_far_as_progress_looks(iv: Interviewer,
     plan = iv._plan(state)
     assert plan == expected[:len(plan)]  # a prefix of the defined plan...
     assert len(plan) >= min(len(expected), iv._shown(state))  # ...as long as progress looks
+
+
+# -- an interview that listens (issue 12) ----------------------------------------------------
+@given(st.lists(st.sampled_from(["1", "2", "3", "not sure", "I love kids", "purple",
+                                 "how long is residency?", "skip", "I hate needles"]),
+                min_size=1, max_size=9))
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_progress_never_jumps_around(iv: Interviewer, answers: list[str]) -> None:
+    """The number counts up one question at a time and the total shown never grows back."""
+    state, turn = iv.start(DialogState())
+    last = turn.progress
+    for answer in answers:
+        state, turn = iv.advance(state, answer)
+        if turn.progress is None or last is None:
+            last = turn.progress
+            continue
+        assert last[0] <= turn.progress[0] <= last[0] + 1, (answers, last, turn.progress)
+        assert turn.progress[1] <= max(last[1], turn.progress[0]), (answers, last, turn.progress)
+        last = turn.progress
+
+
+def test_the_same_question_is_never_put_twice_alike_in_a_row(iv: Interviewer) -> None:
+    state, turn = iv.start(DialogState())
+    seen = [turn.text]
+    for answer in ("purple", "how long is residency?", "asdf", "what?!", "banana"):
+        state, turn = iv.advance(state, answer)
+        assert turn.question_id == "stage"
+        question = turn.text.split("\n\n")[-1]
+        assert question != seen[-1].split("\n\n")[-1], answer
+        seen.append(turn.text)
+
+
+def test_separating_question_and_close_only(iv: Interviewer) -> None:
+    state = iv.observe(DialogState(), "I'm a resident who loves kids and procedures")
+    rec = iv.recommend(state)
+    asked, note = iv.separate(state, rec)
+    assert note.startswith("Pediatric Radiology and Interventional Radiology are close")
+    assert asked.active and asked.pending == "patient_contact" and asked.shown
+    _, turn = iv.advance(asked, "a lot")  # answered: ranked again at once
+    assert turn.kind == "recommendation" and turn.node_ids[0] == "interventional_radiology"
+    far = iv.observe(DialogState(), "I'm a resident who loves kids")
+    assert iv.separate(far, iv.recommend(far)) == (far, "")
+
+
+def test_a_ranking_can_be_set_aside_for_another_list(iv: Interviewer) -> None:
+    state, _ = talk(iv, "I'm a resident who loves kids", "just tell me")
+    assert state.reviewing
+    aside = iv.set_aside(state)
+    assert aside.phase == "idle" and aside.slots == state.slots
+    assert iv.set_aside(aside) == aside
+
+
+def test_actually_no_turns_the_last_answer_around(iv: Interviewer) -> None:
+    state, _ = talk(iv, "I'm a resident", "I want hands-on procedures")
+    after, turn = iv.advance(state, "actually no, I'd rather read images")
+    assert after.slots["procedures"] == ("no",) and after.slots["stage"] == ("resident",)
+    assert after.slots["med_school"] == ("yes",)  # implied by the stage: it stays
+    assert "Changed hands-on procedures: yes → no." in turn.text
+
+
+def test_voices_for_someone_else(iv: Interviewer) -> None:
+    son = iv.observe(DialogState(), "my son is in college and loves kids")
+    assert son.person == "he"
+    assert iv.voice(son, "Would you like it? Your work suits you, you're set") == \
+        "Would he like it? His work suits him, he's set"
+    assert iv.voice(DialogState(), "Would you like it?") == "Would you like it?"
+    assert "he'd love to work with children" in iv.describe_profile(son)
+
+
+def test_evidence_quotes_the_person_and_facts_come_from_the_graph(iv: Interviewer,
+                                                                  graph: Graph) -> None:
+    state = iv.observe(DialogState(), "I'm fascinated by PET and SPECT scans")
+    assert state.quotes["nuclear_medicine_technologist"] == "PET and SPECT scans"
+    rec = iv.recommend(state)
+    assert rec.top is not None and rec.top.node.id == "nuclear_medicine_technologist"
+    assert rec.top.reasons == ("you mentioned “PET and SPECT scans”",)
+
+
+def test_the_new_state_fields_survive_json(iv: Interviewer) -> None:
+    state, _ = talk(iv, "purple", opening="my daughter loves pregnancy scans")
+    assert state.person == "she" and state.asks == 1 and state.quotes
+    again = DialogState.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert again == state
+    iv.check(again)
+    with pytest.raises(DialogStateError, match="'asks' must be a whole number"):
+        DialogState.from_dict({**state.to_dict(), "asks": -1})
+    with pytest.raises(DialogStateError, match="'quotes' must be"):
+        DialogState.from_dict({**state.to_dict(), "quotes": {"x": 3}})
