@@ -100,7 +100,8 @@ class Reader:
         self.flow = flow
         self.graph = graph
         self.reach = reach
-        self._index: SemanticIndex | None = None
+        # Built now, not on first use, so a pickled engine (the start-up cache) carries it.
+        self._index: SemanticIndex | None = SemanticIndex.of(graph) if graph else None
         self._owners = frozenset(flow.language.get("family", ()))
         #: Words that carry no content of their own ("that", "sounds", "honestly"): a clause
         #: of only these and signal words is a verdict on what came before.
@@ -182,9 +183,7 @@ class Reader:
 
     @property
     def index(self) -> SemanticIndex | None:
-        """The graph's semantic index, built on first use (not at start-up)."""
-        if self._index is None and self.graph is not None:
-            self._index = SemanticIndex.of(self.graph)
+        """The graph's semantic index (the one `SemanticIndex.of(graph)` shares)."""
         return self._index
 
     # -- basics ---------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -100,9 +99,20 @@ def _load_settings(path: str) -> IndexSettings:
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise _problem(path, f"malformed index settings: {exc}") from None
-    if settings.language not in snowballstemmer.algorithms():
-        raise _problem(path, f"no Snowball stemmer for language {settings.language!r}")
+    _stemmer_for(settings.language, path)  # (checked here, so a bad language fails at load)
     return settings
+
+
+@lru_cache(maxsize=8)
+def _stemmer_for(language: str, where: str = "") -> Any:
+    """A Snowball stemmer. snowballstemmer imports every language's stemmer at once (~10 ms),
+    so it is imported on the first word no index has stemmed yet, not at start-up."""
+    import snowballstemmer
+
+    if language not in snowballstemmer.algorithms():
+        raise _problem(where or "index settings",
+                       f"no Snowball stemmer for language {language!r}")
+    return snowballstemmer.stemmer(language)
 
 
 def _words(value: Any, path: str) -> list[str]:
@@ -147,7 +157,6 @@ class SemanticIndex:
     def __init__(self, graph: Graph, settings: IndexSettings | None = None) -> None:
         self.graph = graph
         self.settings = settings or IndexSettings.load()
-        self._stemmer = snowballstemmer.stemmer(self.settings.language)
         self._stems: dict[str, str] = {}
         self._fuzzy: dict[str, str | None] = {}
         docs: dict[str, dict[str, tuple[float, float]]] = {}
@@ -221,7 +230,7 @@ class SemanticIndex:
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
         if stem is None:
-            stem = self._stemmer.stemWord(word)
+            stem = _stemmer_for(self.settings.language).stemWord(word)
             if len(self._stems) < 100_000:
                 self._stems[word] = stem
         return stem
@@ -333,9 +342,8 @@ class SemanticIndex:
         return tuple(dict.fromkeys(text for _, _, text in found))
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the stemmer (rebuilt on load) and the typo cache."""
+        """Pickled without the typo cache, with its settings as plain data."""
         state = dict(self.__dict__)
-        state.pop("_stemmer", None)
         state["_fuzzy"] = {}
         settings = state.pop("settings")
         state["_settings"] = {**{n: getattr(settings, n) for n in _SETTING_NAMES},
@@ -347,4 +355,4 @@ class SemanticIndex:
         settings["field_weights"] = MappingProxyType(settings["field_weights"])
         self.__dict__.update(state)
         self.settings = IndexSettings(**settings)
-        self._stemmer = snowballstemmer.stemmer(self.settings.language)
+
