@@ -9,7 +9,7 @@ DialogStateError.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from knowledge import Graph, Node
@@ -72,6 +72,35 @@ class Turn:
     control: str | None = None
     changes: tuple[Change, ...] = ()
     recommendation: Recommendation | None = None
+
+
+class _Edit:
+    """A working copy of a state while one utterance is applied to it: what changes, and
+    what it was before (for "back" and for the "Changed ..." lines)."""
+
+    def __init__(self, state: DialogState) -> None:
+        self.slots: dict[str, Values] = dict(state.slots)
+        self.topics: dict[str, int] = dict(state.topics)
+        self.history: list[Entry] = list(state.history)
+        self.asked: list[str] = list(state.asked)
+        self.before: dict[str, Values | None] = {}
+        self.delta: dict[str, int] = {}
+        self.gained: dict[str, float] = {}
+        self.learnt: list[tuple[str, str]] = []
+
+    def put(self, name: str, new: Values | None, quiet: bool = False) -> None:
+        """Set (None: unset) a slot, remembering its first value; `quiet` for implied
+        values, which a turn does not announce."""
+        old = self.slots.get(name)
+        if new == old:
+            return
+        self.before.setdefault(name, old)
+        if new is None:
+            self.slots.pop(name, None)
+        else:
+            self.slots[name] = new
+        if not old and new and not quiet:
+            self.learnt.extend((name, v) for v in new)
 
 
 class Interviewer:
@@ -249,16 +278,10 @@ class Interviewer:
         if state.flow and state.flow != self.flow.id:
             raise DialogStateError(f"this dialog state belongs to flow {_brief(state.flow)}, "
                                    f"not '{self.flow.id}'")
-        slots = self.flow.slots
         for entry_slots in (state.slots, *(e.slots for e in state.history)):
-            for name, values in entry_slots.items():
-                slot = slots.get(name)
-                if slot is None:
-                    raise DialogStateError(f"unknown slot {_brief(name)} in dialog state")
-                for v in values or ():
-                    if v not in slot.values:
-                        raise DialogStateError(f"unknown value {_brief(v)} for slot '{name}' "
-                                               "in dialog state")
+            self._validate_slots(entry_slots)
+        if state.person and state.person not in self._voices:
+            raise DialogStateError(f"unknown voice {_brief(state.person)} in dialog state")
         topics = {e.id for e in self.flow.evidence}
         for counts in (state.topics, *(e.topics for e in state.history)):
             for name in counts:
@@ -273,6 +296,16 @@ class Interviewer:
         for node_id in (*state.ranking, *state.interests, *state.quotes):
             if node_id not in self.graph:
                 raise DialogStateError(f"unknown node {_brief(node_id)} in dialog state")
+
+    def _validate_slots(self, slots: Mapping[str, Values | None]) -> None:
+        for name, values in slots.items():
+            slot = self.flow.slots.get(name)
+            if slot is None:
+                raise DialogStateError(f"unknown slot {_brief(name)} in dialog state")
+            for v in values or ():
+                if v not in slot.values:
+                    raise DialogStateError(f"unknown value {_brief(v)} for slot '{name}' "
+                                           "in dialog state")
 
     # -- applying what was said -----------------------------------------------------------
     def _merge_interests(self, interests: Mapping[str, float], delta: Mapping[str, float]
@@ -293,116 +326,112 @@ class Interviewer:
         Returns the state, the earlier values replaced, and the (slot, value) pairs newly
         learnt, so the turn can say so.
         """
-        slots = dict(state.slots)
-        topics = dict(state.topics)
-        history = list(state.history)
-        asked = list(state.asked)
-        before: dict[str, Values | None] = {}
-        delta: dict[str, int] = {}
-        gained: dict[str, float] = {}
-        changes: list[Change] = []
-        learnt: list[tuple[str, str]] = []
-
-        def put(name: str, new: Values | None, quiet: bool = False) -> None:
-            old = slots.get(name)
-            if new == old:
-                return
-            before.setdefault(name, old)
-            if new is None:
-                slots.pop(name, None)
-            else:
-                slots[name] = new
-            if not old and new and not quiet:
-                learnt.extend((name, v) for v in new)
-
+        edit = _Edit(state)
         if ext.retraction:
-            standing = self._implied(slots)
-            for i in range(len(history) - 1, -1, -1):
-                entry = history[i]
-                prefs = {k: v for k, v in entry.slots.items()
-                         if not self.flow.slots[k].background
-                         and slots.get(k) != standing.get(k, ())}
-                if not prefs and not entry.topics and not entry.interests:
-                    continue
-                for name, old in prefs.items():
-                    put(name, old)
-                for topic, count in entry.topics.items():
-                    topics[topic] = topics.get(topic, 0) - count
-                    delta[topic] = delta.get(topic, 0) - count
-                for node, weight in entry.interests.items():
-                    gained[node] = gained.get(node, 0.0) - weight
-                kept = {k: v for k, v in entry.slots.items() if k not in prefs}
-                answered = entry.question
-                if answered and self._questions[answered].slot in prefs:
-                    if answered in asked:
-                        asked.remove(answered)
-                    answered = None
-                history[i] = Entry(answered, kept, {}, {})
-                break
-        if ext.denial and not ext.retraction:  # ("scratch that" already took it back)
-            self._deny_last(history, slots, put)
+            self._retract(edit)
+        elif ext.denial:  # ("scratch that" already took it back)
+            self._deny_last(edit)
+        self._fill(edit, ext, question, answer)
+        slots = edit.slots
+        # One change per slot, from what it was before the utterance to what it is after:
+        # "scratch that ... aren't for me" is "yes → no", not "dropped" and then "noted".
+        changes = [Change(name, old, slots.get(name)) for name, old in edit.before.items()
+                   if old and slots.get(name) != old]
+        learnt = [(n, v) for n, v in edit.learnt if v in slots.get(n, ())
+                  and not edit.before.get(n)]
+        for topic, count in ext.topics.items():
+            edit.topics[topic] = edit.topics.get(topic, 0) + count
+            edit.delta[topic] = edit.delta.get(topic, 0) + count
+        interests, quotes, gained = self._gain(state, edit.gained, ext)
+        if question is not None and question not in edit.asked:
+            edit.asked.append(question)
+        entry = Entry(question, edit.before, {k: v for k, v in edit.delta.items() if v},
+                      gained)
+        if not entry.empty:
+            edit.history.append(entry)
+        new = replace(state, slots=slots, topics={k: v for k, v in edit.topics.items() if v},
+                      interests=interests, quotes=quotes, history=tuple(edit.history),
+                      asked=tuple(edit.asked), flow=self.flow.id,
+                      person=ext.person or state.person)
+        return new, changes, learnt
+
+    def _fill(self, edit: _Edit, ext: Extraction, question: str | None,
+              answer: Values | None) -> None:
+        """The slot values the utterance states (and the question's answer), with the values
+        they imply where nothing is known yet."""
         found = dict(ext.slots)
         if ext.question and not ext.correction:
             # a question adds what it says of the person, but changes no answer: "which
             # jobs don't need medical school?" asks; it does not take medical school back
-            found = {k: v for k, v in found.items() if k not in slots}
+            found = {k: v for k, v in found.items() if k not in edit.slots}
         if question is not None and answer is not None:
             found[self._questions[question].slot] = answer
         for name, values in found.items():
-            slot = self.flow.slots[name]
-            old = slots.get(name)
-            if slot.multi and old and values and not ext.correction and not ext.retraction \
-                    and question is None:
+            old = edit.slots.get(name)
+            if self.flow.slots[name].multi and old and values and not ext.correction \
+                    and not ext.retraction and question is None:
                 values = tuple(dict.fromkeys((*old, *values)))
-            put(name, values)
+            edit.put(name, values)
         for name in list(found):
-            for v in slots.get(name, ()):
+            for v in edit.slots.get(name, ()):
                 for target, value in self.flow.slots[name].values[v].implies.items():
-                    if target not in slots:
-                        put(target, (value,), quiet=True)
-        for topic, count in ext.topics.items():
-            topics[topic] = topics.get(topic, 0) + count
-            delta[topic] = delta.get(topic, 0) + count
-        # One change per slot, from what it was before the utterance to what it is after:
-        # "scratch that ... aren't for me" is "yes → no", not "dropped" and then "noted".
-        for name, old in before.items():
-            if old and slots.get(name) != old:
-                changes.append(Change(name, old, slots.get(name)))
-        learnt = [(n, v) for n, v in learnt if v in slots.get(n, ()) and not before.get(n)]
-        topics = {k: v for k, v in topics.items() if v}
-        delta = {k: v for k, v in delta.items() if v}
+                    if target not in edit.slots:
+                        edit.put(target, (value,), quiet=True)
+
+    def _gain(self, state: DialogState, gained: dict[str, float], ext: Extraction
+              ) -> tuple[dict[str, float], dict[str, str], dict[str, float]]:
+        """Interests and quotes after the utterance, and what it added (as far as the cap
+        let it, so "back" removes exactly that)."""
         quotes = dict(state.quotes)
         for node, weight in ext.interests.items():
             gained[node] = gained.get(node, 0.0) + weight
             quotes[node] = ext.quotes.get(node) or quotes.get(node, "")
         interests = self._merge_interests(state.interests, gained)
-        gained = {k: round(interests.get(k, 0.0) - state.interests.get(k, 0.0), 3)
-                  for k in gained}  # what the cap let through, so "back" removes exactly it
-        gained = {k: v for k, v in gained.items() if v}
-        quotes = {k: v for k, v in quotes.items() if k in interests and v}
-        if question is not None and question not in asked:
-            asked.append(question)
-        entry = Entry(question, before, delta, gained)
-        if not entry.empty:
-            history.append(entry)
-        new = replace(state, slots=slots, topics=topics, interests=interests, quotes=quotes,
-                      history=tuple(history), asked=tuple(asked), flow=self.flow.id,
-                      person=ext.person or state.person)
-        return new, changes, learnt
+        added = {k: round(interests.get(k, 0.0) - state.interests.get(k, 0.0), 3)
+                 for k in gained}
+        return (interests, {k: v for k, v in quotes.items() if k in interests and v},
+                {k: v for k, v in added.items() if v})
 
-    def _deny_last(self, history: list[Entry], slots: Mapping[str, Values],
-                   put: Callable[[str, Values | None], None]) -> None:
+    def _retract(self, edit: _Edit) -> None:
+        """"scratch that": the preferences (and interests) of the last utterance that had
+        any go back to what they were; where the person stands stays."""
+        standing = self._implied(edit.slots)
+        history = edit.history
+        for i in range(len(history) - 1, -1, -1):
+            entry = history[i]
+            prefs = {k: v for k, v in entry.slots.items()
+                     if not self.flow.slots[k].background
+                     and edit.slots.get(k) != standing.get(k, ())}
+            if not prefs and not entry.topics and not entry.interests:
+                continue
+            for name, old in prefs.items():
+                edit.put(name, old)
+            for topic, count in entry.topics.items():
+                edit.topics[topic] = edit.topics.get(topic, 0) - count
+                edit.delta[topic] = edit.delta.get(topic, 0) - count
+            for node, weight in entry.interests.items():
+                edit.gained[node] = edit.gained.get(node, 0.0) - weight
+            kept = {k: v for k, v in entry.slots.items() if k not in prefs}
+            answered = entry.question
+            if answered and self._questions[answered].slot in prefs:
+                if answered in edit.asked:
+                    edit.asked.remove(answered)
+                answered = None
+            history[i] = Entry(answered, kept, {}, {})
+            return
+
+    def _deny_last(self, edit: _Edit) -> None:
         """"actually no, ...": the preferences the last utterance set turn around (a scale
         answer to its negative value, a choice is dropped); where the person stands stays."""
-        standing = self._implied(slots)
-        for entry in reversed(history):
+        standing = self._implied(edit.slots)
+        for entry in reversed(edit.history):
             prefs = [k for k in entry.slots if not self.flow.slots[k].background
-                     and slots.get(k) and slots.get(k) != standing.get(k)]
+                     and edit.slots.get(k) and edit.slots.get(k) != standing.get(k)]
             if not prefs:
                 continue
             for name in prefs:
                 negative = self.flow.slots[name].polarity.get(NEGATIVE)
-                put(name, (negative,) if negative else None)
+                edit.put(name, (negative,) if negative else None)
             return
 
     def _implied(self, slots: Mapping[str, Values]) -> dict[str, Values]:

@@ -91,6 +91,16 @@ class Utterance:
     question: bool
 
 
+def _choose(values: list[str], value: str, multi: bool, background: bool) -> None:
+    """Add a choice: to the others for a multi slot; a background fact keeps its first
+    statement ("I'm a resident and I played college football" is a resident)."""
+    if multi:
+        if value not in values:
+            values.append(value)
+    elif not values or not background:
+        values[:] = [value]
+
+
 class Reader:
     """Compiled phrase indexes of one flow; immutable after construction (but for its
     bounded caches of pure results), so thread-safe."""
@@ -553,21 +563,13 @@ class Reader:
                     and not (slot.needs_identity and self.identity(u, hit)):
                 continue  # "tell me about breast imaging" asks; it does not say "I like"
             if slot.kind == "choice":
-                if pol != POS:
-                    continue
-                if slot.needs_identity and name != pending_slot and not self.identity(u, hit):
+                if pol != POS or (slot.needs_identity and name != pending_slot
+                                  and not self.identity(u, hit)):
                     continue
                 used.append(hit)
                 if explicit:
                     asserted.add(name)
-                values = found.setdefault(name, [])
-                if slot.multi:
-                    if value not in values:
-                        values.append(value)
-                elif not values or not slot.background:
-                    # a background fact keeps its first statement: "I'm a resident and I
-                    # played college football" is a resident
-                    values[:] = [value]
+                _choose(found.setdefault(name, []), value, slot.multi, slot.background)
                 continue
             mapped = slot.polarity.get(pol)
             used.append(hit)
