@@ -172,7 +172,8 @@ def answer_duration(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
     if found is not None:
         return found
     steps = _named(pol, p, {"training"})
-    if len(steps) >= 2 and (p.words & pol.sets["span_words"] or p.has("from", "in all")):
+    spanning = p.words & pol.sets["span_words"] or p.has("from", "in all")
+    if len(steps) >= 2 and spanning and "before" not in p.words:  # "X before Y": X's length
         return c.span(steps[0], steps[-1])
     after, node = _after(pol, p, d, ctx, node)
     only = bool(p.words & pol.sets["step_only_words"]) and not p.words & pol.sets["goal_verbs"]
@@ -189,7 +190,7 @@ def answer_education(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer
         at = p.tokens.index("before")
         step = next((g.node(m.node_ids[0]) for m in p.alias_mentions
                      if m.start > at and g.node(m.node_ids[0]).type == "training"), None)
-        if step is not None:
+        if step is not None and d.nodes[0] == step:  # "what do I need before residency?"
             return c.before(step)
     said = {i for m in p.mentions for i in m.node_ids}
     others = [n for n in d.nodes[1:] if n.type in CAREER_TYPES and n.id in said]
@@ -203,6 +204,13 @@ def answer_certification(pol: Policy, p: Parse, d: Decision, ctx: Context) -> An
         return None
     c = pol.engine.composer
     careers = [n for n in dict.fromkeys(d.nodes) if n.type in CAREER_TYPES]
+    if not careers and d.nodes[0].type == "training":
+        # "residency ... and what exams at the end?": the certification of the careers the
+        # step is part of (the one with the fewest steps: the step's own career)
+        needing = sorted(c.needed_by(d.nodes[0]), key=lambda i: (
+            len(pol.g.pathway(i).steps), pol.g.order(i)))
+        if needing and c.credentials(pol.g.node(needing[0])):
+            return c.certification(pol.g.node(needing[0]))
     if len(careers) >= 2:
         parts = [c.certification(n) for n in careers[:3]]
         return Answer("\n".join(a.text for a in parts),

@@ -1,28 +1,42 @@
 """A compiled cache of the advisor's engine, so start-up does not parse and index YAML again.
 
 The engine (validated graph, dialog flow, language indexes) is pickled once per set of
-sources; the key covers every YAML file read and every module of the three packages, by
-path, size and modification time, plus the Python version, so an edit or an upgrade
-rebuilds it. The cache lives in $RADIOLOGY_ADVISOR_CACHE, else $XDG_CACHE_HOME or
-~/.cache, under radiology-advisor/; any problem reading or writing it just means a normal
-load. Set RADIOLOGY_ADVISOR_CACHE=off to disable it.
+sources. The key covers the content of every file of the data directories (the YAML and the
+source document it quotes; so an edit is seen even when a file keeps its size and time),
+every module of the three packages by path, size and modification time, and the Python
+version.
+
+A pickle runs code when loaded, so the cache is used only where nobody else could have put
+it: a directory and file owned by this user that no one else may write. Anything
+else is refused, never read and never written. The directory is made 0700, files 0600; a
+failed write leaves no temporary file behind. The place is `Advisor(cache_dir=...)`, else
+$RADIOLOGY_ADVISOR_CACHE, else $XDG_CACHE_HOME or ~/.cache, under radiology-advisor/; `off`
+(or `cache_dir=False`) turns it off. Any problem just means a normal load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import gc
 import os
 import pickle
+import stat
 import sys
 import zlib
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from knowledge.files import data_files
+
 _PACKAGES = ("knowledge", "dialogs", "advisor")
 KEEP = 4
+ENV = "RADIOLOGY_ADVISOR_CACHE"
 _ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+#: Where the cache may be: a path, None for the default, False (or "off") for none.
+CacheDir = str | os.PathLike[str] | bool | None
 
 
 def _proxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -32,92 +46,141 @@ def _proxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
 copyreg.pickle(MappingProxyType, lambda m: (_proxy, (dict(m),)))
 
 
-def _directory() -> Path | None:
-    setting = os.environ.get("RADIOLOGY_ADVISOR_CACHE")
-    if setting == "off":
+def directory(setting: CacheDir = None) -> Path | None:
+    """The cache directory `setting` asks for (see the module docstring), or None for none."""
+    if setting is False or setting == "off":
         return None
-    if setting:
+    if setting is not None and setting is not True:
         return Path(setting)
+    value = os.environ.get(ENV)
+    if value == "off":
+        return None
+    if value:
+        return Path(value)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "radiology-advisor"
 
 
-def _sources(directory: str, recursive: bool) -> list[tuple[str, int, int]]:
-    """(path, size, mtime) of the YAML (and, for packages, Python) files under `directory`."""
-    suffixes = (".yaml", ".yml") if recursive else (".py", ".yaml")
+def _ours(st: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # no POSIX ownership (Windows): the profile directory is private
+        return True
+    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def trusted(where: Path, create: bool = False) -> bool:
+    """Whether `where` is a directory this user alone controls (made 0700 if `create`)."""
+    try:
+        st = os.stat(where)
+    except FileNotFoundError:
+        if not create:
+            return False
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(where, 0o700)
+            st = os.stat(where)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _ours(st)
+
+
+def _code(directory: str) -> list[str]:
+    """(path, size, mtime) of the Python and YAML files of a package directory."""
     found = []
     try:
         with os.scandir(directory) as entries:
             for entry in entries:
-                if recursive and entry.is_dir():
-                    found.extend(_sources(entry.path, recursive))
-                elif entry.name.endswith(suffixes) and entry.is_file():
+                if entry.name.endswith((".py", ".yaml")) and entry.is_file():
                     st = entry.stat()
-                    found.append((entry.path, st.st_size, st.st_mtime_ns))
+                    found.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}")
     except OSError:  # missing or unreadable: the loader reports that properly
         pass
     return found
 
 
-def key(*directories: Path) -> str:
-    """A digest of every source the engine is built from.
+def _content(path: Path) -> str:
+    """A path and two checksums of its bytes (a change detector: the files are small)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return f"{path}\0unreadable"
+    return f"{path}\0{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
-    Walked with os.scandir rather than Path.rglob: this runs on every start, and scandir
-    reads names and types in one system call per directory.
-    """
+
+def key(*directories: Path) -> str:
+    """A digest of every source the engine is built from: the data by content (walked as
+    the loaders walk it, links to directories not followed), the code by size and time."""
     parts = [sys.version]
-    files: list[tuple[str, int, int]] = []
-    for directory in directories:
-        where = os.path.realpath(directory)
-        parts.append(f"{where}\0{os.path.isdir(where)}")
-        files.extend(_sources(where, recursive=True))
+    for where in directories:
+        real = os.path.realpath(where)
+        parts.append(f"{real}\0{os.path.isdir(real)}")
+        parts.extend(_content(p) for p in data_files(Path(real)))
     for package in _PACKAGES:
-        files.extend(_sources(os.path.join(_ROOT, package), recursive=False))
-    parts.extend(f"{path}\0{size}\0{mtime}" for path, size, mtime in sorted(set(files)))
-    # Two CRCs of the text and its reverse: a change-detector, not a security boundary (the
-    # cache directory is the user's own), and zlib imports in a fraction of hashlib's time.
-    data = "\n".join(parts).encode()
+        parts.extend(sorted(_code(os.path.join(_ROOT, package))))
+    data = "\n".join(parts).encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}{len(data):x}"
 
 
-def load(name: str) -> Any | None:
-    directory = _directory()
-    if directory is None:
+def load(name: str, where: Path | None) -> Any | None:
+    """The engine cached under `name` in `where`, if there is one nobody else could plant."""
+    if where is None or not trusted(where):
         return None
     try:
-        with open(directory / f"engine-{name}.pickle", "rb") as f:
-            data = f.read()
+        fd = os.open(where / f"engine-{name}.pickle",
+                     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError):  # no cache yet, or unreadable: build the engine instead
         return None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            st = os.fstat(f.fileno())
+            if not (stat.S_ISREG(st.st_mode) and _ours(st)):
+                return None  # refused: someone else could have written it
+            data = f.read()
+        except OSError:
+            return None
     # Unpickling makes tens of thousands of objects that all live as long as the engine; the
     # collector would scan them again and again meanwhile (a fifth of the load time).
     collecting = gc.isenabled()
     gc.disable()
     try:
         return pickle.loads(data)
-    except Exception:  # a stale, partial or foreign file: build the engine instead
+    except Exception:  # a stale, partial or corrupt file: build the engine instead
         return None
     finally:
         if collecting:
             gc.enable()
 
 
-def store(name: str, engine: Any) -> None:
-    directory = _directory()
-    if directory is None:
+def store(name: str, engine: Any, where: Path | None) -> None:
+    """Write the engine to `where` (0600, atomically), if `where` is a directory of ours."""
+    if where is None or not trusted(where, create=True):
+        return
+    import tempfile  # only when writing: a cache hit does not pay for it
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".engine-")  # made 0600
+    except OSError:
         return
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        import tempfile  # only when writing: a cache hit does not pay for it
-
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".engine-")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(engine, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, directory / f"engine-{name}.pickle")
-        # Keep the few most recent engines: every other knowledge directory (tests, edits)
-        # would otherwise leave a file behind for ever.
-        entries = sorted(directory.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)
+        os.replace(tmp, where / f"engine-{name}.pickle")
+    except Exception:  # a full disk, an unpicklable part...: the cache is only an optimisation
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return
+    _prune(where)
+
+
+def _prune(where: Path) -> None:
+    """Keep the few most recent engines: every other knowledge directory (tests, edits)
+    would otherwise leave a file behind for ever."""
+    try:
+        entries = sorted(where.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)
-    except Exception:  # read-only home, full disk...: the cache is only an optimisation
+    except OSError:
         pass

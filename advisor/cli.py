@@ -1,53 +1,119 @@
 """Command line: chat REPL, scripted Q&A (text, JSON, JSON Lines), check, eval, graph export.
 
-`main(argv) -> int` never lets a traceback reach the user: errors become one clear message on
-stderr and an exit status (0 ok, 1 not understood with --strict, 2 usage or input error).
-prompt_toolkit is imported only when a chat starts (`advisor.repl`), so scripted use stays fast.
+`main(argv, env) -> int` never lets a traceback reach the user: errors become one clear
+message on stderr and an exit status (0 ok, 1 not understood with --strict, 2 usage or input
+error, 130 interrupted). Every stream it uses comes from an `Environment` (as httpie's), so a
+test or a host program passes its own. Each subcommand names its handler in one table
+(`set_defaults(handler=...)`). Nothing heavy is imported before `main` runs (so a Ctrl-C at
+any moment is a clean exit), and prompt_toolkit only when a chat starts.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import functools
-import gc
-import json
 import os
-import re
 import signal
 import sys
-import zlib
-from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator
-from enum import IntEnum
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from knowledge import AdvisorError, KnowledgeError
-
-from .textsafe import safe_text
+from .status import ExitStatus
 
 if TYPE_CHECKING:
+    import argparse
+
     from .core import Advisor
 
-__all__ = ["PROG", "ExitStatus", "build_parser", "main", "run", "safe_text"]
+__all__ = ["PROG", "Environment", "ExitStatus", "build_parser", "main", "run"]
 
 PROG = "radiology-advisor"
-MAX_SESSIONS = 5000
-MAX_LINE_BYTES = 1_000_000
 DEBUG_ENV = "RADIOLOGY_ADVISOR_DEBUG"
 
-EXIT_HELP = ("exit status:\n  0  success\n  1  with --strict: some question was not understood\n"
-             "  2  usage or input error (bad arguments, unreadable file, invalid data)")
+EXIT_HELP = ("exit status:\n  0    success\n  2    usage or input error (bad arguments, "
+             "unreadable file, invalid data)\n  130  interrupted (Ctrl-C)")
+ASK_EXIT_HELP = EXIT_HELP.replace("\n  2 ", "\n  1    with --strict: some question was not "
+                                             "understood\n  2 ", 1)
 
 
-class ExitStatus(IntEnum):
-    """Process exit codes, as httpie names them."""
+class Environment:
+    """Where a run reads and writes and what it may change, injected (as httpie does).
 
-    OK = 0
-    NOT_UNDERSTOOD = 1
-    ERROR = 2
-    INTERRUPTED = 130
+    `program` is True only for the `radiology-advisor` process itself: then signals are set
+    for a command line (a closed pipe ends it quietly) and the loaded engine is frozen out of
+    the garbage collector's scans. A host program calling `main` keeps its own. `advisor`
+    builds the Advisor from (knowledge dir, dialogs dir); tests pass one already built.
+    """
+
+    def __init__(self, *, stdin: IO[bytes] | None = None, stdout: TextIO | None = None,
+                 stderr: TextIO | None = None, stdin_isatty: bool = False,
+                 stdout_isatty: bool = False, environ: Mapping[str, str] | None = None,
+                 program: bool = False,
+                 advisor: Callable[[str | None, str | None], Advisor] | None = None) -> None:
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+        self.stdin_isatty, self.stdout_isatty = stdin_isatty, stdout_isatty
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.program = program
+        self._advisor = advisor
+
+    @classmethod
+    def from_process(cls, *, program: bool = False) -> Environment:
+        """The process's own streams (None where one is closed, as with `<&-`)."""
+        stdin = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+        return cls(stdin=stdin, stdout=sys.stdout, stderr=sys.stderr,
+                   stdin_isatty=_isatty(sys.stdin), stdout_isatty=_isatty(sys.stdout),
+                   program=program)
+
+    def out(self, text: str) -> None:
+        """Write one line of output and flush it; a failing output ends the run."""
+        stream = self.stdout
+        if stream is None:  # started with stdout closed (`>&-`)
+            raise _OutputError("standard output is closed")
+        try:
+            stream.write(text + "\n")
+            stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:  # a full disk, a vanished device, closed
+            raise _OutputError(f"cannot write output: {getattr(exc, 'strerror', None) or exc}"
+                               ) from None
+
+    def err(self, text: str) -> None:
+        """Write one line to stderr, if there is one that works."""
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            assert self.stderr is not None
+            self.stderr.write(text + "\n")
+            self.stderr.flush()
+
+    def make_advisor(self, args: argparse.Namespace) -> Advisor:
+        knowledge, dialogs = getattr(args, "knowledge", None), getattr(args, "dialogs", None)
+        if self._advisor is not None:
+            return self._advisor(knowledge, dialogs)
+        from .core import Advisor
+
+        advisor = Advisor(knowledge, dialogs)
+        if self.program:
+            import gc
+
+            # Everything loaded so far lives until the process ends: keep the collector from
+            # scanning it again in every full collection of a long --jsonl run.
+            gc.freeze()
+        return advisor
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class _Usage(Exception):
+    """A usage or input error the user can fix; printed without a traceback."""
+
+
+class _OutputError(_Usage):
+    """Standard output is closed or failing (a full disk): one message, then stop."""
 
 
 def _version() -> str:
@@ -71,26 +137,6 @@ def _terminal_width() -> int:
     return columns
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Descriptions and epilogs as written (they hold examples), at the terminal's width."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position,
-                         width if width is not None else _terminal_width() - 2)
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> Any:  # argparse prints usage and exits 2: keep that
-        self.print_usage(sys.stderr)
-        self.exit(ExitStatus.ERROR, f"{self.prog}: error: {message}\n"
-                                    f"Try '{self.prog} --help' for examples.\n")
-
-
 _Subparsers = Any  # what add_subparsers returns; its class is private to argparse
 
 
@@ -100,7 +146,27 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     With `command`, only that subcommand is declared: building all five took longer than
     answering a question, and a command line naming one never needs the others.
     """
-    parser = _Parser(
+    import argparse
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        """Descriptions and epilogs as written (they hold examples), at the terminal's width."""
+
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                     width: int | None = None) -> None:
+            super().__init__(prog, indent_increment, max_help_position,
+                             width if width is not None else _terminal_width() - 2)
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", Formatter)
+            super().__init__(*args, **kwargs)
+
+        def error(self, message: str) -> Any:  # argparse prints usage and exits 2: keep that
+            self.print_usage(sys.stderr)
+            self.exit(ExitStatus.ERROR, f"{self.prog}: error: {message}\n"
+                                        f"Try '{self.prog} --help' for examples.\n")
+
+    parser = Parser(
         prog=PROG,
         description="A conversational advisor for career pathways in radiology: ask about "
                     "roles, training,\ncertifications, pay and outlook, or let it interview "
@@ -112,17 +178,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                "  radiology-advisor graph --format dot | dot -Tsvg > careers.svg\n"
                "  radiology-advisor check\n\n"
                "Run 'radiology-advisor COMMAND --help' for each command's options.\n\n"
-               + EXIT_HELP)
+               + ASK_EXIT_HELP)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    data = _Parser(add_help=False)
+    data = Parser(add_help=False)
     data.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: embedded)")
     data.add_argument("--dialogs", metavar="DIR", help="dialogs directory (default: embedded)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, declare in _COMMANDS.items():
         if command in (None, name):
             declare(sub, data)
     return parser
-
 
 
 def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
@@ -137,25 +202,33 @@ def _declare_chat(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
         epilog="example:\n  radiology-advisor chat --explain\n"
                "  then type: what does a sonographer do?   or   /help\n\n" + EXIT_HELP)
     chat.add_argument("--explain", action="store_true", help="show why each answer was given")
+    chat.set_defaults(handler=_cmd_chat)
 
 
 def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    from .jsonl import MAX_SESSIONS
+
     ask = sub.add_parser(
         "ask", parents=[data],
         help="answer questions from arguments, a file or stdin",
-        description="Answer questions. Lines of a file or stdin are one conversation; each "
-                    "answer is printed\nunder its question. --jsonl speaks the JSON Lines "
-                    "protocol: one request object\n{\"session\": ID, \"text\": QUESTION} per "
-                    "line in, one reply object per line out,\nflushed at once; sessions are "
-                    "independent and may interleave. A malformed\nrequest line gets "
-                    "{\"error\": ..., \"line\": N, \"session\": ...} and processing goes on;\n"
-                    "the exit status is then 2.",
+        description="Answer questions. The arguments, or the lines of a file or stdin, are "
+                    "the questions of one\nconversation; each answer is printed under its "
+                    "question.\n\n--jsonl speaks the JSON Lines protocol: one request object "
+                    "{\"session\": ID, \"text\": QUESTION}\nper line in, one reply object "
+                    "per line out, flushed at once. Sessions (a string or\nan integer: 1 and "
+                    "\"1\" are two) are independent and may interleave; past "
+                    f"{MAX_SESSIONS:,} open ones\nthe least recently used is forgotten. A "
+                    "malformed request line gets\n{\"error\": ..., \"line\": N, \"session\": "
+                    "...} and processing goes on; the exit status is then 2.",
         epilog="examples:\n  radiology-advisor ask \"What does a sonographer do?\"\n"
+               "  radiology-advisor ask \"How long is radiology residency?\" \"And the pay?\"\n"
                "  radiology-advisor ask --file questions.txt --json\n"
                "  radiology-advisor ask --strict - < questions.txt\n"
                "  printf '%s\\n' '{\"session\": \"a\", \"text\": \"hi\"}' | "
-               "radiology-advisor ask --jsonl\n\n" + EXIT_HELP)
-    ask.add_argument("question", nargs="*", help="a question; '-' reads questions from stdin")
+               "radiology-advisor ask --jsonl\n\n" + ASK_EXIT_HELP)
+    ask.add_argument("question", nargs="*",
+                     help="questions, each its own (quote one of several words); '-' reads "
+                          "them from stdin")
     ask.add_argument("--file", "-f", metavar="FILE",
                      help="read questions from FILE, one per line ('-' for stdin)")
     mode = ask.add_mutually_exclusive_group()
@@ -165,6 +238,7 @@ def _declare_ask(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
     ask.add_argument("--explain", action="store_true", help="show why each answer was given")
     ask.add_argument("--strict", action="store_true",
                      help="exit 1 when some question was not understood")
+    ask.set_defaults(handler=_cmd_ask)
 
 
 def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
@@ -176,6 +250,7 @@ def _declare_check(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
                "  radiology-advisor check my-field/ --dialogs my-dialogs/\n\n" + EXIT_HELP)
     check.add_argument("directory", nargs="?", help="knowledge directory (default: embedded)")
     check.add_argument("--dialogs", metavar="DIR", help="dialogs directory (default: embedded)")
+    check.set_defaults(handler=_cmd_check)
 
 
 def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
@@ -186,6 +261,7 @@ def _declare_eval(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
                     "misclassified utterances of a labelled YAML set.",
         epilog="example:\n  radiology-advisor eval tests/nlu/labelled.yaml\n\n" + EXIT_HELP)
     ev.add_argument("file", help="labelled utterances (YAML)")
+    ev.set_defaults(handler=_cmd_eval)
 
 
 def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
@@ -201,195 +277,74 @@ def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
     gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid",
                     help="output format (default: mermaid)")
     gr.add_argument("--focus", metavar="NODE", help="only this node's pathway and neighbours")
+    gr.set_defaults(handler=_cmd_graph)
+
+
 
 
 _COMMANDS = {"chat": _declare_chat, "ask": _declare_ask, "check": _declare_check,
              "eval": _declare_eval, "graph": _declare_graph}
 
 
-def _make_advisor(args: argparse.Namespace) -> Advisor:
-    from .core import Advisor
-
-    advisor = Advisor(getattr(args, "knowledge", None), getattr(args, "dialogs", None))
-    if getattr(args, "program", False):
-        # Everything loaded so far lives until the process ends: keep the collector from
-        # scanning it again in every full collection of a long --jsonl run. (Not when main()
-        # is called by a host program: its heap is not ours to pin.)
-        gc.freeze()
-    return advisor
-
-
-class _Usage(Exception):
-    """A usage or input error the user can fix; printed without a traceback."""
-
-
-class _OutputError(_Usage):
-    """Standard output is closed or failing (a full disk): one message, then stop."""
-
-
-class _LongLine(str):
-    """A line that was longer than MAX_LINE_BYTES; only its first MAX_LINE_BYTES were kept."""
-
-
-class _LineSource:
-    """Lines of a byte stream as text: BOM dropped, invalid UTF-8 replaced, over-long lines cut.
-
-    Iterating reads one line at a time (never ahead), so a program can drive --jsonl turn by
-    turn; `batches()` gives every line already available at once, for the parallel server.
-    """
-
-    def __init__(self, stream: IO[bytes], name: str = "stdin") -> None:
-        self.stream, self.name = stream, name
-        self._first = True
-
-    def _text(self, raw: bytes, cut: bool) -> str:
-        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if self._first:
-            line, self._first = line.removeprefix("\ufeff"), False
-        return _LongLine(line) if cut else line
-
-    def _fail(self, exc: OSError) -> _Usage:
-        return _Usage(f"cannot read {self.name}: {exc.strerror or exc}")
-
-    def __iter__(self) -> Iterator[str]:
-        stream = self.stream
-        while True:
-            try:
-                raw = stream.readline(MAX_LINE_BYTES + 1)
-            except OSError as exc:
-                raise self._fail(exc) from None
-            if not raw:
-                return
-            cut = len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")
-            if cut:
-                while True:  # drop the rest of an over-long line
-                    more = stream.readline(MAX_LINE_BYTES)
-                    if not more or more.endswith(b"\n"):
-                        break
-            yield self._text(raw, cut)
-
-    def batches(self) -> Iterator[list[str]]:
-        """The lines in the order they come, grouped as they become available: each group
-        is what one read returned (so a lone request is not held back waiting for more)."""
-        # Straight from the descriptor when there is one: a reader thread blocked in a
-        # buffered read holds the buffer's lock, and interpreter shutdown then aborts.
-        # (Nothing has read this stream before: it is a fresh file, or stdin in `ask`.)
-        try:
-            fd = self.stream.fileno()
-        except (AttributeError, OSError, ValueError):
-            fd = -1
-        read = functools.partial(os.read, fd) if fd >= 0 else getattr(self.stream, "read1",
-                                                                     None)
-        if read is None:
-            yield from ([line] for line in self)
-            return
-        pending, cut = b"", False
-        while True:
-            try:
-                chunk = read(1 << 16)
-            except OSError as exc:
-                raise self._fail(exc) from None
-            if not chunk:
-                if pending or cut:
-                    yield [self._text(pending, cut)]
-                return
-            *complete, rest = chunk.split(b"\n")
-            batch = []
-            for part in complete:
-                raw, pending = pending + part, b""
-                if cut or len(raw) > MAX_LINE_BYTES:
-                    batch.append(self._text(raw[:MAX_LINE_BYTES + 1], True))
-                    cut = False
-                else:
-                    batch.append(self._text(raw, False))
-            if not cut:
-                pending += rest
-                if len(pending) > MAX_LINE_BYTES:  # keep what a reply needs, not the rest
-                    pending, cut = pending[:MAX_LINE_BYTES + 1], True
-            if batch:
-                yield batch
-
-
-def _read_lines(stream: IO[bytes], name: str = "stdin") -> _LineSource:
-    """The lines of `stream` (see `_LineSource`)."""
-    return _LineSource(stream, name)
-
-
-def _out(text: str) -> None:
-    stream = sys.stdout
-    if stream is None:  # started with stdout closed (`>&-`)
-        raise _OutputError("standard output is closed")
+# -- ask ---------------------------------------------------------------------------------------
+def _argument_text(text: str) -> str:
+    """An argument as text: bytes that were not UTF-8 (kept by Python as lone surrogates,
+    which no UTF-8 output can carry) become U+FFFD."""
     try:
-        stream.write(text + "\n")
-        stream.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:  # a full disk, a vanished device
-        raise _OutputError(f"cannot write output: {exc.strerror or exc}") from None
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
-# Characters json.dumps(ensure_ascii=False) leaves raw that a terminal or a line splitter
-# could take for something else (C1 controls, bidi marks, U+2028/9), and lone surrogates
-# that UTF-8 cannot encode: written as \uXXXX escapes, which decode to the same string.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                          r"\ud800-\udfff]")
+def _cmd_ask(args: argparse.Namespace, env: Environment) -> int:
+    from .jsonl import read_lines, serve
 
-
-# One encoder for every line: json.dumps(..., ensure_ascii=False) would build a new one per
-# call. Replies are trees of fresh lists and dicts, so the cycle check is not needed either.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
-
-def _json_line(data: Any) -> str:
-    """One JSON object on one line, safe for terminals, UTF-8 pipes and str.splitlines()."""
-    # Fast path: plain ASCII text needs no scan; otherwise escape what could mislead.
-    text = _ENCODE(data)
-    if text.isascii():
-        return text
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _cmd_ask(args: argparse.Namespace) -> int:
-    questions: Iterable[str]
     if args.file and args.question:
         raise _Usage("give questions as arguments or with --file, not both")
+    questions: Iterable[str]
     with contextlib.ExitStack() as stack:
         if args.file and args.file != "-":
             try:
                 stream = stack.enter_context(Path(args.file).open("rb"))
             except OSError as exc:
                 raise _Usage(f"cannot read {args.file}: {exc.strerror or exc}") from None
-            questions = _read_lines(stream, args.file)
+            questions = read_lines(stream, args.file)
+        elif args.file == "-" or args.question in ([], ["-"]):
+            if env.stdin is None:
+                raise _Usage("standard input is closed; give questions as arguments or "
+                             "with --file")
+            if not args.file and not args.question and env.stdin_isatty and not args.jsonl:
+                raise _Usage("no question given; try: radiology-advisor ask \"What does a "
+                             "sonographer do?\"")
+            questions = read_lines(env.stdin)
         else:
-            questions = _questions(args)
-        advisor = _make_advisor(args)
+            questions = _argument_questions(args)
+        advisor = env.make_advisor(args)
         if args.jsonl:
-            workers = _worker_count() if getattr(args, "program", False) else 1
-            if workers > 1:  # (a host program calling main() is never forked)
-                return _jsonl_parallel(advisor, questions, workers, explain=args.explain,
-                                       strict=args.strict)
-            return _jsonl(advisor, questions, explain=args.explain, strict=args.strict)
-        return _answer_lines(advisor, questions, args)
+            return serve(advisor, questions, env.out, explain=args.explain, strict=args.strict)
+        return _answer_lines(advisor, questions, args, env)
 
 
-def _questions(args: argparse.Namespace) -> Iterable[str]:
-    """Questions from stdin or the command line, when not from a file."""
-    if args.file == "-" or args.question == ["-"] or not args.question:
-        if not args.file and not args.question and sys.stdin.isatty() and not args.jsonl:
-            raise _Usage("no question given; try: radiology-advisor ask \"What does a "
-                         "sonographer do?\"")
-        return _read_lines(sys.stdin.buffer)
+def _argument_questions(args: argparse.Namespace) -> list[str]:
     if args.jsonl:
         raise _Usage("--jsonl reads requests from stdin or --file, not from arguments")
-    question = " ".join(args.question)
-    if not question.strip():
+    if "-" in args.question:
+        raise _Usage("'-' reads the questions from stdin: give it alone")
+    questions = [_argument_text(q) for q in args.question]
+    if not any(q.strip() for q in questions):
         raise _Usage("the question is empty")
-    return [question]
+    return questions
 
 
-def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Namespace) -> int:
+def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Namespace,
+                  env: Environment) -> int:
     """Plain or --json answers, one conversation, each answer under its question."""
-    session = advisor.session()
+    from knowledge import MAX_INPUT_CHARS
+
+    from .jsonl import json_line
+    from .textsafe import safe_text
+
+    session = advisor.session(transcript=False)
     status = ExitStatus.OK
     first = True
     for question in questions:
@@ -399,301 +354,28 @@ def _answer_lines(advisor: Advisor, questions: Iterable[str], args: argparse.Nam
         if reply.fallback and args.strict:
             status = ExitStatus.NOT_UNDERSTOOD
         if args.json:
-            data = {"question": question, **reply.to_dict(explain=args.explain)}
-            _out(_json_line(data))
+            shown = question[:MAX_INPUT_CHARS]
+            env.out(json_line({"question": shown, **reply.to_dict(explain=args.explain)}))
             continue
         if not first:
-            _out("")
+            env.out("")
         first = False
-        _out(f"> {safe_text(_clip(question))}")
-        _out(safe_text(reply.text))
+        clipped = question if len(question) <= MAX_INPUT_CHARS else \
+            question[:MAX_INPUT_CHARS] + "…"  # as much as the advisor read
+        env.out(f"> {safe_text(clipped)}")
+        env.out(safe_text(reply.text))
         if args.explain:
-            _out(safe_text("  " + str(reply.explain).replace("\n", "\n  ")))
+            env.out(safe_text("  " + str(reply.explain).replace("\n", "\n  ")))
     return status
 
 
-def _clip(question: str) -> str:
-    """A question as echoed: no longer than what the advisor reads of it."""
-    from .nlu import MAX_INPUT_CHARS
+# -- check, chat, graph, eval ------------------------------------------------------------------
+def _cmd_check(args: argparse.Namespace, env: Environment) -> int:
+    from dialogs import load_dialogs, validate_dialogs
+    from knowledge import KnowledgeError, validate
 
-    return question if len(question) <= MAX_INPUT_CHARS else question[:MAX_INPUT_CHARS] + "…"
-
-
-def _request_error(number: int, message: str, session: Any = None) -> str:
-    if not isinstance(session, (str, int)) or isinstance(session, bool):
-        session = None
-    return _json_line({"error": f"line {number}: {message}", "line": number,
-                       "session": session})
-
-
-class _Sessions:
-    """The --jsonl conversations by session id, the least recently used dropped past `cap`."""
-
-    def __init__(self, advisor: Advisor, cap: int = MAX_SESSIONS) -> None:
-        self.advisor, self.cap = advisor, cap
-        self._open: OrderedDict[str, Any] = OrderedDict()
-
-    def get(self, key: str) -> Any:
-        session = self._open.get(key)
-        if session is None:
-            session = self._open[key] = self.advisor.session()
-            if len(self._open) > self.cap:  # bound memory: the least recently used goes
-                self._open.popitem(last=False)
-        else:
-            self._open.move_to_end(key)
-        return session
-
-
-def _parse_request(number: int, line: str) -> tuple[str, Any, str, bool] | str:
-    """A request line as (session key, session as sent, text, explain?), or its error line."""
-    if isinstance(line, _LongLine):
-        return _request_error(number, f"the line is longer than {MAX_LINE_BYTES:,} bytes, the "
-                                      "limit for one request; it was skipped")
-    try:
-        request = json.loads(line)
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        return _request_error(number, f"not valid JSON ({exc})")
-    if not isinstance(request, dict) or not isinstance(request.get("text"), str):
-        session = request.get("session") if isinstance(request, dict) else None
-        return _request_error(number, "a request must be an object with a 'text' string "
-                                      "(and optionally 'session')", session)
-    raw_session = request.get("session", "default")
-    if not isinstance(raw_session, (str, int)) or isinstance(raw_session, bool):
-        return _request_error(number, "'session' must be a string")
-    return str(raw_session), raw_session, request["text"], request.get("explain") is True
-
-
-def _answer_request(sessions: _Sessions, key: str, raw_session: Any, text: str,
-                    explain: bool) -> tuple[str, bool]:
-    """The reply line to one request, and whether it was a fallback."""
-    reply = sessions.get(key).ask(text)
-    return _json_line({"session": raw_session, **reply.to_dict(explain=explain)}), reply.fallback
-
-
-def _jsonl_status(malformed: bool, not_understood: bool, strict: bool) -> int:
-    if malformed:
-        return ExitStatus.ERROR
-    if strict and not_understood:
-        return ExitStatus.NOT_UNDERSTOOD
-    return ExitStatus.OK
-
-
-def _jsonl(advisor: Advisor, lines: Iterable[str], *, explain: bool = False,
-           strict: bool = False) -> int:
-    """The scripted protocol: one request object per line in, one reply object per line out.
-
-    Every non-blank line gets exactly one line back, flushed at once: a reply
-    {"session", "answer", "fallback", ...} or an error {"error", "line", "session"}. A request
-    may add "explain": true. Malformed lines make the final status 2; with `strict` a
-    fallback makes it 1 (2 wins).
-    """
-    sessions = _Sessions(advisor)
-    malformed = not_understood = False
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        request = _parse_request(number, line)
-        if isinstance(request, str):
-            _out(request)
-            malformed = True
-            continue
-        key, raw_session, text, wants_explain = request
-        reply_line, fallback = _answer_request(sessions, key, raw_session, text,
-                                               explain or wants_explain)
-        not_understood = not_understood or fallback
-        _out(reply_line)
-    return _jsonl_status(malformed, not_understood, strict)
-
-
-WORKERS_ENV = "RADIOLOGY_ADVISOR_WORKERS"
-
-
-def _worker_count() -> int:
-    """Processes for --jsonl: one per usable core (at most 4), or $RADIOLOGY_ADVISOR_WORKERS.
-
-    Forking is used, so only where it is the platform's own way (Linux); elsewhere, and with
-    one core, requests are answered in this process."""
-    setting = os.environ.get(WORKERS_ENV, "").strip()
-    if setting.isdigit() and int(setting) >= 1:
-        wanted = min(int(setting), 16)
-    else:
-        affinity = getattr(os, "sched_getaffinity", None)
-        wanted = min(len(affinity(0)) if affinity else (os.cpu_count() or 1), 4)
-    return wanted if sys.platform.startswith("linux") else 1
-
-
-class _WorkerFailed(AdvisorError):
-    """A --jsonl worker process ended or failed; the run stops rather than hang."""
-
-
-def _serve_requests(sessions: _Sessions, conn: Any, explain: bool, inherited: list[Any]
-                    ) -> None:
-    """A worker's loop: batches of (seq, session key, session, text, explain?) in, reply
-    lines out, until the dispatcher closes the connection."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the dispatcher's to handle
-    for other in inherited:  # the fork copied the dispatcher's ends of every pipe: held
-        other.close()        # here, they would keep the other workers from seeing the end
-    try:
-        while True:
-            batch = conn.recv()
-            conn.send([(seq, *_answer_request(sessions, key, raw, text, explain or wants))
-                       for seq, key, raw, text, wants in batch])
-    except (EOFError, OSError):
-        pass  # the dispatcher is done (or gone)
-    except Exception as exc:  # a bug: report it, so the dispatcher stops with a message
-        import traceback
-
-        detail = traceback.format_exc() if os.environ.get(DEBUG_ENV) else ""
-        with contextlib.suppress(Exception):
-            conn.send(f"{type(exc).__name__}: {exc}\n{detail}".rstrip())
-    finally:
-        os._exit(0)  # a forked copy: nothing of the parent's to tear down
-
-
-def _dispatch(lines: Iterable[str], conns: list[Any], events: Any) -> None:
-    """The reader thread: number the requests, answer malformed ones, send each of the
-    others to the process that owns its session (so a session's turns stay in order), a
-    batch per process for all the lines one read brought. This process's share goes to the
-    main thread, which answers it between collecting and writing replies: a reader thread
-    that answered too would stop feeding the workers while it did."""
-    batches = lines.batches() if isinstance(lines, _LineSource) else ([x] for x in lines)
-    shards = len(conns) + 1  # shard 0 is this process
-    seq = number = 0
-    try:
-        for batch in batches:
-            work: list[list[Any]] = [[] for _ in range(shards)]
-            errors = []
-            for line in batch:
-                number += 1
-                if not line.strip():
-                    continue
-                request = _parse_request(number, line)
-                if isinstance(request, str):
-                    errors.append((seq, request))
-                else:
-                    shard = zlib.crc32(request[0].encode("utf-8", "surrogatepass")) % shards
-                    work[shard].append((seq, *request))
-                seq += 1
-            for conn, items in zip(conns, work[1:], strict=True):
-                if items:
-                    conn.send(items)
-            if errors:
-                events.send(("errors", errors, ""))
-            if work[0]:
-                events.send(("local", work[0], ""))
-        events.send(("end", seq, ""))
-    except _Usage as exc:  # stdin could not be read
-        with contextlib.suppress(Exception):
-            events.send(("fail", seq, str(exc)))
-    except Exception as exc:  # mostly: the main thread closed the connections, stopping;
-        import traceback  # else a bug, which must not leave it waiting
-
-        detail = traceback.format_exc() if os.environ.get(DEBUG_ENV) else ""
-        with contextlib.suppress(Exception):
-            events.send(("crash", seq, f"{type(exc).__name__}: {exc}\n{detail}".rstrip()))
-
-
-def _jsonl_parallel(advisor: Advisor, lines: Iterable[str], workers: int, *,
-                    explain: bool = False, strict: bool = False) -> int:
-    """`_jsonl` with sessions spread over `workers` processes (this one and forked ones).
-
-    Sessions are independent, so each lives in one process and its turns are answered there
-    in order; replies are written in request order, each as soon as it and every reply
-    before it are ready. Requests are read and dispatched as they arrive, so a program can
-    still drive it turn by turn. Same output, same exit status as `_jsonl`. This process
-    answers a share too: a process that only dispatched would keep a copy of everything
-    loaded, unused, while the others' use of it makes their own copies.
-    """
-    import multiprocessing
-    import threading
-    from multiprocessing.connection import wait
-
-    context = multiprocessing.get_context("fork")
-    # Pipes to workers that have ended must fail as errors, not kill this process: a
-    # closed stdout then surfaces as BrokenPipeError, which main() ends quietly on. (Left
-    # so to the end: the reader thread may still be sending while the process stops.)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    conns: list[Any] = []
-    procs: list[Any] = []
-    cap = -(-MAX_SESSIONS // workers)
-    events_in, events_out = context.Pipe(duplex=False)
-    try:
-        try:
-            for _ in range(workers - 1):  # fork before any thread starts
-                here, there = context.Pipe()
-                inherited = [*conns, here, events_in, events_out]
-                proc = context.Process(target=_serve_requests, daemon=True,
-                                       args=(_Sessions(advisor, cap), there, explain,
-                                             inherited))
-                proc.start()
-                there.close()
-                conns.append(here)
-                procs.append(proc)
-        except OSError:  # no processes to be had (a limit, no memory): answer them here
-            if not procs:
-                return _jsonl(advisor, lines, explain=explain, strict=strict)
-        threading.Thread(target=_dispatch, daemon=True, args=(lines, conns, events_out)).start()
-        local, mine = _Sessions(advisor, cap), deque[Any]()
-        ready: dict[int, str] = {}
-        written, total = 0, -1
-        malformed = not_understood = False
-        while written != total:
-            for conn in wait([*conns, events_in], 0 if mine else None):
-                try:
-                    message: Any = conn.recv()  # type: ignore[union-attr, call-arg]
-                except (EOFError, OSError):
-                    raise _WorkerFailed("a worker process ended unexpectedly") from None
-                if isinstance(message, str):
-                    raise _WorkerFailed(f"a worker process failed: {message}")
-                if conn is not events_in:
-                    for seq, line, fallback in message:
-                        ready[seq] = line
-                        not_understood = not_understood or fallback
-                    continue
-                kind, value, error = message
-                if kind == "fail":
-                    raise _Usage(error)
-                if kind == "crash":
-                    raise _WorkerFailed(f"serving requests failed: {error}")
-                if kind == "end":
-                    total = value
-                elif kind == "local":
-                    mine.extend(value)
-                else:
-                    ready.update(value)
-                    malformed = True
-            for _ in range(min(len(mine), 16)):  # a few (~3 ms), then look for replies again
-                seq, key, raw, text, wants = mine.popleft()
-                ready[seq], fallback = _answer_request(local, key, raw, text, explain or wants)
-                not_understood = not_understood or fallback
-            if written in ready:
-                stream = sys.stdout
-                if stream is None:
-                    raise _OutputError("standard output is closed")
-                try:
-                    while written in ready:
-                        stream.write(ready.pop(written) + "\n")
-                        written += 1
-                    stream.flush()
-                except BrokenPipeError:
-                    raise
-                except OSError as exc:
-                    raise _OutputError(f"cannot write output: {exc.strerror or exc}") from None
-        return _jsonl_status(malformed, not_understood, strict)
-    finally:
-        for conn in (*conns, events_in):
-            conn.close()  # workers see the end of their input and exit (the reader thread,
-                          # if still reading, fails its next send and stops)
-        for proc in procs:
-            proc.join(timeout=2)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
-    from dialogs import validate_dialogs
-    from knowledge import validate
+    from .resources import load_intents, load_lexicon, load_responses
+    from .textsafe import safe_text
 
     graph, problems = validate(args.directory)
     # The embedded dialogs score careers of the embedded graph; another field's knowledge is
@@ -703,26 +385,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
         problems = list(validate_dialogs(args.dialogs, graph))
     if problems:
         for problem in problems:
-            print(safe_text(str(problem)), file=sys.stderr)
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found",
-              file=sys.stderr)
+            env.err(safe_text(str(problem)))
+        env.err(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
         return ExitStatus.ERROR
     assert graph is not None
     by_type, by_rel = graph.counts()
     where = args.directory or "embedded radiology knowledge"
-    print(f"{safe_text(str(where))}: valid — {len(graph)} nodes, {len(graph.edges)} relations")
-    print("nodes:     " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())))
-    print("relations: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rel.items())))
-    from dialogs import load_dialogs
-
-    from .resources import load_intents, load_lexicon, load_responses
-
+    env.out(f"{safe_text(str(where))}: valid — {len(graph)} nodes, {len(graph.edges)} relations")
+    env.out("nodes:     " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())))
+    env.out("relations: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rel.items())))
     if check_dialogs:
         flow = load_dialogs(args.dialogs, graph)
-        print(f"dialogs:   {safe_text(flow.title)} valid — {len(flow.questions)} questions, "
-              f"{len(flow.slots)} slots, {len(flow.evidence)} evidence rules")
+        env.out(f"dialogs:   {safe_text(flow.title)} valid — {len(flow.questions)} questions, "
+                f"{len(flow.slots)} slots, {len(flow.evidence)} evidence rules")
     else:
-        print("dialogs:   not checked (pass --dialogs DIR to check a flow for this knowledge)")
+        env.out("dialogs:   not checked (pass --dialogs DIR to check a flow for this knowledge)")
     from .answers import registry_problems
     from .resources import HERE, load_policy
 
@@ -732,60 +409,70 @@ def _cmd_check(args: argparse.Namespace) -> int:
         raise KnowledgeError(unanswered)
     load_policy()
     lexicon = load_lexicon()
-    print(f"language:  {len(specs)} intents, {len(load_responses())} responses, "
-          f"{len(lexicon.rewrites)} rewrites, {len(lexicon.related)} related words")
+    env.out(f"language:  {len(specs)} intents, {len(load_responses())} responses, "
+            f"{len(lexicon.rewrites)} rewrites, {len(lexicon.related)} related words")
     return ExitStatus.OK
 
 
-def _cmd_chat(args: argparse.Namespace, explain: bool) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+def _cmd_chat(args: argparse.Namespace, env: Environment) -> int:
+    if not (env.stdin_isatty and env.stdout_isatty):
         raise _Usage("chat needs a terminal; for scripted use try: radiology-advisor ask - "
                      "< questions.txt")
-    advisor = _make_advisor(args)
+    advisor = env.make_advisor(args)
     from .repl import run_repl  # prompt_toolkit is loaded only now
 
-    return run_repl(advisor, explain=explain)
+    return run_repl(advisor, explain=getattr(args, "explain", False))
 
 
-def _cmd_graph(args: argparse.Namespace) -> int:
+def _cmd_graph(args: argparse.Namespace, env: Environment) -> int:
     from .export import export_graph
 
-    advisor = _make_advisor(args)
-    _out(export_graph(advisor.graph, args.format, args.focus))
+    advisor = env.make_advisor(args)
+    env.out(export_graph(advisor.graph, args.format, args.focus))
     return ExitStatus.OK
 
 
-def _cmd_eval(args: argparse.Namespace) -> int:
+def _cmd_eval(args: argparse.Namespace, env: Environment) -> int:
     import importlib.util
 
     if importlib.util.find_spec("advisor.evaluate") is None:
         raise _Usage("eval is not available in this installation")
     from .evaluate import run_eval  # type: ignore[import-not-found, unused-ignore]
 
-    status: int = run_eval(_make_advisor(args), Path(args.file))
+    if env.stdout is None:
+        raise _OutputError("standard output is closed")
+    status: int = run_eval(env.make_advisor(args), Path(args.file), env.stdout)
     return status
 
 
-def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    command = args.command
-    if command is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            return _cmd_chat(args, explain=False)
-        piped = parser.parse_args(["ask", "-"])
-        piped.program = args.program
-        return _cmd_ask(piped)
-    if command == "ask":
-        return _cmd_ask(args)
-    if command == "check":
-        return _cmd_check(args)
-    if command == "chat":
-        return _cmd_chat(args, explain=args.explain)
-    if command == "eval":
-        return _cmd_eval(args)
-    if command == "graph":
-        return _cmd_graph(args)
-    parser.print_help(sys.stderr)
-    return ExitStatus.ERROR
+def _cmd_default(args: argparse.Namespace, env: Environment) -> int:
+    """No command: the chat on a terminal, else the questions piped in (`ask -`)."""
+    if env.stdin_isatty and env.stdout_isatty:
+        return _cmd_chat(args, env)
+    return _cmd_ask(build_parser("ask").parse_args(["ask", "-"]), env)
+
+
+# -- the program -------------------------------------------------------------------------------
+def run() -> None:
+    """The `radiology-advisor` program: `main()`, then exit without tearing the heap down.
+
+    Every command has written, flushed and closed what it produced by the time `main`
+    returns; freeing the engine's objects one by one at interpreter exit took a tenth of a
+    scripted start for nothing. An interactive chat exits normally (prompt_toolkit may
+    have exit work to do).
+    """
+    try:
+        if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_early":
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # main handles it now
+        status = main()
+    except KeyboardInterrupt:  # a Ctrl-C in the instant before main's own handler
+        status = ExitStatus.INTERRUPTED
+    if "prompt_toolkit" in sys.modules:
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()  # a closed pipe: nothing more can be said there
+    os._exit(status)
 
 
 def _silence_stdout() -> None:
@@ -797,64 +484,73 @@ def _silence_stdout() -> None:
         pass
 
 
-def run() -> None:
-    """The `radiology-advisor` program: `main()`, then exit without tearing the heap down.
-
-    Every command has written, flushed and closed what it produced by the time `main`
-    returns; freeing the engine's objects one by one at interpreter exit took a tenth of a
-    scripted start for nothing. An interactive chat exits normally (prompt_toolkit may
-    have exit work to do).
-    """
-    status = main()
-    if "prompt_toolkit" in sys.modules:
-        sys.exit(status)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
-            pass
-    os._exit(status)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `radiology-advisor` command; returns the exit status."""
-    as_program = argv is None
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if as_program:  # die quietly on a closed pipe (`| head`), but never change a host process
-        with contextlib.suppress(AttributeError, ValueError):  # not on this platform/thread
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+def _parse(argv: list[str], env: Environment) -> argparse.Namespace | int:
+    """The parsed command line, or the exit status of --help, --version or a usage error
+    (argparse's own messages go to the environment's streams)."""
     parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
-    args = parser.parse_args(argv)
-    args.program = as_program
+    out = env.stdout if env.stdout is not None else open(os.devnull, "w")  # noqa: SIM115
+    err = env.stderr if env.stderr is not None else open(os.devnull, "w")  # noqa: SIM115
     try:
-        return _run(parser, args)
-    except _OutputError as exc:
-        _silence_stdout()  # nothing more to write there, not even at interpreter exit
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return ExitStatus.ERROR
-    except _Usage as exc:
-        print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
-        return ExitStatus.ERROR
-    except KnowledgeError as exc:
-        print(f"{PROG}: invalid data:\n{safe_text(str(exc))}", file=sys.stderr)
-        return ExitStatus.ERROR
-    except AdvisorError as exc:
-        print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
-        return ExitStatus.ERROR
-    except KeyboardInterrupt:
-        if as_program:  # a second Ctrl-C while winding down must not print a traceback
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            return parser.parse_args(argv)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else ExitStatus.ERROR
+
+
+def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Entry point of the `radiology-advisor` command; returns the exit status.
+
+    `argv` defaults to the process's arguments and `env` to its streams; a host program (or
+    a test) passes its own and gets the status back, never a SystemExit."""
+    if env is None:
+        env = Environment.from_process(program=argv is None)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if env.program:  # die quietly on a closed pipe (`| head`), in every mode alike
+            with contextlib.suppress(AttributeError, ValueError):  # not on this platform
+                signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        args = _parse(argv, env)
+        if isinstance(args, int):
+            return args
+        handler: Callable[[argparse.Namespace, Environment], int] = getattr(
+            args, "handler", _cmd_default)
+        return handler(args, env)
+    except BaseException as exc:  # every ending becomes a status and a line
+        return _failed(exc, env)
+
+
+def _failed(exc: BaseException, env: Environment) -> int:
+    """The exit status for what ended the run, and the one line that says why."""
+    from knowledge import AdvisorError, KnowledgeError
+
+    from .textsafe import safe_text
+
+    if isinstance(exc, _OutputError):
+        if env.program:
+            _silence_stdout()  # nothing more to write there, not even at interpreter exit
+        env.err(f"{PROG}: error: {exc}")
+    elif isinstance(exc, _Usage | AdvisorError) and not isinstance(exc, KnowledgeError):
+        env.err(f"{PROG}: error: {safe_text(str(exc))}")
+    elif isinstance(exc, KnowledgeError):
+        env.err(f"{PROG}: invalid data:\n{safe_text(str(exc))}")
+    elif isinstance(exc, KeyboardInterrupt):
+        if env.program:  # a second Ctrl-C while winding down must not print a traceback
             with contextlib.suppress(ValueError):
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
-        with contextlib.suppress(OSError, AttributeError):
-            sys.stdout.flush()
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            if env.stdout is not None:
+                env.stdout.flush()
         return ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        _silence_stdout()
+    elif isinstance(exc, BrokenPipeError):
+        if env.program:
+            _silence_stdout()
         return ExitStatus.OK
-    except Exception as exc:  # a bug: one line, not a traceback (unless debugging)
-        if os.environ.get(DEBUG_ENV):
-            raise
-        print(f"{PROG}: internal error: {type(exc).__name__}: {safe_text(str(exc))}\n"
-              f"(set {DEBUG_ENV}=1 for a traceback, and please report it)", file=sys.stderr)
-        return ExitStatus.ERROR
+    elif isinstance(exc, SystemExit | GeneratorExit) or not isinstance(exc, Exception):
+        raise exc
+    else:  # a bug: one line, not a traceback (unless debugging)
+        if env.environ.get(DEBUG_ENV):
+            raise exc
+        env.err(f"{PROG}: internal error: {type(exc).__name__}: {safe_text(str(exc))}\n"
+                f"(set {DEBUG_ENV}=1 for a traceback, and please report it)")
+    return ExitStatus.ERROR

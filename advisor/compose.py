@@ -7,9 +7,11 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
 from knowledge.record import field, record
+from knowledge.text import join_words
 
 
 @record
@@ -34,21 +36,15 @@ def _sentence(text: str) -> str:
 
 def _lower_first(text: str) -> str:
     """'Brain imaging' -> 'brain imaging' for mid-sentence use; acronyms ('MRI') stay."""
-    if len(text) > 1 and (text[1].isupper() or text[1] in "./"):
-        return text
+    first = text.split(" ", 1)[0]
+    if len(text) > 1 and (text[1] in "./" or any(c.isupper() for c in first[1:])):
+        return text  # 'MRI', 'PhD', 'MD/PhD' keep their capitals
     return text[:1].lower() + text[1:]
 
 
-def _article(noun: str) -> str:
+def article(noun: str) -> str:
     """'a sonographer', 'an informatics specialist'."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
-
-
-def _join(items: Sequence[str], word: str = "and") -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s")
@@ -133,6 +129,41 @@ class Composer:
         ordered = dict.fromkeys(k for k in kids if k.type == "subspecialty")
         return tuple(ordered)
 
+    def stated_lengths(self, node: Node) -> str:
+        """'The document states a length only for the IR fellowship (2 years).' for a step
+        whose kinds have lengths of their own ('how long are fellowships?'); else ''."""
+        kids = [k for k in self.children(node) if k.duration is not None]
+        if not kids:
+            return ""
+        return self.t("stated_lengths_only",
+                      names=join_words([f"the {k.label} ({k.duration})" for k in kids]))
+
+    def category_statements(self, node: Node) -> str:
+        """What the document says of every career of a node's category ('Medical imaging
+        technicians operate the equipment...' belongs to all technical positions)."""
+        for cat in self.g.neighbours(node.id, "in_category"):
+            said = [s for s in cat.get("statements", ()) if len(s.split()) > 4]
+            if said:
+                name = str(cat.get("full_name") or cat.name)
+                return self.t("category_says", category=name,
+                              statements=" ".join(_sentence(x) for x in said))
+        return ""
+
+    def shared_duties(self, node: Node) -> list[str]:
+        """What the document says of every career of a role's category ('Medical imaging
+        technicians operate the equipment and capture images...'), when the role's own facts
+        do not already say it: a comparison of what careers do needs it."""
+        if node.type != "role":
+            return []
+        out = []
+        for cat in self.categories(node):
+            said = cat.summary.rstrip(".")
+            if said and said.lower() not in node.summary.lower() and not said.lower().startswith(
+                    node.name.lower()):
+                out.append(self.t("as_category", category=cat.name.lower(),
+                                  statement=_lower_first(said)))
+        return out
+
     def what(self, node: Node) -> str:
         """One sentence on what a node is or does."""
         focus = node.get("focus")
@@ -147,7 +178,7 @@ class Composer:
             extra.append(str(step.duration))
         options = step.get("options")
         if options:
-            extra.append("often " + _join(list(options), "or"))
+            extra.append("often " + join_words(list(options), "or"))
         return f"{label} ({'; '.join(extra)})" if extra else str(label)
 
     def pathway_line(self, node: Node, after: Node | None = None) -> str | None:
@@ -157,14 +188,14 @@ class Composer:
             steps = steps[steps.index(after) + 1:]
         if not steps:
             return None
-        part = Pathway.of(node, steps)
+        part = Pathway.of(node, steps, path.links)
         unstated = [_lower_first(s.label) for s in part.unstated]
         line = part.timeline()
         if part.total is not None:
             line += self.t("total_in_all", total=part.total)
             if unstated:
-                line += self.t("no_separate_length", steps=_join(unstated))
-            line += ")"
+                line += self.t("no_separate_length", steps=join_words(unstated))
+            line += self.t("nothing_before") + ")"
         return line
 
     def facts(self, node: Node) -> list[str]:
@@ -175,14 +206,11 @@ class Composer:
                 out.append(str(node.get(name)))
         if node.get("options"):
             out.append(self.t("often_options", name=node.get("full_name") or node.name,
-                              options=_join(list(node.get("options")), "or")))
-        before = self.g.neighbours(node.id, "requires")
-        after = self.g.neighbours(node.id, "followed_by")
+                              options=join_words(list(node.get("options")), "or")))
+        before = [b for b in self.g.neighbours(node.id, "requires") if b.type == "training"]
         if node.type == "training" and before:
             prev = str(before[0].get("full_name") or before[0].name)
-            out.append(self.t("before_step", name=node.name.lower(), prev=_lower_first(prev)))
-        if node.type == "training" and after:
-            out.append(self.t("after_step", name=node.name.lower(), next=after[0].name.lower()))
+            out.append(self.t("before_step", name=node.name, prev=_lower_first(prev)))
         for step in self.g.pathway(node.id).steps:
             if step.id != node.id:
                 out.append(_sentence(step.summary)[:-1])
@@ -244,29 +272,32 @@ class Composer:
                 lines.extend(f"• {_sentence(d)}" for d in duties)
             kids = self.children(node)
             if kids and node.id != "radiologist" and len(kids) > 0:
-                lines.append(self.t("specializes_into", names=_join([k.name for k in kids])))
+                lines.append(self.t("specializes_into", names=join_words([k.name for k in kids])))
             path = self.pathway_line(node)
             if path:
-                lines.append(f"Path: {path}.")
+                lines.append(self.t("path_line", path=path))
+            shared = self.category_statements(node)
+            if shared:
+                lines.append(shared)
         elif node.type == "category":
             lines.append(_sentence(node.summary))
             lines.extend(_sentence(s) for s in node.get("statements", ())
                          if s.lower() != node.summary.lower() and len(s.split()) > 4)
             members = self.members(node)
             if members:
-                lines.append(self.t("careers_in", names=_join([m.name for m in members])))
+                lines.append(self.t("careers_in", names=join_words([m.name for m in members])))
             return Answer("\n".join(lines), (node.id,), tuple(m.id for m in members))
         elif node.type == "credential":
             lines.append(_sentence(node.summary))
             holders = g.neighbours(node.id, "certified_by", incoming=True)
             if holders:
-                lines.append(self.t("needed_by", names=_join([h.name for h in holders])))
+                lines.append(self.t("needed_by", names=join_words([h.name for h in holders])))
         elif node.type == "modality":
             lines.append(self.t("modality_line", name=node.get("full_name") or node.name,
                                 summary=_lower_first(node.summary)))
             users = g.neighbours(node.id, "uses_modality", incoming=True)
             if users:
-                lines.append(self.t("careers_with_it", names=_join([u.name for u in users])))
+                lines.append(self.t("careers_with_it", names=join_words([u.name for u in users])))
         elif node.type == "training":
             lines.append(_sentence(node.summary))
             if node.duration is not None and str(node.duration) not in node.summary.replace(
@@ -274,12 +305,10 @@ class Composer:
                 lines.append(self.t("training_takes", duration=node.duration))
             options = node.get("options")
             if options and "often" not in node.summary:
-                lines.append("Options: " + _join(list(options), "or") + ".")
-            after = g.neighbours(node.id, "followed_by")
-            before = g.neighbours(node.id, "requires")
-            if before and after:
-                lines.append(self.t("training_between", before=before[0].name.lower(),
-                                    after=after[0].name.lower()))
+                lines.append("Options: " + join_words(list(options), "or") + ".")
+            lengths = self.stated_lengths(node)
+            if lengths:
+                lines.append(lengths)
         elif node.type == "skill":
             lines.append(_sentence(node.summary))
             lines.append(self.t("skill_is_general"))
@@ -301,12 +330,20 @@ class Composer:
             head = _sentence(node.summary)
             rest = [d for d in duties if d.lower() not in node.summary.lower()]
             lines = [head, *(f"• {_sentence(d)}" for d in rest)]
+            shared = self.category_statements(node)
+            if shared:
+                lines.append(shared)
             return Answer("\n".join(lines), (node.id,))
         return self.describe(node)
 
     def duration(self, node: Node, after: Node | None = None, *,
                  fellowship_only: bool = False) -> Answer:
         lines: list[str] = []
+        if node.type == "subspecialty" and node.duration is None and fellowship_only:
+            text = self.r["silent"].format(what=f"how long the {node.label} takes")
+            root = next((r for r in self.fellowship_roots() if node in self.children(r)), None)
+            lengths = self.stated_lengths(root) if root is not None else ""
+            return Answer(f"{text} {lengths}".strip(), (node.id,))
         if node.type in {"training", "subspecialty"} and node.duration is not None:
             typically = "typically " if "typically" in " ".join(node.get("statements", ())) else ""
             if node.type == "subspecialty":
@@ -318,16 +355,15 @@ class Composer:
                 return Answer(" ".join(lines), (node.id,))
         elif node.type == "training":
             text = self.r["silent"].format(what=f"how long the {node.name.lower()} takes")
-            neighbours = self.g.neighbours(node.id, "requires")
-            following = self.g.neighbours(node.id, "followed_by")
-            if neighbours and following:
-                text += self.t("between_steps", before=neighbours[0].name.lower(),
-                               after=following[0].name.lower())
-            return Answer(text, (node.id,), silent=True)
+            lengths = self.stated_lengths(node)
+            if lengths:
+                text += " " + lengths
+            kids = tuple(k.id for k in self.children(node) if k.duration is not None)
+            return Answer(text, (node.id, *kids), silent=not lengths)
         path = self.pathway_line(node, after)
         if path is None:
             return Answer(self.r["silent"].format(
-                what=f"how long it takes to become {_article(node.name.lower())}"), (node.id,),
+                what=f"how long it takes to become {article(node.name.lower())}"), (node.id,),
                 silent=True)
         if after is not None:
             lines.append(self.t("path_after", after=after.name.lower(), name=node.name,
@@ -348,14 +384,16 @@ class Composer:
             path = self.g.pathway(last.id).steps
         if first not in path or last not in path:
             return self.duration(first)
-        part = Pathway.of(last, path[path.index(first):path.index(last) + 1])
+        part = Pathway.of(last, path[path.index(first):path.index(last) + 1],
+                          self.g.pathway(last.id).links)
         unstated = [_lower_first(s.label) for s in part.unstated]
+        line = part.timeline()
         text = self.t("span_line", first=first.name.lower(), last=last.name.lower(),
-                      timeline=part.timeline())
+                      timeline=line[:1].upper() + line[1:])
         if part.total is not None:
             text += self.t("span_total", total=part.total)
             if unstated:
-                text += " (" + self.t("no_separate_length", steps=_join(unstated))[2:] + ")"
+                text += " (" + self.t("no_separate_length", steps=join_words(unstated))[2:] + ")"
         return Answer(text + ".", (first.id, last.id))
 
     def before(self, step: Node) -> Answer:
@@ -364,7 +402,9 @@ class Composer:
         if not path:
             return self.describe(step)
         lines = [self.t("before_steps", name=step.name.lower())]
-        lines.extend(f"{i}. {self.step_text(s)}" for i, s in enumerate(path, 1))
+        links = self.g.pathway(step.id).links
+        direct = [s for s in path if (step.id, s.id) in links]
+        lines.extend(f"• {self.step_text(s)}" for s in direct or path)
         return Answer("\n".join(lines), (step.id, *(s.id for s in path)))
 
     def education(self, node: Node, current: Node | None = None) -> Answer:
@@ -387,7 +427,7 @@ class Composer:
         steps = list(path.steps)
         if not steps:
             text = self.r["silent"].format(
-                what=f"what education {_article(node.name.lower())} needs")
+                what=f"what education {article(node.name.lower())} needs")
             duties = node.get("duties", ())
             if duties:
                 text += " It describes the role as: " + "; ".join(
@@ -398,13 +438,16 @@ class Composer:
                                 focus=_lower_first(node.get("focus", node.summary))))
             lines.append(self.t("fellowship_path_head", name=node.name))
         if not lines:
-            lines.append(self.t("become_head", name=_article(node.name)))
+            lines.append(self.t("become_head", name=article(node.name)))
+        numbered = all((b.id, a.id) in path.links for a, b in pairwise(steps))
         for i, step in enumerate(steps, 1):
-            lines.append(f"{i}. {self.step_text(step)}")
+            lines.append(f"{i if numbered else '•'}{'.' if numbered else ''} "
+                         f"{self.step_text(step)}")
+        if not numbered:
+            lines.append(self.r["no_order_stated"])
         if path.total is not None:
             unstated = [_lower_first(s.label) for s in path.unstated]
-            extra = (f"; the document gives no separate length for the {_join(unstated)}"
-                     if unstated else "")
+            extra = (self.t("no_separate_length", steps=join_words(unstated)) if unstated else "")
             lines.append(self.t("total_line", total=path.total, extra=extra))
         elif path.unstated:
             lines.append(self.r["silent"].format(what="how long these steps take"))
@@ -420,13 +463,13 @@ class Composer:
             lines = [_sentence(s) for s in node.get("statements", ()) if "certif" in s.lower()]
             for member in self.members(node):
                 creds = self.credentials(member)
-                lines.append(f"• {member.name}: " + (_join([c.name for c in creds]) if creds
+                lines.append(f"• {member.name}: " + (join_words([c.name for c in creds]) if creds
                                                      else "no certification named"))
             return Answer("\n".join(lines), (node.id,))
         creds = self.credentials(node)
         if not creds:
             text = self.r["silent"].format(
-                what=f"which certification {_article(node.name.lower())} needs")
+                what=f"which certification {article(node.name.lower())} needs")
             steps = [s for s in g.pathway(node.id).steps if s.type == "training"]
             if steps:
                 text += self.t("mentions_step",
@@ -437,7 +480,8 @@ class Composer:
         if not own:
             parent = g.neighbours(node.id, "specializes")
             if parent:
-                lines.append(self.t("same_certification", parent=parent[0].name))
+                lines.append(self.t("same_certification", name=node.name,
+                                    parent=parent[0].name))
         lines.extend(_sentence(c.summary) for c in creds)
         for upkeep in g.neighbours(node.id, "maintained_by"):
             lines.append(_sentence(upkeep.summary))
@@ -446,7 +490,7 @@ class Composer:
     def subspecialties(self, node: Node | None) -> Answer:
         if node is not None and node.get("options"):
             return Answer(self.t("often_options", name=node.get("full_name") or node.name,
-                                 options=_join(list(node.get("options")), "or")) + ".",
+                                 options=join_words(list(node.get("options")), "or")) + ".",
                           (node.id,))
         if node is not None and node.type == "subspecialty":
             return self.duties(node)
@@ -468,11 +512,11 @@ class Composer:
             fellowships = list(self.fellowship_roots())
             if root is not None and root.type == "role" and not fellowships:
                 return Answer(self.r["silent"].format(
-                    what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
+                    what=f"any specializations for {article(root.name.lower())}"), (root.id,),
                     silent=True)
             if root is not None and root.type == "role" and not self.children(root):
                 return Answer(self.r["silent"].format(
-                    what=f"any specializations for {_article(root.name.lower())}"), (root.id,),
+                    what=f"any specializations for {article(root.name.lower())}"), (root.id,),
                     silent=True)
             root = fellowships[0] if fellowships else None
         if root is None:
@@ -494,7 +538,7 @@ class Composer:
             return Answer(self.what(node), (node.id,))
         if not mods:
             return Answer(self.r["silent"].format(
-                what=f"which imaging modalities {_article(node.name.lower())} works with"),
+                what=f"which imaging modalities {article(node.name.lower())} works with"),
                 (node.id,), silent=True)
         names = [m.name for m in mods]
         statement = next((d for d in node.get("duties", ())
@@ -503,7 +547,7 @@ class Composer:
             text = _sentence(node.summary) + " " + self.t(
                 "role_statement", name=node.name, statement=_lower_first(statement))
         else:
-            text = f"{node.name}: {_join(names)}."
+            text = f"{node.name}: {join_words(names)}."
         focus = [d for d in node.get("duties", ()) if "speciali" in d.lower() and d != statement]
         if focus:
             text += " " + _sentence(focus[0])
@@ -526,7 +570,7 @@ class Composer:
                                 duties="; ".join(_lower_first(d) for d in node.get("duties"))))
             lines.append(self.t("skills_in_general"))
         elif node is not None:
-            lines.append(self.t("skills_not_specific", name=_article(node.name.lower())))
+            lines.append(self.t("skills_not_specific", name=article(node.name.lower())))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
         return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))
@@ -631,6 +675,7 @@ class Composer:
             cells = [label]
             for n in nodes:
                 cells.append(self._cell(n, label))
+            cells = [cells[0], *(c or "not stated" for c in cells[1:])]
             if all(c == "not stated" for c in cells[1:]):
                 continue
             rows.append(tuple(cells))
@@ -646,7 +691,7 @@ class Composer:
         if label == "What they do":
             text = self.what(node)
             text = text[len(node.name) + 2:] if text.startswith(node.name + ": ") else text
-            return text.rstrip(".")
+            return "; ".join([text.rstrip("."), *self.shared_duties(node)])
         if label == "Category":
             cats = self.categories(node)
             return str(cats[0].get("full_name") or cats[0].name) if cats else "not stated"
@@ -659,17 +704,17 @@ class Composer:
             return Pathway.of(node, steps).timeline() if steps else "not described"
         if label == "Certification":
             creds = self.credentials(node)
-            return _join([str(c.get("full_name") or c.name) for c in creds]) if creds \
+            return join_words([str(c.get("full_name") or c.name) for c in creds]) if creds \
                 else "none named"
         if label == "Time":
             total = g.pathway(node.id).total
-            return f"about {total}" if total else "not stated"
+            return self.t("time_cell", total=total) if total else "not stated"
         if label == "Specializes in":
             spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
             if spec:
                 return _lower_first(spec[0])
             mods = self.g.neighbours(node.id, "uses_modality")
-            return _join([m.name for m in mods]) if mods else ""
+            return join_words([m.name for m in mods]) if mods else ""
         if label == "Pay":
             paying = [c for c in self.categories(node) if c.get("pay")]
             return str(paying[0].get("pay")) if paying else "not stated"

@@ -12,10 +12,11 @@ from knowledge.index import SemanticIndex
 
 from .compose import Composer
 from .nlu import Parse, Understander
+from .provenance import Provenance
 from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_policy, load_responses
 from .respond import Responder
 from .rules import Policy
-from .session import Session
+from .session import MAX_TRANSCRIPT, Session
 
 
 class Engine:
@@ -34,11 +35,14 @@ class Engine:
         #: What a description talks about ("who runs the PET scanner?"), over every fact.
         self.index = SemanticIndex.of(graph)  # (the interview's too: one index per graph)
         self.composer = Composer(graph, self.responses)
+
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")
         self.starter_questions = tuple(self._suggestions.get("starter", ()))
         weights, sets, aspects = load_policy()
         self.policy = Policy(self, weights, sets, aspects)
         self.responder = Responder(self, self.policy)
+        self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
+                                     self.lexicon, self.policy.plain_words)
 
     def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
         """Follow-up questions for an answer, filled with the answer's main entity."""
@@ -117,16 +121,21 @@ class Advisor:
     """The radiology career advisor. One instance serves many sessions and threads.
 
     `Advisor()` uses the embedded radiology knowledge; pass `knowledge_dir` and `dialogs_dir`
-    for another field. Raises KnowledgeError (every problem as file:line:col) on invalid data.
+    for another field. `cache_dir` is where the compiled engine is kept between runs (default:
+    $RADIOLOGY_ADVISOR_CACHE, else the user's cache directory; False for none; a directory
+    anyone else could write is refused). Raises KnowledgeError (every problem as
+    file:line:col) on invalid data.
     """
 
     def __init__(self, knowledge_dir: str | Path | None = None,
-                 dialogs_dir: str | Path | None = None) -> None:
+                 dialogs_dir: str | Path | None = None, *,
+                 cache_dir: str | Path | bool | None = None) -> None:
         from . import cache
 
+        where = cache.directory(cache_dir)
         name = cache.key(Path(knowledge_dir) if knowledge_dir else EMBEDDED_DIR,
                          Path(dialogs_dir) if dialogs_dir else DIALOGS_DIR)
-        engine = cache.load(name)
+        engine = cache.load(name, where)
         if not isinstance(engine, Engine):
             from dialogs.loader import load_dialogs
             from knowledge.loader import load_graph
@@ -145,7 +154,7 @@ class Advisor:
                     f"names {len(exc.problems)} things this knowledge directory does not have; "
                     "give dialogs for this field (--dialogs DIR, or dialogs_dir=)")]) from None
             engine = Engine(graph, Interviewer(graph, flow))
-            cache.store(name, engine)
+            cache.store(name, engine, where)
         self._engine = engine
 
     @property
@@ -158,12 +167,14 @@ class Advisor:
         """Example questions for a newcomer; the chat's welcome shows three."""
         return self._engine.starter_questions
 
-    def session(self, state: dict[str, Any] | None = None) -> Session:
+    def session(self, state: dict[str, Any] | None = None, *,
+                transcript: bool = True) -> Session:
         """A new conversation, or one resumed from `Session.to_dict()` output.
 
+        `transcript=False` keeps no record of the turns (a server that never saves them).
         Raises SessionStateError when `state` is corrupted, foreign or from a newer version.
         """
-        return Session(self._engine, state)
+        return Session(self._engine, state, keep=MAX_TRANSCRIPT if transcript else 0)
 
     def ask(self, text: str) -> Any:
         """Answer one question in a fresh session (for one-off use)."""

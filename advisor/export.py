@@ -102,8 +102,9 @@ def _focus(graph: Graph, node: Node) -> _Picture:
         if step.id == node.id:
             lines.append(f"{node.name}: {total}")
         picture.add_node(step, *lines)
-        if previous is not None:
-            picture.add_edge(previous, step.id, "then", emphasis=True)
+        if previous is not None:  # 'then' only where the source states the order
+            stated = (step.id, previous) in pathway.links
+            picture.add_edge(previous, step.id, "then" if stated else "and", emphasis=True)
         previous = step.id
     if pathway.steps:
         picture.add_node(node, node.name, total)

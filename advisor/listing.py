@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from knowledge import CAREER_TYPES, Node
 from knowledge.query import Query, run
+from knowledge.text import join_words
 
-from .compose import Answer, _join
+from .compose import Answer
 from .nlu import Mention, Parse
 from .rules import Context, Decision, Policy
 
@@ -31,7 +32,7 @@ def _years(pol: Policy, p: Parse) -> float | None:
     return found[0] if found else None
 
 
-def _sorted(pol: Policy, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]:
+def _sorted(pol: Policy, p: Parse, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]:
     """Mentioned nodes by what they constrain: requirements, categories, careers, modalities,
     each split into wanted ('+') and not wanted ('-')."""
     out: dict[str, list[Node]] = {}
@@ -42,19 +43,19 @@ def _sorted(pol: Policy, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]
                     "modality": "uses"}.get(node.type, "career" if node.type in CAREER_TYPES
                                               else "")
             if kind:
-                out.setdefault(("-" if m.negated else "+") + kind, []).append(node)
+                out.setdefault(("-" if pol.rules_out(p, m) else "+") + kind, []).append(node)
     return out
 
 
 def build(pol: Policy, p: Parse) -> Query:
     """The query a list question asks."""
-    named = _sorted(pol, p.mentions)
+    named = _sorted(pol, p, p.mentions)
     ids = {k: tuple(dict.fromkeys(n.id for n in v)) for k, v in named.items()}
     asks_need = pol.requires_filter(p)
     doctors = p.words & pol.sets["doctor_words"]
     outside = list(ids.get("-cat", ()))
     for m in p.mentions:
-        if m.negated and m.text in doctors:
+        if pol.rules_out(p, m) and m.text in doctors:
             # "jobs that aren't being a doctor": the graph says which category doctors are in
             outside += [c.id for c in pol.engine.composer.categories(pol.g.node(m.node_ids[0]))]
     types = _types(p)
@@ -80,7 +81,7 @@ def _phrase(pol: Policy, q: Query) -> str:
     r, g = pol.engine.responses, pol.g
 
     def names(items: tuple[str, ...]) -> str:
-        return _join([g.node(i).name.lower() for i in items])
+        return join_words([g.node(i).name.lower() for i in items])
 
     parts = []
     for key, items in (("list_needing", q.requires), ("list_lacking", q.lacks),
@@ -111,12 +112,15 @@ def answer(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     if not found:
         return Answer(r["list_none"].format(kind=kind.lower(), what=what),
                       tuple(q.requires + q.lacks + q.categories + q.outside))
+    constraints = tuple(dict.fromkeys((*q.requires, *q.lacks, *q.categories, *q.outside,
+                                       *q.exclude, *q.uses)))
     lines = [r["list_head"].format(kind=kind, what=what)]
     if len(found) <= pol.w["described_list_max"]:
         lines.extend(f"• {n.name}: {_what(pol, n)}" for n in found)
     else:  # a long list: names, so the whole of it reads at a glance
         lines.extend(f"• {n.name}" for n in found)
-    return Answer("\n".join(lines), (), tuple(n.id for n in found))
+    # The constraints are what the list is about (context, sources, explain).
+    return Answer("\n".join(lines), constraints, tuple(n.id for n in found))
 
 
 def _best_described(pol: Policy, p: Parse, types: frozenset[str],

@@ -16,13 +16,12 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import Graph, key, strip_control
+from knowledge import MAX_INPUT_CHARS, Graph, Memo, key, strip_control
 from knowledge.record import field, record
 
 from .resources import IntentSpec, Lexicon
 
-MAX_INPUT_CHARS = 2000
-_PARSE_CACHE = 8192
+_UNKNOWN = object()
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _MAX_NGRAM = 6
 
@@ -163,10 +162,10 @@ class Understander:
         self._bigrams = frozenset(bigrams)
         starts = "|".join(sorted(lexicon.sets["clause_starts"]))
         self._clause_split = re.compile(
-            rf"\? |,? and (?=(?:{starts})\b)", re.IGNORECASE)
+            rf"\? |; |,? (?:and|also|plus) (?=(?:{starts})\b)", re.IGNORECASE)
         self.negation_pattern = _phrases_pattern(tuple(self._phrase(n) for n in lexicon.negations))
-        self._spell_cache: dict[str, str | None] = {}
-        self._parses: dict[str, Parse] = {}
+        self._spell_cache: Memo[str, str | None] = Memo(items=50_000, chars=1_000_000)
+        self._parses: Memo[str, Parse] = Memo()
 
     def normal(self, text: str) -> str:
         """A text as the matcher reads it: folded, respelled ('dont' -> 'do not')."""
@@ -210,8 +209,9 @@ class Understander:
         then by similarity.
         """
         cache_key = f"{before} {word} {after}"
-        if cache_key in self._spell_cache:
-            return self._spell_cache[cache_key]
+        known = self._spell_cache.get(cache_key, _UNKNOWN)
+        if known is None or isinstance(known, str):  # (not _UNKNOWN)
+            return known
         best: str | None = None
         if len(word) >= 5 and word.isalpha():
             limit = 1 if len(word) < 7 else 2
@@ -239,9 +239,7 @@ class Understander:
                     return (-int(pair), item[1], -fuzz.ratio(word, cand))
 
                 best = min(found, key=rank)[0]
-        if len(self._spell_cache) < 50_000:
-            self._spell_cache[cache_key] = best
-        return best
+        return self._spell_cache.put(cache_key, best)
 
     def _plural(self, word: str) -> str | None:
         for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
@@ -258,14 +256,12 @@ class Understander:
         A Parse depends on the text alone, so repeated texts ("how long is residency?",
         "1", "just tell me") are served from a bounded cache.
         """
+        if len(text) > MAX_INPUT_CHARS:  # (a turn cuts it first; kept only when cut)
+            return self._parse(text)
         cached = self._parses.get(text)
         if cached is not None:
             return cached
-        parsed = self._parse(text)
-        if len(self._parses) >= _PARSE_CACHE:
-            self._parses.clear()
-        self._parses[text] = parsed
-        return parsed
+        return self._parses.put(text, self._parse(text))
 
     def _parse(self, text: str) -> Parse:
         clean = strip_control(text)

@@ -180,7 +180,8 @@ def _stacked(grid: list[list[str]], width: int) -> str:
     for col in range(1, len(header)):
         if lines:
             lines.append("")
-        lines.append(header[col] or f"column {col}")
+        lines.append(textwrap.fill(header[col] or f"column {col}", width,
+                                   break_on_hyphens=False))  # a long heading wraps too
         for row in body:
             label = f"{row[0]}: " if row[0] else ""
             lines.append(textwrap.fill(label + row[col], width, initial_indent="  ",
@@ -189,10 +190,19 @@ def _stacked(grid: list[list[str]], width: int) -> str:
 
 
 # -- whole replies --------------------------------------------------------------------------
+def source_lines(reply: Reply, width: int) -> list[Segment]:
+    """A dim 'Source: Technical and Allied Health Careers › Sonographer' line naming each
+    section the reply quotes."""
+    shown = list(dict.fromkeys(s.shown() for s in reply.sources))
+    if not shown:
+        return []
+    return [("class:dim", wrap(safe_text("Source: " + "; ".join(shown)), width) + "\n")]
+
+
 def render_reply(reply: Reply, graph: Graph, *, width: int | None = None, explain: bool = False,
-                 ascii_only: bool = False) -> list[Segment]:
+                 ascii_only: bool = False, sources: bool = False) -> list[Segment]:
     """A reply for the chat: text (a comparison as a table), a timeline where it helps,
-    and the explanation when asked for."""
+    where it comes from (`sources`), and the explanation when asked for."""
     width = width or terminal_width()
     text = safe_text(reply.text)
     segs: list[Segment] = []
@@ -212,6 +222,8 @@ def render_reply(reply: Reply, graph: Graph, *, width: int | None = None, explai
             pathway = graph.pathway(node.id)
             if len(pathway.steps) > 1 or pathway.total is not None:
                 segs += [("", "\n"), *timeline(pathway, width, ascii_only=ascii_only)]
+    if sources:
+        segs += source_lines(reply, width)
     if explain:
         why = "\n".join("  " + line for line in safe_text(str(reply.explain)).split("\n"))
         segs.append(("class:dim", "\nwhy:\n" + why + "\n"))

@@ -21,7 +21,7 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
-from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory, ThreadedHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.shortcuts import print_formatted_text
@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "/restart": ("", "start a new conversation"),
     "/back": ("", "go back to the previous interview question"),
     "/explain": ("on|off", "show (or stop showing) why each answer was given"),
+    "/sources": ("on|off", "show (or stop showing) where in the source each answer comes from"),
     "/path": ("[CAREER]", "draw a career's pathway as a timeline (default: the current topic)"),
     "/save": ("FILE [--force]", "save the conversation as JSON, to /load it later"),
     "/load": ("FILE", "resume a conversation saved with /save"),
@@ -69,7 +70,8 @@ STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
 })
 
-_OPTION = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[•◦*-])\s+(\S.*?)\s*$")
+# Linear: no two unbounded quantifiers that can share characters (the text is rstripped after).
+_OPTION = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[•◦*-])\s+(\S.*)")
 
 
 class Usage(Exception):
@@ -90,7 +92,7 @@ def question_options(text: str) -> tuple[str, ...]:
     for line in text.split("\n"):
         match = _OPTION.match(line)
         if match:
-            runs[-1].append(match.group(1))
+            runs[-1].append(match.group(1).rstrip())
         elif line.strip() and runs[-1]:
             runs.append([])
     options = next((run for run in reversed(runs) if run), [])
@@ -133,6 +135,7 @@ class Chat:
         self.advisor = advisor
         self.session: Session = advisor.session()
         self.explain = explain
+        self.sources = True
         self.width = width
         self.ascii_only = ascii_only
         self.last: Reply | None = None
@@ -226,7 +229,8 @@ class Chat:
         reply = self.session.ask(text)
         self._remember(reply)
         return render.render_reply(reply, self.advisor.graph, width=self.width(),
-                                   explain=self.explain, ascii_only=self.ascii_only)
+                                   explain=self.explain, ascii_only=self.ascii_only,
+                                   sources=self.sources)
 
     def _remember(self, reply: Reply) -> None:
         self.last = reply
@@ -289,6 +293,16 @@ class Chat:
         self.explain = args[0].lower() == "on"
         return _notice(f"explain {'on: answers now say why' if self.explain else 'off'}")
 
+    def _cmd_sources(self, args: list[str]) -> list[Segment]:
+        if not args:
+            return _notice(f"sources are {'on' if self.sources else 'off'}; "
+                           "use /sources on or /sources off")
+        if len(args) != 1 or args[0].lower() not in {"on", "off"}:
+            raise Usage("usage: /sources on|off")
+        self.sources = args[0].lower() == "on"
+        said = "on: answers now say where they come from" if self.sources else "off"
+        return _notice(f"sources {said}")
+
     def _cmd_path(self, args: list[str]) -> list[Segment]:
         graph = self.advisor.graph
         if args:
@@ -324,6 +338,8 @@ class Chat:
             return _error(f"{shown} exists; not overwritten (add --force to replace it)")
         except IsADirectoryError:
             return _error(f"{shown} is a directory")
+        except storage.StorageError as exc:
+            return _error(safe_text(str(exc)))
         except OSError as exc:
             return _error(f"cannot write {shown}: {exc.strerror or exc}")
         return _notice(f"{what} written to {shown}")
@@ -398,6 +414,17 @@ class Chat:
         return self._write(path, safe_text(plan).rstrip("\n") + "\n", force, "Plan")
 
 
+def _clean(completion: Completion) -> Completion:
+    """A completion with no control or bidi character (a name in someone's knowledge files
+    or a file name could hold U+202E), in what is inserted and in what is shown."""
+    text, shown = completion.text, completion.display_text
+    meta = completion.display_meta_text
+    if (text, shown, meta) == (safe_text(text), safe_text(shown), safe_text(meta)):
+        return completion
+    return Completion(safe_text(text), completion.start_position, display=safe_text(shown),
+                      display_meta=safe_text(meta) or None)
+
+
 class ChatCompleter(Completer):
     """Tab completion: commands and their arguments, career names, the question's options."""
 
@@ -408,7 +435,8 @@ class ChatCompleter(Completer):
     def get_completions(self, document: Document,
                         complete_event: CompleteEvent) -> Iterator[Completion]:
         try:
-            yield from self._completions(document, complete_event)
+            for found in self._completions(document, complete_event):
+                yield _clean(found)
         except Exception:  # a completion bug must never break typing
             return
 
@@ -457,7 +485,7 @@ class ChatCompleter(Completer):
             return
         name, rest = text.split(" ", 1)
         name = name.lower()
-        if name == "/explain":
+        if name in {"/explain", "/sources"}:
             for word in ("on", "off"):
                 if word.startswith(rest.strip().lower()):
                     yield Completion(word, -len(rest.lstrip()))
@@ -473,26 +501,17 @@ class ChatCompleter(Completer):
             yield from self.paths.get_completions(Document(arg), event)
 
 
-class _AtomicHistory(History):
-    """History in FileHistory's format, rewritten atomically per line (merging other chats)."""
+class _FileHistory(FileHistory):
+    """prompt-toolkit's FileHistory (one appended record per line, so chats writing at once
+    keep every entry), which a failing disk does not stop: the error is kept for one notice."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-        self.error: OSError | None = None
-
-    def load_history_strings(self) -> Iterable[str]:
-        try:
-            entries = storage.parse_history(storage.read_text(self.path))
-        except OSError:
-            entries = []
-        return list(reversed(entries))
+    error: OSError | None = None
 
     def store_string(self, string: str) -> None:
         if self.error is not None:
             return
         try:
-            storage.append_history(self.path, string)
+            super().store_string(string)
         except OSError as exc:
             self.error = exc
 
@@ -506,7 +525,7 @@ def open_history(path: Path | None = None) -> tuple[History, str | None]:
         reason = exc.strerror or str(exc)
         return InMemoryHistory(), (f"History is kept in memory only: cannot write "
                                    f"{target} ({reason}).")
-    return _AtomicHistory(target), None
+    return ThreadedHistory(_FileHistory(str(target))), None
 
 
 def color_wanted(output: Output | None) -> bool:
@@ -523,10 +542,11 @@ def color_wanted(output: Output | None) -> bool:
 
 def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = None,
              output: Output | None = None, color: bool | None = None,
-             history: Path | None = None) -> int:
-    """Chat until /quit or Ctrl-D; returns the exit status (0). Input/output are injectable."""
+             history: Path | History | None = None) -> int:
+    """Chat until /quit or Ctrl-D; returns the exit status (0). Input, output and the history
+    (a file, or a prompt-toolkit History) are injectable."""
     use_color = color_wanted(output) if color is None else color
-    hist, notice = open_history(history)
+    hist, notice = (history, None) if isinstance(history, History) else open_history(history)
     chat = Chat(advisor, explain)
     prompt: PromptSession[str] = PromptSession(
         message=[("class:prompt", "> ")], history=hist, completer=ChatCompleter(chat),
@@ -564,7 +584,8 @@ def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = N
         except Exception as exc:  # a bug in one turn is reported; the chat goes on
             show(_error(f"Sorry, that failed ({type(exc).__name__}: {exc}). "
                         "The conversation goes on."))
-        if isinstance(hist, _AtomicHistory) and hist.error is not None and not history_failed:
+        failed = getattr(getattr(hist, "history", None), "error", None)
+        if failed is not None and not history_failed:
             history_failed = True
-            show(_notice(f"History is no longer saved: {hist.error.strerror or hist.error}."))
+            show(_notice(f"History is no longer saved: {failed.strerror or failed}."))
     return 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from knowledge.record import field, record, to_dict
+from knowledge.model import Source
+from knowledge.record import field, record, replace, to_dict
 
 
 @record
@@ -22,9 +23,12 @@ class Explanation:
     context: tuple[str, ...] = ()
     alternatives: tuple[tuple[str, float], ...] = ()
     notes: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return to_dict(self)
+        data = to_dict(self)
+        data["sources"] = [to_dict(s) for s in self.sources]
+        return data
 
     def __str__(self) -> str:
         lines = [f"intent: {self.intent} (score {self.score:.2f})"]
@@ -41,6 +45,7 @@ class Explanation:
         if self.alternatives:
             lines.append("runners-up: " + ", ".join(f"{i} {s:.2f}" for i, s in self.alternatives))
         lines.extend(f"note: {n}" for n in self.notes)
+        lines.extend(f"source: {s.section}: {s.quote!r} (line {s.line})" for s in self.sources)
         return "\n".join(lines)
 
 
@@ -61,6 +66,8 @@ class Reply:
     progress: tuple[int, int] | None = None
     listed: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
+    #: For every fact the text states: the source section path and the quoted line.
+    sources: tuple[Source, ...] = ()
 
     @property
     def explain(self) -> Explanation:
@@ -68,7 +75,8 @@ class Reply:
 
         Built on first access, so a turn nobody inspects does not pay for it.
         """
-        return self.explainer() if self.explainer is not None else Explanation("none", 0.0)
+        why = self.explainer() if self.explainer is not None else Explanation("none", 0.0)
+        return replace(why, sources=self.sources) if self.sources else why
 
     @property
     def answer(self) -> str:
@@ -85,6 +93,8 @@ class Reply:
             "fallback": self.fallback,
             "suggestions": list(self.suggestions),
             "kind": self.kind,
+            "sources": [{"section": s.section, "quote": s.quote, "line": s.line}
+                        for s in self.sources],
         }
         if self.progress is not None:
             data["progress"] = list(self.progress)

@@ -89,11 +89,13 @@ def step_keyword_specialises(pol: Policy, r: Resolution) -> None:
 
 def step_specific_first(pol: Policy, r: Resolution) -> None:
     """'Radiologists who work on AI' is the AI specialist: named together, the specific beats
-    the general it specialises."""
+    the general it specialises (or whose paths its category is)."""
     g = pol.g
     for n in list(r.nodes):
         general = {x.id for x in g.closure(n.id, "specializes")} | {
-            x.id for x in g.neighbours(n.id, "kind_of")}
+            x.id for x in g.neighbours(n.id, "kind_of")} | {
+            x.id for c in g.neighbours(n.id, "in_category") for x in g.neighbours(c.id,
+                                                                                 "paths_for")}
         if general and any(x.id in general for x in r.nodes):
             r.nodes = [n, *[x for x in r.nodes if x.id not in general and x != n]]
 
@@ -185,6 +187,12 @@ def step_keywords(pol: Policy, r: Resolution) -> None:
     """'Which job handles radioactive materials?': nothing named by name, so by keyword."""
     if not r.fitting and r.keyword_nodes:
         r.fitting = [n for n in r.keyword_nodes if n.type in r.types]
+        hit = pol.clearly_described(r.f.p, r.types & CAREER_TYPES)
+        if hit is not None and r.fitting and hit.node != r.fitting[0]:
+            # a keyword points, the facts decide: "what standards does imaging equipment
+            # have to meet?" names a keyword of sales, but QA's duties say it
+            r.fitting = [hit.node, *[n for n in r.fitting if n != hit.node]]
+            r.d.notes.append(f"described by {', '.join(hit.words)} (over the keyword)")
 
 
 def step_relations(pol: Policy, r: Resolution) -> None:
@@ -215,6 +223,8 @@ def step_step_to_career(pol: Policy, r: Resolution) -> None:
     if r.d.intent not in CAREER_ASPECTS:
         return
     for i, n in enumerate(r.fitting):
+        if r.d.intent == "subspecialties" and n.get("options"):
+            continue  # "which specialties can the intern year be in?": the step's own options
         lead = pol.leads_to(n)
         if lead is not None:
             r.fitting[i] = lead
@@ -303,6 +313,22 @@ def step_doctor(pol: Policy, r: Resolution) -> None:
         r.fitting = [*doctors[:1], *r.fitting]
 
 
+def step_before_subject(pol: Policy, r: Resolution) -> None:
+    """'How many years of medical school ... before residency?', 'do I have to do an intern
+    year before residency?': of two steps around 'before', the one named first is asked
+    about; the other only places it."""
+    p = r.f.p
+    if "before" not in p.tokens:
+        return
+    at = p.tokens.index("before")
+    first = [pol.g.node(m.node_ids[0]) for m in r.positive if m.end <= at
+             and pol.g.node(m.node_ids[0]).type in {"training", "credential"}]
+    later = [pol.g.node(m.node_ids[0]) for m in r.positive if m.start > at]
+    if first and later and first[0] in r.fitting:
+        r.fitting.remove(first[0])
+        r.fitting.insert(0, first[0])
+
+
 def step_goal(pol: Policy, r: Resolution) -> None:
     """'Can a technician become a radiologist?': the node after 'become' is the goal."""
     p = r.f.p
@@ -321,7 +347,7 @@ STEPS: tuple[Step, ...] = (step_keyword_specialises, step_specific_first, step_d
                            step_keywords, step_relations, step_pronoun_topic,
                            step_step_to_career, step_careers_first, step_topic_for_aspects,
                            step_topic_compound, step_topic_subject, step_topic_fallback,
-                           step_doctor, step_goal)
+                           step_doctor, step_before_subject, step_goal)
 
 
 def resolve(pol: Policy, d: Decision, f: Facts) -> list[Node]:

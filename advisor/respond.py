@@ -13,12 +13,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
-from knowledge import Node, strip_control
+from knowledge import MAX_INPUT_CHARS, Node
 from knowledge.record import field, record, replace
 
 from .answers import HANDLERS
-from .compose import Answer, _article
-from .nlu import MAX_INPUT_CHARS, Parse
+from .compose import Answer, article
+from .nlu import Parse
 from .reply import Explanation, Reply
 from .resolve import resolve
 from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
@@ -64,21 +64,26 @@ class Responder:
         """One turn: never raises on any string (a bug is reported in the reply)."""
         ctx = state.context
         t = Turn(Context(ctx.topic, ctx.last_intent, ctx.last_list), state.dialog)
+        # Cut before anything reads it: every pattern, parse and cache sees at most the limit.
+        cut = len(text) > MAX_INPUT_CHARS
+        text = text[:MAX_INPUT_CHARS]
         try:
-            reply = self._turn(t, text)
+            reply = self._turn(t, text, cut)
         except Exception as exc:  # a bug in one turn must not end the conversation
             reply = Reply(self.e.responses["internal_error"].format(
                 error=type(exc).__name__), "error", fallback=True, kind="error")
             return state, reply
         return Conversation(t.context, t.dialog), reply
 
-    def _turn(self, t: Turn, text: str) -> Reply:
+    def _turn(self, t: Turn, text: str, cut: bool = False) -> Reply:
         e = self.e
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        reply = self._dispatch(t, text)
-        if len(strip_control(text)) > MAX_INPUT_CHARS:
+        # Sources and faithfulness notes for what the answer states (advisor/provenance.py).
+        reply = e.provenance.annotate(self._dispatch(t, text), " ".join(
+            e.understander.parse(text).tokens))  # respelled and typo-corrected words
+        if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
         return reply
@@ -123,26 +128,65 @@ class Responder:
 
     # -- several questions in one message ---------------------------------------------------
     def _clauses(self, text: str) -> list[Parse]:
-        """Two or three questions in one line ('how long is it and how much do they make?'),
-        or none: each part must ask something of its own."""
-        pieces = [c for c in self.e.understander.split_clauses(text) if c.strip(" ?,.")]
-        if not 2 <= len(pieces) <= 3:
-            return []
+        """Two to four questions in one message ('how long is it and how much do they make?',
+        'med school how long, residency how long, and what exams at the end?'), or none: each
+        part must ask something of its own or lean on the part before."""
         u = self.e.understander
-        parses = [u.parse(piece) if i == 0 or piece.lower().startswith("and ")
-                  else u.parse("and " + piece) for i, piece in enumerate(pieces)]
-        w = self.pol.w
-        for i, parse in enumerate(parses):
-            top = parse.intents[0] if parse.intents else None
-            floor = w["clause_floor_named"] if parse.alias_mentions else w["clause_floor"]
-            strong = top is not None and top.score >= floor and top.intent not in _SINGLE_ONLY
-            leaning = i > 0 and (bool(parse.alias_mentions) or parse.pronoun)
-            if not (strong or leaning):
-                return []
+        pieces = [part for chunk in u.split_clauses(text) for part in self._comma_parts(chunk)]
+        pieces = [c for c in pieces if c.strip(" ?,.")]
+        if not 2 <= len(pieces) <= self.pol.w["clause_max"]:
+            return []
+        parses = [u.parse(pieces[0])]
+        parses.extend(self._later_part(parses[0], piece) for piece in pieces[1:])
+        if not all(self._asks(parse, i) for i, parse in enumerate(parses)):
+            return []
         if len({(parse.intents[0].intent if parse.intents else "",
                  tuple(m.node_ids for m in parse.alias_mentions)) for parse in parses}) < 2:
             return []
         return parses
+
+    def _asks(self, parse: Parse, index: int) -> bool:
+        """A part that asks something of its own (an intent strong enough, not one that
+        answers a whole message), or, after the first, names or points at something."""
+        w = self.pol.w
+        top = parse.intents[0] if parse.intents else None
+        floor = w["clause_floor_named"] if parse.alias_mentions else w["clause_floor"]
+        single = top is not None and top.intent in _SINGLE_ONLY and not (
+            top.intent == "recommend" and parse.requested)  # "which fellowship is for kids"
+        strong = top is not None and top.score >= floor and not single
+        return strong or (index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
+
+    def _comma_parts(self, chunk: str) -> list[str]:
+        """'Med school how long, residency how long': comma-separated parts that each name
+        something and ask something are questions of their own; other commas are not."""
+        parts = [c for c in chunk.split(",") if c.strip()]
+        if len(parts) < 2:
+            return [chunk]
+        u = self.e.understander
+        floor = self.pol.w["clause_floor_named"]
+        for part in parts:
+            parse = u.parse(part)
+            if not parse.alias_mentions or not parse.intents or parse.intents[0].score < floor:
+                return [chunk]
+        return parts
+
+    def _later_part(self, first: Parse, piece: str) -> Parse:
+        """A later part, read as following on ('and ...'); an elliptical one borrows the first
+        part's question: 'which fellowship is for kids and which for mammograms' reads the
+        second as 'which fellowship is for mammograms'."""
+        u = self.e.understander
+        parse = u.parse(piece if piece.lower().startswith("and ") else "and " + piece)
+        top = parse.intents[0] if parse.intents else None
+        words = parse.tokens[1:] if parse.tokens[:1] == ("and",) else parse.tokens
+        if (top is not None and top.score >= self.pol.w["weak"]) or not words \
+                or words[0] not in self.pol.sets["wh_words"] or words[1:2] == ("about",) \
+                or not first.mentions:
+            return parse  # ("and what about the techs?" follows on by itself)
+        head = list(first.tokens[:first.mentions[-1].start])
+        tail = list(words[1:])
+        while tail and head and tail[0] == head[-1]:
+            tail = tail[1:]
+        return u.parse(" ".join(head + tail))
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
@@ -195,6 +239,8 @@ class Responder:
             return self._fallback(p, d, e.responses["decline_oos"], "out_of_scope")
         if d.intent == "medical_advice":
             return self._fallback(p, d, e.responses["decline_medical"], "medical_advice")
+        if d.intent == "logistics":
+            return self._fallback(p, d, e.responses["decline_logistics"], "out_of_scope")
         if d.intent == "not_understood":
             return self._not_understood(t, p, d)
         if d.intent in SOCIAL:
@@ -268,7 +314,7 @@ class Responder:
             return None
         node = nodes[0]
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
-        who = _article(name) if node.type == "role" else name
+        who = article(name) if node.type == "role" else name
         subject = e.responses["being"].format(who=who) if node.type == "role" else name
         d.notes.append(f"the source does not cover '{word}'")
         text = e.responses["silent"].format(
@@ -383,6 +429,9 @@ class Responder:
             what = e.lexicon.uncovered[word].format(subject=e.responses["field_subject"],
                                                     who=e.responses["field_people"])
             text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
+        elif p.domain and p.question and (unknown := self.pol.uncovered_words(p)):
+            words = ", ".join(f"“{w}”" for w in unknown)  # "do I need the MCAT for rads?"
+            text = e.responses["silent_on"].format(words=words) + " " + e.responses["coverage"]
         elif p.domain and p.question and not p.unknown:
             text = e.responses["silent_general"]
         if options:

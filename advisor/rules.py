@@ -23,14 +23,15 @@ from knowledge import CAREER_TYPES, Node
 from knowledge.index import Hit, SemanticIndex
 from knowledge.record import field, record
 
-from .nlu import Mention, Parse
+from .nlu import Mention, Parse, _phrases_pattern
 
 if TYPE_CHECKING:
     from .core import Engine
     from .resources import IntentSpec
 
 SOCIAL = frozenset({"greeting", "thanks", "goodbye", "help"})
-DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood"})
+DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood",
+                      "logistics"})
 
 
 @record(frozen=False)
@@ -102,7 +103,19 @@ class Policy:
         #: Words that describe nothing: function words, and words naming the kind of thing
         #: asked for ("which *fellowship*", "what *job*").
         self._not_descriptive = engine.lexicon.stopwords | self.sets["role_words"] | self.sets[
-            "subspecialty_words"] | self.sets["career_words"] | engine.understander.domain
+            "subspecialty_words"] | self.sets["career_words"]
+        lex = engine.lexicon
+        cue_words = {w for spec in engine.intents.values() for phrase, _ in spec.cues
+                     for w in phrase.split()}
+        #: Words that ask how, not about what: function words, cue words of the intents,
+        #: fillers and vague words, the field's own terms.
+        self._strong_negation = _phrases_pattern(tuple(
+            n for n in lex.negations if n not in self.sets["weak_negations"]))
+        self.plain_words = self._not_descriptive | lex.pronouns | lex.question_words | {
+            w for n in lex.negations for w in n.split()} | self.sets["fillers"] | self.sets[
+            "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain | {
+            w for name in self.sets["plain_sets"] for phrase in self.sets[name]
+            for w in phrase.split()}
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
@@ -146,8 +159,16 @@ class Policy:
         words = p.words
         fit = words & sets["fit_words"]
         return bool(words & sets["pick_questions"] and words & sets["career_words"]
-                    and (fit or words & sets["pick_words"])
+                    and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
+
+    def _ends_asking_pick(self, p: Parse) -> bool:
+        """'..., what's a career path for me?': the last clause asks what is for the person
+        ('not happening for me' earlier in a long message asks nothing)."""
+        u = self.engine.understander
+        clauses = u.split_descriptive(p.text)
+        last = f" {u.normal(clauses[-1])} " if clauses else ""
+        return _phrases_pattern(tuple(self.sets["pick_phrases"])).search(last) is not None
 
     def list_refs(self, p: Parse, items: tuple[str, ...]) -> list[str]:
         """Items of the last list the text points at: '2', 'the second one', 'compare 1 and 3'."""
@@ -248,6 +269,20 @@ class Policy:
             return None
         return hits[0]
 
+    def uncovered_words(self, p: Parse) -> list[str]:
+        """Words of a question that neither the graph's facts nor the language data know
+        ('rad tech *hourly* pay', 'do I need the *MCAT*?'): the point asked may be one the
+        document never covers, which the answer must say before giving what it does say."""
+        index = self.engine.index
+        out = []
+        for word in p.tokens:
+            if len(word) < self.w["uncovered_min_letters"] or not word.isalpha() \
+                    or word in self.plain_words:
+                continue
+            if not any(index.idf(term) for term in index.terms(word)):
+                out.append(word)
+        return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
+
     def asks_who(self, p: Parse) -> bool:
         """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
         called?': a question for a kind of career, named by what it does."""
@@ -257,8 +292,20 @@ class Policy:
         return words[:1] == ("who",) or p.has(*self.sets["naming_phrases"])
 
     def asked_types(self, p: Parse) -> frozenset[str]:
-        """The node types a question asks for: a fellowship, else a career."""
-        return frozenset({p.requested}) if p.requested == "subspecialty" else CAREER_TYPES
+        """The node types a question asks for: a fellowship, else a career (or, for 'who
+        operates the equipment?', the category of careers the document says it of)."""
+        if p.requested == "subspecialty":
+            return frozenset({p.requested})
+        return CAREER_TYPES | self.sets["who_types"] if self.asks_who(p) else CAREER_TYPES
+
+    def rules_out(self, p: Parse, m: Mention) -> bool:
+        """A mention a list question rules out: negated by more than a determiner ('without
+        med school', 'besides the doctor', 'not a doctor'), not described by one ('hospitals
+        that have no radiologist')."""
+        if not m.negated:
+            return False
+        window = " ".join(p.tokens[max(0, m.start - 4):m.start])
+        return self._strong_negation.search(f" {window} ") is not None
 
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
@@ -301,7 +348,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    if f.explicit or f.has_list or not p.has(*pol.sets["other_fields"]):
+    named = any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit)
+    if named or f.has_list or not p.has(*pol.sets["other_fields"]):
         return None
     rest = p.padded
     for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology
@@ -310,6 +358,15 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     if any(t in domain for t in rest.split()):
         return None
     return Decision("oos", pol.w["declined"])
+
+
+def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
+    """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
+    college has the cheapest program?': logistics the document never covers are declined,
+    whatever career they name."""
+    if f.p.has(*pol.sets["logistics"]):
+        return Decision("logistics", pol.w["declined"])
+    return None
 
 
 def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
@@ -344,7 +401,7 @@ def gate_statement(pol: Policy, f: Facts) -> Decision | None:
     return Decision("about_me", score, resolve=True)
 
 
-GATES: tuple[Gate, ...] = (gate_medical_advice, gate_prices, gate_other_fields,
+GATES: tuple[Gate, ...] = (gate_medical_advice, gate_logistics, gate_prices, gate_other_fields,
                            gate_unknown_qualifier, gate_out_of_scope, gate_statement)
 
 
@@ -461,6 +518,8 @@ def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision 
     if best[0] != "recommend" or not p.requested or not p.words & pol.sets["pick_questions"] \
             or p.has(*pol.sets["chooser_phrases"]) or f.profiled:
         return None
+    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
+        return None  # "... what does it take to become a radiologic technologist?" names it
     hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
     if hit is None:
         return None
@@ -500,7 +559,7 @@ def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decisi
     nothing up, is some other field; but 'what about for kids?' after a question on a
     fellowship moves the same question to the kids' one."""
     about_topic = bool(f.topic) and any(f.topic[0].id in m.node_ids for m in f.keyword)
-    ruling_out = best[0] == "list_careers" and any(m.negated for m in f.keyword)
+    ruling_out = best[0] == "list_careers" and any(pol.rules_out(f.p, m) for m in f.keyword)
     if f.keyword and not _strong(f) and not _lookup(pol, best, f) and not ruling_out \
             and not (f.topic and f.p.pronoun) and not about_topic \
             and not (f.topic and f.followup) and best[1] >= pol.w["keyword_question_floor"]:
@@ -574,8 +633,8 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
         return None
     if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
         return None
-    ruled_out = any(m.negated and pol.g.node(i).type in {"training", "credential", "category",
-                                                        *CAREER_TYPES}
+    kinds = {"training", "credential", "category", *CAREER_TYPES}
+    ruled_out = any(pol.rules_out(p, m) and pol.g.node(i).type in kinds
                     for m in p.mentions for i in m.node_ids[:1])
     if not ruled_out:
         return None

@@ -6,14 +6,13 @@ The session holds plain data only; each turn is answered by the engine's statele
 
 from __future__ import annotations
 
-import reprlib
 import threading
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, DialogStateError
-from knowledge import AdvisorError
+from knowledge import MAX_INPUT_CHARS, AdvisorError
+from knowledge.text import brief
 
-from .nlu import MAX_INPUT_CHARS
 from .reply import Reply
 from .respond import Conversation
 from .rules import Context
@@ -29,15 +28,6 @@ __all__ = ["MAX_TRANSCRIPT", "SESSION_FORMAT", "SESSION_VERSION", "Context", "Se
            "SessionStateError"]
 
 
-def _brief(value: Any) -> str:
-    """A foreign value as a message shows it: repr'd, clipped, never raising."""
-    try:
-        text = reprlib.repr(value)
-    except Exception:  # an int too long to print, a broken __repr__
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 class SessionStateError(AdvisorError, ValueError):
     """A saved session could not be read: corrupted, truncated, foreign or from a newer version.
 
@@ -48,8 +38,11 @@ class SessionStateError(AdvisorError, ValueError):
 class Session:
     """One person's conversation. Not shared between threads; the Advisor behind it is."""
 
-    def __init__(self, engine: Engine, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, engine: Engine, state: dict[str, Any] | None = None, *,
+                 keep: int = MAX_TRANSCRIPT) -> None:
         self._engine = engine
+        #: Turns kept in `transcript` (for /save); 0 where nothing reads it (--jsonl, ask).
+        self.keep = max(0, min(keep, MAX_TRANSCRIPT))
         self.context = Context()
         self.dialog = DialogState()
         self.transcript: list[tuple[str, str]] = []
@@ -79,12 +72,13 @@ class Session:
             raise SessionStateError("a saved session must be a JSON object")
         if state.get("format") != SESSION_FORMAT:
             raise SessionStateError("this is not a radiology-advisor session "
-                                    f"(format {_brief(state.get('format'))})")
+                                    f"(format {brief(state.get('format'))})")
         version = state.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise SessionStateError("the saved session has no valid version number")
         if version > SESSION_VERSION:
-            raise SessionStateError(f"the saved session is format version {version}, newer than "
+            raise SessionStateError(f"the saved session is format version {brief(version)}, "
+                                    "newer than "
                                     f"this advisor understands ({SESSION_VERSION}); upgrade "
                                     "radiology-advisor to load it")
         ctx = state.get("context", {})
@@ -128,7 +122,8 @@ class Session:
             state, reply = self._engine.responder.respond(
                 Conversation(self.context, self.dialog), text)
             self.context, self.dialog = state.context, state.dialog
-            if len(self.transcript) >= MAX_TRANSCRIPT:
-                del self.transcript[: len(self.transcript) - MAX_TRANSCRIPT + 1]
-            self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
+            if self.keep:
+                if len(self.transcript) >= self.keep:
+                    del self.transcript[: len(self.transcript) - self.keep + 1]
+                self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
             return reply

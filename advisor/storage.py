@@ -10,16 +10,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
-import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 APP_DIR = "radiology-advisor"
 #: Saved sessions and histories are small; a bigger file is not ours (or is an attack).
 MAX_READ_BYTES = 10_000_000
-HISTORY_LIMIT = 1000
 
 
 class StorageError(OSError):
@@ -52,16 +50,25 @@ def _umask() -> int:
 
 def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = False,
                  private: bool = False) -> Path:
-    """Write `text` to `path` atomically; FileExistsError if it exists and not `overwrite`.
+    """Write `text` to `path` atomically; FileExistsError if it exists and not `overwrite`,
+    StorageError if what is there is anything but a regular file (even with `overwrite`).
 
     The file keeps the mode of the one it replaces; a new file gets the usual umask mode, or
     0600 when `private` (the chat history is nobody else's business).
     """
     target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(target))
-    if not overwrite and target.exists():
-        raise FileExistsError(17, "file exists", str(target))
+    try:
+        st: os.stat_result | None = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "is a directory", str(target))
+        if not overwrite:
+            raise FileExistsError(17, "file exists", str(target))
+        if not stat.S_ISREG(st.st_mode):  # a link, a FIFO, a device: never replaced
+            raise StorageError(f"{target} is not a regular file (a link, a pipe or a "
+                               "device); it was left as it is")
     parent = target.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
@@ -158,48 +165,13 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-# -- the history file, in prompt_toolkit's FileHistory format, so either can read it --------
-def parse_history(text: str) -> list[str]:
-    """Entries of a history file, oldest first; lines of one entry start with '+'."""
-    entries: list[str] = []
-    lines: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("+"):
-            lines.append(line[1:])
-        elif lines:
-            entries.append("\n".join(lines))
-            lines = []
-    if lines:
-        entries.append("\n".join(lines))
-    return entries
-
-
-def format_history(entries: Iterable[str]) -> str:
-    """The file form of history entries, oldest first."""
-    out: list[str] = []
-    for entry in entries:
-        out.append(f"\n# {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-        out.extend(f"+{line}\n" for line in entry.split("\n"))
-    return "".join(out)
-
-
-def append_history(path: Path, entry: str, limit: int = HISTORY_LIMIT) -> None:
-    """Add one entry, keeping the newest `limit`; re-reads first so two chats don't clobber."""
-    try:
-        existing = parse_history(read_text(path)) if path.exists() else []
-    except StorageError:
-        existing = []  # an unreadable history is replaced rather than fatal
-    existing.append(entry)
-    write_atomic(path, format_history(existing[-limit:]), overwrite=True, private=True)
-
-
 def prepare_history(path: Path) -> None:
-    """Create the history's directory and prove it writable; OSError says why not."""
+    """Create the history file (0600) and its directory; OSError says why not."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.is_dir():
         raise IsADirectoryError(21, "is a directory", str(path))
     if path.exists() and not os.access(path, os.W_OK):
         raise PermissionError(13, "permission denied", str(path))
-    fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path.parent)
-    os.close(fd)
-    os.unlink(probe)
+    # Made private before prompt-toolkit's FileHistory appends to it (it would use the umask).
+    # (Non-blocking: a FIFO planted there fails here instead of hanging the chat.)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600))

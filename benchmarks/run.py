@@ -37,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from hostile import PATHOLOGICAL, flood, mixed_texts, worst_turns  # noqa: E402
 from synthetic import Probe, Synthetic, generate  # noqa: E402
 
 QUESTION = "How long is radiology residency?"
@@ -556,48 +557,77 @@ def launch(python: Path, requests: Path, lines: int, tmp: Path, **env: str
 
 def jsonl_run(report: Report, python: Path, transcripts: list[list[str]], count: int,
               runs: int) -> None:
-    """Throughput of `ask --jsonl` (as it runs by default: one process per core) and
-    the memory all its processes hold together; one process alone, for comparison."""
-    from advisor.cli import WORKERS_ENV, _worker_count
-
+    """Throughput of `ask --jsonl` (one process) and the memory it holds."""
     lines = jsonl_lines(transcripts, count)
     sessions = len({json.loads(x)["session"] for x in lines})
-    workers = _worker_count()
     with tempfile.TemporaryDirectory() as tmp:
         requests = Path(tmp) / "requests.jsonl"
         requests.write_text("\n".join(lines) + "\n", encoding="utf-8")
         timed = [launch(python, requests, len(lines), Path(tmp)) for _ in range(runs)]
         _, biggest, _, together = launch(python, requests, len(lines), Path(tmp),
                                          BENCH_SAMPLE_MEMORY="1")
-        one_s, one_rss, one_cpu, _ = launch(python, requests, len(lines), Path(tmp),
-                                            **{WORKERS_ENV: "1"})
     rates = [len(lines) / t[0] for t in timed]
     cpu_rates = [len(lines) / t[2] for t in timed]
     rate = statistics.median(rates)
-    pss_mb, biggest_mb, one_mb = together * 1024 / 1e6, biggest * 1024 / 1e6, one_rss * 1024 / 1e6
-    sampled = together > 0  # /proc/PID/smaps_rollup: Linux 4.14 and later
-    peak = pss_mb if sampled else biggest_mb * max(1, workers)
+    pss_mb, biggest_mb = together * 1024 / 1e6, biggest * 1024 / 1e6
+    peak = pss_mb if together > 0 else biggest_mb  # /proc/PID/smaps_rollup: Linux 4.14+
     start_ms = report.data.get("cold_start", {}).get("median_ms", {}).get("advisor", 0.0)
     net = len(lines) / max(1e-9, len(lines) / rate - start_ms / 1000)
-    report.data["jsonl"] = {"lines": len(lines), "sessions": sessions, "workers": workers,
+    report.data["jsonl"] = {"lines": len(lines), "sessions": sessions,
                             "turns_per_s": rate, "all_turns_per_s": rates,
                             "turns_per_cpu_s": cpu_rates, "net_of_start_turns_per_s": net,
-                            "one_process_turns_per_s": len(lines) / one_s,
-                            "one_process_turns_per_cpu_s": len(lines) / one_cpu,
-                            "peak_mb_all_processes": peak, "peak_rss_mb_largest": biggest_mb,
-                            "peak_rss_mb_one_process": one_mb}
+                            "peak_mb": peak, "peak_rss_mb": biggest_mb}
     report.add(f"--jsonl throughput ({len(lines)} lines, {sessions} sessions, whole run, "
-               f"{workers} process{'es' if workers != 1 else ''}, median of {runs})",
-               "≥ 5000 turns/s", f"{rate:,.0f} turns/s", rate >= 5000)
+               f"one process, median of {runs})", "≥ 5000 turns/s", f"{rate:,.0f} turns/s",
+               rate >= 5000)
     report.add("  the same, start-up (cold start median) left out / per CPU second", "—",
                f"{net:,.0f} / {statistics.median(cpu_rates):,.0f} turns/s")
-    report.add(f"  the same in one process ({WORKERS_ENV}=1): turns/s, per CPU second", "—",
-               f"{len(lines) / one_s:,.0f} / {len(lines) / one_cpu:,.0f} turns/s")
-    how = "sum of PSS, sampled every 5 ms" if sampled else "largest process x processes"
-    report.add(f"peak memory of the --jsonl run, all its processes ({how})", "≤ 60 MB",
-               f"{peak:.1f} MB", peak <= 60)
-    report.add("  largest single process / the run in one process (ru_maxrss)", "—",
-               f"{biggest_mb:.1f} / {one_mb:.1f} MB")
+    how = "PSS, sampled every 5 ms" if together > 0 else "ru_maxrss"
+    report.add(f"peak memory of the --jsonl run ({how})", "≤ 60 MB", f"{peak:.1f} MB",
+               peak <= 60)
+    report.add("  ru_maxrss of the run", "—", f"{biggest_mb:.1f} MB")
+
+
+# -- hostile input (issue 14) -------------------------------------------------------------------
+def hostile_turns(report: Report, advisor: Any, ordinary_ms: float, mixed: int) -> None:
+    """The slowest 2,000-character texts known (and random mixtures of their pieces), each
+    against the median ordinary turn: a text at the limit must cost a bounded multiple of a
+    question, not seconds (2,000 spaces once took 35 s)."""
+    texts = {**PATHOLOGICAL, **{f"mixture {i}": t for i, t in enumerate(mixed_texts(mixed))}}
+    worst = worst_turns(advisor, texts)
+    seconds, name = worst[0]
+    ms = seconds * 1000
+    ratio = ms / max(ordinary_ms, 1e-9)
+    report.data["hostile"] = {"slowest_ms": ms, "slowest": name, "ratio": ratio,
+                              "all_ms": {n: s * 1000 for s, n in worst}}
+    report.add(f"slowest 2,000-character turn ({len(texts)} texts: '{name}')", "≤ 50 ms",
+               f"{ms:.2f} ms", ms <= 50)
+    report.add("  the same, in median ordinary turns", "≤ 50x", f"{ratio:.0f}x", ratio <= 50)
+    report.add("  next slowest", "—", ", ".join(f"{n} {s * 1000:.1f} ms" for s, n in worst[1:4]))
+
+
+def flood_memory(report: Report, python: Path, count: int, size: int) -> None:
+    """Peak memory (sum of PSS) of `ask --jsonl` over `count` distinct requests of `size`
+    bytes, each its own session: what a flood of large distinct input holds."""
+    def start(args: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([str(python), "-c", LAUNCHER, str(cli_path(python)), *args],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE,
+                                env={**child_env(), "BENCH_SAMPLE_MEMORY": "1"})
+
+    began = time.perf_counter()
+    _, replies, err = flood(start, count, size)
+    took = time.perf_counter() - began
+    found = re.findall(r"^BENCH (-?\d+) (\S+) (\d+) (\S+) (\d+)$", err.decode(), re.MULTILINE)
+    if not found or replies != count:
+        raise SystemExit(f"flood run failed: {replies} replies for {count} requests\n"
+                         f"{err.decode()[-2000:]}")
+    code, _, maxrss, _, pss = found[-1]
+    peak = (float(pss) or float(maxrss)) * 1024 / 1e6
+    report.data["flood"] = {"requests": count, "bytes_each": size, "peak_mb": peak,
+                            "seconds": took, "exit": int(code)}
+    report.add(f"peak memory, {count:,} distinct {size / 1e6:.1f} MB --jsonl requests (PSS)",
+               "< 100 MB", f"{peak:.1f} MB in {took:.0f} s", peak < 100 and int(code) == 0)
 
 
 # -- 5. load times ------------------------------------------------------------------------------
@@ -763,6 +793,9 @@ def main(argv: list[str] | None = None) -> int:
     advisor = load_times(report, load_repeats)
     log("turns on the radiology graph ...")
     run = per_turn(report, advisor, turns, passes)
+    log("hostile input ...")
+    hostile_turns(report, advisor, report.data["turns"]["median_ms"], 20 if quick else 60)
+    flood_memory(report, python, 1000, 990_000)
     log("--jsonl throughput and memory ...")
     jsonl_run(report, python, run.transcripts, jsonl_count, jsonl_runs)
     profile = ""

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from knowledge import Graph, Node
+from knowledge import Graph, Memo, Node
 from knowledge.record import evolve, record, replace
+from knowledge.text import brief
 
 from .model import Flow, Option, Question, Values, all_hold
 from .render import (
@@ -28,7 +29,7 @@ from .render import (
 )
 from .render import plan_markdown as render_plan
 from .scoring import Fit, Recommendation, Scorer
-from .state import DialogState, DialogStateError, Entry, _brief
+from .state import DialogState, DialogStateError, Entry
 from .text import Voicing
 from .understand import NEG as NEGATIVE
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
@@ -117,14 +118,10 @@ class Interviewer:
         self._question_slots = frozenset(q.slot for q in flow.questions)
         self._careers = flow.scope.career_types | flow.scope.fellowship_types
         self._voices = {name: Voicing(v.words) for name, v in flow.voices.items()}
-        self._trusted: dict[int, DialogState] = {}
+        self._trusted: Memo[int, DialogState] = Memo(items=4096)
         # Plans depend only on what is known and what was asked; people repeat those.
-        self._plans: dict[tuple[Any, ...], tuple[Question, ...]] = {}
-        self._recs: dict[tuple[Any, ...], Recommendation] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle (the start-up cache) without the per-process cache of trusted states."""
-        return {**self.__dict__, "_trusted": {}, "_plans": {}, "_recs": {}}
+        self._plans: Memo[tuple[Any, ...], tuple[Question, ...]] = Memo(items=4096)
+        self._recs: Memo[tuple[Any, ...], Recommendation] = Memo(items=2048)
 
     # -- public API -----------------------------------------------------------------------
     def extract(self, text: str) -> Extraction:
@@ -146,10 +143,7 @@ class Interviewer:
 
     def _trust(self, state: DialogState) -> DialogState:
         """Remember a state this engine made, so it is not re-validated on every turn."""
-        if len(self._trusted) > 4096:
-            self._trusted.clear()
-        self._trusted[id(state)] = state  # the value keeps the id from being reused
-        return state
+        return self._trusted.put(id(state), state)  # the value keeps the id from being reused
 
     def start(self, state: DialogState) -> tuple[DialogState, Turn]:
         """Begin (or resume) the interview: ask the first question still needed, or, when
@@ -216,11 +210,7 @@ class Interviewer:
         cached = self._recs.get(key)
         if cached is not None:
             return cached  # a pure function of what is known: people ask for it again
-        rec = self._recommend(state, scope)
-        if len(self._recs) > 2048:
-            self._recs.clear()
-        self._recs[key] = rec
-        return rec
+        return self._recs.put(key, self._recommend(state, scope))
 
     def _recommend(self, state: DialogState, scope: str) -> Recommendation:
         resolved = self.scorer.resolve(state.slots, scope)
@@ -276,35 +266,35 @@ class Interviewer:
         if not isinstance(state, DialogState):
             raise DialogStateError(f"expected a DialogState, not {type(state).__name__}")
         if state.flow and state.flow != self.flow.id:
-            raise DialogStateError(f"this dialog state belongs to flow {_brief(state.flow)}, "
+            raise DialogStateError(f"this dialog state belongs to flow {brief(state.flow)}, "
                                    f"not '{self.flow.id}'")
         for entry_slots in (state.slots, *(e.slots for e in state.history)):
             self._validate_slots(entry_slots)
         if state.person and state.person not in self._voices:
-            raise DialogStateError(f"unknown voice {_brief(state.person)} in dialog state")
+            raise DialogStateError(f"unknown voice {brief(state.person)} in dialog state")
         topics = {e.id for e in self.flow.evidence}
         for counts in (state.topics, *(e.topics for e in state.history)):
             for name in counts:
                 if name not in topics:
-                    raise DialogStateError(f"unknown interest {_brief(name)} in dialog state")
+                    raise DialogStateError(f"unknown interest {brief(name)} in dialog state")
         for qid in (*state.asked, *(e.question for e in state.history if e.question)):
             if qid not in self._questions:
-                raise DialogStateError(f"unknown question {_brief(qid)} in dialog state")
+                raise DialogStateError(f"unknown question {brief(qid)} in dialog state")
         if state.phase == "asking" and state.pending not in self._questions:
-            raise DialogStateError(f"the pending question {_brief(state.pending)} is not in "
+            raise DialogStateError(f"the pending question {brief(state.pending)} is not in "
                                    "the flow")
         for node_id in (*state.ranking, *state.interests, *state.quotes):
             if node_id not in self.graph:
-                raise DialogStateError(f"unknown node {_brief(node_id)} in dialog state")
+                raise DialogStateError(f"unknown node {brief(node_id)} in dialog state")
 
     def _validate_slots(self, slots: Mapping[str, Values | None]) -> None:
         for name, values in slots.items():
             slot = self.flow.slots.get(name)
             if slot is None:
-                raise DialogStateError(f"unknown slot {_brief(name)} in dialog state")
+                raise DialogStateError(f"unknown slot {brief(name)} in dialog state")
             for v in values or ():
                 if v not in slot.values:
-                    raise DialogStateError(f"unknown value {_brief(v)} for slot '{name}' "
+                    raise DialogStateError(f"unknown value {brief(v)} for slot '{name}' "
                                            "in dialog state")
 
     # -- applying what was said -----------------------------------------------------------
@@ -519,9 +509,7 @@ class Interviewer:
         if cached is not None:
             return list(cached)
         plan = self._make_plan(state)
-        if len(self._plans) > 4096:
-            self._plans.clear()
-        self._plans[key] = tuple(plan)
+        self._plans.put(key, tuple(plan))
         return plan
 
     def _make_plan(self, state: DialogState) -> list[Question]:

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import CAREER_TYPES, NODE_TYPES, Graph, KnowledgeError, Problem, did_you_mean
+from knowledge.files import display_name, yaml_files
 from knowledge.record import field, record
 from knowledge.yamlsafe import MDict, MList, read_marked
 
+from . import DIALOGS_DIR
 from .links import CareerLinks
 from .model import (
     TUNING,
@@ -34,8 +36,6 @@ from .model import (
     frozen_map,
 )
 from .text import phrase_words
-
-DIALOGS_DIR = Path(__file__).resolve().parent
 
 Mark = tuple[int, int]
 
@@ -73,18 +73,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "shared_reasons": ("reasons",), "rephrase": ("label",),
     "rephrase_numbers": ("label", "numbered"),
 }
-_BOOL_HINT = "; YAML reads bare yes/no/on/off as booleans, so quote them (\"yes\")"
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _yaml_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+_BOOL_HINT = "; YAML reads a bare true/false as a boolean, so quote it (\"true\")"
 
 
 def _kind(value: Any) -> str:
@@ -257,11 +246,11 @@ class _Reader:
         if not directory.is_dir():
             self.problem(str(directory), (1, 1), "not a directory")
             return str(directory)
-        files = _yaml_files(directory)
+        files = yaml_files(directory)
         if not files:
             self.problem(str(directory), (1, 1), "no .yaml files found")
         for path in files:
-            name = _display(path)
+            name = display_name(path)
             data, problems = read_marked(path, name)
             self.problems.extend(problems)
             if problems or data is None:
@@ -277,7 +266,7 @@ class _Reader:
                     continue
                 self.parts.setdefault(str(key), []).append(
                     _Part(name, value, data.value_marks[key], data.key_marks[key]))
-        return _display(files[0]) if files else str(directory)
+        return display_name(files[0]) if files else str(directory)
 
     # -- stage 2: sections ----------------------------------------------------------------
     def flow_meta(self, where: str) -> dict[str, Any]:

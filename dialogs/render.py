@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from knowledge import Graph, Node, Pathway
+from knowledge.text import join_words
 
 from .model import Flow, Question, SlotValue, Values
 from .scoring import Fit, Recommendation
@@ -20,13 +21,6 @@ def question_text(q: Question) -> str:
     lines = [q.text]
     lines.extend(f"  {i}. {o.label}" for i, o in enumerate(q.options, 1))
     return "\n".join(lines)
-
-
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _step(step: Node) -> str:
@@ -96,14 +90,14 @@ def total_line(pathway: Pathway) -> str:
     if not unstated:
         return f"Total: {pathway.total}."
     return (f"Total: {pathway.total} for the steps with a stated length; no length is stated "
-            f"for {_join(unstated)}.")
+            f"for {join_words(unstated)}.")
 
 
 def _credential(creds: Sequence[Node], via: Node | None) -> str:
     """'ABR certification (...), as a Radiologist.' or 'none is stated.'"""
     if not creds:
         return "none is stated."
-    names = _join([c.name if not c.get("full_name") or c.get("full_name") == c.name
+    names = join_words([c.name if not c.get("full_name") or c.get("full_name") == c.name
                    else f"{c.name} ({c.get('full_name')})" for c in creds])
     return names + (f", as a {via.name}." if via else ".")
 
@@ -214,7 +208,7 @@ def compare_text(graph: Graph, items: Sequence[tuple[Node, Fit | None, int | Non
             length = f" — {pathway.total}" if pathway.total else ""
             lines.append(f"- pathway: {pathway.timeline()}{length}")
             if pathway.unstated:
-                unstated = _join([s.label for s in pathway.unstated])
+                unstated = join_words([s.label for s in pathway.unstated])
                 lines.append(f"- no length stated for: {unstated}")
         else:
             lines.append("- pathway: no training steps are stated")

@@ -8,12 +8,12 @@ itself keeps nothing between turns.
 from __future__ import annotations
 
 import math
-import reprlib
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from knowledge import AdvisorError
 from knowledge.record import field, record
+from knowledge.text import brief
 
 from .model import Values, frozen_map
 
@@ -101,7 +101,7 @@ class DialogState:
         object.__setattr__(self, "history", tuple(self.history)[-MAX_HISTORY:])
         object.__setattr__(self, "ranking", tuple(self.ranking))
         if self.phase not in PHASES:
-            raise DialogStateError(f"unknown dialog phase {_brief(self.phase)}; expected one of "
+            raise DialogStateError(f"unknown dialog phase {brief(self.phase)}; expected one of "
                                    f"{', '.join(PHASES)}")
 
     @property
@@ -157,28 +157,28 @@ class DialogState:
         version = data["format_version"]
         if isinstance(version, bool) or not isinstance(version, int):
             raise DialogStateError(f"'format_version' must be a whole number, not "
-                                   f"{_brief(version)}")
+                                   f"{brief(version)}")
         if version > FORMAT_VERSION:
             raise DialogStateError(f"this dialog state was saved by a newer version (format "
-                                   f"{_brief(version)}); this version reads format "
+                                   f"{brief(version)}); this version reads format "
                                    f"{FORMAT_VERSION}: "
                                    "upgrade radiology-advisor to resume it")
         if version < 1:
             raise DialogStateError(f"unsupported dialog state format {version}")
         if data.get("type") != STATE_TYPE:
             raise DialogStateError(f"not a saved dialog state: 'type' is "
-                                   f"{_brief(data.get('type'))}, "
+                                   f"{brief(data.get('type'))}, "
                                    f"expected {STATE_TYPE!r}")
         known = {"type", "format_version", "flow", "phase", "pending", "slots", "topics",
                  "interests", "asked", "ranking", "history", "quotes", "asks", "shown",
                  "planned", "person"}
         unknown = [k for k in data if k not in known]
         if unknown:
-            raise DialogStateError(f"unknown key {_brief(unknown[0])} in saved dialog state")
+            raise DialogStateError(f"unknown key {brief(unknown[0])} in saved dialog state")
         phase = _text(data.get("phase", "idle"), "phase")
         if phase not in PHASES:
             raise DialogStateError(f"'phase' must be one of {', '.join(PHASES)}, not "
-                                   f"{_brief(phase)}")
+                                   f"{brief(phase)}")
         pending = data.get("pending")
         if pending is not None:
             pending = _text(pending, "pending")
@@ -217,30 +217,16 @@ class DialogState:
         )
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 40, 40, 40
-
-
-def _brief(value: Any, limit: int = 60) -> str:
-    """A bad value as a message shows it: repr'd (controls escaped), clipped, never raising on
-    deep nesting, huge strings or ints too long to print."""
-    try:
-        text = _REPR.repr(value)
-    except Exception:  # an int beyond the digit limit, a broken __repr__
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _at(what: str, key: Any) -> str:
     """'slots.stage' for a plain key; 'slots'['a\\nb'] (escaped, clipped) for any other."""
     if isinstance(key, str) and key.isprintable() and "'" not in key and len(key) <= 40:
         return f"'{what}.{key}'"
-    return f"'{what}'[{_brief(key)}]"
+    return f"'{what}'[{brief(key)}]"
 
 
 def _text(value: Any, what: str, empty: bool = False) -> str:
     if not isinstance(value, str) or (not empty and not value):
-        raise DialogStateError(f"'{what}' must be text, not {_brief(value)}")
+        raise DialogStateError(f"'{what}' must be text, not {brief(value)}")
     return value
 
 
@@ -256,13 +242,13 @@ def _slots(value: Any, what: str, allow_none: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in value.items():
         if not isinstance(k, str):
-            raise DialogStateError(f"'{what}' has a key that is not text: {_brief(k)}")
+            raise DialogStateError(f"'{what}' has a key that is not text: {brief(k)}")
         if v is None and allow_none:
             out[k] = None
         elif isinstance(v, list) and all(isinstance(x, str) for x in v):
             out[k] = tuple(v)
         else:
-            raise DialogStateError(f"{_at(what, k)} must be a list of values, not {_brief(v)}")
+            raise DialogStateError(f"{_at(what, k)} must be a list of values, not {brief(v)}")
     return out
 
 
@@ -277,13 +263,13 @@ def _quotes(value: Any) -> dict[str, str]:
 def _count(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
         raise DialogStateError(f"'{what}' must be a whole number from 0 to 1000, not "
-                               f"{_brief(value)}")
+                               f"{brief(value)}")
     return value
 
 
 def _flag(value: Any, what: str) -> bool:
     if not isinstance(value, bool):
-        raise DialogStateError(f"'{what}' must be true or false, not {_brief(value)}")
+        raise DialogStateError(f"'{what}' must be true or false, not {brief(value)}")
     return value
 
 
@@ -302,6 +288,6 @@ def _numbers(value: Any, what: str, kind: type) -> dict[str, Any]:
                 ok = math.isfinite(number) and abs(number) <= MAX_NUMBER and (
                     kind is not int or number.is_integer())
         if not isinstance(k, str) or not ok:
-            raise DialogStateError(f"{_at(what, k)} must be a number, not {_brief(v)}")
+            raise DialogStateError(f"{_at(what, k)} must be a number, not {brief(v)}")
         out[k] = kind(v)
     return out

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from knowledge import Graph
+from knowledge import MAX_INPUT_CHARS, Graph, Memo
 from knowledge.index import SemanticIndex
 from knowledge.record import field, record
 
@@ -22,8 +22,6 @@ from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
 
 POS, NEG, NEUTRAL, UNSURE = "positive", "negative", "neutral", "unsure"
 UNSURE_ANSWER = "?"
-#: Longer utterances are cut here: nobody answers a question in more, and it bounds the work.
-MAX_CHARS = 2000
 _SIGNAL_KINDS = {"negators": "neg", "negators_after": "neg_after", "positives": "pos",
                  "neutral": "neutral", "unsure": "unsure", "breakers": "break",
                  "identity": "identity", "aspiration": "aspire", "corrections": "correct",
@@ -101,6 +99,37 @@ def _choose(values: list[str], value: str, multi: bool, background: bool) -> Non
         values[:] = [value]
 
 
+@record
+class _Template:
+    """A detail/compare phrasing ("compare {x} and {y}"): the literal text before, between
+    and after its placeholders. Matched with string searches in time linear in the text,
+    where the equivalent regex (`^compare (.+?) and (.+?)$`) backtracks quadratically."""
+
+    names: tuple[str, ...]
+    literals: tuple[str, ...]  # one more than names
+
+    def match(self, text: str) -> dict[str, str] | None:
+        """Each placeholder as short as it can be (as a lazy `.+?` would), or None."""
+        head, *seps, tail = self.literals
+        if not self.names or not text.startswith(head) or not text.endswith(tail):
+            return None
+        end = len(text) - len(tail)
+        if end < len(head):
+            return None
+        found: dict[str, str] = {}
+        start = len(head)
+        for name, sep in zip(self.names, seps, strict=False):
+            at = text.find(sep, start + 1, end) if sep else -1
+            if at < 0 or at + len(sep) >= end:
+                return None
+            found[name] = text[start:at].strip()
+            start = at + len(sep)
+        if start >= end:
+            return None
+        found[self.names[-1]] = text[start:end].strip()
+        return found
+
+
 class Reader:
     """Compiled phrase indexes of one flow; immutable after construction (but for its
     bounded caches of pure results), so thread-safe."""
@@ -145,8 +174,8 @@ class Reader:
         revising = [phrase_words(p, self.respell)[:1]
                     for name in ("corrections", "retractions") for p in lang.get(name, ())]
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
-        self._reads: dict[str, Utterance] = {}
-        self._extractions: dict[tuple[str, str | None], Extraction] = {}
+        self._reads: Memo[str, Utterance] = Memo()
+        self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -165,7 +194,7 @@ class Reader:
         self.numbers = {k: v for k, v in flow.numbers.items()}
         self.controls: dict[str, set[tuple[str, ...]]] = {}
         self.inside: list[tuple[tuple[str, ...], str]] = []
-        self.templates: dict[str, list[re.Pattern[str]]] = {}
+        self.templates: dict[str, list[_Template]] = {}
         for kind, phrases in flow.controls.items():
             if kind in {"detail", "compare"}:
                 self.templates[kind] = [self._template(p) for p in phrases]
@@ -232,17 +261,26 @@ class Reader:
         stripped = self._strip(words)
         return stripped if len(stripped) > 1 or len(words) == 1 else words
 
-    def _template(self, template: str) -> re.Pattern[str]:
+    def _template(self, template: str) -> _Template:
         parts = _PLACEHOLDER.split(template)
-        pattern: list[str] = []
+        items: list[tuple[bool, str]] = []  # (is a placeholder, its name or literal words)
         for i, part in enumerate(parts):
             if i % 2:
-                pattern.append(f"(?P<{part}>.+?)")
+                items.append((True, part))
+            elif words := phrase_words(part, self.respell):
+                items.append((False, " ".join(words)))
+        # Items are joined by single spaces; what stands between placeholders is literal.
+        names: list[str] = []
+        literals = [""]
+        for index, (is_name, value) in enumerate(items):
+            space = " " if index else ""
+            if is_name:
+                literals[-1] += space
+                names.append(value)
+                literals.append("")
             else:
-                words = phrase_words(part, self.respell)
-                if words:
-                    pattern.append(re.escape(" ".join(words)))
-        return re.compile("^" + " ".join(pattern) + "$")
+                literals[-1] += space + value
+        return _Template(tuple(names), tuple(literals))
 
     def may_hold_cues(self, u: Utterance) -> bool:
         """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?
@@ -254,21 +292,16 @@ class Reader:
                 s.payload & _POLAR for s in u.signals)))
 
     def read(self, text: str) -> Utterance:
-        """Tokens, signal words and question-ness of an utterance (cut at MAX_CHARS).
+        """Tokens, signal words and question-ness of an utterance (cut at MAX_INPUT_CHARS).
 
         Pure in the text, so repeated texts come from a bounded cache."""
-        cached = self._reads.get(text) if isinstance(text, str) else None
+        text = (text if isinstance(text, str) else str(text))[:MAX_INPUT_CHARS]
+        cached = self._reads.get(text)
         if cached is not None:
             return cached
-        u = self._read(text)
-        if isinstance(text, str):
-            if len(self._reads) >= 8192:
-                self._reads.clear()
-            self._reads[text] = u
-        return u
+        return self._reads.put(text, self._read(text))
 
     def _read(self, text: str) -> Utterance:
-        text = (text if isinstance(text, str) else str(text))[:MAX_CHARS]
         tokens = tokenize(text, self.respell)
         signals = tuple(longest(self.signals.scan(tokens), lambda _k: 0))
         core = self._strip([t.word for t in tokens])
@@ -302,8 +335,8 @@ class Reader:
         text = " ".join(u.core)
         for pattern in self.templates.get(kind, ()):
             match = pattern.match(text)
-            if match:
-                return {k: v.strip() for k, v in match.groupdict().items()}
+            if match is not None:
+                return match
         return None
 
     def number(self, word: str) -> int | None:
@@ -528,11 +561,7 @@ class Reader:
         cached = self._extractions.get(key)
         if cached is not None:
             return cached
-        ext = self._extract(u, pending_slot)
-        if len(self._extractions) >= 8192:
-            self._extractions.clear()
-        self._extractions[key] = ext
-        return ext
+        return self._extractions.put(key, self._extract(u, pending_slot))
 
     def _extract(self, u: Utterance, pending_slot: str | None) -> Extraction:
         hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))

@@ -5,19 +5,19 @@ Knows nothing of dialogs or the advisor. The embedded default graph is `knowledg
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AdvisorError, KnowledgeError, Problem
+from .files import EMBEDDED_DIR
 from .graph import Graph, Match
+from .memo import Memo
 from .model import Duration, Edge, Location, Node, Pathway
 from .schema import CAREER_TYPES, NODE_TYPES, RELATIONS, STEP_TYPES
-from .text import key, normalize, strip_control, tokens
+from .text import MAX_INPUT_CHARS, key, normalize, strip_control, tokens
 
 if TYPE_CHECKING:
     from .loader import did_you_mean, load_graph, parse_duration, validate
 
-EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 _LOADER = frozenset({"did_you_mean", "load_graph", "parse_duration", "validate"})
 
 
@@ -33,6 +33,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CAREER_TYPES",
     "EMBEDDED_DIR",
+    "MAX_INPUT_CHARS",
     "NODE_TYPES",
     "RELATIONS",
     "STEP_TYPES",
@@ -43,6 +44,7 @@ __all__ = [
     "KnowledgeError",
     "Location",
     "Match",
+    "Memo",
     "Node",
     "Pathway",
     "Problem",

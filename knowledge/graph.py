@@ -9,6 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from .memo import Memo
 from .model import Edge, Node, Pathway
 from .record import record
 from .schema import STEP_TYPES
@@ -57,9 +58,11 @@ class Graph:
         self._by_type: dict[str, tuple[Node, ...]] = {}
         for node in self._nodes.values():
             self._by_type[node.type] = (*self._by_type.get(node.type, ()), node)
-        self._pathways: dict[str, Pathway] = {}
-        self._closures: dict[tuple[str, str], tuple[Node, ...]] = {}
-        self._neighbour_cache: dict[tuple[str, str | None, bool], tuple[Node, ...]] = {}
+        # Keyed by node ids only, so bounded by the graph; memos, so pickled empty.
+        room = {"items": 1 << 22, "chars": 1 << 28}
+        self._pathways: Memo[str, Pathway] = Memo(**room)
+        self._closures: Memo[tuple[str, str], tuple[Node, ...]] = Memo(**room)
+        self._neighbour_cache: Memo[tuple[str, str | None, bool], tuple[Node, ...]] = Memo(**room)
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -125,11 +128,6 @@ class Graph:
         return Match(self._nodes[best], best_key, float(best_score))
 
     # -- relations ------------------------------------------------------------------------
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (the advisor's start-up cache) without the lookup caches: they refill
-        in a few turns, and a smaller file loads faster."""
-        return {**self.__dict__, "_closures": {}, "_neighbour_cache": {}}
-
     def neighbours(self, node_id: str, relation: str | None = None, *,
                    incoming: bool = False) -> tuple[Node, ...]:
         """Nodes linked to `node_id` by `relation` (any when None), outgoing unless `incoming`.
@@ -146,7 +144,7 @@ class Graph:
             ids = (self._in_any if incoming else self._out_any).get(node_id, ())
         result = tuple(self._nodes[t] for t in ids)
         if node_id in self._nodes:  # (not for arbitrary strings: the cache stays bounded)
-            self._neighbour_cache[cache_key] = result
+            self._neighbour_cache.put(cache_key, result)
         return result
 
     @staticmethod
@@ -176,7 +174,7 @@ class Graph:
             frontier = nxt
         result = tuple(self._nodes[t] for t in seen)
         if node_id in self._nodes:  # (not for arbitrary strings: the cache stays bounded)
-            self._closures[(node_id, relation)] = result
+            self._closures.put((node_id, relation), result)
         return result
 
     def pathway(self, node_id: str) -> Pathway:
@@ -204,10 +202,27 @@ class Graph:
             ordered.append(current)
 
         visit(node_id)
+        ordered = self._direct_last(node_id, ordered)
         steps = tuple(self._nodes[i] for i in ordered if self._nodes[i].type in STEP_TYPES)
-        result = Pathway.of(target, steps)
-        self._pathways[node_id] = result
+        links = frozenset((later.id, earlier) for later in steps
+                          for earlier in self._out.get((later.id, "requires"), ()))
+        result = Pathway.of(target, steps, links)
+        self._pathways.put(node_id, result)
         return result
+
+    def _direct_last(self, node_id: str, ordered: list[str]) -> list[str]:
+        """The steps `node_id` itself requires moved next to it (when nothing else needs
+        them): a fellowship taken 'after residency' shows residency right before it, not the
+        radiologist's other steps."""
+        direct = set(self._out.get((node_id, "requires"), ()))
+        movable = {d for d in direct if not any(
+            d in {n.id for n in self.closure(other, "requires")}
+            for other in ordered if other not in direct and other != node_id)}
+        if not movable or (movable == direct and len(direct) == len(ordered) - 1):
+            return ordered
+        rest = [i for i in ordered if i not in movable and i != node_id]
+        tail = [i for i in ordered if i in movable]
+        return [*rest, *tail, *([node_id] if node_id in ordered else [])]
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Nodes by type and relations by name, for `radiology-advisor check`."""

@@ -15,17 +15,27 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import KnowledgeError, Problem
+from .files import EMBEDDED_DIR, display_name, yaml_files
 from .graph import Graph
-from .model import Duration, Edge, Location, Node
-from .record import field, record
-from .schema import COMMON_FIELDS, FIELD_META, NODE_TYPES, RELATIONS, REQUIRED_FIELDS
+from .model import Duration, Edge, Fact, Location, Node, Source
+from .record import field, record, replace
+from .schema import (
+    COMMON_FIELDS,
+    FIELD_META,
+    NODE_TYPES,
+    RELATIONS,
+    REQUIRED_FIELDS,
+    SOURCED_FIELDS,
+)
+from .source import PATH_SEP, SourceDocument, normal
 from .text import key
 from .yamlsafe import MDict, MList, read_marked
 
-EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# The space before a range sits inside its optional group: `\s*(?:...)?\s*` backtracked
+# quadratically in a run of spaces.
 _DURATION = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(years?|months?)\s*$")
+    r"^\s*(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(years?|months?)\s*$")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -35,17 +45,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{found[0]}'?)" if found else ""
 
 
-def yaml_files(directory: Path) -> list[Path]:
-    """The .yaml/.yml files of a directory tree, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+@record
+class _Cite:
+    """A fact as declared, before its quote is looked up in the source document."""
 
-
-def display_name(path: Path, root: Path) -> str:
-    """A path as messages show it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    field: str
+    text: str
+    section: str
+    quote: str | None
+    line: int | None
+    mark: tuple[int, int]
 
 
 @record(frozen=False)
@@ -57,6 +66,11 @@ class _Draft:
     mark: tuple[int, int]
     relations: list[tuple[str, str, tuple[int, int]]]
     alias_marks: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    cites: list[_Cite] = field(default_factory=list)
+    #: Keywords that must be words of the node's cited source lines, and where each stood.
+    stated_words: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    #: Links of stated relations declared without the quote that states them.
+    unquoted: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
 
 
 def parse_duration(value: Any) -> Duration | None:
@@ -92,6 +106,9 @@ class _Loader:
         #: ids of nodes refused for their own problems: references to them are not reported
         #: again as 'unknown node', which would send the editor looking for a missing node.
         self.refused_ids: set[str] = set()
+        self.current_file = ""
+        self.meta_file = ""
+        self.meta_source_mark: tuple[int, int] = (1, 1)
 
     def problem(self, file: str, mark: tuple[int, int], message: str) -> None:
         self.problems.append(Problem(file, mark[0], mark[1], message))
@@ -99,15 +116,16 @@ class _Loader:
     # -- stage 1 and 2: read and parse each file ------------------------------------------
     def read(self) -> None:
         if not self.root.is_dir():
-            self.problems.append(Problem(display_name(self.root, self.root), 1, 1,
+            self.problems.append(Problem(display_name(self.root), 1, 1,
                                          "not a directory"))
             return
         files = yaml_files(self.root)
         if not files:
-            self.problems.append(Problem(display_name(self.root, self.root), 1, 1,
+            self.problems.append(Problem(display_name(self.root), 1, 1,
                                          "no .yaml files found"))
         for path in files:
-            name = display_name(path, self.root)
+            name = display_name(path)
+            self.current_file = name
             data, problems = read_marked(path, name)
             self.problems.extend(problems)
             if problems or data is None:
@@ -148,6 +166,8 @@ class _Loader:
                 self.problem(name, meta.value_marks[k], f"'field.{k}' must be {_KIND_TEXT[kind]}")
         self.meta = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta.items()
                      if k in FIELD_META}
+        self.meta_file = name
+        self.meta_source_mark = meta.value_marks.get("document", meta.mark)
 
     @staticmethod
     def kind_ok(kind: str, value: Any) -> bool:
@@ -177,6 +197,7 @@ class _Loader:
             self.problem(name, item.value_marks["type"], f"unknown node type {node_type!r}"
                          + did_you_mean(node_type, NODE_TYPES)
                          + f"; known types: {', '.join(NODE_TYPES)}")
+        item, cites = self.unwrap(name, label, item)
         allowed = {**COMMON_FIELDS, **type_fields}
         if not known_type:
             # The type is missing or wrong, which is reported once; do not also report every
@@ -198,6 +219,11 @@ class _Loader:
                 ok = False
                 self.problem(name, item.value_marks[k], f"field '{k}' of {label} must be "
                              f"{_KIND_TEXT[kind]}")
+            elif kind == "keywords" and not self.keywords_ok(v):
+                ok = False
+                self.problem(name, item.value_marks[k], f"field 'keywords' of {label} must be "
+                             "a list of words the source uses about it, each alone or with "
+                             "its synonyms ('children: [kids, kid]')")
             elif kind == "duration" and parse_duration(v) is None:
                 ok = False
                 self.problem(name, item.value_marks[k], f"field '{k}' of {label} must be a "
@@ -207,6 +233,7 @@ class _Loader:
             self.problem(name, item.value_marks["id"], f"id {node_id!r} must be lower-case "
                          "letters, digits and underscores, starting with a letter")
         relations: list[tuple[str, str, tuple[int, int]]] = []
+        unquoted: list[tuple[str, str, tuple[int, int]]] = []
         rels = item.get("relations")
         if rels is not None:
             if not isinstance(rels, MDict):
@@ -222,13 +249,23 @@ class _Loader:
                         continue
                     if isinstance(targets, str):
                         relations.append((str(rel), targets, rels.value_marks[rel]))
-                    elif isinstance(targets, MList) and all(isinstance(t, str) for t in targets):
-                        relations.extend((str(rel), t, m)
-                                         for t, m in zip(targets, targets.item_marks, strict=True))
+                        if RELATIONS[rel].stated:
+                            unquoted.append((str(rel), targets, rels.value_marks[rel]))
+                    elif isinstance(targets, MList) and all(_link_ok(t) for t in targets):
+                        for t, m in zip(targets, targets.item_marks, strict=True):
+                            target, quote = (t, None) if isinstance(t, str) else next(
+                                iter(t.items()))
+                            relations.append((str(rel), str(target), m))
+                            if quote is None and RELATIONS[rel].stated:
+                                unquoted.append((str(rel), str(target), m))
+                            if quote is not None:
+                                cites.extend(self.cites_of(f"{rel}:{target}", str(target),
+                                                           quote, m))
                     else:
                         ok = False
                         self.problem(name, rels.value_marks[rel], f"relation '{rel}' of {label} "
-                                     "must be a node id or a list of node ids")
+                                     "must be a node id or a list of node ids, each alone or "
+                                     "with the quote that states it ('- id: quote')")
         if not ok:
             if isinstance(node_id, str):
                 self.refused_ids.add(node_id)
@@ -244,17 +281,203 @@ class _Loader:
                 fields[k] = value
         if "statements" in item:
             fields["statements"] = tuple(str(v).strip() for v in item["statements"])
+        words, stated = _keywords(item)
+        related = tuple(str(r).strip() for r in item.get("related", ()))
+        # Related names are looked up as names are, but never stand for the node: an answer
+        # reached through one says the document does not mention it.
+        related_names = tuple(str(r).strip() for r in item.get("related_names", ()))
         node = Node(
             id=str(node_id), type=str(node_type), name=str(item["name"]).strip(),
             summary=str(item["summary"]).strip(), section=str(item["section"]).strip(),
-            aliases=tuple(str(a).strip() for a in item.get("aliases", ())),
-            keywords=tuple(str(k).strip() for k in item.get("keywords", ())),
+            aliases=tuple(str(a).strip() for a in (*item.get("aliases", ()), *related_names)),
+            keywords=tuple(dict.fromkeys((*words, *related))),
             fields=MappingProxyType(fields), location=Location(name, *mark),
+            related=(*related_names, *related),
         )
-        draft = _Draft(node, name, mark, relations)
-        if "aliases" in item:
-            draft.alias_marks = list(zip(node.aliases, item["aliases"].item_marks, strict=True))
+        draft = _Draft(node, name, mark, relations, cites=cites, stated_words=stated,
+                       unquoted=unquoted)
+        for list_name in ("aliases", "related_names"):
+            if list_name in item:
+                draft.alias_marks.extend(zip(item[list_name], item[list_name].item_marks,
+                                             strict=True))
         self.drafts.append(draft)
+
+    def unwrap(self, name: str, label: str, item: MDict) -> tuple[MDict, list[_Cite]]:
+        """The node with each stated field as plain values, and what each value cites.
+
+        `summary: text` quotes itself; `summary: {text: ..., source: ...}` cites `source`: a
+        quote, `{section: ..., quote: ...}`, `{section: ..., line: N}` or a list of those."""
+        plain = MDict(item)
+        plain.mark, plain.key_marks = item.mark, item.key_marks
+        plain.value_marks = dict(item.value_marks)
+        cites: list[_Cite] = []
+        for k in SOURCED_FIELDS & set(item):
+            value, mark = item[k], item.value_marks[k]
+            if isinstance(value, MList):
+                texts = MList()
+                texts.mark, texts.item_marks = value.mark, value.item_marks
+                for entry, entry_mark in zip(value, value.item_marks, strict=True):
+                    text = self.split(name, label, str(k), entry, entry_mark, cites)
+                    texts.append(text)
+                plain[k] = texts
+            else:
+                plain[k] = self.split(name, label, str(k), value, mark, cites)
+        return plain, cites
+
+    def split(self, name: str, label: str, field_name: str, value: Any, mark: tuple[int, int],
+              cites: list[_Cite]) -> Any:
+        """One stated value: its text, with the cites it declares (or itself as its quote)."""
+        if not isinstance(value, MDict):
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                cites.append(_Cite(field_name, str(value), "", str(value), None, mark))
+            return value
+        if set(value) != {"text", "source"}:
+            if field_name == "duration":
+                # {min: 4, max: 5, unit: year} quotes nothing: cite it with {text, source}.
+                cites.append(_Cite(field_name, str(value), "", None, None, mark))
+            return value  # (anything else is reported by the field-kind check)
+        text = value["text"]
+        cites.extend(self.cites_of(field_name, str(text), value["source"],
+                                   value.value_marks["source"]))
+        return text
+
+    def cites_of(self, field_name: str, text: str, spec: Any,
+                 mark: tuple[int, int]) -> list[_Cite]:
+        """The cites a `source:` value declares; a malformed one is reported here."""
+        specs = list(spec) if isinstance(spec, MList) else [spec]
+        marks = spec.item_marks if isinstance(spec, MList) else [mark]
+        out: list[_Cite] = []
+        for one, one_mark in zip(specs, marks, strict=True):
+            if isinstance(one, str) and one.strip():
+                out.append(_Cite(field_name, text, "", one, None, one_mark))
+                continue
+            ok = isinstance(one, MDict) and set(one) <= {"section", "quote", "line"} and (
+                isinstance(one.get("quote"), str) != isinstance(one.get("line"), int)) and (
+                isinstance(one.get("section", ""), str))
+            if not ok:
+                self.problems.append(Problem(self.current_file, *one_mark,
+                                             "a source is a quote, or {section: ..., quote: ...}"
+                                             " or {section: ..., line: N}"))
+                continue
+            out.append(_Cite(field_name, text, str(one.get("section", "")), one.get("quote"),
+                             one.get("line"), one_mark))
+        return out
+
+    @staticmethod
+    def keywords_ok(value: Any) -> bool:
+        if not isinstance(value, list):
+            return False
+        for entry in value:
+            if isinstance(entry, dict):
+                if len(entry) != 1:
+                    return False
+                word, syns = next(iter(entry.items()))
+                if not (isinstance(word, str) and isinstance(syns, list)
+                        and all(isinstance(x, str) and x.strip() for x in syns)):
+                    return False
+            elif not (isinstance(entry, str) and entry.strip()):
+                return False
+        return True
+
+    # -- stage 2b: every fact's quote is in the source document --------------------------
+    def verify_sources(self) -> None:
+        """Look each cite up in the source document the field declares; attach the facts.
+
+        A directory whose `field:` names no source document is not checked (its facts carry
+        no sources)."""
+        document = self.source_document()
+        if document is None:
+            return
+        # Every word of the document, so an answer can tell a word it never uses.
+        self.meta["document_words"] = document.words()
+        for draft in self.drafts:
+            facts: dict[tuple[str, str], list[Source]] = {}
+            cited: list[str] = []
+            for cite in draft.cites:
+                source = self.resolve(document, draft, cite)
+                if source is not None:
+                    facts.setdefault((cite.field, cite.text), []).append(source)
+                    cited.append(document.line(source.line))
+            section = document.section(draft.node.section)
+            if section is None:
+                self.problem(draft.file, draft.mark, f"section {draft.node.section!r} of "
+                             f"'{draft.node.id}' is not a heading of {document.name}")
+            else:
+                cited.extend(text for _n, text in section.lines[:1])
+            self.check_words(document, draft, cited)
+            for rel, target, mark in draft.unquoted:
+                self.problem(draft.file, mark, f"'{rel}: {target}' of '{draft.node.id}' states "
+                             "something: give the quote that states it ('- "
+                             f"{target}: quote'), or drop the link")
+            draft.node = replace(draft.node, facts=tuple(
+                Fact(f, t, tuple(dict.fromkeys(s))) for (f, t), s in facts.items()))
+
+    def source_document(self) -> SourceDocument | None:
+        name = self.meta.get("document")
+        if not isinstance(name, str):
+            return None
+        path = self.root / name
+        try:
+            return SourceDocument.read(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(self.meta_file, *self.meta_source_mark,
+                                         f"cannot read the source document {name!r}: {exc}"))
+            return None
+
+    def resolve(self, document: SourceDocument, draft: _Draft, cite: _Cite) -> Source | None:
+        where = cite.section or draft.node.section
+        section = document.section(where)
+        if section is None:
+            if cite.section:
+                self.problem(draft.file, cite.mark, f"section {where!r} is not a heading of "
+                             f"{document.name} (write the heading, or a path 'A{PATH_SEP}B')")
+            return None
+        if cite.line is not None:
+            if not any(n == cite.line for n, _t in section.lines):
+                self.problem(draft.file, cite.mark, f"line {cite.line} of {document.name} is "
+                             f"not in the section {where!r}")
+                return None
+            quote = document.line(cite.line)
+            return Source(PATH_SEP.join(section.path[1:] or section.path),
+                          normal_quote(quote), cite.line)
+        if cite.quote is None:
+            self.problem(draft.file, cite.mark, f"{cite.field} of '{draft.node.id}' quotes "
+                         "nothing: write it as {text: ..., source: quote}")
+            return None
+        source = document.cite(section, cite.quote)
+        if source is not None and len(normal(cite.quote).split()) < 3 and \
+                cite.field not in _LIST_ITEMS and \
+                normal(cite.quote) != normal(document.line(source.line)):
+            # A word or two proves nothing (and is what an unquoted comma in a YAML flow
+            # list leaves of a quote): quote three words or more, or a whole line.
+            self.problem(draft.file, cite.mark, f"{cite.field} of '{draft.node.id}': the "
+                         f"quote {cite.quote!r} is too short to show where the fact comes "
+                         "from; quote three words or more, or the whole line (and quote a "
+                         "quote with commas: \"...\")")
+            return None
+        if source is None:
+            shown = cite.quote if len(cite.quote) <= 60 else cite.quote[:59] + "…"
+            self.problem(draft.file, cite.mark, f"{cite.field} of '{draft.node.id}': "
+                         f"{shown!r} is not in {document.name} under {where!r}; quote the "
+                         "source ({text: ..., source: quote}) or declare the words as "
+                         "'related:'")
+        return source
+
+    def check_words(self, document: SourceDocument, draft: _Draft, cited: list[str]) -> None:
+        """Each stated keyword (or the word its synonyms stand for) is in the node's lines."""
+        text = " " + " ".join(normal(line) for line in cited) + " "
+        for term in draft.node.related:
+            if f" {normal(term)} " in text:
+                self.problem(draft.file, draft.mark, f"related term {term!r} of "
+                             f"'{draft.node.id}' is a word of its cited lines in "
+                             f"{document.name}: make it a keyword")
+        for word, mark in draft.stated_words:
+            forms = {normal(word), normal(word).rstrip("s"), normal(word) + "s"}
+            if not any(f and f" {f} " in text for f in forms):
+                self.problem(draft.file, mark, f"keyword {word!r} of '{draft.node.id}' is not "
+                             f"a word of its cited lines in {document.name}; make it a synonym "
+                             "of one ('word: [synonym]'), or a 'related:' term if the source "
+                             "never says it")
 
     # -- stage 3: checks across nodes -----------------------------------------------------
     def cross_check(self) -> list[Edge]:
@@ -342,14 +565,50 @@ class _Loader:
                 visit(node_id)
 
 
+#: Fields whose items are words of a listing line ('surgery', 'CT'): short quotes are fine.
+_LIST_ITEMS = frozenset({"options", "specialties", "duration"})
+
 _KIND_TEXT = {"text": "non-empty text", "id": "non-empty text",
               "texts": "a list of non-empty texts"}
+
+
+def normal_quote(line: str) -> str:
+    """A whole line cited by number, as a quote reads: without markdown or list markers."""
+    return re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).replace("**", "").strip()
+
+
+def _link_ok(target: Any) -> bool:
+    """A relation target: a node id, or `{node_id: quote}`."""
+    if isinstance(target, str):
+        return True
+    return (isinstance(target, dict) and len(target) == 1
+            and all(isinstance(k, str) and isinstance(v, (str, MDict, MList))
+                    for k, v in target.items()))
+
+
+def _keywords(item: MDict) -> tuple[tuple[str, ...], list[tuple[str, tuple[int, int]]]]:
+    """All keyword terms (flattened), and the source words each entry declares."""
+    value = item.get("keywords")
+    if not isinstance(value, MList):
+        return (), []
+    words: list[str] = []
+    stated: list[tuple[str, tuple[int, int]]] = []
+    for entry, mark in zip(value, value.item_marks, strict=True):
+        if isinstance(entry, dict):
+            word, syns = next(iter(entry.items()))
+            words.extend([str(word).strip(), *(str(x).strip() for x in syns)])
+            stated.append((str(word), mark))
+        else:
+            words.append(str(entry).strip())
+            stated.append((str(entry), mark))
+    return tuple(words), stated
 
 
 def validate(directory: str | Path | None = None) -> tuple[Graph | None, list[Problem]]:
     """Load a knowledge directory, returning the graph (when valid) and every problem found."""
     loader = _Loader(Path(directory) if directory is not None else EMBEDDED_DIR)
     loader.read()
+    loader.verify_sources()
     edges = loader.cross_check()
     if loader.problems:
         # Cross-file checks run after every file is read; report file by file, top to bottom,

@@ -59,6 +59,29 @@ class Location:
 
 
 @record
+class Source:
+    """Where a fact comes from: the section path of the source document and the quoted line."""
+
+    section: str
+    quote: str
+    line: int = 0
+
+    def shown(self, depth: int = 2) -> str:
+        """The section path as the chat shows it: its last `depth` headings joined by '›'."""
+        parts = [p.strip() for p in self.section.split(">") if p.strip()]
+        return " › ".join(parts[-depth:])
+
+
+@record
+class Fact:
+    """One thing the graph states about a node and the source lines it rests on."""
+
+    field: str
+    text: str
+    sources: tuple[Source, ...]
+
+
+@record
 class Node:
     """One thing the graph knows: a role, a training step, a credential, a skill..."""
 
@@ -72,6 +95,11 @@ class Node:
     fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}),
                                       compare=False)
     location: Location | None = field(default=None, compare=False)
+    #: Terms that lead to this node although the source never uses them ('women's imaging'):
+    #: an answer reached through one says that the document does not mention it.
+    related: tuple[str, ...] = field(default=(), compare=False)
+    #: Every stated fact with its sources (empty for a graph without a source document).
+    facts: tuple[Fact, ...] = field(default=(), compare=False)
 
     def __hash__(self) -> int:
         # Equal nodes have equal ids, so the id alone is a valid hash, and nodes are hashed
@@ -110,9 +138,13 @@ class Pathway:
     steps: tuple[Node, ...]
     total: Duration | None
     unstated: tuple[Node, ...]
+    #: (later, earlier) step ids where the later one directly requires the earlier: the only
+    #: order the knowledge states. Steps listed side by side state no order.
+    links: frozenset[tuple[str, str]] = field(default=frozenset(), compare=False)
 
     @classmethod
-    def of(cls, target: Node, steps: tuple[Node, ...]) -> Pathway:
+    def of(cls, target: Node, steps: tuple[Node, ...],
+           links: frozenset[tuple[str, str]] = frozenset()) -> Pathway:
         """A pathway over these steps: their total length, and the steps whose length the
         source does not state (credentials have none to state)."""
         total: Duration | None = None
@@ -120,12 +152,16 @@ class Pathway:
             if step.duration is not None:
                 total = step.duration if total is None else total + step.duration
         unstated = tuple(s for s in steps if s.duration is None and s.type != "credential")
-        return cls(target, steps, total, unstated)
+        return cls(target, steps, total, unstated, links)
 
     def timeline(self) -> str:
-        """'medical school 4 y → preliminary year → residency 4–5 y → IR fellowship 2 y'."""
-        parts = []
-        for step in self.steps:
+        """'CS degree 4 y → internship 3 m' where one step requires the one before it;
+        'medical school 4 y + residency 4–5 y' where the source lists steps in no stated order."""
+        out = ""
+        for i, step in enumerate(self.steps):
             duration = step.duration
-            parts.append(f"{step.label} {duration.short()}" if duration else step.label)
-        return " → ".join(parts)
+            part = f"{step.label} {duration.short()}" if duration else step.label
+            if i:
+                out += " → " if (step.id, self.steps[i - 1].id) in self.links else " + "
+            out += part
+        return out

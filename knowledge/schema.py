@@ -16,11 +16,17 @@ COMMON_FIELDS: dict[str, str] = {
     "summary": "text",
     "section": "text",
     "aliases": "texts",
-    "keywords": "texts",
+    "keywords": "keywords",
+    "related": "texts",
+    "related_names": "texts",
     "statements": "texts",
     "relations": "relations",
 }
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "type", "name", "summary", "section")
+#: Fields that state something, so each value (or list item) cites the source document:
+#: plain text is its own quote; `{text: ..., source: ...}` cites other words or sections.
+SOURCED_FIELDS: frozenset[str] = frozenset({"summary", "statements", "duties", "focus", "pay",
+                                            "duration", "options", "specialties"})
 
 NODE_TYPES: dict[str, dict[str, str]] = {
     "category": {"pay": "text", "full_name": "text"},
@@ -49,6 +55,9 @@ class RelationRule:
     targets: frozenset[str] | None
     acyclic: bool = False
     meaning: str = ""
+    #: The relation states something (a requirement, a credential): each link cites the
+    #: source (`- target_id: quote`) when the field declares a source document.
+    stated: bool = False
 
 
 def _types(*names: str) -> frozenset[str]:
@@ -58,30 +67,39 @@ def _types(*names: str) -> frozenset[str]:
 RELATIONS: dict[str, RelationRule] = {
     "requires": RelationRule(
         None, _types("training", "credential", "subspecialty", "role"), True,
-        "must be completed before"),
+        "must be completed before", stated=True),
     "followed_by": RelationRule(
         _types("training", "subspecialty"), _types("training", "subspecialty"), True,
-        "is followed by"),
+        "is followed by", stated=True),
     "specializes": RelationRule(
         _types("role", "subspecialty"), _types("role", "subspecialty"), True,
         "is a specialisation of"),
     "kind_of": RelationRule(None, None, True, "is a kind of"),
     "certified_by": RelationRule(_types("role", "subspecialty"), _types("credential"), False,
-                                 "is certified by"),
-    "maintained_by": RelationRule(None, _types("training"), False, "is maintained by"),
+                                 "is certified by", True),
+    "maintained_by": RelationRule(None, _types("training"), False, "is maintained by", True),
     "uses_modality": RelationRule(_types("role", "subspecialty"), _types("modality"), False,
-                                  "works with the modality"),
+                                  "works with the modality", True),
     "in_category": RelationRule(_types("role", "subspecialty"), _types("category"), False,
                                 "belongs to the category"),
     "works_with": RelationRule(None, _types("concept", "modality"), False, "works with"),
     "needs_skill": RelationRule(None, _types("skill"), False, "needs the skill"),
     "related_to": RelationRule(None, None, False, "is related to"),
+    # A category of career paths the document names as paths for a career ("Emerging Career
+    # Paths for Radiologists"): its members are more specific than that career, not steps
+    # after it (nothing is said of what they require).
+    "paths_for": RelationRule(_types("category"), _types("role"), False,
+                              "is a set of career paths for"),
 }
 
 FIELD_META: dict[str, str] = {
     "name": "text",
     "description": "text",
     "source": "text",
+    "document": "text",
+    "plain_words": "texts",
+    "order_words": "texts",
+    "order_after_words": "texts",
     "domain_terms": "texts",
     "version": "text",
 }

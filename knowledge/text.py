@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+import reprlib
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
+#: The longest utterance read, in characters: longer input is cut here before anything looks
+#: at it (nobody asks a question in more, and it bounds the work of every pattern and cache).
+MAX_INPUT_CHARS = 2000
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _NON_WORD = re.compile(r"[^a-z0-9/&+'\-]+")
 _DASHES = re.compile(r"[‐-―−]")
@@ -46,3 +52,25 @@ def tokens(text: str) -> list[str]:
 def key(text: str) -> str:
     """The lookup key of a name or alias: its normalised words joined by single spaces."""
     return " ".join(tokens(text))
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 40, 40, 40
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A foreign value as a message shows it: repr'd (controls escaped), clipped, never
+    raising on deep nesting, huge strings or ints too long to print."""
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # an int beyond the digit limit, a broken __repr__
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def join_words(items: Sequence[str], word: str = "and") -> str:
+    """'a, b and c' (empty items left out)."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]

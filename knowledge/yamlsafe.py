@@ -29,6 +29,10 @@ _SAFE_TAGS = {
 }
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
 class MDict(dict[Any, Any]):
     """A mapping that remembers where each of its keys and itself stood in the file."""
 
@@ -87,6 +91,11 @@ def _convert(node: yaml.Node, loader: Any, depth: int, budget: list[int]) -> Any
             items.append(_convert(item, loader, depth + 1, budget))
             items.item_marks.append(_pos(item))
         return items
+    if node.tag == _BOOL and isinstance(node, yaml.ScalarNode) and not node.style \
+            and str(node.value).lower() in _WORDS:
+        # YAML 1.1 reads a plain `no`, `yes`, `on`, `off` as a boolean; in this project's
+        # files (word lists above all) they are words, as YAML 1.2 reads them.
+        return str(node.value)
     try:
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 from pathlib import Path
 
-import pytest
-
 from advisor import Advisor, cli
+
+
+def shared_dir() -> Path:
+    """The project's shared/ folder: beside the work tree (a clone, CI), or beside the main
+    work tree when this one is a `git worktree` elsewhere."""
+    root = Path(__file__).resolve().parents[1]
+    beside = root.parent / "shared"
+    if beside.is_dir():
+        return beside
+    git = root / ".git"
+    if git.is_file():  # a worktree: "gitdir: <main>/.git/worktrees/<name>"
+        text = git.read_text(encoding="utf-8").strip()
+        if text.startswith("gitdir:"):
+            main = Path(text.split(":", 1)[1].strip()).resolve().parents[2]
+            if (main.parent / "shared").is_dir():
+                return main.parent / "shared"
+    return beside
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
@@ -22,15 +36,12 @@ def env_for(tmp_path: Path) -> dict[str, str]:
 
 
 def run_cli(argv: list[str], stdin: bytes, adv: Advisor) -> tuple[int, bytes, str]:
-    """`cli.main` in process, stdin as bytes, stdout a strict UTF-8 pipe look-alike."""
+    """`cli.main` in process with its streams injected: stdin as bytes, stdout a strict UTF-8
+    pipe look-alike, the advisor already built."""
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="\n")
     err = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        mp.setattr(sys, "stdout", out)
-        mp.setattr(sys, "stderr", err)
-        mp.setattr(cli, "_make_advisor", lambda args: adv)
-        mp.delenv("RADIOLOGY_ADVISOR_DEBUG", raising=False)
-        status = cli.main(argv)
-        out.flush()
+    env = cli.Environment(stdin=io.BytesIO(stdin), stdout=out, stderr=err, environ={},
+                          advisor=lambda knowledge, dialogs: adv)
+    status = cli.main(argv, env)
+    out.flush()
     return status, out.buffer.getvalue(), err.getvalue()

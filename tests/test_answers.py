@@ -74,7 +74,10 @@ def test_a_pathway_total_is_computed_from_the_graph(advisor: Advisor) -> None:
     text = advisor.session().ask("how long does it take to become an interventional "
                                  "radiologist?").text
     assert "IR fellowship 2 y" in text and "10–11 years" in text
-    assert "no separate length for the preliminary year" in text
+    assert "no length for the preliminary year" in text
+    # a total is the sum of the stated lengths, labelled so, naming what it leaves out
+    assert "stated lengths add up to 10–11 years" in text
+    assert "nothing about study before these steps" in text
 
 
 def test_two_questions_in_one_line_get_two_answers(advisor: Advisor) -> None:

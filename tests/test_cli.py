@@ -19,7 +19,7 @@ import pytest
 from support import env_for
 
 from advisor import __version__
-from advisor.cli import ExitStatus, build_parser, main
+from advisor.cli import DEBUG_ENV, Environment, ExitStatus, build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -52,9 +52,13 @@ def test_ask_argument(tmp_path: Path) -> None:
     assert "sonograph" in out.split("\n", 1)[1].lower()
 
 
-def test_ask_words_are_joined(tmp_path: Path) -> None:
-    out, _ = text_of(run(tmp_path, "ask", "what", "does", "a", "sonographer", "do?"))
-    assert out.startswith("> what does a sonographer do?\n")
+def test_each_argument_is_its_own_question_in_one_conversation(tmp_path: Path) -> None:
+    out, _ = text_of(run(tmp_path, "ask", "What does a sonographer do?",
+                         "How long does it take to become one?"))
+    first, second = out.split("\n\n", 1)
+    assert first.startswith("> What does a sonographer do?\n")
+    assert second.startswith("> How long does it take to become one?\n")
+    assert "sonograph" in second.lower()  # 'one' is the sonographer of the first question
 
 
 def test_ask_file_is_one_conversation(tmp_path: Path) -> None:
@@ -317,16 +321,23 @@ def test_version(tmp_path: Path) -> None:
     assert result.stdout.decode() == f"radiology-advisor {__version__}\n"
 
 
+def in_process(argv: list[str], stdin: bytes = b"", **settings: Any) -> tuple[int, str, str]:
+    """`main` with its streams injected: (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, Environment(stdin=io.BytesIO(stdin), stdout=out, stderr=err,
+                                    **settings))
+    return status, out.getvalue(), err.getvalue()
+
+
 @pytest.mark.parametrize("command", [None, "chat", "ask", "check", "eval", "graph"])
-def test_every_help_has_an_example(command: str | None,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_help_has_an_example(command: str | None) -> None:
     argv = ["--help"] if command is None else [command, "--help"]
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    assert info.value.code == 0
-    out = capsys.readouterr().out
+    status, out, _ = in_process(argv)
+    assert status == 0
     assert "example" in out and "radiology-advisor" in out.split("example", 1)[1]
     assert "exit status" in out
+    # --strict is spoken of only where it exists
+    assert ("--strict" in out) == (command in {None, "ask"})
 
 
 def test_help_through_a_process(tmp_path: Path) -> None:
@@ -344,44 +355,36 @@ def test_parser_lists_every_subcommand() -> None:
 
 
 # -- in-process: fast checks of main() -------------------------------------------------------
-def fake_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-
-
-def test_main_in_process_does_not_touch_sigpipe(monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_in_process_does_not_touch_sigpipe() -> None:
     before = signal.getsignal(signal.SIGPIPE)
-    assert main(["ask", "What does a sonographer do?"]) == 0
+    status, out, _ = in_process(["ask", "What does a sonographer do?"])
+    assert status == 0
     assert signal.getsignal(signal.SIGPIPE) == before
-    assert "sonograph" in capsys.readouterr().out.lower()
+    assert "sonograph" in out.lower()
 
 
-def test_main_jsonl_strict(monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
-    fake_stdin(monkeypatch, b'{"text": "zxqv blorp"}\n')
-    assert main(["ask", "--jsonl", "--strict"]) == 1
-    fake_stdin(monkeypatch, b'{"text": "zxqv blorp"}\nnot json\n')
-    assert main(["ask", "--jsonl", "--strict"]) == 2  # an input error outranks --strict
-    fake_stdin(monkeypatch, b'{"text": "zxqv blorp"}\n')
-    assert main(["ask", "--jsonl"]) == 0
-    capsys.readouterr()
+def test_main_jsonl_strict() -> None:
+    assert in_process(["ask", "--jsonl", "--strict"], b'{"text": "zxqv blorp"}\n')[0] == 1
+    # an input error outranks --strict
+    assert in_process(["ask", "--jsonl", "--strict"],
+                      b'{"text": "zxqv blorp"}\nnot json\n')[0] == 2
+    assert in_process(["ask", "--jsonl"], b'{"text": "zxqv blorp"}\n')[0] == 0
 
 
-def test_main_reports_internal_errors_in_one_line(monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    import advisor.cli as cli
+def test_main_usage_errors_are_a_status_not_a_system_exit() -> None:
+    status, out, err = in_process(["ask", "--no-such-flag"])
+    assert status == 2 and out == "" and "unrecognized arguments" in err
 
-    def boom(args: Any) -> int:
+
+def test_main_reports_internal_errors_in_one_line() -> None:
+    def boom(knowledge: str | None, dialogs: str | None) -> Any:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(cli, "_cmd_check", boom)
-    monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
-    assert main(["check"]) == 2
-    err = capsys.readouterr().err
+    status, _, err = in_process(["ask", "hi"], advisor=boom, environ={})
+    assert status == 2
     assert err.startswith("radiology-advisor: internal error: RuntimeError: kaput\n")
-    monkeypatch.setenv(cli.DEBUG_ENV, "1")
     with pytest.raises(RuntimeError):
-        main(["check"])
+        in_process(["ask", "hi"], advisor=boom, environ={DEBUG_ENV: "1"})
 
 
 def test_ask_mode_never_imports_prompt_toolkit(tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
-from support import env_for
+from support import env_for, shared_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
+SCORER = shared_dir() / "eval" / "score.py"
 TIMEOUT = 300
 
 # file, id prefix, pass rate when first run (fresh), floor now

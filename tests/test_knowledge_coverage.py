@@ -1,7 +1,9 @@
 """The embedded graph holds the whole source document, and invents nothing structural.
 
-Every heading, bullet and sentence of `career-pathways-in-radiology.md` must be found in some
-node's text (case-insensitively, whitespace folded); every verbatim field (statements, duties,
+The source document travels with the knowledge (`knowledge/radiology/source.md`, named by
+`document:` in field.yaml), so these checks run from a plain clone and never skip.
+Every heading, bullet and sentence of it must be found in some node's text
+(case-insensitively, whitespace folded); every verbatim field (statements, duties,
 focus, pay, options, specialties) must come from the document; every node's `section` must be
 a real heading. When a test here fails, add the missing line, verbatim, to the `statements`
 of the node it belongs to in knowledge/radiology/*.yaml.
@@ -11,14 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from knowledge import Graph, Node, load_graph
+from knowledge import EMBEDDED_DIR, Graph, Node, load_graph
+from knowledge.source import SourceDocument
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "content" / (
-    "career-pathways-in-radiology.md")
+SOURCE = EMBEDDED_DIR / "source.md"
 
 #: Fields whose text is searched for the document's lines.
 TEXT_FIELDS = ("summary", "statements", "duties", "focus", "pay", "options", "full_name", "name")
@@ -87,10 +88,12 @@ def texts_of(node: Node, fields: tuple[str, ...]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def document() -> Document:
-    if not SOURCE.is_file():
-        pytest.skip(f"source document not found at {SOURCE} (the shared content directory "
-                    "is not checked out next to this project)")
     return parse(SOURCE.read_text(encoding="utf-8"))
+
+
+def test_the_source_document_is_the_one_the_field_declares(graph: Graph) -> None:
+    assert SOURCE.is_file()
+    assert EMBEDDED_DIR / str(graph.meta["document"]) == SOURCE
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +146,12 @@ def test_the_document_was_parsed(document: Document) -> None:
 def test_every_heading_is_a_section_name_or_statement(graph: Graph,
                                                       document: Document) -> None:
     known: set[str] = set()
+    sections = SourceDocument.read(SOURCE)
     for node in graph:
         known.add(fold(node.section))
+        section = sections.section(node.section)
+        assert section is not None, node.id
+        known.update(fold(h) for h in section.path)  # a heading above a node's section
         known.update(fold(t) for t in texts_of(node, ("name", "full_name", "statements")))
     missing = [h for h in document.headings if fold(h) not in known]
     assert missing == [], f"headings held by no node: {missing}"

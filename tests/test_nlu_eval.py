@@ -17,6 +17,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from support import shared_dir
 
 from advisor import Advisor
 from advisor.evaluate import (
@@ -32,7 +33,7 @@ from knowledge import KnowledgeError, key
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "nlu" / "labelled.yaml"
-DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
+DEV_SET = shared_dir() / "eval" / "dev.yaml"
 
 INTENTS = ("describe", "duties", "duration", "education", "certification", "subspecialties",
            "modalities", "skills", "pay", "outlook", "list_careers", "compare", "recommend",

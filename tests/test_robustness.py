@@ -15,7 +15,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +66,7 @@ def test_one_megabyte_utterance_is_cut_and_the_limit_told(adv: Advisor, intervie
     session = adv.session()
     if interview:
         session.ask("help me choose a career")
-    started = time.perf_counter()
     reply = session.ask("what does a sonographer do? " + "blah " * 200_000)
-    assert time.perf_counter() - started < 2.0
     assert "2000" in reply.text and "longer" in reply.text
     assert reply.intent != "error"
     assert all(len(q) <= 2000 for q, _ in session.transcript)
@@ -570,9 +567,7 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     directory = tmp_path / "k"
     directory.mkdir()
     (directory / "huge.yaml").write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
-    started = time.perf_counter()
     graph, problems = validate(directory)
-    assert time.perf_counter() - started < 1.0
     assert graph is None and len(problems) == 1
     assert f"the limit is {MAX_FILE_BYTES}" in problems[0].message
 
@@ -613,9 +608,7 @@ def test_check_reports_every_error_as_file_line_col(tmp_path: Path) -> None:
     directory.mkdir()
     for name, content in BROKEN_FILES.items():
         (directory / name).write_bytes(content)
-    started = time.perf_counter()
     result = run(tmp_path, "check", str(directory))
-    assert time.perf_counter() - started < 20
     err = no_traceback(result)
     assert result.returncode == 2 and result.stdout == b""
     *problems, summary = err.rstrip("\n").split("\n")

@@ -34,6 +34,8 @@ GATE_CASES = [
     (rules.gate_other_fields, "is dentistry a good career", {}, True),
     (rules.gate_other_fields, "radiology or cardiology, which has better radiologists", {}, False),
     (rules.gate_unknown_qualifier, "how much do zorblax careers pay", {}, False),
+    (rules.gate_logistics, "how much is tuition for rad tech school", {}, True),
+    (rules.gate_logistics, "how long is rad tech school", {}, False),
     (rules.gate_out_of_scope, "who discovered x rays", {}, True),
     (rules.gate_out_of_scope, "who interprets x rays", {}, False),
     (rules.gate_statement, "i love working with kids", {"profile_changed": True}, True),
@@ -171,6 +173,8 @@ STEP_CASES = [
      {"topic": ("sonographer",)}, "sonographer"),
     (resolving.step_goal, "education", "can a radiologic technologist become a radiologist", {},
      "radiologist"),
+    (resolving.step_before_subject, "duration",
+     "how many years of medical school before residency", {}, "medical_school"),
 ]
 
 

@@ -294,17 +294,14 @@ class BrokenStdout(io.TextIOBase):
         raise io.UnsupportedOperation("no file descriptor")
 
 
-def test_main_in_process_treats_a_broken_pipe_as_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_in_process_treats_a_broken_pipe_as_the_end() -> None:
     adv = Advisor()
     err = io.StringIO()
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"".join(
-        request(i) for i in range(100))), encoding="utf-8"))
-    monkeypatch.setattr(sys, "stdout", BrokenStdout())
-    monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.setattr(cli, "_make_advisor", lambda args: adv)
+    env = cli.Environment(stdin=io.BytesIO(b"".join(request(i) for i in range(100))),
+                          stdout=BrokenStdout(), stderr=err, advisor=lambda k, d: adv)
     before = signal.getsignal(signal.SIGPIPE)
     BrokenStdout.writes = 0
-    assert cli.main(["ask", "--jsonl"]) == 0
+    assert cli.main(["ask", "--jsonl"], env) == 0
     assert BrokenStdout.writes == 1  # stopped at the first failed write, no retry storm
     assert err.getvalue() == ""
     assert signal.getsignal(signal.SIGPIPE) == before  # a host process keeps its handler

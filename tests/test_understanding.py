@@ -18,8 +18,6 @@ def advisor() -> Advisor:
     ("who actually runs the PET scanner, is it just a regular rad tech?",
      "Nuclear Medicine Technologist"),
     ("who checks that the x-ray machines follow all the rules?", "Quality Assurance Specialist"),
-    ("who operates the imaging equipment, the radiologist or the technician?",
-     "Radiologic Technologist"),
     ("who's in charge of the image archive?", "Informatics Specialist"),
 ])
 def test_a_career_asked_for_by_what_it_does(advisor: Advisor, question: str,
@@ -53,3 +51,44 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     reply = advisor.ask("I love sports injuries, knees and shoulders. Brains and kids don't do "
                         "much for me. Which fellowship fits?")
     assert "Musculoskeletal Radiology" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("question", [
+    "how much is tuition for rad tech school",
+    "Which community college in Texas has the cheapest sonography program?",
+    "I trained as a radiologist in India. Can I get an H-1B visa to practise in the US?",
+    "pharmacist salary",
+    "radiation therapist salary?",
+    "is mri safe if i have a pacemaker",
+    "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
+])
+def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,
+                                                                   question: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback, reply.text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("can DOs become radiologists?", "dos"),
+    ("do i need MCAT for rads", "mcat"),
+])
+def test_the_point_the_document_never_covers_is_named(advisor: Advisor, question: str,
+                                                      word: str) -> None:
+    text = advisor.ask(question).text
+    first = text.split("\n")[0]
+    assert "does not mention" in first or "says nothing about" in first, text
+    assert word in text.lower()
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("med school how long, residency how long, and what exams at the end?",
+     ["4 years", "4–5 years", "ABR"]),
+    ("which fellowship is for kids and which for mammograms", ["Pediatric", "Breast"]),
+    ("what do neuroradiologists look at, and what do MSK radiologists look at?",
+     ["brain", "bones"]),
+])
+def test_every_question_of_a_message_gets_its_answer(advisor: Advisor, question: str,
+                                                     wanted: list[str]) -> None:
+    text = advisor.ask(question).text
+    for part in wanted:
+        assert part in text, (part, text)

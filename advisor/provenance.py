@@ -1,0 +1,420 @@
+"""Where each answer comes from, and what an answer must add to stay faithful to the source.
+
+Runs once per turn on the finished reply, whatever composed it:
+
+* `sources`: every fact of the graph the reply's text states, with the section path and the
+  quoted source line (a computed total shows the lengths it adds, so their facts are cited);
+* a reply reached through a `related:` term ('women's imaging') first says that the document
+  does not mention the term, and which node is the closest it has;
+* a term the source states of two careers ('cardiac': thoracic radiology and sonographers)
+  names the other career too;
+* a question pairing a career with a credential the document names for another career ('does
+  a nuclear medicine technologist need ARRT?') is told whose credential it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from knowledge import CAREER_TYPES, Graph, Node
+from knowledge.model import Source
+from knowledge.record import replace
+from knowledge.source import normal
+
+from .compose import Composer, stem
+from .nlu import Understander
+from .reply import Reply
+from .resources import Lexicon
+
+#: Replies that state facts of the graph; greetings, declines and interview prompts do not.
+_ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
+_MAX_NOTES = 2
+#: '3 years', '4-5 years', '2-year' in a normalised question.
+_LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
+
+
+def _has(text: str, phrase: str) -> bool:
+    """`phrase` (normalised) occurs in padded normalised `text` as whole words, plural or not."""
+    return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
+
+
+_ITEMS = re.compile(r",? (?:and|or) |, ")
+
+
+def _item_with(fact: str, term: str) -> str:
+    """Of a fact that lists things ('Mammography, breast ultrasound, and breast MRI'), the
+    one item that holds `term` ('breast ultrasound'): a note on another career quotes what
+    overlaps, not the whole list."""
+    parts = _ITEMS.split(fact)
+    if len(parts) < 3:
+        return fact
+    hit = next((p for p in parts if _has(f" {normal(p)} ", term)), None)
+    if hit is None:
+        return fact
+    return hit
+
+
+class Provenance:
+    """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
+
+    def __init__(self, graph: Graph, composer: Composer, responses: Mapping[str, str],
+                 understander: Understander, lexicon: Lexicon,
+                 plain: Iterable[str] = ()) -> None:
+        self.g = graph
+        self.c = composer
+        self.r = responses
+        self.understander = understander
+        meta = graph.meta
+        self._doc = frozenset(str(w) for w in meta.get("document_words", ()))
+        self._doc |= frozenset(stem(w) for w in self._doc)
+        # Words that ask how rather than about what: the language data's (and the reply
+        # policy's `plain` words: cue words, fillers, negations, vague words).
+        self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
+                                  *(normal(w) for w in meta.get("plain_words", ())), *plain))
+        self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
+        self._silent = tuple(t.split("{", 1)[0] for t in (responses["silent"],
+                                                           responses["silent_general"]))
+        # Terms too general to say a question is about one career ('radiology', 'imaging').
+        self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
+        self._order_after = tuple(normal(w) for w in meta.get("order_after_words", ()))
+        self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
+        self._stated: dict[str, tuple[str, ...]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+        self._related: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._general = tuple(n.id for n in graph if n.type in {"topic", "category"})
+        for node in graph:
+            related = {normal(r) for r in node.related}
+            self._related[node.id] = tuple((normal(r), r) for r in node.related if normal(r))
+            names = [node.id.replace("_", " "), node.name, *node.aliases]
+            self._names[node.id] = tuple(dict.fromkeys(
+                t for t in (normal(x) for x in names) if t and t not in related))
+            self._stated[node.id] = tuple(dict.fromkeys((*self._names[node.id], *(
+                t for t in (normal(x) for x in node.keywords) if t and t not in related))))
+            facts: list[tuple[str, str, tuple[Source, ...]]] = []
+            for fact in node.facts:
+                if fact.field == "duration" and node.duration is not None:
+                    forms = (normal(str(node.duration)), normal(node.duration.short()))
+                    facts.extend((fact.field, f, fact.sources) for f in forms)
+                elif ":" in fact.field:  # a relation: 'requires:abr'
+                    facts.append((fact.field, fact.text, fact.sources))
+                else:
+                    facts.append((fact.field, normal(fact.text), fact.sources))
+            self._facts[node.id] = facts
+        self._general_terms -= frozenset(t for n in graph.of_type(*CAREER_TYPES)
+                                         for t in self._stated[n.id])
+        self._term_words = frozenset(w for node in graph for t in (
+            node.id.replace("_", " "), node.name, *node.aliases, *node.keywords)
+            for w in normal(t).split())
+
+    # -- sources --------------------------------------------------------------------------
+    def candidates(self, ids: Iterable[str]) -> list[str]:
+        """The nodes an answer about `ids` may quote: them, their neighbours and pathway
+        steps, and the field-wide topics (pay, outlook)."""
+        out: dict[str, None] = {}
+        for node_id in ids:
+            if node_id not in self.g:
+                continue
+            out[node_id] = None
+            for other in (*self.g.neighbours(node_id), *self.g.neighbours(node_id, incoming=True),
+                          *self.g.pathway(node_id).steps, *self.c.credentials(self.g.node(node_id)),
+                          *self.c.categories(self.g.node(node_id))):
+                out[other.id] = None
+        out.update(dict.fromkeys(self._general))
+        return list(out)
+
+    def sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
+        """The sources of every fact of the candidate nodes that `text` states, in the order
+        the text states them."""
+        said = f" {normal(text)} "
+        found: list[tuple[int, Source]] = []
+        ids = list(ids)
+        for node_id in self.candidates(ids):
+            node = self.g.node(node_id)
+            named = any(_has(said, normal(n)) for n in (node.name, node.label))
+            for field_name, fact, sources in self._facts.get(node_id, ()):
+                if field_name == "specialties":  # the duty that lists them is cited instead
+                    continue
+                if ":" in field_name:
+                    target = self.g.get(fact)
+                    if target is None or node_id not in ids[:1] or not any(
+                            _has(said, normal(n)) for n in (target.name, target.label)):
+                        continue
+                    at = said.find(f" {normal(target.label)} ")
+                elif field_name == "duration" or len(fact.split()) < 3:
+                    if not (named and _has(said, fact)):
+                        continue
+                    at = said.find(f" {fact}")
+                else:
+                    at = said.find(f" {fact} ")
+                    if at < 0:
+                        continue
+                found.extend((at, s) for s in sources)
+        found.sort(key=lambda pair: pair[0])
+        # One source per line, its quotes joined ('Enter a ... program … 4-5 years').
+        best: dict[tuple[str, int], Source] = {}
+        for _at, source in found:
+            held = best.get((source.section, source.line))
+            if held is None or normal(held.quote) in normal(source.quote):
+                best[(source.section, source.line)] = source
+            elif normal(source.quote) not in normal(held.quote):
+                best[(source.section, source.line)] = replace(
+                    held, quote=f"{held.quote} … {source.quote}")
+        return tuple(dict.fromkeys(best[(s.section, s.line)] for _at, s in found))
+
+    # -- notes ----------------------------------------------------------------------------
+    def related_notice(self, question: str, ids: tuple[str, ...]) -> tuple[list[str], Node | None]:
+        """The related terms of the answer's node the question used ('women's imaging'),
+        and that node."""
+        for node_id in ids[:1]:
+            if node_id not in self.g:
+                continue
+            terms = [shown for term, shown in self._related[node_id]
+                     if _has(self._masked(question, term, (node_id,), self._stated), term)]
+            return terms[:1], self.g.node(node_id)
+        return [], None
+
+    def uncovered(self, question: str, text: str) -> list[str]:
+        """Words of the question that the source document never uses and that name nothing
+        ('abroad', 'valves'), typos and plain asking words aside."""
+        wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
+        out = []
+        for word in question.split():
+            if (len(word) < 3 or word.isdigit() or "'" in word or word in wrong
+                    or word in self.understander.vocab or self._known(word)):
+                continue  # (a word the language data knows asks how, or names something)
+            out.append(word)
+        return list(dict.fromkeys(out))[:3]
+
+    def _known(self, word: str) -> bool:
+        """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
+        a node's terms, or a plain asking word."""
+        if any(w in self._ignore or w in self._doc or w in self._term_words
+               for w in (word, stem(word))):
+            return True
+        head = word[:max(6, len(word) - 4)]
+        return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
+
+    def absent_notice(self, question: str, text: str, reply: Reply) -> str:
+        """'The document does not mention X; the closest it has is Y.' (or '... X for Y; what
+        it does say:') for related terms and words the document never uses."""
+        if any(reply.text.startswith(p) for p in self._silent):
+            return ""  # the answer already says what the document does not cover
+        terms, node = self.related_notice(question, reply.entities)
+        terms += [w for w in self.uncovered(question, text) if w not in " ".join(terms)]
+        if not terms:
+            return ""
+        shown = " or ".join(terms)
+        if node is None:
+            return self.r["absent_notice"].format(term=shown)
+        named = any(_has(question, s) for s in self._stated[node.id])
+        key = "related_notice_named" if named else "related_notice"
+        return self.r[key].format(term=shown, name=node.name)
+
+    def _masked(self, question: str, term: str, ids: Iterable[str],
+                terms: Mapping[str, tuple[str, ...]] | None = None) -> str:
+        """The question without the names (or `terms`) of `ids` that contain `term` ('nuclear
+        medicine technologist' hides 'nuclear medicine')."""
+        for node_id in ids:
+            for name in (terms or self._names).get(node_id, ()):
+                if name != term and f" {term} " in f" {name} " and _has(question, name):
+                    question = question.replace(f" {name} ", " # ")
+        return question
+
+    def others(self, question: str, reply: Reply) -> list[tuple[Node, str]]:
+        """Other careers a term of the question is stated of ('cardiac' is said of thoracic
+        radiology and of sonographers; 'ultrasound' of sonographers when asked of radiologic
+        technologists), each with the term, when the reply does not already name them."""
+        ids = (*reply.entities, *reply.listed)
+        said = f" {normal(reply.text)} "
+        out: list[tuple[Node, str]] = []
+        for node in self.g.of_type(*CAREER_TYPES):
+            if node.id in ids or _has(said, normal(node.name)) or self._linked(node.id, ids):
+                continue
+            term = self._other_term(node.id, question, ids, said)
+            if term is not None:
+                out.append((node, term))
+        return out[:_MAX_NOTES]
+
+    def _other_term(self, node_id: str, question: str, ids: tuple[str, ...],
+                    said: str) -> str | None:
+        """A term of the question stated of `node_id`: one the answer's careers share, or one
+        the answer does not speak to at all."""
+        shared = self._stated_of(ids)
+        for term in self._stated[node_id]:
+            if term in self._general_terms or not _has(self._masked(question, term, ids), term):
+                continue
+            if term in shared:
+                return term
+        return None
+
+    def _linked(self, node_id: str, ids: Iterable[str]) -> bool:
+        """`node_id` is a neighbour of one of `ids` (a fellowship of the radiologist, a
+        step that maintains a credential): not a separate career or step."""
+        near = {n.id for n in (*self.g.neighbours(node_id),
+                               *self.g.neighbours(node_id, incoming=True))}
+        return any(i in near for i in ids)
+
+    def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(t for i in ids for t in self._stated.get(i, ()))
+
+    def note_for(self, node: Node, term: str) -> str:
+        """'The document also mentions cardiac for Sonographer: Specialize in cardiac, ...',
+        or, when the term names the career, 'The document lists X as a separate career: ...'."""
+        if term in self._names[node.id]:
+            return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
+        fact = _item_with(self.fact_with(node, term).rstrip("."), term)
+        found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
+        return self.r["also_named"].format(term=found.group(0) if found else term,
+                                           name=node.name, fact=fact)
+
+    def requirement_note(self, question: str, reply: Reply) -> str:
+        """What the document names for a career when a question asks about a step it does not
+        name for it ('Does a research scientist need an MD?')."""
+        asked = [n for n in self.g.of_type("training")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        careers = [self.g.node(i) for i in reply.entities
+                   if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        if len(asked) != 1 or not careers:
+            return ""
+        step, career = asked[0], careers[0]
+        steps = self.g.pathway(career.id).steps
+        if step in steps or step.id in reply.entities or self._linked(step.id, (career.id,)):
+            return ""
+        holders = sorted(self.c.needed_by(step),
+                         key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
+        text = self.r["credential_not_for"].format(credential=step.name, career=career.name)
+        if holders:
+            text += " " + self.r["credential_holders"].format(
+                credential=step.name, holders=self.g.node(holders[0]).name, summary=step.summary)
+        if steps:
+            text += " " + self.r["requirements_listed"].format(
+                career=career.name, steps="; ".join(self.c.step_text(s) for s in steps))
+        else:
+            text += " " + self.r["requirements_none"].format(career=career.name)
+        return text
+
+    def credential_note(self, question: str, reply: Reply) -> str:
+        """Whose credential a question's credential is, when it asks about a career the
+        document names it not for ('Does a nuclear medicine technologist need ARRT?')."""
+        asked = [n for n in self.g.of_type("credential")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        careers = [self.g.node(i) for i in reply.entities
+                   if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        if len(asked) != 1 or not careers:
+            return self.requirement_note(question, reply)
+        credential, career = asked[0], careers[0]
+        own = self.c.credentials(career)
+        if credential in own:
+            if reply.intent == "certification":
+                return ""
+            return self.r["credential_is_for"].format(credential=credential.name,
+                                                      career=career.name) + " " + \
+                self.c.certification(career).text
+        holders = [h.name for h in self.g.neighbours(credential.id, "certified_by",
+                                                     incoming=True)]
+        text = self.r["credential_not_for"].format(credential=credential.name,
+                                                   career=career.name)
+        if holders:
+            text += " " + self.r["credential_holders"].format(
+                credential=credential.name, holders=" and ".join(holders),
+                summary=credential.summary)
+        if not own:
+            text += " " + self.r["credential_none_named"].format(career=career.name)
+        else:
+            text += " " + self.c.certification(career).text
+        return text
+
+    def duration_note(self, question: str, reply: Reply) -> str:
+        """'The document says Interventional Radiology takes 2 years, not 3.' when a question
+        gives a length the document does not state for the step it asks about."""
+        match = _LENGTH.search(question)
+        if match is None:
+            return ""
+        low = float(match.group(1))
+        high = float(match.group(2) or low)
+        for node_id in reply.entities:
+            node = self.g.get(node_id)
+            if node is None or node.duration is None:
+                continue
+            stated = node.duration
+            if (stated.low, stated.high) == (low, high) or stated.low <= low <= high <= stated.high:
+                return ""
+            asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
+            unit = match.group(3).rstrip("s") + ("" if asked == "1" else "s")
+            return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
+                                                 unit=unit)
+        return ""
+
+    def order_note(self, question: str, reply: Reply) -> str:
+        """What the document says of the order of a training step asked about: 'After
+        residency, radiologists may pursue fellowships' where it says so, else that it lists
+        the steps in no stated order."""
+        if not any(_has(question, w) for w in self._order_words):
+            return ""
+        step = next((self.g.node(i) for i in reply.entities
+                     if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
+        if step is None:
+            return ""
+        after = any(_has(question, w) for w in self._order_after)
+        for later in self.g.neighbours(step.id, "requires", incoming=True):
+            fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
+            if after and fact is not None and later.type in {"training", "subspecialty"}:
+                return self.r["order_stated"].format(quote=fact.sources[0].quote)
+        careers = sorted(self.c.needed_by(step),
+                         key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
+        if not careers:
+            return ""
+        career = self.g.node(careers[0])
+        steps = [s.label for s in self.g.pathway(career.id).steps]
+        return self.r["order_unstated"].format(name=step.label, career=career.name,
+                                               steps=", ".join(steps))
+
+    def careers_with(self, question: str, reply: Reply) -> str:
+        """'Which careers involve ultrasound?' answered with every career the document states
+        the term of, instead of the whole list of careers."""
+        if reply.intent != "list_careers" or reply.entities:
+            return ""
+        found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
+                 for t in self._stated[node.id][:] if _has(question, t)
+                 and t not in self._general_terms]
+        if not found:
+            return ""
+        seen: dict[str, tuple[Node, str]] = {}
+        for node, term in found:
+            seen.setdefault(node.id, (node, term))
+        lines = [self.r["careers_with_term"].format(term=found[0][1])]
+        lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
+                  for node, term in seen.values()]
+        return "\n".join(lines)
+
+    def fact_with(self, node: Node, term: str) -> str:
+        """The fact of `node` that says `term` ('Investigate applications of AI ...'), else
+        what the node is."""
+        for field_name in ("focus", "duties", "statements", "summary"):
+            for fact in node.facts:
+                if fact.field == field_name and _has(f" {normal(fact.text)} ", term):
+                    return fact.text
+        return self.c.what(node)
+
+    def annotate(self, reply: Reply, question: str) -> Reply:
+        """The reply with its sources and the notes that keep it faithful to the source."""
+        if reply.fallback or reply.kind not in _ANSWER_KINDS:
+            return reply
+        if reply.kind != "answer":  # a ranking or its details answer the person, not a term
+            return replace(reply, sources=self.sources(reply.text,
+                                                       (*reply.entities, *reply.listed)))
+        q = f" {normal(question)} "
+        text = self.careers_with(q, reply) or reply.text
+        replacing = self.credential_note(q, reply)
+        if replacing:  # the point asked (whose credential, which length): that is the answer
+            text = replacing
+        head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
+                            self.duration_note(q, reply)) if n]
+        others = self.others(q, reply) if not replacing else []
+        if head:
+            text = "\n".join([*head, text])
+        if others:
+            text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
+        ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
+        return replace(reply, text=text, sources=self.sources(text, ids))

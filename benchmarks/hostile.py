@@ -1,0 +1,117 @@
+"""Hostile workloads for the benchmark: the slowest 2,000-character texts, and a flood of
+distinct large JSON Lines requests (issue 14). Used by `run.py`; the texts by the tests too.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+LIMIT = 2000  # knowledge.MAX_INPUT_CHARS, spelled out so the tests can import this alone
+
+#: 2,000-character texts of the shapes that made patterns backtrack, and worse.
+PATHOLOGICAL = {
+    "spaces": "what is" + " " * (LIMIT - 8) + "x",
+    "tabs and wide spaces": "how long" + "\t \u3000" * 660 + "x",
+    "commas": "what is" + " ," * 995 + "x",
+    "question marks": "?" * LIMIT,
+    "dots": ". " * (LIMIT // 2),
+    "and": ("radiologist and " * 130)[:LIMIT],
+    "compare": "how do " + ("a and " * 340)[:LIMIT - 7],
+    "options": "1. " + " " * (LIMIT - 10) + "x",
+    "repeated word": ("sonographer " * 200)[:LIMIT],
+    "typos": " ".join(f"qzx{i}wv" for i in range(300))[:LIMIT],
+    "near-names": " ".join(["radiolgist", "sonograher", "mamography", "fellowsip"] * 50)[:LIMIT],
+    "dashes": ("x " + "-" * 30 + " ") * 60,
+    "digits": " ".join(str(i) for i in range(600))[:LIMIT],
+}
+
+_PIECES = (" ", "  ", "\t", ",", ", ", "?", "? ", ".", "and ", "how ", "what is ", "-", "1. ",
+           "radiologist ", "sonographer", "x", "é", "compare ", " vs ", "qwz ")
+
+
+def mixed_texts(count: int, seed: int = 7) -> list[str]:
+    """Random 2,000-character mixtures of the pieces above (runs of spaces, punctuation,
+    repeated words), as the property test draws them."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        parts: list[str] = []
+        while sum(map(len, parts)) < LIMIT:
+            piece = rng.choice(_PIECES)
+            parts.append(piece * rng.choice((1, 1, 1, 5, 40)))
+        out.append("".join(parts)[:LIMIT])
+    return out
+
+
+def worst_turns(advisor: Any, texts: dict[str, str], repeats: int = 3
+                ) -> list[tuple[float, str]]:
+    """(best-of-`repeats` seconds, name) of each text, asked in a fresh session and inside an
+    interview (both readers see it), slowest first."""
+    timed = []
+    for name, text in texts.items():
+        best = float("inf")
+        for round_ in range(repeats):
+            # A text never seen before each time: a repeated one is served from a cache.
+            fresh = text[:-1] + "zqj"[round_ % 3]
+            plain, interview = advisor.session(), advisor.session()
+            interview.ask("help me choose a career")
+            start = time.perf_counter()
+            plain.ask(fresh)
+            interview.ask(fresh)
+            best = min(best, (time.perf_counter() - start) / 2)
+        timed.append((best, name))
+    return sorted(timed, reverse=True)
+
+
+def flood_lines(count: int, size: int) -> Iterator[bytes]:
+    """`count` distinct JSON Lines requests of about `size` bytes each, one session each."""
+    rng = random.Random(13)
+    words = ["radiology", "residency", "sonographer", "how", "long", "what", "is", "a", "the"]
+    chunk = " ".join(rng.choice(words) for _ in range(size // 6))[: size - 200]
+    for i in range(count):
+        text = f"{i} {rng.random()} " + chunk
+        yield json.dumps({"session": f"s{i}", "text": text}).encode() + b"\n"
+
+
+def flood(run_cli: Callable[[list[str]], subprocess.Popen[bytes]], count: int, size: int
+          ) -> tuple[int, int, bytes]:
+    """Feed `count` requests of `size` bytes to `run_cli(...)` (which starts the CLI with a
+    stdin pipe): (exit status, reply lines, stderr)."""
+    proc = run_cli(["ask", "--jsonl"])
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        try:
+            for line in flood_lines(count, size):
+                proc.stdin.write(line)
+        except BrokenPipeError:
+            pass
+        finally:
+            proc.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    replies = sum(1 for _ in proc.stdout)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.wait()
+    writer.join()
+    return proc.returncode, replies, err
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def write_texts(path: Path) -> None:
+    """The pathological texts as JSON, for a look by hand."""
+    path.write_text(json.dumps(PATHOLOGICAL, indent=1), encoding="utf-8")
