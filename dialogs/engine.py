@@ -32,6 +32,7 @@ from .scoring import Fit, Recommendation, Scorer
 from .state import DialogState, DialogStateError, Entry
 from .text import Voicing
 from .understand import NEG as NEGATIVE
+from .understand import POS as POSITIVE
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
 TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
@@ -356,17 +357,30 @@ class Interviewer:
             found = {k: v for k, v in found.items() if k not in edit.slots}
         if question is not None and answer is not None:
             found[self._questions[question].slot] = answer
+        revising = ext.correction or ext.retraction or ext.denial
         for name, values in found.items():
             old = edit.slots.get(name)
-            if self.flow.slots[name].multi and old and values and not ext.correction \
-                    and not ext.retraction and question is None:
+            if self.flow.slots[name].multi and old and values and not revising \
+                    and question is None:
                 values = tuple(dict.fromkeys((*old, *values)))
+            if not revising and name not in edit.before and self._reverses(name, old, values) \
+                    and (question is None or self._questions[question].slot != name):
+                # "managing PACS servers, no thanks" after loving technology: a narrower
+                # dislike, weighed through the index; only a correction turns the answer
+                continue
             edit.put(name, values)
         for name in list(found):
             for v in edit.slots.get(name, ()):
                 for target, value in self.flow.slots[name].values[v].implies.items():
                     if target not in edit.slots:
                         edit.put(target, (value,), quiet=True)
+
+    def _reverses(self, name: str, old: Values | None, new: Values) -> bool:
+        """Would `new` turn a scale answer to its opposite (a lot <-> as little as possible)?"""
+        polarity = self.flow.slots[name].polarity
+        ends = {polarity.get(POSITIVE), polarity.get(NEGATIVE)} - {None}
+        return bool(old) and len(ends) == 2 and set(old or ()) <= ends and \
+            set(new) <= ends and set(old or ()) != set(new)
 
     def _gain(self, state: DialogState, gained: dict[str, float], ext: Extraction
               ) -> tuple[dict[str, float], dict[str, str], dict[str, float]]:
