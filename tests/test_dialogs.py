@@ -900,3 +900,12 @@ def test_bare_yes_and_no_are_words_as_in_yaml_1_2(tmp_path: Path, common: str,
     broken(tmp_path, common, '      - {value: "yes", label: "Yes"}',
            '      - {value: yes, label: "Yes"}')
     assert list(validate_dialogs(tmp_path, graph)) == []
+
+
+def test_a_narrower_dislike_does_not_turn_a_broad_answer_around(iv: Interviewer) -> None:
+    state = iv.observe(DialogState(), "I'm a resident and I love technology and AI")
+    narrower = iv.observe(state, "managing PACS servers, no thanks")
+    assert narrower.slots["technology"] == ("yes",)  # still: only a correction turns it
+    assert narrower.interests.get("informatics_specialist", 0.0) < 0
+    corrected = iv.observe(state, "actually I don't like technology at all")
+    assert corrected.slots["technology"] == ("no",)
