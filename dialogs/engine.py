@@ -484,8 +484,9 @@ class Interviewer:
     # -- choosing the next question -------------------------------------------------------
     def _signals(self, state: DialogState) -> int:
         """Things the person said that point somewhere; values merely implied do not count.
-        Free-text evidence counts once, when strong and in the person's own words, and only
-        while no preference question is answered (it stands in for one)."""
+        Free-text evidence counts once when strong: said in a slot's words ("I like
+        procedures") it is a liking as well as the answer; in other words of the person's own
+        only while no preference question is answered (it stands in for one)."""
         standing = self._implied(state.slots)
         answered = sum(1 for s, v in state.slots.items()
                        if v and s in self._question_slots and standing.get(s) != v)
@@ -493,8 +494,10 @@ class Interviewer:
         prefers = any(v and s in self._question_slots and not self.flow.slots[s].background
                       and standing.get(s) != v for s, v in state.slots.items())
         strong = self.flow.tune("evidence_weight") * self.flow.tune("evidence_share")
-        if not prefers and any(w >= strong and n in state.quotes
-                               for n, w in state.interests.items()):
+        liked = [n for n, w in state.interests.items() if w >= strong]
+        if any(w > 0 and n not in state.quotes for n, w in state.interests.items()):
+            signals += 1  # a liking said in a slot's own words ("I like procedures"), as a topic
+        elif not prefers and liked:
             signals += 1  # what they said they love stands in for a preference answered
         return signals
 
