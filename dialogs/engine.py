@@ -195,6 +195,16 @@ class Interviewer:
             return state
         return self._trust(evolve(state, phase="idle", pending=None))
 
+    def knows_something(self, state: DialogState) -> bool:
+        """Has the person said what they like or avoid (a preference answered, a topic, an
+        interest), so that a ranking asked for outright is more than a guess? Where they
+        stand alone ('I'm a lawyer') is not enough: that calls for the questions."""
+        standing = self._implied(state.slots)
+        prefers = any(v and s in self._question_slots and not self.flow.slots[s].background
+                      and standing.get(s) != v for s, v in state.slots.items())
+        return prefers or any(c > 0 for c in state.topics.values()) or any(
+            w > 0 for w in state.interests.values())
+
     def enough_to_rank(self, state: DialogState) -> bool:
         """Has the person said enough (answers plus interests) for a meaningful ranking?"""
         return self._signals(state) >= self.flow.enough_signals
@@ -642,6 +652,9 @@ class Interviewer:
 
     def _finish(self, state: DialogState, prefix: str = "", control: str | None = None,
                 changes: Iterable[Change] = ()) -> tuple[DialogState, Turn]:
+        # (ranked as the state it becomes: a start with nothing left to ask has no pending
+        # question yet, which a state still "asking" may not have)
+        state = evolve(state, phase="reviewing", pending=None)
         rec = self.recommend(state)
         state = evolve(state, phase="reviewing", pending=None, ranking=rec.node_ids,
                        shown=True, asks=0, planned=0)
