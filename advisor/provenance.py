@@ -31,6 +31,7 @@ from .resources import IntentSpec, Lexicon
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
 _LONGEST_WORD = 30  # a longer 'word' is noise, never echoed back
+_SCAN_ALL = 2000  # graphs up to this many nodes are scanned whole for the nodes a text names
 #: Aspects of a career an answer may give; one the question never asks about in so many words
 #: ('do radiologists see patients?' read as pay) gives way to what the career is.
 _ASPECTS = frozenset({"pay", "outlook", "certification", "skills"})
@@ -103,7 +104,8 @@ class Provenance:
         # The node of the document's opening section: what the field is, for questions on
         # the field as a whole.
         self._overview = next((n for n in graph.of_type("topic") if any(
-            ">" not in s.section for f in n.facts for s in f.sources)), None)
+            ">" not in s.section for f in n.facts if f.field == "summary"
+            for s in f.sources)), None)
         self._order_after = tuple(normal(w) for w in meta.get("order_after_words", ()))
         self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
         self._stated: dict[str, tuple[str, ...]] = {}
@@ -135,10 +137,37 @@ class Provenance:
                                      for w in t.split())
 
     # -- sources --------------------------------------------------------------------------
-    def candidates(self, ids: Iterable[str]) -> list[str]:
+    def _name_of(self, node_id: str) -> str:
+        node = self.g.get(node_id)
+        return normal(node.name) if node is not None else ""
+
+    def _stated_in(self, node_id: str, said: str,
+                   main: list[str]) -> Iterable[tuple[int, tuple[Source, ...]]]:
+        """(where in the text, sources) of each fact of a node that the text states."""
+        node = self.g.node(node_id)
+        named = any(_has(said, normal(n)) for n in (node.name, node.label))
+        for field_name, fact, sources in self._facts.get(node_id, ()):
+            if field_name in {"specialties", "section"}:  # the line that lists them is cited
+                continue
+            if ":" in field_name:  # a relation of the answer's node, or to it from one named
+                target = self.g.get(fact)
+                if target is None or not (node_id in main or (named and fact in main)) \
+                        or not any(_has(said, normal(n)) for n in (target.name, target.label)):
+                    continue
+                yield said.find(f" {normal(target.label)} "), sources
+            elif field_name == "duration" or len(fact.split()) < 3:
+                if named and _has(said, fact):
+                    yield said.find(f" {fact}"), sources
+            elif f" {fact} " in said:
+                yield said.find(f" {fact} "), sources
+
+    def candidates(self, ids: Iterable[str], said: str = "") -> list[str]:
         """The nodes an answer about `ids` may quote: them, their neighbours and pathway
-        steps, and the field-wide topics (pay, outlook)."""
+        steps, the field-wide topics (pay, outlook), and (on a graph of modest size) every
+        node the text names."""
         out: dict[str, None] = {}
+        if said and len(self.g) <= _SCAN_ALL:
+            out.update(dict.fromkeys(n.id for n in self.g if _has(said, normal(n.name))))
         for node_id in ids:
             if node_id not in self.g:
                 continue
@@ -150,33 +179,23 @@ class Provenance:
         out.update(dict.fromkeys(self._general))
         return list(out)
 
-    def sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
+    def sources(self, text: str, ids: Iterable[str],
+                focus: tuple[str, ...] | None = None) -> tuple[Source, ...]:
         """The sources of every fact of the candidate nodes that `text` states, in the order
-        the text states them."""
+        the text states them; for an answer that states none of them (what the document does
+        not say of X), where X stands in the document."""
         said = f" {normal(text)} "
         found: list[tuple[int, Source]] = []
         ids = list(ids)
-        for node_id in self.candidates(ids):
-            node = self.g.node(node_id)
-            named = any(_has(said, normal(n)) for n in (node.name, node.label))
-            for field_name, fact, sources in self._facts.get(node_id, ()):
-                if field_name == "specialties":  # the duty that lists them is cited instead
-                    continue
-                if ":" in field_name:
-                    target = self.g.get(fact)
-                    if target is None or node_id not in ids[:1] or not any(
-                            _has(said, normal(n)) for n in (target.name, target.label)):
-                        continue
-                    at = said.find(f" {normal(target.label)} ")
-                elif field_name == "duration" or len(fact.split()) < 3:
-                    if not (named and _has(said, fact)):
-                        continue
-                    at = said.find(f" {fact}")
-                else:
-                    at = said.find(f" {fact} ")
-                    if at < 0:
-                        continue
+        main = list(focus) if focus is not None else ids[:1]  # what the answer is about
+        for node_id in self.candidates(ids, said):
+            for at, sources in self._stated_in(node_id, said, main):
                 found.extend((at, s) for s in sources)
+        for node_id in ids:  # where the answer's nodes stand in the document (a list's items)
+            if not found or (node_id not in main and _has(said, self._name_of(node_id))):
+                found.extend((said.find(f" {self._name_of(node_id)} "), s)
+                             for f, _t, sources in self._facts.get(node_id, ())
+                             if f == "section" for s in sources)
         found.sort(key=lambda pair: pair[0])
         # One source per line, its quotes joined ('Enter a ... program … 4-5 years').
         best: dict[tuple[str, int], Source] = {}
@@ -551,7 +570,7 @@ class Provenance:
             return reply
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
             ids = (*reply.entities, *reply.listed)
-            return replace(reply, sources=self.sources(reply.text, ids))
+            return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
         # Terms are matched on the respelled words ('sonogrpher'); words the document never
         # uses are looked for in what was typed (a real word respelled is no typo).
         question = question[:MAX_INPUT_CHARS]
@@ -575,4 +594,4 @@ class Provenance:
         if others:
             text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
-        return replace(reply, text=text, sources=self.sources(text, ids))
+        return replace(reply, text=text, sources=self.sources(text, ids, reply.entities[:1]))

@@ -369,3 +369,23 @@ def test_a_degree_asked_of_a_career_the_document_names_none_for(adv: Advisor) ->
     assert text.startswith("The document does not name PhD or MD/PhD in imaging sciences for "
                            "Informatics Specialist.")
     assert "It names no training for Informatics Specialist" in text
+
+
+@pytest.mark.parametrize("question", [
+    "What careers are there in radiology?",          # a list: where each career stands
+    "How long is the preliminary year?",             # a silence: where the step stands
+    "Does a nuclear medicine technologist need ARRT?",  # a note quoting another career
+    "Which careers need medical school?",            # a list by a requirement: its quote
+])
+def test_every_answer_that_states_something_cites_the_source(adv: Advisor,
+                                                             question: str) -> None:
+    reply = adv.session().ask(question)
+    assert reply.sources, reply.text
+    assert all(s.line > 0 and s.quote for s in reply.sources)
+
+
+def test_json_carries_sources_too(adv: Advisor) -> None:
+    status, out, _err = run_cli(["ask", "--json", "What does ARDMS certify?"], b"", adv)
+    data = json.loads(out.decode().splitlines()[0])
+    assert status == 0 and data["sources"]
+    assert data["sources"][0]["section"].endswith("Sonographer/Ultrasound Technician")
