@@ -29,7 +29,7 @@ from .schema import (
 )
 from .source import PATH_SEP, SourceDocument, normal
 from .text import key
-from .yamlsafe import MDict, MList, read_marked
+from .yamlsafe import MAX_FILE_BYTES, MDict, MList, read_marked
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # The space before a range sits inside its optional group: `\s*(?:...)?\s*` backtracked
@@ -451,6 +451,12 @@ class _Loader:
             return None
         path = self.root / name
         try:
+            # Only a regular file of a bounded size: a FIFO would block the load for ever,
+            # and /dev/zero or a huge file would fill memory.
+            size = path.stat().st_size
+            if not path.is_file() or size > MAX_FILE_BYTES:
+                what = "not a regular file" if not path.is_file() else f"{size} bytes"
+                raise OSError(f"it is {what}; the limit is a file of {MAX_FILE_BYTES} bytes")
             return SourceDocument.read(path)
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(self.meta_file, *self.meta_source_mark,
