@@ -389,3 +389,9 @@ def test_json_carries_sources_too(adv: Advisor) -> None:
     data = json.loads(out.decode().splitlines()[0])
     assert status == 0 and data["sources"]
     assert data["sources"][0]["section"].endswith("Sonographer/Ultrasound Technician")
+
+
+def test_a_heading_or_a_list_lead_in_is_never_a_sentence_alone(adv: Advisor) -> None:
+    text = ask(adv, "Tell me about skills and competencies")
+    assert not any(line.rstrip().endswith("require:") for line in text.split("\n")), text
+    assert "Compensation and Job Outlook." not in ask(adv, "Tell me about compensation")
