@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
+from knowledge.memo import Memo
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
@@ -135,6 +136,18 @@ class Provenance:
         # Words of what the graph states (names, aliases, keywords; not related terms).
         self._term_words = frozenset(w for terms in self._stated.values() for t in terms
                                      for w in t.split())
+        # The careers each stated term is stated of, and the longest term in words: a turn
+        # finds the terms of its question in one pass instead of testing every career's.
+        self._careers_of: dict[str, list[str]] = {}
+        for node in graph.of_type(*CAREER_TYPES):
+            for term in self._stated[node.id]:
+                self._careers_of.setdefault(term, []).append(node.id)
+        self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
+        self._sources_memo: Memo[str, tuple[Source, ...]] = Memo(items=4096, chars=2_000_000)
+        self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
+                                                     *graph.neighbours(n.id, incoming=True)))
+                      for n in graph}
 
     # -- sources --------------------------------------------------------------------------
     def _name_of(self, node_id: str) -> str:
@@ -183,11 +196,21 @@ class Provenance:
                 focus: tuple[str, ...] | None = None) -> tuple[Source, ...]:
         """The sources of every fact of the candidate nodes that `text` states, in the order
         the text states them; for an answer that states none of them (what the document does
-        not say of X), where X stands in the document."""
+        not say of X), where X stands in the document. Memoised: the text, the nodes and the
+        node the answer is about decide them."""
+        ids = tuple(ids)
+        main = tuple(focus) if focus is not None else ids[:1]  # what the answer is about
+        memo_key = "\x00".join((text, *ids, "\x01", *main))
+        found = self._sources_memo.get(memo_key)
+        if found is None:
+            found = self._sources_memo.put(memo_key, self._sources(text, ids, main))
+        return found
+
+    def _sources(self, text: str, ids_: Iterable[str],
+                 main_: Iterable[str]) -> tuple[Source, ...]:
         said = f" {normal(text)} "
         found: list[tuple[int, Source]] = []
-        ids = list(ids)
-        main = list(focus) if focus is not None else ids[:1]  # what the answer is about
+        ids, main = list(ids_), list(main_)
         for node_id in self.candidates(ids, said):
             for at, sources in self._stated_in(node_id, said, main):
                 found.extend((at, s) for s in sources)
@@ -223,16 +246,29 @@ class Provenance:
     def uncovered(self, question: str, text: str) -> list[str]:
         """Words of the question that the source document never uses and that name nothing
         ('abroad', 'valves'), typos and plain asking words aside."""
-        wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
+        parse = self.understander.parse(text)
+        respelled = dict(parse.corrections)
+        kept = set(parse.tokens)
         out = []
-        for word in normal(text).split():  # as typed: a real word respelled is no typo
-            if (len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word
-                    or word in wrong or self._known(word)):
+        for word in normal(text).split():
+            if len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word:
                 continue
-            out.append(word)
+            if word not in kept and word not in respelled:
+                continue  # rewritten by the language data ('skils' -> 'skills'): no word
+            if word in respelled and self._known(respelled[word]):
+                continue  # a typo of a known word
+            if not self._known(word):  # (a real word respelled to an unknown one is kept)
+                out.append(word)
         return list(dict.fromkeys(out))[:3]
 
     def _known(self, word: str) -> bool:
+        """A word of the document (memoised: every turn asks about the same words)."""
+        found = self._known_words.get(word)
+        if found is None:
+            found = self._known_words.put(word, self._known_uncached(word))
+        return found
+
+    def _known_uncached(self, word: str) -> bool:
         """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
         a node's terms, or a plain asking word."""
         if any(w in self._ignore or w in self._doc or w in self._term_words
@@ -281,8 +317,10 @@ class Provenance:
         ids = (*reply.entities, *reply.listed)
         said = f" {normal(reply.text)} "
         out: list[tuple[Node, str]] = []
+        asked = {i for t in self._terms_in(question) for i in self._careers_of[t]}
         for node in self.g.of_type(*CAREER_TYPES):
-            if node.id in ids or _has(said, normal(node.name)) or self._linked(node.id, ids):
+            if node.id not in asked or node.id in ids or _has(said, normal(node.name)) \
+                    or self._linked(node.id, ids):
                 continue
             term = self._other_term(node.id, question, ids, said)
             if term is not None:
@@ -295,8 +333,8 @@ class Provenance:
         the answer does not speak to at all."""
         shared = self._stated_of(ids)
         for term in self._stated[node_id]:
-            if term in self._general_terms:
-                continue
+            if term in self._general_terms or not _has(question, term):
+                continue  # (the cheap test first: masking is the costly part of a turn)
             if term in shared and _has(self._masked(question, term, ids), term):
                 return term  # said of both: name both sides
             if not _has(said, term) and _has(self._masked(question, term, ids, self._stated),
@@ -304,11 +342,23 @@ class Provenance:
                 return term  # not spoken to by the answer at all
         return None
 
+    def _terms_in(self, question: str) -> set[str]:
+        """The stated terms of careers that occur in a (padded, normalised) question, plural
+        or not, found by looking its word runs up."""
+        words = question.split()
+        found: set[str] = set()
+        for i in range(len(words)):
+            for n in range(1, min(self._term_len, len(words) - i) + 1):
+                run = " ".join(words[i:i + n])
+                for term in (run, run[:-1] if run.endswith("s") else ""):
+                    if term in self._careers_of:
+                        found.add(term)
+        return found
+
     def _linked(self, node_id: str, ids: Iterable[str]) -> bool:
         """`node_id` is a neighbour of one of `ids` (a fellowship of the radiologist, a
         step that maintains a credential): not a separate career or step."""
-        near = {n.id for n in (*self.g.neighbours(node_id),
-                               *self.g.neighbours(node_id, incoming=True))}
+        near = self._near.get(node_id, frozenset())
         return any(i in near for i in ids)
 
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:

@@ -395,3 +395,16 @@ def test_a_heading_or_a_list_lead_in_is_never_a_sentence_alone(adv: Advisor) -> 
     text = ask(adv, "Tell me about skills and competencies")
     assert not any(line.rstrip().endswith("require:") for line in text.split("\n")), text
     assert "Compensation and Job Outlook." not in ask(adv, "Tell me about compensation")
+
+
+@pytest.mark.parametrize(("question", "flagged", "not_flagged"), [
+    ("Does a radiologic technologist need a master's degree?", "master", "matter"),
+    ("Do academic radiologists present at conferences?", "", "president"),
+    ("what skils do i need", "", "skils"),
+])
+def test_a_typo_is_no_absent_word_and_a_respelled_real_word_is(adv: Advisor, question: str,
+                                                               flagged: str,
+                                                               not_flagged: str) -> None:
+    first = ask(adv, question).split("\n", 1)[0]
+    assert not flagged or f"does not mention {flagged}" in first, first
+    assert f"mention {not_flagged}" not in first, first
