@@ -191,14 +191,14 @@ class Responder:
 
     def _annotate(self, reply: Reply, text: str) -> Reply:
         """Sources and faithfulness notes for what an answer states (advisor/provenance.py),
-        read against the question it answers; a statement about oneself asked nothing, so
-        it only gets its sources."""
+        read against the question it answers, as typed (provenance matches terms on the
+        respelled words itself, and tells a typo from a real word the corrector respelled); a
+        statement about oneself asked nothing, so it only gets its sources."""
         prov = self.e.provenance
         if reply.intent == "about_me":
             return replace(reply, sources=prov.sources(reply.text,
                                                        (*reply.entities, *reply.listed)))
-        words = " ".join(self.e.understander.parse(text).tokens)  # respelled, typos corrected
-        return prov.annotate(reply, words)
+        return prov.annotate(reply, text)
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
