@@ -283,6 +283,12 @@ class Policy:
                 out.append(word)
         return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
 
+    def names_field(self, p: Parse) -> bool:
+        """'What does the field of radiology offer?', 'is radiology a good career?': the field
+        is named as the subject, with no node and nothing pointing back."""
+        return bool(p.words & self.sets["field_names"]) and p.question and not p.mentions \
+            and not p.pronoun
+
     def asks_who(self, p: Parse) -> bool:
         """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
         called?': a question for a kind of career, named by what it does."""
@@ -306,6 +312,18 @@ class Policy:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
         return self._strong_negation.search(f" {window} ") is not None
+
+    def other_profession_named(self, p: Parse) -> bool:
+        """'Radiologist assistant', 'veterinary radiologist', 'nuclear pharmacist': another
+        profession's word right beside a name of this field makes another profession."""
+        for m in p.alias_mentions:
+            before = " ".join(p.tokens[max(0, m.start - 2):m.start])
+            after = " ".join(p.tokens[m.end:m.end + 2])
+            for side in (before, after):
+                if side and _phrases_pattern(tuple(self.sets["other_fields"])).search(
+                        f" {side} "):
+                    return True
+        return False
 
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
@@ -348,8 +366,11 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    named = any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit)
-    if named or f.has_list or not p.has(*pol.sets["other_fields"]):
+    if f.has_list or not p.has(*pol.sets["other_fields"]):
+        return None
+    if pol.other_profession_named(p):
+        return Decision("oos", pol.w["declined"])  # "a radiologist assistant", "vet radiology"
+    if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
         return None
     rest = p.padded
     for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology
@@ -612,6 +633,10 @@ def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     if f.explicit or f.keyword or (pol.asks_who(f.p) and pol.clearly_described(
             f.p, pol.asked_types(f.p)) is not None):  # "who interprets medical images?"
         return ("describe", max(best[1], pol.w["weak"]))
+    overview = pol.g.get(str(pol.g.meta.get("overview", "")))
+    if overview is not None and pol.names_field(f.p):  # "what does radiology offer?"
+        return Decision("describe", pol.w["weak"], [overview],
+                        notes=["the field itself asked about: its overview"])
     return Decision("not_understood", best[1])
 
 

@@ -10,7 +10,7 @@ DialogStateError.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 from knowledge import Graph, Memo, Node
 from knowledge.record import evolve, record, replace
@@ -35,8 +35,9 @@ from .understand import NEG as NEGATIVE
 from .understand import POS as POSITIVE
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
-TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
-              "compare", "ended")
+TurnKind = Literal["question", "recommendation", "not_an_answer", "control", "reask",
+                   "detail", "compare", "ended"]
+TURN_KINDS: tuple[TurnKind, ...] = get_args(TurnKind)
 _LEADERS = 1  # a question is worth asking while it could change the top pick
 _SHORT_ANSWER = 6  # words: an option named anywhere in a reply this short answers
 _TOP_REFS = frozenset({"it", "that", "that one", "this one", "this", "top pick", "the top pick",
@@ -65,7 +66,7 @@ class Turn:
     this turn replaced.
     """
 
-    kind: str
+    kind: TurnKind
     text: str
     question_id: str | None = None
     options: tuple[Option, ...] = ()
@@ -608,7 +609,7 @@ class Interviewer:
         numbered = "; ".join(f"{i} = {text}" for i, text in enumerate(labels, 1))
         return self.flow.say("rephrase_numbers", label=label, numbered=numbered)
 
-    def _put(self, state: DialogState, q: Question, kind: str, prefix: str = "",
+    def _put(self, state: DialogState, q: Question, kind: TurnKind, prefix: str = "",
              control: str | None = None, changes: Iterable[Change] = (),
              again: bool | None = None) -> tuple[DialogState, Turn]:
         """Ask `q` (pending from now on). Put again while it is still pending, it is worded
@@ -625,12 +626,12 @@ class Interviewer:
         return state, Turn(kind, text, q.id, q.options, progress, control=control,
                            changes=tuple(changes))
 
-    def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
+    def _question_turn(self, state: DialogState, q: Question, kind: TurnKind, prefix: str = "",
                        control: str | None = None, changes: Iterable[Change] = ()) -> Turn:
         """The pending question as first worded (resuming; "repeat the question")."""
         return self._put(state, q, kind, prefix, control, changes, again=False)[1]
 
-    def _next(self, state: DialogState, kind: str = "question", prefix: str = "",
+    def _next(self, state: DialogState, kind: TurnKind = "question", prefix: str = "",
               control: str | None = None, changes: Iterable[Change] = ()
               ) -> tuple[DialogState, Turn]:
         plan = self._plan(state)
@@ -719,7 +720,7 @@ class Interviewer:
         return self._put(state, q, "reask", message)
 
     def _answered(self, state: DialogState, q: Question, values: Values, ext: Extraction,
-                  kind: str = "question", control: str | None = None, note: str = ""
+                  kind: TurnKind = "question", control: str | None = None, note: str = ""
                   ) -> tuple[DialogState, Turn]:
         slot = self.flow.slots[q.slot]
         values = tuple(dict.fromkeys(values))
