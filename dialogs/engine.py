@@ -386,6 +386,17 @@ class Interviewer:
                     if target not in edit.slots:
                         edit.put(target, (value,), quiet=True)
 
+    def _restated(self, state: DialogState, ext: Extraction) -> str:
+        """A correction that says again what is already known ("wait, I said NOT med
+        school"), acknowledged: "That is what I have: you'd rather not go to medical school."
+        """
+        if not ext.correction:
+            return ""
+        facts = [self.flow.slots[n].values[v].says for n, values in ext.slots.items()
+                 if state.slots.get(n) == values and not self.flow.slots[n].in_questions
+                 for v in values]
+        return self.flow.say("kept", facts="; ".join(facts)) if facts else ""
+
     def _reverses(self, name: str, old: Values | None, new: Values) -> bool:
         """Would `new` turn a scale answer to its opposite (a lot <-> as little as possible)?"""
         polarity = self.flow.slots[name].polarity
@@ -968,6 +979,9 @@ class Interviewer:
         # Naming a kind of career ("list the fellowships") asks; it does not re-rank.
         learnt = [(n, v) for n, v in learnt if not self.flow.slots[n].in_questions]
         changes = [c for c in changes if not self.flow.slots[c.slot].in_questions]
+        kept = self._restated(state, ext) if not changes and not learnt else ""
+        if kept:  # "wait i said probably NOT med school": that is what is known
+            return self._finish(new, kept, "change")
         if not changes and (u.question or (not learnt and new.topics == state.topics
                                            and new.interests == state.interests)):
             return new, Turn("not_an_answer", "", changes=tuple(changes))
