@@ -547,6 +547,9 @@ class Composer:
         kids = [k for k in self.children(root) if k.type == "subspecialty"]
         fellowship = next(iter(self.fellowship_roots()), None)
         head = _sentence(fellowship.summary)[:-1] + ":" if fellowship else f"{root.name}:"
+        if not kids:  # a step the fellowships are not tied to: the fellowships the graph has
+            kids = list(self.g.of_type("subspecialty"))
+            head = self.t("fellowships_head")
         lines = [head]
         for k in kids:
             lines.append(f"• {k.name}: {_lower_first(k.get('focus') or k.summary)}")

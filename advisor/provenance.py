@@ -637,8 +637,6 @@ class Provenance:
             if extra:
                 text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
-        if head and self._every_career(reply) and text == reply.text:
-            text = self.r["coverage"]  # a word the document never uses: no list of everything
         if head:
             text = "\n".join([*head, text])
         if others:

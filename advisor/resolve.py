@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from knowledge import CAREER_TYPES, Node
-from knowledge.record import field, record
+from knowledge.record import field, record, replace
 
 from .nlu import Mention
 from .rules import Decision, Facts, Policy
@@ -128,8 +128,9 @@ def step_described(pol: Policy, r: Resolution) -> None:
     does is looked up in the index of every node's facts (names said in the question are
     alternatives, not the description)."""
     p = r.f.p
-    if not pol.asks_who(p) or r.d.intent not in pol.sets["lookup_intents"]:
-        return
+    if not pol.asks_who(p) or r.d.intent not in pol.sets["lookup_intents"] or (
+            p.points_back and not r.f.explicit):
+        return  # ("who do they work with?" asks of the career being discussed)
     hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
     if hit is not None and hit.node.type in r.types:
         r.fitting = [hit.node, *[n for n in r.fitting if n != hit.node]]
@@ -209,6 +210,9 @@ def step_pronoun_topic(pol: Policy, r: Resolution) -> None:
     topic = _career_topic(r)
     if not p.pronoun or topic is None or topic in r.fitting:
         return
+    if r.d.intent == "duration" and "or" not in p.words and any(
+            n.type == "training" for n in r.nodes):
+        return  # "how long is med school for that?": the step named is what is timed
     aspect_question = r.d.intent in CAREER_ASPECTS | {"education"}
     only_aspects = bool(r.nodes) and not any(n.type in CAREER_TYPES for n in r.nodes)
     linked = any(n in g.neighbours(topic.id) for n in r.nodes)
@@ -358,6 +362,8 @@ def resolve(pol: Policy, d: Decision, f: Facts) -> list[Node]:
     if f.list_refs:
         d.context_used.append("items of the previous list: " + ", ".join(f.list_refs))
         return [pol.g.node(i) for i in f.list_refs]
+    if pol.names_field(f.p):  # "whats the job outlook for radiology in general": no topic
+        f = replace(f, topic=(), short_followup=False)
     r = start(pol, d, f)
     for step in STEPS:
         step(pol, r)
