@@ -101,10 +101,19 @@ def _code(directory: str) -> list[str]:
     return found
 
 
+#: Files up to this size are keyed by content; a larger one (which the loader refuses anyway,
+#: or a stray video in a folder given as knowledge) by size and time, never read whole.
+_HASHED_BYTES = 2_000_000
+
+
 def _content(path: Path) -> str:
     """A path and two checksums of its bytes (a change detector: the files are small)."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(_HASHED_BYTES + 1)
+            if len(data) > _HASHED_BYTES:
+                st = os.fstat(f.fileno())
+                return f"{path}\0{st.st_size}\0{st.st_mtime_ns}"
     except OSError:
         return f"{path}\0unreadable"
     return f"{path}\0{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
@@ -168,9 +177,11 @@ def store(name: str, engine: Any, where: Path | None) -> None:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(engine, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, where / f"engine-{name}.pickle")
-    except Exception:  # a full disk, an unpicklable part...: the cache is only an optimisation
+    except BaseException as exc:  # a full disk, a Ctrl-C...: the cache is only an optimisation
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if not isinstance(exc, Exception):
+            raise  # (a Ctrl-C still stops the program, leaving no temporary file)
         return
     _prune(where)
 

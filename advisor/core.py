@@ -13,6 +13,7 @@ from knowledge.index import SemanticIndex
 from .compose import Composer
 from .nlu import Parse, Understander
 from .provenance import Provenance
+from .reply import Reply
 from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_policy, load_responses
 from .respond import Responder
 from .rules import Policy
@@ -181,6 +182,6 @@ class Advisor:
         """
         return Session(self._engine, state, keep=MAX_TRANSCRIPT if transcript else 0)
 
-    def ask(self, text: str) -> Any:
+    def ask(self, text: str) -> Reply:
         """Answer one question in a fresh session (for one-off use)."""
-        return self.session().ask(text)
+        return self.session(transcript=False).ask(text)

@@ -32,6 +32,8 @@ __all__ = ["MAX_LINE_BYTES", "MAX_SESSIONS", "ReadError", "json_line", "read_lin
 
 MAX_SESSIONS = 5000
 MAX_LINE_BYTES = 1_000_000
+#: Longer session ids are kept by a digest: 5,000 open sessions with 1 MB ids would hold 5 GB.
+MAX_KEY_CHARS = 64
 
 SessionId = str | int
 
@@ -96,9 +98,10 @@ class Sessions:
 
     def __init__(self, advisor: Advisor, cap: int = MAX_SESSIONS) -> None:
         self.advisor, self.cap = advisor, cap
-        self._open: OrderedDict[SessionId, Session] = OrderedDict()
+        self._open: OrderedDict[SessionId | tuple[str, bytes], Session] = OrderedDict()
 
-    def get(self, key: SessionId) -> Session:
+    def get(self, session_id: SessionId) -> Session:
+        key = _key(session_id)
         session = self._open.get(key)
         if session is None:
             session = self._open[key] = self.advisor.session(transcript=False)
@@ -110,6 +113,20 @@ class Sessions:
 
     def __len__(self) -> int:
         return len(self._open)
+
+
+def _key(session_id: SessionId) -> SessionId | tuple[str, bytes]:
+    """What a session is kept under: its id, or a digest of a long one (the type stays part
+    of it, so 1 and "1" remain two sessions)."""
+    if isinstance(session_id, int) and session_id.bit_length() <= 4 * MAX_KEY_CHARS:
+        return session_id
+    if isinstance(session_id, str) and len(session_id) <= MAX_KEY_CHARS:
+        return session_id
+    from hashlib import blake2b
+
+    text = session_id if isinstance(session_id, str) else f"int:{session_id:x}"
+    return (type(session_id).__name__,
+            blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
 
 
 def _error(number: int, message: str, session: Any = None) -> str:

@@ -53,6 +53,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "/quit": ("", "leave (Ctrl-D does too)"),
 }
 FILE_COMMANDS = frozenset({"/save", "/load", "/transcript", "/plan"})
+#: The longest /command read: a path is at most 4,096 bytes on Linux (PATH_MAX).
+MAX_COMMAND_CHARS = 4096
 DEFAULT_STARTERS = ("What does a sonographer do?", "How long is radiology residency?",
                     "Help me choose a career in radiology")
 ALIASES = {"/exit": "/quit", "/q": "/quit", "/?": "/help", "/h": "/help"}
@@ -233,6 +235,8 @@ class Chat:
 
     # -- commands -------------------------------------------------------------------------
     def command(self, text: str) -> list[Segment]:
+        if len(text) > MAX_COMMAND_CHARS:  # shlex reads ~60 KB/s: a pasted 1 MB took 30 s
+            raise Usage(f"that command is longer than {MAX_COMMAND_CHARS:,} characters")
         try:
             words = shlex.split(text)
         except ValueError as exc:

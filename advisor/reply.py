@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
+from dialogs import TurnKind
 from knowledge.model import Source
 from knowledge.record import field, record, replace, to_dict
 
@@ -49,6 +50,10 @@ class Explanation:
         return "\n".join(lines)
 
 
+#: What a reply is: an answer, one of the interview's turns, or a notice of the chat's own.
+ReplyKind = TurnKind | Literal["answer", "fallback", "error", "notice", "smalltalk"]
+
+
 @record
 class Reply:
     """One answer: the text a person reads plus what a program needs to act on it."""
@@ -61,7 +66,7 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     explainer: Callable[[], Explanation] | None = field(default=None, repr=False,
                                                         compare=False)
-    kind: str = "answer"
+    kind: ReplyKind = "answer"
     table: tuple[tuple[str, ...], ...] = ()
     progress: tuple[int, int] | None = None
     listed: tuple[str, ...] = ()

@@ -125,8 +125,14 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_READ_BYTES) -> str:
     """A UTF-8 text file's content; StorageError with a one-line reason otherwise."""
     target = Path(path)
     try:
-        with target.open("rb") as handle:
+        # Non-blocking: opening a FIFO would otherwise wait for a writer, for ever.
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StorageError(f"{target} is not a regular file (a pipe or a device)")
             data = handle.read(limit + 1)
+    except StorageError:
+        raise
     except IsADirectoryError:
         raise StorageError(f"{target} is a directory") from None
     except FileNotFoundError:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-LIMIT = 2000  # knowledge.MAX_INPUT_CHARS, spelled out so the tests can import this alone
+from knowledge import MAX_INPUT_CHARS as LIMIT
 
 #: 2,000-character texts of the shapes that made patterns backtrack, and worse.
 PATHOLOGICAL = {
@@ -31,6 +31,13 @@ PATHOLOGICAL = {
     "near-names": " ".join(["radiolgist", "sonograher", "mamography", "fellowsip"] * 50)[:LIMIT],
     "dashes": ("x " + "-" * 30 + " ") * 60,
     "digits": " ".join(str(i) for i in range(600))[:LIMIT],
+    # The interview's cue words, as dense as they come: its polarity look-back grows with
+    # the number of cues (quadratic, bounded by the cut).
+    "cue words": ("kids " * 400)[:LIMIT],
+    "x ray": ("x ray " * 400)[:LIMIT],
+    "compound parts": ("which fellowship is for kids and which for mammograms " * 40)[:LIMIT],
+    "comma parts": ("what does a radiologist do, " * 80)[:LIMIT],
+    "career names": ("radiologist sonographer nuclear medicine technologist " * 40)[:LIMIT],
 }
 
 _PIECES = (" ", "  ", "\t", ",", ", ", "?", "? ", ".", "and ", "how ", "what is ", "-", "1. ",

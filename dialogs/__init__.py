@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import TURN_KINDS, Change, Interviewer, Turn
+from .engine import TURN_KINDS, Change, Interviewer, Turn, TurnKind
 from .model import Condition, Evidence, Exclusion, Flow, Option, Question, Scope, Slot, SlotValue
 from .scoring import SCOPES, Fit, Recommendation
 from .state import FORMAT_VERSION, DialogState, DialogStateError, Entry
@@ -54,6 +54,7 @@ __all__ = [
     "Slot",
     "SlotValue",
     "Turn",
+    "TurnKind",
     "load_dialogs",
     "validate_dialogs",
 ]

@@ -10,7 +10,7 @@ DialogStateError.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 from knowledge import Graph, Memo, Node
 from knowledge.record import evolve, record, replace
@@ -32,8 +32,9 @@ from .scoring import Fit, Recommendation, Scorer
 from .state import DialogState, DialogStateError, Entry
 from .understand import UNSURE_ANSWER, Extraction, Reader, Utterance
 
-TURN_KINDS = ("question", "recommendation", "not_an_answer", "control", "reask", "detail",
-              "compare", "ended")
+TurnKind = Literal["question", "recommendation", "not_an_answer", "control", "reask",
+                   "detail", "compare", "ended"]
+TURN_KINDS: tuple[TurnKind, ...] = get_args(TurnKind)
 _LEADERS = 1  # a question is worth asking while it could change the top pick
 _TOP_REFS = frozenset({"it", "that", "that one", "this one", "this", "top pick", "the top pick",
                        "your top pick", "my top pick", "best one", "the best one", "best",
@@ -61,7 +62,7 @@ class Turn:
     this turn replaced.
     """
 
-    kind: str
+    kind: TurnKind
     text: str
     question_id: str | None = None
     options: tuple[Option, ...] = ()
@@ -448,7 +449,7 @@ class Interviewer:
         reach `min_known`, plus one (so the plan never needs to be longer)."""
         return max(1, self.flow.min_known - self._known(state)) + 1
 
-    def _question_turn(self, state: DialogState, q: Question, kind: str, prefix: str = "",
+    def _question_turn(self, state: DialogState, q: Question, kind: TurnKind, prefix: str = "",
                        control: str | None = None, changes: Iterable[Change] = ()) -> Turn:
         plan = self._plan(state)  # (the plan does not depend on what is pending)
         size = len(plan) if q in plan else len(plan) + 1
@@ -456,7 +457,7 @@ class Interviewer:
         return Turn(kind, text, q.id, q.options, self._progress(state, size), control=control,
                     changes=tuple(changes))
 
-    def _next(self, state: DialogState, kind: str = "question", prefix: str = "",
+    def _next(self, state: DialogState, kind: TurnKind = "question", prefix: str = "",
               control: str | None = None, changes: Iterable[Change] = ()
               ) -> tuple[DialogState, Turn]:
         plan = self._plan(state)
@@ -489,7 +490,7 @@ class Interviewer:
         return state, self._question_turn(state, q, "reask", message)
 
     def _answered(self, state: DialogState, q: Question, values: Values, ext: Extraction,
-                  kind: str = "question", control: str | None = None, note: str = ""
+                  kind: TurnKind = "question", control: str | None = None, note: str = ""
                   ) -> tuple[DialogState, Turn]:
         slot = self.flow.slots[q.slot]
         values = tuple(dict.fromkeys(values))

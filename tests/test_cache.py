@@ -8,6 +8,7 @@ import os
 import pickle
 import shutil
 import stat
+import zlib
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,32 @@ def test_an_edit_of_the_source_document_rebuilds(tmp_path: Path, field: Path) ->
     assert cache.key(field) != before
     Advisor(field, cache_dir=where)
     assert len(pickles(where)) == 1
+
+
+def test_a_large_stray_file_is_not_read_whole(field: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder given as knowledge may hold anything: a big file is keyed by size and time."""
+    big = field / "video.bin"
+    with big.open("wb") as f:
+        f.truncate(50_000_000)  # sparse: 50 MB that costs no disk
+    hashed: list[int] = []
+    crc32 = zlib.crc32
+    monkeypatch.setattr(zlib, "crc32", lambda data, *a: hashed.append(len(data)) or crc32(data))
+    first = cache.key(field)
+    monkeypatch.undo()
+    assert hashed and max(hashed[:-1]) <= 2_000_000  # (the last is the key's own digest)
+    os.utime(big, ns=(1, 1))
+    assert cache.key(field) != first  # a change of its time is still seen
+
+
+def test_a_ctrl_c_while_writing_leaves_no_temporary_file(tmp_path: Path, field: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "cache"
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Advisor(field, cache_dir=where)
+    assert list(where.iterdir()) == []

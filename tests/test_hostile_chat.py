@@ -119,3 +119,29 @@ def test_ctrl_c_at_any_moment_of_start_up_is_quiet(tmp_path: Path) -> None:
         assert err == b"" or b"Traceback" not in err, (step, err.decode())
         assert proc.returncode in {130, -signal.SIGINT, 0}, (step, err.decode())
     assert outcomes.count(130) >= 5  # the signals did land while the program ran
+
+
+@pytest.mark.parametrize("line", ["/save " + "a" * 1_000_000, "/load '" + "a" * 1_000_000,
+                                  "/path " + "radiologist " * 90_000])
+def test_a_pasted_megabyte_command_is_refused_at_once(adv: Advisor, tmp_path: Path,
+                                                      line: str, monkeypatch: pytest.MonkeyPatch
+                                                      ) -> None:
+    """shlex reads about 60 KB a second: a 1 MB /save took 30 s before it was refused."""
+    monkeypatch.chdir(tmp_path)
+    chat = Chat(adv, width=lambda: 100)
+    assert say(chat, line) == "that command is longer than 4,096 characters\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_load_of_a_fifo_or_device_is_refused_at_once(adv: Advisor, tmp_path: Path,
+                                                     kind: str) -> None:
+    """Opening a FIFO waited for a writer for ever; /dev/zero read 10 MB of zeros."""
+    target = tmp_path / "saved.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    text = say(Chat(adv, width=lambda: 100), f"/load {target}")
+    assert text == f"cannot load: {target} is not a regular file (a pipe or a device); the " \
+                   "current conversation goes on\n"

@@ -15,7 +15,7 @@ import pytest
 from support import env_for
 
 from advisor import Advisor
-from advisor.jsonl import serve
+from advisor.jsonl import Sessions, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLLOW_UP = "how long does it take?"
@@ -108,3 +108,19 @@ def test_an_undecodable_argument_is_valid_utf8_json(tmp_path: Path) -> None:
     data = json.loads(line)
     assert data["question"] == "what does a sonographer do?\ufffd\ufffd"
     assert "sonographer" in data["entities"]
+
+
+def test_long_session_ids_keep_their_conversation_in_bounded_memory(adv: Advisor) -> None:
+    long_id, long_int = "s" * 500_000, 10**300
+    _, replies = served(adv, [{"session": long_id, "text": "what does a sonographer do?"},
+                              {"session": long_int, "text": "what does a radiologist do?"},
+                              {"session": long_id, "text": FOLLOW_UP},
+                              {"session": str(long_int), "text": FOLLOW_UP}])
+    assert replies[0]["session"] == long_id  # echoed as sent
+    assert "sonographer" in replies[2]["entities"]
+    assert "radiologist" not in replies[3]["entities"]  # 10**300 and "1000...0" are two
+    sessions = Sessions(adv, cap=10)
+    for i in range(30):
+        sessions.get(f"{i}" + "x" * 100_000)
+    assert len(sessions) == 10
+    assert max(len(repr(key)) for key in sessions._open) < 200

@@ -3,11 +3,13 @@ defect 4): links to directories are not followed, so a loop cannot hang any of t
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support import env_for
 
 from advisor import Advisor, cache
@@ -49,3 +51,22 @@ def test_ask_and_check_on_a_looped_folder_finish(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-m", "advisor", *args], capture_output=True,
                                 cwd=ROOT, env=env, timeout=60)
         assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_source_document_that_is_no_small_file_is_one_problem(tmp_path: Path,
+                                                                kind: str) -> None:
+    """A FIFO as the source document blocked `check` for ever; /dev/zero filled memory."""
+    field = Path(shutil.copytree(EMBEDDED_DIR, tmp_path / "knowledge"))
+    document = field / "source.md"
+    document.unlink()
+    if kind == "fifo":
+        os.mkfifo(document)
+    elif kind == "device":
+        document.symlink_to(os.devnull)
+    else:
+        with document.open("wb") as f:
+            f.truncate(50_000_000)
+    graph, problems = validate(field)
+    assert graph is None
+    assert any("cannot read the source document 'source.md'" in p.message for p in problems)
