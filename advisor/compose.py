@@ -7,6 +7,7 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
@@ -50,6 +51,7 @@ def article(noun: str) -> str:
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s")
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude stem so 'protocols' meets 'protocol' and 'serving' meets 'serve'."""
     for suffix in _SUFFIXES:
@@ -332,9 +334,11 @@ class Composer:
         return [_sentence(node.summary), self.t("skill_is_general")]
 
     def _about_other(self, node: Node) -> list[str]:
+        # A list's lead-in ('Successful careers in radiology require:') is no sentence alone.
         lines = [_sentence(node.summary)]
         lines.extend(_sentence(s) for s in node.get("statements", ())
-                     if s.lower() not in node.summary.lower() and len(s.split()) > 3)
+                     if s.lower() not in node.summary.lower() and len(s.split()) > 3
+                     and not s.rstrip().endswith(":"))
         return lines
 
     def duties(self, node: Node) -> Answer:

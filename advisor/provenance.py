@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
+from knowledge.memo import Memo
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
@@ -31,6 +32,7 @@ from .resources import IntentSpec, Lexicon
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
 _LONGEST_WORD = 30  # a longer 'word' is noise, never echoed back
+_SCAN_ALL = 2000  # graphs up to this many nodes are scanned whole for the nodes a text names
 #: Aspects of a career an answer may give; one the question never asks about in so many words
 #: ('do radiologists see patients?' read as pay) gives way to what the career is.
 _ASPECTS = frozenset({"pay", "outlook", "certification", "skills"})
@@ -103,7 +105,8 @@ class Provenance:
         # The node of the document's opening section: what the field is, for questions on
         # the field as a whole.
         self._overview = next((n for n in graph.of_type("topic") if any(
-            ">" not in s.section for f in n.facts for s in f.sources)), None)
+            ">" not in s.section for f in n.facts if f.field == "summary"
+            for s in f.sources)), None)
         self._order_after = tuple(normal(w) for w in meta.get("order_after_words", ()))
         self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
         self._stated: dict[str, tuple[str, ...]] = {}
@@ -133,12 +136,51 @@ class Provenance:
         # Words of what the graph states (names, aliases, keywords; not related terms).
         self._term_words = frozenset(w for terms in self._stated.values() for t in terms
                                      for w in t.split())
+        # The careers each stated term is stated of, and the longest term in words: a turn
+        # finds the terms of its question in one pass instead of testing every career's.
+        self._careers_of: dict[str, list[str]] = {}
+        for node in graph.of_type(*CAREER_TYPES):
+            for term in self._stated[node.id]:
+                self._careers_of.setdefault(term, []).append(node.id)
+        self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
+        self._sources_memo: Memo[str, tuple[Source, ...]] = Memo(items=4096, chars=2_000_000)
+        self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
+                                                     *graph.neighbours(n.id, incoming=True)))
+                      for n in graph}
 
     # -- sources --------------------------------------------------------------------------
-    def candidates(self, ids: Iterable[str]) -> list[str]:
+    def _name_of(self, node_id: str) -> str:
+        node = self.g.get(node_id)
+        return normal(node.name) if node is not None else ""
+
+    def _stated_in(self, node_id: str, said: str,
+                   main: list[str]) -> Iterable[tuple[int, tuple[Source, ...]]]:
+        """(where in the text, sources) of each fact of a node that the text states."""
+        node = self.g.node(node_id)
+        named = any(_has(said, normal(n)) for n in (node.name, node.label))
+        for field_name, fact, sources in self._facts.get(node_id, ()):
+            if field_name in {"specialties", "section"}:  # the line that lists them is cited
+                continue
+            if ":" in field_name:  # a relation of the answer's node, or to it from one named
+                target = self.g.get(fact)
+                if target is None or not (node_id in main or (named and fact in main)) \
+                        or not any(_has(said, normal(n)) for n in (target.name, target.label)):
+                    continue
+                yield said.find(f" {normal(target.label)} "), sources
+            elif field_name == "duration" or len(fact.split()) < 3:
+                if named and _has(said, fact):
+                    yield said.find(f" {fact}"), sources
+            elif f" {fact} " in said:
+                yield said.find(f" {fact} "), sources
+
+    def candidates(self, ids: Iterable[str], said: str = "") -> list[str]:
         """The nodes an answer about `ids` may quote: them, their neighbours and pathway
-        steps, and the field-wide topics (pay, outlook)."""
+        steps, the field-wide topics (pay, outlook), and (on a graph of modest size) every
+        node the text names."""
         out: dict[str, None] = {}
+        if said and len(self.g) <= _SCAN_ALL:
+            out.update(dict.fromkeys(n.id for n in self.g if _has(said, normal(n.name))))
         for node_id in ids:
             if node_id not in self.g:
                 continue
@@ -150,33 +192,33 @@ class Provenance:
         out.update(dict.fromkeys(self._general))
         return list(out)
 
-    def sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
+    def sources(self, text: str, ids: Iterable[str],
+                focus: tuple[str, ...] | None = None) -> tuple[Source, ...]:
         """The sources of every fact of the candidate nodes that `text` states, in the order
-        the text states them."""
+        the text states them; for an answer that states none of them (what the document does
+        not say of X), where X stands in the document. Memoised: the text, the nodes and the
+        node the answer is about decide them."""
+        ids = tuple(ids)
+        main = tuple(focus) if focus is not None else ids[:1]  # what the answer is about
+        memo_key = "\x00".join((text, *ids, "\x01", *main))
+        found = self._sources_memo.get(memo_key)
+        if found is None:
+            found = self._sources_memo.put(memo_key, self._sources(text, ids, main))
+        return found
+
+    def _sources(self, text: str, ids_: Iterable[str],
+                 main_: Iterable[str]) -> tuple[Source, ...]:
         said = f" {normal(text)} "
         found: list[tuple[int, Source]] = []
-        ids = list(ids)
-        for node_id in self.candidates(ids):
-            node = self.g.node(node_id)
-            named = any(_has(said, normal(n)) for n in (node.name, node.label))
-            for field_name, fact, sources in self._facts.get(node_id, ()):
-                if field_name == "specialties":  # the duty that lists them is cited instead
-                    continue
-                if ":" in field_name:
-                    target = self.g.get(fact)
-                    if target is None or node_id not in ids[:1] or not any(
-                            _has(said, normal(n)) for n in (target.name, target.label)):
-                        continue
-                    at = said.find(f" {normal(target.label)} ")
-                elif field_name == "duration" or len(fact.split()) < 3:
-                    if not (named and _has(said, fact)):
-                        continue
-                    at = said.find(f" {fact}")
-                else:
-                    at = said.find(f" {fact} ")
-                    if at < 0:
-                        continue
+        ids, main = list(ids_), list(main_)
+        for node_id in self.candidates(ids, said):
+            for at, sources in self._stated_in(node_id, said, main):
                 found.extend((at, s) for s in sources)
+        for node_id in ids:  # where the answer's nodes stand in the document (a list's items)
+            if not found or (node_id not in main and _has(said, self._name_of(node_id))):
+                found.extend((said.find(f" {self._name_of(node_id)} "), s)
+                             for f, _t, sources in self._facts.get(node_id, ())
+                             if f == "section" for s in sources)
         found.sort(key=lambda pair: pair[0])
         # One source per line, its quotes joined ('Enter a ... program … 4-5 years').
         best: dict[tuple[str, int], Source] = {}
@@ -204,16 +246,29 @@ class Provenance:
     def uncovered(self, question: str, text: str) -> list[str]:
         """Words of the question that the source document never uses and that name nothing
         ('abroad', 'valves'), typos and plain asking words aside."""
-        wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
+        parse = self.understander.parse(text)
+        respelled = dict(parse.corrections)
+        kept = set(parse.tokens)
         out = []
-        for word in normal(text).split():  # as typed: a real word respelled is no typo
-            if (len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word
-                    or word in wrong or self._known(word)):
+        for word in normal(text).split():
+            if len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word:
                 continue
-            out.append(word)
+            if word not in kept and word not in respelled:
+                continue  # rewritten by the language data ('skils' -> 'skills'): no word
+            if word in respelled and self._known(respelled[word]):
+                continue  # a typo of a known word
+            if not self._known(word):  # (a real word respelled to an unknown one is kept)
+                out.append(word)
         return list(dict.fromkeys(out))[:3]
 
     def _known(self, word: str) -> bool:
+        """A word of the document (memoised: every turn asks about the same words)."""
+        found = self._known_words.get(word)
+        if found is None:
+            found = self._known_words.put(word, self._known_uncached(word))
+        return found
+
+    def _known_uncached(self, word: str) -> bool:
         """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
         a node's terms, or a plain asking word."""
         if any(w in self._ignore or w in self._doc or w in self._term_words
@@ -262,8 +317,10 @@ class Provenance:
         ids = (*reply.entities, *reply.listed)
         said = f" {normal(reply.text)} "
         out: list[tuple[Node, str]] = []
+        asked = {i for t in self._terms_in(question) for i in self._careers_of[t]}
         for node in self.g.of_type(*CAREER_TYPES):
-            if node.id in ids or _has(said, normal(node.name)) or self._linked(node.id, ids):
+            if node.id not in asked or node.id in ids or _has(said, normal(node.name)) \
+                    or self._linked(node.id, ids):
                 continue
             term = self._other_term(node.id, question, ids, said)
             if term is not None:
@@ -276,8 +333,8 @@ class Provenance:
         the answer does not speak to at all."""
         shared = self._stated_of(ids)
         for term in self._stated[node_id]:
-            if term in self._general_terms:
-                continue
+            if term in self._general_terms or not _has(question, term):
+                continue  # (the cheap test first: masking is the costly part of a turn)
             if term in shared and _has(self._masked(question, term, ids), term):
                 return term  # said of both: name both sides
             if not _has(said, term) and _has(self._masked(question, term, ids, self._stated),
@@ -285,11 +342,23 @@ class Provenance:
                 return term  # not spoken to by the answer at all
         return None
 
+    def _terms_in(self, question: str) -> set[str]:
+        """The stated terms of careers that occur in a (padded, normalised) question, plural
+        or not, found by looking its word runs up."""
+        words = question.split()
+        found: set[str] = set()
+        for i in range(len(words)):
+            for n in range(1, min(self._term_len, len(words) - i) + 1):
+                run = " ".join(words[i:i + n])
+                for term in (run, run[:-1] if run.endswith("s") else ""):
+                    if term in self._careers_of:
+                        found.add(term)
+        return found
+
     def _linked(self, node_id: str, ids: Iterable[str]) -> bool:
         """`node_id` is a neighbour of one of `ids` (a fellowship of the radiologist, a
         step that maintains a credential): not a separate career or step."""
-        near = {n.id for n in (*self.g.neighbours(node_id),
-                               *self.g.neighbours(node_id, incoming=True))}
+        near = self._near.get(node_id, frozenset())
         return any(i in near for i in ids)
 
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:
@@ -551,7 +620,7 @@ class Provenance:
             return reply
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
             ids = (*reply.entities, *reply.listed)
-            return replace(reply, sources=self.sources(reply.text, ids))
+            return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
         # Terms are matched on the respelled words ('sonogrpher'); words the document never
         # uses are looked for in what was typed (a real word respelled is no typo).
         question = question[:MAX_INPUT_CHARS]
@@ -575,4 +644,4 @@ class Provenance:
         if others:
             text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
-        return replace(reply, text=text, sources=self.sources(text, ids))
+        return replace(reply, text=text, sources=self.sources(text, ids, reply.entities[:1]))

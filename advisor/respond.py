@@ -113,11 +113,12 @@ class Responder:
             t.dialog = state
             return self._dialog_reply(t, turn)
         p = e.understander.parse(text)
-        self._observe(t, text)
+        t.profile_changed = state != t.dialog
+        t.dialog = state  # (what the text said is applied; the question's wording moves on)
         answer = self._answer(t, p)
         unknown = answer.fallback and answer.intent in {"not_understood", "out_of_scope"}
-        if t.dialog.reviewing and unknown:
-            return self._recommend(t, p, Decision("recommend", 1.0))  # "and the winner is?"
+        if t.dialog.reviewing and answer.listed:
+            t.dialog = e.interviewer.set_aside(t.dialog)  # numbers now refer to this list
         if t.dialog.active and unknown and turn.text and not p.question:
             # neither an answer nor a question we know: ask again, with the options
             return replace(answer, text=f"{e.responses['reask_interview']}\n\n{turn.text}",
@@ -190,8 +191,14 @@ class Responder:
 
     def _annotate(self, reply: Reply, text: str) -> Reply:
         """Sources and faithfulness notes for what an answer states (advisor/provenance.py),
-        read against the question it answers."""
-        return self.e.provenance.annotate(reply, text)
+        read against the question it answers, as typed (provenance matches terms on the
+        respelled words itself, and tells a typo from a real word the corrector respelled); a
+        statement about oneself asked nothing, so it only gets its sources."""
+        prov = self.e.provenance
+        if reply.intent == "about_me":
+            return replace(reply, sources=prov.sources(reply.text,
+                                                       (*reply.entities, *reply.listed)))
+        return prov.annotate(reply, text)
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
@@ -324,6 +331,8 @@ class Responder:
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
         who = article(name) if node.type == "role" else name
         subject = e.responses["being"].format(who=who) if node.type == "role" else name
+        if node.id == e.graph.meta.get("overview"):  # "is working in radiology stressful?"
+            subject, who = e.responses["field_subject"], e.responses["field_people"]
         d.notes.append(f"the source does not cover '{word}'")
         text = e.responses["silent"].format(
             what=lex.uncovered[word].format(subject=subject, who=who))
@@ -371,14 +380,21 @@ class Responder:
         iv = e.interviewer
         sets = self.pol.sets
         scope = "fellowship" if p.words & sets["subspecialty_words"] else "auto"
-        wants_questions = p.has(*sets["sharpen_phrases"])
-        if iv.enough_to_rank(t.dialog) and not wants_questions:
+        wants_questions = p.has(*sets["sharpen_phrases"]) or (
+            p.has(*sets["chooser_phrases"]) and not (t.dialog.active or t.dialog.reviewing))
+        # "What's the one fellowship you'd recommend?" after saying what one loves: a pick asked
+        # for directly is ranked from whatever is known (sharpening is offered after), while
+        # "help me choose" starts the questions.
+        known = iv.enough_to_rank(t.dialog) or iv.knows_something(t.dialog) \
+            or t.dialog.reviewing  # (a ranking was shown: show it again, as it stands)
+        if known and not wants_questions:
             rec = iv.recommend(t.dialog, scope=scope)
             ids = tuple(f.node.id for f in rec.fits)
             t.context.last_list = ids
             t.context.topic = ids[:1]
             t.context.last_intent = "recommend"
-            text = rec.text + "\n\n" + e.responses["after_ranking"]
+            t.dialog, close = iv.separate(t.dialog, rec)  # top two close: the question between
+            text = rec.text + "\n\n" + (close or e.responses["after_ranking"])
             explain = partial(Explanation, "recommend", d.score,
                               notes=("ranked from what you said",))
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,

@@ -175,7 +175,12 @@ class Policy:
         if not items:
             return []
         lex = self.engine.lexicon
-        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)]
+        # A digit right before another word is not a pick: "u need a phd 4 research?"
+        joiners = {"and", "or", "vs", "versus", "one", "ones", "&", "to", "with"}
+        stray = {t for t, nxt in zip(p.tokens, p.tokens[1:], strict=False)
+                 if t.isdigit() and nxt not in joiners}
+        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)
+                            and (str(n) not in stray or p.tokens[-1] == str(n))]
         for token in p.tokens:
             if token in lex.ordinals:
                 n = lex.ordinals[token]
@@ -277,6 +282,12 @@ class Policy:
             if not any(index.idf(term) for term in index.terms(word)):
                 out.append(word)
         return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
+
+    def names_field(self, p: Parse) -> bool:
+        """'What does the field of radiology offer?', 'is radiology a good career?': the field
+        is named as the subject, with no node and nothing pointing back."""
+        return bool(p.words & self.sets["field_names"]) and p.question and not p.mentions \
+            and not p.pronoun
 
     def asks_who(self, p: Parse) -> bool:
         """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
@@ -622,6 +633,10 @@ def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     if f.explicit or f.keyword or (pol.asks_who(f.p) and pol.clearly_described(
             f.p, pol.asked_types(f.p)) is not None):  # "who interprets medical images?"
         return ("describe", max(best[1], pol.w["weak"]))
+    overview = pol.g.get(str(pol.g.meta.get("overview", "")))
+    if overview is not None and pol.names_field(f.p):  # "what does radiology offer?"
+        return Decision("describe", pol.w["weak"], [overview],
+                        notes=["the field itself asked about: its overview"])
     return Decision("not_understood", best[1])
 
 

@@ -50,7 +50,9 @@ def test_asking_for_the_chooser_still_starts_it(advisor: Advisor) -> None:
 def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     reply = advisor.ask("I love sports injuries, knees and shoulders. Brains and kids don't do "
                         "much for me. Which fellowship fits?")
-    assert "Musculoskeletal Radiology" in reply.text.split("\n")[0]
+    # described (first line) or ranked (first listed): the career the liking points at
+    assert "Musculoskeletal Radiology" in reply.text.split("\n")[0] or \
+        reply.listed[:1] == ("musculoskeletal_radiology",)
 
 
 @pytest.mark.parametrize("question", [
@@ -95,3 +97,15 @@ def test_every_question_of_a_message_gets_its_answer(advisor: Advisor, question:
     text = advisor.ask(question).text
     for part in wanted:
         assert part in text, (part, text)
+
+
+def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("tell me about nuclear medicine technologists")
+    text = s.ask("is radiology a good career?").text
+    assert "Nuclear Medicine Technologist" not in text and "job security" in text
+
+
+def test_what_the_field_offers_is_its_overview(advisor: Advisor) -> None:
+    reply = advisor.ask("What does the field of radiology offer?")
+    assert not reply.fallback and "diverse career opportunities" in reply.text
