@@ -375,6 +375,9 @@ def test_a_real_server_answers_logs_each_request_and_stops_cleanly_on_sigterm() 
         assert status == 200 and reply["intent"] == "duties"
     assert any(f"serving the web chat at {base}/" in line for line in lines)
     assert sum('"POST /api/sessions' in line for line in lines) == 2, "one line per request"
+    assert not any(sid in line for line in lines), "the log shows no whole session id"
+    assert any(f'"POST /api/sessions/{sid[:4]}…/messages HTTP/1.1" 200' in line
+               for line in lines)
     # uvicorn finishes its requests, shuts down, then ends as the signal asks (no traceback)
     assert lines[-2].startswith("INFO:     Finished server process [")
     assert lines[-1] in CLEAN_EXIT

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,9 +89,26 @@ def _check(args: argparse.Namespace) -> None:
         raise AdvisorError("; ".join(problems))
 
 
+class _HideSessionIds(logging.Filter):
+    """Access log lines show a session id cut to its first four characters: the id is all it
+    takes to read or continue a conversation, and logs are read by more people."""
+
+    _ID = re.compile(r"(/api/sessions/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._ID.sub(r"\1…", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
 def app_from_config(config: dict[str, Any], advisor: Advisor | None = None) -> Any:
     """The application a configuration describes (also what each worker process builds)."""
     from .app import Limits, create_app
+
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _HideSessionIds) for f in access.filters):
+        access.addFilter(_HideSessionIds())
 
     limits = Limits(rate=float(config["rate"]), max_sessions=int(config["max_sessions"]),
                     ttl=float(config["ttl"]))
