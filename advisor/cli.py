@@ -282,8 +282,14 @@ def _declare_graph(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
 
 
 
+def _declare_serve(sub: _Subparsers, data: argparse.ArgumentParser) -> None:
+    from .web.command import declare  # argparse only: Starlette loads when a server starts
+
+    declare(sub, data, EXIT_HELP).set_defaults(handler=_cmd_serve)
+
+
 _COMMANDS = {"chat": _declare_chat, "ask": _declare_ask, "check": _declare_check,
-             "eval": _declare_eval, "graph": _declare_graph}
+             "eval": _declare_eval, "graph": _declare_graph, "serve": _declare_serve}
 
 
 # -- ask ---------------------------------------------------------------------------------------
@@ -430,6 +436,12 @@ def _cmd_graph(args: argparse.Namespace, env: Environment) -> int:
     advisor = env.make_advisor(args)
     env.out(export_graph(advisor.graph, args.format, args.focus))
     return ExitStatus.OK
+
+
+def _cmd_serve(args: argparse.Namespace, env: Environment) -> int:
+    from .web.command import run as serve
+
+    return serve(args, env.make_advisor, env.out)
 
 
 def _cmd_eval(args: argparse.Namespace, env: Environment) -> int:

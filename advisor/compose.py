@@ -141,8 +141,10 @@ class Composer:
     def category_statements(self, node: Node) -> str:
         """What the document says of every career of a node's category ('Medical imaging
         technicians operate the equipment...' belongs to all technical positions)."""
+        own = {s.lower() for s in node.get("statements", ())}
         for cat in self.g.neighbours(node.id, "in_category"):
-            said = [s for s in cat.get("statements", ()) if len(s.split()) > 4]
+            said = [s for s in cat.get("statements", ())
+                    if len(s.split()) > 4 and s.lower() not in own]
             if said:
                 name = str(cat.get("full_name") or cat.name)
                 return self.t("category_says", category=name,
@@ -329,7 +331,8 @@ class Composer:
         if node.type == "role" and duties:
             head = _sentence(node.summary)
             rest = [d for d in duties if d.lower() not in node.summary.lower()]
-            lines = [head, *(f"• {_sentence(d)}" for d in rest)]
+            lines = [head, *(_sentence(s) for s in node.get("statements", ())),
+                     *(f"• {_sentence(d)}" for d in rest)]
             shared = self.category_statements(node)
             if shared:
                 lines.append(shared)
@@ -565,11 +568,7 @@ class Composer:
         head = (overview.get("statements", ("Successful careers require:",))[0]
                 if overview is not None else "Successful careers require:")
         lines = []
-        if node is not None and node.get("duties"):
-            lines.append(self.t("skills_for_role", name=node.name,
-                                duties="; ".join(_lower_first(d) for d in node.get("duties"))))
-            lines.append(self.t("skills_in_general"))
-        elif node is not None:
+        if node is not None:  # a role's duties are not skills: the document lists none per role
             lines.append(self.t("skills_not_specific", name=article(node.name.lower())))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
@@ -626,18 +625,7 @@ class Composer:
                      requiring: Node | None = None, without: bool = False) -> Answer:
         g = self.g
         if requiring is not None:
-            pool = [g.node(i) for i in among if i in g] or list(self.careers())
-            pool = [n for n in pool if n.type in CAREER_TYPES]
-
-            needing = self.needed_by(requiring)
-            chosen = [n for n in pool if (n.id in needing) != without]
-            verb = "do not need" if without else "need"
-            if not chosen:
-                return Answer(self.t("none_of_them", verb=verb, step=requiring.name.lower()),
-                              (requiring.id,))
-            lines = [self.t("careers_that", verb=verb, step=requiring.name.lower())]
-            lines.extend(f"• {n.name}" for n in chosen)
-            return Answer("\n".join(lines), (requiring.id,), tuple(n.id for n in chosen))
+            return self.careers_requiring(requiring, among, without=without)
         if category is not None:
             members = self.members(category)
             lines = [f"{category.get('full_name') or category.name}:"]
@@ -658,6 +646,27 @@ class Composer:
             listed.update(dict.fromkeys(n.id for n in rest))
         return Answer("\n".join(lines), (), tuple(listed))
 
+    def careers_requiring(self, requiring: Node, among: Sequence[str] = (), *,
+                          without: bool = False) -> Answer:
+        """Careers whose training (as the document lists it) includes a step, or does not;
+        a career whose training the document never describes is said to be that, not to
+        'not need' the step."""
+        g = self.g
+        pool = [g.node(i) for i in among if i in g] or list(self.careers())
+        pool = [n for n in pool if n.type in CAREER_TYPES]
+        needing = self.needed_by(requiring)
+        chosen = [n for n in pool if (n.id in needing) != without]
+        unstated = [n for n in chosen if without and not g.pathway(n.id).steps]
+        chosen = [n for n in chosen if n not in unstated]
+        verb = "do not need" if without else "need"
+        step = requiring.name.lower()
+        lines = [self.t("careers_that", verb=verb, step=step) if chosen
+                 else self.t("none_of_them", verb=verb, step=step)]
+        lines.extend(f"• {n.name}" for n in chosen)
+        if unstated:
+            lines.append(self.t("training_unstated", names=join_words([n.name for n in unstated])))
+        return Answer("\n".join(lines), (requiring.id,), tuple(n.id for n in chosen))
+
     def compare(self, nodes: Sequence[Node], aspect: str | None = None) -> Answer:
         rows: list[tuple[str, ...]] = []
         aspects = {
@@ -667,14 +676,14 @@ class Composer:
             "pay": ["Pay"],
             "duties": ["What they do"],
         }.get(aspect or "", ["What they do", "Category", "Training", "Certification"])
-        if aspect is None and any(self._cell(n, "Specializes in") for n in nodes):
+        if aspect is None and any(self.cell(n, "Specializes in") for n in nodes):
             aspects = [*aspects, "Specializes in"]
         if "What they do" not in aspects:
             aspects = ["What they do", *aspects]
         for label in aspects:
             cells = [label]
             for n in nodes:
-                cells.append(self._cell(n, label))
+                cells.append(self.cell(n, label))
             cells = [cells[0], *(c or "not stated" for c in cells[1:])]
             if all(c == "not stated" for c in cells[1:]):
                 continue
@@ -686,7 +695,8 @@ class Composer:
             lines.append(f"• {row[0]} — " + "; ".join(parts))
         return Answer("\n".join(lines), tuple(n.id for n in nodes), (), (header, *rows))
 
-    def _cell(self, node: Node, label: str) -> str:
+    def cell(self, node: Node, label: str) -> str:
+        """One cell of a comparison: what the document says of `node` under `label`."""
         g = self.g
         if label == "What they do":
             text = self.what(node)

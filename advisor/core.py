@@ -43,7 +43,7 @@ class Engine:
         self.policy = Policy(self, weights, sets, aspects)
         self.responder = Responder(self, self.policy)
         self.provenance = Provenance(graph, self.composer, self.responses, self.understander,
-                                     self.lexicon, self.policy.plain_words)
+                                     self.lexicon, self.policy.plain_words, self.intents)
 
     def suggest(self, intent: str, nodes: list[Node]) -> tuple[str, ...]:
         """Follow-up questions for an answer, filled with the answer's main entity."""
@@ -162,6 +162,11 @@ class Advisor:
     def graph(self) -> Graph:
         """The knowledge graph, for direct queries (lookups, neighbours, pathways)."""
         return self._engine.graph
+
+    @property
+    def interviewer(self) -> Interviewer:
+        """The pathway interview (rankings, plans) the sessions share, for front ends."""
+        return self._engine.interviewer
 
     @property
     def starter_questions(self) -> tuple[str, ...]:

@@ -182,6 +182,7 @@ def load_items(path: Path, graph: Graph, intents: Iterable[str] | None = None,
 
 def _item(raw: Any, mark: tuple[int, int], number: int, name: str, allowed: frozenset[str],
           graph: Graph, problems: list[Problem]) -> Item | None:
+    """One labelled utterance, each field read by its own reader; every problem is kept."""
     where = f"item {number}"
     if not isinstance(raw, MDict):
         problems.append(Problem(name, *mark, f"{where} must be a mapping with 'text' and "
@@ -192,23 +193,52 @@ def _item(raw: Any, mark: tuple[int, int], number: int, name: str, allowed: froz
         if k not in ITEM_KEYS:
             problems.append(Problem(name, *raw.key_marks[k], f"unknown key {k!r} in {where}"
                                     + did_you_mean(str(k), ITEM_KEYS)))
+    text = _item_text(raw, where, name, problems)
+    intent = _item_intent(raw, where, name, allowed, problems)
+    entities = _item_entities(raw, where, name, graph, problems)
+    context = _item_context(raw, where, name, problems)
+    hard = raw.get("hard", False)
+    if not isinstance(hard, bool):
+        problems.append(Problem(name, *_at(raw, "hard"), f"'hard' of {where} must be true or "
+                                "false"))
+    if len(problems) > found or text is None or intent is None:
+        return None
+    return Item(text, intent, tuple(dict.fromkeys(entities)), tuple(context), bool(hard),
+                raw.mark[0])
 
-    def at(k: str) -> tuple[int, int]:
-        return raw.value_marks.get(k, raw.mark)
 
+def _at(raw: MDict, k: str) -> tuple[int, int]:
+    return raw.value_marks.get(k, raw.mark)
+
+
+def _item_text(raw: MDict, where: str, name: str, problems: list[Problem]) -> str | None:
     text = raw.get("text")
     if "text" not in raw:
         problems.append(Problem(name, *raw.mark, f"{where} has no 'text'"))
     elif not isinstance(text, str) or not text.strip():
-        problems.append(Problem(name, *at("text"), f"'text' of {where} must be a non-empty "
-                                "string (quote it if YAML reads it as a number or boolean)"))
+        problems.append(Problem(name, *_at(raw, "text"), f"'text' of {where} must be a "
+                                "non-empty string (quote it if YAML reads it as a number or "
+                                "boolean)"))
+    return text if isinstance(text, str) and text.strip() else None
+
+
+def _item_intent(raw: MDict, where: str, name: str, allowed: frozenset[str],
+                 problems: list[Problem]) -> str | None:
     intent = raw.get("intent")
     if "intent" not in raw:
         problems.append(Problem(name, *raw.mark, f"{where} has no 'intent'"))
-    elif not isinstance(intent, str) or intent not in allowed:
+        return None
+    if not isinstance(intent, str) or intent not in allowed:
         hint = did_you_mean(intent, allowed) if isinstance(intent, str) else ""
-        problems.append(Problem(name, *at("intent"), f"unknown intent {intent!r} in {where}"
-                                + (hint or "; known intents: " + ", ".join(sorted(allowed)))))
+        problems.append(Problem(name, *_at(raw, "intent"), f"unknown intent {intent!r} in "
+                                f"{where}" + (hint or "; known intents: "
+                                              + ", ".join(sorted(allowed)))))
+        return None
+    return intent
+
+
+def _item_entities(raw: MDict, where: str, name: str, graph: Graph,
+                   problems: list[Problem]) -> list[str]:
     entities: list[str] = []
     value = raw.get("entities")
     if isinstance(value, MList):
@@ -222,14 +252,19 @@ def _item(raw: Any, mark: tuple[int, int], number: int, name: str, allowed: froz
             else:
                 entities.append(entity)
     elif value is not None:
-        problems.append(Problem(name, *at("entities"), f"'entities' of {where} must be a list "
-                                "of node ids"))
+        problems.append(Problem(name, *_at(raw, "entities"), f"'entities' of {where} must be "
+                                "a list of node ids"))
+    return entities
+
+
+def _item_context(raw: MDict, where: str, name: str, problems: list[Problem]) -> list[str]:
     context: list[str] = []
     value = raw.get("context")
     if isinstance(value, str):
         value = [value]
     if isinstance(value, list):
-        marks = value.item_marks if isinstance(value, MList) else [at("context")] * len(value)
+        marks = value.item_marks if isinstance(value, MList) else [_at(raw, "context")] * len(
+            value)
         for i, turn in enumerate(value):
             if not isinstance(turn, str) or not turn.strip():
                 problems.append(Problem(name, *marks[i], f"context turn {i + 1} of {where} "
@@ -237,14 +272,9 @@ def _item(raw: Any, mark: tuple[int, int], number: int, name: str, allowed: froz
             else:
                 context.append(turn)
     elif value is not None:
-        problems.append(Problem(name, *at("context"), f"'context' of {where} must be a list "
-                                "of earlier questions"))
-    hard = raw.get("hard", False)
-    if not isinstance(hard, bool):
-        problems.append(Problem(name, *at("hard"), f"'hard' of {where} must be true or false"))
-    if len(problems) > found or not isinstance(text, str) or not isinstance(intent, str):
-        return None
-    return Item(text, intent, tuple(dict.fromkeys(entities)), tuple(context), hard, raw.mark[0])
+        problems.append(Problem(name, *_at(raw, "context"), f"'context' of {where} must be a "
+                                "list of earlier questions"))
+    return context
 
 
 def _entity_hint(entity: str, graph: Graph) -> str:

@@ -104,7 +104,8 @@ def answer(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     if p.pronoun and ctx.last_list:
         among = ctx.last_list
         d.context_used.append("the careers listed before")
-    found = _best_described(pol, p, q.types, run(pol.g, q, among))
+    named = tuple(dict.fromkeys((*q.requires, *q.lacks, *q.categories, *q.outside)))
+    found = _best_described(pol, p, q.types, run(pol.g, q, among), named)
     r = pol.engine.responses
     kind = r["list_fellowships" if q.types == {"subspecialty"} else "list_careers"]
     what = _phrase(pol, q)
@@ -124,12 +125,16 @@ def answer(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
 
 
 def _best_described(pol: Policy, p: Parse, types: frozenset[str],
-                    found: list[Node]) -> list[Node]:
+                    found: list[Node], named: tuple[str, ...] = ()) -> list[Node]:
     """Of the nodes that meet the constraints, those the rest of the question describes ('a
     job with radioactive tracers, without medical school'): the clear best alone, else those
     near the best; all of them when the description fits none."""
     allowed = {n.id for n in found}
-    hits = [h for h in pol.described(p, types) if h.node.id in allowed]
+    # The words that name a constraint ('need *medical school*') describe no career.
+    naming = {w for i in named for t in (pol.g.node(i).name, *pol.g.node(i).aliases)
+              for w in t.lower().split()}
+    hits = [h for h in pol.described(p, types) if h.node.id in allowed
+            and not set(h.words) <= naming]
     if not hits:
         return found
     top = hits[0].score

@@ -100,6 +100,16 @@ class Parse:
         return tuple(m for m in self.mentions if m.kind == "alias")
 
 
+def _reach(phrases: Iterable[str], cap: int) -> dict[str, int]:
+    """The longest phrase (in words, at most `cap`) starting with each word."""
+    reach: dict[str, int] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        if words:
+            reach[words[0]] = min(cap, max(reach.get(words[0], 0), len(words)))
+    return reach
+
+
 class Understander:
     """Turns text into a Parse. Immutable after construction and safe to share across threads."""
 
@@ -107,17 +117,8 @@ class Understander:
         self.graph = graph
         self.lexicon = lexicon
         self.intents = {spec.name: spec for spec in intents}
-        self.aliases: dict[str, str] = {}
-        self.keywords: dict[str, tuple[str, ...]] = {}
-        for k, node_id in graph.names.items():
-            self.aliases[self._phrase(k)] = node_id
-        for node in graph:
-            for word in node.keywords:
-                phrase = self._phrase(word)
-                if phrase and phrase not in self.aliases:
-                    ids = self.keywords.get(phrase, ())
-                    if node.id not in ids:
-                        self.keywords[phrase] = (*ids, node.id)
+        self.aliases: dict[str, str] = {self._phrase(k): i for k, i in graph.names.items()}
+        self.keywords = self._keyword_index(graph)
         self.cues: dict[str, list[tuple[str, float]]] = {}
         for spec in self.intents.values():
             for phrase, weight in spec.cues:
@@ -125,18 +126,10 @@ class Understander:
         self.cue_n = max((len(c.split()) for c in self.cues), default=1)
         # The longest phrase starting with each word, so a turn only tries n-grams that can
         # exist ("the" starts no alias: one dict lookup, not six joins).
-        self._cue_reach: dict[str, int] = {}
-        for phrase in self.cues:
-            first, size = phrase.split()[0], len(phrase.split())
-            self._cue_reach[first] = max(self._cue_reach.get(first, 0), size)
+        self._cue_reach = _reach(self.cues, self.cue_n)
         self.entity_n = min(_MAX_NGRAM, max((len(a.split()) for a in self.aliases), default=1))
         self._long_names = [a for a in self.aliases if " " in a]
-        self._entity_reach: dict[str, int] = {}
-        for phrase in [*self.aliases, *self.keywords]:
-            words_ = phrase.split()
-            if words_:
-                self._entity_reach[words_[0]] = min(_MAX_NGRAM, max(
-                    self._entity_reach.get(words_[0], 0), len(words_)))
+        self._entity_reach = _reach([*self.aliases, *self.keywords], _MAX_NGRAM)
         self.examples: list[str] = []
         self.example_intents: list[str] = []
         for spec in self.intents.values():
@@ -166,6 +159,17 @@ class Understander:
         self.negation_pattern = _phrases_pattern(tuple(self._phrase(n) for n in lexicon.negations))
         self._spell_cache: Memo[str, str | None] = Memo(items=50_000, chars=1_000_000)
         self._parses: Memo[str, Parse] = Memo()
+
+    def _keyword_index(self, graph: Graph) -> dict[str, tuple[str, ...]]:
+        """Keyword phrases (that are no name or alias) to the nodes they point at."""
+        keywords: dict[str, tuple[str, ...]] = {}
+        for node in graph:
+            for word in node.keywords:
+                phrase = self._phrase(word)
+                if phrase and phrase not in self.aliases and node.id not in keywords.get(
+                        phrase, ()):
+                    keywords[phrase] = (*keywords.get(phrase, ()), node.id)
+        return keywords
 
     def normal(self, text: str) -> str:
         """A text as the matcher reads it: folded, respelled ('dont' -> 'do not')."""

@@ -17,19 +17,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from knowledge import CAREER_TYPES, Graph, Node
+from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
 
-from .compose import Composer, stem
+from .compose import Answer, Composer, stem
 from .nlu import Understander
 from .reply import Reply
-from .resources import Lexicon
+from .resources import IntentSpec, Lexicon
 
 #: Replies that state facts of the graph; greetings, declines and interview prompts do not.
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
+_LONGEST_WORD = 30  # a longer 'word' is noise, never echoed back
+#: Aspects of a career an answer may give; one the question never asks about in so many words
+#: ('do radiologists see patients?' read as pay) gives way to what the career is.
+_ASPECTS = frozenset({"pay", "outlook", "certification", "skills"})
+#: Aspects a comparison shows as a row, by the intent that asks for them.
+_COMPARED = {"duration": "Time", "pay": "Pay", "certification": "Certification"}
 #: '3 years', '4-5 years', '2-year' in a normalised question.
 _LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
 
@@ -59,24 +65,45 @@ class Provenance:
     """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
 
     def __init__(self, graph: Graph, composer: Composer, responses: Mapping[str, str],
-                 understander: Understander, lexicon: Lexicon,
-                 plain: Iterable[str] = ()) -> None:
+                 understander: Understander, lexicon: Lexicon, plain: Iterable[str] = (),
+                 intents: Mapping[str, IntentSpec] | None = None) -> None:
         self.g = graph
         self.c = composer
         self.r = responses
         self.understander = understander
+        #: The cue phrases of the aspects an answer may be about ('pay': 'salary', 'earn').
+        self._cues = {name: tuple(normal(c) for c, _w in spec.cues)
+                      for name, spec in (intents or {}).items() if name in _ASPECTS}
+        #: The strong cues of each aspect a comparison may leave out ('how long', 'takes').
+        self._strong_cues = {name: tuple(normal(c) for c, w in spec.cues if w >= 1)
+                             for name, spec in (intents or {}).items()
+                             if name in _COMPARED}
         meta = graph.meta
         self._doc = frozenset(str(w) for w in meta.get("document_words", ()))
         self._doc |= frozenset(stem(w) for w in self._doc)
         # Words that ask how rather than about what: the language data's (and the reply
         # policy's `plain` words: cue words, fillers, negations, vague words).
+        # (Not the intents' cue words nor the words the source never covers: 'best',
+        # 'replace', 'nights' ask about something the document may well not say.)
+        cue_words = {w for spec in (intents or {}).values() for c, _w in spec.cues
+                     for w in normal(c).split()}
+        asked = cue_words | set(lexicon.uncovered)
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
-                                  *(normal(w) for w in meta.get("plain_words", ())), *plain))
+                                  *(normal(w) for w in meta.get("plain_words", ())),
+                                  *(w for w in plain if w not in asked)))
+        # ...but never the field's own words: 'radiation' is the field's and the document
+        # never says it of anyone (the words it does use are known from the document).
+        self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
-        self._silent = tuple(t.split("{", 1)[0] for t in (responses["silent"],
-                                                           responses["silent_general"]))
+        self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        self._silent = tuple(responses[k].split("{", 1)[0] for k in (
+            "silent", "silent_general", "silent_on_words") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
         self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
+        # The node of the document's opening section: what the field is, for questions on
+        # the field as a whole.
+        self._overview = next((n for n in graph.of_type("topic") if any(
+            ">" not in s.section for f in n.facts for s in f.sources)), None)
         self._order_after = tuple(normal(w) for w in meta.get("order_after_words", ()))
         self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
         self._stated: dict[str, tuple[str, ...]] = {}
@@ -103,9 +130,9 @@ class Provenance:
             self._facts[node.id] = facts
         self._general_terms -= frozenset(t for n in graph.of_type(*CAREER_TYPES)
                                          for t in self._stated[n.id])
-        self._term_words = frozenset(w for node in graph for t in (
-            node.id.replace("_", " "), node.name, *node.aliases, *node.keywords)
-            for w in normal(t).split())
+        # Words of what the graph states (names, aliases, keywords; not related terms).
+        self._term_words = frozenset(w for terms in self._stated.values() for t in terms
+                                     for w in t.split())
 
     # -- sources --------------------------------------------------------------------------
     def candidates(self, ids: Iterable[str]) -> list[str]:
@@ -180,9 +207,9 @@ class Provenance:
         wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
         out = []
         for word in question.split():
-            if (len(word) < 3 or word.isdigit() or "'" in word or word in wrong
-                    or word in self.understander.vocab or self._known(word)):
-                continue  # (a word the language data knows asks how, or names something)
+            if (len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word
+                    or word in wrong or self._known(word)):
+                continue
             out.append(word)
         return list(dict.fromkeys(out))[:3]
 
@@ -198,10 +225,17 @@ class Provenance:
     def absent_notice(self, question: str, text: str, reply: Reply) -> str:
         """'The document does not mention X; the closest it has is Y.' (or '... X for Y; what
         it does say:') for related terms and words the document never uses."""
-        if any(reply.text.startswith(p) for p in self._silent):
-            return ""  # the answer already says what the document does not cover
         terms, node = self.related_notice(question, reply.entities)
-        terms += [w for w in self.uncovered(question, text) if w not in " ".join(terms)]
+        if not terms and reply.listed:
+            node = None  # a list is about its items, not the constraint it was asked with
+        for word in self.uncovered(question, text):
+            if not any(stem(word) == stem(w) for t in terms for w in normal(t).split()):
+                terms.append(word)
+        if any(reply.text.startswith(p) for p in self._silent):
+            # the answer already says what the document does not cover: unless it is another
+            # thing than the words asked ('nights' answered with 'the outlook')
+            said = normal(reply.text.split(".", 1)[0])
+            terms = [t for t in terms if not any(w in said.split() for w in normal(t).split())]
         if not terms:
             return ""
         shown = " or ".join(terms)
@@ -242,10 +276,13 @@ class Provenance:
         the answer does not speak to at all."""
         shared = self._stated_of(ids)
         for term in self._stated[node_id]:
-            if term in self._general_terms or not _has(self._masked(question, term, ids), term):
+            if term in self._general_terms:
                 continue
-            if term in shared:
-                return term
+            if term in shared and _has(self._masked(question, term, ids), term):
+                return term  # said of both: name both sides
+            if not _has(said, term) and _has(self._masked(question, term, ids, self._stated),
+                                             term):
+                return term  # not spoken to by the answer at all
         return None
 
     def _linked(self, node_id: str, ids: Iterable[str]) -> bool:
@@ -272,7 +309,7 @@ class Provenance:
         """What the document names for a career when a question asks about a step it does not
         name for it ('Does a research scientist need an MD?')."""
         asked = [n for n in self.g.of_type("training")
-                 if any(_has(question, t) for t in self._names[n.id])]
+                 if any(_has(question, t) for t in self._stated[n.id])]
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(asked) != 1 or not careers:
@@ -352,10 +389,16 @@ class Provenance:
         the steps in no stated order."""
         if not any(_has(question, w) for w in self._order_words):
             return ""
-        step = next((self.g.node(i) for i in reply.entities
+        named = [n.id for n in self.g.of_type("training", "credential")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        step = next((self.g.node(i) for i in (*reply.entities, *named)
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         if step is None:
             return ""
+        for own in step.facts:  # the step's own stated order: 'After residency, ...'
+            earlier = self.g.get(own.field.split(":", 1)[1]) if ":" in own.field else None
+            if earlier is not None and earlier.type == "training":
+                return self.r["order_stated"].format(quote=own.sources[0].quote)
         after = any(_has(question, w) for w in self._order_after)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
@@ -370,11 +413,109 @@ class Provenance:
         return self.r["order_unstated"].format(name=step.label, career=career.name,
                                                steps=", ".join(steps))
 
+    def unasked_aspect(self, question: str, text: str, reply: Reply) -> str:
+        """What a career (or, with none, the field) is, when the answer gives an aspect (pay,
+        outlook, certification, skills) the question names in no words of it."""
+        cues = self._cues.get(reply.intent)
+        if cues is None or any(_has(question, c) for c in cues) or not self.understander.parse(
+                text).score(reply.intent):
+            return ""  # (an aspect carried over from the conversation was asked before)
+        career = next((self.g.node(i) for i in reply.entities
+                       if i in self.g and self.g.node(i).type in CAREER_TYPES), None)
+        if career is None and not reply.entities and self._overview is not None:
+            return self.c.describe(self._overview).text
+        return self.c.describe(career).text if career is not None else ""
+
+    def aspect_of_named(self, question: str, reply: Reply) -> str:
+        """An aspect answered for the field as a whole when the question names what it asks
+        about ('which fellowship pays the most?'): the same aspect for that node."""
+        if reply.intent not in _ASPECTS or reply.entities:
+            return ""
+        node = next((n for n in self.g if n.type not in {"topic", "skill"}
+                     and any(_has(question, t) for t in self._names[n.id])), None)
+        if node is None:
+            return ""
+        answer: Answer = getattr(self.c, reply.intent)(node)
+        return answer.text
+
+    def missed_step(self, question: str, reply: Reply) -> str:
+        """A list answered for a step the question names but the list is not about ('what
+        specialties can the preliminary year be in?' listed the fellowships): the same
+        question about that step."""
+        if not reply.listed or not hasattr(self.c, reply.intent):
+            return ""
+        said = f" {normal(reply.text)} "
+        ids = (*reply.entities, *reply.listed)
+        for step in self.g.of_type("training", "credential"):
+            if step.id in ids or not any(_has(question, t) for t in self._names[step.id]):
+                continue
+            kin = {n.id for rel in ("kind_of", "specializes")
+                   for n in self.g.neighbours(step.id, rel, incoming=True)}
+            if kin & set(ids) or any(_has(said, normal(x)) for x in (step.name, step.label)):
+                continue
+            answer: Answer = getattr(self.c, reply.intent)(step)
+            return answer.text
+        return ""
+
+    def lacking_note(self, reply: Reply) -> str:
+        """Careers a list of those that 'do not need' something leaves out because the
+        document never says what training they need."""
+        lacking = self.r["list_lacking"].split("{", 1)[0].strip()
+        if not reply.listed or lacking not in reply.text.split("\n", 1)[0]:
+            return ""
+        unstated = [n.name for n in self.g.of_type(*CAREER_TYPES)
+                    if n.id not in reply.listed and not self.g.pathway(n.id).steps
+                    and not self.c.credentials(n)]
+        if not unstated:
+            return ""
+        names = ", ".join(unstated[:-1]) + f" and {unstated[-1]}" if len(unstated) > 1 \
+            else unstated[0]
+        return self.r["training_unstated"].format(names=names)
+
+    def count_note(self, question: str, reply: Reply) -> str:
+        """'The document gives no number for that.' when a question asks how many and the
+        answer neither lists nor counts anything."""
+        if not any(_has(question, w) for w in self._count_words) or reply.listed or any(
+                ch.isdigit() for ch in reply.text):
+            return ""
+        return self.r["count_unstated"]
+
+    def compare_note(self, question: str, reply: Reply) -> str:
+        """A comparison's missing row when the question asks for that aspect ('which takes
+        longer?': the stated lengths of each)."""
+        if reply.intent != "compare" or not reply.table:
+            return ""
+        rows = {row[0] for row in reply.table[1:]}
+        nodes = [self.g.node(i) for i in reply.entities if i in self.g]
+        lines = []
+        for intent, label in _COMPARED.items():
+            cues = self._strong_cues.get(intent, ())
+            if label in rows or not any(_has(question, c) for c in cues):
+                continue
+            cells = "; ".join(f"{n.name}: {self.c.cell(n, label)}" for n in nodes)
+            lines.append(self.r["compare_row"].format(label=label, cells=cells))
+        return "\n".join(lines)
+
+    def category_note(self, question: str, reply: Reply) -> str:
+        """'The document lists Telemedicine Radiologist under Emerging Career Paths for
+        Radiologists.' when a question names a category of the career it asks about."""
+        career = next((self.g.node(i) for i in reply.entities
+                       if i in self.g and self.g.node(i).type in CAREER_TYPES), None)
+        if career is None:
+            return ""
+        said = f" {normal(reply.text)} "
+        for cat in self.c.categories(career):
+            shown = str(cat.get("full_name") or cat.name)
+            if any(_has(question, t) for t in self._names[cat.id]) and not _has(
+                    said, normal(shown)):
+                return self.r["listed_under"].format(name=career.name, category=shown)
+        return ""
+
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
-        if reply.intent != "list_careers" or reply.entities:
-            return ""
+        if not self._every_career(reply):
+            return ""  # only the plain list of every career gives way
         found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
                  for t in self._stated[node.id][:] if _has(question, t)
                  and t not in self._general_terms]
@@ -388,6 +529,12 @@ class Provenance:
                   for node, term in seen.values()]
         return "\n".join(lines)
 
+    def _every_career(self, reply: Reply) -> bool:
+        """The reply is the plain list of every career (nothing asked narrowed it)."""
+        every = {n.id for n in self.g.of_type(*CAREER_TYPES)}
+        return reply.intent == "list_careers" and not reply.entities and \
+            set(reply.listed) == every
+
     def fact_with(self, node: Node, term: str) -> str:
         """The fact of `node` that says `term` ('Investigate applications of AI ...'), else
         what the node is."""
@@ -395,23 +542,31 @@ class Provenance:
             for fact in node.facts:
                 if fact.field == field_name and _has(f" {normal(fact.text)} ", term):
                     return fact.text
-        return self.c.what(node)
+        what = self.c.what(node)
+        return what[len(node.name) + 2:] if what.startswith(node.name + ": ") else what
 
     def annotate(self, reply: Reply, question: str) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source."""
         if reply.fallback or reply.kind not in _ANSWER_KINDS:
             return reply
-        if reply.kind != "answer":  # a ranking or its details answer the person, not a term
-            return replace(reply, sources=self.sources(reply.text,
-                                                       (*reply.entities, *reply.listed)))
-        q = f" {normal(question)} "
-        text = self.careers_with(q, reply) or reply.text
-        replacing = self.credential_note(q, reply)
+        if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
+            ids = (*reply.entities, *reply.listed)
+            return replace(reply, sources=self.sources(reply.text, ids))
+        q = f" {normal(question[:MAX_INPUT_CHARS])} "
+        text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
+                or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
+                or reply.text)
+        replacing = self.duration_note(q, reply) or self.credential_note(q, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
         head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
-                            self.duration_note(q, reply)) if n]
+                            self.category_note(q, reply), self.count_note(q, reply)) if n]
+        for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
+            if extra:
+                text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
+        if head and self._every_career(reply) and text == reply.text:
+            text = self.r["coverage"]  # a word the document never uses: no list of everything
         if head:
             text = "\n".join([*head, text])
         if others:

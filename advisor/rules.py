@@ -302,6 +302,18 @@ class Policy:
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
         return self._strong_negation.search(f" {window} ") is not None
 
+    def other_profession_named(self, p: Parse) -> bool:
+        """'Radiologist assistant', 'veterinary radiologist', 'nuclear pharmacist': another
+        profession's word right beside a name of this field makes another profession."""
+        for m in p.alias_mentions:
+            before = " ".join(p.tokens[max(0, m.start - 2):m.start])
+            after = " ".join(p.tokens[m.end:m.end + 2])
+            for side in (before, after):
+                if side and _phrases_pattern(tuple(self.sets["other_fields"])).search(
+                        f" {side} "):
+                    return True
+        return False
+
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
         return bool(p.words & self.sets["requirement_words"])
@@ -343,8 +355,11 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    named = any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit)
-    if named or f.has_list or not p.has(*pol.sets["other_fields"]):
+    if f.has_list or not p.has(*pol.sets["other_fields"]):
+        return None
+    if pol.other_profession_named(p):
+        return Decision("oos", pol.w["declined"])  # "a radiologist assistant", "vet radiology"
+    if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
         return None
     rest = p.padded
     for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology

@@ -7,6 +7,7 @@ steps and lengths, credentials, duties); the flow only contributes the person's 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from knowledge import Graph, Node, Pathway
 from knowledge.text import join_words
@@ -74,10 +75,14 @@ def next_steps(node: Node, pathway: Pathway, stage: SlotValue | None) -> tuple[s
         ahead = remaining[at + 1:]
     if ahead:
         first = ahead[0]
-        lead = "Then" if out else "Start with"
+        # 'Then' only where the source states the order (fellowships come after residency).
+        chain = all((b.id, a.id) in pathway.links for a, b in pairwise(pathway.steps))
+        lead = ("Then" if (first.id, current) in pathway.links else "Also listed") if out \
+            else ("Start with" if chain else "Listed first")
         out.append(f"{lead}: {_step(first)} — {first.summary}")
         if len(ahead) > 1 and len(out) < 2:
-            out.append(f"Then: {_step(ahead[1])}.")
+            joint = "Then" if (ahead[1].id, first.id) in pathway.links else "Also listed"
+            out.append(f"{joint}: {_step(ahead[1])}.")
     return tuple(out)
 
 

@@ -68,6 +68,8 @@ def _fits(graph: Graph, node: Node, q: Query) -> bool:
     needs = requirements(graph, node)
     if any(r not in needs for r in q.requires) or any(r in needs for r in q.lacks):
         return False
+    if q.lacks and not needs:  # the source never says what it needs: not that it lacks any
+        return False
     cats = {c.id for c in _inherited(graph, node, "in_category")}
     if q.categories and not cats & set(q.categories):
         return False

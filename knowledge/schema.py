@@ -100,6 +100,7 @@ FIELD_META: dict[str, str] = {
     "plain_words": "texts",
     "order_words": "texts",
     "order_after_words": "texts",
+    "count_words": "texts",
     "domain_terms": "texts",
     "version": "text",
 }

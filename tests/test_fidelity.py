@@ -9,6 +9,7 @@ invented or missing the point, each kept as a regression test of its kind.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -286,9 +287,78 @@ def test_how_long_fellowships_last_names_the_one_stated_length(adv: Advisor) -> 
 
 
 def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advisor) -> None:
-    for career in ("radiologic technologist", "sonographer", "quality assurance specialist"):
-        text = ask(adv, f"What does a {career} do?")
-        assert "Of all Technical and Allied Health Careers, the document says: Medical imaging " \
-               "technicians operate the equipment" in text, career
+    for career in ("radiologic technologist", "nuclear medicine technologist", "sonographer",
+                   "quality assurance specialist"):
+        reply = adv.session().ask(f"What does a {career} do?")
+        assert "Medical imaging technicians operate the equipment" in reply.text, career
+        assert any(s.section == "Technician" for s in reply.sources), career  # quoted there
     assert not ask(adv, "What does a radiologic technologist do?").startswith(
         "Radiologic technologists operate")
+
+
+# -- regression tests from the fidelity audit (tests/fidelity/audit.yaml) --------------------
+
+
+@pytest.mark.parametrize(("question", "says", "never"), [
+    # wrong before: the preliminary year's options asked, the fellowships listed
+    ("What specialties can the preliminary year be in?",
+     "often surgery, internal medicine or transitional year", "Neuroradiology"),
+    # wrong before: a 3-year fellowship asked, answered with certification
+    ("Do interventional radiologists need a 3-year fellowship?",
+     "Interventional Radiology takes 2 years, not 3 years", "ABR"),
+    ("Is medical school 6 years?", "Medical school takes 4 years, not 6 years", ""),
+    # wrong before: careers whose training the document never describes 'do not need' it
+    ("Which careers don't need medical school?",
+     "The document does not say what training Medical Device Sales", "• Medical Device Sales"),
+    # dumps before
+    ("Does a research scientist need an MD?", "For Research Scientist it lists: PhD or MD/PhD",
+     "Attention to detail"),
+    ("What careers involve ultrasound?", "Careers the document mentions ultrasound for:",
+     "Physician careers"),
+    # the point missed before
+    ("Do academic radiologists see patients?", "clinical practice", "compensated"),
+    ("How long is the neuroradiology fellowship?",
+     "does not say how long the neuroradiology fellowship takes", "8–9 years"),
+    ("What do I do after residency?",
+     "After residency, radiologists may pursue fellowships", ""),
+    ("Does the preliminary year come before residency?", "in no stated order", ""),
+    ("Can a radiologic technologist specialize in ultrasound?", "Sonographer", ""),
+    ("How many ABR exams are there?", "The document gives no number for that", ""),
+    ("Which takes longer, radiologist or radiologic technologist?",
+     "Time: Radiologist: stated lengths add up to 8–9 years; Radiologic Technologist: "
+     "not stated", ""),
+    ("Is telemedicine radiology an emerging career?",
+     "under Emerging Career Paths for Radiologists", ""),
+    ("Do I need a license to be a sonographer?",
+     "does not name Continuing education for Sonographer", ""),
+    ("What skills does a sonographer need?", "not for a sonographer specifically",
+     "specialize in cardiac"),
+])
+def test_audit_findings_stay_fixed(adv: Advisor, question: str, says: str, never: str) -> None:
+    text = ask(adv, question)
+    assert says in text, text
+    assert not never or never not in text, text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("What states have the most radiology jobs?", "states"),
+    ("Do sonographers use radiation?", "radiation"),
+    ("Do QA specialists repair equipment?", "repair"),
+    ("Do sonographers scan heart valves?", "heart valves"),
+    ("Can I work abroad as a radiologist?", "abroad"),
+])
+def test_a_word_the_document_never_uses_is_said_to_be_absent_first(adv: Advisor, question: str,
+                                                                   word: str) -> None:
+    first = ask(adv, question).split("\n", 1)[0]
+    assert re.search(rf"(does not mention|says nothing about) .?{word}", first), first
+
+
+def test_the_interview_states_no_order_the_document_does_not(adv: Advisor) -> None:
+    text = ask(adv, "What fellowship should I do if I like procedures?")
+    assert "Listed first: medical school" in text and "Also listed: preliminary year" in text
+    assert "Then: preliminary year" not in text and "Start with" not in text
+
+
+def test_notes_never_echo_a_huge_word(adv: Advisor) -> None:
+    text = ask(adv, "what is IR? " + "x" * 5000)
+    assert "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" not in text

@@ -60,6 +60,9 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     "pharmacist salary",
     "radiation therapist salary?",
     "is mri safe if i have a pacemaker",
+    "whats a radiologist assistant (RA) and how many years is the RA program",
+    "i love animals and imaging, how do i become a veterinary radiologist",
+    "got BI-RADS 4 on my mammogram. is that bad",
     "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
 ])
 def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,

@@ -1,0 +1,153 @@
+"""`radiology-advisor serve`: its arguments (argparse only) and the server it starts.
+
+cli.py declares the subcommand through `declare` and runs it through `run`; Starlette and
+uvicorn are imported only once a server starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from knowledge import AdvisorError
+
+from . import require
+
+if TYPE_CHECKING:
+    from ..core import Advisor
+
+#: The configuration a worker process reads (uvicorn starts each worker afresh).
+CONFIG_ENV = "RADIOLOGY_ADVISOR_WEB_CONFIG"
+
+
+def declare(sub: Any, data: argparse.ArgumentParser, exit_help: str) -> argparse.ArgumentParser:
+    """Declare `serve` on the CLI's subparsers; returns its parser."""
+    serve = sub.add_parser(
+        "serve", parents=[data],
+        help="serve the web chat and its HTTP API (needs the 'web' extra)",
+        description="Serve the chat as a web page and an HTTP API (Starlette on uvicorn), "
+                    "from the 'web'\nextra: pip install 'radiology-advisor[web]'. Logs one "
+                    "line per request; Ctrl-C or\nSIGTERM stops it cleanly. Sessions live in "
+                    "--store: memory (one process), sqlite:PATH\n(survives restarts) or "
+                    "redis://HOST:PORT/N (several workers and machines).",
+        epilog="examples:\n  radiology-advisor serve                      then open "
+               "http://127.0.0.1:8000/\n"
+               "  radiology-advisor serve --host 0.0.0.0 --port 8080 --store sqlite:chats.db\n"
+               "  radiology-advisor serve --workers 4 --store redis://localhost:6379/0\n\n"
+               + exit_help)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                       "(default: 127.0.0.1; 0.0.0.0 for every interface)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="server processes (default: 1; more need a sqlite or redis store)")
+    serve.add_argument("--store", default="memory", metavar="STORE",
+                       help="memory (default), sqlite:PATH or redis://HOST:PORT/N")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="let pages from ORIGIN call the API (repeatable; default: none)")
+    serve.add_argument("--max-sessions", type=int, default=10_000, metavar="N",
+                       help="conversations kept at most (default: 10000)")
+    serve.add_argument("--session-ttl", type=float, default=24.0, metavar="HOURS",
+                       help="a conversation unused this long is forgotten (default: 24)")
+    serve.add_argument("--rate-limit", type=float, default=5.0, metavar="PER_SECOND",
+                       help="API requests per second per client address after a burst of "
+                            "60 (default: 5; 0 turns the limit off)")
+    serve.add_argument("--no-access-log", action="store_true",
+                       help="do not log a line per request")
+    parser: argparse.ArgumentParser = serve
+    return parser
+
+
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    store = str(args.store)
+    if store.startswith("sqlite:") and len(store) > len("sqlite:"):
+        store = "sqlite:" + str(Path(store[len("sqlite:"):]).resolve())
+    return {"knowledge": args.knowledge, "dialogs": args.dialogs, "store": store,
+            "cors": list(args.cors_origin), "max_sessions": args.max_sessions,
+            "ttl": args.session_ttl * 3600.0, "rate": args.rate_limit}
+
+
+def _check(args: argparse.Namespace) -> None:
+    problems = []
+    if not 0 <= args.port <= 65535:
+        problems.append(f"--port {args.port} is not a port number (0-65535)")
+    if args.workers < 1:
+        problems.append("--workers must be at least 1")
+    if args.max_sessions < 1 or args.session_ttl <= 0 or args.rate_limit < 0:
+        problems.append("--max-sessions and --session-ttl must be positive, --rate-limit "
+                        "not negative")
+    if args.workers > 1 and args.store == "memory":
+        problems.append("the memory store lives in one process: with --workers N use "
+                        "--store sqlite:PATH or --store redis://HOST:PORT/N")
+    if problems:
+        raise AdvisorError("; ".join(problems))
+
+
+def app_from_config(config: dict[str, Any], advisor: Advisor | None = None) -> Any:
+    """The application a configuration describes (also what each worker process builds)."""
+    from .app import Limits, create_app
+
+    limits = Limits(rate=float(config["rate"]), max_sessions=int(config["max_sessions"]),
+                    ttl=float(config["ttl"]))
+    if advisor is None:
+        from ..core import Advisor
+
+        advisor = Advisor(config.get("knowledge"), config.get("dialogs"))
+        # The engine lives as long as the server: keep the collector from scanning it
+        # again in every full collection (as `ask --jsonl` does).
+        gc.freeze()
+    try:
+        return create_app(advisor, config["store"], limits, tuple(config["cors"]))
+    except ValueError as exc:
+        raise AdvisorError(str(exc)) from None
+
+
+def app_from_env() -> Any:
+    """uvicorn's factory for worker processes: the configuration comes in CONFIG_ENV."""
+    return app_from_config(json.loads(os.environ[CONFIG_ENV]))
+
+
+def _reach_redis(store: str) -> None:
+    """Fail now, in one sentence, when the Redis store cannot be reached."""
+    if not store.startswith(("redis://", "rediss://", "unix://")):
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(store, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        raise AdvisorError(f"cannot reach the Redis store at {store}: {exc}") from None
+
+
+def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], Advisor],
+        out: Callable[[str], None]) -> int:
+    """Start the server; returns the exit status once it has shut down. `make_advisor` and
+    `out` come from the command line's environment (a test passes its own)."""
+    require({"starlette": "starlette", "uvicorn": "uvicorn"})
+    if args.store.startswith(("redis://", "rediss://", "unix://")):
+        require({"redis": "redis"})
+    _check(args)
+    import uvicorn
+
+    config = _config(args)
+    options: dict[str, Any] = {"host": args.host, "port": args.port,
+                               "access_log": not args.no_access_log, "log_level": "info",
+                               "timeout_graceful_shutdown": 10}
+    # Built before listening, so a bad store or knowledge is one message, not a crash later.
+    app = app_from_config(config, make_advisor(args))
+    _reach_redis(config["store"])
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    out(f"radiology-advisor: serving the web chat at http://{host}:{args.port}/ "
+        f"({args.workers} worker{'s' if args.workers != 1 else ''}, store {config['store']}); "
+        "Ctrl-C stops it")
+    if args.workers == 1:
+        uvicorn.run(app, **options)
+    else:
+        os.environ[CONFIG_ENV] = json.dumps(config)
+        uvicorn.run("advisor.web.command:app_from_env", factory=True, workers=args.workers,
+                    **options)
+    return 0

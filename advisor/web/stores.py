@@ -1,0 +1,427 @@
+"""Where conversations live between turns: one small interface, three stores.
+
+A session's state is the plain data of `Session.to_dict()`. Every store hands a turn the state
+under a lock for that session and saves what the turn returns, so two requests to one session
+are serialised and a saved state never mixes two sessions: in memory (one process), SQLite
+(survives restarts; several processes on one machine) and Redis (several machines).
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import json
+import os
+import re
+import secrets
+import sqlite3
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+State = dict[str, Any]
+R = TypeVar("R")
+
+
+class Saved:
+    """A saved state as the store holds it (`raw`: the dict in memory, JSON text elsewhere),
+    decoded only when asked: a server that still has this very state live skips decoding."""
+
+    __slots__ = ("_decode", "raw")
+
+    def __init__(self, raw: Any, decode: Callable[[Any], State]) -> None:
+        self.raw, self._decode = raw, decode
+
+    def state(self) -> State:
+        return self._decode(self.raw)
+
+    def same(self, raw: Any) -> bool:
+        """Is this the state that `raw` (from an earlier save) holds?"""
+        return raw is self.raw or (type(raw) is str and raw == self.raw)
+
+
+Turn = Callable[[Saved], tuple[State, R]]
+
+
+def _decode_json(raw: Any) -> State:
+    state: State = json.loads(raw)
+    return state
+
+
+def _identity(raw: Any) -> State:
+    state: State = raw
+    return state
+
+#: An id is 24 random bytes (192 bits) in URL-safe base64: 32 characters.
+_ID = re.compile(r"[A-Za-z0-9_-]{32}")
+DEFAULT_TTL = 24 * 3600.0
+DEFAULT_CAP = 10_000
+
+
+def new_id() -> str:
+    """An unguessable session id."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_id(text: str) -> bool:
+    """Is `text` shaped like an id this server hands out? (Anything else is unknown.)"""
+    return _ID.fullmatch(text) is not None
+
+
+class StoreError(Exception):
+    """A store could not do what was asked; `code` names the message the API gives."""
+
+    code = "store"
+
+
+class UnknownSession(StoreError):
+    """No session has this id (never created, deleted, or expired)."""
+
+    code = "unknown_session"
+
+
+class StoreFull(StoreError):
+    """The store holds as many sessions as it may."""
+
+    code = "too_many_sessions"
+
+
+class SessionBusy(StoreError):
+    """Another request held the session's lock for too long."""
+
+    code = "busy"
+
+
+class _Locks:
+    """One asyncio lock per session id, dropped when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class SessionStore(abc.ABC):
+    """Sessions by id: create, load, one locked turn, delete."""
+
+    #: May several server processes share this store?
+    shared = False
+
+    def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP) -> None:
+        self.ttl, self.cap = ttl, cap
+
+    @abc.abstractmethod
+    async def create(self, state: State) -> str:
+        """Keep `state` under a new id and return it; StoreFull past the cap."""
+
+    @abc.abstractmethod
+    async def load(self, sid: str) -> State:
+        """The saved state; UnknownSession when there is none."""
+
+    @abc.abstractmethod
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        """Run `turn` on the saved state under the session's lock, save the new state it
+        returns; its result and the new state as saved (for `Saved.same` next time).
+        UnknownSession when there is none."""
+
+    @abc.abstractmethod
+    async def delete(self, sid: str) -> bool:
+        """Forget the session; False when there was none."""
+
+    async def close(self) -> None:  # noqa: B027 (a hook: the memory store has nothing to do)
+        """Release connections (the memory store has none)."""
+
+
+class MemoryStore(SessionStore):
+    """Sessions in this process's memory: idle ones expire after `ttl` seconds, at most `cap`."""
+
+    def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(ttl, cap)
+        self._clock = clock
+        self._data: OrderedDict[str, tuple[float, State]] = OrderedDict()  # least recent first
+        self._locks = _Locks()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def _expire(self, now: float) -> None:
+        while self._data:
+            sid, (used, _) = next(iter(self._data.items()))
+            if now - used < self.ttl:
+                break
+            del self._data[sid]
+
+    def _get(self, sid: str) -> State:
+        now = self._clock()
+        self._expire(now)
+        entry = self._data.get(sid)
+        if entry is None:
+            raise UnknownSession(sid)
+        return entry[1]
+
+    async def create(self, state: State) -> str:
+        now = self._clock()
+        self._expire(now)
+        if len(self._data) >= self.cap:
+            raise StoreFull()
+        sid = new_id()
+        self._data[sid] = (now, state)
+        return sid
+
+    async def load(self, sid: str) -> State:
+        return self._get(sid)
+
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        async with self._locks.hold(sid):
+            state, result = turn(Saved(self._get(sid), _identity))
+            self._data[sid] = (self._clock(), state)
+            self._data.move_to_end(sid)
+            return result, state
+
+    async def delete(self, sid: str) -> bool:
+        return self._data.pop(sid, None) is not None
+
+
+class SQLiteStore(SessionStore):
+    """Sessions in an SQLite file: survives restarts, shared by the processes of one machine.
+
+    Every state carries a revision. A turn reads the state (a WAL read never waits), answers,
+    and saves with `UPDATE ... WHERE rev = <the revision it read>`; when another process saved
+    first, the turn is answered again from the newer state. So one session's turns are applied
+    one after the other while different sessions are answered in parallel by all the
+    processes; in this process, one session's requests queue on an asyncio lock first. Writes
+    are short, and processes queue for them on a file lock the kernel hands over at once
+    (SQLite's own busy wait sleeps up to 100 ms between tries).
+    """
+
+    shared = True
+    ATTEMPTS = 20
+
+    def __init__(self, path: str | Path, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP) -> None:
+        super().__init__(ttl, cap)
+        self.path = str(path)
+        self._locks = _Locks()
+        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
+                                   check_same_thread=False)
+        self._lock_fd: int | None = None
+        if os.name == "posix" and self.path != ":memory:":
+            self._lock_fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._write():
+            self._db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, "
+                             "state TEXT NOT NULL, used REAL NOT NULL, "
+                             "rev INTEGER NOT NULL DEFAULT 0)")
+            self._db.execute("CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used)")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, the processes sharing the file taking turns."""
+        if self._lock_fd is not None:
+            import fcntl
+
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        finally:
+            if self._lock_fd is not None:
+                import fcntl
+
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _read(self, sid: str) -> tuple[str, int]:
+        row = self._db.execute("SELECT state, rev FROM sessions WHERE id = ? AND used >= ?",
+                               (sid, time.time() - self.ttl)).fetchone()
+        if row is None:
+            raise UnknownSession(sid)
+        return str(row[0]), int(row[1])
+
+    async def create(self, state: State) -> str:
+        text = json.dumps(state, ensure_ascii=False)
+        with self._write() as db:
+            now = time.time()
+            db.execute("DELETE FROM sessions WHERE used < ?", (now - self.ttl,))
+            if db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] >= self.cap:
+                raise StoreFull()
+            sid = new_id()
+            db.execute("INSERT INTO sessions (id, state, used) VALUES (?, ?, ?)",
+                       (sid, text, now))
+        return sid
+
+    async def load(self, sid: str) -> State:
+        return _decode_json(self._read(sid)[0])
+
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        async with self._locks.hold(sid):
+            for _ in range(self.ATTEMPTS):
+                raw, rev = self._read(sid)
+                state, result = turn(Saved(raw, _decode_json))
+                new = json.dumps(state, ensure_ascii=False)
+                with self._write() as db:
+                    saved = db.execute(
+                        "UPDATE sessions SET state = ?, used = ?, rev = rev + 1 "
+                        "WHERE id = ? AND rev = ?", (new, time.time(), sid, rev)).rowcount
+                if saved:
+                    return result, new
+                await asyncio.sleep(0)  # another process saved first: answer from its state
+            raise SessionBusy(sid)
+
+    async def delete(self, sid: str) -> bool:
+        with self._write() as db:
+            return db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount > 0
+
+    async def close(self) -> None:
+        self._db.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+
+class RedisStore(SessionStore):
+    """Sessions in Redis, shared by every process and machine that points at it.
+
+    A turn takes a redis-py `Lock` named after the session (after, in this process, an asyncio
+    lock, so requests of one process queue without polling Redis), reads the state, answers,
+    and saves the new state and frees the lock in one script that writes only while the lock
+    is still this turn's: three round trips. The state expires `ttl` seconds after its last
+    turn; a sorted set of ids by last use enforces the cap.
+    """
+
+    shared = True
+    LOCK_TIMEOUT = 30.0  # a crashed holder's lock frees itself after this long
+    LOCK_WAIT = 10.0
+    #: KEYS: lock, state, index; ARGV: token, state, ttl, now, id.
+    SAVE_AND_RELEASE = """
+        if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
+        redis.call('zadd', KEYS[3], ARGV[4], ARGV[5])
+        redis.call('del', KEYS[1])
+        return 1
+    """
+
+    def __init__(self, url: str, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
+                 prefix: str = "radiology-advisor:") -> None:
+        super().__init__(ttl, cap)
+        from redis.asyncio import Redis
+
+        self.url = url
+        self._redis = Redis.from_url(url)
+        self._prefix = prefix
+        self._index = prefix + "index"
+        self._locks = _Locks()
+        self._save_and_release = self._redis.register_script(self.SAVE_AND_RELEASE)
+
+    def _key(self, sid: str) -> str:
+        return f"{self._prefix}session:{sid}"
+
+    async def create(self, state: State) -> str:
+        now = time.time()
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.zremrangebyscore(self._index, "-inf", now - self.ttl)
+        pipe.zcard(self._index)
+        _, count = await pipe.execute()
+        if count >= self.cap:
+            raise StoreFull()
+        sid = new_id()
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(self._key(sid), json.dumps(state, ensure_ascii=False), ex=int(self.ttl))
+        pipe.zadd(self._index, {sid: now})
+        await pipe.execute()
+        return sid
+
+    async def _raw(self, sid: str) -> str:
+        raw = await self._redis.get(self._key(sid))
+        if raw is None:
+            raise UnknownSession(sid)
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+
+    async def load(self, sid: str) -> State:
+        return _decode_json(await self._raw(sid))
+
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        from redis.exceptions import LockError
+
+        async with self._locks.hold(sid):
+            name = f"{self._prefix}lock:{sid}"
+            lock = self._redis.lock(name, timeout=self.LOCK_TIMEOUT, sleep=0.005,
+                                    blocking_timeout=self.LOCK_WAIT)
+            token = secrets.token_hex(16)
+            # Take the lock as redis-py's Lock does (SET NX PX) and read the state in the
+            # same round trip; only when another holds it, wait for it through the Lock.
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.set(name, token, nx=True, px=int(self.LOCK_TIMEOUT * 1000))
+            pipe.get(self._key(sid))
+            taken, raw = await pipe.execute()
+            if not taken:
+                if not await lock.acquire(token=token):
+                    raise SessionBusy(sid)
+                raw = await self._redis.get(self._key(sid))
+            saved = False
+            try:
+                if raw is None:
+                    raise UnknownSession(sid)
+                text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                state, result = turn(Saved(text, _decode_json))
+                raw = json.dumps(state, ensure_ascii=False)
+                saved = bool(await self._save_and_release(
+                    keys=[name, self._key(sid), self._index],
+                    args=[token, raw, int(self.ttl), time.time(), sid]))
+                if not saved:  # the lock expired while this turn ran: another may have it
+                    raise SessionBusy(sid)
+                return result, raw
+            finally:
+                if not saved:
+                    with contextlib.suppress(LockError):
+                        await lock.do_release(token.encode())
+
+    async def delete(self, sid: str) -> bool:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(self._key(sid))
+        pipe.zrem(self._index, sid)
+        deleted, _ = await pipe.execute()
+        return bool(deleted)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def open_store(spec: str | None, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP
+               ) -> SessionStore:
+    """A store from its command-line spelling: `memory` (default), `sqlite:PATH`,
+    `redis://HOST:PORT/N`. ValueError names the accepted forms."""
+    if spec is None or spec == "memory":
+        return MemoryStore(ttl, cap)
+    if spec.startswith("sqlite:"):
+        path = spec[len("sqlite:"):]
+        if not path:
+            raise ValueError("sqlite: needs a file, e.g. --store sqlite:sessions.db")
+        try:
+            return SQLiteStore(path, ttl, cap)
+        except (sqlite3.Error, OSError) as exc:
+            raise ValueError(f"cannot use {path} as the session store: {exc}") from None
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(spec, ttl, cap)
+    raise ValueError(f"unknown store {spec!r}: use memory, sqlite:PATH or redis://HOST:PORT/N")
