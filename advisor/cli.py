@@ -80,8 +80,9 @@ class Environment:
 
     def err(self, text: str) -> None:
         """Write one line to stderr, if there is one that works."""
+        if self.stderr is None:  # started with stderr closed (`2>&-`)
+            return
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            assert self.stderr is not None
             self.stderr.write(text + "\n")
             self.stderr.flush()
 
