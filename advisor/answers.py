@@ -33,7 +33,7 @@ def answer_list(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | No
     """'Which careers don't need medical school?', 'what industry careers are there?',
     'jobs besides the doctor?': careers as a graph query, else the plain listing (of the
     category named, by name or keyword)."""
-    found = listing.answer(pol, p, d, ctx)
+    found = listing.answer(pol, p, d, ctx) or listing.among_shown(pol, p, d, ctx)
     if found is not None:
         return found
     g = pol.g

@@ -254,72 +254,88 @@ class Composer:
 
     # -- intents --------------------------------------------------------------------------
     def describe(self, node: Node) -> Answer:
-        g = self.g
-        lines: list[str] = []
-        if node.type == "subspecialty":
-            lines.append(self.t("subspecialty_is", name=node.name,
-                                focus=_lower_first(node.get("focus", node.summary))))
-            if node.duration is not None and "fellowship" not in str(node.get("focus", "")):
-                lines.append(self.t("fellowship_lasts", duration=node.duration))
-            path = self.pathway_line(node)
-            if path:
-                lines.append(self.t("path_line", path=path))
-        elif node.type == "role":
-            lines.append(_sentence(node.summary))
-            duties = [d for d in node.get("duties", ()) if d.lower() not in node.summary.lower()]
-            for statement in node.get("statements", ()):
-                lines.append(_sentence(statement))
-            if duties:
-                lines.append(self.t("role_involves"))
-                lines.extend(f"• {_sentence(d)}" for d in duties)
-            kids = self.children(node)
-            if kids and node.id != "radiologist" and len(kids) > 0:
-                lines.append(self.t("specializes_into", names=join_words([k.name for k in kids])))
-            path = self.pathway_line(node)
-            if path:
-                lines.append(self.t("path_line", path=path))
-            shared = self.category_statements(node)
-            if shared:
-                lines.append(shared)
-        elif node.type == "category":
-            lines.append(_sentence(node.summary))
-            lines.extend(_sentence(s) for s in node.get("statements", ())
-                         if s.lower() != node.summary.lower() and len(s.split()) > 4)
-            members = self.members(node)
-            if members:
-                lines.append(self.t("careers_in", names=join_words([m.name for m in members])))
-            return Answer("\n".join(lines), (node.id,), tuple(m.id for m in members))
-        elif node.type == "credential":
-            lines.append(_sentence(node.summary))
-            holders = g.neighbours(node.id, "certified_by", incoming=True)
-            if holders:
-                lines.append(self.t("needed_by", names=join_words([h.name for h in holders])))
-        elif node.type == "modality":
-            lines.append(self.t("modality_line", name=node.get("full_name") or node.name,
-                                summary=_lower_first(node.summary)))
-            users = g.neighbours(node.id, "uses_modality", incoming=True)
-            if users:
-                lines.append(self.t("careers_with_it", names=join_words([u.name for u in users])))
-        elif node.type == "training":
-            lines.append(_sentence(node.summary))
-            if node.duration is not None and str(node.duration) not in node.summary.replace(
-                    "-", "–"):
-                lines.append(self.t("training_takes", duration=node.duration))
-            options = node.get("options")
-            if options and "often" not in node.summary:
-                lines.append("Options: " + join_words(list(options), "or") + ".")
-            lengths = self.stated_lengths(node)
-            if lengths:
-                lines.append(lengths)
-        elif node.type == "skill":
-            lines.append(_sentence(node.summary))
-            lines.append(self.t("skill_is_general"))
-        else:
-            lines.append(_sentence(node.summary))
-            for statement in node.get("statements", ()):
-                if statement.lower() not in node.summary.lower() and len(statement.split()) > 3:
-                    lines.append(_sentence(statement))
+        """What a node is, by its type: one method per type, the same sentence frame each."""
+        if node.type == "category":
+            return self._describe_category(node)
+        lines = getattr(self, f"_about_{node.type}", self._about_other)(node)
         return Answer("\n".join(lines), (node.id,))
+
+    def _about_subspecialty(self, node: Node) -> list[str]:
+        lines = [self.t("subspecialty_is", name=node.name,
+                        focus=_lower_first(node.get("focus", node.summary)))]
+        if node.duration is not None and "fellowship" not in str(node.get("focus", "")):
+            lines.append(self.t("fellowship_lasts", duration=node.duration))
+        path = self.pathway_line(node)
+        if path:
+            lines.append(self.t("path_line", path=path))
+        return lines
+
+    def _about_role(self, node: Node) -> list[str]:
+        lines = [_sentence(node.summary)]
+        lines.extend(_sentence(s) for s in node.get("statements", ()))
+        duties = [d for d in node.get("duties", ()) if d.lower() not in node.summary.lower()]
+        if duties:
+            lines.append(self.t("role_involves"))
+            lines.extend(f"• {_sentence(d)}" for d in duties)
+        kids = self.children(node)
+        # Fellowships are what radiologists "may pursue": said where fellowships are asked
+        # about, never listed as what a role 'specializes into'.
+        optional = any(set(kids) <= set(self.children(r)) for r in self.fellowship_roots())
+        if kids and not optional:
+            lines.append(self.t("specializes_into", names=join_words([k.name for k in kids])))
+        path = self.pathway_line(node)
+        if path:
+            lines.append(self.t("path_line", path=path))
+        shared = self.category_statements(node)
+        if shared:
+            lines.append(shared)
+        return lines
+
+    def _describe_category(self, node: Node) -> Answer:
+        lines = [_sentence(node.summary)]
+        lines.extend(_sentence(s) for s in node.get("statements", ())
+                     if s.lower() != node.summary.lower() and len(s.split()) > 4)
+        members = self.members(node)
+        if members:
+            lines.append(self.t("careers_in", names=join_words([m.name for m in members])))
+        return Answer("\n".join(lines), (node.id,), tuple(m.id for m in members))
+
+    def _about_credential(self, node: Node) -> list[str]:
+        lines = [_sentence(node.summary)]
+        holders = self.g.neighbours(node.id, "certified_by", incoming=True)
+        if holders:
+            lines.append(self.t("needed_by", names=join_words([h.name for h in holders])))
+        return lines
+
+    def _about_modality(self, node: Node) -> list[str]:
+        lines = [self.t("modality_line", name=node.get("full_name") or node.name,
+                        summary=_lower_first(node.summary))]
+        users = self.g.neighbours(node.id, "uses_modality", incoming=True)
+        if users:
+            lines.append(self.t("careers_with_it", names=join_words([u.name for u in users])))
+        return lines
+
+    def _about_training(self, node: Node) -> list[str]:
+        lines = [_sentence(node.summary)]
+        if node.duration is not None and str(node.duration) not in node.summary.replace(
+                "-", "–"):
+            lines.append(self.t("training_takes", duration=node.duration))
+        options = node.get("options")
+        if options and "often" not in node.summary:
+            lines.append("Options: " + join_words(list(options), "or") + ".")
+        lengths = self.stated_lengths(node)
+        if lengths:
+            lines.append(lengths)
+        return lines
+
+    def _about_skill(self, node: Node) -> list[str]:
+        return [_sentence(node.summary), self.t("skill_is_general")]
+
+    def _about_other(self, node: Node) -> list[str]:
+        lines = [_sentence(node.summary)]
+        lines.extend(_sentence(s) for s in node.get("statements", ())
+                     if s.lower() not in node.summary.lower() and len(s.split()) > 3)
+        return lines
 
     def duties(self, node: Node) -> Answer:
         if node.type == "subspecialty":

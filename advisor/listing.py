@@ -124,6 +124,20 @@ def answer(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     return Answer("\n".join(lines), constraints, tuple(n.id for n in found))
 
 
+def among_shown(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
+    """'Which of those is most about patients?': the items of the list on screen that the
+    rest of the question describes, best first (None when it describes none of them)."""
+    if not (p.pronoun and ctx.last_list):
+        return None
+    shown = [pol.g.node(i) for i in ctx.last_list if i in pol.g]
+    best = _best_described(pol, p, frozenset(n.type for n in shown), shown)
+    if best == shown:
+        return None
+    d.context_used.append("the list shown before")
+    lines = [f"• {n.name}: {_what(pol, n)}" for n in best]
+    return Answer("\n".join(lines), (), tuple(n.id for n in best))
+
+
 def _best_described(pol: Policy, p: Parse, types: frozenset[str],
                     found: list[Node], named: tuple[str, ...] = ()) -> list[Node]:
     """Of the nodes that meet the constraints, those the rest of the question describes ('a

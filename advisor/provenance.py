@@ -206,7 +206,7 @@ class Provenance:
         ('abroad', 'valves'), typos and plain asking words aside."""
         wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
         out = []
-        for word in question.split():
+        for word in normal(text).split():  # as typed: a real word respelled is no typo
             if (len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word
                     or word in wrong or self._known(word)):
                 continue
@@ -552,7 +552,10 @@ class Provenance:
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
             ids = (*reply.entities, *reply.listed)
             return replace(reply, sources=self.sources(reply.text, ids))
-        q = f" {normal(question[:MAX_INPUT_CHARS])} "
+        # Terms are matched on the respelled words ('sonogrpher'); words the document never
+        # uses are looked for in what was typed (a real word respelled is no typo).
+        question = question[:MAX_INPUT_CHARS]
+        q = f" {' '.join(self.understander.parse(question).tokens)} "
         text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
                 or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
                 or reply.text)

@@ -200,7 +200,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "chooser_phrases", "alternative_types",
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",
-               "pick_phrases", "plain_sets")
+               "pick_phrases", "plain_sets", "field_names")
 
 
 def _number(value: Any) -> bool:

@@ -50,6 +50,7 @@ class Turn:
     context: Context
     dialog: DialogState
     profile_changed: bool = False
+    annotated: bool = False
 
 
 class Responder:
@@ -80,9 +81,9 @@ class Responder:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        # Sources and faithfulness notes for what the answer states (advisor/provenance.py).
-        reply = e.provenance.annotate(self._dispatch(t, text), " ".join(
-            e.understander.parse(text).tokens))  # respelled and typo-corrected words
+        reply = self._dispatch(t, text)
+        if not t.annotated:  # (each part of a compound message is annotated on its own)
+            reply = self._annotate(reply, text)
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
@@ -187,13 +188,22 @@ class Responder:
             tail = tail[1:]
         return u.parse(" ".join(head + tail))
 
+    def _annotate(self, reply: Reply, text: str) -> Reply:
+        """Sources and faithfulness notes for what an answer states (advisor/provenance.py),
+        read against the question it answers."""
+        words = " ".join(self.e.understander.parse(text).tokens)  # respelled, typos corrected
+        return self.e.provenance.annotate(reply, words)
+
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
-        sonographers and how much do they make?', '... and which of those ...')."""
-        replies = [self._answer(t, parse) for parse in parses]
+        sonographers and how much do they make?', '... and which of those ...'), each with
+        its own sources and notes."""
+        replies = [self._annotate(self._answer(t, parse), parse.text) for parse in parses]
+        t.annotated = True
         entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
         text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
-        return replace(replies[0], text=text, entities=entities,
+        sources = tuple(dict.fromkeys(src for r in replies for src in r.sources))
+        return replace(replies[0], text=text, entities=entities, sources=sources,
                        fallback=all(r.fallback for r in replies),
                        confidence=min(r.confidence for r in replies))
 

@@ -278,6 +278,12 @@ class Policy:
                 out.append(word)
         return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
 
+    def names_field(self, p: Parse) -> bool:
+        """'What does the field of radiology offer?', 'is radiology a good career?': the field
+        is named as the subject, with no node and nothing pointing back."""
+        return bool(p.words & self.sets["field_names"]) and p.question and not p.mentions \
+            and not p.pronoun
+
     def asks_who(self, p: Parse) -> bool:
         """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
         called?': a question for a kind of career, named by what it does."""
@@ -622,6 +628,10 @@ def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     if f.explicit or f.keyword or (pol.asks_who(f.p) and pol.clearly_described(
             f.p, pol.asked_types(f.p)) is not None):  # "who interprets medical images?"
         return ("describe", max(best[1], pol.w["weak"]))
+    overview = pol.g.get(str(pol.g.meta.get("overview", "")))
+    if overview is not None and pol.names_field(f.p):  # "what does radiology offer?"
+        return Decision("describe", pol.w["weak"], [overview],
+                        notes=["the field itself asked about: its overview"])
     return Decision("not_understood", best[1])
 
 

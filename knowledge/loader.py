@@ -97,6 +97,19 @@ def parse_duration(value: Any) -> Duration | None:
     return None
 
 
+@record(frozen=False)
+class _Links:
+    """A node's relations as read, and those that state something without their quote."""
+
+    relations: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
+    unquoted: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
+
+    def add(self, rel: str, target: str, quote: Any, mark: tuple[int, int]) -> None:
+        self.relations.append((rel, target, mark))
+        if quote is None and RELATIONS[rel].stated:
+            self.unquoted.append((rel, target, mark))
+
+
 class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -188,16 +201,27 @@ class _Loader:
         # A list or mapping as type is reported by the field-kind check below (and must not
         # reach `in NODE_TYPES`, where an unhashable value would crash the loader).
         known_type = isinstance(node_type, str) and node_type in NODE_TYPES
-        type_fields: dict[str, str] = {}
+        type_fields: dict[str, str] = NODE_TYPES[str(node_type)] if known_type else {}
         ok = True
-        if known_type:
-            type_fields = NODE_TYPES[str(node_type)]
-        elif isinstance(node_type, str) and node_type.strip():
+        if not known_type and isinstance(node_type, str) and node_type.strip():
             ok = False
             self.problem(name, item.value_marks["type"], f"unknown node type {node_type!r}"
                          + did_you_mean(node_type, NODE_TYPES)
                          + f"; known types: {', '.join(NODE_TYPES)}")
         item, cites = self.unwrap(name, label, item)
+        ok = self.check_fields(name, label, item, mark, type_fields, known_type) and ok
+        links = _Links()
+        ok = self.read_relations(name, label, item, links, cites) and ok
+        if not ok:
+            if isinstance(node_id, str):
+                self.refused_ids.add(node_id)
+            return
+        self.drafts.append(self.draft(name, item, mark, type_fields, links, cites))
+
+    def check_fields(self, name: str, label: str, item: MDict, mark: tuple[int, int],
+                     type_fields: dict[str, str], known_type: bool) -> bool:
+        """Required fields, field names and kinds, the id's form: True when all are right."""
+        ok = True
         allowed = {**COMMON_FIELDS, **type_fields}
         if not known_type:
             # The type is missing or wrong, which is reported once; do not also report every
@@ -211,65 +235,70 @@ class _Loader:
         for k, v in item.items():
             kind = allowed.get(k)
             if kind is None:
+                where = f"a {item.get('type')}" if known_type else "a node"
+                message = f"unknown field {k!r} for {where}" + did_you_mean(str(k), allowed)
+                self.problem(name, item.key_marks[k], message)
                 ok = False
-                where = f"a {node_type}" if known_type else "a node"
-                self.problem(name, item.key_marks[k], f"unknown field {k!r} for {where}"
-                             + did_you_mean(str(k), allowed))
-            elif kind in {"text", "texts", "id"} and not self.kind_ok(kind, v):
+                continue
+            wrong = self.kind_problem(kind, k, v, label)
+            if wrong:
                 ok = False
-                self.problem(name, item.value_marks[k], f"field '{k}' of {label} must be "
-                             f"{_KIND_TEXT[kind]}")
-            elif kind == "keywords" and not self.keywords_ok(v):
-                ok = False
-                self.problem(name, item.value_marks[k], f"field 'keywords' of {label} must be "
-                             "a list of words the source uses about it, each alone or with "
-                             "its synonyms ('children: [kids, kid]')")
-            elif kind == "duration" and parse_duration(v) is None:
-                ok = False
-                self.problem(name, item.value_marks[k], f"field '{k}' of {label} must be a "
-                             "duration like '4-5 years' or {min: 4, max: 5, unit: year}")
+                self.problem(name, item.value_marks[k], wrong)
+        node_id = item.get("id")
         if isinstance(node_id, str) and not _ID.match(node_id):
             ok = False
             self.problem(name, item.value_marks["id"], f"id {node_id!r} must be lower-case "
                          "letters, digits and underscores, starting with a letter")
-        relations: list[tuple[str, str, tuple[int, int]]] = []
-        unquoted: list[tuple[str, str, tuple[int, int]]] = []
+        return ok
+
+    def kind_problem(self, kind: str, k: str, v: Any, label: str) -> str:
+        """What is wrong with a field's value for its kind ('' when nothing is)."""
+        if kind in {"text", "texts", "id"} and not self.kind_ok(kind, v):
+            return f"field '{k}' of {label} must be {_KIND_TEXT[kind]}"
+        if kind == "keywords" and not self.keywords_ok(v):
+            return (f"field 'keywords' of {label} must be a list of words the source uses "
+                    "about it, each alone or with its synonyms ('children: [kids, kid]')")
+        if kind == "duration" and parse_duration(v) is None:
+            return (f"field '{k}' of {label} must be a duration like '4-5 years' or "
+                    "{min: 4, max: 5, unit: year}")
+        return ""
+
+    def read_relations(self, name: str, label: str, item: MDict, links: _Links,
+                       cites: list[_Cite]) -> bool:
+        """A node's relations into `links` (with the quotes that state them into `cites`):
+        True when they are well formed."""
         rels = item.get("relations")
-        if rels is not None:
-            if not isinstance(rels, MDict):
+        if rels is None:
+            return True
+        if not isinstance(rels, MDict):
+            self.problem(name, item.value_marks["relations"], f"'relations' of {label} must "
+                         "be a mapping of relation name to a list of node ids")
+            return False
+        ok = True
+        for rel, targets in rels.items():
+            if rel not in RELATIONS:
                 ok = False
-                self.problem(name, item.value_marks["relations"], f"'relations' of {label} must "
-                             "be a mapping of relation name to a list of node ids")
+                self.problem(name, rels.key_marks[rel], f"unknown relation {rel!r}"
+                             + did_you_mean(str(rel), RELATIONS))
+            elif isinstance(targets, str):
+                links.add(str(rel), targets, None, rels.value_marks[rel])
+            elif isinstance(targets, MList) and all(_link_ok(t) for t in targets):
+                for t, m in zip(targets, targets.item_marks, strict=True):
+                    target, quote = (t, None) if isinstance(t, str) else next(iter(t.items()))
+                    links.add(str(rel), str(target), quote, m)
+                    if quote is not None:
+                        cites.extend(self.cites_of(f"{rel}:{target}", str(target), quote, m))
             else:
-                for rel, targets in rels.items():
-                    if rel not in RELATIONS:
-                        ok = False
-                        self.problem(name, rels.key_marks[rel], f"unknown relation {rel!r}"
-                                     + did_you_mean(str(rel), RELATIONS))
-                        continue
-                    if isinstance(targets, str):
-                        relations.append((str(rel), targets, rels.value_marks[rel]))
-                        if RELATIONS[rel].stated:
-                            unquoted.append((str(rel), targets, rels.value_marks[rel]))
-                    elif isinstance(targets, MList) and all(_link_ok(t) for t in targets):
-                        for t, m in zip(targets, targets.item_marks, strict=True):
-                            target, quote = (t, None) if isinstance(t, str) else next(
-                                iter(t.items()))
-                            relations.append((str(rel), str(target), m))
-                            if quote is None and RELATIONS[rel].stated:
-                                unquoted.append((str(rel), str(target), m))
-                            if quote is not None:
-                                cites.extend(self.cites_of(f"{rel}:{target}", str(target),
-                                                           quote, m))
-                    else:
-                        ok = False
-                        self.problem(name, rels.value_marks[rel], f"relation '{rel}' of {label} "
-                                     "must be a node id or a list of node ids, each alone or "
-                                     "with the quote that states it ('- id: quote')")
-        if not ok:
-            if isinstance(node_id, str):
-                self.refused_ids.add(node_id)
-            return
+                ok = False
+                self.problem(name, rels.value_marks[rel], f"relation '{rel}' of {label} "
+                             "must be a node id or a list of node ids, each alone or "
+                             "with the quote that states it ('- id: quote')")
+        return ok
+
+    @staticmethod
+    def draft(name: str, item: MDict, mark: tuple[int, int], type_fields: dict[str, str],
+              links: _Links, cites: list[_Cite]) -> _Draft:
+        """The node of a valid entry, with what the cross-file checks still need."""
         fields: dict[str, Any] = {}
         for k, kind in type_fields.items():
             if k in item:
@@ -287,20 +316,20 @@ class _Loader:
         # reached through one says the document does not mention it.
         related_names = tuple(str(r).strip() for r in item.get("related_names", ()))
         node = Node(
-            id=str(node_id), type=str(node_type), name=str(item["name"]).strip(),
+            id=str(item["id"]), type=str(item["type"]), name=str(item["name"]).strip(),
             summary=str(item["summary"]).strip(), section=str(item["section"]).strip(),
             aliases=tuple(str(a).strip() for a in (*item.get("aliases", ()), *related_names)),
             keywords=tuple(dict.fromkeys((*words, *related))),
             fields=MappingProxyType(fields), location=Location(name, *mark),
             related=(*related_names, *related),
         )
-        draft = _Draft(node, name, mark, relations, cites=cites, stated_words=stated,
-                       unquoted=unquoted)
+        draft = _Draft(node, name, mark, links.relations, cites=cites, stated_words=stated,
+                       unquoted=links.unquoted)
         for list_name in ("aliases", "related_names"):
             if list_name in item:
                 draft.alias_marks.extend(zip(item[list_name], item[list_name].item_marks,
                                              strict=True))
-        self.drafts.append(draft)
+        return draft
 
     def unwrap(self, name: str, label: str, item: MDict) -> tuple[MDict, list[_Cite]]:
         """The node with each stated field as plain values, and what each value cites.

@@ -102,5 +102,7 @@ FIELD_META: dict[str, str] = {
     "order_after_words": "texts",
     "count_words": "texts",
     "domain_terms": "texts",
+    # The node that says what the whole field offers ("what does radiology offer?").
+    "overview": "text",
     "version": "text",
 }

@@ -362,3 +362,10 @@ def test_the_interview_states_no_order_the_document_does_not(adv: Advisor) -> No
 def test_notes_never_echo_a_huge_word(adv: Advisor) -> None:
     text = ask(adv, "what is IR? " + "x" * 5000)
     assert "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" not in text
+
+
+def test_a_degree_asked_of_a_career_the_document_names_none_for(adv: Advisor) -> None:
+    text = ask(adv, "Does an informatics specialist need a PhD?")
+    assert text.startswith("The document does not name PhD or MD/PhD in imaging sciences for "
+                           "Informatics Specialist.")
+    assert "It names no training for Informatics Specialist" in text

@@ -119,6 +119,7 @@ SETTLE_CASES = [
                                                             "last_intent": "pay"}, "pay"),
     (rules.settle_weak, ("", 0.0), "sonographer", {}, "describe"),
     (rules.settle_weak, ("", 0.0), "blue", {}, "=not_understood"),
+    (rules.settle_weak, ("", 0.0), "what does the field of radiology offer?", {}, "=describe"),
     (rules.settle_modality, ("describe", 1.0), "can a rad tech do mammograms", {},
      "modalities"),
     (rules.settle_described_pick, ("recommend", 1.5),

@@ -95,3 +95,15 @@ def test_every_question_of_a_message_gets_its_answer(advisor: Advisor, question:
     text = advisor.ask(question).text
     for part in wanted:
         assert part in text, (part, text)
+
+
+def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("tell me about nuclear medicine technologists")
+    text = s.ask("is radiology a good career?").text
+    assert "Nuclear Medicine Technologist" not in text and "job security" in text
+
+
+def test_what_the_field_offers_is_its_overview(advisor: Advisor) -> None:
+    reply = advisor.ask("What does the field of radiology offer?")
+    assert not reply.fallback and "diverse career opportunities" in reply.text
