@@ -7,6 +7,7 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
@@ -50,6 +51,7 @@ def article(noun: str) -> str:
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s")
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude stem so 'protocols' meets 'protocol' and 'serving' meets 'serve'."""
     for suffix in _SUFFIXES:

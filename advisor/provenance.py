@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
+from knowledge.memo import Memo
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
@@ -133,6 +134,18 @@ class Provenance:
         # Words of what the graph states (names, aliases, keywords; not related terms).
         self._term_words = frozenset(w for terms in self._stated.values() for t in terms
                                      for w in t.split())
+        # The careers each stated term is stated of, and the longest term in words: a turn
+        # finds the terms of its question in one pass instead of testing every career's.
+        self._careers_of: dict[str, list[str]] = {}
+        for node in graph.of_type(*CAREER_TYPES):
+            for term in self._stated[node.id]:
+                self._careers_of.setdefault(term, []).append(node.id)
+        self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
+        self._sources_memo: Memo[str, tuple[Source, ...]] = Memo(items=4096, chars=2_000_000)
+        self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
+                                                     *graph.neighbours(n.id, incoming=True)))
+                      for n in graph}
 
     # -- sources --------------------------------------------------------------------------
     def candidates(self, ids: Iterable[str]) -> list[str]:
@@ -152,7 +165,15 @@ class Provenance:
 
     def sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
         """The sources of every fact of the candidate nodes that `text` states, in the order
-        the text states them."""
+        the text states them (memoised: a reply's text and nodes decide them)."""
+        ids = tuple(ids)
+        memo_key = "\x00".join((text, *ids))
+        found = self._sources_memo.get(memo_key)
+        if found is None:
+            found = self._sources_memo.put(memo_key, self._sources(text, ids))
+        return found
+
+    def _sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
         said = f" {normal(text)} "
         found: list[tuple[int, Source]] = []
         ids = list(ids)
@@ -214,6 +235,13 @@ class Provenance:
         return list(dict.fromkeys(out))[:3]
 
     def _known(self, word: str) -> bool:
+        """A word of the document (memoised: every turn asks about the same words)."""
+        found = self._known_words.get(word)
+        if found is None:
+            found = self._known_words.put(word, self._known_uncached(word))
+        return found
+
+    def _known_uncached(self, word: str) -> bool:
         """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
         a node's terms, or a plain asking word."""
         if any(w in self._ignore or w in self._doc or w in self._term_words
@@ -262,8 +290,10 @@ class Provenance:
         ids = (*reply.entities, *reply.listed)
         said = f" {normal(reply.text)} "
         out: list[tuple[Node, str]] = []
+        asked = {i for t in self._terms_in(question) for i in self._careers_of[t]}
         for node in self.g.of_type(*CAREER_TYPES):
-            if node.id in ids or _has(said, normal(node.name)) or self._linked(node.id, ids):
+            if node.id not in asked or node.id in ids or _has(said, normal(node.name)) \
+                    or self._linked(node.id, ids):
                 continue
             term = self._other_term(node.id, question, ids, said)
             if term is not None:
@@ -276,8 +306,8 @@ class Provenance:
         the answer does not speak to at all."""
         shared = self._stated_of(ids)
         for term in self._stated[node_id]:
-            if term in self._general_terms:
-                continue
+            if term in self._general_terms or not _has(question, term):
+                continue  # (the cheap test first: masking is the costly part of a turn)
             if term in shared and _has(self._masked(question, term, ids), term):
                 return term  # said of both: name both sides
             if not _has(said, term) and _has(self._masked(question, term, ids, self._stated),
@@ -285,11 +315,23 @@ class Provenance:
                 return term  # not spoken to by the answer at all
         return None
 
+    def _terms_in(self, question: str) -> set[str]:
+        """The stated terms of careers that occur in a (padded, normalised) question, plural
+        or not, found by looking its word runs up."""
+        words = question.split()
+        found: set[str] = set()
+        for i in range(len(words)):
+            for n in range(1, min(self._term_len, len(words) - i) + 1):
+                run = " ".join(words[i:i + n])
+                for term in (run, run[:-1] if run.endswith("s") else ""):
+                    if term in self._careers_of:
+                        found.add(term)
+        return found
+
     def _linked(self, node_id: str, ids: Iterable[str]) -> bool:
         """`node_id` is a neighbour of one of `ids` (a fellowship of the radiologist, a
         step that maintains a credential): not a separate career or step."""
-        near = {n.id for n in (*self.g.neighbours(node_id),
-                               *self.g.neighbours(node_id, incoming=True))}
+        near = self._near.get(node_id, frozenset())
         return any(i in near for i in ids)
 
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:

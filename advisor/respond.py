@@ -325,6 +325,8 @@ class Responder:
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
         who = article(name) if node.type == "role" else name
         subject = e.responses["being"].format(who=who) if node.type == "role" else name
+        if node.id == e.graph.meta.get("overview"):  # "is working in radiology stressful?"
+            subject, who = e.responses["field_subject"], e.responses["field_people"]
         d.notes.append(f"the source does not cover '{word}'")
         text = e.responses["silent"].format(
             what=lex.uncovered[word].format(subject=subject, who=who))

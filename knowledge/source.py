@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .memo import Memo
 from .model import Source
 from .record import record
 from .text import key
@@ -19,6 +20,9 @@ _MARKERS = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 #: The path separator a section path is written with in YAML and shown to users.
 PATH_SEP = " > "
 SHOWN_SEP = " › "
+
+
+_NORMAL: Memo[str, str] = Memo(items=8192, chars=400_000)
 
 
 @record
@@ -32,8 +36,14 @@ class Section:
 
 
 def normal(text: str) -> str:
-    """A line as quotes are compared: lower case, no markdown, list markers or punctuation."""
-    return key(_MARKERS.sub("", text).replace("**", "").replace("__", ""))
+    """A line as quotes are compared: lower case, no markdown, list markers or punctuation.
+
+    Memoised (bounded by count and by the summed length of the texts): every reply compares
+    the same graph facts, names and quotes again, and normalising them was most of a turn."""
+    found = _NORMAL.get(text)
+    if found is None:
+        found = _NORMAL.put(text, key(_MARKERS.sub("", text).replace("**", "").replace("__", "")))
+    return found
 
 
 class SourceDocument:
