@@ -527,8 +527,8 @@ class Reader:
             # for me") is not turned by a negation that follows it; a preference in a list is
             # ("ultrasound and radioactive stuff don't interest me").
             background = kind == "slot" and self.flow.slots[name].background
-            later = [st for st in starts if st >= hit.end] if background else []
-            pol, explicit = self._polarity(u, hit, later[0] if later else None)
+            at = bisect_left(starts, hit.end) if background else len(starts)
+            pol, explicit = self._polarity(u, hit, starts[at] if at < len(starts) else None)
             if kind == "topic":
                 if pol in (POS, NEG) and (explicit or not u.question):
                     topics[name] = 1 if pol == POS else -1
