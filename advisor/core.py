@@ -34,7 +34,7 @@ class Engine:
         self.responses = load_responses()
         self.understander = Understander(graph, specs, self.lexicon)
         #: What a description talks about ("who runs the PET scanner?"), over every fact.
-        self.index = SemanticIndex(graph)
+        self.index = SemanticIndex.of(graph)  # (the interview's too: one index per graph)
         self.composer = Composer(graph, self.responses)
 
         self._suggestions = _load_suggestions(HERE / "suggestions.yaml")

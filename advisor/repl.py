@@ -143,6 +143,7 @@ class Chat:
         self.last: Reply | None = None
         self.options: tuple[str, ...] = ()
         self.done = False
+        self._quit_asked = False  # "quit" said once during the interview: asked to confirm
         graph = advisor.graph
         phrases: dict[str, str] = {}
         for node in graph:
@@ -212,8 +213,13 @@ class Chat:
         if not text:
             return []
         if text.lower() in QUIT_WORDS:
+            if self.session.dialog.active and not self._quit_asked:
+                self._quit_asked = True  # mid-interview, "quit" may mean the questions
+                return _notice("Leave the chat? Say “quit” again to leave, or “stop the quiz” "
+                               "to stop only the questions and keep talking.")
             self.done = True
             return []
+        self._quit_asked = False
         if text.startswith("/"):
             try:
                 return self.command(text)

@@ -113,11 +113,12 @@ class Responder:
             t.dialog = state
             return self._dialog_reply(t, turn)
         p = e.understander.parse(text)
-        self._observe(t, text)
+        t.profile_changed = state != t.dialog
+        t.dialog = state  # (what the text said is applied; the question's wording moves on)
         answer = self._answer(t, p)
         unknown = answer.fallback and answer.intent in {"not_understood", "out_of_scope"}
-        if t.dialog.reviewing and unknown:
-            return self._recommend(t, p, Decision("recommend", 1.0))  # "and the winner is?"
+        if t.dialog.reviewing and answer.listed:
+            t.dialog = e.interviewer.set_aside(t.dialog)  # numbers now refer to this list
         if t.dialog.active and unknown and turn.text and not p.question:
             # neither an answer nor a question we know: ask again, with the options
             return replace(answer, text=f"{e.responses['reask_interview']}\n\n{turn.text}",
@@ -381,7 +382,8 @@ class Responder:
             t.context.last_list = ids
             t.context.topic = ids[:1]
             t.context.last_intent = "recommend"
-            text = rec.text + "\n\n" + e.responses["after_ranking"]
+            t.dialog, close = iv.separate(t.dialog, rec)  # top two close: the question between
+            text = rec.text + "\n\n" + (close or e.responses["after_ranking"])
             explain = partial(Explanation, "recommend", d.score,
                               notes=("ranked from what you said",))
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,

@@ -175,7 +175,12 @@ class Policy:
         if not items:
             return []
         lex = self.engine.lexicon
-        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)]
+        # A digit right before another word is not a pick: "u need a phd 4 research?"
+        joiners = {"and", "or", "vs", "versus", "one", "ones", "&", "to", "with"}
+        stray = {t for t, nxt in zip(p.tokens, p.tokens[1:], strict=False)
+                 if t.isdigit() and nxt not in joiners}
+        picks: list[int] = [n for n in p.numbers if 1 <= n <= len(items)
+                            and (str(n) not in stray or p.tokens[-1] == str(n))]
         for token in p.tokens:
             if token in lex.ordinals:
                 n = lex.ordinals[token]

@@ -22,6 +22,7 @@ from knowledge.yamlsafe import MDict, MList, read_marked
 from . import DIALOGS_DIR
 from .links import CareerLinks
 from .model import (
+    TUNING,
     Condition,
     Evidence,
     Exclusion,
@@ -31,6 +32,7 @@ from .model import (
     Scope,
     Slot,
     SlotValue,
+    Voice,
     frozen_map,
 )
 from .text import phrase_words
@@ -39,7 +41,7 @@ Mark = tuple[int, int]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTIONS = ("flow", "scope", "slots", "questions", "evidence", "exclusions", "language",
-             "answers", "numbers", "respell", "controls", "messages")
+             "answers", "numbers", "respell", "controls", "messages", "voices")
 _FLOW_KEYS = {"id": "text", "title": "text", "min_known": "count", "max_questions": "count",
               "enough_signals": "count", "fit_damping": "number", "show": "count",
               "mentioned": "template", "avoided": "template"}
@@ -55,7 +57,8 @@ _POLARITY_KEYS = ("positive", "negative", "neutral", "unsure")
 _SLOT_KINDS = ("choice", "scale")
 LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
-                  "fillers", "question_openers", "question_markers", "family")
+                  "fillers", "question_openers", "question_markers", "family", "plain_words",
+                  "statement_openers", "question_tags")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
 #: Every message the engine says, with the placeholders it fills in.
@@ -65,7 +68,10 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "restart": (), "quit": (), "changed": ("slot", "old", "new"), "dropped": ("slot", "old"),
     "noted": ("facts",), "updated": (), "followup": (), "no_ranking": (),
     "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
-    "review_why": ("name", "reasons"),
+    "review_why": ("name", "reasons"), "quote": ("words",), "close": ("first", "second"),
+    "close_only": ("first", "second"),
+    "shared_reasons": ("reasons",), "rephrase": ("label",),
+    "rephrase_numbers": ("label", "numbered"),
 }
 _BOOL_HINT = "; YAML reads a bare true/false as a boolean, so quote it (\"true\")"
 
@@ -273,7 +279,18 @@ class _Reader:
         data = self.mapping(part, "flow") if part else None
         if part is None or data is None:
             return defaults
-        self.keys(part.file, data, _FLOW_KEYS, "'flow'")
+        self.keys(part.file, data, (*_FLOW_KEYS, *TUNING), "'flow'")
+        tuning: dict[str, float] = {}
+        for key in TUNING:
+            value = data.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                self.problem(part.file, data.value_marks[key],
+                             f"'flow.{key}' must be a number of 0 or more")
+            else:
+                tuning[key] = float(value)
+        defaults["tuning"] = tuning
         for key, kind in _FLOW_KEYS.items():
             if key not in data:
                 self.problem(part.file, data.mark, f"'flow' is missing '{key}'")
@@ -799,6 +816,31 @@ class _Reader:
             out[key] = text
         return out
 
+    def read_voices(self) -> dict[str, Voice]:
+        """Optional: who else an interview can be about ("my daughter" -> she), with the
+        phrases that turn "you" into them ("you're" -> "she's")."""
+        part = self.single("voices")
+        data = self.mapping(part, "voices") if part else None
+        if part is None or data is None:
+            return {}
+        out: dict[str, Voice] = {}
+        for name, spec in data.items():
+            where = f"'voices.{name}'"
+            if not isinstance(spec, MDict):
+                self.problem(part.file, data.value_marks[name], f"{where} must be a mapping")
+                continue
+            self.keys(part.file, spec, ("cues", "words"), where)
+            cues = self.texts(part.file, spec, "cues", where)
+            words = spec.get("words")
+            if not isinstance(words, MDict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in words.items()):
+                self.problem(part.file, spec.mark, f"{where} needs 'words': a mapping of "
+                             "phrases to phrases")
+                continue
+            out[str(name)] = Voice(str(name), cues, frozen_map(
+                {k.lower(): v for k, v in words.items()}))
+        return out
+
     def read_numbers(self) -> dict[str, int]:
         part = self.single("numbers")
         data = self.mapping(part, "numbers") if part else None
@@ -855,6 +897,7 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
     numbers = r.read_numbers()
     respell = r.read_respell()
     messages = r.read_messages(where)
+    voices = r.read_voices()
     if not questions and not r.problems:
         r.problem(where, (1, 1), "the flow has no questions")
     if r.problems:
@@ -864,6 +907,7 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
         max_questions=meta["max_questions"], enough_signals=meta["enough_signals"],
         fit_damping=float(meta["fit_damping"]), show=meta["show"],
         mentioned=meta["mentioned"], avoided=meta["avoided"],
+        tuning=frozen_map(meta.get("tuning", {})), voices=frozen_map(voices),
         slots=frozen_map(r.slots), questions=tuple(questions), evidence=tuple(evidence),
         exclusions=tuple(exclusions),
         scope=Scope(fellowship_types, career_types, fellowship_when),

@@ -12,6 +12,18 @@ from typing import Any
 
 from knowledge.record import field, record
 
+#: Optional numbers that tune how free text counts and how rankings separate (`flow:` in YAML):
+#: the weight of the best index match of a clause, the least index score that counts, the share
+#: of the best score a second match needs, the score at which a match counts in full, the share
+#: a match on a non-career node passes to the careers linked to it (when it reaches at most
+#: `evidence_reach` of them: "residency" says nothing about which one), the most evidence one
+#: career gathers from free text, the fit points within which the top two are "close", and
+#: how much a word counts that is only part of a longer alias ("blood" of "blood vessels").
+TUNING: dict[str, float] = {"evidence_weight": 3.5, "evidence_min_score": 4.5,
+                            "evidence_share": 0.6, "evidence_strong": 12.0,
+                            "evidence_linked": 0.4, "evidence_reach": 3, "evidence_cap": 5.0,
+                            "close_margin": 4.0, "evidence_phrase_parts": 0.8}
+
 #: Slot values as the state keeps them: a tuple, empty when the person was unsure or skipped.
 Values = tuple[str, ...]
 
@@ -138,6 +150,16 @@ class Scope:
 
 
 @record
+class Voice:
+    """Someone else the interview can be about: the cues that say so ("my daughter") and the
+    phrases that turn what is said to "you" into them ("you're" -> "she's")."""
+
+    name: str
+    cues: tuple[str, ...]
+    words: Mapping[str, str]
+
+
+@record
 class Flow:
     """A whole validated dialog flow. Build it with `load_dialogs`; it does no I/O."""
 
@@ -162,6 +184,13 @@ class Flow:
     controls: Mapping[str, tuple[str, ...]]
     messages: Mapping[str, str] = field(default_factory=frozen_map)
     source: str = ""
+    tuning: Mapping[str, float] = field(default_factory=frozen_map)
+    voices: Mapping[str, Voice] = field(default_factory=frozen_map)
+
+    def tune(self, name: str) -> float:
+        """A tuning number of the flow (`flow:` in YAML), else its default (loader.TUNING)."""
+        value = self.tuning.get(name)
+        return TUNING[name] if value is None else value
 
     def say(self, key: str, **values: object) -> str:
         """A message of the flow with its placeholders filled (all checked at load)."""

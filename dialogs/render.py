@@ -111,17 +111,30 @@ def _credential_line(creds: Sequence[Node], via: Node | None) -> str:
     return "Credential: " + _credential(creds, via)
 
 
-def _fit_lines(number: int, fit: Fit) -> list[str]:
+def _fit_lines(number: int, fit: Fit, shared: frozenset[str] = frozenset()) -> list[str]:
     lines = [f"{number}. {fit.node.name} — fit {fit.score}%"]
-    if fit.reasons:
-        lines.append("   why: " + "; ".join(fit.reasons[:MAX_REASONS]))
+    reasons = [r for r in fit.reasons if r not in shared]
+    if reasons:
+        lines.append("   why: " + "; ".join(reasons[:MAX_REASONS]))
     if fit.against:
         lines.append("   against: " + "; ".join(fit.against[:MAX_REASONS]))
     return lines
 
 
-def recommendation_text(rec: Recommendation) -> str:
-    """The ranking as text. Nothing before the first item names a career."""
+def shared_reasons(fits: Sequence[Fit]) -> tuple[str, ...]:
+    """Reasons every listed career has: said once above the list, not once per career (five
+    careers "why: you'd rather not go to medical school" tell the person nothing)."""
+    if len(fits) < 2:
+        return ()
+    common = set(fits[0].reasons).intersection(*(f.reasons for f in fits[1:]))
+    return tuple(r for r in fits[0].reasons if r in common)
+
+
+def recommendation_text(rec: Recommendation, shared_line: str = "") -> str:
+    """The ranking as text. Nothing before the first item names a career.
+
+    `shared_line` is a template with {reasons}: the line that gives the reasons every listed
+    career shares, once."""
     what = "fellowships" if rec.scope == "fellowship" else "careers"
     lines: list[str] = []
     shown = rec.shown
@@ -129,8 +142,11 @@ def recommendation_text(rec: Recommendation) -> str:
         lines.append("I only know a little about you so far, so take this as a first guess.")
     if shown:
         lines.append(f"Here is how the {what} fit what you told me, best first:")
+        shared = shared_reasons(shown) if shared_line else ()
+        if shared:
+            lines.append(shared_line.format(reasons="; ".join(shared)))
         for i, fit in enumerate(shown, 1):
-            lines.extend(_fit_lines(i, fit))
+            lines.extend(_fit_lines(i, fit, frozenset(shared)))
     else:
         lines.append(f"I can't rank the {what} yet: nothing you said points at one. Tell me what "
                      "you enjoy, or answer a few questions.")
@@ -212,7 +228,8 @@ def compare_text(graph: Graph, items: Sequence[tuple[Node, Fit | None, int | Non
 
 
 def profile(flow: Flow, slots: Mapping[str, Values], topics: Mapping[str, int],
-            implied: Mapping[str, Values] | None = None) -> list[str]:
+            implied: Mapping[str, Values] | None = None,
+            said: Mapping[str, str] | None = None) -> list[str]:
     """What the person told us, as short "you ..." phrases from the flow (values merely
     implied by another answer are left out: the person did not say them)."""
     out: list[str] = []
@@ -227,14 +244,18 @@ def profile(flow: Flow, slots: Mapping[str, Values], topics: Mapping[str, int],
         if count:
             template = flow.mentioned if count > 0 else flow.avoided
             out.append(template.format(label=evidence.label))
+    for quote, sign in (said or {}).items():  # the person's own words, quoted, once each
+        template = flow.mentioned if sign == "+" else flow.avoided
+        out.append(template.format(label=flow.say("quote", words=quote)))
     return out
 
 
 def plan_markdown(flow: Flow, graph: Graph, rec: Recommendation, slots: Mapping[str, Values],
-                  topics: Mapping[str, int], implied: Mapping[str, Values]) -> str:
+                  topics: Mapping[str, int], implied: Mapping[str, Values],
+                  said: Mapping[str, str] | None = None) -> str:
     """The plan as Markdown: what was said, the best fit, its pathway, next steps, the rest."""
     lines = [f"# {flow.title}: your plan", ""]
-    told = profile(flow, slots, topics, implied)
+    told = profile(flow, slots, topics, implied, said)
     lines.append("## What you told me")
     lines.extend(f"- {t[0].upper()}{t[1:]}" for t in told) if told else lines.append(
         "- Nothing yet.")

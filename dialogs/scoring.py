@@ -192,8 +192,9 @@ class Scorer:
                     out[target] = (value,)
         return out
 
-    def contributions(self, slots: Mapping[str, Values], topics: Mapping[str, int]
-                      ) -> dict[str, dict[str, float]]:
+    def contributions(self, slots: Mapping[str, Values], topics: Mapping[str, int],
+                      interests: Mapping[str, float] | None = None,
+                      quotes: Mapping[str, str] | None = None) -> dict[str, dict[str, float]]:
         """Per career: reason text -> summed weight (positive: for it; negative: against).
 
         Values a background fact implies weigh in the score but give no reason of their own:
@@ -219,10 +220,18 @@ class Scorer:
             for career, weight in self.topic_weights.get(topic, ()):
                 mine = out.setdefault(career, {})
                 mine[text] = mine.get(text, 0.0) + weight * count
+        for career, weight in (interests or {}).items():
+            words = (quotes or {}).get(career, "")
+            if not words:
+                continue
+            template = self.flow.mentioned if weight > 0 else self.flow.avoided
+            text = template.format(label=self.flow.say("quote", words=words))
+            mine = out.setdefault(career, {})
+            mine[text] = mine.get(text, 0.0) + weight
         return out
 
-    def totals(self, slots: Mapping[str, Values], topics: Mapping[str, int]
-               ) -> dict[str, tuple[float, float]]:
+    def totals(self, slots: Mapping[str, Values], topics: Mapping[str, int],
+               interests: Mapping[str, float] | None = None) -> dict[str, tuple[float, float]]:
         """Per career: (weight for it, weight against it). The lean path planning uses."""
         acc: dict[str, list[float]] = {}
         weights = self.slot_weights
@@ -235,6 +244,10 @@ class Scorer:
             count = max(-_TOPIC_CAP, min(_TOPIC_CAP, count))
             for career, w in self.topic_weights.get(topic, ()) if count else ():
                 w *= count
+                t = acc.setdefault(career, [0.0, 0.0])
+                t[0 if w > 0 else 1] += abs(w)
+        for career, w in (interests or {}).items():
+            if career in self._type:
                 t = acc.setdefault(career, [0.0, 0.0])
                 t[0 if w > 0 else 1] += abs(w)
         return {k: (v[0], v[1]) for k, v in acc.items()}
@@ -254,12 +267,13 @@ class Scorer:
         return sorted(((-fit(pos, neg), neg - pos, order[cid]), cid)
                       for cid, (pos, neg) in totals.items() if pos > 0)
 
-    def rank(self, slots: Mapping[str, Values], topics: Mapping[str, int], scope: str
-             ) -> tuple[list[Fit], list[Fit], list[Node]]:
+    def rank(self, slots: Mapping[str, Values], topics: Mapping[str, int], scope: str,
+             interests: Mapping[str, float] | None = None,
+             quotes: Mapping[str, str] | None = None) -> tuple[list[Fit], list[Fit], list[Node]]:
         """Open careers best first, ruled-out careers, careers the person already has."""
         types = self.types(scope)
-        totals = self.totals(slots, topics)
-        contrib = self.contributions(slots, topics)
+        totals = self.totals(slots, topics, interests)
+        contrib = self.contributions(slots, topics, interests, quotes)
         ruled = self.ruled(slots)
         current = self.current(slots)
         fits: list[tuple[tuple[int, float, int], Fit]] = []

@@ -39,20 +39,23 @@ class Entry:
     """What one utterance changed, so "back" and "scratch that" can undo exactly that.
 
     `slots` holds the values the slots had before (None: it was unset); `topics` the evidence
-    counts it added.
+    counts it added; `interests` the weights per career it added.
     """
 
     question: str | None = None
     slots: Mapping[str, Values | None] = field(default_factory=frozen_map)
     topics: Mapping[str, int] = field(default_factory=frozen_map)
+    interests: Mapping[str, float] = field(default_factory=frozen_map)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
         object.__setattr__(self, "topics", frozen_map(self.topics))
+        object.__setattr__(self, "interests", frozen_map(self.interests))
 
     @property
     def empty(self) -> bool:
-        return self.question is None and not self.slots and not self.topics
+        return self.question is None and not self.slots and not self.topics \
+            and not self.interests
 
 
 @record
@@ -61,7 +64,12 @@ class DialogState:
 
     `slots` maps slot names to the values given (an empty tuple: asked, but "not sure" or
     skipped); `topics` counts free interest evidence per evidence id (negative: avoided);
-    `interests` is the same evidence as a weight per graph node id. `phase` is "idle", "asking"
+    `interests` is the evidence of the person's own words per career (from the semantic index
+    of the graph; negative: avoided) and `quotes` those words. `asks` counts how often the
+    pending question was put, so it is never put twice in the same words; `shown` is set once a
+    ranking was shown, so a changed answer shows it again; `planned` is the question total last
+    shown ("question 2 of 5"); `person` names the voice (flow `voices`) when the interview
+    is about someone else ("my daughter": she). `phase` is "idle", "asking"
     (a question is pending), "reviewing" (a recommendation was given; follow-ups such as "tell
     me more about 2" still work) or "ended" (quit).
     """
@@ -77,12 +85,18 @@ class DialogState:
     history: tuple[Entry, ...] = ()
     ranking: tuple[str, ...] = ()
     flow: str = ""
+    quotes: Mapping[str, str] = field(default_factory=frozen_map)
+    asks: int = 0
+    shown: bool = False
+    planned: int = 0
+    person: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map({k: tuple(v) for k, v in
                                                       self.slots.items()}))
         object.__setattr__(self, "topics", frozen_map(self.topics))
         object.__setattr__(self, "interests", frozen_map(self.interests))
+        object.__setattr__(self, "quotes", frozen_map(self.quotes))
         object.__setattr__(self, "asked", tuple(self.asked))
         object.__setattr__(self, "history", tuple(self.history)[-MAX_HISTORY:])
         object.__setattr__(self, "ranking", tuple(self.ranking))
@@ -114,10 +128,16 @@ class DialogState:
             "interests": dict(self.interests),
             "asked": list(self.asked),
             "ranking": list(self.ranking),
+            "quotes": dict(self.quotes),
+            "asks": self.asks,
+            "shown": self.shown,
+            "planned": self.planned,
+            "person": self.person,
             "history": [{"question": e.question,
                          "slots": {k: (None if v is None else list(v)) for k, v in
                                    e.slots.items()},
-                         "topics": dict(e.topics)} for e in self.history],
+                         "topics": dict(e.topics), "interests": dict(e.interests)}
+                        for e in self.history],
         }
 
     @classmethod
@@ -150,7 +170,8 @@ class DialogState:
                                    f"{brief(data.get('type'))}, "
                                    f"expected {STATE_TYPE!r}")
         known = {"type", "format_version", "flow", "phase", "pending", "slots", "topics",
-                 "interests", "asked", "ranking", "history"}
+                 "interests", "asked", "ranking", "history", "quotes", "asks", "shown",
+                 "planned", "person"}
         unknown = [k for k in data if k not in known]
         if unknown:
             raise DialogStateError(f"unknown key {brief(unknown[0])} in saved dialog state")
@@ -167,14 +188,18 @@ class DialogState:
         entries = []
         for i, item in enumerate(history):
             where = f"history[{i}]"
-            if not isinstance(item, Mapping) or set(item) - {"question", "slots", "topics"}:
-                raise DialogStateError(f"{where} must be an object with question, slots, topics")
+            if not isinstance(item, Mapping) or set(item) - {"question", "slots", "topics",
+                                                              "interests"}:
+                raise DialogStateError(f"{where} must be an object with question, slots, "
+                                       "topics, interests")
             question = item.get("question")
             if question is not None:
                 question = _text(question, f"{where}.question")
             entries.append(Entry(question, _slots(item.get("slots", {}), f"{where}.slots",
                                                   allow_none=True),
-                                 _numbers(item.get("topics", {}), f"{where}.topics", int)))
+                                 _numbers(item.get("topics", {}), f"{where}.topics", int),
+                                 _numbers(item.get("interests", {}), f"{where}.interests",
+                                          float)))
         return cls(
             slots=_slots(data.get("slots", {}), "slots"),
             topics=_numbers(data.get("topics", {}), "topics", int),
@@ -184,6 +209,11 @@ class DialogState:
             history=tuple(entries),
             ranking=_names(data.get("ranking", []), "ranking"),
             flow=_text(data.get("flow", ""), "flow", empty=True),
+            quotes=_quotes(data.get("quotes", {})),
+            asks=_count(data.get("asks", 0), "asks"),
+            shown=_flag(data.get("shown", False), "shown"),
+            planned=_count(data.get("planned", 0), "planned"),
+            person=_text(data.get("person", ""), "person", empty=True),
         )
 
 
@@ -220,6 +250,27 @@ def _slots(value: Any, what: str, allow_none: bool = False) -> dict[str, Any]:
         else:
             raise DialogStateError(f"{_at(what, k)} must be a list of values, not {brief(v)}")
     return out
+
+
+def _quotes(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 2000
+            for k, v in value.items()):
+        raise DialogStateError("'quotes' must be an object of names to short texts")
+    return dict(value)
+
+
+def _count(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+        raise DialogStateError(f"'{what}' must be a whole number from 0 to 1000, not "
+                               f"{brief(value)}")
+    return value
+
+
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise DialogStateError(f"'{what}' must be true or false, not {brief(value)}")
+    return value
 
 
 def _numbers(value: Any, what: str, kind: type) -> dict[str, Any]:

@@ -149,3 +149,27 @@ def longest(hits: Iterable[Hit[P]], group: Callable[[P], Hashable]) -> list[Hit[
         kept.extend(taken)
     kept.sort(key=lambda h: (h.start, -h.length))
     return kept
+
+
+_SAME_APOSTROPHE = str.maketrans({"’": "'"})
+
+
+class Voicing:
+    """Turns text said to "you" into text about someone else, by a table of phrases from
+    YAML ("you're" -> "she's"), longest first, whole words only, either apostrophe, keeping a
+    capital first letter. Idempotent for tables that only rewrite second-person phrases."""
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        self._words = {k.translate(_SAME_APOSTROPHE).lower(): v for k, v in words.items()}
+        alternatives = sorted(self._words, key=len, reverse=True)
+        body = "|".join(re.escape(k).replace("'", "['’]") for k in alternatives)
+        self._pattern = re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])", re.IGNORECASE) \
+            if alternatives else None
+
+    def _swap(self, match: re.Match[str]) -> str:
+        found = match.group(0)
+        to = self._words[found.translate(_SAME_APOSTROPHE).lower()]
+        return to[:1].upper() + to[1:] if found[:1].isupper() else to
+
+    def __call__(self, text: str) -> str:
+        return self._pattern.sub(self._swap, text) if self._pattern is not None else text

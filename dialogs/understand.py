@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from knowledge import MAX_INPUT_CHARS, Memo
+from knowledge import MAX_INPUT_CHARS, Graph, Memo
+from knowledge.index import SemanticIndex
 from knowledge.record import field, record
 
 from .model import Flow, Question, Values, frozen_map
@@ -34,6 +35,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z])\}")
 _LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
 _ARTICLES = frozenset({"a", "an"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
+_VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
+_QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
 
 Cue = tuple[str, str, str]  # ("slot", slot, value or "") | ("topic", evidence id, "")
 #: An utterance's clauses: sentence of each, sizes and order per sentence, polar signals of each.
@@ -48,6 +51,12 @@ class Extraction:
     `slots`: values stated (for scale slots, the value its polarity maps to); `topics`: +1 or
     -1 per evidence id; `unsure`: slots mentioned with doubt but no value; `correction` /
     `retraction`: "actually" / "scratch that" was said; `question`: it reads as a question.
+    `interests`: evidence per career from the semantic index of the graph (what the person
+    says they love or avoid, in words no cue covers), signed; `quotes`: the person's words
+    behind each; `asserted`: slots whose value a signal word stated ("I like training new
+    techs, does that count?" asserts teaching even though it ends in a question); `person`:
+    the voice the text says the interview is about ("my daughter loves kids": she);
+    `denial`: it opens by taking back what was said just before ("actually no, ...").
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -56,14 +65,21 @@ class Extraction:
     correction: bool = False
     retraction: bool = False
     question: bool = False
+    interests: Mapping[str, float] = field(default_factory=frozen_map)
+    quotes: Mapping[str, str] = field(default_factory=frozen_map)
+    asserted: tuple[str, ...] = ()
+    person: str = ""
+    denial: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
         object.__setattr__(self, "topics", frozen_map(self.topics))
+        object.__setattr__(self, "interests", frozen_map(self.interests))
+        object.__setattr__(self, "quotes", frozen_map(self.quotes))
 
     @property
     def empty(self) -> bool:
-        return not self.slots and not self.topics
+        return not self.slots and not self.topics and not self.interests
 
 
 @record
@@ -75,6 +91,16 @@ class Utterance:
     signals: tuple[Hit[frozenset[str]], ...]
     core: tuple[str, ...]  # words with leading/trailing fillers stripped
     question: bool
+
+
+def _choose(values: list[str], value: str, multi: bool, background: bool) -> None:
+    """Add a choice: to the others for a multi slot; a background fact keeps its first
+    statement ("I'm a resident and I played college football" is a resident)."""
+    if multi:
+        if value not in values:
+            values.append(value)
+    elif not values or not background:
+        values[:] = [value]
 
 
 @record
@@ -112,8 +138,24 @@ class Reader:
     """Compiled phrase indexes of one flow; immutable after construction (but for its
     bounded caches of pure results), so thread-safe."""
 
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, graph: Graph | None = None,
+                 reach: Callable[[str], tuple[str, ...]] | None = None) -> None:
         self.flow = flow
+        self.graph = graph
+        self.reach = reach
+        # Built now, not on first use, so a pickled engine (the start-up cache) carries it.
+        self._index: SemanticIndex | None = SemanticIndex.of(graph) if graph else None
+        self._owners = frozenset(flow.language.get("family", ()))
+        #: Words that carry no content of their own ("that", "sounds", "honestly"): a clause
+        #: of only these and signal words is a verdict on what came before.
+        self._plain = frozenset(w for p in flow.language.get("plain_words", ())
+                                for w in phrase_words(p, flow.respell))
+        self._tags = frozenset(w for p in flow.language.get("question_tags", ())
+                               for w in phrase_words(p, flow.respell))
+        self.voices: PhraseIndex[str] = PhraseIndex(
+            ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
+        self._statement_openers: PhraseIndex[str] = PhraseIndex(
+            ((p, "s") for p in flow.language.get("statement_openers", ())), flow.respell)
         self.respell = dict(flow.respell)
         lang = flow.language
         cues: list[tuple[str, Cue]] = []
@@ -137,7 +179,7 @@ class Reader:
                     for name in ("corrections", "retractions") for p in lang.get(name, ())]
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
         self._reads: Memo[str, Utterance] = Memo()
-        self._said: tuple[Utterance | None, dict[int, str], _Layout] = (
+        self._said: tuple[Utterance | None, dict[tuple[int, frozenset[int]], str], _Layout] = (
             None, {}, ({}, {}, {}, {}))
         self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
@@ -163,7 +205,7 @@ class Reader:
             if kind in {"detail", "compare"}:
                 self.templates[kind] = [self._template(p) for p in phrases]
                 continue
-            self.controls[kind] = {self._strip(phrase_words(p, self.respell))
+            self.controls[kind] = {self._control_key(phrase_words(p, self.respell))
                                    for p in phrases} - {()}
             self.inside.extend((w, kind) for p in phrases
                                if len(w := phrase_words(p, self.respell)) >= 3)
@@ -183,6 +225,11 @@ class Reader:
             for text, value in entries:
                 keys.setdefault(" ".join(phrase_words(text, self.respell)), value)
             self.answer_keys[q.id] = keys
+
+    @property
+    def index(self) -> SemanticIndex | None:
+        """The graph's semantic index (the one `SemanticIndex.of(graph)` shares)."""
+        return self._index
 
     # -- basics ---------------------------------------------------------------------------
     def _strip(self, words: Sequence[str]) -> tuple[str, ...]:
@@ -214,6 +261,12 @@ class Reader:
                 del words[:best[2]]
         return tuple(words)
 
+    def _control_key(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """A control phrase without its fillers, unless that leaves one word of several:
+        "what's the answer" must not become "what" (which asks to repeat)."""
+        stripped = self._strip(words)
+        return stripped if len(stripped) > 1 or len(words) == 1 else words
+
     def _template(self, template: str) -> _Template:
         parts = _PLACEHOLDER.split(template)
         items: list[tuple[bool, str]] = []  # (is a placeholder, its name or literal words)
@@ -236,8 +289,13 @@ class Reader:
         return _Template(tuple(names), tuple(literals))
 
     def may_hold_cues(self, u: Utterance) -> bool:
-        """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?"""
-        return not self._triggers.isdisjoint([t.word for t in u.tokens])
+        """Cheap pre-check: can this utterance hold any slot cue, evidence or correction?
+        (Free evidence needs a statement, or a question with a polar word: "I love kids, so
+        what does a sonographer do?")"""
+        words = [t.word for t in u.tokens]
+        return not self._triggers.isdisjoint(words) or not self.voices.first_words.isdisjoint(
+            words) or (self.graph is not None and (not u.question or any(
+                s.payload & _POLAR for s in u.signals)))
 
     def read(self, text: str) -> Utterance:
         """Tokens, signal words and question-ness of an utterance (cut at MAX_INPUT_CHARS).
@@ -255,6 +313,10 @@ class Reader:
         core = self._strip([t.word for t in tokens])
         opens = {h.start for h in self.openers.scan(tokens)}
         opener = 0 in opens or len(tokens) - len(core) in opens
+        if opener and not text.rstrip().endswith("?") and any(
+                h.start in (0, len(tokens) - len(core))
+                for h in self._statement_openers.scan(tokens)):
+            opener = False  # "what I really loved was my neuro rotation" says, not asks
         question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
         return Utterance(text, tokens, signals, core, question)
 
@@ -326,16 +388,26 @@ class Reader:
             return UNSURE_ANSWER
         return None
 
-    def scan_answer(self, u: Utterance, q: Question) -> tuple[set[str], bool]:
-        """Option values mentioned inside a longer answer, and whether one of them is the
-        whole first clause ("no, I'd rather work with machines")."""
+    def scan_answer(self, u: Utterance, q: Question) -> tuple[set[str], set[str]]:
+        """Option values mentioned inside a longer answer, and those that are the whole
+        first clause ("no, I'd rather work with machines"; "some. but no needles please":
+        the answer is "some", the rest says more)."""
         hits = longest(self.answer_index[q.id].scan(u.tokens), lambda _v: 0)
         first = len(u.tokens) - len(u.core)
         values = {h.payload for h in hits}
-        leads = any(h.start <= first and (h.end == len(u.tokens)
-                                          or u.tokens[h.end].clause != u.tokens[h.start].clause)
-                    for h in hits)
+        leads = {h.payload for h in hits if h.start <= first and (
+            h.end == len(u.tokens) or u.tokens[h.end].clause != u.tokens[h.start].clause)}
         return values, leads
+
+    def tag_question(self, u: Utterance) -> bool:
+        """Is the question only a tag after a statement ("..., does that count?"): its last
+        clause has no words of its own?"""
+        if not u.tokens:
+            return False
+        last = u.tokens[-1].clause
+        span = [i for i, t in enumerate(u.tokens) if t.clause == last]
+        return len(span) < len(u.tokens) and all(
+            u.tokens[i].word in self._plain or u.tokens[i].word in self._tags for i in span)
 
     def fuzzy_answer(self, u: Utterance, q: Question) -> str | None:
         """A typo of a short answer ("collge"); None unless one option is clearly meant."""
@@ -354,8 +426,8 @@ class Reader:
         """How the cue is meant: positive, negative, neutral ("don't mind") or unsure."""
         return self._polarity(u, hit)[0]
 
-    def _polarity(self, u: Utterance, hit: Hit[Cue],
-                  until: int | None = None) -> tuple[str, bool]:
+    def _polarity(self, u: Utterance, hit: Hit[Cue], until: int | None = None,
+                  cue_clauses: frozenset[int] = frozenset()) -> tuple[str, bool]:
         """The polarity and whether a signal word said so (rather than the default).
 
         `until`: where the next cue starts; a signal after the cue counts only before it
@@ -365,10 +437,10 @@ class Reader:
         if pol is not None:
             return pol, True
         clause = u.tokens[hit.start].clause
-        said = self._said_in(u, clause)
+        said = self._said_in(u, clause, cue_clauses)
         return said, said != POS
 
-    def _said_in(self, u: Utterance, clause: int) -> str:
+    def _said_in(self, u: Utterance, clause: int, cue_clauses: frozenset[int]) -> str:
         """What the clauses around say of a cue's clause: a pure function of the utterance and
         the clause, kept for the utterance being read (each cue asked it again: 400 cues in a
         2,000-character text took 30 ms). One entry, swapped whole, so threads may share it."""
@@ -376,10 +448,10 @@ class Reader:
         if memo[0] is not u:
             memo = (u, {}, self._layout(u))
             self._said = memo
-        said = memo[1].get(clause)
+        said = memo[1].get((clause, cue_clauses))
         if said is None:
-            said = memo[1][clause] = (self._answered_next(u, clause)
-                                      or self._inherited(memo[2], clause))
+            said = memo[1][clause, cue_clauses] = (self._answered_next(u, clause, cue_clauses)
+                                                   or self._inherited(memo[2], clause))
         return said
 
     def _signal_polarity(self, u: Utterance, hit: Hit[Cue],
@@ -417,19 +489,28 @@ class Reader:
                 return POS  # "kids are great"
         return None
 
-    @staticmethod
-    def _answered_next(u: Utterance, clause: int) -> str | None:
-        """A bare negation right after the cue's clause: "Med school? No way." """
-        later = [t.clause for t in u.tokens if t.clause > clause]
-        if not later:
-            return None
-        nxt = min(later)
-        span = [i for i, t in enumerate(u.tokens) if t.clause == nxt]
-        covered: set[int] = set()
-        for s in u.signals:
-            if s.start in span and s.payload & {"neg", "neg_after"}:
-                covered.update(range(s.start, s.end))
-        return NEG if covered >= set(span) else None
+    def _answered_next(self, u: Utterance, clause: int,
+                       cue_clauses: frozenset[int] = frozenset()) -> str | None:
+        """A verdict in a clause after the cue's, before any other cue: "Med school? No
+        way.", "brain and spine, probably not", "radioactive?? that sounds scary, no thanks",
+        "patients, idk, maybe a little". A verdict clause says nothing of its own (only signal
+        words and words without meaning), and a hedge keeps the direction ("probably not" is
+        a soft no). "..., not stay in a lab forever" is about the lab, not a verdict."""
+        later = sorted({t.clause for t in u.tokens if t.clause > clause})
+        for nxt in later[:_VERDICT_REACH]:
+            if nxt in cue_clauses:
+                return None
+            span = [i for i, t in enumerate(u.tokens) if t.clause == nxt]
+            signals = [s for s in u.signals if s.start in span]
+            covered = {i for s in signals for i in range(s.start, s.end)}
+            if any(i not in covered and u.tokens[i].word not in self._plain for i in span):
+                return None  # a clause with content of its own
+            kinds: set[str] = set().union(*(s.payload for s in signals)) if signals else set()
+            for kind, verdict in (("neutral", NEUTRAL), ("neg", NEG), ("neg_after", NEG),
+                                  ("pos", POS), ("unsure", UNSURE)):
+                if kind in kinds:
+                    return verdict
+        return None
 
     @staticmethod
     def _layout(u: Utterance) -> _Layout:
@@ -519,6 +600,9 @@ class Reader:
         unsure: list[str] = []
         topics: dict[str, int] = {}
         starts = sorted(h.start for h in hits)
+        cue_clauses = frozenset(u.tokens[h.start].clause for h in hits)
+        used: list[Hit[Cue]] = []
+        asserted: set[str] = set()
         for hit in hits:
             kind, name, value = hit.payload
             if self._family(u, hit):
@@ -528,36 +612,155 @@ class Reader:
             # ("ultrasound and radioactive stuff don't interest me").
             background = kind == "slot" and self.flow.slots[name].background
             at = bisect_left(starts, hit.end) if background else len(starts)
-            pol, explicit = self._polarity(u, hit, starts[at] if at < len(starts) else None)
+            pol, explicit = self._polarity(u, hit, starts[at] if at < len(starts) else None,
+                                           cue_clauses)
             if kind == "topic":
                 if pol in (POS, NEG) and (explicit or not u.question):
                     topics[name] = 1 if pol == POS else -1
+                    used.append(hit)
                 continue
             slot = self.flow.slots[name]
             if u.question and not explicit and not slot.in_questions and name != pending_slot \
                     and not (slot.needs_identity and self.identity(u, hit)):
                 continue  # "tell me about breast imaging" asks; it does not say "I like"
             if slot.kind == "choice":
-                if pol != POS:
+                if pol != POS or (slot.needs_identity and name != pending_slot
+                                  and not self.identity(u, hit)):
                     continue
-                if slot.needs_identity and name != pending_slot and not self.identity(u, hit):
-                    continue
-                values = found.setdefault(name, [])
-                if slot.multi:
-                    if value not in values:
-                        values.append(value)
-                elif not values or not slot.background:
-                    # a background fact keeps its first statement: "I'm a resident and I
-                    # played college football" is a resident
-                    values[:] = [value]
+                used.append(hit)
+                if explicit:
+                    asserted.add(name)
+                _choose(found.setdefault(name, []), value, slot.multi, slot.background)
                 continue
             mapped = slot.polarity.get(pol)
+            used.append(hit)
             if mapped is None:
                 if pol == UNSURE and name not in unsure:
                     unsure.append(name)
                 continue
+            if explicit:
+                asserted.add(name)
             found[name] = [mapped]
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
+        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found))
+        voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
-                          "correct" in kinds, "retract" in kinds, u.question)
+                          "correct" in kinds, "retract" in kinds, u.question,
+                          interests, quotes, tuple(sorted(asserted & set(found))),
+                          voiced[0].payload if voiced else "", self._denial(u, cue_clauses))
+
+    def _denial(self, u: Utterance, cue_clauses: frozenset[int]) -> bool:
+        """Does the text open with a bare "actually no" / "no wait" (a correction and a
+        negation, nothing of its own), taking back what was said just before?"""
+        if not u.tokens or u.tokens[0].clause in cue_clauses:
+            return False
+        first = u.tokens[0].clause
+        span = [i for i, t in enumerate(u.tokens) if t.clause == first]
+        signals = [s for s in u.signals if s.start in span]
+        kinds: set[str] = set().union(*(s.payload for s in signals)) if signals else set()
+        covered = {i for s in signals for i in range(s.start, s.end)}
+        return "correct" in kinds and bool(kinds & _NEGATING) and all(
+            i in covered or u.tokens[i].word in self._plain for i in span)
+
+    def _free_words(self, u: Utterance, used: Sequence[Hit[Cue]]) -> dict[int, list[int]]:
+        """Per clause, the positions of the words that may say what the person loves or
+        avoids (not someone the speaker has: "my kids")."""
+        # The rest of a clause that says where the person stands describes them ("a second
+        # year diagnostic radiology resident"), not what they would love to do, up to a
+        # word of liking or not ("a nursing student who loves ultrasound").
+        polar = sorted(s.start for s in u.signals if s.payload & _POLAR)
+        standing: dict[int, int] = {}  # clause -> first position that counts again
+        for h in used:
+            if h.payload[0] == "slot" and self.flow.slots[h.payload[1]].background:
+                clause = u.tokens[h.start].clause
+                after = next((p for p in polar if p >= h.end
+                              and u.tokens[p].clause == clause), len(u.tokens))
+                standing[clause] = max(standing.get(clause, 0), after)
+        clauses: dict[int, list[int]] = {}
+        for i, token in enumerate(u.tokens):
+            if i < standing.get(token.clause, 0) or (
+                    i and u.tokens[i - 1].word in self._owners):
+                continue
+            clauses.setdefault(token.clause, []).append(i)
+        return clauses
+
+    def _favoured(self, found: Mapping[str, Sequence[str]]) -> frozenset[tuple[str, str]]:
+        """(career, polarity) pairs the slot values just found weigh on, for (positive) or
+        against (negative; a category reaches its careers): the only ones words a cue took
+        may still sharpen, in the same direction."""
+        if self.reach is None:
+            return frozenset()
+        out: set[tuple[str, str]] = set()
+        for name, values in found.items():
+            for value in values:
+                spec = self.flow.slots[name].values.get(value)
+                for node, weight in spec.weights.items() if spec else ():
+                    out.update((c, POS if weight > 0 else NEG) for c in self.reach(node))
+        return frozenset(out)
+
+    def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int],
+                  favoured: frozenset[tuple[str, str]] = frozenset()
+                  ) -> tuple[dict[str, float], dict[str, str]]:
+        """Careers the person's own words point at, through the semantic index of the graph.
+
+        Each clause is looked up; the best matches (a share of the best score and above a
+        floor) count for the careers they are, or a smaller share for
+        the careers linked to them (a modality, a credential, a training step), signed by the
+        polarity of their first word, as for cues ("radioactive?? that sounds scary, no
+        thanks"). Words a slot cue took still weigh, for the careers that slot favours and in
+        its direction ("AI and algorithms" is technology, and more so the AI specialist whose
+        duties say algorithms), but give no reason of their own: the slot's reason says it
+        (one reason per fact)."""
+        index, reach = self.index, self.reach
+        if index is None or reach is None:
+            return {}, {}
+        tune = self.flow.tune
+        floor, share = tune("evidence_min_score"), tune("evidence_share")
+        interests: dict[str, float] = {}
+        quotes: dict[str, str] = {}
+        covered = {i for h in used for i in range(h.start, h.end)}
+        for positions in self._free_words(u, used).values():
+            words = [u.tokens[i].word for i in positions]
+            # (a node that reaches many careers, "residency", says nothing about which one)
+            found = [(hit, careers) for hit in index.query(
+                " ".join(words), limit=8, min_score=floor - 1e-9,
+                phrase_parts=tune("evidence_phrase_parts"))
+                     if len(careers := reach(hit.node.id)) <= tune("evidence_reach")]
+            if not found:
+                continue
+            best = found[0][0].score
+            full = tune("evidence_weight") * min(1.0, best / tune("evidence_strong"))
+            for hit, careers in found:
+                if hit.score < share * best:
+                    break
+                at = [i for i in positions if u.tokens[i].word in hit.words]
+                first = at[0] if at else positions[0]
+                pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")),
+                                               None, cue_clauses)
+                if pol not in (POS, NEG) or (u.question and not explicit):
+                    continue
+                own = [i for i in at if i not in covered]
+                if not own:  # only a cue's words: sharpen what that cue said, nothing else
+                    careers = tuple(c for c in careers if (c, pol) in favoured)
+                factor = 1.0 if careers == (hit.node.id,) else tune("evidence_linked")
+                for career in careers:
+                    weight = (1.0 if pol == POS else -1.0) * full * factor * hit.score / best
+                    if abs(weight) > abs(interests.get(career, 0.0)):
+                        interests[career] = round(weight, 3)
+                        quotes[career] = self._quote(u, own, hit.words) if own else ""
+        return interests, quotes
+
+    @staticmethod
+    def _quote(u: Utterance, positions: Sequence[int], words: Sequence[str]) -> str:
+        """The person's own words for a match, as typed: the stretch from the first matched
+        word to the last when only "and"/"or" come between ("x-ray and CT"), else the
+        matched words listed."""
+        wanted = set(words)
+        at = [i for i in positions if u.tokens[i].word in wanted]
+        if not at:
+            return " ".join(words)
+        between = {t.word for t in u.tokens[at[0]:at[-1] + 1]} - wanted
+        if at[-1] - at[0] < _QUOTE_WORDS and between <= _LIST_JOINERS:
+            return " ".join(t.raw for t in u.tokens[at[0]:at[-1] + 1])  # "x-ray and CT"
+        return ", ".join(dict.fromkeys(u.tokens[i].raw for i in at))

@@ -27,7 +27,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -43,8 +42,11 @@ SETTINGS_FILE = Path(__file__).resolve().parent / "index.yaml"
 #: A query longer than this many words is cut: a lookup needs a sentence, not a book.
 MAX_QUERY_WORDS = 200
 _FUZZY_CACHE = 4096
+#: Fields that hold names and phrases (not sentences): their short words count too.
+_PHRASE_FIELDS = frozenset({"name", "aliases", "keywords", "full_name", "related"})
 _SETTING_NAMES = ("language", "stopwords", "field_weights", "fact_fields", "min_fact_word",
-                  "fuzzy_min_length", "fuzzy_two_edits_from")
+                  "fuzzy_min_length", "fuzzy_two_edits_from", "fuzzy_weight",
+                  "phrase_part_weight", "max_term_weight")
 
 
 @record
@@ -58,6 +60,9 @@ class IndexSettings:
     min_fact_word: int = 3
     fuzzy_min_length: int = 5
     fuzzy_two_edits_from: int = 9
+    fuzzy_weight: float = 0.6
+    phrase_part_weight: float = 1.0
+    max_term_weight: float = 4.0
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> IndexSettings:
@@ -82,18 +87,41 @@ def _load_settings(path: str) -> IndexSettings:
         weights = {str(k): float(v) for k, v in (data.get("field_weights") or {}).items()}
         settings = IndexSettings(
             language=str(data.get("language", "english")),
-            stopwords=frozenset(str(w).lower() for w in data.get("stopwords") or ()),
+            stopwords=frozenset(_words(data.get("stopwords"), path)),
             field_weights=MappingProxyType(weights),
             fact_fields=tuple(str(f) for f in data.get("fact_fields") or ()),
             min_fact_word=int(data.get("min_fact_word", 3)),
             fuzzy_min_length=int(data.get("fuzzy_min_length", 5)),
             fuzzy_two_edits_from=int(data.get("fuzzy_two_edits_from", 9)),
+            fuzzy_weight=float(data.get("fuzzy_weight", 0.6)),
+            phrase_part_weight=float(data.get("phrase_part_weight", 1.0)),
+            max_term_weight=float(data.get("max_term_weight", 4.0)),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise _problem(path, f"malformed index settings: {exc}") from None
-    if settings.language not in snowballstemmer.algorithms():
-        raise _problem(path, f"no Snowball stemmer for language {settings.language!r}")
+    _stemmer_for(settings.language, path)  # (checked here, so a bad language fails at load)
     return settings
+
+
+@lru_cache(maxsize=8)
+def _stemmer_for(language: str, where: str = "") -> Any:
+    """A Snowball stemmer. snowballstemmer imports every language's stemmer at once (~10 ms),
+    so it is imported on the first word no index has stemmed yet, not at start-up."""
+    import snowballstemmer
+
+    if language not in snowballstemmer.algorithms():
+        raise _problem(where or "index settings",
+                       f"no Snowball stemmer for language {language!r}")
+    return snowballstemmer.stemmer(language)
+
+
+def _words(value: Any, path: str) -> list[str]:
+    """A list of words; a bare yes/no/on/off (a YAML boolean) is refused, not read as 'true'."""
+    words = list(value or ())
+    bad = [w for w in words if not isinstance(w, str)]
+    if bad:
+        raise _problem(path, f"stopword {bad[0]!r} is not text (quote yes, no, on, off)")
+    return [w.lower() for w in words]
 
 
 def _problem(path: str, message: str) -> KnowledgeError:
@@ -114,6 +142,8 @@ class Hit:
 
 #: A term of a text: its stem (or "stem stem" for an adjacent pair) and the words it came from.
 _Term = tuple[str, tuple[str, ...]]
+#: A query term: a term and how much it counts (less when read as a typo of a known word).
+_QueryTerm = tuple[str, tuple[str, ...], float]
 
 
 class SemanticIndex:
@@ -127,26 +157,35 @@ class SemanticIndex:
     def __init__(self, graph: Graph, settings: IndexSettings | None = None) -> None:
         self.graph = graph
         self.settings = settings or IndexSettings.load()
-        self._stemmer = snowballstemmer.stemmer(self.settings.language)
         self._stems: dict[str, str] = {}
         self._fuzzy: dict[str, str | None] = {}
-        docs: dict[str, dict[str, float]] = {}
+        docs: dict[str, dict[str, tuple[float, float]]] = {}
         facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
         surface: set[str] = set()
+        cap = self.settings.max_term_weight
         for node in graph:
-            doc: dict[str, float] = {}
+            # per term: (weight without words that are only part of a phrase, with them)
+            doc: dict[str, tuple[float, float]] = {}
             for field_name, texts in self._fields(node):
+                seen: dict[str, tuple[float, float]] = {}  # per field, the best of each term
                 weight = self.settings.field_weights.get(field_name, 1.0)
-                short_ok = field_name in ("name", "aliases", "keywords", "full_name")
+                phrase = field_name in _PHRASE_FIELDS
                 for text in texts:
-                    terms = self._terms(text, short_ok=short_ok)
+                    terms = self._terms(text, short_ok=phrase)
+                    several = phrase and sum(1 for _, w in terms if len(w) == 1) > 1
                     for term, words in terms:
-                        if weight > doc.get(term, 0.0):
-                            doc[term] = weight
+                        own = 0.0 if several and len(words) == 1 else weight
+                        best = seen.get(term, (0.0, 0.0))
+                        seen[term] = (max(own, best[0]), max(weight, best[1]))
                         surface.update(words)
                     if field_name in self.settings.fact_fields and terms:
                         facts.setdefault(node.id, []).append(
                             (text, frozenset(t for t, _ in terms)))
+                # A term in several fields (an alias, a duty, a linked modality) says more,
+                # up to a cap: summed across fields, the best weight within each.
+                for term, (own, whole) in seen.items():
+                    was = doc.get(term, (0.0, 0.0))
+                    doc[term] = (min(cap, was[0] + own), min(cap, was[1] + whole))
             docs[node.id] = doc
         count = max(1, len(docs))
         df: dict[str, int] = {}
@@ -154,10 +193,11 @@ class SemanticIndex:
             for term in doc:
                 df[term] = df.get(term, 0) + 1
         self._idf = {term: math.log(1.0 + count / n) for term, n in df.items()}
-        postings: dict[str, list[tuple[str, float]]] = {}
+        postings: dict[str, list[tuple[str, float, float]]] = {}
         for node_id, doc in docs.items():
-            for term, weight in doc.items():
-                postings.setdefault(term, []).append((node_id, weight * self._idf[term]))
+            for term, (own, whole) in doc.items():
+                idf = self._idf[term]
+                postings.setdefault(term, []).append((node_id, own * idf, whole * idf))
         self._postings = {t: tuple(p) for t, p in postings.items()}
         self._facts = {k: tuple(v) for k, v in facts.items()}
         self._surface = sorted(w for w in surface if len(w) >= self.settings.fuzzy_min_length - 1)
@@ -190,7 +230,7 @@ class SemanticIndex:
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
         if stem is None:
-            stem = self._stemmer.stemWord(word)
+            stem = _stemmer_for(self.settings.language).stemWord(word)
             if len(self._stems) < 100_000:
                 self._stems[word] = stem
         return stem
@@ -210,7 +250,7 @@ class SemanticIndex:
     def terms(self, text: str) -> tuple[str, ...]:
         """The index terms of `text` (typos corrected to known words), for callers that
         compare texts by what they are about."""
-        return tuple(t for t, _ in self._query_terms(text))
+        return tuple(t for t, _, _ in self._query_terms(text))
 
     def idf(self, term: str) -> float:
         """How rare a term is in the graph (0 for an unknown term): rarer says more."""
@@ -232,39 +272,53 @@ class SemanticIndex:
         self._fuzzy[word] = best
         return best
 
-    def _query_terms(self, text: str) -> list[_Term]:
-        """Terms of a query; an unknown word is replaced by the known word it misspells."""
+    def _query_terms(self, text: str) -> list[_QueryTerm]:
+        """Terms of a query; an unknown word is replaced by the known word it misspells,
+        and counts less (a real word the graph lacks can look like a typo of one it has)."""
         stop = self.settings.stopwords
         words: list[str] = []
         typed: list[str] = []
+        factors: list[float] = []
         for word in tokens(text)[:MAX_QUERY_WORDS]:
             if word in stop:
                 continue
-            known = word
+            known, factor = word, 1.0
             if self._stem(word) not in self._known_stems:
-                known = self._correct(word) or word
+                corrected = self._correct(word)
+                if corrected is not None:
+                    known, factor = corrected, self.settings.fuzzy_weight
             words.append(known)
             typed.append(word)
+            factors.append(factor)
         stems = [self._stem(w) for w in words]
-        terms: list[_Term] = [(s, (w,)) for s, w in zip(stems, typed, strict=True)]
-        terms += [(f"{a} {b}", (wa, wb)) for a, b, wa, wb in
-                  zip(stems, stems[1:], typed, typed[1:], strict=False)]
+        terms: list[_QueryTerm] = [(s, (w,), f) for s, w, f in zip(stems, typed, factors,
+                                                                     strict=True)]
+        terms += [(f"{a} {b}", (wa, wb), min(fa, fb)) for a, b, wa, wb, fa, fb in
+                  zip(stems, stems[1:], typed, typed[1:], factors, factors[1:], strict=False)]
         return terms
 
     def query(self, text: str, *, types: Collection[str] | None = None, limit: int = 10,
-              min_score: float = 0.0) -> list[Hit]:
+              min_score: float = 0.0, phrase_parts: float | None = None) -> list[Hit]:
         """Nodes `text` talks about, best first: each with its score, the matched words of
-        `text` as typed, and its facts that hold them. `types` restricts the node types."""
+        `text` as typed, and its facts that hold them. `types` restricts the node types.
+
+        `phrase_parts` (0-1, default from the settings) is how much a word counts that is
+        only part of a name, alias or keyword of several words: "blood" of "blood vessels"
+        says less about sonography than "blood vessels" does."""
+        parts = self.settings.phrase_part_weight if phrase_parts is None else phrase_parts
         scores: dict[str, float] = {}
         matched: dict[str, dict[str, None]] = {}
         stems: dict[str, set[str]] = {}
         seen: set[str] = set()
-        for term, words in self._query_terms(text):
+        for term, words, factor in self._query_terms(text):
             if term in seen:
                 continue
             seen.add(term)
-            for node_id, weight in self._postings.get(term, ()):
-                scores[node_id] = scores.get(node_id, 0.0) + weight
+            for node_id, own, whole in self._postings.get(term, ()):
+                weight = own + parts * (whole - own)
+                if weight <= 0:
+                    continue
+                scores[node_id] = scores.get(node_id, 0.0) + weight * factor
                 matched.setdefault(node_id, {}).update(dict.fromkeys(words))
                 stems.setdefault(node_id, set()).update(term.split())
         wanted = set(types) if types is not None else None
@@ -288,9 +342,8 @@ class SemanticIndex:
         return tuple(dict.fromkeys(text for _, _, text in found))
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the stemmer (rebuilt on load) and the typo cache."""
+        """Pickled without the typo cache, with its settings as plain data."""
         state = dict(self.__dict__)
-        state.pop("_stemmer", None)
         state["_fuzzy"] = {}
         settings = state.pop("settings")
         state["_settings"] = {**{n: getattr(settings, n) for n in _SETTING_NAMES},
@@ -302,4 +355,4 @@ class SemanticIndex:
         settings["field_weights"] = MappingProxyType(settings["field_weights"])
         self.__dict__.update(state)
         self.settings = IndexSettings(**settings)
-        self._stemmer = snowballstemmer.stemmer(self.settings.language)
+

@@ -50,7 +50,9 @@ def test_asking_for_the_chooser_still_starts_it(advisor: Advisor) -> None:
 def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     reply = advisor.ask("I love sports injuries, knees and shoulders. Brains and kids don't do "
                         "much for me. Which fellowship fits?")
-    assert "Musculoskeletal Radiology" in reply.text.split("\n")[0]
+    # described (first line) or ranked (first listed): the career the liking points at
+    assert "Musculoskeletal Radiology" in reply.text.split("\n")[0] or \
+        reply.listed[:1] == ("musculoskeletal_radiology",)
 
 
 @pytest.mark.parametrize("question", [
