@@ -334,9 +334,11 @@ class Composer:
         return [_sentence(node.summary), self.t("skill_is_general")]
 
     def _about_other(self, node: Node) -> list[str]:
+        # A list's lead-in ('Successful careers in radiology require:') is no sentence alone.
         lines = [_sentence(node.summary)]
         lines.extend(_sentence(s) for s in node.get("statements", ())
-                     if s.lower() not in node.summary.lower() and len(s.split()) > 3)
+                     if s.lower() not in node.summary.lower() and len(s.split()) > 3
+                     and not s.rstrip().endswith(":"))
         return lines
 
     def duties(self, node: Node) -> Answer:

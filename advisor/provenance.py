@@ -32,6 +32,7 @@ from .resources import IntentSpec, Lexicon
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
 _LONGEST_WORD = 30  # a longer 'word' is noise, never echoed back
+_SCAN_ALL = 2000  # graphs up to this many nodes are scanned whole for the nodes a text names
 #: Aspects of a career an answer may give; one the question never asks about in so many words
 #: ('do radiologists see patients?' read as pay) gives way to what the career is.
 _ASPECTS = frozenset({"pay", "outlook", "certification", "skills"})
@@ -104,7 +105,8 @@ class Provenance:
         # The node of the document's opening section: what the field is, for questions on
         # the field as a whole.
         self._overview = next((n for n in graph.of_type("topic") if any(
-            ">" not in s.section for f in n.facts for s in f.sources)), None)
+            ">" not in s.section for f in n.facts if f.field == "summary"
+            for s in f.sources)), None)
         self._order_after = tuple(normal(w) for w in meta.get("order_after_words", ()))
         self._facts: dict[str, list[tuple[str, str, tuple[Source, ...]]]] = {}
         self._stated: dict[str, tuple[str, ...]] = {}
@@ -148,10 +150,37 @@ class Provenance:
                       for n in graph}
 
     # -- sources --------------------------------------------------------------------------
-    def candidates(self, ids: Iterable[str]) -> list[str]:
+    def _name_of(self, node_id: str) -> str:
+        node = self.g.get(node_id)
+        return normal(node.name) if node is not None else ""
+
+    def _stated_in(self, node_id: str, said: str,
+                   main: list[str]) -> Iterable[tuple[int, tuple[Source, ...]]]:
+        """(where in the text, sources) of each fact of a node that the text states."""
+        node = self.g.node(node_id)
+        named = any(_has(said, normal(n)) for n in (node.name, node.label))
+        for field_name, fact, sources in self._facts.get(node_id, ()):
+            if field_name in {"specialties", "section"}:  # the line that lists them is cited
+                continue
+            if ":" in field_name:  # a relation of the answer's node, or to it from one named
+                target = self.g.get(fact)
+                if target is None or not (node_id in main or (named and fact in main)) \
+                        or not any(_has(said, normal(n)) for n in (target.name, target.label)):
+                    continue
+                yield said.find(f" {normal(target.label)} "), sources
+            elif field_name == "duration" or len(fact.split()) < 3:
+                if named and _has(said, fact):
+                    yield said.find(f" {fact}"), sources
+            elif f" {fact} " in said:
+                yield said.find(f" {fact} "), sources
+
+    def candidates(self, ids: Iterable[str], said: str = "") -> list[str]:
         """The nodes an answer about `ids` may quote: them, their neighbours and pathway
-        steps, and the field-wide topics (pay, outlook)."""
+        steps, the field-wide topics (pay, outlook), and (on a graph of modest size) every
+        node the text names."""
         out: dict[str, None] = {}
+        if said and len(self.g) <= _SCAN_ALL:
+            out.update(dict.fromkeys(n.id for n in self.g if _has(said, normal(n.name))))
         for node_id in ids:
             if node_id not in self.g:
                 continue
@@ -163,41 +192,33 @@ class Provenance:
         out.update(dict.fromkeys(self._general))
         return list(out)
 
-    def sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
+    def sources(self, text: str, ids: Iterable[str],
+                focus: tuple[str, ...] | None = None) -> tuple[Source, ...]:
         """The sources of every fact of the candidate nodes that `text` states, in the order
-        the text states them (memoised: a reply's text and nodes decide them)."""
+        the text states them; for an answer that states none of them (what the document does
+        not say of X), where X stands in the document. Memoised: the text, the nodes and the
+        node the answer is about decide them."""
         ids = tuple(ids)
-        memo_key = "\x00".join((text, *ids))
+        main = tuple(focus) if focus is not None else ids[:1]  # what the answer is about
+        memo_key = "\x00".join((text, *ids, "\x01", *main))
         found = self._sources_memo.get(memo_key)
         if found is None:
-            found = self._sources_memo.put(memo_key, self._sources(text, ids))
+            found = self._sources_memo.put(memo_key, self._sources(text, ids, main))
         return found
 
-    def _sources(self, text: str, ids: Iterable[str]) -> tuple[Source, ...]:
+    def _sources(self, text: str, ids_: Iterable[str],
+                 main_: Iterable[str]) -> tuple[Source, ...]:
         said = f" {normal(text)} "
         found: list[tuple[int, Source]] = []
-        ids = list(ids)
-        for node_id in self.candidates(ids):
-            node = self.g.node(node_id)
-            named = any(_has(said, normal(n)) for n in (node.name, node.label))
-            for field_name, fact, sources in self._facts.get(node_id, ()):
-                if field_name == "specialties":  # the duty that lists them is cited instead
-                    continue
-                if ":" in field_name:
-                    target = self.g.get(fact)
-                    if target is None or node_id not in ids[:1] or not any(
-                            _has(said, normal(n)) for n in (target.name, target.label)):
-                        continue
-                    at = said.find(f" {normal(target.label)} ")
-                elif field_name == "duration" or len(fact.split()) < 3:
-                    if not (named and _has(said, fact)):
-                        continue
-                    at = said.find(f" {fact}")
-                else:
-                    at = said.find(f" {fact} ")
-                    if at < 0:
-                        continue
+        ids, main = list(ids_), list(main_)
+        for node_id in self.candidates(ids, said):
+            for at, sources in self._stated_in(node_id, said, main):
                 found.extend((at, s) for s in sources)
+        for node_id in ids:  # where the answer's nodes stand in the document (a list's items)
+            if not found or (node_id not in main and _has(said, self._name_of(node_id))):
+                found.extend((said.find(f" {self._name_of(node_id)} "), s)
+                             for f, _t, sources in self._facts.get(node_id, ())
+                             if f == "section" for s in sources)
         found.sort(key=lambda pair: pair[0])
         # One source per line, its quotes joined ('Enter a ... program … 4-5 years').
         best: dict[tuple[str, int], Source] = {}
@@ -225,13 +246,19 @@ class Provenance:
     def uncovered(self, question: str, text: str) -> list[str]:
         """Words of the question that the source document never uses and that name nothing
         ('abroad', 'valves'), typos and plain asking words aside."""
-        wrong = {w for w, r in self.understander.parse(text).corrections if self._known(r)}
+        parse = self.understander.parse(text)
+        respelled = dict(parse.corrections)
+        kept = set(parse.tokens)
         out = []
-        for word in normal(text).split():  # as typed: a real word respelled is no typo
-            if (len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word
-                    or word in wrong or self._known(word)):
+        for word in normal(text).split():
+            if len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word:
                 continue
-            out.append(word)
+            if word not in kept and word not in respelled:
+                continue  # rewritten by the language data ('skils' -> 'skills'): no word
+            if word in respelled and self._known(respelled[word]):
+                continue  # a typo of a known word
+            if not self._known(word):  # (a real word respelled to an unknown one is kept)
+                out.append(word)
         return list(dict.fromkeys(out))[:3]
 
     def _known(self, word: str) -> bool:
@@ -593,7 +620,7 @@ class Provenance:
             return reply
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
             ids = (*reply.entities, *reply.listed)
-            return replace(reply, sources=self.sources(reply.text, ids))
+            return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
         # Terms are matched on the respelled words ('sonogrpher'); words the document never
         # uses are looked for in what was typed (a real word respelled is no typo).
         question = question[:MAX_INPUT_CHARS]
@@ -617,4 +644,4 @@ class Provenance:
         if others:
             text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
-        return replace(reply, text=text, sources=self.sources(text, ids))
+        return replace(reply, text=text, sources=self.sources(text, ids, reply.entities[:1]))

@@ -191,9 +191,14 @@ class Responder:
 
     def _annotate(self, reply: Reply, text: str) -> Reply:
         """Sources and faithfulness notes for what an answer states (advisor/provenance.py),
-        read against the question it answers."""
-        words = " ".join(self.e.understander.parse(text).tokens)  # respelled, typos corrected
-        return self.e.provenance.annotate(reply, words)
+        read against the question it answers, as typed (provenance matches terms on the
+        respelled words itself, and tells a typo from a real word the corrector respelled); a
+        statement about oneself asked nothing, so it only gets its sources."""
+        prov = self.e.provenance
+        if reply.intent == "about_me":
+            return replace(reply, sources=prov.sources(reply.text,
+                                                       (*reply.entities, *reply.listed)))
+        return prov.annotate(reply, text)
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
@@ -375,8 +380,14 @@ class Responder:
         iv = e.interviewer
         sets = self.pol.sets
         scope = "fellowship" if p.words & sets["subspecialty_words"] else "auto"
-        wants_questions = p.has(*sets["sharpen_phrases"])
-        if iv.enough_to_rank(t.dialog) and not wants_questions:
+        wants_questions = p.has(*sets["sharpen_phrases"]) or (
+            p.has(*sets["chooser_phrases"]) and not (t.dialog.active or t.dialog.reviewing))
+        # "What's the one fellowship you'd recommend?" after saying what one loves: a pick asked
+        # for directly is ranked from whatever is known (sharpening is offered after), while
+        # "help me choose" starts the questions.
+        known = iv.enough_to_rank(t.dialog) or iv.knows_something(t.dialog) \
+            or t.dialog.reviewing  # (a ranking was shown: show it again, as it stands)
+        if known and not wants_questions:
             rec = iv.recommend(t.dialog, scope=scope)
             ids = tuple(f.node.id for f in rec.fits)
             t.context.last_list = ids

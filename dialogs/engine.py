@@ -195,6 +195,16 @@ class Interviewer:
             return state
         return self._trust(evolve(state, phase="idle", pending=None))
 
+    def knows_something(self, state: DialogState) -> bool:
+        """Has the person said what they like or avoid (a preference answered, a topic, an
+        interest), so that a ranking asked for outright is more than a guess? Where they
+        stand alone ('I'm a lawyer') is not enough: that calls for the questions."""
+        standing = self._implied(state.slots)
+        prefers = any(v and s in self._question_slots and not self.flow.slots[s].background
+                      and standing.get(s) != v for s, v in state.slots.items())
+        return prefers or any(c > 0 for c in state.topics.values()) or any(
+            w > 0 for w in state.interests.values())
+
     def enough_to_rank(self, state: DialogState) -> bool:
         """Has the person said enough (answers plus interests) for a meaningful ranking?"""
         return self._signals(state) >= self.flow.enough_signals
@@ -375,6 +385,17 @@ class Interviewer:
                 for target, value in self.flow.slots[name].values[v].implies.items():
                     if target not in edit.slots:
                         edit.put(target, (value,), quiet=True)
+
+    def _restated(self, state: DialogState, ext: Extraction) -> str:
+        """A correction that says again what is already known ("wait, I said NOT med
+        school"), acknowledged: "That is what I have: you'd rather not go to medical school."
+        """
+        if not ext.correction:
+            return ""
+        facts = [self.flow.slots[n].values[v].says for n, values in ext.slots.items()
+                 if state.slots.get(n) == values and not self.flow.slots[n].in_questions
+                 for v in values]
+        return self.flow.say("kept", facts="; ".join(facts)) if facts else ""
 
     def _reverses(self, name: str, old: Values | None, new: Values) -> bool:
         """Would `new` turn a scale answer to its opposite (a lot <-> as little as possible)?"""
@@ -642,6 +663,9 @@ class Interviewer:
 
     def _finish(self, state: DialogState, prefix: str = "", control: str | None = None,
                 changes: Iterable[Change] = ()) -> tuple[DialogState, Turn]:
+        # (ranked as the state it becomes: a start with nothing left to ask has no pending
+        # question yet, which a state still "asking" may not have)
+        state = evolve(state, phase="reviewing", pending=None)
         rec = self.recommend(state)
         state = evolve(state, phase="reviewing", pending=None, ranking=rec.node_ids,
                        shown=True, asks=0, planned=0)
@@ -955,6 +979,9 @@ class Interviewer:
         # Naming a kind of career ("list the fellowships") asks; it does not re-rank.
         learnt = [(n, v) for n, v in learnt if not self.flow.slots[n].in_questions]
         changes = [c for c in changes if not self.flow.slots[c.slot].in_questions]
+        kept = self._restated(state, ext) if not changes and not learnt else ""
+        if kept:  # "wait i said probably NOT med school": that is what is known
+            return self._finish(new, kept, "change")
         if not changes and (u.question or (not learnt and new.topics == state.topics
                                            and new.interests == state.interests)):
             return new, Turn("not_an_answer", "", changes=tuple(changes))

@@ -69,7 +69,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "noted": ("facts",), "updated": (), "followup": (), "no_ranking": (),
     "no_rank": ("number", "count"), "unknown_ref": ("text",), "nothing_to_skip": (),
     "review_why": ("name", "reasons"), "quote": ("words",), "close": ("first", "second"),
-    "close_only": ("first", "second"),
+    "close_only": ("first", "second"), "kept": ("facts",),
     "shared_reasons": ("reasons",), "rephrase": ("label",),
     "rephrase_numbers": ("label", "numbered"),
 }

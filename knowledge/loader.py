@@ -433,6 +433,10 @@ class _Loader:
                              f"'{draft.node.id}' is not a heading of {document.name}")
             else:
                 cited.extend(text for _n, text in section.lines[:1])
+                # The heading itself: where the node stands in the document (a listing cites it).
+                heading = Source(PATH_SEP.join(section.path[1:] or section.path), section.title,
+                                 section.line)
+                facts.setdefault(("section", section.title), []).append(heading)
             self.check_words(document, draft, cited)
             for rel, target, mark in draft.unquoted:
                 self.problem(draft.file, mark, f"'{rel}: {target}' of '{draft.node.id}' states "

@@ -369,3 +369,42 @@ def test_a_degree_asked_of_a_career_the_document_names_none_for(adv: Advisor) ->
     assert text.startswith("The document does not name PhD or MD/PhD in imaging sciences for "
                            "Informatics Specialist.")
     assert "It names no training for Informatics Specialist" in text
+
+
+@pytest.mark.parametrize("question", [
+    "What careers are there in radiology?",          # a list: where each career stands
+    "How long is the preliminary year?",             # a silence: where the step stands
+    "Does a nuclear medicine technologist need ARRT?",  # a note quoting another career
+    "Which careers need medical school?",            # a list by a requirement: its quote
+])
+def test_every_answer_that_states_something_cites_the_source(adv: Advisor,
+                                                             question: str) -> None:
+    reply = adv.session().ask(question)
+    assert reply.sources, reply.text
+    assert all(s.line > 0 and s.quote for s in reply.sources)
+
+
+def test_json_carries_sources_too(adv: Advisor) -> None:
+    status, out, _err = run_cli(["ask", "--json", "What does ARDMS certify?"], b"", adv)
+    data = json.loads(out.decode().splitlines()[0])
+    assert status == 0 and data["sources"]
+    assert data["sources"][0]["section"].endswith("Sonographer/Ultrasound Technician")
+
+
+def test_a_heading_or_a_list_lead_in_is_never_a_sentence_alone(adv: Advisor) -> None:
+    text = ask(adv, "Tell me about skills and competencies")
+    assert not any(line.rstrip().endswith("require:") for line in text.split("\n")), text
+    assert "Compensation and Job Outlook." not in ask(adv, "Tell me about compensation")
+
+
+@pytest.mark.parametrize(("question", "flagged", "not_flagged"), [
+    ("Does a radiologic technologist need a master's degree?", "master", "matter"),
+    ("Do academic radiologists present at conferences?", "", "president"),
+    ("what skils do i need", "", "skils"),
+])
+def test_a_typo_is_no_absent_word_and_a_respelled_real_word_is(adv: Advisor, question: str,
+                                                               flagged: str,
+                                                               not_flagged: str) -> None:
+    first = ask(adv, question).split("\n", 1)[0]
+    assert not flagged or f"does not mention {flagged}" in first, first
+    assert f"mention {not_flagged}" not in first, first
