@@ -80,8 +80,9 @@ class Environment:
 
     def err(self, text: str) -> None:
         """Write one line to stderr, if there is one that works."""
+        if self.stderr is None:  # started with stderr closed (`2>&-`)
+            return
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            assert self.stderr is not None
             self.stderr.write(text + "\n")
             self.stderr.flush()
 
@@ -500,10 +501,13 @@ def _parse(argv: list[str], env: Environment) -> argparse.Namespace | int:
     """The parsed command line, or the exit status of --help, --version or a usage error
     (argparse's own messages go to the environment's streams)."""
     parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
-    out = env.stdout if env.stdout is not None else open(os.devnull, "w")  # noqa: SIM115
-    err = env.stderr if env.stderr is not None else open(os.devnull, "w")  # noqa: SIM115
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.ExitStack() as stack:
+            for stream, redirect in ((env.stdout, contextlib.redirect_stdout),
+                                     (env.stderr, contextlib.redirect_stderr)):
+                if stream is None:  # closed: argparse's message goes nowhere
+                    stream = stack.enter_context(open(os.devnull, "w"))
+                stack.enter_context(redirect(stream))
             return parser.parse_args(argv)
     except SystemExit as exc:
         code = exc.code

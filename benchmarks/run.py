@@ -589,21 +589,28 @@ def jsonl_run(report: Report, python: Path, transcripts: list[list[str]], count:
 
 
 # -- hostile input (issue 14) -------------------------------------------------------------------
-def hostile_turns(report: Report, advisor: Any, ordinary_ms: float, mixed: int) -> None:
+def hostile_turns(report: Report, advisor: Any, ordinary: TurnStats, ordinary_cpu: TurnStats,
+                  mixed: int) -> None:
     """The slowest 2,000-character texts known (and random mixtures of their pieces), each
     against the median ordinary turn: a text at the limit must cost a bounded multiple of a
     question, not seconds (2,000 spaces once took 35 s)."""
     texts = {**PATHOLOGICAL, **{f"mixture {i}": t for i, t in enumerate(mixed_texts(mixed))}}
     worst = worst_turns(advisor, texts)
-    seconds, name = worst[0]
+    seconds, _, name = worst[0]
     ms = seconds * 1000
-    ratio = ms / max(ordinary_ms, 1e-9)
+    cpu_ms, cpu_name = max((c * 1000, n) for _, c, n in worst)
+    ratio = ms / max(ordinary.median_ms, 1e-9)
+    cpu_ratio = cpu_ms / max(ordinary_cpu.median_ms, 1e-9)
     report.data["hostile"] = {"slowest_ms": ms, "slowest": name, "ratio": ratio,
-                              "all_ms": {n: s * 1000 for s, n in worst}}
+                              "slowest_cpu_ms": cpu_ms, "cpu_ratio": cpu_ratio,
+                              "all_ms": {n: s * 1000 for s, _, n in worst}}
     report.add(f"slowest 2,000-character turn ({len(texts)} texts: '{name}')", "≤ 50 ms",
                f"{ms:.2f} ms", ms <= 50)
-    report.add("  the same, in median ordinary turns", "≤ 50x", f"{ratio:.0f}x", ratio <= 50)
-    report.add("  next slowest", "—", ", ".join(f"{n} {s * 1000:.1f} ms" for s, n in worst[1:4]))
+    report.add(f"  the same in thread CPU time ('{cpu_name}')", "—", f"{cpu_ms:.2f} ms")
+    report.add("  the same, in median ordinary turns (wall / CPU)", "≤ 50x",
+               f"{ratio:.0f}x / {cpu_ratio:.0f}x", min(ratio, cpu_ratio) <= 50)
+    report.add("  next slowest", "—",
+               ", ".join(f"{n} {s * 1000:.1f} ms" for s, _, n in worst[1:4]))
 
 
 def flood_memory(report: Report, python: Path, count: int, size: int) -> None:
@@ -794,7 +801,8 @@ def main(argv: list[str] | None = None) -> int:
     log("turns on the radiology graph ...")
     run = per_turn(report, advisor, turns, passes)
     log("hostile input ...")
-    hostile_turns(report, advisor, report.data["turns"]["median_ms"], 20 if quick else 60)
+    hostile_turns(report, advisor, TurnStats.of(run.timings), TurnStats.of(run.cpu),
+                  20 if quick else 60)
     flood_memory(report, python, 1000, 990_000)
     log("--jsonl throughput and memory ...")
     jsonl_run(report, python, run.transcripts, jsonl_count, jsonl_runs)

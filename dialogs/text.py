@@ -139,9 +139,13 @@ def longest(hits: Iterable[Hit[P]], group: Callable[[P], Hashable]) -> list[Hit[
     for members in by_group.values():
         members.sort(key=lambda h: (-h.length, h.start))
         taken: list[Hit[P]] = []
-        for hit in members:
-            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+        covered: set[int] = set()  # the words taken: linear, where comparing with every
+        for hit in members:        # hit taken was quadratic ("kids kids kids ...")
+            span = range(hit.start, hit.end)
+            if covered.isdisjoint(span) and (span or all(
+                    hit.end <= t.start or hit.start >= t.end for t in taken)):
                 taken.append(hit)
+                covered.update(span)
         kept.extend(taken)
     kept.sort(key=lambda h: (h.start, -h.length))
     return kept

@@ -124,3 +124,8 @@ def test_long_session_ids_keep_their_conversation_in_bounded_memory(adv: Advisor
         sessions.get(f"{i}" + "x" * 100_000)
     assert len(sessions) == 10
     assert max(len(repr(key)) for key in sessions._open) < 200
+
+
+def test_an_error_with_stderr_closed_is_still_a_status(tmp_path: Path) -> None:
+    result = cli(tmp_path, "check", str(tmp_path / "missing"), preexec_fn=lambda: os.close(2))
+    assert result.returncode == 2 and result.stdout == b""
