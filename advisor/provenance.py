@@ -31,6 +31,11 @@ from .resources import IntentSpec, Lexicon
 #: Replies that state facts of the graph; greetings, declines and interview prompts do not.
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
+#: A respelling of a word this long is a typo, not another word ('requirments'; 'master' is
+#: no typo of 'matter').
+_LONG_TYPO = 8
+#: Intents whose cue words are about what is declined, not how a question asks.
+_DECLINING_INTENTS = frozenset({"medical_advice", "out_of_scope"})
 _LONGEST_WORD = 30  # a longer 'word' is noise, never echoed back
 _SCAN_ALL = 2000  # graphs up to this many nodes are scanned whole for the nodes a text names
 #: Aspects of a career an answer may give; one the question never asks about in so many words
@@ -144,6 +149,14 @@ class Provenance:
                 self._careers_of.setdefault(term, []).append(node.id)
         self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
         self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
+        # The words of the intents' cue phrases: they say which aspect is asked, not a thing
+        # the document might lack ("what's the residency *length*", "who *manages* PACS").
+        asks = [(spec.name, phrase.split()) for spec in understander.intents.values()
+                for phrase, _ in spec.cues]
+        self._asking = frozenset(
+            w for name, words in asks for w in (words if len(words) == 1 else words[1:])
+            if len(words) == 1 or (words[0] in lexicon.question_words
+                                   and name not in _DECLINING_INTENTS))
         self._sources_memo: Memo[str, tuple[Source, ...]] = Memo(items=4096, chars=2_000_000)
         self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
                                                      *graph.neighbours(n.id, incoming=True)))
@@ -257,6 +270,10 @@ class Provenance:
                 continue  # rewritten by the language data ('skils' -> 'skills'): no word
             if word in respelled and self._known(respelled[word]):
                 continue  # a typo of a known word
+            fixed = respelled.get(word, "")
+            if word in self._asking or (fixed in self._asking and len(word) >= _LONG_TYPO):
+                continue  # a word that asks how ('length', 'manages', 'qualifications'; a
+                # long typo of one, 'requirments'): the answer says what is asked
             if not self._known(word):  # (a real word respelled to an unknown one is kept)
                 out.append(word)
         return list(dict.fromkeys(out))[:3]

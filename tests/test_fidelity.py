@@ -408,3 +408,17 @@ def test_a_typo_is_no_absent_word_and_a_respelled_real_word_is(adv: Advisor, que
     first = ask(adv, question).split("\n", 1)[0]
     assert not flagged or f"does not mention {flagged}" in first, first
     assert f"mention {not_flagged}" not in first, first
+
+
+@pytest.mark.parametrize("question", [
+    "what's the residency length for radiology",
+    "Which fellowship handles bone and joint imaging?",
+    "research scientist imaging qualifications?",
+    "rad tech requirments?",
+    "Who manages PACS?",
+])
+def test_a_word_that_asks_how_is_never_said_to_be_absent(question: str) -> None:
+    """Found by an independent audit: a question's own asking word ('length', 'manages') was
+    reported as a word the document never uses, right before the answer that says it."""
+    text = Advisor().ask(question).text
+    assert "does not mention" not in text.split("\n")[0], text
