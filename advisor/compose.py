@@ -515,8 +515,8 @@ class Composer:
             return Answer(self.t("often_options", name=node.get("full_name") or node.name,
                                  options=join_words(list(node.get("options")), "or")) + ".",
                           (node.id,))
-        if node is not None and node.type == "subspecialty":
-            return self.duties(node)
+        if node is not None and node.type == "subspecialty":  # "is that a fellowship?": say so
+            return self.describe(node)
         if node is not None and node.type == "category":
             lines = []
             for member in self.members(node):

@@ -109,3 +109,9 @@ def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor
 def test_what_the_field_offers_is_its_overview(advisor: Advisor) -> None:
     reply = advisor.ask("What does the field of radiology offer?")
     assert not reply.fallback and "diverse career opportunities" in reply.text
+
+
+def test_is_that_a_fellowship_says_what_kind_of_step_it_is(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("what does a neuroradiologist do?")
+    assert "fellowship" in s.ask("is that a fellowship or a residency?").text
