@@ -233,8 +233,9 @@ class Responder:
     # -- one question -----------------------------------------------------------------------
     def _decide(self, t: Turn, p: Parse) -> Decision:
         pol = self.pol
-        f = pol.facts(p, t.context, t.profile_changed,
-                      self.e.interviewer.enough_to_rank(t.dialog))
+        iv = self.e.interviewer
+        f = pol.facts(p, t.context, t.profile_changed, iv.enough_to_rank(t.dialog),
+                      iv.knows_something(t.dialog))
         d = decide(pol, f)
         if d.resolve:
             if d.intent == "about_me":  # a statement: no list item or follow-up is meant

@@ -83,6 +83,8 @@ class Facts:
     profile_changed: bool
     #: The interview already knows enough of the person to rank careers.
     profiled: bool = False
+    #: The person has said something of what they like or avoid.
+    known: bool = False
 
     def other_best(self, intent: str) -> float:
         """The best score of any intent but `intent`."""
@@ -122,7 +124,7 @@ class Policy:
 
     # -- facts ----------------------------------------------------------------------------
     def facts(self, p: Parse, ctx: Context, profile_changed: bool,
-              profiled: bool = False) -> Facts:
+              profiled: bool = False, known: bool = False) -> Facts:
         """Everything the rules need to know about a turn, read once."""
         g, sets, w = self.g, self.sets, self.w
         explicit = tuple(m for m in p.mentions if m.kind == "alias")
@@ -150,7 +152,7 @@ class Policy:
             first_person_statement=statement, asks_for_pick=self.asks_for_pick(p),
             mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
                                     for i in m.node_ids),
-            profile_changed=profile_changed, profiled=profiled)
+            profile_changed=profile_changed, profiled=profiled, known=known)
 
     def asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
@@ -549,6 +551,23 @@ def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision 
                     described=hit.words, offer_chooser=True)
 
 
+def settle_pick_from_what_was_said(pol: Policy, best: Best,
+                                   f: Facts) -> Best | Decision | None:
+    """'I love working with kids' then 'which fellowship then?': a which-question for a kind
+    of career that describes nothing itself, after the person said what they like, asks for
+    the pick that fits what they said."""
+    p = f.p
+    if not f.known or not p.requested or not p.words & pol.sets["pick_questions"] \
+            or best[0] in {"recommend", "compare", "list_careers"}:
+        return None
+    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit) \
+            or pol.described(p, pol.asked_types(p), mask_names=True):
+        return None
+    if len(p.tokens) > pol.w["topic_words"]:
+        return None
+    return ("recommend", max(best[1], pol.w["weak"]))
+
+
 def settle_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'And what about sonographers?' asks the last question again, of something new."""
     if f.followup and (f.explicit or f.keyword) and f.last_intent not in {
@@ -666,7 +685,8 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
 
 
-SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_followup, settle_social,
+SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_pick_from_what_was_said,
+                                 settle_followup, settle_social,
                                  settle_keyword_elsewhere,
                                  settle_outside, settle_weak_followup, settle_weak,
                                  settle_modality, settle_filtered_list)

@@ -20,9 +20,11 @@ def engine() -> Any:
 
 
 def facts(engine: Any, text: str, *, topic: tuple[str, ...] = (), last_intent: str = "",
-          last_list: tuple[str, ...] = (), profile_changed: bool = False) -> Facts:
+          last_list: tuple[str, ...] = (), profile_changed: bool = False,
+          known: bool = False) -> Facts:
     p = engine.understander.parse(text)
-    return engine.policy.facts(p, Context(topic, last_intent, last_list), profile_changed)
+    return engine.policy.facts(p, Context(topic, last_intent, last_list), profile_changed,
+                               known=known)
 
 
 # (rule, text, context, fires?) — a gate fires when it returns a decision.
@@ -126,6 +128,10 @@ SETTLE_CASES = [
      "sports injuries, bones and joints are what I geek out on, which fellowship?", {},
      "=describe"),
     (rules.settle_described_pick, ("recommend", 4.0), "help me choose a fellowship", {}, None),
+    (rules.settle_pick_from_what_was_said, ("describe", 1.0), "which fellowship then?",
+     {"known": True}, "recommend"),
+    (rules.settle_pick_from_what_was_said, ("describe", 1.0), "which fellowship then?", {},
+     None),
     (rules.settle_filtered_list, ("education", 1.2),
      "can you work in radiology without going to med school", {}, "list_careers"),
     (rules.settle_filtered_list, ("education", 1.2),

@@ -115,3 +115,10 @@ def test_is_that_a_fellowship_says_what_kind_of_step_it_is(advisor: Advisor) -> 
     s = advisor.session()
     s.ask("what does a neuroradiologist do?")
     assert "fellowship" in s.ask("is that a fellowship or a residency?").text
+
+
+def test_which_fellowship_after_saying_what_one_loves_ranks_by_it(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("I love working with kids and babies")
+    reply = s.ask("which fellowship then?")
+    assert reply.kind == "recommendation" and "1. Pediatric Radiology" in reply.text
