@@ -20,6 +20,7 @@ index ignores and the field weights are data (`knowledge/index.yaml`).
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
@@ -101,6 +102,9 @@ def _load_settings(path: str) -> IndexSettings:
         raise _problem(path, f"malformed index settings: {exc}") from None
     _stemmer_for(settings.language, path)  # (checked here, so a bad language fails at load)
     return settings
+
+
+_STEMMING = threading.Lock()
 
 
 @lru_cache(maxsize=8)
@@ -230,7 +234,8 @@ class SemanticIndex:
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
         if stem is None:
-            stem = _stemmer_for(self.settings.language).stemWord(word)
+            with _STEMMING:  # a Snowball stemmer keeps its word in itself: one thread at a time
+                stem = _stemmer_for(self.settings.language).stemWord(word)
             if len(self._stems) < 100_000:
                 self._stems[word] = stem
         return stem

@@ -181,3 +181,28 @@ def test_advisors_built_in_parallel_agree() -> None:
     assert len(built) == THREADS
     first = conversation(built[0], turns=len(SCRIPT))
     assert all(conversation(adv, turns=len(SCRIPT)) == first for adv in built[1:])
+
+
+def test_the_semantic_index_stems_safely_from_many_threads() -> None:
+    """A Snowball stemmer keeps the word it works on in itself; threads stemming new words at
+    once corrupted each other's (IndexError), found by a run of the threads test."""
+    from knowledge.index import SemanticIndex
+
+    index = SemanticIndex(Advisor().graph)
+    words = [f"zq{i}ing{'s' * (i % 4)}" for i in range(4000)]
+    errors: list[BaseException] = []
+
+    def worker(part: list[str]) -> None:
+        try:
+            for word in part:
+                index.terms(word)
+        except BaseException as exc:
+            errors.append(exc)
+
+    with busy_switching():
+        threads = [threading.Thread(target=worker, args=(words[i::8],)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    assert not errors, errors
