@@ -644,11 +644,10 @@ class Composer:
             lines.append(_sentence(evolution.summary))
         return Answer(" ".join(lines), (node.id,) if node else ())
 
-    def list_careers(self, category: Node | None, *, among: Sequence[str] = (),
-                     requiring: Node | None = None, without: bool = False) -> Answer:
+    def list_careers(self, category: Node | None) -> Answer:
+        """Every career by category, or one category's careers (constrained lists are graph
+        queries: advisor/listing.py)."""
         g = self.g
-        if requiring is not None:
-            return self.careers_requiring(requiring, among, without=without)
         if category is not None:
             members = self.members(category)
             lines = [f"{category.get('full_name') or category.name}:"]
@@ -668,27 +667,6 @@ class Composer:
             lines.append("• Other: " + ", ".join(n.name for n in rest))
             listed.update(dict.fromkeys(n.id for n in rest))
         return Answer("\n".join(lines), (), tuple(listed))
-
-    def careers_requiring(self, requiring: Node, among: Sequence[str] = (), *,
-                          without: bool = False) -> Answer:
-        """Careers whose training (as the document lists it) includes a step, or does not;
-        a career whose training the document never describes is said to be that, not to
-        'not need' the step."""
-        g = self.g
-        pool = [g.node(i) for i in among if i in g] or list(self.careers())
-        pool = [n for n in pool if n.type in CAREER_TYPES]
-        needing = self.needed_by(requiring)
-        chosen = [n for n in pool if (n.id in needing) != without]
-        unstated = [n for n in chosen if without and not g.pathway(n.id).steps]
-        chosen = [n for n in chosen if n not in unstated]
-        verb = "do not need" if without else "need"
-        step = requiring.name.lower()
-        lines = [self.t("careers_that", verb=verb, step=step) if chosen
-                 else self.t("none_of_them", verb=verb, step=step)]
-        lines.extend(f"• {n.name}" for n in chosen)
-        if unstated:
-            lines.append(self.t("training_unstated", names=join_words([n.name for n in unstated])))
-        return Answer("\n".join(lines), (requiring.id,), tuple(n.id for n in chosen))
 
     def compare(self, nodes: Sequence[Node], aspect: str | None = None) -> Answer:
         rows: list[tuple[str, ...]] = []

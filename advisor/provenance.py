@@ -104,7 +104,7 @@ class Provenance:
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
-            "silent", "silent_general", "silent_on_words") if k in responses)
+            "silent", "silent_general", "silent_on") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
         self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
         # The node of the document's opening section: what the field is, for questions on

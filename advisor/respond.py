@@ -13,8 +13,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
-from knowledge import MAX_INPUT_CHARS, Node
+from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Node
 from knowledge.record import field, record, replace
+from knowledge.source import normal
 
 from .answers import HANDLERS
 from .compose import Answer, article
@@ -453,7 +454,8 @@ class Responder:
             what = e.lexicon.uncovered[word].format(subject=e.responses["field_subject"],
                                                     who=e.responses["field_people"])
             text = e.responses["silent"].format(what=what) + " " + e.responses["coverage"]
-        elif p.domain and p.question and (unknown := self.pol.uncovered_words(p)):
+        elif p.domain and p.question and (unknown := e.provenance.uncovered(
+                f" {normal(p.text)} ", p.text)):
             words = ", ".join(f"“{w}”" for w in unknown)  # "do I need the MCAT for rads?"
             text = e.responses["silent_on"].format(words=words) + " " + e.responses["coverage"]
         elif p.domain and p.question and not p.unknown:
@@ -470,8 +472,6 @@ def retype(pol: Policy, d: Decision, f: Facts) -> None:
     """The question the resolved nodes show was asked: 'which fellowship covers the brain?'
     looks a subspecialty up; 'which jobs use MRI?' asks for a modality's careers; 'any jobs on
     the AI stuff?' describes the one career named; 'what is attention to detail?' is a skill."""
-    from knowledge import CAREER_TYPES
-
     p = f.p
     first = d.nodes[0] if d.nodes else None
     explicit_ids = {m.node_ids[0] for m in f.explicit}
@@ -491,8 +491,6 @@ def retype(pol: Policy, d: Decision, f: Facts) -> None:
 
 
 def _retype_list(pol: Policy, d: Decision, f: Facts) -> None:
-    from knowledge import CAREER_TYPES
-
     g = pol.g
     if any(m.negated for m in f.p.mentions):
         return  # "which job handles tracers but doesn't need med school?": a filtered list

@@ -271,20 +271,6 @@ class Policy:
             return None
         return hits[0]
 
-    def uncovered_words(self, p: Parse) -> list[str]:
-        """Words of a question that neither the graph's facts nor the language data know
-        ('rad tech *hourly* pay', 'do I need the *MCAT*?'): the point asked may be one the
-        document never covers, which the answer must say before giving what it does say."""
-        index = self.engine.index
-        out = []
-        for word in p.tokens:
-            if len(word) < self.w["uncovered_min_letters"] or not word.isalpha() \
-                    or word in self.plain_words:
-                continue
-            if not any(index.idf(term) for term in index.terms(word)):
-                out.append(word)
-        return list(dict.fromkeys(out))[:int(self.w["uncovered_max_words"])]
-
     def names_field(self, p: Parse) -> bool:
         """'What does the field of radiology offer?', 'is radiology a good career?': the field
         is named as the subject, with no node and nothing pointing back."""
