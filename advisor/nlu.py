@@ -444,14 +444,19 @@ class Understander:
                 if i not in hedged:
                     masked.append(tokens[i])
                 i += 1
-        words = [t for i, t in enumerate(tokens) if i not in hedged]
+        kept = [i for i in range(len(tokens)) if i not in hedged]
+        words = [tokens[i] for i in kept]
+        named = {i for m in spans.values() for i in range(m.start, m.end)}
         hits: dict[str, dict[str, float]] = {}
         n = len(words)
+        blind = self.lexicon.sets["outside_intents"]
         for i in range(n):
             for size in range(1, min(self._cue_reach.get(words[i], 0), n - i) + 1):
+                in_name = all(kept[j] in named for j in range(i, i + size))
                 phrase = " ".join(words[i:i + size])
                 for intent, weight in self.cues.get(phrase, ()):
-                    hits.setdefault(intent, {})[phrase] = weight
+                    if not (in_name and intent in blind):  # 'ml' of 'AI/ML' is no dose
+                        hits.setdefault(intent, {})[phrase] = weight
         text = " ".join(masked[:40])
         best_example: dict[str, tuple[str, float]] = {}
         content = sum(1 for w in masked if w != "x")

@@ -201,3 +201,17 @@ def test_every_part_of_a_compound_message_gets_its_own_answer(advisor: Advisor, 
     reply = advisor.ask(message)
     for text in wanted:
         assert text in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("sono specialties you can go into?", "vascular"),
+    ("what does a US tech do", "Sonographers"),
+    ("what do AI/ML rads actually do?", "algorithms"),
+])
+def test_shop_talk_names_and_a_name_is_never_a_clinical_cue(advisor: Advisor, question: str,
+                                                           wanted: str) -> None:
+    """'sono', 'US tech' name sonographers; 'ml' inside 'AI/ML' is part of a name, not a
+    dose, so the question is not declined as medical advice."""
+    reply = advisor.ask(question)
+    assert wanted in reply.text, reply.text
+    assert not reply.fallback
