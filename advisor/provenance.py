@@ -47,6 +47,28 @@ _COMPARED = {"duration": "Time", "pay": "Pay", "certification": "Certification"}
 _LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
 
 
+#: The fields of a career whose text is one of its lines in the document.
+_LINE_FIELDS = frozenset({"summary", "focus", "duties", "statements"})
+_GAP = 4  # at most this many words between two words of a question an answer says
+
+
+def _in_order(wanted: list[str], said: list[str]) -> bool:
+    """Every word of `wanted` occurs in `said`, in that order, each at most `_GAP` words after
+    the one before ('audit imaging practices', 'specialize in CT, MRI')."""
+    for start in (i for i, w in enumerate(said) if w == wanted[0]):
+        at, ok = start, True
+        for word in wanted[1:]:
+            nxt = next((j for j in range(at + 1, min(len(said), at + _GAP + 2))
+                        if said[j] == word), None)
+            if nxt is None:
+                ok = False
+                break
+            at = nxt
+        if ok:
+            return True
+    return False
+
+
 def _has(text: str, phrase: str) -> bool:
     """`phrase` (normalised) occurs in padded normalised `text` as whole words, plural or not."""
     return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
@@ -103,6 +125,14 @@ class Provenance:
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        # Words that make a question a yes/no one (first word; a tag at the end), and words
+        # that make a yes unsure ('does pediatric radiology cover *only* adults?').
+        self._yes_no = frozenset(normal(w) for w in meta.get("yes_no_words", ()))
+        self._yes_no_tags = frozenset(normal(w) for w in meta.get("yes_no_tags", ()))
+        self._listing = frozenset(normal(w) for w in meta.get("listing_words", ()))
+        self._listing_nouns = frozenset(normal(w) for w in meta.get("listing_nouns", ()))
+        self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
+        self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
             "silent", "silent_general", "silent_on") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
@@ -417,23 +447,24 @@ class Provenance:
             text += " " + self.r["requirements_none"].format(career=career.name)
         return text
 
-    def credential_note(self, question: str, reply: Reply) -> str:
+    def credential_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """Whose credential a question's credential is, when it asks about a career the
-        document names it not for ('Does a nuclear medicine technologist need ARRT?')."""
+        document names it not for ('Does a nuclear medicine technologist need ARRT?'), and
+        the yes/no it gives: no when the career has another credential, unsaid when none."""
         asked = [n for n in self.g.of_type("credential")
                  if any(_has(question, t) for t in self._names[n.id])]
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(asked) != 1 or not careers:
-            return self.requirement_note(question, reply)
+            return self.requirement_note(question, reply), "unsaid"
         credential, career = asked[0], careers[0]
         own = self.c.credentials(career)
         if credential in own:
             if reply.intent == "certification":
-                return ""
+                return "", "yes"
             return self.r["credential_is_for"].format(credential=credential.name,
                                                       career=career.name) + " " + \
-                self.c.certification(career).text
+                self.c.certification(career).text, "yes"
         holders = [h.name for h in self.g.neighbours(credential.id, "certified_by",
                                                      incoming=True)]
         text = self.r["credential_not_for"].format(credential=credential.name,
@@ -444,21 +475,29 @@ class Provenance:
                 summary=credential.summary)
         if not own:
             text += " " + self.r["credential_none_named"].format(career=career.name)
-        else:
-            text += " " + self.c.certification(career).text
-        return text
+            return text, "unsaid"
+        return f"{text} {self.c.certification(career).text}", "no"
 
     def duration_note(self, question: str, reply: Reply) -> str:
         """'The document says Interventional Radiology takes 2 years, not 3.' when a question
         gives a length the document does not state for the step it asks about."""
         match = _LENGTH.search(question)
-        if match is None:
+        if match is None or reply.listed:  # (a list of what lasts that long answers itself)
             return ""
         low = float(match.group(1))
         high = float(match.group(2) or low)
-        for node_id in reply.entities:
-            node = self.g.get(node_id)
-            if node is None or node.duration is None:
+        # The steps the question names come first ('is medical school 5 years for
+        # radiologists?' asks of medical school, not of the radiologist).
+        named = [n for n in self.g.of_type("training", "subspecialty")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        named = [n for n in named if not any(  # 'breast imaging', not 'fellowship'
+            m.type == "subspecialty" and m is not n and self._linked(n.id, (m.id,))
+            for m in named)]
+        if len(named) == 1 and named[0].duration is None:
+            return self.c.duration(named[0], fellowship_only=True).text
+        nodes = named or [self.g.node(i) for i in reply.entities if i in self.g]
+        for node in nodes:
+            if node.duration is None:
                 continue
             stated = node.duration
             if (stated.low, stated.high) == (low, high) or stated.low <= low <= high <= stated.high:
@@ -488,7 +527,8 @@ class Provenance:
         after = any(_has(question, w) for w in self._order_after)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
-            if after and fact is not None and later.type in {"training", "subspecialty"}:
+            asked = after or any(_has(question, t) for t in self._names[later.id])
+            if asked and fact is not None and later.type in {"training", "subspecialty"}:
                 return self.r["order_stated"].format(quote=fact.sources[0].quote)
         careers = sorted(self.c.needed_by(step),
                          key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
@@ -561,8 +601,11 @@ class Provenance:
     def count_note(self, question: str, reply: Reply) -> str:
         """'The document gives no number for that.' when a question asks how many and the
         answer neither lists nor counts anything."""
-        if not any(_has(question, w) for w in self._count_words) or reply.listed or any(
-                ch.isdigit() for ch in reply.text):
+        if not any(_has(question, w) for w in self._count_words):
+            return ""
+        if reply.listed:
+            return self.r["count_listed"].format(count=len(reply.listed))
+        if any(ch.isdigit() for ch in reply.text):
             return ""
         return self.r["count_unstated"]
 
@@ -600,13 +643,19 @@ class Provenance:
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
+        if self._careers_of_thing(question, reply):
+            return self._careers_linked(self.g.node(reply.entities[0]))
         if not self._every_career(reply):
-            return ""  # only the plain list of every career gives way
+            return ""  # only the plain list of every career, or what a thing is, gives way
         found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
                  for t in self._stated[node.id][:] if _has(question, t)
                  and t not in self._general_terms]
-        if not found:
-            return ""
+        if not found:  # a skill or credential it names ('do careers need attention to detail?')
+            if any(w in self._blockers for w in question.split()):
+                return ""  # ('careers that don't involve patient care': the list answers)
+            thing = next((n for n in self.g.of_type("skill", "credential")
+                          if any(_has(question, t) for t in self._stated[n.id])), None)
+            return self.c.describe(thing).text if thing is not None else ""
         seen: dict[str, tuple[Node, str]] = {}
         for node, term in found:
             seen.setdefault(node.id, (node, term))
@@ -614,6 +663,32 @@ class Provenance:
         lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
                   for node, term in seen.values()]
         return "\n".join(lines)
+
+    def _careers_linked(self, thing: Node) -> str:
+        """The careers the graph links a thing to (PACS: the informatics specialist), each
+        with its line that names the thing."""
+        careers = [n for n in (*self.g.neighbours(thing.id, incoming=True),
+                               *self.g.neighbours(thing.id)) if n.type in CAREER_TYPES]
+        if not careers:
+            return ""
+        lines = [self.r["careers_with_term"].format(term=thing.name)]
+        for career in dict.fromkeys(careers):
+            own = thing.summary if any(_has(f" {normal(thing.summary)} ", t)
+                                       for t in self._names[career.id]) else ""
+            fact = own or next((f for t in self._names[thing.id]
+                                if (f := self.fact_with(career, t))
+                                and _has(f" {normal(f)} ", t)), self.c.what(career))
+            lines.append(f"• {career.name}: {fact.rstrip('.')}")
+        return "\n".join(lines)
+
+    def _careers_of_thing(self, question: str, reply: Reply) -> bool:
+        """The question asks which careers ('which careers involve PACS?', 'who works with
+        PACS?') and the reply is about a thing that is no career."""
+        words = question.split()
+        node = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
+        return bool(words) and node is not None and node.type not in CAREER_TYPES and (
+            words[0] == "who" or (words[0] in self._listing and len(words) > 1
+                                  and words[1] in self._listing_nouns))
 
     def _every_career(self, reply: Reply) -> bool:
         """The reply is the plain list of every career (nothing asked narrowed it)."""
@@ -631,8 +706,91 @@ class Provenance:
         what = self.c.what(node)
         return what[len(node.name) + 2:] if what.startswith(node.name + ": ") else what
 
+    def verdict(self, question: str, typed: str, reply: Reply, text: str, said: str,
+                elsewhere: bool) -> str:
+        """'Yes.', 'No.' or 'The document does not say so.' to open the answer to a yes/no
+        question: what a note found (a length or credential the document states otherwise),
+        else yes where the answer states the question's own words of what it asks about,
+        close together and in the question's order; unsaid where they are stated of another
+        career instead. Nothing where that is unsure (a limiting word: 'only', 'not')."""
+        words = question.split()
+        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
+            return ""
+        if said:
+            return self.r[f"verdict_{said}"]
+        same = self._same_thing(question, reply)
+        if same or any(w in self._blockers for w in words):
+            return same
+        lines = [[stem(w) for w in normal(line).split()] for line in text.split("\n")]
+        content: list[str] = []
+        for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
+            content = self._content(asked, reply)
+            if not content:
+                return ""
+            if any(_in_order(content, line) for line in lines):
+                return self.r["verdict_yes"]
+        if elsewhere:
+            return self.r["verdict_unsaid"]
+        stated = {w for line in lines for w in line}
+        return self.r["verdict_loose"] if any(w not in stated for w in content) else ""
+
+    def _content(self, question: str, reply: Reply) -> list[str]:
+        """The stems of the words of a (padded, normalised) yes/no question that say what it
+        asks of the answer's nodes: without their names, the opening word and plain words."""
+        own: set[str] = set()
+        for node_id in reply.entities:
+            for name in sorted(self._names.get(node_id, ()), key=len, reverse=True):
+                for form in (name, f"{name}s"):
+                    question = question.replace(f" {form} ", " ")
+            if node_id in self.g:  # the words of its own name ('research'), not its aliases'
+                own.update(stem(w) for w in normal(self.g.node(node_id).name).split())
+        return [stem(w) for w in question.split()[1:] if w not in self._ignore
+                and w not in self._yes_no_tags and w not in self._general_terms
+                and stem(w) not in own]
+
+    def _same_thing(self, question: str, reply: Reply) -> str:
+        """'Yes: ...' when a question asks whether two names are one thing and both are names
+        of the answer's node ('Is a sonographer the same as an ultrasound technician?')."""
+        if not any(_has(question, w) for w in self._identity):
+            return ""
+        for node_id in reply.entities[:1]:
+            found = [t for t in self._names.get(node_id, ()) if _has(question, t)]
+            distinct = [t for t in found if not any(t != o and t in o for o in found)]
+            if len(distinct) >= 2 and node_id in self.g:
+                return self.r["verdict_same"].format(name=self.g.node(node_id).name)
+        return ""
+
+    def careers_stating(self, question: str, reply: Reply) -> Reply | None:
+        """'Which careers involve teaching?' declined as out of scope although careers' own
+        lines say it ('combine clinical practice with teaching responsibilities'): the careers
+        whose lines state every word the question asks with, close together and in order."""
+        words = question.split()
+        if reply.intent != "out_of_scope" or not words or words[0] not in self._listing:
+            return None
+        content = [stem(w) for w in words[1:] if w not in self._ignore
+                   and w not in self._general_terms]
+        if not content:
+            return None
+        found: dict[str, tuple[Node, str]] = {}
+        for node in self.g.of_type(*CAREER_TYPES):
+            for fact in node.facts:
+                if fact.field in _LINE_FIELDS and node.id not in found and _in_order(
+                        content, [stem(w) for w in normal(fact.text).split()]):
+                    found[node.id] = (node, fact.text)
+        if not found:
+            return None
+        lines = [self.r["careers_stating"]]
+        lines += [f"• {node.name}: {text.rstrip('.')}" for node, text in found.values()]
+        text = "\n".join(lines)
+        return replace(reply, text=text, intent="list_careers", fallback=False, kind="answer",
+                       listed=tuple(found), confidence=0.5, suggestions=(),
+                       sources=self.sources(text, tuple(found), ()))
+
     def annotate(self, reply: Reply, question: str) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source."""
+        if reply.fallback and reply.intent == "out_of_scope":
+            q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
+            return self.careers_stating(q, reply) or reply
         if reply.fallback or reply.kind not in _ANSWER_KINDS:
             return reply
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
@@ -645,17 +803,26 @@ class Provenance:
         text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
                 or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
                 or reply.text)
-        replacing = self.duration_note(q, reply) or self.credential_note(q, reply)
+        replacing, said = self.duration_note(q, reply), "no"
+        if not replacing:  # (a note that opens 'The document does not name...' says so)
+            replacing, said = self.credential_note(q, reply)
+            said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
-        head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
-                            self.category_note(q, reply), self.count_note(q, reply)) if n]
+        notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply))
+                   if n]
+        head = [*notices, *(n for n in (self.category_note(q, reply),
+                                        self.count_note(q, reply)) if n)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
             if extra:
                 text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
+        opener = "" if notices or (replacing and not said) else self.verdict(
+            q, f" {normal(question)} ", reply, text, said, bool(others))
         if head:
             text = "\n".join([*head, text])
+        if opener and not any(text.startswith(p) for p in self._silent):
+            text = f"{opener} {text}"
         if others:
             text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
