@@ -606,9 +606,21 @@ class Provenance:
             return ""
         if reply.listed:
             return self.r["count_listed"].format(count=len(reply.listed))
-        if any(ch.isdigit() for ch in reply.text):
-            return ""
+        if any(ch.isdigit() for ch in reply.text) and not self._counts_people(question):
+            return ""  # (a length answers 'how many years'; 'how many radiologists' it does not)
         return self.r["count_unstated"]
+
+    def _counts_people(self, question: str) -> bool:
+        """'How many radiologists are there?': the word counted names a career."""
+        for phrase in self._count_words:
+            _before, found, after = question.partition(f" {phrase} ")
+            counted = after.split()[:1]
+            if found and counted and counted[0] in self._careers_of:
+                return True
+            if found and counted and counted[0].endswith("s") and counted[0][:-1] in \
+                    self._careers_of:
+                return True
+        return False
 
     def compare_note(self, question: str, reply: Reply) -> str:
         """A comparison's missing row when the question asks for that aspect ('which takes
@@ -687,7 +699,8 @@ class Provenance:
         PACS?') and the reply is about a thing that is no career."""
         words = question.split()
         node = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
-        return bool(words) and node is not None and node.type not in CAREER_TYPES and (
+        return bool(words) and node is not None and node.type not in {
+            *CAREER_TYPES, "category", "topic", "skill"} and (
             words[0] == "who" or (words[0] in self._listing and len(words) > 1
                                   and words[1] in self._listing_nouns))
 
@@ -726,8 +739,9 @@ class Provenance:
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
             content = self._content(asked, reply)
-            if not content:
-                return ""
+            if not content:  # 'is attention to detail important?': a skill the document lists
+                skill = reply.entities[:1] and self.g.get(reply.entities[0])
+                return self.r["verdict_yes"] if skill and skill.type == "skill" else ""
             if any(_in_order(content, line) for line in lines):
                 return self.r["verdict_yes"]
         if elsewhere:
@@ -738,6 +752,8 @@ class Provenance:
     def _content(self, question: str, reply: Reply) -> list[str]:
         """The stems of the words of a (padded, normalised) yes/no question that say what it
         asks of the answer's nodes: without their names, the opening word and plain words."""
+        words = question.split()
+        question = f" {' '.join(words[1:] if words and words[0] in self._yes_no else words)} "
         own: set[str] = set()
         for node_id in reply.entities:
             for name in sorted(self._names.get(node_id, ()), key=len, reverse=True):
@@ -745,7 +761,7 @@ class Provenance:
                     question = question.replace(f" {form} ", " ")
             if node_id in self.g:  # the words of its own name ('research'), not its aliases'
                 own.update(stem(w) for w in normal(self.g.node(node_id).name).split())
-        return [stem(w) for w in question.split()[1:] if w not in self._ignore
+        return [stem(w) for w in question.split() if w not in self._ignore
                 and w not in self._yes_no_tags and w not in self._general_terms
                 and stem(w) not in own]
 

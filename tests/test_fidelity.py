@@ -448,6 +448,7 @@ def test_a_yes_no_question_is_answered_yes_no_or_unsaid_first(
 
 @pytest.mark.parametrize("question", [
     "Do technicians interpret images?",  # the words are there, but said of radiologists
+    "Technicians interpret the images, right?",
     "Does pediatric radiology cover only adults?",  # a limit the answer cannot settle
     "Does a nuclear medicine technologist need ARRT?",  # no credential named: no yes, no no
 ])
