@@ -132,6 +132,7 @@ class Provenance:
         self._yes_no_tags = frozenset(normal(w) for w in meta.get("yes_no_tags", ()))
         self._listing = frozenset(normal(w) for w in meta.get("listing_words", ()))
         self._listing_nouns = frozenset(normal(w) for w in meta.get("listing_nouns", ()))
+        self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
@@ -305,9 +306,16 @@ class Provenance:
             if word in self._asking or (fixed in self._asking and len(word) >= _LONG_TYPO):
                 continue  # a word that asks how ('length', 'manages', 'qualifications'; a
                 # long typo of one, 'requirments'): the answer says what is asked
-            if not self._known(word):  # (a real word respelled to an unknown one is kept)
-                out.append(word)
+            if not self._known(word) and not self._swapped(word):
+                out.append(word)  # (a real word respelled to an unknown one is kept)
         return list(dict.fromkeys(out))[:3]
+
+    def _swapped(self, word: str) -> bool:
+        """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word
+        the document lacks (a longer word is left to the corrector)."""
+        return len(word) < _LONG_TYPO and any(
+            self._known(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+            for i in range(len(word) - 1) if word[i] != word[i + 1])
 
     def _known(self, word: str) -> bool:
         """A word of the document (memoised: every turn asks about the same words)."""
@@ -699,8 +707,8 @@ class Provenance:
         PACS?') and the reply is about a thing that is no career."""
         words = question.split()
         node = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
-        return bool(words) and node is not None and node.type not in {
-            *CAREER_TYPES, "category", "topic", "skill"} and (
+        return bool(words) and node is not None and not reply.listed and node.type in {
+            "credential", "concept"} and (
             words[0] == "who" or (words[0] in self._listing and len(words) > 1
                                   and words[1] in self._listing_nouns))
 
@@ -732,7 +740,7 @@ class Provenance:
             return ""
         if said:
             return self.r[f"verdict_{said}"]
-        same = self._same_thing(question, reply)
+        same = self._same_thing(question, reply) or self._step_needed(question, reply)
         if same or any(w in self._blockers for w in words):
             return same
         lines = [[stem(w) for w in normal(line).split()] for line in text.split("\n")]
@@ -764,6 +772,36 @@ class Provenance:
         return [stem(w) for w in question.split() if w not in self._ignore
                 and w not in self._yes_no_tags and w not in self._general_terms
                 and stem(w) not in own]
+
+    def _step_needed(self, question: str, reply: Reply) -> str:
+        """'Is the internship required for radiology?': whether the document lists that step
+        among a career's steps (yes), or lists steps for it without that one (then what the
+        step's own line says: 'radiologists may pursue fellowships')."""
+        if not any(_has(question, w) for w in self._need_words):
+            return ""
+        steps = [n for n in self.g.of_type("training")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        careers = [self.g.node(i) for i in reply.entities
+                   if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        if len(steps) != 1:
+            return ""
+        step = steps[0]
+        if not careers:  # 'for radiology': the career the step is needed by, else linked to
+            holders = sorted(self.c.needed_by(step), key=self.g.order) or [
+                n.id for n in self.g.neighbours(step.id, "requires")
+                if n.type in CAREER_TYPES]
+            careers = [self.g.node(holders[0])] if holders else []
+        if not careers or not self.g.pathway(careers[0].id).steps:
+            return ""
+        career = careers[0]
+        label = str(step.get("full_name") or step.name)
+        label = label[:1].lower() + label[1:] if label[1:2].islower() else label
+        if step in self.g.pathway(career.id).steps:
+            return self.r["verdict_step_listed"].format(step=label, career=career.name)
+        if step in self.g.neighbours(career.id):
+            return ""  # (continuing education keeps their license: the career's own line says)
+        return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
+                                                      summary=step.summary)
 
     def _same_thing(self, question: str, reply: Reply) -> str:
         """'Yes: ...' when a question asks whether two names are one thing and both are names

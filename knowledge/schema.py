@@ -105,6 +105,7 @@ FIELD_META: dict[str, str] = {
     "yes_no_tags": "texts",
     "verdict_blockers": "texts",
     "identity_words": "texts",
+    "need_words": "texts",
     "listing_words": "texts",
     "listing_nouns": "texts",
     "domain_terms": "texts",

@@ -490,3 +490,24 @@ def test_a_category_compared_shows_what_the_document_says_of_all_its_careers(
     text = ask(adv, "What is the difference between a radiologist and a technician?")
     assert "ARRT" in text and "ARDMS" in text and "specialized training" in text
     assert "none named" not in text and "not described" not in text
+
+
+def test_whether_a_step_is_required_is_read_from_the_listed_steps(adv: Advisor) -> None:
+    assert ask(adv, "Is the internship required for radiology?").startswith(
+        "Yes: the document lists the preliminary year (internship) among the steps for "
+        "Radiologist.")
+    text = ask(adv, "Is a fellowship required to be a radiologist?")
+    assert text.startswith("The document does not list fellowship among the steps for "
+                           "Radiologist") and "may pursue fellowships" in text
+    assert ask(adv, "Is continuing education required for radiologic technologists?"
+               ).startswith("Yes.")
+
+
+@pytest.mark.parametrize("question", [
+    "Waht is a radiologst?",  # two letters swapped: a typo, not a word the document lacks
+    "What new careers are emerging in radiology?",  # 'new careers' names emerging careers
+    "How many fellowships does the document list?",  # the document itself
+])
+def test_no_absence_claimed_for_typos_or_words_of_the_question_itself(
+        adv: Advisor, question: str) -> None:
+    assert "does not mention" not in ask(adv, question)
