@@ -132,6 +132,7 @@ class Provenance:
         self._yes_no_tags = frozenset(normal(w) for w in meta.get("yes_no_tags", ()))
         self._listing = frozenset(normal(w) for w in meta.get("listing_words", ()))
         self._listing_nouns = frozenset(normal(w) for w in meta.get("listing_nouns", ()))
+        self._not_under = responses.get("listed_under_not", "").split("{", 1)[0] or "\x00"
         self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
@@ -487,12 +488,13 @@ class Provenance:
             return text, "unsaid"
         return f"{text} {self.c.certification(career).text}", "no"
 
-    def duration_note(self, question: str, reply: Reply) -> str:
+    def duration_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """'The document says Interventional Radiology takes 2 years, not 3.' when a question
-        gives a length the document does not state for the step it asks about."""
+        gives a length the document does not state for the step it asks about; with 'no'
+        when the document states another length."""
         match = _LENGTH.search(question)
         if match is None or reply.listed:  # (a list of what lasts that long answers itself)
-            return ""
+            return "", ""
         low = float(match.group(1))
         high = float(match.group(2) or low)
         # The steps the question names come first ('is medical school 5 years for
@@ -503,19 +505,21 @@ class Provenance:
             m.type == "subspecialty" and m is not n and self._linked(n.id, (m.id,))
             for m in named)]
         if len(named) == 1 and named[0].duration is None:
-            return self.c.duration(named[0], fellowship_only=True).text
+            return self.c.duration(named[0], fellowship_only=True).text, ""
         nodes = named or [self.g.node(i) for i in reply.entities if i in self.g]
         for node in nodes:
             if node.duration is None:
                 continue
             stated = node.duration
-            if (stated.low, stated.high) == (low, high) or stated.low <= low <= high <= stated.high:
-                return ""
+            if (stated.low, stated.high) == (low, high):
+                return "", ""
+            if stated.low <= low <= high <= stated.high:  # '4 years' of '4-5 years': not a yes
+                return self.r["duration_within"].format(name=node.name, duration=stated), ""
             asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
             unit = match.group(3).rstrip("s") + ("" if asked == "1" else "s")
             return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
-                                                 unit=unit)
-        return ""
+                                                 unit=unit), "no"
+        return "", ""
 
     def order_note(self, question: str, reply: Reply) -> str:
         """What the document says of the order of a training step asked about: 'After
@@ -654,11 +658,18 @@ class Provenance:
         if career is None:
             return ""
         said = f" {normal(reply.text)} "
-        for cat in self.c.categories(career):
+        own = self.c.categories(career)
+        for cat in own:
             shown = str(cat.get("full_name") or cat.name)
             if any(_has(question, t) for t in self._names[cat.id]) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
+        other = next((c for c in self.g.of_type("category") if c not in own and any(
+            _has(question, t) for t in self._names[c.id])), None)
+        if other is not None and own and len(reply.entities) == 1:
+            return self.r["listed_under_not"].format(
+                name=career.name, category=str(own[0].get("full_name") or own[0].name),
+                other=str(other.get("full_name") or other.name))
         return ""
 
     def careers_with(self, question: str, reply: Reply) -> str:
@@ -743,7 +754,9 @@ class Provenance:
         same = self._same_thing(question, reply) or self._step_needed(question, reply)
         if same or any(w in self._blockers for w in words):
             return same
-        lines = [[stem(w) for w in normal(line).split()] for line in text.split("\n")]
+        shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
+                 for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
+        lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
             content = self._content(asked, reply)
@@ -858,16 +871,17 @@ class Provenance:
         text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
                 or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
                 or reply.text)
-        replacing, said = self.duration_note(q, reply), "no"
+        replacing, said = self.duration_note(q, reply)
         if not replacing:  # (a note that opens 'The document does not name...' says so)
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
-        notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply))
-                   if n]
-        head = [*notices, *(n for n in (self.category_note(q, reply),
-                                        self.count_note(q, reply)) if n)]
+        category = self.category_note(q, reply)
+        notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
+                               category if category.startswith(self._not_under) else "") if n]
+        head = [*notices, *(n for n in (category, self.count_note(q, reply))
+                            if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
             if extra:
                 text = f"{text}\n{extra}"
