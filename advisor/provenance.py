@@ -354,7 +354,10 @@ class Provenance:
         if node is None:
             return self.r["absent_notice"].format(term=shown)
         named = any(_has(question, s) for s in self._stated[node.id])
-        key = "related_notice_named" if named else "related_notice"
+        # (a term the document uses of something else, 'surgery' of the preliminary year, is
+        # only absent from the node it led to)
+        used = all(self._known(w) for t in terms for w in normal(t).split())
+        key = "related_notice_named" if named or used else "related_notice"
         return self.r[key].format(term=shown, name=node.name)
 
     def _masked(self, question: str, term: str, ids: Iterable[str],
@@ -751,9 +754,12 @@ class Provenance:
             return ""
         if said:
             return self.r[f"verdict_{said}"]
-        same = self._same_thing(question, reply) or self._step_needed(question, reply)
-        if same or any(w in self._blockers for w in words):
-            return same
+        same = self._same_thing(question, reply)
+        if same or any(w in self._blockers for w in words) or reply.listed:
+            return same  # (a list answers 'are there careers that don't need ...?' itself)
+        needed = self._step_needed(question, reply)
+        if needed:
+            return needed
         shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
                  for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
         lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]

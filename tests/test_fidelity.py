@@ -449,6 +449,7 @@ def test_a_yes_no_question_is_answered_yes_no_or_unsaid_first(
 @pytest.mark.parametrize("question", [
     "Do technicians interpret images?",  # the words are there, but said of radiologists
     "Technicians interpret the images, right?",
+    "Are there radiology careers that don't need a medical degree?",  # a list answers it
     "Does pediatric radiology cover only adults?",  # a limit the answer cannot settle
     "Does a nuclear medicine technologist need ARRT?",  # no credential named: no yes, no no
 ])
@@ -511,3 +512,15 @@ def test_whether_a_step_is_required_is_read_from_the_listed_steps(adv: Advisor) 
 def test_no_absence_claimed_for_typos_or_words_of_the_question_itself(
         adv: Advisor, question: str) -> None:
     assert "does not mention" not in ask(adv, question)
+
+
+def test_a_career_asked_under_another_category_is_told_its_own(adv: Advisor) -> None:
+    assert ask(adv, "Is informatics specialist a technical career?").startswith(
+        "No: the document lists Informatics Specialist under Industry Careers, not under "
+        "Technical and Allied Health Careers.")
+    assert ask(adv, "Is the research scientist an academic career?").startswith("Yes.")
+
+
+def test_a_length_inside_a_stated_range_is_stated_not_confirmed(adv: Advisor) -> None:
+    assert ask(adv, "Is residency 4 years?") == (
+        "The document says Diagnostic radiology residency typically takes 4–5 years.")
