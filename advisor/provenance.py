@@ -49,7 +49,7 @@ _LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
 
 
 #: The fields of a career whose text is one of its lines in the document.
-_LINE_FIELDS = frozenset({"summary", "focus", "duties", "statements"})
+_LINE_FIELDS = ("summary", "focus", "duties", "statements")
 _GAP = 4  # at most this many words between two words of a question an answer says
 
 
@@ -755,7 +755,8 @@ class Provenance:
         if said:
             return self.r[f"verdict_{said}"]
         same = self._same_thing(question, reply)
-        if same or any(w in self._blockers for w in words) or reply.listed:
+        if same or any(w in self._blockers for w in words) or (
+                reply.listed and text.startswith(reply.text)):
             return same  # (a list answers 'are there careers that don't need ...?' itself)
         needed = self._step_needed(question, reply)
         if needed:
@@ -847,10 +848,12 @@ class Provenance:
             return None
         found: dict[str, tuple[Node, str]] = {}
         for node in self.g.of_type(*CAREER_TYPES):
-            for fact in node.facts:
-                if fact.field in _LINE_FIELDS and node.id not in found and _in_order(
-                        content, [stem(w) for w in normal(fact.text).split()]):
-                    found[node.id] = (node, fact.text)
+            said = sorted((f for f in node.facts if f.field in _LINE_FIELDS),
+                          key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
+            hit = next((f.text for f in said if _in_order(
+                content, [stem(w) for w in normal(f.text).split()])), None)
+            if hit is not None:
+                found[node.id] = (node, hit)
         if not found:
             return None
         lines = [self.r["careers_stating"]]

@@ -327,10 +327,9 @@ class Responder:
             return self._not_understood(t, p, d)
         if answer.silent and d.nodes:
             found = self._retrieve(p, d.nodes[0])
-            if found is not None:  # (what it does not say first: the rule for silent points)
+            if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
-                answer = replace(found, text=f"{answer.text} "
-                                             f"{self.e.responses['closest_fact']} {found.text}")
+                answer = found
         if d.described and d.nodes:  # a node found by description: say by which words
             r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
