@@ -437,10 +437,14 @@ class Provenance:
     def requirement_note(self, question: str, reply: Reply) -> str:
         """What the document names for a career when a question asks about a step it does not
         name for it ('Does a research scientist need an MD?')."""
-        asked = [n for n in self.g.of_type("training")
-                 if any(_has(question, t) for t in self._stated[n.id])]
+        # (a step's word inside another career's name asks about that career: 'the nuclear
+        # medicine fellowship' is no fellowship asked of the technologist)
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        others = [i for i in self._careers_named(question) if i != careers[:1][0].id] \
+            if careers else []
+        asked = [n for n in self.g.of_type("training")
+                 if any(_has(self._masked(question, t, others), t) for t in self._stated[n.id])]
         if len(asked) != 1 or not careers:
             return ""
         step, career = asked[0], careers[0]
@@ -459,6 +463,11 @@ class Provenance:
         else:
             text += " " + self.r["requirements_none"].format(career=career.name)
         return text
+
+    def _careers_named(self, question: str) -> list[str]:
+        """The careers a (padded, normalised) question names by one of their names."""
+        return [n.id for n in self.g.of_type(*CAREER_TYPES)
+                if any(_has(question, t) for t in self._names[n.id])]
 
     def credential_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """Whose credential a question's credential is, when it asks about a career the

@@ -525,3 +525,16 @@ def test_a_length_inside_a_stated_range_is_stated_not_confirmed(adv: Advisor) ->
     assert ask(adv, "Is residency 4 years?") == (
         "The document says Diagnostic radiology residency typically takes 4–5 years.")
 
+
+
+def test_a_silent_length_answered_with_the_closest_fact_says_it_is_silent_first(
+        adv: Advisor) -> None:
+    text = ask(adv, "How long is a radiologic technology degree?")
+    assert text.startswith("The source document does not say how long")
+    assert "associate or bachelor's degree in radiologic technology" in text
+
+
+def test_a_step_word_inside_another_careers_name_is_that_career(adv: Advisor) -> None:
+    text = ask(adv, "What is the difference between a nuclear medicine technologist and the "
+                    "nuclear medicine fellowship?")
+    assert "does not name Fellowship" not in text and "Nuclear Medicine:" in text
