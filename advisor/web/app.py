@@ -21,12 +21,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from knowledge import MAX_INPUT_CHARS
@@ -128,6 +129,16 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class JSONResponse(Response):
+    """JSON through orjson: a reply's JSON in a few microseconds, where the standard
+    library's encoder took tens (the same compact JSON, non-ASCII kept as UTF-8)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def load_messages() -> dict[str, str]:
