@@ -125,8 +125,20 @@ def app_from_config(config: dict[str, Any], advisor: Advisor | None = None) -> A
         raise AdvisorError(str(exc)) from None
 
 
+def collect_less_often() -> None:
+    """Run the cycle collector a tenth as often as Python's default (every 7,000 net new
+    objects, not 700). A turn makes a few thousand short-lived objects; with the default,
+    a loaded server spent ~15 µs of each request in the collector and paused every request
+    in flight for a full collection (scanning the engine's caches and the live sessions,
+    tens of milliseconds) several times a minute, to find nothing: turns leave no cyclic
+    garbage (none in 4,565 turns of the load benchmark's conversations); reference counting
+    frees all of it."""
+    gc.set_threshold(7_000, 10, 10)
+
+
 def app_from_env() -> Any:
     """uvicorn's factory for worker processes: the configuration comes in CONFIG_ENV."""
+    collect_less_often()
     return app_from_config(json.loads(os.environ[CONFIG_ENV]))
 
 
@@ -164,6 +176,7 @@ def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], A
         f"({args.workers} worker{'s' if args.workers != 1 else ''}, store {config['store']}); "
         "Ctrl-C stops it")
     if args.workers == 1:
+        collect_less_often()
         uvicorn.run(app, **options)
     else:
         os.environ[CONFIG_ENV] = json.dumps(config)

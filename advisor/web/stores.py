@@ -309,22 +309,23 @@ class SQLiteStore(SessionStore):
 class RedisStore(SessionStore):
     """Sessions in Redis, shared by every process and machine that points at it.
 
-    A turn takes a redis-py `Lock` named after the session (after, in this process, an asyncio
-    lock, so requests of one process queue without polling Redis), reads the state, answers,
-    and saves the new state and frees the lock in one script that writes only while the lock
-    is still this turn's: three round trips. The state expires `ttl` seconds after its last
-    turn; a sorted set of ids by last use enforces the cap.
+    Each state has a revision beside it, as in SQLite. A turn reads both in one round trip
+    (MGET), answers, and saves in one script that writes only while the revision is still
+    the one it read: two round trips, the fewest a turn can take, and no lock to take, renew
+    or free (a turn that loses the race to another process is answered again from the newer
+    state, for at most `WAIT` seconds; in this process, one session's requests queue on an
+    asyncio lock first). The state expires `ttl` seconds after its last turn; a sorted set of
+    ids by last use enforces the cap.
     """
 
     shared = True
-    LOCK_TIMEOUT = 30.0  # a crashed holder's lock frees itself after this long
-    LOCK_WAIT = 10.0
-    #: KEYS: lock, state, index; ARGV: token, state, ttl, now, id.
-    SAVE_AND_RELEASE = """
-        if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-        redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
+    WAIT = 10.0  # seconds a turn may keep losing to other processes before it gives up
+    #: KEYS: state, revision, index; ARGV: revision read, new state, ttl, now, id.
+    SAVE_IF_UNCHANGED = """
+        if (redis.call('get', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+        redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+        redis.call('set', KEYS[2], ARGV[1] + 1, 'EX', ARGV[3])
         redis.call('zadd', KEYS[3], ARGV[4], ARGV[5])
-        redis.call('del', KEYS[1])
         return 1
     """
 
@@ -338,10 +339,13 @@ class RedisStore(SessionStore):
         self._prefix = prefix
         self._index = prefix + "index"
         self._locks = _Locks()
-        self._save_and_release = self._redis.register_script(self.SAVE_AND_RELEASE)
+        self._save = self._redis.register_script(self.SAVE_IF_UNCHANGED)
 
     def _key(self, sid: str) -> str:
         return f"{self._prefix}session:{sid}"
+
+    def _rev(self, sid: str) -> str:
+        return f"{self._prefix}rev:{sid}"
 
     async def create(self, state: State) -> str:
         now = time.time()
@@ -365,43 +369,24 @@ class RedisStore(SessionStore):
         return decode(raw)
 
     async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
-        from redis.exceptions import LockError
-
+        key, rev_key = self._key(sid), self._rev(sid)
         async with self._locks.hold(sid):
-            name = f"{self._prefix}lock:{sid}"
-            lock = self._redis.lock(name, timeout=self.LOCK_TIMEOUT, sleep=0.005,
-                                    blocking_timeout=self.LOCK_WAIT)
-            token = secrets.token_hex(16)
-            # Take the lock as redis-py's Lock does (SET NX PX) and read the state in the
-            # same round trip; only when another holds it, wait for it through the Lock.
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.set(name, token, nx=True, px=int(self.LOCK_TIMEOUT * 1000))
-            pipe.get(self._key(sid))
-            taken, raw = await pipe.execute()
-            if not taken:
-                if not await lock.acquire(token=token):
-                    raise SessionBusy(sid)
-                raw = await self._redis.get(self._key(sid))
-            saved = False
-            try:
+            deadline = time.monotonic() + self.WAIT
+            while True:
+                raw, rev = await self._redis.mget(key, rev_key)
                 if raw is None:
                     raise UnknownSession(sid)
                 state, result = turn(Saved(raw))
-                raw = encode(state)
-                saved = bool(await self._save_and_release(
-                    keys=[name, self._key(sid), self._index],
-                    args=[token, raw, int(self.ttl), time.time(), sid]))
-                if not saved:  # the lock expired while this turn ran: another may have it
+                new = encode(state)
+                if await self._save(keys=[key, rev_key, self._index],
+                                    args=[rev or b"0", new, int(self.ttl), time.time(), sid]):
+                    return result, new
+                if time.monotonic() > deadline:  # other processes kept saving first
                     raise SessionBusy(sid)
-                return result, raw
-            finally:
-                if not saved:
-                    with contextlib.suppress(LockError):
-                        await lock.do_release(token.encode())
 
     async def delete(self, sid: str) -> bool:
         pipe = self._redis.pipeline(transaction=True)
-        pipe.delete(self._key(sid))
+        pipe.delete(self._key(sid), self._rev(sid))
         pipe.zrem(self._index, sid)
         deleted, _ = await pipe.execute()
         return bool(deleted)
