@@ -2,10 +2,12 @@
 
 A session's state is the plain data of `Session.to_dict()`, kept as compact JSON bytes
 (orjson) in every store, memory included: bytes cost the garbage collector nothing, where
-thousands of saved dicts made each full collection a pause of tens of milliseconds. Every store hands a turn the state
-under a lock for that session and saves what the turn returns, so two requests to one session
-are serialised and a saved state never mixes two sessions: in memory (one process), SQLite
-(survives restarts; several processes on one machine) and Redis (several machines).
+thousands of saved dicts made each full collection a pause of tens of milliseconds. Every
+store hands a turn the state under its session's lock (in memory) or checks on saving that
+nobody saved in between (SQLite, Redis: the turn is then answered again from the newer
+state), so two requests to one session are serialised and a saved state never mixes two
+sessions: in memory (one process), SQLite (survives restarts; several processes on one
+machine) and Redis (several machines).
 """
 
 from __future__ import annotations
