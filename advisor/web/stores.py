@@ -36,7 +36,7 @@ class Saved:
     """A saved state as the store holds it (`raw`: its JSON bytes, or text in an older SQLite
     file), decoded only when asked: a server that still has this very state live skips it."""
 
-    __slots__ = ("_decode", "raw")
+    __slots__ = ("raw",)
 
     def __init__(self, raw: bytes | str) -> None:
         self.raw = raw
