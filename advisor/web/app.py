@@ -35,7 +35,7 @@ from knowledge.record import record
 
 from ..core import Advisor
 from ..session import Session, SessionStateError
-from .stores import Saved, SessionStore, State, StoreError, open_store, valid_id
+from .stores import Saved, SessionStore, State, StoreError, encode, open_store, valid_id
 from .structure import structure
 
 HERE = Path(__file__).resolve().parent
@@ -156,6 +156,9 @@ class WebChat:
         self.limiter = RateLimiter(limits.rate, limits.burst)
         #: Session objects by id with the saved state they stand for, least recent first.
         self.live: OrderedDict[str, tuple[Any, Session]] = OrderedDict()
+        #: What every new conversation's saved state is: its first turn starts a Session
+        #: afresh instead of decoding and checking that state.
+        self.fresh = encode(advisor.session().to_dict())
         self.pages = {path: ((STATIC / name).read_bytes(), kind)
                       for path, (name, kind) in _PAGES.items()}
 
@@ -239,7 +242,7 @@ class WebChat:
     async def create(self, request: Request) -> Response:
         self._limit(request)
         try:
-            sid = await self.store.create(self.advisor.session().to_dict())
+            sid = await self.store.create(self.advisor.session().to_dict())  # = self.fresh
         except StoreError as exc:
             raise self._store_error(exc) from None
         return JSONResponse({"id": sid, "suggestions": list(self.advisor.starter_questions)},
@@ -255,8 +258,12 @@ class WebChat:
             # This worker's live copy when the saved state is still the one it left (no
             # decoding, no restoring); taken out while in use, put back only on success.
             cached = live.pop(sid, None)
-            session = cached[1] if cached is not None and saved.same(cached[0]) else \
-                self._session(saved.state())
+            if cached is not None and saved.same(cached[0]):
+                session = cached[1]
+            elif saved.same(self.fresh):
+                session = advisor.session()
+            else:
+                session = self._session(saved.state())
             reply = session.ask(text)
             data = {"question": text, **reply.to_dict(explain=explain)}
             data.update(structure(advisor, session, reply))
