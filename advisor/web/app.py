@@ -343,13 +343,13 @@ def create_app(advisor: Advisor | None = None, store: SessionStore | str | None 
         store = open_store(store, limits.ttl, limits.max_sessions)
     chat = WebChat(advisor, store, limits)
     sid = "/api/sessions/{sid}"
-    routes = [
-        *(Route(path, chat.page, methods=["GET"]) for path in _PAGES),
+    routes = [  # the busiest first: the router tries each pattern in turn
+        Route(sid + "/messages", chat.message, methods=["POST"]),
         Route("/healthz", chat.healthz, methods=["GET"]),
+        *(Route(path, chat.page, methods=["GET"]) for path in _PAGES),
         Route("/api/sessions", chat.create, methods=["POST"]),
         Route(sid, chat.transcript, methods=["GET"]),
         Route(sid, chat.delete, methods=["DELETE"]),
-        Route(sid + "/messages", chat.message, methods=["POST"]),
         Route(sid + "/plan.md", chat.plan, methods=["GET"]),
         Route(sid + "/transcript.md", chat.transcript_markdown, methods=["GET"]),
     ]
