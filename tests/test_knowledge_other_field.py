@@ -118,8 +118,8 @@ def test_relations(graph: Graph) -> None:
 
 def test_pathway_mixing_years_and_months(graph: Graph) -> None:
     path = graph.pathway("software_engineer")
-    assert path.timeline() == ("CS degree 4 years → Internship 3 months → "
-                               "junior experience 2–3 years")
+    assert path.timeline() == (
+        "CS degree 4 years → Internship 3 months → junior experience 2–3 years")
     assert path.total == Duration(6.25, 7.25)
     assert str(path.total) == "6.25–7.25 years"
     assert path.unstated == ()
