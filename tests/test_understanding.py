@@ -241,3 +241,18 @@ def test_which_fellowships_last_two_years(advisor: Advisor) -> None:
     reply = advisor.ask("which fellowships last two years")
     assert "Interventional Radiology" in reply.text
     assert "Neuroradiology" not in reply.text
+
+
+def test_a_new_general_question_drops_the_topic_even_with_job_in_a_name(advisor: Advisor) -> None:
+    """'the job outlook' names the outlook; it is not 'the job' pointing at the last career."""
+    session = advisor.session()
+    session.ask("what does a sonographer do")
+    reply = session.ask("whats the job outlook for radiology in general")
+    assert "Sonographer" not in reply.text, reply.text
+    assert "job security" in reply.text
+
+
+def test_only_for_doctors_lists_the_others(advisor: Advisor) -> None:
+    reply = advisor.ask("is radiology only for doctors?")
+    assert "Radiologic Technologist" in reply.text, reply.text
+    assert "Sonographer" in reply.text
