@@ -158,6 +158,7 @@ class Provenance:
             if len(words) == 1 or (words[0] in lexicon.question_words
                                    and name not in _DECLINING_INTENTS))
         self._sources_memo: Memo[str, tuple[Source, ...]] = Memo(items=4096, chars=2_000_000)
+        self._normal_names = [(n.id, normal(n.name)) for n in graph]  # (scanned every reply)
         self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
                                                      *graph.neighbours(n.id, incoming=True)))
                       for n in graph}
@@ -193,7 +194,7 @@ class Provenance:
         node the text names."""
         out: dict[str, None] = {}
         if said and len(self.g) <= _SCAN_ALL:
-            out.update(dict.fromkeys(n.id for n in self.g if _has(said, normal(n.name))))
+            out.update(dict.fromkeys(i for i, name in self._normal_names if _has(said, name)))
         for node_id in ids:
             if node_id not in self.g:
                 continue
