@@ -82,9 +82,11 @@ class Responder:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        reply = self._dispatch(t, text)
+        interviewing = t.dialog.active or t.dialog.reviewing
+        read = text if interviewing else self._focus(text)
+        reply = self._dispatch(t, text, read)
         if not t.annotated:  # (each part of a compound message is annotated on its own)
-            reply = self._annotate(reply, text)
+            reply = self._annotate(reply, read)
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
@@ -95,10 +97,39 @@ class Responder:
         t.profile_changed = observed != t.dialog
         t.dialog = observed
 
-    def _dispatch(self, t: Turn, text: str) -> Reply:
+    def _focus(self, text: str) -> str:
+        """The asking sentences of a message that tells a story first ("I've been a
+        sonographer for six years. ... Are there jobs where I'd make sure the equipment meets
+        the rules?"): the story is for the interview to observe, the question is what gets
+        answered. A message whose questions say too little on their own ("what should I tell
+        her?"), point back into it, or ask for a pick the story describes, are read whole."""
+        u = self.e.understander
+        sentences = u.split_sentences(text)
+        asking = [s for s in sentences if self._is_question(s)]
+        if len(sentences) < 2 or not asking or len(asking) == len(sentences):
+            return text
+        focus = " ".join(asking)
+        p = u.parse(focus)
+        top = p.intents[0] if p.intents else None
+        if top is None or top.intent in self.pol.sets["story_intents"]:
+            return text  # "which fellowship fits me best?" is answered from the story
+        if not p.alias_mentions or p.pronoun or p.points_back or top.score < self.pol.w[
+                "focus_floor"] or p.words & self.pol.sets["pointing_words"]:
+            return text  # "what kind of degree would I need?" leans on the story
+        return focus
+
+    def _is_question(self, sentence: str) -> bool:
+        """A sentence that asks: it ends in '?' or opens with a question word, or with a word
+        that carries on the question before ('and is there demand')."""
+        if sentence.endswith("?"):
+            return True
+        first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'")
+        return first in self.e.lexicon.question_words or first in self.pol.sets["continuers"]
+
+    def _dispatch(self, t: Turn, text: str, asked: str) -> Reply:
         if t.dialog.active or t.dialog.reviewing:
             return self._in_interview(t, text)
-        p = self.e.understander.parse(text)
+        p = self.e.understander.parse(asked)
         self._observe(t, text)
         parts = self._clauses(p.text)
         if parts:
