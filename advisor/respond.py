@@ -384,10 +384,10 @@ class Responder:
         -> 'Serve rural or underserved areas'). For a follow-up the question must point back
         (a pronoun, 'and ...', or a few words only)."""
         lex = self.e.lexicon
-        if follow_up and not (p.pronoun or len(p.tokens) <= self.pol.w["retrieve_words"]
-                              or p.tokens[:1] == ("and",)):
+        if follow_up and not self._points_back(p):
             return None
-        names = {w for m in p.mentions if m.kind == "alias" for w in m.text.split()}
+        names = {w for m in p.mentions if m.kind == "alias" for w in m.text.split()} | \
+            self.pol.sets["field_names"]  # ('radiology' says nothing of which fact)
         words = [w for w in p.tokens if w in lex.related or (
             len(w) > 2 and w not in lex.stopwords and w not in lex.pronouns
             and w not in lex.question_words and w not in names)]
@@ -397,6 +397,14 @@ class Responder:
         lead = fact[:1].lower() + fact[1:] if not fact[1:2].isupper() else fact
         text = fact if fact.lower().startswith(node.name.lower()) else f"{node.name}: {lead}"
         return Answer(text.rstrip(".") + ".", (node.id,))
+
+    def _points_back(self, p: Parse) -> bool:
+        """A question about what was said before: a pronoun ('is it only for big cities?'),
+        'that year', 'and ...', or a few words only. (A longer question that names nothing
+        may be a new one the document does not cover: 'which python library is best?')"""
+        return p.pronoun or p.points_back or p.tokens[:1] == ("and",) \
+            or bool(p.words & self.pol.sets["pointing_words"]) \
+            or len(p.tokens) <= self.pol.w["retrieve_words"]
 
     # -- about the person and the pick ------------------------------------------------------
     def _about_me(self, t: Turn, d: Decision) -> Answer:

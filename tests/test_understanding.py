@@ -155,3 +155,31 @@ def test_a_question_that_leans_on_the_story_reads_it(advisor: Advisor, message: 
     """'That job', or a question that names nothing, is about what the story named."""
     reply = advisor.ask(message)
     assert wanted in reply.text.lower(), reply.text
+
+
+@pytest.mark.parametrize(("turns", "wanted"), [
+    (["what is a telemedicine radiologist", "is it only for big cities?"], "rural"),
+    (["what exam does a radiologic technologist pass?", "and is that it or does it need renewing"],
+     "continuing education"),
+    (["what's an informatics specialist in radiology", "who do they work with"], "IT teams"),
+    (["what does a quality assurance specialist do?", "is that basically checking the machines?"],
+     "regulatory standards"),
+])
+def test_a_follow_up_gets_the_topics_fact_it_asks_about(advisor: Advisor, turns: list[str],
+                                                         wanted: str) -> None:
+    """A follow-up pointing back at the topic is answered with the topic's fact that shares
+    its meaning (a related word or another form of the word counts: 'renewing' -> 'license
+    maintenance', 'cities' -> 'rural or underserved areas')."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert wanted in reply.text, reply.text
+    assert not reply.fallback
+
+
+def test_a_new_question_the_document_does_not_cover_is_not_read_as_a_follow_up(
+        advisor: Advisor) -> None:
+    session = advisor.session()
+    session.ask("what does an AI and machine learning specialist do?")
+    reply = session.ask("which python library is best for medical image segmentation")
+    assert reply.fallback, reply.text
