@@ -467,8 +467,12 @@ class Understander:
                 taken[k] = True
             chosen.append((start, size, kind, ids))
         chosen.sort()
+        # (no negation anywhere: none before any mention; 333 mentions looked 333 times)
+        negations = self.lexicon.negations
+        maybe = len(chosen) < 2 or _has_phrase(negations, f" {' '.join(tokens)} ", tokens)
         return [Mention(ids, start, start + size, " ".join(tokens[start:start + size]), kind,
-                        self._negated(tokens, start)) for start, size, kind, ids in chosen]
+                        maybe and self._negated(tokens, start))
+                for start, size, kind, ids in chosen]
 
     def _fuzzy_link(self, tokens: list[str], unknown: set[str],
                     mentions: list[Mention]) -> list[Mention]:
