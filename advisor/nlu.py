@@ -482,10 +482,13 @@ class Understander:
         taken = {i for m in mentions for i in range(m.start, m.end)}
         shortest, longest = self._long_name_lengths
         budget = _MAX_FUZZY_SPANS
+        at = [i for i, t in enumerate(tokens) if t in unknown]
         for size in (4, 3, 2):
-            for i in range(len(tokens) - size + 1):
-                span = range(i, i + size)
-                if taken & set(span) or not unknown & set(tokens[i:i + size]):
+            # the runs holding an unknown word, left to right (not every run of the text)
+            starts = sorted({i for p in at
+                             for i in range(max(0, p - size + 1), min(p, len(tokens) - size) + 1)})
+            for i in starts:
+                if not taken.isdisjoint(range(i, i + size)):
                     continue
                 phrase = " ".join(tokens[i:i + size])
                 # A ratio of 88 needs lengths within about 4:5 of each other.
