@@ -149,6 +149,7 @@ class Provenance:
             for term in self._stated[node.id]:
                 self._careers_of.setdefault(term, []).append(node.id)
         self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        self._term_starts = frozenset(t.split()[0] for t in self._careers_of if t.split())
         self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
         # The words of the intents' cue phrases: they say which aspect is asked, not a thing
         # the document might lack ("what's the residency *length*", "who *manages* PACS").
@@ -366,7 +367,10 @@ class Provenance:
         or not, found by looking its word runs up."""
         words = question.split()
         found: set[str] = set()
+        starts = self._term_starts
         for i in range(len(words)):
+            if words[i] not in starts and words[i][:-1] not in starts:
+                continue  # no term begins with this word (plural or not)
             for n in range(1, min(self._term_len, len(words) - i) + 1):
                 run = " ".join(words[i:i + n])
                 for term in (run, run[:-1] if run.endswith("s") else ""):
