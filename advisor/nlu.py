@@ -8,12 +8,9 @@ list has a few hundred short strings.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -38,7 +35,12 @@ _REAL_WORD_COUNT = 100
 
 def _english_words() -> Iterable[str]:
     """The common English words of pyspellchecker's bundled frequency list (read only while
-    an engine is built; the engine keeps the few it needs)."""
+    an engine is built; the engine keeps the few it needs). Imported here: a start-up from
+    the engine cache needs none of it."""
+    import gzip
+    import json
+    from importlib import resources
+
     data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
     counts: dict[str, int] = json.loads(gzip.decompress(data))
     return (w for w, n in counts.items()

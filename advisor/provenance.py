@@ -291,8 +291,10 @@ class Provenance:
     def _known_uncached(self, word: str) -> bool:
         """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
         a node's terms, or a plain asking word."""
-        if any(w in self._ignore or w in self._doc or w in self._term_words
-               for w in (word, stem(word))):
+        def of_ours(w: str) -> bool:
+            return w in self._ignore or w in self._doc or w in self._term_words
+
+        if of_ours(word) or of_ours(stem(word)):  # (the stem only when the word is not)
             return True
         head = word[:max(6, len(word) - 4)]
         return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
