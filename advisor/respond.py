@@ -116,7 +116,14 @@ class Responder:
         if not p.alias_mentions or p.pronoun or p.points_back or top.score < self.pol.w[
                 "focus_floor"] or p.words & self.pol.sets["pointing_words"]:
             return text  # "what kind of degree would I need?" leans on the story
+        if not self._names_career(p) and self._names_career(u.parse(" ".join(
+                s for s in sentences if s not in asking))):
+            return text  # "I'm a radiographer. Can I specialise in MRI?": whose MRI
         return focus
+
+    def _names_career(self, p: Parse) -> bool:
+        g = self.e.graph
+        return any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in p.alias_mentions)
 
     def _is_question(self, sentence: str) -> bool:
         """A sentence that asks: it ends in '?' or opens with a question word, or with a word

@@ -221,3 +221,23 @@ def test_how_many_gets_the_count_of_the_list(advisor: Advisor) -> None:
     reply = advisor.ask("how many fellowship options r there for radiologists")
     assert reply.text.startswith("8 in all"), reply.text
     assert "Breast Imaging" in reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "I am work as radiographer in the hospital since 5 years. Is possible to make "
+    "specialisation in MRI or in CT?",
+    "I've been a rad tech for 8 years. Can I specialize in MRI?",
+])
+def test_a_persons_own_years_are_not_a_length_asked_for(advisor: Advisor, message: str) -> None:
+    """'since 5 years' says how long someone has worked; it filters no list (the answer is
+    the radiographer's specialisations, named by the story, not 'fellowships lasting 5
+    years')."""
+    reply = advisor.ask(message)
+    assert "specialize in CT, MRI" in reply.text, reply.text
+    assert "lasting" not in reply.text
+
+
+def test_which_fellowships_last_two_years(advisor: Advisor) -> None:
+    reply = advisor.ask("which fellowships last two years")
+    assert "Interventional Radiology" in reply.text
+    assert "Neuroradiology" not in reply.text
