@@ -21,9 +21,30 @@ from knowledge.record import field, record
 
 from .resources import IntentSpec, Lexicon
 
-_UNKNOWN = object()
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _MAX_NGRAM = 6
+#: At most this many distinct words per turn go to the typo corrector, and at most this many
+#: word runs to the misspelt-name matcher: a text of hundreds of unknown words is no question
+#: with a typo, and must not cost hundreds of fuzzy searches (issue 14).
+_MAX_CORRECTED = 24
+_MAX_FUZZY_SPANS = 24
+#: An English word seen at least this often in pyspellchecker's frequency list is a real word;
+#: rarer ones ('brest', a town) may still be typos.
+_REAL_WORD_COUNT = 100
+
+
+def _english_words() -> Iterable[str]:
+    """The common English words of pyspellchecker's bundled frequency list (read only while
+    an engine is built; the engine keeps the few it needs). Imported here: a start-up from
+    the engine cache needs none of it."""
+    import gzip
+    import json
+    from importlib import resources
+
+    data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+    counts: dict[str, int] = json.loads(gzip.decompress(data))
+    return (w for w, n in counts.items()
+            if n >= _REAL_WORD_COUNT and len(w) >= 5 and w.isalpha() and w.isascii())
 
 
 @record
@@ -66,6 +87,22 @@ def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
                                                                    reverse=True)))
 
 
+@lru_cache(maxsize=512)
+def _split_phrases(phrases: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The one-word phrases as a set, the others as whole words (' x ray ')."""
+    return (frozenset(p for p in phrases if " " not in p),
+            tuple(f" {p} " for p in set(phrases) if " " in p))
+
+
+def _has_phrase(phrases: tuple[str, ...], padded: str, words: Iterable[str]) -> bool:
+    """True when any phrase occurs as whole words in a padded text (whose words are
+    `words`): one set test for the one-word phrases, a substring test for each other one.
+    Linear in the text, where one alternation of them all tries every phrase at every
+    position (1 ms on a 2,000-character text)."""
+    single, multi = _split_phrases(phrases)
+    return not single.isdisjoint(words) or any(p in padded for p in multi)
+
+
 @record
 class Parse:
     """What the language layer read in one utterance, before context is applied."""
@@ -96,11 +133,22 @@ class Parse:
 
     def has(self, *phrases: str) -> bool:
         """True when any phrase occurs as whole words in the normalised text."""
-        return _phrases_pattern(phrases).search(self.padded) is not None
+        return _has_phrase(phrases, self.padded, self.words)
 
     @property
     def alias_mentions(self) -> tuple[Mention, ...]:
         return tuple(m for m in self.mentions if m.kind == "alias")
+
+
+def _inflection(word: str, other: str) -> bool:
+    """True when two words differ only in their endings ('answers', 'answer';
+    'administrative', 'administration'), not in their stems ('spent', 'spect')."""
+    common = 0
+    for a, b in zip(word, other, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= max(4, min(len(word), len(other)) - 3)
 
 
 def _reach(phrases: Iterable[str], cap: int) -> dict[str, int]:
@@ -132,6 +180,8 @@ class Understander:
         self._cue_reach = _reach(self.cues, self.cue_n)
         self.entity_n = min(_MAX_NGRAM, max((len(a.split()) for a in self.aliases), default=1))
         self._long_names = [a for a in self.aliases if " " in a]
+        self._long_name_lengths = (min(map(len, self._long_names), default=0),
+                                   max(map(len, self._long_names), default=0))
         self._entity_reach = _reach([*self.aliases, *self.keywords], _MAX_NGRAM)
         self.examples: list[str] = []
         self.example_intents: list[str] = []
@@ -164,8 +214,23 @@ class Understander:
         self._clause_split = re.compile(
             rf"\? |; |,? (?:and|also|plus) (?=(?:{starts})\b)", re.IGNORECASE)
         self.negation_pattern = _phrases_pattern(tuple(self._phrase(n) for n in lexicon.negations))
-        self._spell_cache: Memo[str, str | None] = Memo(items=50_000, chars=1_000_000)
+        self._spell_cache: Memo[str, tuple[tuple[str, float, float], ...]] = Memo(
+            items=50_000, chars=1_000_000)
         self._parses: Memo[str, Parse] = Memo()
+        self.real_words = self._real_words()
+
+    def _real_words(self) -> frozenset[str]:
+        """English words the corrector would respell into another word ('spent' -> 'spect',
+        'decade' -> 'decide'): they are kept as typed. An inflection of the word it would
+        become ('answers' -> 'answer') is still read as that word."""
+        real = {w for w in _english_words() if w not in self.vocab and self._respells(w)}
+        self._spell_cache.clear()
+        return frozenset(real)
+
+    def _respells(self, word: str) -> bool:
+        """True when the corrector would turn a real word into another word."""
+        found = self.correct(word)
+        return found is not None and not _inflection(word, found)
 
     def _keyword_index(self, graph: Graph) -> dict[str, tuple[str, ...]]:
         """Keyword phrases (that are no name or alias) to the nodes they point at."""
@@ -225,38 +290,49 @@ class Understander:
         Ties are broken by the neighbouring words ('brest imaging' -> 'breast', not 'best'),
         then by similarity.
         """
-        cache_key = f"{before} {word} {after}"
-        known = self._spell_cache.get(cache_key, _UNKNOWN)
-        if known is None or isinstance(known, str):  # (not _UNKNOWN)
+        found = self._candidates(word)
+        if not found:
+            return None
+
+        def rank(item: tuple[str, float, float]) -> tuple[int, float, float]:
+            cand = item[0]
+            pair = (f"{before} {cand}" in self._bigrams) or (f"{cand} {after}" in self._bigrams)
+            return (-int(pair), item[1], -item[2])
+
+        return min(found, key=rank)[0]
+
+    def _candidates(self, word: str) -> tuple[tuple[str, float, float], ...]:
+        """(vocabulary word, edits, similarity) of each spelling `word` may be a typo of;
+        kept per word, since the neighbours only rank them."""
+        known = self._spell_cache.get(word)
+        if known is not None:
             return known
-        best: str | None = None
+        found: list[tuple[str, float, float]] = []
         if len(word) >= 5 and word.isalpha():
             limit = 1 if len(word) < 7 else 2
-            candidates: list[str] = []
+            pool: list[str] = []
             for length in range(len(word) - limit, len(word) + limit + 1):
-                candidates.extend(self._buckets.get((word[0], length), ()))
-            found = process.extract(word, candidates, scorer=Levenshtein.distance,
-                                    score_cutoff=limit, limit=8)
-            if limit == 2:  # two edits only for a close spelling ('injection' is not 'inspection')
-                floor = 85 if len(word) < 10 else 88
-                found = [f for f in found if f[1] < 2 or fuzz.ratio(word, f[0]) >= floor]
-            if not found and len(word) >= 10:  # 'intervenshunal' -> 'interventional'
-                pool = [w for length in range(len(word) - 3, len(word) + 4)
-                        for w in self._buckets.get((word[0], length), ()) if w[:2] == word[:2]]
-                near = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=78)
-                if near is not None and word.startswith(near[0][:-1]):
-                    near = None  # 'cardiologist' is a word of its own, not a typo of 'cardiology'
-                if near is not None:
-                    found = [(near[0], 3, 0)]
-            if found:
-                def rank(item: tuple[str, float, int]) -> tuple[int, float, float]:
-                    cand = item[0]
-                    pair = (f"{before} {cand}" in self._bigrams) or (
-                        f"{cand} {after}" in self._bigrams)
-                    return (-int(pair), item[1], -fuzz.ratio(word, cand))
+                pool.extend(self._buckets.get((word[0], length), ()))
+            near = process.extract(word, pool, scorer=Levenshtein.distance,
+                                   score_cutoff=limit, limit=8)
+            # Two edits only for a close spelling ('injection' is not 'inspection').
+            floor = 0 if limit == 1 else (85 if len(word) < 10 else 88)
+            for cand, edits, _ in near:
+                ratio = fuzz.ratio(word, cand)
+                if edits < 2 or ratio >= floor:
+                    found.append((cand, edits, ratio))
+            if not found and len(word) >= 10:
+                found = self._far_candidates(word)
+        return self._spell_cache.put(word, tuple(found))
 
-                best = min(found, key=rank)[0]
-        return self._spell_cache.put(cache_key, best)
+    def _far_candidates(self, word: str) -> list[tuple[str, float, float]]:
+        """A long word three edits or more off ('intervenshunal' -> 'interventional')."""
+        pool = [w for length in range(len(word) - 3, len(word) + 4)
+                for w in self._buckets.get((word[0], length), ()) if w[:2] == word[:2]]
+        near = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=78)
+        if near is None or word.startswith(near[0][:-1]):
+            return []  # 'cardiologist' is a word of its own, not a typo of 'cardiology'
+        return [(near[0], 3, near[1])]
 
     def _plural(self, word: str) -> str | None:
         for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
@@ -289,6 +365,7 @@ class Understander:
         corrections: list[tuple[str, str]] = []
         unknown: list[str] = []
         tokens: list[str] = []
+        tried: set[str] = set()
         for index, word in enumerate(words):
             if word in self.vocab or word.isdigit():
                 tokens.append(word)
@@ -302,8 +379,11 @@ class Understander:
                 corrections.append((word, squeezed))
                 tokens.append(squeezed)
                 continue
-            fixed = self.correct(word, tokens[-1] if tokens else "",
-                                 words[index + 1] if index + 1 < len(words) else "")
+            fixed = None
+            if word not in self.real_words and len(tried) < _MAX_CORRECTED:
+                tried.add(word)
+                fixed = self.correct(word, tokens[-1] if tokens else "",
+                                     words[index + 1] if index + 1 < len(words) else "")
             if fixed is not None:
                 corrections.append((word, fixed))
                 tokens.append(fixed)
@@ -318,10 +398,10 @@ class Understander:
         stripped = clean.strip()
         first = tokens[0] if tokens else ""
         joined = f" {' '.join(tokens)} "
-        question = ("?" in stripped or first in self.lexicon.question_words
-                    or bool(self.lexicon.sets["asking"] & set(tokens))
-                    or self._asks_later(tokens, joined))
         words_set = frozenset(tokens)
+        question = ("?" in stripped or first in self.lexicon.question_words
+                    or bool(self.lexicon.sets["asking"] & words_set)
+                    or self._asks_later(tokens, joined, words_set))
         # "the job" points back; "the job outlook" names something (a name is no reference)
         named = {i for m in mentions if m.kind == "alias" for i in range(m.start, m.end)}
         unnamed = f" {' '.join(t if i not in named else '#' for i, t in enumerate(tokens))} "
@@ -335,12 +415,12 @@ class Understander:
                      joined, words_set, self._requested(words_set, joined),
                      refers or bool(words_set & _POINTING))
 
-    def _asks_later(self, tokens: list[str], padded: str) -> bool:
+    def _asks_later(self, tokens: list[str], padded: str, words: frozenset[str]) -> bool:
         """'I'm an MS3, what comes after I graduate': a question after a statement, by a
         question word not opening a relative clause ('what I love is...'), or by an inverted
         auxiliary ('can I', 'is there')."""
         sets = self.lexicon.sets
-        if _phrases_pattern(tuple(sets["inversions"])).search(padded):
+        if _has_phrase(tuple(sets["inversions"]), padded, words):
             return True
         wh = sets["wh_words"]
         return any(t in wh and (i + 1 == len(tokens) or tokens[i + 1] not in sets["subjects"])
@@ -348,8 +428,8 @@ class Understander:
 
     def _requested(self, words: frozenset[str], padded: str) -> str | None:
         sets = self.lexicon.sets
-        if words & sets["subspecialty_words"] or _phrases_pattern(
-                tuple(sets["subspecialty_phrases"])).search(padded):
+        if words & sets["subspecialty_words"] or _has_phrase(
+                tuple(sets["subspecialty_phrases"]), padded, words):
             return "subspecialty"
         if words & sets["role_words"]:
             return "role"
@@ -395,8 +475,12 @@ class Understander:
                 taken[k] = True
             chosen.append((start, size, kind, ids))
         chosen.sort()
+        # (no negation anywhere: none before any mention; 333 mentions looked 333 times)
+        negations = self.lexicon.negations
+        maybe = len(chosen) < 2 or _has_phrase(negations, f" {' '.join(tokens)} ", tokens)
         return [Mention(ids, start, start + size, " ".join(tokens[start:start + size]), kind,
-                        self._negated(tokens, start)) for start, size, kind, ids in chosen]
+                        maybe and self._negated(tokens, start))
+                for start, size, kind, ids in chosen]
 
     def _fuzzy_link(self, tokens: list[str], unknown: set[str],
                     mentions: list[Mention]) -> list[Mention]:
@@ -404,12 +488,23 @@ class Understander:
         word are compared with the names of two words or more. Only runs when nothing was
         linked by name, so a correct question never pays for it."""
         taken = {i for m in mentions for i in range(m.start, m.end)}
+        shortest, longest = self._long_name_lengths
+        budget = _MAX_FUZZY_SPANS
+        at = [i for i, t in enumerate(tokens) if t in unknown]
         for size in (4, 3, 2):
-            for i in range(len(tokens) - size + 1):
-                span = range(i, i + size)
-                if taken & set(span) or not unknown & set(tokens[i:i + size]):
+            # the runs holding an unknown word, left to right (not every run of the text)
+            starts = sorted({i for p in at
+                             for i in range(max(0, p - size + 1), min(p, len(tokens) - size) + 1)})
+            for i in starts:
+                if not taken.isdisjoint(range(i, i + size)):
                     continue
                 phrase = " ".join(tokens[i:i + size])
+                # A ratio of 88 needs lengths within about 4:5 of each other.
+                if not shortest * 0.78 <= len(phrase) <= longest / 0.78:
+                    continue
+                budget -= 1
+                if budget < 0:
+                    return mentions
                 found = process.extractOne(phrase, self._long_names, scorer=fuzz.ratio,
                                            score_cutoff=88)
                 if found is not None:
@@ -430,8 +525,8 @@ class Understander:
         return out
 
     def _negated(self, tokens: list[str], start: int) -> bool:
-        window = " " + " ".join(tokens[max(0, start - 4):start]) + " "
-        return any(f" {neg} " in window for neg in self.lexicon.negations)
+        before = tokens[max(0, start - 4):start]
+        return _has_phrase(self.lexicon.negations, f" {' '.join(before)} ", before)
 
     def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:
         spans = {m.start: m for m in mentions if m.kind == "alias"}

@@ -181,6 +181,7 @@ class Provenance:
             for term in self._stated[node.id]:
                 self._careers_of.setdefault(term, []).append(node.id)
         self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        self._term_starts = frozenset(t.split()[0] for t in self._careers_of if t.split())
         self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
         # The words of the intents' cue phrases: they say which aspect is asked, not a thing
         # the document might lack ("what's the residency *length*", "who *manages* PACS").
@@ -191,6 +192,7 @@ class Provenance:
             if len(words) == 1 or (words[0] in lexicon.question_words
                                    and name not in _DECLINING_INTENTS))
         self._sources_memo: Memo[str, tuple[Source, ...]] = Memo(items=4096, chars=2_000_000)
+        self._normal_names = [(n.id, normal(n.name)) for n in graph]  # (scanned every reply)
         self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
                                                      *graph.neighbours(n.id, incoming=True)))
                       for n in graph}
@@ -226,7 +228,7 @@ class Provenance:
         node the text names."""
         out: dict[str, None] = {}
         if said and len(self.g) <= _SCAN_ALL:
-            out.update(dict.fromkeys(n.id for n in self.g if _has(said, normal(n.name))))
+            out.update(dict.fromkeys(i for i, name in self._normal_names if _has(said, name)))
         for node_id in ids:
             if node_id not in self.g:
                 continue
@@ -328,8 +330,10 @@ class Provenance:
     def _known_uncached(self, word: str) -> bool:
         """A word of the document (or a form of one: 'subspecialists', 'subspecialties'), of
         a node's terms, or a plain asking word."""
-        if any(w in self._ignore or w in self._doc or w in self._term_words
-               for w in (word, stem(word))):
+        def of_ours(w: str) -> bool:
+            return w in self._ignore or w in self._doc or w in self._term_words
+
+        if of_ours(word) or of_ours(stem(word)):  # (the stem only when the word is not)
             return True
         head = word[:max(6, len(word) - 4)]
         return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
@@ -407,7 +411,10 @@ class Provenance:
         or not, found by looking its word runs up."""
         words = question.split()
         found: set[str] = set()
+        starts = self._term_starts
         for i in range(len(words)):
+            if words[i] not in starts and words[i][:-1] not in starts:
+                continue  # no term begins with this word (plural or not)
             for n in range(1, min(self._term_len, len(words) - i) + 1):
                 run = " ".join(words[i:i + n])
                 for term in (run, run[:-1] if run.endswith("s") else ""):

@@ -204,8 +204,8 @@ class Responder:
         """'Med school how long, residency how long': comma-separated parts that each name
         something and ask something are questions of their own; other commas are not."""
         parts = [c for c in chunk.split(",") if c.strip()]
-        if len(parts) < 2:
-            return [chunk]
+        if not 2 <= len(parts) <= self.pol.w["clause_max"]:
+            return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
         floor = self.pol.w["clause_floor_named"]
         for part in parts:

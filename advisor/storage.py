@@ -8,6 +8,7 @@ and fsynced, and then renamed over the target. Nothing here prints or imports pr
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import stat
@@ -18,6 +19,10 @@ from typing import Any
 APP_DIR = "radiology-advisor"
 #: Saved sessions and histories are small; a bigger file is not ours (or is an attack).
 MAX_READ_BYTES = 10_000_000
+#: The chat history keeps its newest entries: at start-up, a history file bigger than
+#: HISTORY_TRIM_BYTES is cut to its newest HISTORY_ENTRIES (prompt-toolkit only ever appends).
+HISTORY_ENTRIES = 1000
+HISTORY_TRIM_BYTES = 256_000
 
 
 class StorageError(OSError):
@@ -181,3 +186,49 @@ def prepare_history(path: Path) -> None:
     # Made private before prompt-toolkit's FileHistory appends to it (it would use the umask).
     # (Non-blocking: a FIFO planted there fails here instead of hanging the chat.)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600))
+    trim_history(path)
+
+
+def _history_entries(data: bytes) -> list[bytes]:
+    """prompt-toolkit's history records ('\n# time\n+line\n+line\n'), each with the lines
+    before its text, as one byte string each; a record cut at the front is dropped."""
+    records: list[bytes] = []
+    current: list[bytes] = []
+    has_text = False
+    for line in data.splitlines(keepends=True):
+        text = line.startswith(b"+")
+        if not text and has_text:
+            records.append(b"".join(current))
+            current, has_text = [], False
+        current.append(line)
+        has_text = has_text or text
+    if has_text:
+        records.append(b"".join(current))
+    return records
+
+
+def trim_history(path: Path, keep: int = HISTORY_ENTRIES,
+                 above: int = HISTORY_TRIM_BYTES) -> None:
+    """Cut a history file bigger than `above` bytes to its newest `keep` entries, in place,
+    under an exclusive lock (two chats starting at once trim it once). Anything but a regular
+    file is left alone; OSError says why a trim failed."""
+    fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+    with os.fdopen(fd, "r+b") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size <= above:
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)  # (released when the file closes)
+        size = os.fstat(fd).st_size
+        start = max(0, size - MAX_READ_BYTES)
+        stream.seek(start)
+        data = stream.read()
+        if start:  # begun inside a record: start at the next record's header
+            data = data[data.find(b"\n#") + 1:] if b"\n#" in data else b""
+        records = _history_entries(data)
+        if start == 0 and len(records) <= keep:
+            return
+        kept = b"".join(records[-keep:])
+        stream.seek(0)
+        stream.write(kept)
+        stream.truncate()
+

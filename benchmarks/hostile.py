@@ -40,6 +40,52 @@ PATHOLOGICAL = {
     "career names": ("radiologist sonographer nuclear medicine technologist " * 40)[:LIMIT],
 }
 
+
+
+def _filled(make: Callable[[random.Random], str], seed: int) -> str:
+    """Words from `make` joined by spaces up to the limit (seeded: every run the same)."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < LIMIT:
+        parts.append(make(rng))
+    return " ".join(parts)[:LIMIT]
+
+
+def _pseudo(low: int, high: int, letters: str = "abcdefghijklmnopqrstuvwxyz"
+            ) -> Callable[[random.Random], str]:
+    return lambda rng: "".join(rng.choice(letters) for _ in range(rng.randint(low, high)))
+
+
+_KNOWN = ("radiologist", "sonographer", "mammography", "fellowship", "residency",
+          "interventional", "technologist", "certification", "ultrasound", "pediatric",
+          "neuroradiology", "dosimetrist", "salary", "training", "nuclear", "medicine")
+
+
+def _misspelt(edits: int) -> Callable[[random.Random], str]:
+    def make(rng: random.Random) -> str:
+        word = list(rng.choice(_KNOWN))
+        for _ in range(edits):
+            word[rng.randrange(len(word))] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        return "".join(word)
+    return make
+
+
+# Distinct unknown words, each a fresh search for the typo corrector (the costliest shapes
+# found with a profiler), real English words it must leave alone, and many short clauses.
+PATHOLOGICAL.update({
+    "distinct pseudo-words": _filled(_pseudo(5, 8), 1),
+    "distinct long pseudo-words": _filled(_pseudo(10, 16), 2),
+    "very long words": _filled(_pseudo(30, 60), 3),
+    "digits and letters": _filled(_pseudo(5, 10, "ab1c2d3e4f5"), 4),
+    "near-vocabulary words (1 edit)": _filled(_misspelt(1), 5),
+    "near-vocabulary words (2 edits)": _filled(_misspelt(2), 6),
+    "english words": _filled(lambda rng: rng.choice(
+        ("spent", "decade", "whether", "thought", "lesson", "fellow", "patents", "horse",
+         "spice", "morality", "topography", "wound", "batter", "shout")), 7),
+    "question clauses": _filled(lambda rng: f"what is {_pseudo(5, 9)(rng)}?", 8),
+    "'and what' clauses": _filled(lambda rng: f"and what is {rng.choice(_KNOWN)}", 9),
+})
+
 _PIECES = (" ", "  ", "\t", ",", ", ", "?", "? ", ".", "and ", "how ", "what is ", "-", "1. ",
            "radiologist ", "sonographer", "x", "é", "compare ", " vs ", "qwz ")
 

@@ -607,8 +607,8 @@ def hostile_turns(report: Report, advisor: Any, ordinary: TurnStats, ordinary_cp
     report.add(f"slowest 2,000-character turn ({len(texts)} texts: '{name}')", "≤ 50 ms",
                f"{ms:.2f} ms", ms <= 50)
     report.add(f"  the same in thread CPU time ('{cpu_name}')", "—", f"{cpu_ms:.2f} ms")
-    report.add("  the same, in median ordinary turns (wall / CPU)", "≤ 50x",
-               f"{ratio:.0f}x / {cpu_ratio:.0f}x", min(ratio, cpu_ratio) <= 50)
+    report.add("  the same, in median ordinary turns (wall / CPU)", "≤ 10x",
+               f"{ratio:.0f}x / {cpu_ratio:.0f}x", min(ratio, cpu_ratio) <= 10)
     report.add("  next slowest", "—",
                ", ".join(f"{n} {s * 1000:.1f} ms" for s, _, n in worst[1:4]))
 

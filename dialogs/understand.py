@@ -37,11 +37,16 @@ _ARTICLES = frozenset({"a", "an"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
 _VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
 _QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
+#: Clauses of one message looked up in the semantic index for what the person loves: a
+#: description has a few; a 2,000-character flood of them must not cost a lookup each.
+_EVIDENCE_CLAUSES = 12
 
 Cue = tuple[str, str, str]  # ("slot", slot, value or "") | ("topic", evidence id, "")
 #: An utterance's clauses: sentence of each, sizes and order per sentence, polar signals of each.
 _Layout = tuple[dict[int, int], dict[int, dict[int, int]], dict[int, list[int]],
                 dict[int, list[Hit[frozenset[str]]]]]
+#: An utterance's clauses in order, the word positions of each and the signals of each.
+_Clauses = tuple[list[int], dict[int, list[int]], dict[int, list[Hit[frozenset[str]]]]]
 
 
 @record
@@ -182,6 +187,7 @@ class Reader:
         self._said: tuple[Utterance | None, dict[tuple[int, frozenset[int]], str], _Layout] = (
             None, {}, ({}, {}, {}, {}))
         self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
+        self._by_clause: tuple[Utterance | None, _Clauses] = (None, ([], {}, {}))
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -457,7 +463,7 @@ class Reader:
     def _signal_polarity(self, u: Utterance, hit: Hit[Cue],
                          until: int | None = None) -> str | None:
         clause = u.tokens[hit.start].clause
-        mine = [s for s in u.signals if u.tokens[s.start].clause == clause]
+        mine = self._clauses(u)[2].get(clause, [])
         before = sorted((s for s in mine if s.end <= hit.start and s.payload & _BACKWARD),
                         key=lambda s: s.end)
         if before and before[-1].payload == {"break"}:
@@ -496,12 +502,13 @@ class Reader:
         "patients, idk, maybe a little". A verdict clause says nothing of its own (only signal
         words and words without meaning), and a hedge keeps the direction ("probably not" is
         a soft no). "..., not stay in a lab forever" is about the lab, not a verdict."""
-        later = sorted({t.clause for t in u.tokens if t.clause > clause})
-        for nxt in later[:_VERDICT_REACH]:
+        order, positions, by_clause = self._clauses(u)
+        at = bisect_left(order, clause + 1)
+        for nxt in order[at:at + _VERDICT_REACH]:
             if nxt in cue_clauses:
                 return None
-            span = [i for i, t in enumerate(u.tokens) if t.clause == nxt]
-            signals = [s for s in u.signals if s.start in span]
+            span = positions[nxt]
+            signals = by_clause.get(nxt, [])
             covered = {i for s in signals for i in range(s.start, s.end)}
             if any(i not in covered and u.tokens[i].word not in self._plain for i in span):
                 return None  # a clause with content of its own
@@ -511,6 +518,22 @@ class Reader:
                 if kind in kinds:
                     return verdict
         return None
+
+    def _clauses(self, u: Utterance) -> _Clauses:
+        """Per utterance, once: its clauses in order, the positions and the signals of each
+        (each cue looked them up in the whole text: quadratic in a 2,000-character flood).
+        One entry, swapped whole, so threads may share it."""
+        memo = self._by_clause
+        if memo[0] is not u:
+            positions: dict[int, list[int]] = {}
+            for i, t in enumerate(u.tokens):
+                positions.setdefault(t.clause, []).append(i)
+            signals: dict[int, list[Hit[frozenset[str]]]] = {}
+            for sig in u.signals:
+                signals.setdefault(u.tokens[sig.start].clause, []).append(sig)
+            memo = (u, (sorted(positions), positions, signals))
+            self._by_clause = memo
+        return memo[1]
 
     @staticmethod
     def _layout(u: Utterance) -> _Layout:
@@ -568,7 +591,7 @@ class Reader:
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
         clause = u.tokens[hit.start].clause
-        mine = [s for s in u.signals if u.tokens[s.start].clause == clause and s.end <= hit.start]
+        mine = [s for s in self._clauses(u)[2].get(clause, ()) if s.end <= hit.start]
         if any("aspire" in s.payload for s in mine):
             return False
         if any("identity" in s.payload for s in mine):
@@ -720,7 +743,7 @@ class Reader:
         interests: dict[str, float] = {}
         quotes: dict[str, str] = {}
         covered = {i for h in used for i in range(h.start, h.end)}
-        for positions in self._free_words(u, used).values():
+        for positions in list(self._free_words(u, used).values())[:_EVIDENCE_CLAUSES]:
             words = [u.tokens[i].word for i in positions]
             # (a node that reaches many careers, "residency", says nothing about which one)
             found = [(hit, careers) for hit in index.query(

@@ -105,13 +105,24 @@ def _load_settings(path: str) -> IndexSettings:
 
 
 _STEMMING = threading.Lock()
+#: Stems an index built or loaded in this process already holds, per language: a word found
+#: here needs no stemmer, so a start-up from the engine cache imports none (snowballstemmer
+#: imports every language's stemmer at once).
+_KNOWN_STEMS: dict[str, dict[str, str]] = {}
+
+
+def stem(word: str, language: str = "english") -> str:
+    """The Snowball stem of one word ('serving' and 'serve' -> 'serv'): the one stemmer every
+    layer uses, so a word the index finds is the word the answer's notes know."""
+    known = _KNOWN_STEMS.get(language)
+    found = known.get(word) if known is not None else None
+    return found if found is not None else _snowball(word, language)
 
 
 @lru_cache(maxsize=16384)
-def stem(word: str, language: str = "english") -> str:
-    """The Snowball stem of one word ('serving' and 'serve' -> 'serv'): the one stemmer every
-    layer uses, so a word the index finds is the word the answer's notes know. Cached (bounded);
-    a Snowball stemmer keeps its word in itself, so one thread stems at a time."""
+def _snowball(word: str, language: str) -> str:
+    """Cached (bounded); a Snowball stemmer keeps its word in itself, so one thread stems at
+    a time."""
     with _STEMMING:
         return str(_stemmer_for(language).stemWord(word))
 
@@ -215,6 +226,7 @@ class SemanticIndex:
         self._facts = {k: tuple(v) for k, v in facts.items()}
         self._surface = sorted(w for w in surface if len(w) >= self.settings.fuzzy_min_length - 1)
         self._known_stems = frozenset(self._stem(w) for w in surface)
+        _KNOWN_STEMS.setdefault(self.settings.language, {}).update(self._stems)
 
     @classmethod
     def of(cls, graph: Graph) -> SemanticIndex:
@@ -368,4 +380,5 @@ class SemanticIndex:
         settings["field_weights"] = MappingProxyType(settings["field_weights"])
         self.__dict__.update(state)
         self.settings = IndexSettings(**settings)
+        _KNOWN_STEMS.setdefault(self.settings.language, {}).update(self._stems)
 

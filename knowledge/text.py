@@ -31,7 +31,10 @@ def normalize(text: str) -> str:
         text = text.translate(_APOSTROPHES).lower()
     else:
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        # Accents off: each distinct character is looked at once, not every character.
+        marks = {ord(ch): None for ch in set(text) if unicodedata.combining(ch)}
+        if marks:
+            text = text.translate(marks)
         text = _DASHES.sub("-", text.translate(_APOSTROPHES).lower())
     text = _NON_WORD.sub(" ", text)
     words = []

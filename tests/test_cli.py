@@ -399,6 +399,21 @@ def test_ask_mode_never_imports_prompt_toolkit(tmp_path: Path) -> None:
     assert not re.search(r"\badvisor\.repl\b", imported)
 
 
+def test_a_question_from_the_start_up_cache_imports_no_stemmer(tmp_path: Path) -> None:
+    """The engine cache carries the stems of the graph's words: an ordinary first question
+    imports no snowballstemmer (it imports every language's stemmer at once)."""
+    env = env_for(tmp_path)
+    question = ["-m", "advisor", "ask", "How long is radiology residency?"]
+    subprocess.run([sys.executable, *question], capture_output=True, cwd=ROOT, env=env,
+                   timeout=TIMEOUT, check=True)  # writes the start-up cache
+    result = subprocess.run([sys.executable, "-X", "importtime", *question],
+                            capture_output=True, cwd=ROOT, env=env, timeout=TIMEOUT)
+    assert result.returncode == 0 and "4–5 years" in result.stdout.decode()
+    imported = result.stderr.decode()
+    assert "advisor.cli" in imported  # importtime really reported
+    assert "snowballstemmer" not in imported
+
+
 def test_ask_without_question_on_a_terminal_explains(tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(sys.executable, ["-m", "advisor", "ask"], env=env_for(tmp_path),

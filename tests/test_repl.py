@@ -570,6 +570,52 @@ def test_two_chats_writing_at_once_keep_every_entry(tmp_path: Path) -> None:
     assert sorted(entries) == sorted(f"{n} {i}\nsecond line" for n in "ab" for i in range(200))
 
 
+def _long_history(path: Path, count: int) -> list[str]:
+    """A history file of `count` entries (every tenth of two lines), bigger than the trim
+    size; the entries, oldest first."""
+    entries = [f"question {i} " + "x" * 300 + ("\nand a second line" if i % 10 == 0 else "")
+               for i in range(count)]
+    history = FileHistory(str(path))
+    for entry in entries:
+        history.store_string(entry)
+    assert path.stat().st_size > storage.HISTORY_TRIM_BYTES
+    return entries
+
+
+def test_a_long_history_keeps_its_newest_entries(tmp_path: Path) -> None:
+    path = tmp_path / "history"
+    entries = _long_history(path, 1500)
+    history, notice = open_history(path)
+    assert notice is None
+    assert saved_history(path) == entries[-storage.HISTORY_ENTRIES:]
+    history.append_string("one more")
+    assert saved_history(path)[-2:] == [entries[-1], "one more"]
+
+
+def test_a_short_history_is_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "history"
+    FileHistory(str(path)).store_string("what does a sonographer do?")
+    before = path.read_bytes()
+    open_history(path)
+    assert path.read_bytes() == before
+
+
+_OPENER = """
+import sys
+from pathlib import Path
+from advisor.repl import open_history
+open_history(Path(sys.argv[1]))
+"""
+
+
+def test_two_chats_starting_at_once_trim_the_history_once(tmp_path: Path) -> None:
+    path = tmp_path / "history"
+    entries = _long_history(path, 1500)
+    openers = [subprocess.Popen([sys.executable, "-c", _OPENER, str(path)]) for _ in range(2)]
+    assert [o.wait(timeout=60) for o in openers] == [0, 0]
+    assert saved_history(path) == entries[-storage.HISTORY_ENTRIES:]
+
+
 def test_a_fifo_as_history_falls_back_to_memory(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "history")
     _, notice = open_history(tmp_path / "history")

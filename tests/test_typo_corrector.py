@@ -1,0 +1,76 @@
+"""The typo corrector (issue 14): real English words are read as typed, typos of the advisor's
+words are still mended, and a text full of unknown words costs a bounded number of searches."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from advisor import Advisor
+from advisor.nlu import Understander
+
+
+@pytest.fixture(scope="module")
+def adv() -> Advisor:
+    return Advisor()
+
+
+@pytest.fixture(scope="module")
+def understander(adv: Advisor) -> Understander:
+    return adv._engine.understander
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("I spent a decade as a nurse", ("spent", "decade")),
+    ("not sure whether radiology is for me", ("whether",)),
+    ("the lesson I learned in the ER", ("lesson",)),
+    ("I thought about it a lot", ("thought",)),
+])
+def test_real_english_words_are_not_respelled(understander: Understander, text: str,
+                                              kept: tuple[str, ...]) -> None:
+    parse = understander.parse(text)
+    assert parse.corrections == ()
+    assert all(word in parse.tokens for word in kept)
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("brest imaging", "breast"),
+    ("pediatirc radiology", "pediatric"),
+    ("intervenshunal radiology", "interventional"),
+    ("how long is the fellowsip", "fellowship"),
+])
+def test_typos_are_still_corrected(understander: Understander, typo: str, meant: str) -> None:
+    assert meant in understander.parse(typo).tokens
+
+
+def test_spent_is_not_read_as_spect(adv: Advisor) -> None:
+    reply = adv.ask("I spent a decade in nursing, what does a sonographer do?")
+    assert "SPECT" not in reply.text.split("\n")[0]
+    assert not any(wrong == "spent" for wrong, _ in reply.explain.corrections)
+
+
+def test_a_text_of_unknown_words_gets_a_bounded_number_of_searches(
+        understander: Understander, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3)
+    words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(5, 9)))
+             for _ in range(300)]
+    searched: list[str] = []
+    real = understander._candidates
+
+    def counting(word: str) -> tuple[tuple[str, float, float], ...]:
+        searched.append(word)
+        return real(word)
+
+    monkeypatch.setattr(understander, "_candidates", counting)
+    parse = understander.parse(" ".join(words)[:2000])
+    assert parse.tokens  # read, not refused
+    assert 0 < len(searched) <= 24
+
+
+def test_the_corrector_chooses_the_same_way_in_every_process(understander: Understander
+                                                             ) -> None:
+    # Candidates are searched in a fixed order, so ties never depend on string hashing.
+    for bucket in understander._buckets.values():
+        assert bucket == sorted(bucket)
