@@ -224,8 +224,9 @@ class Responder:
         words = parse.tokens[1:] if parse.tokens[:1] == ("and",) else parse.tokens
         if (top is not None and top.score >= self.pol.w["weak"]) or not words \
                 or words[0] not in self.pol.sets["wh_words"] or words[1:2] == ("about",) \
-                or not first.mentions:
-            return parse  # ("and what about the techs?" follows on by itself)
+                or not first.mentions or self.pol.own_question(words):
+            return parse  # ("and what about the techs?" follows on by itself; "and what is
+            # the internship year usually in?" has its own verb: nothing is borrowed)
         head = list(first.tokens[:first.mentions[-1].start])
         tail = list(words[1:])
         while tail and head and tail[0] == head[-1]:

@@ -137,8 +137,7 @@ class Policy:
             words = words[1:]
         # "and for kids?" follows on; "and can they work in vascular?" asks its own question
         followup = (words[:2] in (("what", "about"), ("how", "about"))
-                    or (words[:1] == ("and",) and words[1:2] != ()
-                        and words[1] not in sets["own_question_openers"])
+                    or (words[:1] == ("and",) and not self.own_question(words[1:]))
                     or words[:2] == ("same", "question"))
         short_followup = bool(topic) and (
             (followup and len(p.tokens) <= w["followup_words"])
@@ -305,6 +304,13 @@ class Policy:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
         return self._strong_negation.search(f" {window} ") is not None
+
+    def own_question(self, words: tuple[str, ...]) -> bool:
+        """'can they work in vascular?', 'what is the internship year usually in?': a verb of
+        its own after at most a question word (not 'for kids?', 'what about X?')."""
+        if words[:1] and words[0] in self.sets["wh_words"]:
+            words = words[1:]
+        return bool(words) and words[0] in self.sets["own_question_openers"]
 
     def only_for(self, p: Parse, m: Mention) -> bool:
         """'Is radiology only for doctors?', 'just for MDs?': whether there is room for

@@ -256,3 +256,19 @@ def test_only_for_doctors_lists_the_others(advisor: Advisor) -> None:
     reply = advisor.ask("is radiology only for doctors?")
     assert "Radiologic Technologist" in reply.text, reply.text
     assert "Sonographer" in reply.text
+
+
+@pytest.mark.parametrize(("turns", "wanted"), [
+    (["how long is the radiology residency", "and what's the internship year usually in?"],
+     "internal medicine"),
+    (["how long is med school, how long is the radiology residency, and what's the internship "
+      "year usually in?"], "internal medicine"),
+])
+def test_and_with_a_verb_of_its_own_is_a_new_question(advisor: Advisor, turns: list[str],
+                                                      wanted: str) -> None:
+    """'and what is X usually in?' asks its own question; only 'and for X?' / 'and which
+    for X' repeat the last one."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert wanted in reply.text, reply.text
