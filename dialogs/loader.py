@@ -42,9 +42,6 @@ Mark = tuple[int, int]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTIONS = ("flow", "scope", "slots", "questions", "evidence", "exclusions", "language",
              "answers", "numbers", "respell", "controls", "messages", "voices")
-_FLOW_KEYS = {"id": "text", "title": "text", "min_known": "count", "max_questions": "count",
-              "enough_signals": "count", "fit_damping": "number", "show": "count",
-              "mentioned": "template", "avoided": "template"}
 _SLOT_KEYS = ("label", "kind", "values", "multi", "background", "needs_identity", "cues",
               "polarity", "in_questions")
 _VALUE_KEYS = ("label", "says", "cues", "weights", "implies", "done", "current", "is_now")
@@ -74,6 +71,56 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "rephrase_numbers": ("label", "numbered"),
 }
 _BOOL_HINT = "; YAML reads a bare true/false as a boolean, so quote it (\"true\")"
+
+#: The shape of each keyed section, as data: key -> kind ("?" marks an optional key). Kinds are
+#: checked by `_Reader.shape`; cross-references (node ids, slot links, placeholders) stay in code.
+SHAPES: dict[str, dict[str, str]] = {
+    "flow": {"id": "id", "title": "text", "min_known": "count", "max_questions": "count",
+             "enough_signals": "count", "fit_damping": "number", "show": "count",
+             "mentioned": "template", "avoided": "template",
+             **{key: "number?" for key in TUNING}},
+    "language": {key: "phrases" for key in LANGUAGE_LISTS},
+    "controls": {key: "phrases" for key in CONTROLS},
+    "messages": {key: "text" for key in MESSAGES},
+}
+#: What each scalar kind demands, said after the key's name.
+_KIND_RULES = {"count": "must be a whole number of 1 or more",
+               "number": "must be a number of 0 or more",
+               "text": "must be non-empty text",
+               "template": "must contain '{label}'",
+               "id": "must be lower-case letters, digits and underscores, starting with a letter"}
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether `value` is of scalar `kind` (see SHAPES)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "count":
+        return number and isinstance(value, int) and value >= 1
+    if kind == "number":
+        return number and value >= 0
+    if not (isinstance(value, str) and value.strip()):
+        return False
+    if kind == "template":
+        return "{label}" in value
+    return kind != "id" or bool(_ID.match(value))
+
+
+def _complaint(kind: str, value: Any) -> str:
+    """Why `value` is not of scalar `kind`, naming what it is when the type itself is wrong."""
+    if kind in {"text", "template", "id"} and not (isinstance(value, str) and value.strip()):
+        hint = _BOOL_HINT if isinstance(value, bool) else ""
+        return f"{_KIND_RULES['text']}, not {_kind(value)}{hint}"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in {"count", "number"} and not number:
+        return f"{_KIND_RULES[kind]}, not {_kind(value)}"
+    return _KIND_RULES[kind]
+
+
+#: What a flow falls back to while its 'flow' section is broken (the problem is reported).
+_FLOW_DEFAULTS: dict[str, Any] = {"id": "flow", "title": "Interview", "min_known": 4,
+                                  "max_questions": 7, "enough_signals": 3, "fit_damping": 2.0,
+                                  "show": 5, "mentioned": "you mentioned {label}",
+                                  "avoided": "you'd rather avoid {label}"}
 
 
 def _kind(value: Any) -> str:
@@ -221,6 +268,26 @@ class _Reader:
             out[node_id] = float(weight)
         return out
 
+    def shape(self, file: str, data: MDict, name: str) -> dict[str, Any]:
+        """Check `data` against `SHAPES[name]`, report every problem, return the good values."""
+        shape, where = SHAPES[name], f"'{name}'"
+        self.keys(file, data, shape, where)
+        out: dict[str, Any] = {}
+        for key, declared in shape.items():
+            kind = declared.rstrip("?")
+            if key not in data:
+                if not declared.endswith("?"):
+                    self.problem(file, data.mark, f"{where} is missing '{key}'")
+            elif kind == "phrases":
+                out[key] = self.texts(file, data, key, where)
+            elif _fits(kind, data[key]):
+                value = data[key]
+                out[key] = value.strip() if isinstance(value, str) else value
+            else:
+                self.problem(file, data.value_marks[key],
+                             f"'{name}.{key}' {_complaint(kind, data[key])}")
+        return out
+
     def mapping(self, part: _Part, what: str) -> MDict | None:
         if isinstance(part.value, MDict):
             return part.value
@@ -271,50 +338,17 @@ class _Reader:
     # -- stage 2: sections ----------------------------------------------------------------
     def flow_meta(self, where: str) -> dict[str, Any]:
         part = self.required("flow", where)
-        defaults: dict[str, Any] = {"id": "flow", "title": "Interview", "min_known": 4,
-                                    "max_questions": 7, "enough_signals": 3,
-                                    "fit_damping": 2.0, "show": 5,
-                                    "mentioned": "you mentioned {label}",
-                                    "avoided": "you'd rather avoid {label}"}
+        meta = dict(_FLOW_DEFAULTS)
         data = self.mapping(part, "flow") if part else None
         if part is None or data is None:
-            return defaults
-        self.keys(part.file, data, (*_FLOW_KEYS, *TUNING), "'flow'")
-        tuning: dict[str, float] = {}
-        for key in TUNING:
-            value = data.get(key)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                self.problem(part.file, data.value_marks[key],
-                             f"'flow.{key}' must be a number of 0 or more")
-            else:
-                tuning[key] = float(value)
-        defaults["tuning"] = tuning
-        for key, kind in _FLOW_KEYS.items():
-            if key not in data:
-                self.problem(part.file, data.mark, f"'flow' is missing '{key}'")
-                continue
-            value, mark = data[key], data.value_marks[key]
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if kind == "count" and not (number and isinstance(value, int) and value >= 1):
-                self.problem(part.file, mark, f"'flow.{key}' must be a whole number of 1 or more")
-            elif kind == "number" and not (number and value >= 0):
-                self.problem(part.file, mark, f"'flow.{key}' must be a number of 0 or more")
-            elif kind in {"text", "template"} and not (isinstance(value, str) and value.strip()):
-                self.problem(part.file, mark, f"'flow.{key}' must be non-empty text")
-            elif kind == "template" and "{label}" not in value:
-                self.problem(part.file, mark, f"'flow.{key}' must contain '{{label}}'")
-            elif kind == "text" and key == "id" and not _ID.match(value):
-                self.problem(part.file, mark, "'flow.id' must be lower-case letters, digits and "
-                             "underscores, starting with a letter")
-            else:
-                defaults[key] = value.strip() if isinstance(value, str) else value
-        if isinstance(defaults["min_known"], int) and isinstance(defaults["max_questions"], int) \
-                and defaults["min_known"] > defaults["max_questions"] and "min_known" in data:
+            return meta
+        good = self.shape(part.file, data, "flow")
+        meta["tuning"] = {key: float(good.pop(key)) for key in TUNING if key in good}
+        meta.update(good)
+        if "min_known" in good and meta["min_known"] > meta["max_questions"]:
             self.problem(part.file, data.value_marks["min_known"],
                          "'flow.min_known' must not exceed 'flow.max_questions'")
-        return defaults
+        return meta
 
     def scope_types(self, where: str) -> tuple[frozenset[str], frozenset[str], _Part | None]:
         part = self.required("scope", where)
@@ -753,22 +787,20 @@ class _Reader:
                         out.append(Exclusion(when, str(step), reason))
         return out
 
-    def read_lists(self, name: str, keys: Iterable[str], where: str,
-                   templates: bool = False) -> dict[str, tuple[str, ...]]:
+    def read_lists(self, name: str, where: str, templates: bool = False
+                   ) -> dict[str, tuple[str, ...]]:
         part = self.required(name, where)
-        out: dict[str, tuple[str, ...]] = {k: () for k in keys}
+        out: dict[str, tuple[str, ...]] = {key: () for key in SHAPES[name]}
         data = self.mapping(part, name) if part else None
         if part is None or data is None:
             return out
-        self.keys(part.file, data, keys, f"'{name}'")
-        for key in keys:
-            if key not in data:
-                self.problem(part.file, data.mark, f"'{name}' is missing '{key}'")
-                continue
-            out[key] = self.texts(part.file, data, key, f"'{name}'")
-            for needed in _TEMPLATE_SLOTS.get(key, ()) if templates else ():
-                for text, mark in zip(out[key], data[key].item_marks, strict=False):
-                    if needed not in text:
+        out.update(self.shape(part.file, data, name))
+        for key, needs in _TEMPLATE_SLOTS.items() if templates else ():
+            raw = data.get(key)
+            marks = raw.item_marks if isinstance(raw, MList) else [data.value_marks.get(key)]
+            for text, mark in zip(out.get(key, ()), marks, strict=False):
+                for needed in needs:
+                    if needed not in text and mark is not None:
                         self.problem(part.file, mark, f"template {text!r} in '{name}.{key}' "
                                      f"needs {needed}")
         return out
@@ -792,15 +824,9 @@ class _Reader:
         data = self.mapping(part, "messages") if part else None
         if part is None or data is None:
             return {}
-        self.keys(part.file, data, MESSAGES, "'messages'")
         out: dict[str, str] = {}
-        for key, allowed in MESSAGES.items():
-            if key not in data:
-                self.problem(part.file, data.mark, f"'messages' is missing '{key}'")
-                continue
-            text = self.text(part.file, data, key, "'messages'")
-            if text is None:
-                continue
+        for key, text in self.shape(part.file, data, "messages").items():
+            allowed = MESSAGES[key]
             try:
                 names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
             except ValueError as exc:
@@ -891,8 +917,8 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
                                               "'scope.fellowship_when'")
     evidence = r.read_evidence()
     exclusions = r.read_exclusions()
-    language = r.read_lists("language", LANGUAGE_LISTS, where)
-    controls = r.read_lists("controls", CONTROLS, where, templates=True)
+    language = r.read_lists("language", where)
+    controls = r.read_lists("controls", where, templates=True)
     answers = r.read_answers(where)
     numbers = r.read_numbers()
     respell = r.read_respell()
