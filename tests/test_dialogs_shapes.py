@@ -94,5 +94,29 @@ def test_shared_sections_report_missing_misspelt_and_mistyped_keys(
 
 def test_the_shapes_cover_every_key_the_embedded_flow_uses() -> None:
     data = yaml.safe_load((DIALOGS_DIR / "pathway_chooser.yaml").read_text(encoding="utf-8"))
-    for name, shape in SHAPES.items():
-        assert set(data[name]) <= set(shape), name
+    for name in ("flow", "scope", "language", "controls", "messages"):
+        assert set(data[name]) <= set(SHAPES[name]), name
+    for slot in data["slots"].values():
+        assert set(slot) <= set(SHAPES["slot"])
+        assert all(set(value) <= set(SHAPES["value"]) for value in slot["values"].values())
+    for question in data["questions"]:
+        assert set(question) <= set(SHAPES["question"])
+        assert all(set(option) <= set(SHAPES["option"]) for option in question["options"])
+    assert all(set(item) <= set(SHAPES["evidence"]) for item in data.get("evidence", []))
+
+
+def test_entries_are_checked_by_the_same_walker(tmp_path: Path, shared: dict[str, Any],
+                                                graph: Graph) -> None:
+    flow = (MINI.replace("    kind: choice", "    kind: choise\n    multi: yes please")
+            .replace("    text: Kids?\n", "    text: Kids?\n    priority: high\n")
+            .replace("      - {value: student, label: Student}",
+                     "      - {value: student, lable: Student}"))
+    _, path = write(tmp_path, shared, flow)
+    assert [str(p) for p in validate_dialogs(tmp_path, graph)] == [f"{path}:{m}" for m in (
+        "8:11: error: 'kind' of slot 'stage' must be one of: choice, scale (did you mean "
+        "'choice'?)",
+        "9:12: error: 'multi' of slot 'stage' must be true or false",
+        "27:26: error: unknown key 'lable' in option 'student' of question 'stage'",
+        "27:9: error: option 'student' of question 'stage' is missing 'label'",
+        "32:15: error: 'priority' of question 'kids' must be a whole number",
+    )]
