@@ -86,6 +86,9 @@ SHAPES: dict[str, dict[str, str]] = {
     "evidence": {"id": "code", "label": "text", "phrases": "phrases?", "nodes": "code"},
     "exclusion": {"when": "code", "step": "code", "reason": "text"},
     "voice": {"cues": "phrases?", "words": "code"},
+    # "*": any word as key, each value of the kind given
+    "numbers": {"*": "int"},
+    "respell": {"*": "text"},
 }
 #: What each scalar kind demands, said after the key's name.
 _KIND_RULES = {"count": "must be a whole number of 1 or more",
@@ -266,6 +269,8 @@ class _Reader:
         """
         shape, entry = SHAPES[name], bool(where)
         where = where or f"'{name}'"
+        if "*" in shape:
+            return self.words(file, data, name, shape["*"])
         self.keys(file, data, shape, where)
         out: dict[str, Any] = {}
         for key, declared in shape.items():
@@ -284,6 +289,21 @@ class _Reader:
                 subject = f"'{key}' of {where}" if entry else f"'{name}.{key}'"
                 self.problem(file, data.value_marks[key],
                              f"{subject} {_complaint(kind, data[key])}")
+        return out
+
+    def words(self, file: str, data: MDict, name: str, kind: str) -> dict[str, Any]:
+        """Each key of an open mapping must be text, each value of `kind`."""
+        out: dict[str, Any] = {}
+        for word, value in data.items():
+            if not isinstance(word, str):
+                hint = _BOOL_HINT if isinstance(word, bool) else ""
+                self.problem(file, data.key_marks[word], f"key {word!r} of '{name}' must be "
+                             "text" + hint)
+            elif _fits(kind, value):
+                out[word] = value.strip() if isinstance(value, str) else value
+            else:
+                self.problem(file, data.value_marks[word],
+                             f"'{name}.{word}' {_complaint(kind, value)}")
         return out
 
     def mapping(self, part: _Part, what: str) -> MDict | None:
@@ -851,34 +871,15 @@ class _Reader:
                 {k.lower(): v for k, v in words.items()}))
         return out
 
-    def read_numbers(self) -> dict[str, int]:
-        part = self.single("numbers")
-        data = self.mapping(part, "numbers") if part else None
+    def read_words(self, name: str) -> dict[str, Any]:
+        """An optional open mapping of words ('numbers', 'respell'), keys lower-cased."""
+        part = self.single(name)
+        data = self.mapping(part, name) if part else None
         if part is None or data is None:
             return {}
-        out: dict[str, int] = {}
-        for word, number in data.items():
-            if isinstance(number, bool) or not isinstance(number, int) or not isinstance(
-                    word, str):
-                self.problem(part.file, data.value_marks[word], f"'numbers.{word}' must map a "
-                             "word to a whole number")
-                continue
-            out[word.lower()] = number
-        return out
-
-    def read_respell(self) -> dict[str, str]:
-        part = self.single("respell")
-        data = self.mapping(part, "respell") if part else None
-        if part is None or data is None:
-            return {}
-        out: dict[str, str] = {}
-        for word, to in data.items():
-            if not isinstance(word, str) or not isinstance(to, str) or not to.strip():
-                self.problem(part.file, data.value_marks[word], f"'respell.{word}' must map a "
-                             "word to a word")
-                continue
-            out[word.lower()] = to.lower().strip()
-        return out
+        good = self.shape(part.file, data, name)
+        return {word.lower(): to.lower() if isinstance(to, str) else to
+                for word, to in good.items()}
 
 
 def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
@@ -904,8 +905,8 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
     language = r.read_lists("language", where)
     controls = r.read_lists("controls", where, templates=True)
     answers = r.read_answers(where)
-    numbers = r.read_numbers()
-    respell = r.read_respell()
+    numbers = r.read_words("numbers")
+    respell = r.read_words("respell")
     messages = r.read_messages(where)
     voices = r.read_voices()
     if not questions and not r.problems:

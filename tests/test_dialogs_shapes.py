@@ -120,3 +120,15 @@ def test_entries_are_checked_by_the_same_walker(tmp_path: Path, shared: dict[str
         "27:9: error: option 'student' of question 'stage' is missing 'label'",
         "32:15: error: 'priority' of question 'kids' must be a whole number",
     )]
+
+
+def test_open_word_mappings_check_every_entry(tmp_path: Path, shared: dict[str, Any],
+                                              graph: Graph) -> None:
+    numbers = {**shared["numbers"], "dozen": "twelve", 7: 7}
+    respell = {**shared["respell"], "colour": 3}
+    write(tmp_path, {**shared, "numbers": numbers, "respell": respell})
+    assert sorted(p.message for p in validate_dialogs(tmp_path, graph)) == [
+        "'numbers.dozen' must be a whole number",
+        "'respell.colour' must be non-empty text, not a number",
+        "key 7 of 'numbers' must be text",
+    ]
