@@ -267,7 +267,8 @@ class Provenance:
                 found.extend((said.find(f" {self._name_of(node_id)} "), s)
                              for f, _t, sources in self._facts.get(node_id, ())
                              if f == "section" for s in sources)
-        found.sort(key=lambda pair: pair[0])
+        # (ties in a fixed order: the quote kept must not depend on the hash seed)
+        found.sort(key=lambda pair: (pair[0], pair[1].section, pair[1].line, pair[1].quote))
         # One source per line, its quotes joined ('Enter a ... program … 4-5 years').
         best: dict[tuple[str, int], Source] = {}
         for _at, source in found:

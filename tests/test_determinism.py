@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 BLIND = Path(__file__).parent / "eval" / "blind"
+SHARED = Path(__file__).parent / "eval" / "shared"
 
 
 def _answers(lines: str, seed: str) -> list[str]:
@@ -27,8 +28,14 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
         for case in yaml.safe_load((BLIND / name).read_text(encoding="utf-8")):
             requests += [json.dumps({"session": case["id"], "text": turn["say"]})
                          for turn in case["turns"]]
+    for case in yaml.safe_load((SHARED / "dev-realistic.yaml").read_text(encoding="utf-8")):
+        requests += [json.dumps({"session": case["id"], "text": turn["say"]})
+                     for turn in case["turns"]]
+    requests += [json.dumps({"session": f"q{i}", "text": text}) for i, text in enumerate((
+        "what is the job outlook for radiologic technologists",
+        "tell me about compensation and job outlook"))]
     lines = "\n".join(requests) + "\n"
-    first, second = _answers(lines, "1"), _answers(lines, "2")
+    first, second = _answers(lines, "0"), _answers(lines, "1")
     assert len(first) == len(requests)
     differing = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
     assert not differing, differing[:2]
