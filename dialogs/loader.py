@@ -4,6 +4,10 @@ Every problem of every file is collected (as file:line:col, with a "did you mean
 anything is raised, the way the knowledge loader does it. A directory holds one flow that may
 be split over several YAML files: slots, questions, evidence and exclusions merge, every other
 section may be declared once.
+
+The shape of every section and entry (keys, which are required, the kind of each value) is data,
+`SHAPES`, walked by one checker (`_Reader.shape`); what refers to something else (node ids, slots
+and their values, reachability, message placeholders) is checked in code.
 """
 
 from __future__ import annotations
