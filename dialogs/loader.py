@@ -4,6 +4,10 @@ Every problem of every file is collected (as file:line:col, with a "did you mean
 anything is raised, the way the knowledge loader does it. A directory holds one flow that may
 be split over several YAML files: slots, questions, evidence and exclusions merge, every other
 section may be declared once.
+
+The shape of every section and entry (keys, which are required, the kind of each value) is data,
+`SHAPES`, walked by one checker (`_Reader.shape`); what refers to something else (node ids, slots
+and their values, reachability, message placeholders) is checked in code.
 """
 
 from __future__ import annotations
@@ -42,19 +46,6 @@ Mark = tuple[int, int]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTIONS = ("flow", "scope", "slots", "questions", "evidence", "exclusions", "language",
              "answers", "numbers", "respell", "controls", "messages", "voices")
-_FLOW_KEYS = {"id": "text", "title": "text", "min_known": "count", "max_questions": "count",
-              "enough_signals": "count", "fit_damping": "number", "show": "count",
-              "mentioned": "template", "avoided": "template"}
-_SLOT_KEYS = ("label", "kind", "values", "multi", "background", "needs_identity", "cues",
-              "polarity", "in_questions")
-_VALUE_KEYS = ("label", "says", "cues", "weights", "implies", "done", "current", "is_now")
-_QUESTION_KEYS = ("id", "slot", "text", "why", "options", "ask_if", "priority")
-_OPTION_KEYS = ("value", "label", "synonyms")
-_EVIDENCE_KEYS = ("id", "label", "phrases", "nodes")
-_EXCLUSION_KEYS = ("when", "step", "reason")
-_SCOPE_KEYS = ("fellowship_types", "career_types", "fellowship_when")
-_POLARITY_KEYS = ("positive", "negative", "neutral", "unsure")
-_SLOT_KINDS = ("choice", "scale")
 LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
                   "fillers", "question_openers", "question_markers", "family", "plain_words",
@@ -74,6 +65,81 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "rephrase_numbers": ("label", "numbered"),
 }
 _BOOL_HINT = "; YAML reads a bare true/false as a boolean, so quote it (\"true\")"
+
+#: The shape of each keyed section and entry, as data: key -> kind ("?" marks an optional key).
+#: Kinds are checked by `_Reader.shape`; "code" keys are only declared here because they refer to
+#: other things (node ids, slots, values, placeholders) and are checked by the loader's code.
+SHAPES: dict[str, dict[str, str]] = {
+    "flow": {"id": "id", "title": "text", "min_known": "count", "max_questions": "count",
+             "enough_signals": "count", "fit_damping": "number", "show": "count",
+             "mentioned": "template", "avoided": "template",
+             **{key: "number?" for key in TUNING}},
+    "language": {key: "phrases" for key in LANGUAGE_LISTS},
+    "controls": {key: "phrases" for key in CONTROLS},
+    "messages": {key: "text" for key in MESSAGES},
+    "scope": {"fellowship_types": "code", "career_types": "code", "fellowship_when": "code"},
+    "slot": {"label": "text", "kind": "enum choice scale", "values": "code", "multi": "flag?",
+             "background": "flag?", "needs_identity": "flag?", "cues": "phrases?",
+             "polarity": "code", "in_questions": "flag?"},
+    "value": {"label": "text", "says": "text", "cues": "phrases?", "weights": "code",
+              "implies": "code", "done": "code", "current": "code", "is_now": "code"},
+    "polarity": {"positive": "code", "negative": "code", "neutral": "code", "unsure": "code"},
+    "question": {"id": "code", "slot": "code", "text": "text", "why": "text", "options": "code",
+                 "ask_if": "code", "priority": "int?"},
+    "option": {"value": "code", "label": "text", "synonyms": "phrases?"},
+    "evidence": {"id": "code", "label": "text", "phrases": "phrases?", "nodes": "code"},
+    "exclusion": {"when": "code", "step": "code", "reason": "text"},
+    "voice": {"cues": "phrases?", "words": "code"},
+    # "*": any word as key, each value of the kind given
+    "numbers": {"*": "int"},
+    "respell": {"*": "text"},
+}
+#: What each scalar kind demands, said after the key's name.
+_KIND_RULES = {"count": "must be a whole number of 1 or more",
+               "number": "must be a number of 0 or more",
+               "text": "must be non-empty text",
+               "template": "must contain '{label}'",
+               "id": "must be lower-case letters, digits and underscores, starting with a letter",
+               "flag": "must be true or false", "int": "must be a whole number"}
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether `value` is of scalar `kind` (see SHAPES)."""
+    if kind.startswith("enum "):
+        return value in kind.split()[1:]
+    if kind in {"flag", "int"}:
+        return isinstance(value, bool) == (kind == "flag") and isinstance(value, int)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "count":
+        return number and isinstance(value, int) and value >= 1
+    if kind == "number":
+        return number and value >= 0
+    if not (isinstance(value, str) and value.strip()):
+        return False
+    if kind == "template":
+        return "{label}" in value
+    return kind != "id" or bool(_ID.match(value))
+
+
+def _complaint(kind: str, value: Any) -> str:
+    """Why `value` is not of scalar `kind`, naming what it is when the type itself is wrong."""
+    if kind.startswith("enum "):
+        allowed = kind.split()[1:]
+        return f"must be one of: {', '.join(allowed)}" + did_you_mean(str(value), allowed)
+    if kind in {"text", "template", "id"} and not (isinstance(value, str) and value.strip()):
+        hint = _BOOL_HINT if isinstance(value, bool) else ""
+        return f"{_KIND_RULES['text']}, not {_kind(value)}{hint}"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in {"count", "number"} and not number:
+        return f"{_KIND_RULES[kind]}, not {_kind(value)}"
+    return _KIND_RULES[kind]
+
+
+#: What a flow falls back to while its 'flow' section is broken (the problem is reported).
+_FLOW_DEFAULTS: dict[str, Any] = {"id": "flow", "title": "Interview", "min_known": 4,
+                                  "max_questions": 7, "enough_signals": 3, "fit_damping": 2.0,
+                                  "show": 5, "mentioned": "you mentioned {label}",
+                                  "avoided": "you'd rather avoid {label}"}
 
 
 def _kind(value: Any) -> str:
@@ -128,20 +194,6 @@ class _Reader:
                 hint = _BOOL_HINT if isinstance(k, bool) else did_you_mean(str(k), allowed)
                 self.problem(file, data.key_marks[k], f"unknown key {k!r} in {where}" + hint)
 
-    def text(self, file: str, data: MDict, key: str, where: str, required: bool = True
-             ) -> str | None:
-        if key not in data:
-            if required:
-                self.problem(file, data.mark, f"{where} is missing '{key}'")
-            return None
-        value = data[key]
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        hint = _BOOL_HINT if isinstance(value, bool) else ""
-        self.problem(file, data.value_marks[key],
-                     f"'{key}' of {where} must be non-empty text, not {_kind(value)}" + hint)
-        return None
-
     def texts(self, file: str, data: MDict, key: str, where: str) -> tuple[str, ...]:
         """A list of phrases; each must have at least one word so it can ever match."""
         if key not in data:
@@ -167,13 +219,6 @@ class _Reader:
                 self.problem(file, mark, f"'{key}' of {where} must hold texts, not "
                              f"{_kind(item)}" + hint)
         return tuple(out)
-
-    def flag(self, file: str, data: MDict, key: str, where: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(file, data.value_marks[key], f"'{key}' of {where} must be true or false")
-            return False
-        return value
 
     def node(self, file: str, mark: Mark, node_id: Any, where: str) -> bool:
         if isinstance(node_id, str) and node_id in self.graph:
@@ -219,6 +264,50 @@ class _Reader:
                              "links to it")
                 continue
             out[node_id] = float(weight)
+        return out
+
+    def shape(self, file: str, data: MDict, name: str, where: str = "") -> dict[str, Any]:
+        """Check `data` against `SHAPES[name]`, report every problem, return the good values.
+
+        A section's keys are named 'flow.show'; an entry's (given `where`) 'label' of slot 'x'.
+        """
+        shape, entry = SHAPES[name], bool(where)
+        where = where or f"'{name}'"
+        if "*" in shape:
+            return self.words(file, data, name, shape["*"])
+        self.keys(file, data, shape, where)
+        out: dict[str, Any] = {}
+        for key, declared in shape.items():
+            kind = declared.rstrip("?")
+            if kind == "code":
+                continue
+            if key not in data:
+                if not declared.endswith("?"):
+                    self.problem(file, data.mark, f"{where} is missing '{key}'")
+            elif kind == "phrases":
+                out[key] = self.texts(file, data, key, where)
+            elif _fits(kind, data[key]):
+                value = data[key]
+                out[key] = value.strip() if isinstance(value, str) else value
+            else:
+                subject = f"'{key}' of {where}" if entry else f"'{name}.{key}'"
+                self.problem(file, data.value_marks[key],
+                             f"{subject} {_complaint(kind, data[key])}")
+        return out
+
+    def words(self, file: str, data: MDict, name: str, kind: str) -> dict[str, Any]:
+        """Each key of an open mapping must be text, each value of `kind`."""
+        out: dict[str, Any] = {}
+        for word, value in data.items():
+            if not isinstance(word, str):
+                hint = _BOOL_HINT if isinstance(word, bool) else ""
+                self.problem(file, data.key_marks[word], f"key {word!r} of '{name}' must be "
+                             "text" + hint)
+            elif _fits(kind, value):
+                out[word] = value.strip() if isinstance(value, str) else value
+            else:
+                self.problem(file, data.value_marks[word],
+                             f"'{name}.{word}' {_complaint(kind, value)}")
         return out
 
     def mapping(self, part: _Part, what: str) -> MDict | None:
@@ -271,50 +360,17 @@ class _Reader:
     # -- stage 2: sections ----------------------------------------------------------------
     def flow_meta(self, where: str) -> dict[str, Any]:
         part = self.required("flow", where)
-        defaults: dict[str, Any] = {"id": "flow", "title": "Interview", "min_known": 4,
-                                    "max_questions": 7, "enough_signals": 3,
-                                    "fit_damping": 2.0, "show": 5,
-                                    "mentioned": "you mentioned {label}",
-                                    "avoided": "you'd rather avoid {label}"}
+        meta = dict(_FLOW_DEFAULTS)
         data = self.mapping(part, "flow") if part else None
         if part is None or data is None:
-            return defaults
-        self.keys(part.file, data, (*_FLOW_KEYS, *TUNING), "'flow'")
-        tuning: dict[str, float] = {}
-        for key in TUNING:
-            value = data.get(key)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                self.problem(part.file, data.value_marks[key],
-                             f"'flow.{key}' must be a number of 0 or more")
-            else:
-                tuning[key] = float(value)
-        defaults["tuning"] = tuning
-        for key, kind in _FLOW_KEYS.items():
-            if key not in data:
-                self.problem(part.file, data.mark, f"'flow' is missing '{key}'")
-                continue
-            value, mark = data[key], data.value_marks[key]
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if kind == "count" and not (number and isinstance(value, int) and value >= 1):
-                self.problem(part.file, mark, f"'flow.{key}' must be a whole number of 1 or more")
-            elif kind == "number" and not (number and value >= 0):
-                self.problem(part.file, mark, f"'flow.{key}' must be a number of 0 or more")
-            elif kind in {"text", "template"} and not (isinstance(value, str) and value.strip()):
-                self.problem(part.file, mark, f"'flow.{key}' must be non-empty text")
-            elif kind == "template" and "{label}" not in value:
-                self.problem(part.file, mark, f"'flow.{key}' must contain '{{label}}'")
-            elif kind == "text" and key == "id" and not _ID.match(value):
-                self.problem(part.file, mark, "'flow.id' must be lower-case letters, digits and "
-                             "underscores, starting with a letter")
-            else:
-                defaults[key] = value.strip() if isinstance(value, str) else value
-        if isinstance(defaults["min_known"], int) and isinstance(defaults["max_questions"], int) \
-                and defaults["min_known"] > defaults["max_questions"] and "min_known" in data:
+            return meta
+        good = self.shape(part.file, data, "flow")
+        meta["tuning"] = {key: float(good.pop(key)) for key in TUNING if key in good}
+        meta.update(good)
+        if "min_known" in good and meta["min_known"] > meta["max_questions"]:
             self.problem(part.file, data.value_marks["min_known"],
                          "'flow.min_known' must not exceed 'flow.max_questions'")
-        return defaults
+        return meta
 
     def scope_types(self, where: str) -> tuple[frozenset[str], frozenset[str], _Part | None]:
         part = self.required("scope", where)
@@ -322,7 +378,7 @@ class _Reader:
         data = self.mapping(part, "scope") if part else None
         if part is None or data is None:
             return fellowship, career, None
-        self.keys(part.file, data, _SCOPE_KEYS, "'scope'")
+        self.shape(part.file, data, "scope")
         result = []
         for key, default in (("fellowship_types", fellowship), ("career_types", career)):
             value = data.get(key)
@@ -368,15 +424,10 @@ class _Reader:
         if not isinstance(body, MDict):
             self.problem(file, mark, f"{where} must be a mapping with label, kind and values")
             return None
-        self.keys(file, body, _SLOT_KEYS, where)
-        label = self.text(file, body, "label", where) or name.replace("_", " ")
-        kind = body.get("kind")
-        if kind not in _SLOT_KINDS:
-            self.problem(file, body.value_marks.get("kind", body.mark),
-                         f"'kind' of {where} must be one of: {', '.join(_SLOT_KINDS)}"
-                         + (did_you_mean(str(kind), _SLOT_KINDS) if "kind" in body else ""))
-            kind = "choice"
-        multi = self.flag(file, body, "multi", where)
+        good = self.shape(file, body, "slot", where)
+        label = good.get("label") or name.replace("_", " ")
+        kind = good.get("kind", "choice")
+        multi = bool(good.get("multi", False))
         if multi and kind == "scale":
             self.problem(file, body.key_marks["multi"], f"{where}: 'multi' is only for choice "
                          "slots")
@@ -390,7 +441,7 @@ class _Reader:
                 built = self.read_value(file, name, value_name, spec, values_raw, kind)
                 if built is not None:
                     values[built.value] = built
-        cues = self.texts(file, body, "cues", where)
+        cues = good.get("cues", ())
         if kind == "scale" and not cues:
             self.problem(file, body.mark, f"{where} is a scale and needs 'cues' (the words that "
                          "name its topic)")
@@ -405,9 +456,9 @@ class _Reader:
                              "scale and needs 'polarity', e.g. {positive: \"yes\", negative: "
                              "\"no\", neutral: some}")
             else:
-                self.keys(file, raw_pol, _POLARITY_KEYS, f"'polarity' of {where}")
+                self.shape(file, raw_pol, "polarity", f"'polarity' of {where}")
                 for pk, pv in raw_pol.items():
-                    if pk not in _POLARITY_KEYS:
+                    if pk not in SHAPES["polarity"]:
                         continue
                     if pv in values:
                         polarity[str(pk)] = str(pv)
@@ -421,9 +472,8 @@ class _Reader:
                          "is only for scale slots")
         self.duplicate_cues(file, where, body, values_raw)
         return Slot(name, label, str(kind), frozen_map(values), multi,
-                    self.flag(file, body, "background", where),
-                    self.flag(file, body, "needs_identity", where), cues, frozen_map(polarity),
-                    self.flag(file, body, "in_questions", where))
+                    bool(good.get("background", False)), bool(good.get("needs_identity", False)),
+                    cues, frozen_map(polarity), bool(good.get("in_questions", False)))
 
     def duplicate_cues(self, file: str, where: str, body: MDict, values_raw: Any) -> None:
         if not isinstance(values_raw, MDict):
@@ -454,10 +504,10 @@ class _Reader:
             self.problem(file, parent.value_marks[name], f"{where} must be a mapping with "
                          "label and says")
             return None
-        self.keys(file, spec, _VALUE_KEYS, where)
-        label = self.text(file, spec, "label", where) or name
-        says = self.text(file, spec, "says", where) or label
-        cues = self.texts(file, spec, "cues", where)
+        good = self.shape(file, spec, "value", where)
+        label = good.get("label") or name
+        says = good.get("says") or label
+        cues = good.get("cues", ())
         if kind == "scale" and "cues" in spec:
             self.problem(file, spec.key_marks["cues"], f"{where}: a scale slot's cues belong "
                          "to the slot, not to a value")
@@ -571,7 +621,7 @@ class _Reader:
             return None
         qid = item.get("id")
         where = f"question {qid!r}" if isinstance(qid, str) else "question"
-        self.keys(file, item, _QUESTION_KEYS, where)
+        good = self.shape(file, item, "question", where)
         ok = True
         if not isinstance(qid, str) or not _ID.match(qid):
             self.problem(file, item.value_marks.get("id", mark), f"{where} needs an 'id' of "
@@ -599,13 +649,7 @@ class _Reader:
                          f"which question '{asked[slot_name]}' already asks")
         elif isinstance(qid, str):
             asked[str(slot_name)] = qid
-        text = self.text(file, item, "text", where)
-        why = self.text(file, item, "why", where)
-        priority = item.get("priority", 0)
-        if isinstance(priority, bool) or not isinstance(priority, int):
-            self.problem(file, item.value_marks["priority"], f"'priority' of {where} must be a "
-                         "whole number")
-            priority = 0
+        text, why, priority = good.get("text"), good.get("why"), good.get("priority", 0)
         options = self.read_options(file, item, where, slot)
         conds: tuple[Condition, ...] = ()
         marked: list[tuple[Condition, Mark]] = []
@@ -631,7 +675,9 @@ class _Reader:
                              "and label")
                 ok = False
                 continue
-            self.keys(file, spec, _OPTION_KEYS, f"an option of {where}")
+            named = f"option {spec['value']!r} of {where}" if "value" in spec else (
+                f"an option of {where}")
+            good = self.shape(file, spec, "option", named)
             if "value" not in spec:
                 self.problem(file, mark, f"an option of {where} has no 'value'")
                 ok = False
@@ -649,9 +695,8 @@ class _Reader:
                              f"twice in {where}")
                 ok = False
                 continue
-            label = self.text(file, spec, "label", f"option {value!r} of {where}")
-            synonyms = self.texts(file, spec, "synonyms", f"option {value!r} of {where}")
-            options.append(Option(str(value), label or str(value), synonyms))
+            options.append(Option(str(value), good.get("label") or str(value),
+                                  good.get("synonyms", ())))
         return tuple(options) if ok else None
 
     def settable(self, questions: list[Question]) -> dict[str, set[str]]:
@@ -700,7 +745,7 @@ class _Reader:
                     continue
                 eid = item.get("id")
                 where = f"evidence {eid!r}" if isinstance(eid, str) else "evidence"
-                self.keys(part.file, item, _EVIDENCE_KEYS, where)
+                good = self.shape(part.file, item, "evidence", where)
                 if not isinstance(eid, str) or not _ID.match(eid):
                     self.problem(part.file, item.value_marks.get("id", mark), f"{where} needs "
                                  "an 'id' of lower-case letters, digits and underscores")
@@ -710,8 +755,7 @@ class _Reader:
                                  f"'{eid}'")
                     continue
                 seen.add(eid)
-                label = self.text(part.file, item, "label", where)
-                phrases = self.texts(part.file, item, "phrases", where)
+                label, phrases = good.get("label"), good.get("phrases", ())
                 if not phrases:
                     self.problem(part.file, mark, f"{where} needs 'phrases'")
                 nodes = self.weights(part.file, item, "nodes", where)
@@ -733,14 +777,13 @@ class _Reader:
                                  "step and reason")
                     continue
                 where = "an exclusion"
-                self.keys(part.file, item, _EXCLUSION_KEYS, where)
+                reason = self.shape(part.file, item, "exclusion", where).get("reason")
                 when: tuple[Condition, ...] = ()
                 if "when" in item:
                     when, _ = self.conditions(part.file, item["when"], item.value_marks["when"],
                                               "'when' of an exclusion")
                 else:
                     self.problem(part.file, mark, f"{where} is missing 'when'")
-                reason = self.text(part.file, item, "reason", where)
                 step = item.get("step")
                 if "step" not in item:
                     self.problem(part.file, mark, f"{where} is missing 'step'")
@@ -753,22 +796,20 @@ class _Reader:
                         out.append(Exclusion(when, str(step), reason))
         return out
 
-    def read_lists(self, name: str, keys: Iterable[str], where: str,
-                   templates: bool = False) -> dict[str, tuple[str, ...]]:
+    def read_lists(self, name: str, where: str, templates: bool = False
+                   ) -> dict[str, tuple[str, ...]]:
         part = self.required(name, where)
-        out: dict[str, tuple[str, ...]] = {k: () for k in keys}
+        out: dict[str, tuple[str, ...]] = {key: () for key in SHAPES[name]}
         data = self.mapping(part, name) if part else None
         if part is None or data is None:
             return out
-        self.keys(part.file, data, keys, f"'{name}'")
-        for key in keys:
-            if key not in data:
-                self.problem(part.file, data.mark, f"'{name}' is missing '{key}'")
-                continue
-            out[key] = self.texts(part.file, data, key, f"'{name}'")
-            for needed in _TEMPLATE_SLOTS.get(key, ()) if templates else ():
-                for text, mark in zip(out[key], data[key].item_marks, strict=False):
-                    if needed not in text:
+        out.update(self.shape(part.file, data, name))
+        for key, needs in _TEMPLATE_SLOTS.items() if templates else ():
+            raw = data.get(key)
+            marks = raw.item_marks if isinstance(raw, MList) else [data.value_marks.get(key)]
+            for text, mark in zip(out.get(key, ()), marks, strict=False):
+                for needed in needs:
+                    if needed not in text and mark is not None:
                         self.problem(part.file, mark, f"template {text!r} in '{name}.{key}' "
                                      f"needs {needed}")
         return out
@@ -792,15 +833,9 @@ class _Reader:
         data = self.mapping(part, "messages") if part else None
         if part is None or data is None:
             return {}
-        self.keys(part.file, data, MESSAGES, "'messages'")
         out: dict[str, str] = {}
-        for key, allowed in MESSAGES.items():
-            if key not in data:
-                self.problem(part.file, data.mark, f"'messages' is missing '{key}'")
-                continue
-            text = self.text(part.file, data, key, "'messages'")
-            if text is None:
-                continue
+        for key, text in self.shape(part.file, data, "messages").items():
+            allowed = MESSAGES[key]
             try:
                 names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
             except ValueError as exc:
@@ -829,8 +864,7 @@ class _Reader:
             if not isinstance(spec, MDict):
                 self.problem(part.file, data.value_marks[name], f"{where} must be a mapping")
                 continue
-            self.keys(part.file, spec, ("cues", "words"), where)
-            cues = self.texts(part.file, spec, "cues", where)
+            cues = self.shape(part.file, spec, "voice", where).get("cues", ())
             words = spec.get("words")
             if not isinstance(words, MDict) or not all(
                     isinstance(k, str) and isinstance(v, str) for k, v in words.items()):
@@ -841,34 +875,15 @@ class _Reader:
                 {k.lower(): v for k, v in words.items()}))
         return out
 
-    def read_numbers(self) -> dict[str, int]:
-        part = self.single("numbers")
-        data = self.mapping(part, "numbers") if part else None
+    def read_words(self, name: str) -> dict[str, Any]:
+        """An optional open mapping of words ('numbers', 'respell'), keys lower-cased."""
+        part = self.single(name)
+        data = self.mapping(part, name) if part else None
         if part is None or data is None:
             return {}
-        out: dict[str, int] = {}
-        for word, number in data.items():
-            if isinstance(number, bool) or not isinstance(number, int) or not isinstance(
-                    word, str):
-                self.problem(part.file, data.value_marks[word], f"'numbers.{word}' must map a "
-                             "word to a whole number")
-                continue
-            out[word.lower()] = number
-        return out
-
-    def read_respell(self) -> dict[str, str]:
-        part = self.single("respell")
-        data = self.mapping(part, "respell") if part else None
-        if part is None or data is None:
-            return {}
-        out: dict[str, str] = {}
-        for word, to in data.items():
-            if not isinstance(word, str) or not isinstance(to, str) or not to.strip():
-                self.problem(part.file, data.value_marks[word], f"'respell.{word}' must map a "
-                             "word to a word")
-                continue
-            out[word.lower()] = to.lower().strip()
-        return out
+        good = self.shape(part.file, data, name)
+        return {word.lower(): to.lower() if isinstance(to, str) else to
+                for word, to in good.items()}
 
 
 def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
@@ -891,11 +906,11 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
                                               "'scope.fellowship_when'")
     evidence = r.read_evidence()
     exclusions = r.read_exclusions()
-    language = r.read_lists("language", LANGUAGE_LISTS, where)
-    controls = r.read_lists("controls", CONTROLS, where, templates=True)
+    language = r.read_lists("language", where)
+    controls = r.read_lists("controls", where, templates=True)
     answers = r.read_answers(where)
-    numbers = r.read_numbers()
-    respell = r.read_respell()
+    numbers = r.read_words("numbers")
+    respell = r.read_words("respell")
     messages = r.read_messages(where)
     voices = r.read_voices()
     if not questions and not r.problems:
