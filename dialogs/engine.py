@@ -181,6 +181,11 @@ class Interviewer:
         new, changes, _ = self._apply(state, self.reader.extract(u))
         return new, Turn("not_an_answer", "", changes=tuple(changes))
 
+    def asks_for_pick(self, state: DialogState, text: str) -> bool:
+        """Is `text` a question asking for the pick ("ok so what do you think I should do?")
+        from someone who has already said what they like or avoid?"""
+        return self.knows_something(state) and self.reader.asks_for_pick(self.reader.read(text))
+
     def voice(self, state: DialogState, text: str) -> str:
         """`text` as said about the person the interview is about ("you're" -> "she's" for a
         parent asking for a daughter); unchanged when it is about the speaker."""
@@ -354,8 +359,17 @@ class Interviewer:
         new = replace(state, slots=slots, topics={k: v for k, v in edit.topics.items() if v},
                       interests=interests, quotes=quotes, history=tuple(edit.history),
                       asked=tuple(edit.asked), flow=self.flow.id,
-                      person=ext.person or state.person)
+                      person=self._person(state, ext))
         return new, changes, learnt
+
+    def _person(self, state: DialogState, ext: Extraction) -> str:
+        """Who the interview is about: set once, by the first message that names someone
+        else before the speaker has said where they themselves stand ("my wife's family
+        farm" from a radiologist is about the radiologist)."""
+        if state.person or any(self.flow.slots[n].background and not self.flow.slots[n]
+                               .in_questions for n in state.slots):
+            return state.person
+        return ext.person
 
     def _fill(self, edit: _Edit, ext: Extraction, question: str | None,
               answer: Values | None) -> None:

@@ -152,6 +152,13 @@ class Reader:
                                 for w in phrase_words(p, flow.respell))
         self._tags = frozenset(w for p in flow.language.get("question_tags", ())
                                for w in phrase_words(p, flow.respell))
+        #: "so what's the move?", "ok what do you think?": a question of only these words,
+        #: with one of `pick_words`, asks for the ranking (see `asks_for_pick`).
+        self._pick_words = frozenset(w for p in flow.language.get("pick_words", ())
+                                     for w in phrase_words(p, flow.respell))
+        self._pick_frame = self._pick_words | self._plain | frozenset(
+            w for name in ("pick_frame", "fillers", "question_openers")
+            for p in flow.language.get(name, ()) for w in phrase_words(p, flow.respell))
         self.voices: PhraseIndex[str] = PhraseIndex(
             ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
         self._statement_openers: PhraseIndex[str] = PhraseIndex(
@@ -334,7 +341,15 @@ class Reader:
         for phrase, kind in self._inside_text:  # longest first
             if phrase in joined:
                 return kind
-        return None
+        return "finish" if self.asks_for_pick(u) else None
+
+    def asks_for_pick(self, u: Utterance) -> bool:
+        """Does a question ask for the pick in words no finish phrase lists ("so what's the
+        move?", "ok what do you think I should do?", "what would you tell him?")? Every
+        word is a frame word and one asks for a pick; a word of content ("what do you
+        think about sonographers?") makes it a question of its own."""
+        words = {t.word for t in u.tokens}
+        return u.question and bool(words & self._pick_words) and words <= self._pick_frame
 
     def template(self, u: Utterance, kind: str) -> dict[str, str] | None:
         """Placeholders of the first matching detail/compare template, e.g. {"x": "2"}."""
