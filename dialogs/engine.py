@@ -334,6 +334,8 @@ class Interviewer:
         learnt, so the turn can say so.
         """
         edit = _Edit(state)
+        if ext.withdraws or ext.withdrawn:
+            self._withdraw(edit, state, ext)
         if ext.retraction:
             self._retract(edit)
         elif ext.denial:  # ("scratch that" already took it back)
@@ -459,6 +461,28 @@ class Interviewer:
                 answered = None
             history[i] = Entry(answered, kept, {}, {})
             return
+
+    def _withdraw(self, edit: _Edit, state: DialogState, ext: Extraction) -> None:
+        """"forget what I said about IR": the careers named lose the interest gathered for
+        them, and so do the preferences that mostly pointed at them (wanting procedures,
+        for IR); the slots named go back to unknown. Where the person stands stays."""
+        careers = set(ext.withdrawn)
+        named = {name for name, _ in ext.withdraws}
+        for name, values in state.slots.items():
+            slot = self.flow.slots[name]
+            if slot.background:
+                continue
+            for value in values:
+                weights = self.scorer.slot_weights.get((name, value), ())
+                best = max(weights, key=lambda p: p[1], default=None)
+                if name in named or (best is not None and best[1] > 0 and best[0] in careers):
+                    named.add(name)
+            if name in named:
+                edit.put(name, None)
+        for career in careers:
+            had = state.interests.get(career, 0.0)
+            if had > 0:
+                edit.gained[career] = edit.gained.get(career, 0.0) - had
 
     def _deny_last(self, edit: _Edit) -> None:
         """"actually no, ...": the preferences the last utterance set turn around (a scale

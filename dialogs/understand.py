@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge import MAX_INPUT_CHARS, Graph, Memo
 from knowledge.index import SemanticIndex
-from knowledge.record import field, record
+from knowledge.record import field, record, replace
 
 from .model import Flow, Question, Values, frozen_map
 from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
@@ -56,7 +56,9 @@ class Extraction:
     behind each; `asserted`: slots whose value a signal word stated ("I like training new
     techs, does that count?" asserts teaching even though it ends in a question); `person`:
     the voice the text says the interview is about ("my daughter loves kids": she);
-    `denial`: it opens by taking back what was said just before ("actually no, ...").
+    `denial`: it opens by taking back what was said just before ("actually no, ...");
+    `withdraws` / `withdrawn`: the (slot, value) pairs and careers a retraction aimed at
+    something ("forget what I said about IR") takes back.
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -70,6 +72,8 @@ class Extraction:
     asserted: tuple[str, ...] = ()
     person: str = ""
     denial: bool = False
+    withdraws: tuple[tuple[str, str], ...] = ()
+    withdrawn: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
@@ -79,7 +83,8 @@ class Extraction:
 
     @property
     def empty(self) -> bool:
-        return not self.slots and not self.topics and not self.interests
+        return not self.slots and not self.topics and not self.interests \
+            and not self.withdraws and not self.withdrawn
 
 
 @record
@@ -91,6 +96,7 @@ class Utterance:
     signals: tuple[Hit[frozenset[str]], ...]
     core: tuple[str, ...]  # words with leading/trailing fillers stripped
     question: bool
+    lead: int = 0  # how many leading words the stripping took (where `core` starts)
 
 
 def _choose(values: list[str], value: str, multi: bool, background: bool) -> None:
@@ -101,6 +107,20 @@ def _choose(values: list[str], value: str, multi: bool, background: bool) -> Non
             values.append(value)
     elif not values or not background:
         values[:] = [value]
+
+
+def _join(tokens: Sequence[Token]) -> str:
+    """Tokens as text again, with their clause and sentence breaks (for reading a part)."""
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        if i and t.sentence != tokens[i - 1].sentence:
+            out.append(". ")
+        elif i and t.clause != tokens[i - 1].clause:
+            out.append(", ")
+        elif i:
+            out.append(" ")
+        out.append(t.raw)
+    return "".join(out)
 
 
 @record
@@ -161,6 +181,8 @@ class Reader:
             for p in flow.language.get(name, ()) for w in phrase_words(p, flow.respell))
         self.voices: PhraseIndex[str] = PhraseIndex(
             ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
+        self._retract_about: PhraseIndex[str] = PhraseIndex(
+            ((p, "r") for p in flow.language.get("retract_about", ())), flow.respell)
         self._statement_openers: PhraseIndex[str] = PhraseIndex(
             ((p, "s") for p in flow.language.get("statement_openers", ())), flow.respell)
         self.respell = dict(flow.respell)
@@ -317,15 +339,20 @@ class Reader:
     def _read(self, text: str) -> Utterance:
         tokens = tokenize(text, self.respell)
         signals = tuple(longest(self.signals.scan(tokens), lambda _k: 0))
-        core = self._strip([t.word for t in tokens])
+        words = [t.word for t in tokens]
+        core = self._strip(words)
+        # (fillers go from both ends: "..., all of it" loses "it", and the core starts
+        # where the leading ones end, not at len(tokens) - len(core))
+        lead = next((i for i in range(len(words) - len(core) + 1)
+                     if tuple(words[i:i + len(core)]) == core), 0)
         opens = {h.start for h in self.openers.scan(tokens)}
-        opener = 0 in opens or len(tokens) - len(core) in opens
+        opener = 0 in opens or lead in opens
         if opener and not text.rstrip().endswith("?") and any(
-                h.start in (0, len(tokens) - len(core))
+                h.start in (0, lead)
                 for h in self._statement_openers.scan(tokens)):
             opener = False  # "what I really loved was my neuro rotation" says, not asks
         question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
-        return Utterance(text, tokens, signals, core, question)
+        return Utterance(text, tokens, signals, core, question, lead)
 
     # -- controls, numbers, answers -------------------------------------------------------
     def control(self, u: Utterance) -> str | None:
@@ -408,7 +435,7 @@ class Reader:
         first clause ("no, I'd rather work with machines"; "some. but no needles please":
         the answer is "some", the rest says more)."""
         hits = longest(self.answer_index[q.id].scan(u.tokens), lambda _v: 0)
-        first = len(u.tokens) - len(u.core)
+        first = u.lead
         values = {h.payload for h in hits}
         leads = {h.payload for h in hits if h.start <= first and (
             h.end == len(u.tokens) or u.tokens[h.end].clause != u.tokens[h.start].clause)}
@@ -590,7 +617,7 @@ class Reader:
             return True
         if hit.end - hit.start >= len(u.core):
             return False  # the name alone ("radiologic technologist") looks it up
-        first = len(u.tokens) - len(u.core)
+        first = u.lead
         while first < hit.start and u.tokens[first].word in _ARTICLES:
             first += 1
         return hit.start == first and not u.question
@@ -607,7 +634,25 @@ class Reader:
         cached = self._extractions.get(key)
         if cached is not None:
             return cached
-        return self._extractions.put(key, self._extract(u, pending_slot))
+        return self._extractions.put(key, self._aimed(u, pending_slot))
+
+    def _aimed(self, u: Utterance, pending_slot: str | None) -> Extraction:
+        """A retraction aimed at something ("forget what I said about IR, I hated the
+        needles"): what its clause names is taken back, the rest is read as said."""
+        aim = longest(self._retract_about.scan(u.tokens), lambda _v: 0)
+        if not aim or aim[0].end >= len(u.tokens):
+            return self._extract(u, pending_slot)
+        start, end = aim[0].start, aim[0].end
+        clause = u.tokens[end].clause
+        stop = next((i for i in range(end, len(u.tokens)) if u.tokens[i].clause != clause),
+                    len(u.tokens))
+        target = self._extract(self.read(_join(u.tokens[end:stop])), None)
+        rest = _join((*u.tokens[:start], *u.tokens[stop:]))
+        said = self._extract(self.read(rest), pending_slot) if rest else Extraction()
+        pairs = tuple((k, v) for k, values in target.slots.items() for v in values)
+        return replace(said, correction=True, retraction=False, withdraws=pairs,
+                       withdrawn=tuple(c for c, w in target.interests.items() if w > 0)
+                       + tuple(target.topics))
 
     def _extract(self, u: Utterance, pending_slot: str | None) -> Extraction:
         hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))
