@@ -166,6 +166,8 @@ class Reader:
         # Built now, not on first use, so a pickled engine (the start-up cache) carries it.
         self._index: SemanticIndex | None = SemanticIndex.of(graph) if graph else None
         self._owners = frozenset(flow.language.get("family", ()))
+        self._objects = frozenset(phrase_words(p, flow.respell)
+                                  for p in flow.language.get("objects", ()))
         #: Words that carry no content of their own ("that", "sounds", "honestly"): a clause
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
@@ -607,6 +609,11 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _object(self, u: Utterance, hit: Hit[Cue]) -> bool:
+        """Is the cue the object of something else ("tools safe to use on patients")?"""
+        words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
+        return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
+
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
         clause = u.tokens[hit.start].clause
@@ -665,7 +672,7 @@ class Reader:
         asserted: set[str] = set()
         for hit in hits:
             kind, name, value = hit.payload
-            if self._family(u, hit):
+            if self._family(u, hit) or self._object(u, hit):
                 continue  # "I have two small kids" is about family, not a wish to image children
             # A fact about where the person stands ("I'm in college and medical school is not
             # for me") is not turned by a negation that follows it; a preference in a list is
