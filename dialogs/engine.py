@@ -366,10 +366,11 @@ class Interviewer:
 
     def _person(self, state: DialogState, ext: Extraction) -> str:
         """Who the interview is about: set once, by the first message that names someone
-        else before the speaker has said where they themselves stand ("my wife's family
-        farm" from a radiologist is about the radiologist)."""
-        if state.person or any(self.flow.slots[n].background and not self.flow.slots[n]
-                               .in_questions for n in state.slots):
+        else, unless the speaker, having said where they stand, speaks of themselves in it
+        ("we're moving to my wife's family farm", from a radiologist, is about them)."""
+        if state.person or ext.myself and any(
+                self.flow.slots[n].background and not self.flow.slots[n].in_questions
+                for n in state.slots):
             return state.person
         return ext.person
 

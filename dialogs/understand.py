@@ -58,7 +58,8 @@ class Extraction:
     the voice the text says the interview is about ("my daughter loves kids": she);
     `denial`: it opens by taking back what was said just before ("actually no, ...");
     `withdraws` / `withdrawn`: the (slot, value) pairs and careers a retraction aimed at
-    something ("forget what I said about IR") takes back.
+    something ("forget what I said about IR") takes back; `myself`: the speaker speaks of
+    themselves in it ("we're moving to my wife's family farm").
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -74,6 +75,7 @@ class Extraction:
     denial: bool = False
     withdraws: tuple[tuple[str, str], ...] = ()
     withdrawn: tuple[str, ...] = ()
+    myself: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
@@ -166,6 +168,8 @@ class Reader:
         # Built now, not on first use, so a pickled engine (the start-up cache) carries it.
         self._index: SemanticIndex | None = SemanticIndex.of(graph) if graph else None
         self._owners = frozenset(flow.language.get("family", ()))
+        self._first_person = frozenset(w for p in flow.language.get("first_person", ())
+                                       for w in phrase_words(p, flow.respell))
         self._objects = frozenset(phrase_words(p, flow.respell)
                                   for p in flow.language.get("objects", ()))
         #: Words that carry no content of their own ("that", "sounds", "honestly"): a clause
@@ -711,11 +715,13 @@ class Reader:
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
         interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found))
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
+        myself = not self._first_person.isdisjoint(t.word for t in u.tokens)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
                           "correct" in kinds, "retract" in kinds, u.question,
                           interests, quotes, tuple(sorted(asserted & set(found))),
-                          voiced[0].payload if voiced else "", self._denial(u, cue_clauses))
+                          voiced[0].payload if voiced else "", self._denial(u, cue_clauses),
+                          myself=myself)
 
     def _denial(self, u: Utterance, cue_clauses: frozenset[int]) -> bool:
         """Does the text open with a bare "actually no" / "no wait" (a correction and a
