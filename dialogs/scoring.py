@@ -145,9 +145,15 @@ class Scorer:
         fellows = [set(s.id for s in self.pathways[c.id].steps) for c in self.careers
                    if c.type in flow.scope.fellowship_types]
         shared = set.intersection(*fellows) if fellows else set()
+        # (only a career in a group of its own: the telemedicine radiologist is an emerging
+        # path; the general diagnostic radiologist, in the fellowships' group, is not one)
+        def groups(node_id: str) -> set[str]:
+            return {n.id for n in graph.neighbours(node_id) if n.type == "category"}
+        theirs = set().union(*(groups(c.id) for c in self.careers
+                               if c.type in flow.scope.fellowship_types))
         self._after_fellowship_steps = frozenset(
             c.id for c in self.careers if shared and c.type not in flow.scope.fellowship_types
-            and shared <= {s.id for s in self.pathways[c.id].steps})
+            and shared <= {s.id for s in self.pathways[c.id].steps} and groups(c.id) - theirs)
 
     def _expand(self, weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
         acc: dict[str, float] = {}
