@@ -182,9 +182,10 @@ class Interviewer:
         return new, Turn("not_an_answer", "", changes=tuple(changes))
 
     def asks_for_pick(self, state: DialogState, text: str) -> bool:
-        """Is `text` a question asking for the pick ("ok so what do you think I should do?")
-        from someone who has already said what they like or avoid?"""
-        return self.knows_something(state) and self.reader.asks_for_pick(self.reader.read(text))
+        """Does `text` ask for the pick ("ok so what do you think I should do?", "give me
+        your number one"), from someone who has already said what they like or avoid?"""
+        return self.knows_something(state) and self.reader.control(
+            self.reader.read(text)) == "finish"
 
     def voice(self, state: DialogState, text: str) -> str:
         """`text` as said about the person the interview is about ("you're" -> "she's" for a
