@@ -168,6 +168,13 @@ class Reader:
         # Built now, not on first use, so a pickled engine (the start-up cache) carries it.
         self._index: SemanticIndex | None = SemanticIndex.of(graph) if graph else None
         self._owners = frozenset(flow.language.get("family", ()))
+        self._identities: PhraseIndex[str] = PhraseIndex(
+            ((p, "i") for p in flow.language.get("identity", ())), flow.respell)
+        self._here = frozenset(w for p in flow.language.get("identity_after", ())
+                               for w in phrase_words(p, flow.respell))
+        self._now = frozenset(phrase_words(p, flow.respell) for p in flow.language.get("now", ()))
+        self._past = frozenset(phrase_words(p, flow.respell)
+                               for p in flow.language.get("past", ()))
         self._first_person = frozenset(w for p in flow.language.get("first_person", ())
                                        for w in phrase_words(p, flow.respell))
         self._objects = frozenset(phrase_words(p, flow.respell)
@@ -613,6 +620,20 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _when(self, u: Utterance, hit: Hit[Cue]) -> int:
+        """How current a fact about where the person stands is said to be: 2 "now a
+        resident", 0 "I was a college athlete", 1 otherwise (the first such fact wins)."""
+        clause = u.tokens[hit.start].clause
+        start = hit.start
+        while start > 0 and u.tokens[start - 1].clause == clause:
+            start -= 1
+        before = [t.word for t in u.tokens[start:hit.start]]
+        spans = {tuple(before[i:j]) for i in range(len(before))
+                 for j in range(i + 1, min(len(before), i + 4) + 1)}
+        if spans & self._now:
+            return 2
+        return 0 if spans & self._past else 1
+
     def _object(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue the object of something else ("tools safe to use on patients")?"""
         words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
@@ -624,8 +645,13 @@ class Reader:
         mine = [s for s in u.signals if u.tokens[s.start].clause == clause and s.end <= hit.start]
         if any("aspire" in s.payload for s in mine):
             return False
-        if any("identity" in s.payload for s in mine):
-            return True
+        if any("identity" in s.payload for s in mine) or any(
+                u.tokens[h.start].clause == clause and h.end <= hit.start
+                for h in self._identities.scan(u.tokens)):
+            return True  # (also "... and I am a resident", where "and I" took the words)
+        if hit.end < len(u.tokens) and u.tokens[hit.end].clause == clause \
+                and u.tokens[hit.end].word in self._here:
+            return True  # "MS2 here, ...", "second-year resident here"
         if hit.end - hit.start >= len(u.core):
             return False  # the name alone ("radiologic technologist") looks it up
         first = u.lead
@@ -674,6 +700,7 @@ class Reader:
         cue_clauses = frozenset(u.tokens[h.start].clause for h in hits)
         used: list[Hit[Cue]] = []
         asserted: set[str] = set()
+        standing: dict[str, int] = {}  # background slot -> how current its value is said
         for hit in hits:
             kind, name, value = hit.payload
             if self._family(u, hit) or self._object(u, hit):
@@ -701,6 +728,12 @@ class Reader:
                 used.append(hit)
                 if explicit:
                     asserted.add(name)
+                if slot.background and not slot.multi:
+                    when = self._when(u, hit)
+                    if when > standing.get(name, -1):
+                        standing[name] = when
+                        found[name] = [value]  # "a college athlete, now a resident"
+                    continue
                 _choose(found.setdefault(name, []), value, slot.multi, slot.background)
                 continue
             mapped = slot.polarity.get(pol)
