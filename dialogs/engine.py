@@ -369,9 +369,9 @@ class Interviewer:
         """Who the interview is about: set once, by the first message that names someone
         else, unless the speaker, having said where they stand, speaks of themselves in it
         ("we're moving to my wife's family farm", from a radiologist, is about them)."""
-        if state.person or ext.myself and any(
+        if state.person or (ext.myself and any(
                 self.flow.slots[n].background and not self.flow.slots[n].in_questions
-                for n in state.slots):
+                for n in state.slots)):
             return state.person
         return ext.person
 

@@ -34,6 +34,7 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 _PLACEHOLDER = re.compile(r"\{([a-z])\}")
 _LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
 _ARTICLES = frozenset({"a", "an"})
+_YEARS = frozenset({"year", "yr", "years"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
 _VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
 _QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
@@ -654,10 +655,18 @@ class Reader:
             return True  # "MS2 here, ...", "second-year resident here"
         if hit.end - hit.start >= len(u.core):
             return False  # the name alone ("radiologic technologist") looks it up
+        sentence = u.tokens[hit.start].sentence
         first = u.lead
-        while first < hit.start and u.tokens[first].word in _ARTICLES:
-            first += 1
-        return hit.start == first and not u.question
+        if sentence != u.tokens[first].sentence:  # "... . Second year med student."
+            first = next(i for i, t in enumerate(u.tokens) if t.sentence == sentence)
+        while first < hit.start and (u.tokens[first].word in _ARTICLES or self.number(
+                u.tokens[first].word) is not None or u.tokens[first].word in _YEARS):
+            first += 1  # "a", "second year", "3rd yr"
+        # ("Second year med student. Could you help me?": a statement, then a question; but
+        # "A sonographer. What do they earn?" names what is asked about)
+        own = [t for t in u.tokens if t.sentence == sentence and t.word not in _ARTICLES]
+        return hit.start == first and (not u.question or (
+            sentence != u.tokens[-1].sentence and len(own) > hit.end - hit.start))
 
     def extract(self, u: Utterance, pending_slot: str | None = None) -> Extraction:
         """Slot values and interest evidence in the utterance (see the module docstring).
