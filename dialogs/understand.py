@@ -171,6 +171,7 @@ class Reader:
         self._owners = frozenset(flow.language.get("family", ()))
         self._identities: PhraseIndex[str] = PhraseIndex(
             ((p, "i") for p in flow.language.get("identity", ())), flow.respell)
+        self._family_verbs = frozenset(flow.language.get("family_verbs", ()))
         self._here = frozenset(w for p in flow.language.get("identity_after", ())
                                for w in phrase_words(p, flow.respell))
         self._now = frozenset(phrase_words(p, flow.respell) for p in flow.language.get("now", ()))
@@ -533,6 +534,7 @@ class Reader:
             return POS
         after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
                  and s.payload & (_POLAR | {"neg_after"})]
+        after = [s for s in after if s.payload != {"break"}]  # ("nice but not essential")
         if after:
             if any("neg_after" in s.payload for s in after):
                 return NEG  # "medical school is definitely not for me"
@@ -543,6 +545,10 @@ class Reader:
                 return NEUTRAL  # "kids occasionally would be fine"
             if "pos" in kinds:
                 return POS  # "kids are great"
+            first = min(after, key=lambda s: s.start)
+            if kinds & _NEGATING and first.start - hit.end <= 1 and (
+                    first.end == len(u.tokens) or u.tokens[first.end].clause != clause):
+                return NEG  # "kids are great but needles no" (not "... have no radiologist")
         return None
 
     def _answered_next(self, u: Utterance, clause: int,
@@ -610,6 +616,10 @@ class Reader:
             return False
         if u.tokens[hit.start - 1].word in owners:
             return True  # "my kids"
+        kind, name, _ = hit.payload
+        if u.tokens[hit.start - 1].word in self._family_verbs and not (
+                kind == "slot" and self.flow.slots[name].background):
+            return True  # "I have kids and a mortgage"
         if (hit.start >= 2 and u.tokens[hit.start - 1].word in {"young", "small", "little",
                                                                  "first", "second", "new"}
                 and u.tokens[hit.start - 2].word in owners | {"have", "has", "had"}):
