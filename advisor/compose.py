@@ -7,10 +7,10 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
+from knowledge.index import stem
 from knowledge.record import field, record
 from knowledge.text import join_words
 
@@ -48,18 +48,6 @@ def article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s")
-
-
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    """A crude stem so 'protocols' meets 'protocol' and 'serving' meets 'serve'."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
 def _same(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
@@ -71,6 +59,8 @@ class Composer:
         self.g = graph
         self.r = responses
         self._facts_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._related_stems: tuple[dict[str, tuple[str, ...]],
+                                   dict[str, tuple[str, ...]]] | None = None
         # Whole-graph answers, worked out on first use (the graph never changes): on a graph
         # of thousands of careers, scanning them on every such question cost milliseconds.
         self._careers: tuple[Node, ...] | None = None
@@ -239,7 +229,11 @@ class Composer:
     def best_fact(self, node: Node, words: Sequence[str],
                   related: dict[str, tuple[str, ...]]) -> str | None:
         """The one fact of `node` that shares most words with the question, or None."""
-        wanted = [(stem(w), [stem(r) for r in related.get(w, ())]) for w in words]
+        if self._related_stems is None or self._related_stems[0] is not related:
+            self._related_stems = (related, {stem(k): v for k, v in related.items()})
+        by_stem = self._related_stems[1]  # ('checking' finds the relatives of 'checks')
+        wanted = [(stem(w), [stem(r) for r in related.get(w) or by_stem.get(stem(w), ())])
+                  for w in words]
         if not wanted:
             return None
         best, best_score = None, 0.0

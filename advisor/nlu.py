@@ -51,6 +51,9 @@ class IntentScore:
 
 _POINTING = frozenset({"it", "they", "them", "their", "its"})
 _SPACES = re.compile(r"\s+")
+#: The end of a sentence: after '.', '!' or '?' and a space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?]) |\n")
+_BLANKS = re.compile(r"[^\S\n]+")
 _DESCRIPTIVE = re.compile(r"[.,;:!?()]|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
 
 
@@ -144,7 +147,8 @@ class Understander:
         vocab.update(w for n in lexicon.negations for w in n.split())
         self.vocab = frozenset(vocab)
         buckets: dict[tuple[str, int], list[str]] = {}
-        for word in self.vocab:
+        # sorted: a tie between two candidates goes the same way whatever the hash seed
+        for word in sorted(self.vocab):
             if len(word) >= 4 and word.isalpha():
                 buckets.setdefault((word[0], len(word)), []).append(word)
         self._buckets = buckets
@@ -188,6 +192,12 @@ class Understander:
         """The clauses of a description: split at punctuation and at 'but' (a contrast starts a
         new clause: 'I love kids but hate needles'). Linear: one character class, one word."""
         return [c for c in _DESCRIPTIVE.split(text[:MAX_INPUT_CHARS]) if c.strip()]
+
+    def split_sentences(self, text: str) -> list[str]:
+        """The sentences of a message, white space folded first (linear: one fixed-width
+        look-behind, no unbounded quantifier)."""
+        folded = _BLANKS.sub(" ", text[:MAX_INPUT_CHARS])
+        return [s.strip() for s in _SENTENCE_END.split(folded) if s.strip()]
 
     def split_clauses(self, text: str) -> list[str]:
         """The questions of a compound message: split after a '?' and before 'and' + a

@@ -18,12 +18,13 @@ import re
 from collections.abc import Iterable, Mapping
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
+from knowledge.index import stem
 from knowledge.memo import Memo
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
 
-from .compose import Answer, Composer, stem
+from .compose import Answer, Composer
 from .nlu import Understander
 from .reply import Reply
 from .resources import IntentSpec, Lexicon

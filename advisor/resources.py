@@ -190,7 +190,7 @@ POLICY_WEIGHTS = (
     "contextual_floor", "contextual_long_floor", "unknown_word_floor", "weak",
     "modality_ceiling", "modality_floor", "social_words", "pronoun_followup_words",
     "followup_words", "topic_words", "contextual_long_words", "list_ref_words",
-    "list_filter_floor", "clause_floor", "clause_floor_named", "retrieve_below",
+    "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
@@ -199,7 +199,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "chooser_phrases", "alternative_types",
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",
-               "pick_phrases", "plain_sets", "field_names")
+               "pick_phrases", "plain_sets", "field_names", "story_intents", "continuers",
+               "pointing_words")
 
 
 def _number(value: Any) -> bool:

@@ -82,9 +82,11 @@ class Responder:
         if not text.strip():
             return Reply(e.responses["empty"], "empty", fallback=True, kind="notice",
                          suggestions=e.starter_questions)
-        reply = self._dispatch(t, text)
+        interviewing = t.dialog.active or t.dialog.reviewing
+        read = text if interviewing else self._focus(text)
+        reply = self._dispatch(t, text, read)
         if not t.annotated:  # (each part of a compound message is annotated on its own)
-            reply = self._annotate(reply, text)
+            reply = self._annotate(reply, read)
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")
@@ -95,10 +97,39 @@ class Responder:
         t.profile_changed = observed != t.dialog
         t.dialog = observed
 
-    def _dispatch(self, t: Turn, text: str) -> Reply:
+    def _focus(self, text: str) -> str:
+        """The asking sentences of a message that tells a story first ("I've been a
+        sonographer for six years. ... Are there jobs where I'd make sure the equipment meets
+        the rules?"): the story is for the interview to observe, the question is what gets
+        answered. A message whose questions say too little on their own ("what should I tell
+        her?"), point back into it, or ask for a pick the story describes, are read whole."""
+        u = self.e.understander
+        sentences = u.split_sentences(text)
+        asking = [s for s in sentences if self._is_question(s)]
+        if len(sentences) < 2 or not asking or len(asking) == len(sentences):
+            return text
+        focus = " ".join(asking)
+        p = u.parse(focus)
+        top = p.intents[0] if p.intents else None
+        if top is None or top.intent in self.pol.sets["story_intents"]:
+            return text  # "which fellowship fits me best?" is answered from the story
+        if not p.alias_mentions or p.pronoun or p.points_back or top.score < self.pol.w[
+                "focus_floor"] or p.words & self.pol.sets["pointing_words"]:
+            return text  # "what kind of degree would I need?" leans on the story
+        return focus
+
+    def _is_question(self, sentence: str) -> bool:
+        """A sentence that asks: it ends in '?' or opens with a question word, or with a word
+        that carries on the question before ('and is there demand')."""
+        if sentence.endswith("?"):
+            return True
+        first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'")
+        return first in self.e.lexicon.question_words or first in self.pol.sets["continuers"]
+
+    def _dispatch(self, t: Turn, text: str, asked: str) -> Reply:
         if t.dialog.active or t.dialog.reviewing:
             return self._in_interview(t, text)
-        p = self.e.understander.parse(text)
+        p = self.e.understander.parse(asked)
         self._observe(t, text)
         if self.e.interviewer.asks_for_pick(t.dialog, text):  # "ok so what do you think?"
             return self._recommend(t, p, Decision("recommend", 4.0))
@@ -355,10 +386,10 @@ class Responder:
         -> 'Serve rural or underserved areas'). For a follow-up the question must point back
         (a pronoun, 'and ...', or a few words only)."""
         lex = self.e.lexicon
-        if follow_up and not (p.pronoun or len(p.tokens) <= self.pol.w["retrieve_words"]
-                              or p.tokens[:1] == ("and",)):
+        if follow_up and not self._points_back(p):
             return None
-        names = {w for m in p.mentions if m.kind == "alias" for w in m.text.split()}
+        names = {w for m in p.mentions if m.kind == "alias" for w in m.text.split()} | \
+            self.pol.sets["field_names"]  # ('radiology' says nothing of which fact)
         words = [w for w in p.tokens if w in lex.related or (
             len(w) > 2 and w not in lex.stopwords and w not in lex.pronouns
             and w not in lex.question_words and w not in names)]
@@ -368,6 +399,14 @@ class Responder:
         lead = fact[:1].lower() + fact[1:] if not fact[1:2].isupper() else fact
         text = fact if fact.lower().startswith(node.name.lower()) else f"{node.name}: {lead}"
         return Answer(text.rstrip(".") + ".", (node.id,))
+
+    def _points_back(self, p: Parse) -> bool:
+        """A question about what was said before: a pronoun ('is it only for big cities?'),
+        'that year', 'and ...', or a few words only. (A longer question that names nothing
+        may be a new one the document does not cover: 'which python library is best?')"""
+        return p.pronoun or p.points_back or p.tokens[:1] == ("and",) \
+            or bool(p.words & self.pol.sets["pointing_words"]) \
+            or len(p.tokens) <= self.pol.w["retrieve_words"]
 
     # -- about the person and the pick ------------------------------------------------------
     def _about_me(self, t: Turn, d: Decision) -> Answer:

@@ -361,8 +361,10 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
         return None
     rest = p.padded
-    for name in pol.sets["other_fields"]:  # "radiation therapist" is not radiology
-        rest = rest.replace(f" {name} ", " ")  # for its first word
+    # "radiation therapist" is not radiology for its first word; the longest name first
+    # ("radiation safety officer" before "safety officer"), whatever the set's order
+    for name in sorted(pol.sets["other_fields"], key=lambda n: (-len(n), n)):
+        rest = rest.replace(f" {name} ", " ")
     domain = pol.engine.understander.domain
     if any(t in domain for t in rest.split()):
         return None

@@ -107,6 +107,15 @@ def _load_settings(path: str) -> IndexSettings:
 _STEMMING = threading.Lock()
 
 
+@lru_cache(maxsize=16384)
+def stem(word: str, language: str = "english") -> str:
+    """The Snowball stem of one word ('serving' and 'serve' -> 'serv'): the one stemmer every
+    layer uses, so a word the index finds is the word the answer's notes know. Cached (bounded);
+    a Snowball stemmer keeps its word in itself, so one thread stems at a time."""
+    with _STEMMING:
+        return str(_stemmer_for(language).stemWord(word))
+
+
 @lru_cache(maxsize=8)
 def _stemmer_for(language: str, where: str = "") -> Any:
     """A Snowball stemmer. snowballstemmer imports every language's stemmer at once (~10 ms),
@@ -232,13 +241,12 @@ class SemanticIndex:
             yield "related", related
 
     def _stem(self, word: str) -> str:
-        stem = self._stems.get(word)
-        if stem is None:
-            with _STEMMING:  # a Snowball stemmer keeps its word in itself: one thread at a time
-                stem = _stemmer_for(self.settings.language).stemWord(word)
+        found = self._stems.get(word)
+        if found is None:
+            found = stem(word, self.settings.language)
             if len(self._stems) < 100_000:
-                self._stems[word] = stem
-        return stem
+                self._stems[word] = found
+        return found
 
     def _terms(self, text: str, short_ok: bool = True) -> list[_Term]:
         """Stems of the content words of `text`, then stems of adjacent content-word pairs."""

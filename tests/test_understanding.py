@@ -122,3 +122,64 @@ def test_which_fellowship_after_saying_what_one_loves_ranks_by_it(advisor: Advis
     s.ask("I love working with kids and babies")
     reply = s.ask("which fellowship then?")
     assert reply.kind == "recommendation" and "1. Pediatric Radiology" in reply.text
+
+
+@pytest.mark.parametrize(("message", "wanted", "unwanted"), [
+    ("My brother is a sonographer and loves it. I'm in med school now. How long is the "
+     "interventional radiology fellowship?", "2 years", "Sonographer"),
+    ("I worked as a nurse for ten years and my back hurts from lifting patients. My friend "
+     "says sonographers earn well. What certification does a radiologic technologist need?",
+     "ARRT", "medical advice"),
+    ("Our daughter just finished her associate degree in radiologic technology last spring. "
+     "She is thinking about the future. What does a PACS administrator do?",
+     "Picture Archiving", "daughter"),
+])
+def test_a_story_then_a_question_answers_the_question(advisor: Advisor, message: str,
+                                                      wanted: str, unwanted: str) -> None:
+    """The sentences before the question tell who is asking; they are not what is asked
+    (their careers, complaints and words never hijack the answer)."""
+    reply = advisor.ask(message)
+    assert wanted in reply.text, reply.text
+    assert unwanted not in reply.text, reply.text
+    assert not reply.fallback
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("My son is considering becoming a nuclear medicine technologist. What does that job "
+     "involve?", "radioactive"),
+    ("I'm a nursing student thinking of switching to rad tech. What kind of degree would I "
+     "need?", "associate"),
+])
+def test_a_question_that_leans_on_the_story_reads_it(advisor: Advisor, message: str,
+                                                     wanted: str) -> None:
+    """'That job', or a question that names nothing, is about what the story named."""
+    reply = advisor.ask(message)
+    assert wanted in reply.text.lower(), reply.text
+
+
+@pytest.mark.parametrize(("turns", "wanted"), [
+    (["what is a telemedicine radiologist", "is it only for big cities?"], "rural"),
+    (["what exam does a radiologic technologist pass?", "and is that it or does it need renewing"],
+     "continuing education"),
+    (["what's an informatics specialist in radiology", "who do they work with"], "IT teams"),
+    (["what does a quality assurance specialist do?", "is that basically checking the machines?"],
+     "regulatory standards"),
+])
+def test_a_follow_up_gets_the_topics_fact_it_asks_about(advisor: Advisor, turns: list[str],
+                                                         wanted: str) -> None:
+    """A follow-up pointing back at the topic is answered with the topic's fact that shares
+    its meaning (a related word or another form of the word counts: 'renewing' -> 'license
+    maintenance', 'cities' -> 'rural or underserved areas')."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert wanted in reply.text, reply.text
+    assert not reply.fallback
+
+
+def test_a_new_question_the_document_does_not_cover_is_not_read_as_a_follow_up(
+        advisor: Advisor) -> None:
+    session = advisor.session()
+    session.ask("what does an AI and machine learning specialist do?")
+    reply = session.ask("which python library is best for medical image segmentation")
+    assert reply.fallback, reply.text
