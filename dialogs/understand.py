@@ -171,6 +171,8 @@ class Reader:
         self._owners = frozenset(flow.language.get("family", ()))
         self._identities: PhraseIndex[str] = PhraseIndex(
             ((p, "i") for p in flow.language.get("identity", ())), flow.respell)
+        self._comparatives = frozenset(phrase_words(p, flow.respell)
+                                       for p in flow.language.get("comparatives", ()))
         self._family_verbs = frozenset(flow.language.get("family_verbs", ()))
         self._here = frozenset(w for p in flow.language.get("identity_after", ())
                                for w in phrase_words(p, flow.respell))
@@ -534,7 +536,11 @@ class Reader:
             return POS
         after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
                  and s.payload & (_POLAR | {"neg_after"})]
-        after = [s for s in after if s.payload != {"break"}]  # ("nice but not essential")
+        cut = next((s.start for s in sorted(after, key=lambda s: s.start) if tuple(
+            t.word for t in u.tokens[s.start:s.end]) in self._comparatives), None)
+        # ("radioactive stuff fascinates me more than it scares me": what follows the
+        # comparison is about the other thing; "nice but not essential": a breaker is no verdict)
+        after = [s for s in after if s.payload != {"break"} and (cut is None or s.start < cut)]
         if after:
             if any("neg_after" in s.payload for s in after):
                 return NEG  # "medical school is definitely not for me"
