@@ -112,6 +112,18 @@ def _choose(values: list[str], value: str, multi: bool, background: bool) -> Non
         values[:] = [value]
 
 
+def _outside_longer(hits: list[Hit[Cue]]) -> list[Hit[Cue]]:
+    """The hits not inside a longer one (one sweep by start: linear after the sort)."""
+    kept: list[Hit[Cue]] = []
+    end, start = -1, -1  # the furthest-reaching hit so far
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if not (end > h.end or (end == h.end and start < h.start)):
+            kept.append(h)
+        if h.end > end:
+            end, start = h.end, h.start
+    return kept
+
+
 def _join(tokens: Sequence[Token]) -> str:
     """Tokens as text again, with their clause and sentence breaks (for reading a part)."""
     out: list[str] = []
@@ -637,6 +649,10 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _background(self, hit: Hit[Cue]) -> bool:
+        kind, name, _ = hit.payload
+        return kind == "slot" and self.flow.slots[name].background
+
     def _when(self, u: Utterance, hit: Hit[Cue]) -> int:
         """How current a fact about where the person stands is said to be: 2 "now a
         resident", 0 "I was a college athlete", 1 otherwise (the first such fact wins)."""
@@ -718,6 +734,12 @@ class Reader:
 
     def _extract(self, u: Utterance, pending_slot: str | None) -> Extraction:
         hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))
+        # A cue inside a longer cue of another slot is part of it: "writing procedures" is
+        # about standards, not about hands-on procedures.
+        # (not inside where the person stands: "pre-med student" also says medical school)
+        hits = sorted(_outside_longer([h for h in hits if not self._background(h)])
+                      + [h for h in hits if self._background(h)],
+                      key=lambda h: (h.start, -h.length))
         found: dict[str, list[str]] = {}
         unsure: list[str] = []
         topics: dict[str, int] = {}
