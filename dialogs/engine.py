@@ -837,7 +837,8 @@ class Interviewer:
         # in a short reply; deep in a long one ("I'm fine with continuing education and
         # another certification") they are just words.
         short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER
-        if concrete and ((leads and not ext.correction) or short):  # ("some. but no needles")
+        if concrete and ((leads and not ext.correction) or short) \
+                and not self._echo(q, concrete, ext):  # ("some. but no needles")
             if len(concrete) == 1 or slot.multi:
                 return self._answered(state, q, tuple(concrete), ext)
             return self._reask(state, q, "one_only")
@@ -851,6 +852,18 @@ class Interviewer:
         if fuzzy is not None:
             return self._answered(state, q, (fuzzy,), ext)
         return self._reask(state, q, "reask")
+
+    def _echo(self, q: Question, concrete: list[str], ext: Extraction) -> bool:
+        """Is a leading "nah" the verdict on what the rest names, not an answer to the
+        question ("nah, IR isn't for me after all", asked about patients)? Only a no, and
+        only when everything the rest says is against something."""
+        if concrete != [self.flow.slots[q.slot].polarity.get(NEGATIVE)]:
+            return False
+        signs = [w > 0 for w in ext.interests.values()] + [c > 0 for c in ext.topics.values()]
+        for name, values in ext.slots.items():
+            if name != q.slot and not self.flow.slots[name].background:
+                signs.append(self.flow.slots[name].polarity.get(NEGATIVE) not in values)
+        return bool(signs) and not any(signs)
 
     def _control(self, state: DialogState, u: Utterance, command: str, q: Question | None
                  ) -> tuple[DialogState, Turn]:

@@ -504,12 +504,32 @@ class Reader:
         `until`: where the next cue starts; a signal after the cue counts only before it
         ("I'm in college and medical school is not for me" negates medical school only).
         """
+        if any("correct" in s.payload for s in u.signals):
+            late = self._late_verdict(u, hit, until, cue_clauses)
+            if late is not None:
+                return late, True
         pol = self._signal_polarity(u, hit, until)
         if pol is not None:
             return pol, True
         clause = u.tokens[hit.start].clause
         said = self._said_in(u, clause, cue_clauses)
         return said, said != POS
+
+    def _late_verdict(self, u: Utterance, hit: Hit[Cue], until: int | None,
+                      cue_clauses: frozenset[int]) -> str | None:
+        """In a correction, the verdict that comes last about a cue wins: "I said yes to med
+        school earlier but now I'm thinking no", "I guess med school is actually fine, yes"."""
+        clause = u.tokens[hit.start].clause
+        after = sorted((s for s in u.signals if s.start >= hit.end and u.tokens[s.start].clause
+                        == clause and (until is None or s.start < until)), key=lambda s: s.start)
+        broke = next((i for i, s in enumerate(after) if s.payload == {"break"}), None)
+        if broke is not None:
+            for s in after[broke + 1:]:
+                for kind, verdict in (("unsure", UNSURE), ("neutral", NEUTRAL), ("neg", NEG),
+                                      ("neg_after", NEG), ("pos", POS)):
+                    if kind in s.payload:
+                        return verdict
+        return self._answered_next(u, clause, cue_clauses)
 
     def _said_in(self, u: Utterance, clause: int, cue_clauses: frozenset[int]) -> str:
         """What the clauses around say of a cue's clause: a pure function of the utterance and
