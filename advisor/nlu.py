@@ -140,6 +140,9 @@ class Understander:
                 self.examples.append(" ".join(self._rewrite(key(example).split())))
                 self.example_intents.append(spec.name)
         self.domain = {self._phrase(t) for t in graph.meta.get("domain_terms", ())}
+        #: Softening words left out before a question is compared with the examples.
+        self._hedges = frozenset(lexicon.sets["hedges"])
+        self._hedge_reach = _reach(self._hedges, 4)
         vocab: set[str] = set(lexicon.stopwords) | set(lexicon.pronouns)
         for phrase in [*self.aliases, *self.keywords, *self.cues, *self.examples, *self.domain]:
             vocab.update(phrase.split())
@@ -413,28 +416,47 @@ class Understander:
                     return sorted([*mentions, mention], key=lambda m: m.start)
         return mentions
 
+    def _hedged(self, tokens: list[str]) -> set[int]:
+        """Positions of the hedges of a question ('kind of stuff', 'actually')."""
+        out: set[int] = set()
+        for i, token in enumerate(tokens):
+            for size in range(min(self._hedge_reach.get(token, 0), len(tokens) - i), 0, -1):
+                if " ".join(tokens[i:i + size]) in self._hedges:
+                    out.update(range(i, i + size))
+                    break
+        return out
+
     def _negated(self, tokens: list[str], start: int) -> bool:
         window = " " + " ".join(tokens[max(0, start - 4):start]) + " "
         return any(f" {neg} " in window for neg in self.lexicon.negations)
 
     def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:
-        hits: dict[str, dict[str, float]] = {}
-        n = len(tokens)
-        for i in range(n):
-            for size in range(1, min(self._cue_reach.get(tokens[i], 0), n - i) + 1):
-                phrase = " ".join(tokens[i:i + size])
-                for intent, weight in self.cues.get(phrase, ()):
-                    hits.setdefault(intent, {})[phrase] = weight
-        masked: list[str] = []
         spans = {m.start: m for m in mentions if m.kind == "alias"}
+        # The question without its hedges ("what do they *actually* do?"), names as "x".
+        masked: list[str] = []
+        hedged = self._hedged(tokens)
         i = 0
-        while i < n:
+        while i < len(tokens):
             if i in spans:
                 masked.append("x")
                 i = spans[i].end
             else:
-                masked.append(tokens[i])
+                if i not in hedged:
+                    masked.append(tokens[i])
                 i += 1
+        kept = [i for i in range(len(tokens)) if i not in hedged]
+        words = [tokens[i] for i in kept]
+        named = {i for m in spans.values() for i in range(m.start, m.end)}
+        hits: dict[str, dict[str, float]] = {}
+        n = len(words)
+        blind = self.lexicon.sets["outside_intents"]
+        for i in range(n):
+            for size in range(1, min(self._cue_reach.get(words[i], 0), n - i) + 1):
+                in_name = all(kept[j] in named for j in range(i, i + size))
+                phrase = " ".join(words[i:i + size])
+                for intent, weight in self.cues.get(phrase, ()):
+                    if not (in_name and intent in blind):  # 'ml' of 'AI/ML' is no dose
+                        hits.setdefault(intent, {})[phrase] = weight
         text = " ".join(masked[:40])
         best_example: dict[str, tuple[str, float]] = {}
         content = sum(1 for w in masked if w != "x")

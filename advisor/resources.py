@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
              "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
-             "wh_words", "subjects", "inversions")
+             "wh_words", "subjects", "inversions", "hedges", "outside_intents")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -200,7 +200,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",
                "pick_phrases", "plain_sets", "field_names", "story_intents", "continuers",
-               "pointing_words")
+               "pointing_words", "own_question_openers")
 
 
 def _number(value: Any) -> bool:

@@ -187,7 +187,8 @@ class Responder:
         top = parse.intents[0] if parse.intents else None
         floor = w["clause_floor_named"] if parse.alias_mentions else w["clause_floor"]
         single = top is not None and top.intent in _SINGLE_ONLY and not (
-            top.intent == "recommend" and parse.requested)  # "which fellowship is for kids"
+            top.intent == "recommend" and parse.requested) and not (  # "which fellowship is
+            top.intent == "compare" and len(parse.alias_mentions) >= 2)  # for kids"; "X vs Y"
         strong = top is not None and top.score >= floor and not single
         return strong or (index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
 

@@ -135,8 +135,11 @@ class Policy:
         words = p.tokens
         while words and words[0] in sets["fillers"]:
             words = words[1:]
+        # "and for kids?" follows on; "and can they work in vascular?" asks its own question
         followup = (words[:2] in (("what", "about"), ("how", "about"))
-                    or words[:1] == ("and",) or words[:2] == ("same", "question"))
+                    or (words[:1] == ("and",) and words[1:2] != ()
+                        and words[1] not in sets["own_question_openers"])
+                    or words[:2] == ("same", "question"))
         short_followup = bool(topic) and (
             (followup and len(p.tokens) <= w["followup_words"])
             or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))
@@ -622,10 +625,12 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
 
 def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'And the technologist version of that?': little asked, but it points back, so the last
-    question (or a description) is asked of the topic."""
+    question is asked of the topic; 'can they work in vascular?' asks something of its own
+    about the topic (described: its closest fact answers)."""
     if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun) and not f.p.unknown:
         last = f.last_intent
-        keep = last in pol.engine.intents and last not in {*SOCIAL, "recommend", "about_me"}
+        keep = f.followup and last in pol.engine.intents and last not in {
+            *SOCIAL, "recommend", "about_me"}
         return (last if keep else "describe", pol.w["weak"])
     return None
 

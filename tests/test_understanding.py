@@ -183,3 +183,35 @@ def test_a_new_question_the_document_does_not_cover_is_not_read_as_a_follow_up(
     session.ask("what does an AI and machine learning specialist do?")
     reply = session.ask("which python library is best for medical image segmentation")
     assert reply.fallback, reply.text
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("how long is the IR fellowship and what kind of stuff do they actually do in it?",
+     ["2 years", "minimally invasive"]),
+    ("do ultrasound people need a cert, and can they work in vascular?",
+     ["ARDMS", "vascular"]),
+    ("whats the difference between diagnostic and interventional radiology, and how long is "
+     "the IR fellowship", ["detecting disease", "2 years"]),
+])
+def test_every_part_of_a_compound_message_gets_its_own_answer(advisor: Advisor, message: str,
+                                                              wanted: list[str]) -> None:
+    """A later part asks its own question (hedges such as 'actually', 'kind of stuff' aside;
+    'and can they...' is a question, not 'and the same for...'), and a comparison can be
+    one of the parts."""
+    reply = advisor.ask(message)
+    for text in wanted:
+        assert text in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("sono specialties you can go into?", "vascular"),
+    ("what does a US tech do", "Sonographers"),
+    ("what do AI/ML rads actually do?", "algorithms"),
+])
+def test_shop_talk_names_and_a_name_is_never_a_clinical_cue(advisor: Advisor, question: str,
+                                                           wanted: str) -> None:
+    """'sono', 'US tech' name sonographers; 'ml' inside 'AI/ML' is part of a name, not a
+    dose, so the question is not declined as medical advice."""
+    reply = advisor.ask(question)
+    assert wanted in reply.text, reply.text
+    assert not reply.fallback
