@@ -836,7 +836,9 @@ class Interviewer:
         # An option's words answer when they lead the reply ("some. but no needles"), or
         # in a short reply; deep in a long one ("I'm fine with continuing education and
         # another certification") they are just words.
-        short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER
+        # (and not when it names another slot: "procedures maybe a few" is about procedures)
+        short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER \
+            and all(s == q.slot for s in ext.unsure)
         if concrete and ((leads and not ext.correction) or short) \
                 and not self._echo(q, concrete, ext):  # ("some. but no needles")
             if len(concrete) == 1 or slot.multi:
