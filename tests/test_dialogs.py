@@ -924,3 +924,10 @@ def test_a_narrower_dislike_does_not_turn_a_broad_answer_around(iv: Interviewer)
 def test_where_the_person_stands_in_everyday_words(iv: Interviewer, text: str,
                                                     stage: str) -> None:
     assert iv.observe(DialogState(), text).slots.get("stage") == (stage,)
+
+
+def test_a_parent_giving_an_age_says_high_school(iv: Interviewer) -> None:
+    state, _ = iv.start(iv.observe(DialogState(), "can you help me choose a career for my son?"))
+    state, turn = iv.advance(state, "he is 17, a junior")
+    assert state.slots.get("stage") == ("high_school",)
+    assert "him" in turn.text or "he" in turn.text
