@@ -562,8 +562,12 @@ class Provenance:
     def count_note(self, question: str, reply: Reply) -> str:
         """'The document gives no number for that.' when a question asks how many and the
         answer neither lists nor counts anything."""
-        if not any(_has(question, w) for w in self._count_words) or reply.listed or any(
-                ch.isdigit() for ch in reply.text):
+        if not any(_has(question, w) for w in self._count_words) or any(
+                ch.isdigit() for ch in reply.text.split("\n", 1)[0]):
+            return ""
+        if reply.listed:  # "how many fellowships are there?": the list, counted
+            return self.r["count_listed"].format(count=len(reply.listed))
+        if any(ch.isdigit() for ch in reply.text):
             return ""
         return self.r["count_unstated"]
 

@@ -155,12 +155,13 @@ class Pathway:
         return cls(target, steps, total, unstated, links)
 
     def timeline(self) -> str:
-        """'CS degree 4 y → internship 3 m' where one step requires the one before it;
-        'medical school 4 y + residency 4–5 y' where the source lists steps in no stated order."""
+        """'CS degree 4 years → internship 3 months' where one step requires the one before
+        it; 'medical school 4 years + residency 4–5 years' where the source lists steps in no
+        stated order. (Words, not 'y': a person reads it in a sentence.)"""
         out = ""
         for i, step in enumerate(self.steps):
             duration = step.duration
-            part = f"{step.label} {duration.short()}" if duration else step.label
+            part = f"{step.label} {duration}" if duration else step.label
             if i:
                 out += " → " if (step.id, self.steps[i - 1].id) in self.links else " + "
             out += part

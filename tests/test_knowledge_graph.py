@@ -354,8 +354,8 @@ def test_interventional_radiology_pathway(graph: Graph) -> None:
     assert path.target is graph.node("interventional_radiology")
     # The source lists the physician steps without an order ('+'); it says fellowships come
     # "after residency" ('→'), so residency is drawn right before the fellowship.
-    assert path.timeline() == ("medical school 4 y + preliminary year + ABR certification + "
-                               "residency 4–5 y → IR fellowship 2 y")
+    assert path.timeline() == ("medical school 4 years + preliminary year + ABR certification + "
+                               "residency 4–5 years → IR fellowship 2 years")
     assert ids(path.steps) == ["medical_school", "preliminary_year", "abr",
                                "diagnostic_radiology_residency", "interventional_radiology"]
     assert path.total == Duration(10, 11)
@@ -366,7 +366,7 @@ def test_interventional_radiology_pathway(graph: Graph) -> None:
 def test_radiologist_pathway(graph: Graph) -> None:
     path = graph.pathway("radiologist")
     assert path.timeline() == (
-        "medical school 4 y + residency 4–5 y + preliminary year + ABR certification")
+        "medical school 4 years + residency 4–5 years + preliminary year + ABR certification")
     assert str(path.total) == "8–9 years"
     # a credential has no length to state; only the preliminary year is unknown
     assert ids(path.unstated) == ["preliminary_year"]

@@ -118,7 +118,8 @@ def test_relations(graph: Graph) -> None:
 
 def test_pathway_mixing_years_and_months(graph: Graph) -> None:
     path = graph.pathway("software_engineer")
-    assert path.timeline() == "CS degree 4 y → Internship 3 m → junior experience 2–3 y"
+    assert path.timeline() == (
+        "CS degree 4 years → Internship 3 months → junior experience 2–3 years")
     assert path.total == Duration(6.25, 7.25)
     assert str(path.total) == "6.25–7.25 years"
     assert path.unstated == ()
@@ -127,7 +128,8 @@ def test_pathway_mixing_years_and_months(graph: Graph) -> None:
 def test_pathway_of_a_subspecialty_ends_with_it(graph: Graph) -> None:
     path = graph.pathway("ml_engineering")
     assert path.timeline() == (
-        "CS degree 4 y → Internship 3 m → junior experience 2–3 y + ML specialization 1–2 y")
+        "CS degree 4 years → Internship 3 months → junior experience 2–3 years"
+        " + ML specialization 1–2 years")
     assert str(path.total) == "7.25–9.25 years"
     security = graph.pathway("security_engineering")
     assert ids(security.unstated) == ["security_engineering"]
@@ -144,7 +146,7 @@ def test_pathway_through_another_role_and_a_credential(graph: Graph) -> None:
 
 def test_pathway_in_months_with_an_unstated_step(graph: Graph) -> None:
     path = graph.pathway("self_taught_developer")
-    assert path.timeline() == "Coding bootcamp 3–6 m + Portfolio projects"
+    assert path.timeline() == "Coding bootcamp 3–6 months + Portfolio projects"
     assert path.total == Duration(3, 6, "month")
     assert str(path.total) == "3–6 months"
     assert ids(path.unstated) == ["portfolio"]

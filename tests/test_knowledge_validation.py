@@ -84,7 +84,7 @@ def test_a_valid_directory_loads(kb: Path) -> None:
     write(kb, "roles.yaml", VALID)
     graph = loads(kb)
     assert [n.id for n in graph] == ["degree", "exam", "tech"]
-    assert graph.pathway("tech").timeline() == "Degree 4 y + Exam"  # no order stated
+    assert graph.pathway("tech").timeline() == "Degree 4 years + Exam"  # no order stated
     assert graph.lookup("THE TECH") is graph.node("tech")
 
 

@@ -215,3 +215,9 @@ def test_shop_talk_names_and_a_name_is_never_a_clinical_cue(advisor: Advisor, qu
     reply = advisor.ask(question)
     assert wanted in reply.text, reply.text
     assert not reply.fallback
+
+
+def test_how_many_gets_the_count_of_the_list(advisor: Advisor) -> None:
+    reply = advisor.ask("how many fellowship options r there for radiologists")
+    assert reply.text.startswith("8 in all"), reply.text
+    assert "Breast Imaging" in reply.text
