@@ -690,9 +690,25 @@ class Composer:
             lines.append(f"• {row[0]} — " + "; ".join(parts))
         return Answer("\n".join(lines), tuple(n.id for n in nodes), (), (header, *rows))
 
+    def category_cell(self, node: Node, label: str) -> str:
+        """A comparison cell of a category ('technicians'): what the document says of all its
+        careers (its own lines that name the aspect; each career's credential)."""
+        if label == "Category":
+            return str(node.get("full_name") or node.name)
+        said = [s.rstrip(".") for s in node.get("statements", ()) if label.lower() in s.lower()]
+        if label == "Training":
+            return said[0] if said else "not described"
+        if label == "Certification":
+            held = [f"{join_words([str(c.name) for c in self.credentials(m)])} ({m.name})"
+                    for m in self.members(node) if self.credentials(m)]
+            return "; ".join([*said, *held]) or "none named"
+        return ""
+
     def cell(self, node: Node, label: str) -> str:
         """One cell of a comparison: what the document says of `node` under `label`."""
         g = self.g
+        if node.type == "category" and label in {"Category", "Training", "Certification"}:
+            return self.category_cell(node, label)
         if label == "What they do":
             text = self.what(node)
             text = text[len(node.name) + 2:] if text.startswith(node.name + ": ") else text

@@ -22,14 +22,20 @@ def _types(p: Parse) -> frozenset[str]:
 
 
 def _years(pol: Policy, p: Parse) -> float | None:
-    """'Which fellowships are 2 (two) years?': a number next to a word of years."""
+    """'Which fellowships are 2 (two) years?': a number right before a word of years. Not a
+    person's own years ('I have worked as a radiographer since 5 years', '8 years ago',
+    'I'm 30 years old'): those say how long someone has done something."""
     if not p.words & pol.sets["year_words"]:
         return None
     numbers = pol.engine.lexicon.numbers
-    found = [float(numbers.get(t, int(t) if t.isdigit() and len(t) < 3 else 0))
-             for t in p.tokens]
-    found = [y for y in found if y]
-    return found[0] if found else None
+    tokens = p.tokens
+    own = pol.sets["own_years_words"]
+    for i, t in enumerate(tokens[:-1]):
+        value = float(numbers.get(t, int(t) if t.isdigit() and len(t) < 3 else 0))
+        if value and tokens[i + 1] in pol.sets["year_words"] and not (
+                (i and tokens[i - 1] in own) or (tokens[i + 2:i + 3] and tokens[i + 2] in own)):
+            return value
+    return None
 
 
 def _sorted(pol: Policy, p: Parse, mentions: tuple[Mention, ...]) -> dict[str, list[Node]]:

@@ -322,7 +322,10 @@ class Understander:
                     or bool(self.lexicon.sets["asking"] & set(tokens))
                     or self._asks_later(tokens, joined))
         words_set = frozenset(tokens)
-        refers = any(f" {w} " in joined for w in self.lexicon.sets["job_references"])
+        # "the job" points back; "the job outlook" names something (a name is no reference)
+        named = {i for m in mentions if m.kind == "alias" for i in range(m.start, m.end)}
+        unnamed = f" {' '.join(t if i not in named else '#' for i, t in enumerate(tokens))} "
+        refers = any(f" {w} " in unnamed for w in self.lexicon.sets["job_references"])
         pronoun = refers or any(t in self.lexicon.pronouns for t in tokens)
         domain = any(t in self.domain for t in tokens) or any(
             " ".join(tokens[i:i + 2]) in self.domain for i in range(len(tokens) - 1))

@@ -48,6 +48,28 @@ _COMPARED = {"duration": "Time", "pay": "Pay", "certification": "Certification"}
 _LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
 
 
+#: The fields of a career whose text is one of its lines in the document.
+_LINE_FIELDS = ("summary", "focus", "duties", "statements")
+_GAP = 4  # at most this many words between two words of a question an answer says
+
+
+def _in_order(wanted: list[str], said: list[str]) -> bool:
+    """Every word of `wanted` occurs in `said`, in that order, each at most `_GAP` words after
+    the one before ('audit imaging practices', 'specialize in CT, MRI')."""
+    for start in (i for i, w in enumerate(said) if w == wanted[0]):
+        at, ok = start, True
+        for word in wanted[1:]:
+            nxt = next((j for j in range(at + 1, min(len(said), at + _GAP + 2))
+                        if said[j] == word), None)
+            if nxt is None:
+                ok = False
+                break
+            at = nxt
+        if ok:
+            return True
+    return False
+
+
 def _has(text: str, phrase: str) -> bool:
     """`phrase` (normalised) occurs in padded normalised `text` as whole words, plural or not."""
     return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
@@ -104,6 +126,16 @@ class Provenance:
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        # Words that make a question a yes/no one (first word; a tag at the end), and words
+        # that make a yes unsure ('does pediatric radiology cover *only* adults?').
+        self._yes_no = frozenset(normal(w) for w in meta.get("yes_no_words", ()))
+        self._yes_no_tags = frozenset(normal(w) for w in meta.get("yes_no_tags", ()))
+        self._listing = frozenset(normal(w) for w in meta.get("listing_words", ()))
+        self._listing_nouns = frozenset(normal(w) for w in meta.get("listing_nouns", ()))
+        self._not_under = responses.get("listed_under_not", "").split("{", 1)[0] or "\x00"
+        self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
+        self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
+        self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
             "silent", "silent_general", "silent_on") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
@@ -275,9 +307,16 @@ class Provenance:
             if word in self._asking or (fixed in self._asking and len(word) >= _LONG_TYPO):
                 continue  # a word that asks how ('length', 'manages', 'qualifications'; a
                 # long typo of one, 'requirments'): the answer says what is asked
-            if not self._known(word):  # (a real word respelled to an unknown one is kept)
-                out.append(word)
+            if not self._known(word) and not self._swapped(word):
+                out.append(word)  # (a real word respelled to an unknown one is kept)
         return list(dict.fromkeys(out))[:3]
+
+    def _swapped(self, word: str) -> bool:
+        """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word
+        the document lacks (a longer word is left to the corrector)."""
+        return len(word) < _LONG_TYPO and any(
+            self._known(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+            for i in range(len(word) - 1) if word[i] != word[i + 1])
 
     def _known(self, word: str) -> bool:
         """A word of the document (memoised: every turn asks about the same words)."""
@@ -315,7 +354,10 @@ class Provenance:
         if node is None:
             return self.r["absent_notice"].format(term=shown)
         named = any(_has(question, s) for s in self._stated[node.id])
-        key = "related_notice_named" if named else "related_notice"
+        # (a term the document uses of something else, 'surgery' of the preliminary year, is
+        # only absent from the node it led to)
+        used = all(self._known(w) for t in terms for w in normal(t).split())
+        key = "related_notice_named" if named or used else "related_notice"
         return self.r[key].format(term=shown, name=node.name)
 
     def _masked(self, question: str, term: str, ids: Iterable[str],
@@ -395,10 +437,14 @@ class Provenance:
     def requirement_note(self, question: str, reply: Reply) -> str:
         """What the document names for a career when a question asks about a step it does not
         name for it ('Does a research scientist need an MD?')."""
-        asked = [n for n in self.g.of_type("training")
-                 if any(_has(question, t) for t in self._stated[n.id])]
+        # (a step's word inside another career's name asks about that career: 'the nuclear
+        # medicine fellowship' is no fellowship asked of the technologist)
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        others = [i for i in self._careers_named(question) if i != careers[:1][0].id] \
+            if careers else []
+        asked = [n for n in self.g.of_type("training")
+                 if any(_has(self._masked(question, t, others), t) for t in self._stated[n.id])]
         if len(asked) != 1 or not careers:
             return ""
         step, career = asked[0], careers[0]
@@ -418,23 +464,29 @@ class Provenance:
             text += " " + self.r["requirements_none"].format(career=career.name)
         return text
 
-    def credential_note(self, question: str, reply: Reply) -> str:
+    def _careers_named(self, question: str) -> list[str]:
+        """The careers a (padded, normalised) question names by one of their names."""
+        return [n.id for n in self.g.of_type(*CAREER_TYPES)
+                if any(_has(question, t) for t in self._names[n.id])]
+
+    def credential_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """Whose credential a question's credential is, when it asks about a career the
-        document names it not for ('Does a nuclear medicine technologist need ARRT?')."""
+        document names it not for ('Does a nuclear medicine technologist need ARRT?'), and
+        the yes/no it gives: no when the career has another credential, unsaid when none."""
         asked = [n for n in self.g.of_type("credential")
                  if any(_has(question, t) for t in self._names[n.id])]
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(asked) != 1 or not careers:
-            return self.requirement_note(question, reply)
+            return self.requirement_note(question, reply), "unsaid"
         credential, career = asked[0], careers[0]
         own = self.c.credentials(career)
         if credential in own:
             if reply.intent == "certification":
-                return ""
+                return "", "yes"
             return self.r["credential_is_for"].format(credential=credential.name,
                                                       career=career.name) + " " + \
-                self.c.certification(career).text
+                self.c.certification(career).text, "yes"
         holders = [h.name for h in self.g.neighbours(credential.id, "certified_by",
                                                      incoming=True)]
         text = self.r["credential_not_for"].format(credential=credential.name,
@@ -445,30 +497,41 @@ class Provenance:
                 summary=credential.summary)
         if not own:
             text += " " + self.r["credential_none_named"].format(career=career.name)
-        else:
-            text += " " + self.c.certification(career).text
-        return text
+            return text, "unsaid"
+        return f"{text} {self.c.certification(career).text}", "no"
 
-    def duration_note(self, question: str, reply: Reply) -> str:
+    def duration_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """'The document says Interventional Radiology takes 2 years, not 3.' when a question
-        gives a length the document does not state for the step it asks about."""
+        gives a length the document does not state for the step it asks about; with 'no'
+        when the document states another length."""
         match = _LENGTH.search(question)
-        if match is None:
-            return ""
+        if match is None or reply.listed:  # (a list of what lasts that long answers itself)
+            return "", ""
         low = float(match.group(1))
         high = float(match.group(2) or low)
-        for node_id in reply.entities:
-            node = self.g.get(node_id)
-            if node is None or node.duration is None:
+        # The steps the question names come first ('is medical school 5 years for
+        # radiologists?' asks of medical school, not of the radiologist).
+        named = [n for n in self.g.of_type("training", "subspecialty")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        named = [n for n in named if not any(  # 'breast imaging', not 'fellowship'
+            m.type == "subspecialty" and m is not n and self._linked(n.id, (m.id,))
+            for m in named)]
+        if len(named) == 1 and named[0].duration is None:
+            return self.c.duration(named[0], fellowship_only=True).text, ""
+        nodes = named or [self.g.node(i) for i in reply.entities if i in self.g]
+        for node in nodes:
+            if node.duration is None:
                 continue
             stated = node.duration
-            if (stated.low, stated.high) == (low, high) or stated.low <= low <= high <= stated.high:
-                return ""
+            if (stated.low, stated.high) == (low, high):
+                return "", ""
+            if stated.low <= low <= high <= stated.high:  # '4 years' of '4-5 years': not a yes
+                return self.r["duration_within"].format(name=node.name, duration=stated), ""
             asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
             unit = match.group(3).rstrip("s") + ("" if asked == "1" else "s")
             return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
-                                                 unit=unit)
-        return ""
+                                                 unit=unit), "no"
+        return "", ""
 
     def order_note(self, question: str, reply: Reply) -> str:
         """What the document says of the order of a training step asked about: 'After
@@ -489,7 +552,8 @@ class Provenance:
         after = any(_has(question, w) for w in self._order_after)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
-            if after and fact is not None and later.type in {"training", "subspecialty"}:
+            asked = after or any(_has(question, t) for t in self._names[later.id])
+            if asked and fact is not None and later.type in {"training", "subspecialty"}:
                 return self.r["order_stated"].format(quote=fact.sources[0].quote)
         careers = sorted(self.c.needed_by(step),
                          key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
@@ -562,14 +626,25 @@ class Provenance:
     def count_note(self, question: str, reply: Reply) -> str:
         """'The document gives no number for that.' when a question asks how many and the
         answer neither lists nor counts anything."""
-        if not any(_has(question, w) for w in self._count_words) or any(
-                ch.isdigit() for ch in reply.text.split("\n", 1)[0]):
+        if not any(_has(question, w) for w in self._count_words):
             return ""
-        if reply.listed:  # "how many fellowships are there?": the list, counted
+        if reply.listed:
             return self.r["count_listed"].format(count=len(reply.listed))
-        if any(ch.isdigit() for ch in reply.text):
-            return ""
+        if any(ch.isdigit() for ch in reply.text) and not self._counts_people(question):
+            return ""  # (a length answers 'how many years'; 'how many radiologists' it does not)
         return self.r["count_unstated"]
+
+    def _counts_people(self, question: str) -> bool:
+        """'How many radiologists are there?': the word counted names a career."""
+        for phrase in self._count_words:
+            _before, found, after = question.partition(f" {phrase} ")
+            counted = after.split()[:1]
+            if found and counted and counted[0] in self._careers_of:
+                return True
+            if found and counted and counted[0].endswith("s") and counted[0][:-1] in \
+                    self._careers_of:
+                return True
+        return False
 
     def compare_note(self, question: str, reply: Reply) -> str:
         """A comparison's missing row when the question asks for that aspect ('which takes
@@ -595,23 +670,36 @@ class Provenance:
         if career is None:
             return ""
         said = f" {normal(reply.text)} "
-        for cat in self.c.categories(career):
+        own = self.c.categories(career)
+        for cat in own:
             shown = str(cat.get("full_name") or cat.name)
             if any(_has(question, t) for t in self._names[cat.id]) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
+        other = next((c for c in self.g.of_type("category") if c not in own and any(
+            _has(question, t) for t in self._names[c.id])), None)
+        if other is not None and own and len(reply.entities) == 1:
+            return self.r["listed_under_not"].format(
+                name=career.name, category=str(own[0].get("full_name") or own[0].name),
+                other=str(other.get("full_name") or other.name))
         return ""
 
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
+        if self._careers_of_thing(question, reply):
+            return self._careers_linked(self.g.node(reply.entities[0]))
         if not self._every_career(reply):
-            return ""  # only the plain list of every career gives way
+            return ""  # only the plain list of every career, or what a thing is, gives way
         found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
                  for t in self._stated[node.id][:] if _has(question, t)
                  and t not in self._general_terms]
-        if not found:
-            return ""
+        if not found:  # a skill or credential it names ('do careers need attention to detail?')
+            if any(w in self._blockers for w in question.split()):
+                return ""  # ('careers that don't involve patient care': the list answers)
+            thing = next((n for n in self.g.of_type("skill", "credential")
+                          if any(_has(question, t) for t in self._stated[n.id])), None)
+            return self.c.describe(thing).text if thing is not None else ""
         seen: dict[str, tuple[Node, str]] = {}
         for node, term in found:
             seen.setdefault(node.id, (node, term))
@@ -619,6 +707,33 @@ class Provenance:
         lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
                   for node, term in seen.values()]
         return "\n".join(lines)
+
+    def _careers_linked(self, thing: Node) -> str:
+        """The careers the graph links a thing to (PACS: the informatics specialist), each
+        with its line that names the thing."""
+        careers = [n for n in (*self.g.neighbours(thing.id, incoming=True),
+                               *self.g.neighbours(thing.id)) if n.type in CAREER_TYPES]
+        if not careers:
+            return ""
+        lines = [self.r["careers_with_term"].format(term=thing.name)]
+        for career in dict.fromkeys(careers):
+            own = thing.summary if any(_has(f" {normal(thing.summary)} ", t)
+                                       for t in self._names[career.id]) else ""
+            fact = own or next((f for t in self._names[thing.id]
+                                if (f := self.fact_with(career, t))
+                                and _has(f" {normal(f)} ", t)), self.c.what(career))
+            lines.append(f"• {career.name}: {fact.rstrip('.')}")
+        return "\n".join(lines)
+
+    def _careers_of_thing(self, question: str, reply: Reply) -> bool:
+        """The question asks which careers ('which careers involve PACS?', 'who works with
+        PACS?') and the reply is about a thing that is no career."""
+        words = question.split()
+        node = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
+        return bool(words) and node is not None and not reply.listed and node.type in {
+            "credential", "concept"} and (
+            words[0] == "who" or (words[0] in self._listing and len(words) > 1
+                                  and words[1] in self._listing_nouns))
 
     def _every_career(self, reply: Reply) -> bool:
         """The reply is the plain list of every career (nothing asked narrowed it)."""
@@ -636,8 +751,132 @@ class Provenance:
         what = self.c.what(node)
         return what[len(node.name) + 2:] if what.startswith(node.name + ": ") else what
 
+    def verdict(self, question: str, typed: str, reply: Reply, text: str, said: str,
+                elsewhere: bool) -> str:
+        """'Yes.', 'No.' or 'The document does not say so.' to open the answer to a yes/no
+        question: what a note found (a length or credential the document states otherwise),
+        else yes where the answer states the question's own words of what it asks about,
+        close together and in the question's order; unsaid where they are stated of another
+        career instead. Nothing where that is unsure (a limiting word: 'only', 'not')."""
+        words = question.split()
+        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
+            return ""
+        if said:
+            return self.r[f"verdict_{said}"]
+        same = self._same_thing(question, reply)
+        if same or any(w in self._blockers for w in words) or (
+                reply.listed and text.startswith(reply.text)):
+            return same  # (a list answers 'are there careers that don't need ...?' itself)
+        needed = self._step_needed(question, reply)
+        if needed:
+            return needed
+        shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
+                 for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
+        lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]
+        content: list[str] = []
+        for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
+            content = self._content(asked, reply)
+            if not content:  # 'is attention to detail important?': a skill the document lists
+                skill = reply.entities[:1] and self.g.get(reply.entities[0])
+                return self.r["verdict_yes"] if skill and skill.type == "skill" else ""
+            if any(_in_order(content, line) for line in lines):
+                return self.r["verdict_yes"]
+        if elsewhere:
+            return self.r["verdict_unsaid"]
+        stated = {w for line in lines for w in line}
+        return self.r["verdict_loose"] if any(w not in stated for w in content) else ""
+
+    def _content(self, question: str, reply: Reply) -> list[str]:
+        """The stems of the words of a (padded, normalised) yes/no question that say what it
+        asks of the answer's nodes: without their names, the opening word and plain words."""
+        words = question.split()
+        question = f" {' '.join(words[1:] if words and words[0] in self._yes_no else words)} "
+        own: set[str] = set()
+        for node_id in reply.entities:
+            for name in sorted(self._names.get(node_id, ()), key=len, reverse=True):
+                for form in (name, f"{name}s"):
+                    question = question.replace(f" {form} ", " ")
+            if node_id in self.g:  # the words of its own name ('research'), not its aliases'
+                own.update(stem(w) for w in normal(self.g.node(node_id).name).split())
+        return [stem(w) for w in question.split() if w not in self._ignore
+                and w not in self._yes_no_tags and w not in self._general_terms
+                and stem(w) not in own]
+
+    def _step_needed(self, question: str, reply: Reply) -> str:
+        """'Is the internship required for radiology?': whether the document lists that step
+        among a career's steps (yes), or lists steps for it without that one (then what the
+        step's own line says: 'radiologists may pursue fellowships')."""
+        if not any(_has(question, w) for w in self._need_words):
+            return ""
+        steps = [n for n in self.g.of_type("training")
+                 if any(_has(question, t) for t in self._names[n.id])]
+        careers = [self.g.node(i) for i in reply.entities
+                   if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        if len(steps) != 1:
+            return ""
+        step = steps[0]
+        if not careers:  # 'for radiology': the career the step is needed by, else linked to
+            holders = sorted(self.c.needed_by(step), key=self.g.order) or [
+                n.id for n in self.g.neighbours(step.id, "requires")
+                if n.type in CAREER_TYPES]
+            careers = [self.g.node(holders[0])] if holders else []
+        if not careers or not self.g.pathway(careers[0].id).steps:
+            return ""
+        career = careers[0]
+        label = str(step.get("full_name") or step.name)
+        label = label[:1].lower() + label[1:] if label[1:2].islower() else label
+        if step in self.g.pathway(career.id).steps:
+            return self.r["verdict_step_listed"].format(step=label, career=career.name)
+        if step in self.g.neighbours(career.id):
+            return ""  # (continuing education keeps their license: the career's own line says)
+        return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
+                                                      summary=step.summary)
+
+    def _same_thing(self, question: str, reply: Reply) -> str:
+        """'Yes: ...' when a question asks whether two names are one thing and both are names
+        of the answer's node ('Is a sonographer the same as an ultrasound technician?')."""
+        if not any(_has(question, w) for w in self._identity):
+            return ""
+        for node_id in reply.entities[:1]:
+            found = [t for t in self._names.get(node_id, ()) if _has(question, t)]
+            distinct = [t for t in found if not any(t != o and t in o for o in found)]
+            if len(distinct) >= 2 and node_id in self.g:
+                return self.r["verdict_same"].format(name=self.g.node(node_id).name)
+        return ""
+
+    def careers_stating(self, question: str, reply: Reply) -> Reply | None:
+        """'Which careers involve teaching?' declined as out of scope although careers' own
+        lines say it ('combine clinical practice with teaching responsibilities'): the careers
+        whose lines state every word the question asks with, close together and in order."""
+        words = question.split()
+        if reply.intent != "out_of_scope" or not words or words[0] not in self._listing:
+            return None
+        content = [stem(w) for w in words[1:] if w not in self._ignore
+                   and w not in self._general_terms]
+        if not content:
+            return None
+        found: dict[str, tuple[Node, str]] = {}
+        for node in self.g.of_type(*CAREER_TYPES):
+            said = sorted((f for f in node.facts if f.field in _LINE_FIELDS),
+                          key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
+            hit = next((f.text for f in said if _in_order(
+                content, [stem(w) for w in normal(f.text).split()])), None)
+            if hit is not None:
+                found[node.id] = (node, hit)
+        if not found:
+            return None
+        lines = [self.r["careers_stating"]]
+        lines += [f"• {node.name}: {text.rstrip('.')}" for node, text in found.values()]
+        text = "\n".join(lines)
+        return replace(reply, text=text, intent="list_careers", fallback=False, kind="answer",
+                       listed=tuple(found), confidence=0.5, suggestions=(),
+                       sources=self.sources(text, tuple(found), ()))
+
     def annotate(self, reply: Reply, question: str) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source."""
+        if reply.fallback and reply.intent == "out_of_scope":
+            q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
+            return self.careers_stating(q, reply) or reply
         if reply.fallback or reply.kind not in _ANSWER_KINDS:
             return reply
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
@@ -650,17 +889,27 @@ class Provenance:
         text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
                 or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
                 or reply.text)
-        replacing = self.duration_note(q, reply) or self.credential_note(q, reply)
+        replacing, said = self.duration_note(q, reply)
+        if not replacing:  # (a note that opens 'The document does not name...' says so)
+            replacing, said = self.credential_note(q, reply)
+            said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
-        head = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
-                            self.category_note(q, reply), self.count_note(q, reply)) if n]
+        category = self.category_note(q, reply)
+        notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
+                               category if category.startswith(self._not_under) else "") if n]
+        head = [*notices, *(n for n in (category, self.count_note(q, reply))
+                            if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
             if extra:
                 text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
+        opener = "" if notices or (replacing and not said) else self.verdict(
+            q, f" {normal(question)} ", reply, text, said, bool(others))
         if head:
             text = "\n".join([*head, text])
+        if opener and not any(text.startswith(p) for p in self._silent):
+            text = f"{opener} {text}"
         if others:
             text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))

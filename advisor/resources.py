@@ -200,7 +200,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",
                "pick_phrases", "plain_sets", "field_names", "story_intents", "continuers",
-               "pointing_words", "own_question_openers")
+               "pointing_words", "own_question_openers", "own_years_words",
+               "only_phrases")
 
 
 def _number(value: Any) -> bool:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 _ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pay", "outlook",
                               "skills"})
 #: Intents a part of a compound message cannot have: they answer the whole message.
+#: Aspects asked so plainly ('how long is ...?') that a silent answer keeps saying so before
+#: the closest fact; others may be a guess at the aspect, and the fact answers alone.
+_SAY_SILENT = frozenset({"duration"})
 _SINGLE_ONLY = frozenset({"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                           "medical_advice", "compare"})
 
@@ -116,7 +119,14 @@ class Responder:
         if not p.alias_mentions or p.pronoun or p.points_back or top.score < self.pol.w[
                 "focus_floor"] or p.words & self.pol.sets["pointing_words"]:
             return text  # "what kind of degree would I need?" leans on the story
+        if not self._names_career(p) and self._names_career(u.parse(" ".join(
+                s for s in sentences if s not in asking))):
+            return text  # "I'm a radiographer. Can I specialise in MRI?": whose MRI
         return focus
+
+    def _names_career(self, p: Parse) -> bool:
+        g = self.e.graph
+        return any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in p.alias_mentions)
 
     def _is_question(self, sentence: str) -> bool:
         """A sentence that asks: it ends in '?' or opens with a question word, or with a word
@@ -332,7 +342,8 @@ class Responder:
             found = self._retrieve(p, d.nodes[0])
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
-                answer = found
+                answer = replace(found, text=f"{answer.text} {self.e.responses['closest_fact']} "
+                                             f"{found.text}") if d.intent in _SAY_SILENT else found
         if d.described and d.nodes:  # a node found by description: say by which words
             r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)

@@ -299,10 +299,19 @@ class Policy:
         """A mention a list question rules out: negated by more than a determiner ('without
         med school', 'besides the doctor', 'not a doctor'), not described by one ('hospitals
         that have no radiologist')."""
+        if self.only_for(p, m):
+            return True  # "is radiology only for doctors?" asks for the others
         if not m.negated:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
         return self._strong_negation.search(f" {window} ") is not None
+
+    def only_for(self, p: Parse, m: Mention) -> bool:
+        """'Is radiology only for doctors?', 'just for MDs?': whether there is room for
+        anyone else, i.e. a list of the others."""
+        window = " ".join(p.tokens[max(0, m.start - 3):m.start])
+        return _phrases_pattern(tuple(self.sets["only_phrases"])).search(
+            f" {window} ") is not None
 
     def other_profession_named(self, p: Parse) -> bool:
         """'Radiologist assistant', 'veterinary radiologist', 'nuclear pharmacist': another
@@ -665,8 +674,9 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     doctor?': jobs asked for with something ruled out is a list to filter, when no career is
     named as the subject."""
     p = f.p
+    only = any(pol.only_for(p, m) for m in p.mentions)
     if best[0] in {*SOCIAL, "compare", "recommend", "list_careers"} \
-            or not p.words & pol.sets["job_words"]:
+            or not (p.words & pol.sets["job_words"] or only):
         return None
     if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
         return None

@@ -101,6 +101,13 @@ FIELD_META: dict[str, str] = {
     "order_words": "texts",
     "order_after_words": "texts",
     "count_words": "texts",
+    "yes_no_words": "texts",
+    "yes_no_tags": "texts",
+    "verdict_blockers": "texts",
+    "identity_words": "texts",
+    "need_words": "texts",
+    "listing_words": "texts",
+    "listing_nouns": "texts",
     "domain_terms": "texts",
     # The node that says what the whole field offers ("what does radiology offer?").
     "overview": "text",

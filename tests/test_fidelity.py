@@ -422,3 +422,119 @@ def test_a_word_that_asks_how_is_never_said_to_be_absent(question: str) -> None:
     reported as a word the document never uses, right before the answer that says it."""
     text = Advisor().ask(question).text
     assert "does not mention" not in text.split("\n")[0], text
+
+
+@pytest.mark.parametrize(("question", "opening", "also"), [
+    ("Is the IR fellowship 3 years?", "No.", "2 years"),
+    ("Is medical school 5 years for radiologists?", "No.", "Medical school takes 4 years"),
+    ("Do sonographers need ARRT?", "No.", "ARDMS"),
+    ("Do radiologic technologists need ARRT?", "Yes.", "ARRT"),
+    ("Do QA specialists audit imaging practices?", "Yes.", "Audit imaging practices"),
+    ("Can a rad tech specialize in MRI?", "Yes.", "MRI"),
+    ("Does musculoskeletal radiology focus on brain imaging?", "The document does not say so.",
+     "Neuroradiology"),
+    ("Do sonographers specialize in breast ultrasound?", "The document does not say so.",
+     "Breast Imaging"),
+    ("Do academic radiologists see patients?", "The document does not say that in those words",
+     "clinical practice"),
+    ("Is a sonographer the same as an ultrasound technician?", "Yes: the document uses both",
+     "Sonographer"),
+])
+def test_a_yes_no_question_is_answered_yes_no_or_unsaid_first(
+        adv: Advisor, question: str, opening: str, also: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opening) and also in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "Do technicians interpret images?",  # the words are there, but said of radiologists
+    "Technicians interpret the images, right?",
+    "Are there radiology careers that don't need a medical degree?",  # a list answers it
+    "Does pediatric radiology cover only adults?",  # a limit the answer cannot settle
+    "Does a nuclear medicine technologist need ARRT?",  # no credential named: no yes, no no
+])
+def test_no_yes_where_the_document_does_not_settle_it(adv: Advisor, question: str) -> None:
+    text = ask(adv, question)
+    assert not text.startswith(("Yes", "No.")), text
+
+
+def test_a_length_asked_of_a_fellowship_without_one_says_the_document_gives_none(
+        adv: Advisor) -> None:
+    text = ask(adv, "Is the breast imaging fellowship 2 years?")
+    assert text.startswith("The source document does not say how long the breast imaging")
+    assert "IR fellowship (2 years)" in text and "minimally invasive" not in text
+
+
+def test_which_careers_are_found_from_their_own_lines(adv: Advisor) -> None:
+    reply = adv.session().ask("Which careers involve teaching?")
+    assert not reply.fallback and "Academic Radiologist" in reply.text
+    assert "PACS" in ask(adv, "Which careers involve PACS?")
+    assert "Informatics Specialist" in ask(adv, "Which careers involve PACS?")
+    assert "Radiologist: Radiologists complete the American Board of Radiology" in ask(
+        adv, "Who takes the ABR examinations?")
+    assert adv.session().ask("Which careers involve firefighting?").fallback
+
+
+def test_how_many_gets_the_count_of_the_list(adv: Advisor) -> None:
+    assert ask(adv, "How many fellowship options are there?").startswith(
+        "The document lists 8:")
+
+
+def test_the_order_the_document_states_is_given_when_asked_either_way(adv: Advisor) -> None:
+    text = ask(adv, "Do I need to do residency before a fellowship?")
+    assert "After residency, radiologists may pursue fellowships" in text
+    assert "does not say what comes before or after the residency" not in text
+
+
+def test_a_category_compared_shows_what_the_document_says_of_all_its_careers(
+        adv: Advisor) -> None:
+    text = ask(adv, "What is the difference between a radiologist and a technician?")
+    assert "ARRT" in text and "ARDMS" in text and "specialized training" in text
+    assert "none named" not in text and "not described" not in text
+
+
+def test_whether_a_step_is_required_is_read_from_the_listed_steps(adv: Advisor) -> None:
+    assert ask(adv, "Is the internship required for radiology?").startswith(
+        "Yes: the document lists the preliminary year (internship) among the steps for "
+        "Radiologist.")
+    text = ask(adv, "Is a fellowship required to be a radiologist?")
+    assert text.startswith("The document does not list fellowship among the steps for "
+                           "Radiologist") and "may pursue fellowships" in text
+    assert ask(adv, "Is continuing education required for radiologic technologists?"
+               ).startswith("Yes.")
+
+
+@pytest.mark.parametrize("question", [
+    "Waht is a radiologst?",  # two letters swapped: a typo, not a word the document lacks
+    "What new careers are emerging in radiology?",  # 'new careers' names emerging careers
+    "How many fellowships does the document list?",  # the document itself
+])
+def test_no_absence_claimed_for_typos_or_words_of_the_question_itself(
+        adv: Advisor, question: str) -> None:
+    assert "does not mention" not in ask(adv, question)
+
+
+def test_a_career_asked_under_another_category_is_told_its_own(adv: Advisor) -> None:
+    assert ask(adv, "Is informatics specialist a technical career?").startswith(
+        "No: the document lists Informatics Specialist under Industry Careers, not under "
+        "Technical and Allied Health Careers.")
+    assert ask(adv, "Is the research scientist an academic career?").startswith("Yes.")
+
+
+def test_a_length_inside_a_stated_range_is_stated_not_confirmed(adv: Advisor) -> None:
+    assert ask(adv, "Is residency 4 years?") == (
+        "The document says Diagnostic radiology residency typically takes 4–5 years.")
+
+
+
+def test_a_silent_length_answered_with_the_closest_fact_says_it_is_silent_first(
+        adv: Advisor) -> None:
+    text = ask(adv, "How long is a radiologic technology degree?")
+    assert text.startswith("The source document does not say how long")
+    assert "associate or bachelor's degree in radiologic technology" in text
+
+
+def test_a_step_word_inside_another_careers_name_is_that_career(adv: Advisor) -> None:
+    text = ask(adv, "What is the difference between a nuclear medicine technologist and the "
+                    "nuclear medicine fellowship?")
+    assert "does not name Fellowship" not in text and "Nuclear Medicine:" in text

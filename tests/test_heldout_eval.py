@@ -1,6 +1,7 @@
 """Held-out evaluation sets in the shared format, scored from outside like the real evaluation.
 
-The shared scorer (../shared/eval/score.py, beside the work tree) drives the real command line
+The shared scorer (a verbatim copy of ../shared/eval/score.py in tests/eval/shared/, so the
+sets are scored from a plain clone too) drives the real command line
 in its JSON Lines mode over every case. Each set was written by someone who had not seen the
 advisor's tuning data; the pass rate when it was first run is kept below as the honest estimate
 of how the advisor generalises, and the floor guards what was reached since (measured now less
@@ -18,10 +19,10 @@ from typing import Any
 
 import pytest
 import yaml
-from support import env_for, shared_dir
+from support import env_for
 
 ROOT = Path(__file__).resolve().parents[1]
-SCORER = shared_dir() / "eval" / "score.py"
+SCORER = ROOT / "tests" / "eval" / "shared" / "score.py"
 TIMEOUT = 300
 
 # file, id prefix, pass rate when first run (fresh), floor now
@@ -51,6 +52,13 @@ BLIND = [
     ("blind/journeys_a.yaml", "ja-", 37 / 45, 0.93),
     ("blind/journeys_b.yaml", "jb-", 46 / 60, 0.73),
     ("blind/journeys_c.yaml", "jc-", 33 / 45, 0.70),
+]
+# The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
+# tuned on, so their pass rate is no estimate; the floor guards against regressions. file, -,
+# pass rate when vendored (2026-12-07), floor.
+DEV = [
+    ("shared/dev.yaml", "", 68 / 69, 0.95),
+    ("shared/dev-realistic.yaml", "", 63 / 80, 0.75),
 ]
 KINDS = {"fact", "paraphrase", "typo", "context", "oos", "persona", "smalltalk", "interview"}
 SCORED_KEYS = ("expect", "forbid", "first", "fallback")
@@ -105,8 +113,7 @@ def test_blind_set_is_well_formed(name: str, prefix: str, first_run: float,
         assert any(k in case["turns"][-1] for k in SCORED_KEYS), case["id"]
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason=f"shared scorer not found at {SCORER}")
-@pytest.mark.parametrize(("name", "prefix", "first_run", "floor"), [*SETS, *BLIND])
+@pytest.mark.parametrize(("name", "prefix", "first_run", "floor"), [*SETS, *BLIND, *DEV])
 def test_heldout_pass_rate(tmp_path: Path, name: str, prefix: str, first_run: float,
                            floor: float) -> None:
     proc = subprocess.run(

@@ -219,5 +219,40 @@ def test_shop_talk_names_and_a_name_is_never_a_clinical_cue(advisor: Advisor, qu
 
 def test_how_many_gets_the_count_of_the_list(advisor: Advisor) -> None:
     reply = advisor.ask("how many fellowship options r there for radiologists")
-    assert reply.text.startswith("8 in all"), reply.text
+    assert reply.text.startswith("The document lists 8"), reply.text
     assert "Breast Imaging" in reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "I am work as radiographer in the hospital since 5 years. Is possible to make "
+    "specialisation in MRI or in CT?",
+    "I've been a rad tech for 8 years. Can I specialize in MRI?",
+])
+def test_a_persons_own_years_are_not_a_length_asked_for(advisor: Advisor, message: str) -> None:
+    """'since 5 years' says how long someone has worked; it filters no list (the answer is
+    the radiographer's specialisations, named by the story, not 'fellowships lasting 5
+    years')."""
+    reply = advisor.ask(message)
+    assert "specialize in CT, MRI" in reply.text, reply.text
+    assert "lasting" not in reply.text
+
+
+def test_which_fellowships_last_two_years(advisor: Advisor) -> None:
+    reply = advisor.ask("which fellowships last two years")
+    assert "Interventional Radiology" in reply.text
+    assert "Neuroradiology" not in reply.text
+
+
+def test_a_new_general_question_drops_the_topic_even_with_job_in_a_name(advisor: Advisor) -> None:
+    """'the job outlook' names the outlook; it is not 'the job' pointing at the last career."""
+    session = advisor.session()
+    session.ask("what does a sonographer do")
+    reply = session.ask("whats the job outlook for radiology in general")
+    assert "Sonographer" not in reply.text, reply.text
+    assert "job security" in reply.text
+
+
+def test_only_for_doctors_lists_the_others(advisor: Advisor) -> None:
+    reply = advisor.ask("is radiology only for doctors?")
+    assert "Radiologic Technologist" in reply.text, reply.text
+    assert "Sonographer" in reply.text

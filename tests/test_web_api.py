@@ -215,7 +215,7 @@ def test_a_corrupted_saved_state_is_a_clear_error_not_a_crash(advisor: Advisor) 
     store = MemoryStore()
     with TestClient(create_app(advisor, store, OPEN)) as client:
         sid = new_session(client)
-        store._data[sid] = (store._data[sid][0], {"format": "something else"})
+        store._data[sid] = (store._data[sid][0], b'{"format": "something else"}')
         response = client.post(f"/api/sessions/{sid}/messages", json={"text": "hi"})
         assert response.status_code == 500 and response.json()["code"] == "broken_state"
 
@@ -275,7 +275,7 @@ def test_the_memory_store_forgets_idle_sessions_and_keeps_to_its_cap() -> None:
         with pytest.raises(UnknownSession):
             await store.load(a)
         result, saved = await store.update(b, lambda s: ({"n": s.state()["n"] + 1}, "ok"))
-        assert (result, saved) == ("ok", {"n": 3})
+        assert (result, saved) == ("ok", b'{"n":3}')
         now[0] += 59  # the turn counted as use
         assert await store.load(b) == {"n": 3}
         await store.create({"n": 4})  # room again

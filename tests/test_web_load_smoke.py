@@ -21,3 +21,5 @@ def test_the_web_load_benchmark_runs_and_reports_both_endpoints(tmp_path: Path) 
     assert "| memory, 1 worker | `POST .../messages` |" in run.stdout
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["memory"]["message_rps"] > 0 and figures["turn_mean_us"] > 0
+    assert figures["memory"]["message_client_cpu_us"] > 0 and figures["turn_ask_us"] > 0
+    assert "memory: a message costs the server at least a trivial request" in run.stdout

@@ -1,8 +1,9 @@
 """The Redis session store against a real redis-server the tests start on a free port.
 
 Several servers (here: several apps, as several workers or machines would be) serve one
-conversation turn by turn, concurrent turns to one session are serialised by redis-py's Lock,
-states expire, and a real `serve --workers 2 --store redis://...` works end to end.
+conversation turn by turn, concurrent turns to one session are serialised (a turn saves only if
+nobody saved since it read the state, else it is answered again from the newer state), states
+expire, and a real `serve --workers 2 --store redis://...` works end to end.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from starlette.testclient import TestClient
 
 from advisor import Advisor
 from advisor.web.app import Limits, create_app
-from advisor.web.stores import RedisStore, StoreFull, UnknownSession
+from advisor.web.stores import RedisStore, Saved, StoreFull, UnknownSession, encode
 from tests.web_support import call, redis_server, serve
 
 OPEN = Limits(rate=0)
@@ -82,6 +83,47 @@ def test_concurrent_turns_from_two_servers_to_one_session_are_serialised(
     statuses, questions = asyncio.run(_race(apps, texts))
     assert statuses == [200] * 30
     assert sorted(questions) == sorted(texts), "no turn lost or doubled"
+
+
+def test_a_turn_is_answered_again_when_another_server_saved_first(redis_url: str) -> None:
+    mine = RedisStore(redis_url, prefix="race-test:")
+    other = RedisStore(redis_url, prefix="race-test:")
+    seen: list[list[str]] = []
+
+    async def scenario() -> tuple[str, object]:
+        try:
+            sid = await mine.create({"said": []})
+
+            async def other_turn() -> None:
+                await other.update(sid, lambda s: ({"said": ["other"]}, None))
+
+            def turn(saved: Saved) -> tuple[dict[str, list[str]], str]:
+                state = saved.state()
+                seen.append(list(state["said"]))
+                if len(seen) == 1:  # meanwhile another server answers a turn of this session
+                    pending.append(asyncio.ensure_future(other_turn()))
+                return {"said": [*state["said"], "mine"]}, "answered"
+
+            pending: list[asyncio.Future[None]] = []
+            original = mine._save
+
+            async def save_after_the_other(*args: object, **kwargs: object) -> object:
+                if pending:
+                    await pending.pop()
+                return await original(*args, **kwargs)
+
+            mine._save = save_after_the_other  # type: ignore[assignment]
+            result, raw = await mine.update(sid, turn)
+            assert raw == encode({"said": ["other", "mine"]})
+            return result, await other.load(sid)
+        finally:
+            await mine.close()
+            await other.close()
+
+    answered, final = asyncio.run(scenario())
+    assert answered == "answered"
+    assert seen == [[], ["other"]], "the turn was answered again from the other's state"
+    assert final == {"said": ["other", "mine"]}
 
 
 def test_redis_states_expire_and_the_cap_holds(redis_url: str) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["REQUIRED", "MissingExtraError", "create_app", "missing_packages"]
 
 #: The distributions the web extra brings, by the module each provides.
-REQUIRED = {"starlette": "starlette", "uvicorn": "uvicorn", "anyio": "anyio"}
+REQUIRED = {"starlette": "starlette", "uvicorn": "uvicorn", "anyio": "anyio", "orjson": "orjson"}
 
 
 class MissingExtraError(AdvisorError, RuntimeError):

@@ -96,9 +96,15 @@ class _HideSessionIds(logging.Filter):
     _ID = re.compile(r"(/api/sessions/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(self._ID.sub(r"\1…", a) if isinstance(a, str) else a
-                                for a in record.args)
+        args = record.args
+        # uvicorn's access line is (client, method, path, HTTP version, status): find the
+        # path by its prefix, cut the id in it alone (a regex over every argument of every
+        # line cost half as much as the rest of the line's logging).
+        if isinstance(args, tuple):
+            for i, arg in enumerate(args):
+                if isinstance(arg, str) and "/api/sessions/" in arg:
+                    record.args = (*args[:i], self._ID.sub(r"\1…", arg), *args[i + 1:])
+                    break
         return True
 
 
@@ -125,8 +131,20 @@ def app_from_config(config: dict[str, Any], advisor: Advisor | None = None) -> A
         raise AdvisorError(str(exc)) from None
 
 
+def collect_less_often() -> None:
+    """Run the cycle collector a tenth as often as Python's default (every 7,000 net new
+    objects, not 700). A turn makes a few thousand short-lived objects; with the default,
+    a loaded server spent ~15 µs of each request in the collector and paused every request
+    in flight for a full collection (scanning the engine's caches and the live sessions,
+    tens of milliseconds) several times a minute, to find nothing: turns leave no cyclic
+    garbage (none in 4,565 turns of the load benchmark's conversations); reference counting
+    frees all of it."""
+    gc.set_threshold(7_000, 10, 10)
+
+
 def app_from_env() -> Any:
     """uvicorn's factory for worker processes: the configuration comes in CONFIG_ENV."""
+    collect_less_often()
     return app_from_config(json.loads(os.environ[CONFIG_ENV]))
 
 
@@ -164,6 +182,7 @@ def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], A
         f"({args.workers} worker{'s' if args.workers != 1 else ''}, store {config['store']}); "
         "Ctrl-C stops it")
     if args.workers == 1:
+        collect_less_often()
         uvicorn.run(app, **options)
     else:
         os.environ[CONFIG_ENV] = json.dumps(config)
