@@ -141,6 +141,8 @@ class Responder:
             return self._in_interview(t, text)
         p = self.e.understander.parse(asked)
         self._observe(t, text)
+        if self.e.interviewer.asks_for_pick(t.dialog, text):  # "ok so what do you think?"
+            return self._recommend(t, p, Decision("recommend", 4.0))
         parts = self._clauses(p.text)
         if parts:
             return self._answer_each(t, parts)

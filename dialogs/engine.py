@@ -181,6 +181,12 @@ class Interviewer:
         new, changes, _ = self._apply(state, self.reader.extract(u))
         return new, Turn("not_an_answer", "", changes=tuple(changes))
 
+    def asks_for_pick(self, state: DialogState, text: str) -> bool:
+        """Does `text` ask for the pick ("ok so what do you think I should do?", "give me
+        your number one"), from someone who has already said what they like or avoid?"""
+        return self.knows_something(state) and self.reader.control(
+            self.reader.read(text)) == "finish"
+
     def voice(self, state: DialogState, text: str) -> str:
         """`text` as said about the person the interview is about ("you're" -> "she's" for a
         parent asking for a daughter); unchanged when it is about the speaker."""
@@ -329,6 +335,8 @@ class Interviewer:
         learnt, so the turn can say so.
         """
         edit = _Edit(state)
+        if ext.withdraws or ext.withdrawn:
+            self._withdraw(edit, state, ext)
         if ext.retraction:
             self._retract(edit)
         elif ext.denial:  # ("scratch that" already took it back)
@@ -354,8 +362,18 @@ class Interviewer:
         new = replace(state, slots=slots, topics={k: v for k, v in edit.topics.items() if v},
                       interests=interests, quotes=quotes, history=tuple(edit.history),
                       asked=tuple(edit.asked), flow=self.flow.id,
-                      person=ext.person or state.person)
+                      person=self._person(state, ext))
         return new, changes, learnt
+
+    def _person(self, state: DialogState, ext: Extraction) -> str:
+        """Who the interview is about: set once, by the first message that names someone
+        else, unless the speaker, having said where they stand, speaks of themselves in it
+        ("we're moving to my wife's family farm", from a radiologist, is about them)."""
+        if state.person or (ext.myself and any(
+                self.flow.slots[n].background and not self.flow.slots[n].in_questions
+                for n in state.slots)):
+            return state.person
+        return ext.person
 
     def _fill(self, edit: _Edit, ext: Extraction, question: str | None,
               answer: Values | None) -> None:
@@ -445,6 +463,28 @@ class Interviewer:
                 answered = None
             history[i] = Entry(answered, kept, {}, {})
             return
+
+    def _withdraw(self, edit: _Edit, state: DialogState, ext: Extraction) -> None:
+        """"forget what I said about IR": the careers named lose the interest gathered for
+        them, and so do the preferences that mostly pointed at them (wanting procedures,
+        for IR); the slots named go back to unknown. Where the person stands stays."""
+        careers = set(ext.withdrawn)
+        named = {name for name, _ in ext.withdraws}
+        for name, values in state.slots.items():
+            slot = self.flow.slots[name]
+            if slot.background:
+                continue
+            for value in values:
+                weights = self.scorer.slot_weights.get((name, value), ())
+                best = max(weights, key=lambda p: p[1], default=None)
+                if name in named or (best is not None and best[1] > 0 and best[0] in careers):
+                    named.add(name)
+            if name in named:
+                edit.put(name, None)
+        for career in careers:
+            had = state.interests.get(career, 0.0)
+            if had > 0:
+                edit.gained[career] = edit.gained.get(career, 0.0) - had
 
     def _deny_last(self, edit: _Edit) -> None:
         """"actually no, ...": the preferences the last utterance set turn around (a scale
@@ -796,8 +836,11 @@ class Interviewer:
         # An option's words answer when they lead the reply ("some. but no needles"), or
         # in a short reply; deep in a long one ("I'm fine with continuing education and
         # another certification") they are just words.
-        short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER
-        if concrete and ((leads and not ext.correction) or short):  # ("some. but no needles")
+        # (and not when it names another slot: "procedures maybe a few" is about procedures)
+        short = not ext.slots and not ext.topics and len(u.core) <= _SHORT_ANSWER \
+            and all(s == q.slot for s in ext.unsure)
+        if concrete and ((leads and not ext.correction) or short) \
+                and not self._echo(q, concrete, ext):  # ("some. but no needles")
             if len(concrete) == 1 or slot.multi:
                 return self._answered(state, q, tuple(concrete), ext)
             return self._reask(state, q, "one_only")
@@ -811,6 +854,18 @@ class Interviewer:
         if fuzzy is not None:
             return self._answered(state, q, (fuzzy,), ext)
         return self._reask(state, q, "reask")
+
+    def _echo(self, q: Question, concrete: list[str], ext: Extraction) -> bool:
+        """Is a leading "nah" the verdict on what the rest names, not an answer to the
+        question ("nah, IR isn't for me after all", asked about patients)? Only a no, and
+        only when everything the rest says is against something."""
+        if concrete != [self.flow.slots[q.slot].polarity.get(NEGATIVE)]:
+            return False
+        signs = [w > 0 for w in ext.interests.values()] + [c > 0 for c in ext.topics.values()]
+        for name, values in ext.slots.items():
+            if name != q.slot and not self.flow.slots[name].background:
+                signs.append(self.flow.slots[name].polarity.get(NEGATIVE) not in values)
+        return bool(signs) and not any(signs)
 
     def _control(self, state: DialogState, u: Utterance, command: str, q: Question | None
                  ) -> tuple[DialogState, Turn]:

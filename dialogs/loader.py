@@ -49,7 +49,10 @@ _SECTIONS = ("flow", "scope", "slots", "questions", "evidence", "exclusions", "l
 LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure", "breakers",
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
                   "fillers", "question_openers", "question_markers", "family", "plain_words",
-                  "statement_openers", "question_tags")
+                  "statement_openers", "question_tags", "pick_frame", "pick_words",
+                  "retract_about", "objects", "first_person",
+                  "identity_after", "now", "past", "family_verbs",
+                  "comparatives")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
 #: Every message the engine says, with the placeholders it fills in.

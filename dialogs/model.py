@@ -18,11 +18,13 @@ from knowledge.record import field, record
 #: a match on a non-career node passes to the careers linked to it (when it reaches at most
 #: `evidence_reach` of them: "residency" says nothing about which one), the most evidence one
 #: career gathers from free text, the fit points within which the top two are "close", and
-#: how much a word counts that is only part of a longer alias ("blood" of "blood vessels").
+#: how much a word counts that is only part of a longer alias ("blood" of "blood vessels"),
+#: and the evidence for a post-residency career (telemedicine) that lists it among fellowships.
 TUNING: dict[str, float] = {"evidence_weight": 3.5, "evidence_min_score": 4.5,
                             "evidence_share": 0.6, "evidence_strong": 12.0,
                             "evidence_linked": 0.4, "evidence_reach": 3, "evidence_cap": 5.0,
-                            "close_margin": 4.0, "evidence_phrase_parts": 0.8}
+                            "close_margin": 4.0, "evidence_phrase_parts": 0.8,
+                            "scope_widen": 4.0}
 
 #: Slot values as the state keeps them: a tuple, empty when the person was unsure or skipped.
 Values = tuple[str, ...]

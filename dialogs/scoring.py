@@ -139,6 +139,21 @@ class Scorer:
             for career in careers:
                 by_career.setdefault(career, []).append(exclusion.when)
         self._excluded_when = {c: tuple(w) for c, w in by_career.items()}
+        # Careers past the steps every fellowship shares (residency and what comes before):
+        # a resident choosing a fellowship may still be pointed at one ("read from home for
+        # rural hospitals" is the telemedicine radiologist), when what they said is for it.
+        fellows = [set(s.id for s in self.pathways[c.id].steps) for c in self.careers
+                   if c.type in flow.scope.fellowship_types]
+        shared = set.intersection(*fellows) if fellows else set()
+        # (only a career in a group of its own: the telemedicine radiologist is an emerging
+        # path; the general diagnostic radiologist, in the fellowships' group, is not one)
+        def groups(node_id: str) -> set[str]:
+            return {n.id for n in graph.neighbours(node_id) if n.type == "category"}
+        theirs = set().union(*(groups(c.id) for c in self.careers
+                               if c.type in flow.scope.fellowship_types))
+        self._after_fellowship_steps = frozenset(
+            c.id for c in self.careers if shared and c.type not in flow.scope.fellowship_types
+            and shared <= {s.id for s in self.pathways[c.id].steps} and groups(c.id) - theirs)
 
     def _expand(self, weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
         acc: dict[str, float] = {}
@@ -281,8 +296,11 @@ class Scorer:
         mine: list[Node] = []
         untouched: list[tuple[tuple[int, float, int], Fit]] = []  # already in key order
         touched = totals.keys() | contrib.keys() | ruled.keys() | current
+        widen = self.flow.tune("scope_widen")
         for node, zero in self._zero:
-            if node.type not in types:
+            if node.type not in types and not (
+                    scope == "fellowship" and node.id in self._after_fellowship_steps
+                    and totals.get(node.id, (0.0, 0.0))[0] >= widen):
                 continue
             if node.id not in touched:
                 untouched.append(((0, 0.0, self._order[node.id]), zero))

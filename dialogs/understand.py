@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge import MAX_INPUT_CHARS, Graph, Memo
 from knowledge.index import SemanticIndex
-from knowledge.record import field, record
+from knowledge.record import field, record, replace
 
 from .model import Flow, Question, Values, frozen_map
 from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
@@ -34,6 +34,7 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 _PLACEHOLDER = re.compile(r"\{([a-z])\}")
 _LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
 _ARTICLES = frozenset({"a", "an"})
+_YEARS = frozenset({"year", "yr", "years"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
 _VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
 _QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
@@ -61,7 +62,10 @@ class Extraction:
     behind each; `asserted`: slots whose value a signal word stated ("I like training new
     techs, does that count?" asserts teaching even though it ends in a question); `person`:
     the voice the text says the interview is about ("my daughter loves kids": she);
-    `denial`: it opens by taking back what was said just before ("actually no, ...").
+    `denial`: it opens by taking back what was said just before ("actually no, ...");
+    `withdraws` / `withdrawn`: the (slot, value) pairs and careers a retraction aimed at
+    something ("forget what I said about IR") takes back; `myself`: the speaker speaks of
+    themselves in it ("we're moving to my wife's family farm").
     """
 
     slots: Mapping[str, Values] = field(default_factory=frozen_map)
@@ -75,6 +79,9 @@ class Extraction:
     asserted: tuple[str, ...] = ()
     person: str = ""
     denial: bool = False
+    withdraws: tuple[tuple[str, str], ...] = ()
+    withdrawn: tuple[str, ...] = ()
+    myself: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", frozen_map(self.slots))
@@ -84,7 +91,8 @@ class Extraction:
 
     @property
     def empty(self) -> bool:
-        return not self.slots and not self.topics and not self.interests
+        return not self.slots and not self.topics and not self.interests \
+            and not self.withdraws and not self.withdrawn
 
 
 @record
@@ -96,6 +104,7 @@ class Utterance:
     signals: tuple[Hit[frozenset[str]], ...]
     core: tuple[str, ...]  # words with leading/trailing fillers stripped
     question: bool
+    lead: int = 0  # how many leading words the stripping took (where `core` starts)
 
 
 def _choose(values: list[str], value: str, multi: bool, background: bool) -> None:
@@ -106,6 +115,32 @@ def _choose(values: list[str], value: str, multi: bool, background: bool) -> Non
             values.append(value)
     elif not values or not background:
         values[:] = [value]
+
+
+def _outside_longer(hits: list[Hit[Cue]]) -> list[Hit[Cue]]:
+    """The hits not inside a longer one (one sweep by start: linear after the sort)."""
+    kept: list[Hit[Cue]] = []
+    end, start = -1, -1  # the furthest-reaching hit so far
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if not (end > h.end or (end == h.end and start < h.start)):
+            kept.append(h)
+        if h.end > end:
+            end, start = h.end, h.start
+    return kept
+
+
+def _join(tokens: Sequence[Token]) -> str:
+    """Tokens as text again, with their clause and sentence breaks (for reading a part)."""
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        if i and t.sentence != tokens[i - 1].sentence:
+            out.append(". ")
+        elif i and t.clause != tokens[i - 1].clause:
+            out.append(", ")
+        elif i:
+            out.append(" ")
+        out.append(t.raw)
+    return "".join(out)
 
 
 @record
@@ -151,14 +186,37 @@ class Reader:
         # Built now, not on first use, so a pickled engine (the start-up cache) carries it.
         self._index: SemanticIndex | None = SemanticIndex.of(graph) if graph else None
         self._owners = frozenset(flow.language.get("family", ()))
+        self._identities: PhraseIndex[str] = PhraseIndex(
+            ((p, "i") for p in flow.language.get("identity", ())), flow.respell)
+        self._comparatives = frozenset(phrase_words(p, flow.respell)
+                                       for p in flow.language.get("comparatives", ()))
+        self._family_verbs = frozenset(flow.language.get("family_verbs", ()))
+        self._here = frozenset(w for p in flow.language.get("identity_after", ())
+                               for w in phrase_words(p, flow.respell))
+        self._now = frozenset(phrase_words(p, flow.respell) for p in flow.language.get("now", ()))
+        self._past = frozenset(phrase_words(p, flow.respell)
+                               for p in flow.language.get("past", ()))
+        self._first_person = frozenset(w for p in flow.language.get("first_person", ())
+                                       for w in phrase_words(p, flow.respell))
+        self._objects = frozenset(phrase_words(p, flow.respell)
+                                  for p in flow.language.get("objects", ()))
         #: Words that carry no content of their own ("that", "sounds", "honestly"): a clause
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
                                 for w in phrase_words(p, flow.respell))
         self._tags = frozenset(w for p in flow.language.get("question_tags", ())
                                for w in phrase_words(p, flow.respell))
+        #: "so what's the move?", "ok what do you think?": a question of only these words,
+        #: with one of `pick_words`, asks for the ranking (see `asks_for_pick`).
+        self._pick_words = frozenset(w for p in flow.language.get("pick_words", ())
+                                     for w in phrase_words(p, flow.respell))
+        self._pick_frame = self._pick_words | self._plain | frozenset(
+            w for name in ("pick_frame", "fillers", "question_openers")
+            for p in flow.language.get(name, ()) for w in phrase_words(p, flow.respell))
         self.voices: PhraseIndex[str] = PhraseIndex(
             ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
+        self._retract_about: PhraseIndex[str] = PhraseIndex(
+            ((p, "r") for p in flow.language.get("retract_about", ())), flow.respell)
         self._statement_openers: PhraseIndex[str] = PhraseIndex(
             ((p, "s") for p in flow.language.get("statement_openers", ())), flow.respell)
         self.respell = dict(flow.respell)
@@ -316,15 +374,20 @@ class Reader:
     def _read(self, text: str) -> Utterance:
         tokens = tokenize(text, self.respell)
         signals = tuple(longest(self.signals.scan(tokens), lambda _k: 0))
-        core = self._strip([t.word for t in tokens])
+        words = [t.word for t in tokens]
+        core = self._strip(words)
+        # (fillers go from both ends: "..., all of it" loses "it", and the core starts
+        # where the leading ones end, not at len(tokens) - len(core))
+        lead = next((i for i in range(len(words) - len(core) + 1)
+                     if tuple(words[i:i + len(core)]) == core), 0)
         opens = {h.start for h in self.openers.scan(tokens)}
-        opener = 0 in opens or len(tokens) - len(core) in opens
+        opener = 0 in opens or lead in opens
         if opener and not text.rstrip().endswith("?") and any(
-                h.start in (0, len(tokens) - len(core))
+                h.start in (0, lead)
                 for h in self._statement_openers.scan(tokens)):
             opener = False  # "what I really loved was my neuro rotation" says, not asks
         question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
-        return Utterance(text, tokens, signals, core, question)
+        return Utterance(text, tokens, signals, core, question, lead)
 
     # -- controls, numbers, answers -------------------------------------------------------
     def control(self, u: Utterance) -> str | None:
@@ -340,7 +403,15 @@ class Reader:
         for phrase, kind in self._inside_text:  # longest first
             if phrase in joined:
                 return kind
-        return None
+        return "finish" if self.asks_for_pick(u) else None
+
+    def asks_for_pick(self, u: Utterance) -> bool:
+        """Does a question ask for the pick in words no finish phrase lists ("so what's the
+        move?", "ok what do you think I should do?", "what would you tell him?")? Every
+        word is a frame word and one asks for a pick; a word of content ("what do you
+        think about sonographers?") makes it a question of its own."""
+        words = {t.word for t in u.tokens}
+        return u.question and bool(words & self._pick_words) and words <= self._pick_frame
 
     def template(self, u: Utterance, kind: str) -> dict[str, str] | None:
         """Placeholders of the first matching detail/compare template, e.g. {"x": "2"}."""
@@ -399,7 +470,7 @@ class Reader:
         first clause ("no, I'd rather work with machines"; "some. but no needles please":
         the answer is "some", the rest says more)."""
         hits = longest(self.answer_index[q.id].scan(u.tokens), lambda _v: 0)
-        first = len(u.tokens) - len(u.core)
+        first = u.lead
         values = {h.payload for h in hits}
         leads = {h.payload for h in hits if h.start <= first and (
             h.end == len(u.tokens) or u.tokens[h.end].clause != u.tokens[h.start].clause)}
@@ -439,12 +510,32 @@ class Reader:
         `until`: where the next cue starts; a signal after the cue counts only before it
         ("I'm in college and medical school is not for me" negates medical school only).
         """
+        if any("correct" in s.payload for s in u.signals):
+            late = self._late_verdict(u, hit, until, cue_clauses)
+            if late is not None:
+                return late, True
         pol = self._signal_polarity(u, hit, until)
         if pol is not None:
             return pol, True
         clause = u.tokens[hit.start].clause
         said = self._said_in(u, clause, cue_clauses)
         return said, said != POS
+
+    def _late_verdict(self, u: Utterance, hit: Hit[Cue], until: int | None,
+                      cue_clauses: frozenset[int]) -> str | None:
+        """In a correction, the verdict that comes last about a cue wins: "I said yes to med
+        school earlier but now I'm thinking no", "I guess med school is actually fine, yes"."""
+        clause = u.tokens[hit.start].clause
+        after = sorted((s for s in u.signals if s.start >= hit.end and u.tokens[s.start].clause
+                        == clause and (until is None or s.start < until)), key=lambda s: s.start)
+        broke = next((i for i, s in enumerate(after) if s.payload == {"break"}), None)
+        if broke is not None:
+            for s in after[broke + 1:]:
+                for kind, verdict in (("unsure", UNSURE), ("neutral", NEUTRAL), ("neg", NEG),
+                                      ("neg_after", NEG), ("pos", POS)):
+                    if kind in s.payload:
+                        return verdict
+        return self._answered_next(u, clause, cue_clauses)
 
     def _said_in(self, u: Utterance, clause: int, cue_clauses: frozenset[int]) -> str:
         """What the clauses around say of a cue's clause: a pure function of the utterance and
@@ -483,6 +574,11 @@ class Reader:
             return POS
         after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
                  and s.payload & (_POLAR | {"neg_after"})]
+        cut = next((s.start for s in sorted(after, key=lambda s: s.start) if tuple(
+            t.word for t in u.tokens[s.start:s.end]) in self._comparatives), None)
+        # ("radioactive stuff fascinates me more than it scares me": what follows the
+        # comparison is about the other thing; "nice but not essential": a breaker is no verdict)
+        after = [s for s in after if s.payload != {"break"} and (cut is None or s.start < cut)]
         if after:
             if any("neg_after" in s.payload for s in after):
                 return NEG  # "medical school is definitely not for me"
@@ -493,6 +589,10 @@ class Reader:
                 return NEUTRAL  # "kids occasionally would be fine"
             if "pos" in kinds:
                 return POS  # "kids are great"
+            first = min(after, key=lambda s: s.start)
+            if kinds & _NEGATING and first.start - hit.end <= 1 and (
+                    first.end == len(u.tokens) or u.tokens[first.end].clause != clause):
+                return NEG  # "kids are great but needles no" (not "... have no radiologist")
         return None
 
     def _answered_next(self, u: Utterance, clause: int,
@@ -577,6 +677,10 @@ class Reader:
             return False
         if u.tokens[hit.start - 1].word in owners:
             return True  # "my kids"
+        kind, name, _ = hit.payload
+        if u.tokens[hit.start - 1].word in self._family_verbs and not (
+                kind == "slot" and self.flow.slots[name].background):
+            return True  # "I have kids and a mortgage"
         if (hit.start >= 2 and u.tokens[hit.start - 1].word in {"young", "small", "little",
                                                                  "first", "second", "new"}
                 and u.tokens[hit.start - 2].word in owners | {"have", "has", "had"}):
@@ -588,20 +692,56 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _background(self, hit: Hit[Cue]) -> bool:
+        kind, name, _ = hit.payload
+        return kind == "slot" and self.flow.slots[name].background
+
+    def _when(self, u: Utterance, hit: Hit[Cue]) -> int:
+        """How current a fact about where the person stands is said to be: 2 "now a
+        resident", 0 "I was a college athlete", 1 otherwise (the first such fact wins)."""
+        clause = u.tokens[hit.start].clause
+        start = hit.start
+        while start > 0 and u.tokens[start - 1].clause == clause:
+            start -= 1
+        before = [t.word for t in u.tokens[start:hit.start]]
+        spans = {tuple(before[i:j]) for i in range(len(before))
+                 for j in range(i + 1, min(len(before), i + 4) + 1)}
+        if spans & self._now:
+            return 2
+        return 0 if spans & self._past else 1
+
+    def _object(self, u: Utterance, hit: Hit[Cue]) -> bool:
+        """Is the cue the object of something else ("tools safe to use on patients")?"""
+        words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
+        return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
+
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
         clause = u.tokens[hit.start].clause
         mine = [s for s in self._clauses(u)[2].get(clause, ()) if s.end <= hit.start]
         if any("aspire" in s.payload for s in mine):
             return False
-        if any("identity" in s.payload for s in mine):
-            return True
+        if any("identity" in s.payload for s in mine) or any(
+                u.tokens[h.start].clause == clause and h.end <= hit.start
+                for h in self._identities.scan(u.tokens)):
+            return True  # (also "... and I am a resident", where "and I" took the words)
+        if hit.end < len(u.tokens) and u.tokens[hit.end].clause == clause \
+                and u.tokens[hit.end].word in self._here:
+            return True  # "MS2 here, ...", "second-year resident here"
         if hit.end - hit.start >= len(u.core):
             return False  # the name alone ("radiologic technologist") looks it up
-        first = len(u.tokens) - len(u.core)
-        while first < hit.start and u.tokens[first].word in _ARTICLES:
-            first += 1
-        return hit.start == first and not u.question
+        sentence = u.tokens[hit.start].sentence
+        first = u.lead
+        if sentence != u.tokens[first].sentence:  # "... . Second year med student."
+            first = next(i for i, t in enumerate(u.tokens) if t.sentence == sentence)
+        while first < hit.start and (u.tokens[first].word in _ARTICLES or self.number(
+                u.tokens[first].word) is not None or u.tokens[first].word in _YEARS):
+            first += 1  # "a", "second year", "3rd yr"
+        # ("Second year med student. Could you help me?": a statement, then a question; but
+        # "A sonographer. What do they earn?" names what is asked about)
+        own = [t for t in u.tokens if t.sentence == sentence and t.word not in _ARTICLES]
+        return hit.start == first and (not u.question or (
+            sentence != u.tokens[-1].sentence and len(own) > hit.end - hit.start))
 
     def extract(self, u: Utterance, pending_slot: str | None = None) -> Extraction:
         """Slot values and interest evidence in the utterance (see the module docstring).
@@ -615,10 +755,34 @@ class Reader:
         cached = self._extractions.get(key)
         if cached is not None:
             return cached
-        return self._extractions.put(key, self._extract(u, pending_slot))
+        return self._extractions.put(key, self._aimed(u, pending_slot))
+
+    def _aimed(self, u: Utterance, pending_slot: str | None) -> Extraction:
+        """A retraction aimed at something ("forget what I said about IR, I hated the
+        needles"): what its clause names is taken back, the rest is read as said."""
+        aim = longest(self._retract_about.scan(u.tokens), lambda _v: 0)
+        if not aim or aim[0].end >= len(u.tokens):
+            return self._extract(u, pending_slot)
+        start, end = aim[0].start, aim[0].end
+        clause = u.tokens[end].clause
+        stop = next((i for i in range(end, len(u.tokens)) if u.tokens[i].clause != clause),
+                    len(u.tokens))
+        target = self._extract(self.read(_join(u.tokens[end:stop])), None)
+        rest = _join((*u.tokens[:start], *u.tokens[stop:]))
+        said = self._extract(self.read(rest), pending_slot) if rest else Extraction()
+        pairs = tuple((k, v) for k, values in target.slots.items() for v in values)
+        return replace(said, correction=True, retraction=False, withdraws=pairs,
+                       withdrawn=tuple(c for c, w in target.interests.items() if w > 0)
+                       + tuple(target.topics))
 
     def _extract(self, u: Utterance, pending_slot: str | None) -> Extraction:
         hits = longest(self.cues.scan(u.tokens), lambda c: (c[0], c[1]))
+        # A cue inside a longer cue of another slot is part of it: "writing procedures" is
+        # about standards, not about hands-on procedures.
+        # (not inside where the person stands: "pre-med student" also says medical school)
+        hits = sorted(_outside_longer([h for h in hits if not self._background(h)])
+                      + [h for h in hits if self._background(h)],
+                      key=lambda h: (h.start, -h.length))
         found: dict[str, list[str]] = {}
         unsure: list[str] = []
         topics: dict[str, int] = {}
@@ -626,9 +790,10 @@ class Reader:
         cue_clauses = frozenset(u.tokens[h.start].clause for h in hits)
         used: list[Hit[Cue]] = []
         asserted: set[str] = set()
+        standing: dict[str, int] = {}  # background slot -> how current its value is said
         for hit in hits:
             kind, name, value = hit.payload
-            if self._family(u, hit):
+            if self._family(u, hit) or self._object(u, hit):
                 continue  # "I have two small kids" is about family, not a wish to image children
             # A fact about where the person stands ("I'm in college and medical school is not
             # for me") is not turned by a negation that follows it; a preference in a list is
@@ -653,6 +818,12 @@ class Reader:
                 used.append(hit)
                 if explicit:
                     asserted.add(name)
+                if slot.background and not slot.multi:
+                    when = self._when(u, hit)
+                    if when > standing.get(name, -1):
+                        standing[name] = when
+                        found[name] = [value]  # "a college athlete, now a resident"
+                    continue
                 _choose(found.setdefault(name, []), value, slot.multi, slot.background)
                 continue
             mapped = slot.polarity.get(pol)
@@ -667,11 +838,13 @@ class Reader:
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
         interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found))
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
+        myself = not self._first_person.isdisjoint(t.word for t in u.tokens)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
                           "correct" in kinds, "retract" in kinds, u.question,
                           interests, quotes, tuple(sorted(asserted & set(found))),
-                          voiced[0].payload if voiced else "", self._denial(u, cue_clauses))
+                          voiced[0].payload if voiced else "", self._denial(u, cue_clauses),
+                          myself=myself)
 
     def _denial(self, u: Utterance, cue_clauses: frozenset[int]) -> bool:
         """Does the text open with a bare "actually no" / "no wait" (a correction and a

@@ -170,3 +170,38 @@ def test_quit_in_the_chat_during_the_interview_asks_first(advisor: Advisor) -> N
     idle = Chat(advisor, width=lambda: 100)
     idle.handle("quit")
     assert idle.done  # outside the interview "quit" leaves at once
+
+
+def test_the_pick_asked_in_any_words_outside_the_interview_ranks_what_was_said(
+        advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("I'm an x-ray tech, 2 years out of school")
+    s.ask("I love patients, I'd never want a desk job")
+    s.ask("I'm fascinated by MRI, all the magnet physics")
+    reply = s.ask("ok so what do you think I should do?")
+    assert reply.kind == "recommendation"
+    assert "Already yours: Radiologic Technologist" in reply.text
+    again = s.ask("give me your number one")
+    assert again.kind == "recommendation"
+    # a question with content of its own is answered, not turned into the ranking
+    assert s.ask("what do you think about sonographers?").kind != "recommendation"
+
+
+def test_a_parent_asking_for_help_figuring_it_out_starts_the_chooser(advisor: Advisor) -> None:
+    s = advisor.session()
+    reply = s.ask("Hi, my daughter is a sophomore biology major and wants to work in imaging. "
+                  "Could you help us figure out what she should do?")
+    assert reply.kind == "question"
+    assert "she" in reply.text.lower()
+
+
+def test_a_resident_saying_forget_what_i_said_about_ir_is_ranked_without_it(
+        advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("help me choose a fellowship")
+    s.ask("I'm a resident, PGY3")
+    s.ask("at first I thought IR, I like the idea of procedures")
+    s.ask("forget what I said about IR")
+    s.ask("the brain is what I keep coming back to, strokes, tumours, spine MRI")
+    final = s.ask("so what do you recommend?")
+    assert final.kind == "recommendation" and final.listed[0] == "neuroradiology"

@@ -909,3 +909,25 @@ def test_a_narrower_dislike_does_not_turn_a_broad_answer_around(iv: Interviewer)
     assert narrower.interests.get("informatics_specialist", 0.0) < 0
     corrected = iv.observe(state, "actually I don't like technology at all")
     assert corrected.slots["technology"] == ("no",)
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("I just matched into radiology", "medical_student"),
+    ("I'm an M3", "medical_student"),
+    ("I'm board certified in radiology", "radiologist"),
+    ("finished residency last year, now doing a body fellowship", "fellow"),
+    ("I'm an EMT", "allied_health"),
+    ("I'm a stay at home mom", "other_field"),
+    ("I'm retired from the army and want a new career", "other_field"),
+    ("I played college soccer and I am a radiology resident", "resident"),
+])
+def test_where_the_person_stands_in_everyday_words(iv: Interviewer, text: str,
+                                                    stage: str) -> None:
+    assert iv.observe(DialogState(), text).slots.get("stage") == (stage,)
+
+
+def test_a_parent_giving_an_age_says_high_school(iv: Interviewer) -> None:
+    state, _ = iv.start(iv.observe(DialogState(), "can you help me choose a career for my son?"))
+    state, turn = iv.advance(state, "he is 17, a junior")
+    assert state.slots.get("stage") == ("high_school",)
+    assert "him" in turn.text or "he" in turn.text
