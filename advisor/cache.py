@@ -137,19 +137,21 @@ def load(name: str, where: Path | None) -> Any | None:
     """The engine cached under `name` in `where`, if there is one nobody else could plant."""
     if where is None or not trusted(where):
         return None
-    try:
+    try:  # (non-blocking: a FIFO planted there must not hang the program)
         fd = os.open(where / f"engine-{name}.pickle",
-                     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+                     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):  # no cache yet, or unreadable: build the engine instead
         return None
-    with os.fdopen(fd, "rb") as f:
-        try:
-            st = os.fstat(f.fileno())
-            if not (stat.S_ISREG(st.st_mode) and _ours(st)):
-                return None  # refused: someone else could have written it
+    try:
+        st = os.fstat(fd)
+        if not (stat.S_ISREG(st.st_mode) and _ours(st)):
+            os.close(fd)
+            return None  # refused: not a plain file of ours (a FIFO, a directory, planted)
+        with os.fdopen(fd, "rb") as f:
             data = f.read()
-        except OSError:
-            return None
+    except OSError:
+        return None
     # Unpickling makes tens of thousands of objects that all live as long as the engine; the
     # collector would scan them again and again meanwhile (a fifth of the load time).
     collecting = gc.isenabled()

@@ -150,7 +150,7 @@ def parse_request(number: int, line: str) -> tuple[SessionId, str, bool] | str:
                               "optionally 'session')", session)
     session = request.get("session", "default")
     if not isinstance(session, str | int) or isinstance(session, bool):
-        return _error(number, "'session' must be a string")
+        return _error(number, "'session' must be a string or an integer")
     return session, request["text"], request.get("explain") is True
 
 

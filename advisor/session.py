@@ -6,6 +6,7 @@ The session holds plain data only; each turn is answered by the engine's statele
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from knowledge.text import brief
 from .reply import Reply
 from .respond import Conversation
 from .rules import Context
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -118,6 +121,9 @@ class Session:
         """Answer one utterance. Never raises on any input string."""
         if not isinstance(text, str):
             text = str(text)
+        # A lone surrogate (undecodable bytes, '\ud800' in JSON) can be neither answered nor
+        # saved as UTF-8: it is read as U+FFFD, so the turn and its transcript stay readable.
+        text = _SURROGATE.sub("\ufffd", text)
         with self._lock:
             state, reply = self._engine.responder.respond(
                 Conversation(self.context, self.dialog), text)

@@ -10,18 +10,28 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import KnowledgeError, Problem
+
 __all__ = ["EMBEDDED_DIR", "data_files", "display_name", "yaml_files"]
 
 #: The radiology knowledge shipped with the package (the default graph).
 EMBEDDED_DIR = Path(__file__).resolve().parent / "radiology"
 SUFFIXES = (".yaml", ".yml")
+#: How deep a knowledge folder may nest its folders.
+MAX_DEPTH = 32
 
 
 def data_files(directory: Path) -> list[Path]:
     """Every file of a directory tree (the YAML and the source document it cites), in a
     stable order, without following links to directories or entering __pycache__."""
     found = []
+    top = len(Path(directory).parts)
     for root, dirs, files in os.walk(directory, followlinks=False):
+        if len(Path(root).parts) - top >= MAX_DEPTH and dirs:
+            # (os.walk recurses: a tree thousands of folders deep overflowed Python's stack)
+            raise KnowledgeError([Problem(display_name(Path(root)), 1, 1,
+                                          f"folders nested more than {MAX_DEPTH} deep are "
+                                          "not read; flatten the knowledge folder")])
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in files:
             path = Path(root, name)

@@ -79,9 +79,10 @@ def _check(args: argparse.Namespace) -> None:
         problems.append(f"--port {args.port} is not a port number (0-65535)")
     if args.workers < 1:
         problems.append("--workers must be at least 1")
-    if args.max_sessions < 1 or args.session_ttl <= 0 or args.rate_limit < 0:
-        problems.append("--max-sessions and --session-ttl must be positive, --rate-limit "
-                        "not negative")
+    if args.max_sessions < 1 or not 0 < args.session_ttl < 24 * 3650 \
+            or not 0 <= args.rate_limit < 1e9:  # (NaN and infinity fail these too)
+        problems.append("--max-sessions and --session-ttl must be positive (a TTL under ten "
+                        "years), --rate-limit a finite number, not negative")
     if args.workers > 1 and args.store == "memory":
         problems.append("the memory store lives in one process: with --workers N use "
                         "--store sqlite:PATH or --store redis://HOST:PORT/N")

@@ -1,0 +1,83 @@
+"""Defects an independent attack on the release found (round 1, 2026-12-07), each pinned."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from advisor import Advisor
+from advisor.web.app import Limits, create_app
+from knowledge import EMBEDDED_DIR
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor()
+
+
+@pytest.fixture()
+def client(advisor: Advisor) -> Iterator[TestClient]:
+    with TestClient(create_app(advisor, "memory", Limits(rate=0))) as test_client:
+        yield test_client
+
+
+def test_a_lone_surrogate_leaves_the_web_conversation_readable(client: TestClient) -> None:
+    """'\\ud800' in a message used to answer 500 and break the session's transcript for good."""
+    sid = client.post("/api/sessions").json()["id"]
+    body = '{"text": "what does a sono\\ud800grapher do?"}'
+    turn = client.post(f"/api/sessions/{sid}/messages", content=body,
+                       headers={"content-type": "application/json"})
+    assert turn.status_code == 200, turn.text
+    assert client.get(f"/api/sessions/{sid}").status_code == 200
+    assert client.post(f"/api/sessions/{sid}/messages",
+                       json={"text": "how long is residency?"}).status_code == 200
+
+
+def test_a_fifo_in_place_of_the_engine_cache_is_passed_over(tmp_path: Path) -> None:
+    """Opening a planted FIFO blocked every command; now it is not a plain file: not read."""
+    where = tmp_path / "cache"
+    Advisor(cache_dir=where)
+    [written] = list(where.glob("engine-*.pickle"))
+    written.unlink()
+    os.mkfifo(written)
+    env = {**os.environ, "RADIOLOGY_ADVISOR_CACHE": str(where)}
+    done = subprocess.run([sys.executable, "-m", "advisor", "ask", "what is a sonographer?"],
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Sonographer" in done.stdout
+
+
+@pytest.mark.parametrize("args", [["--session-ttl", "nan"], ["--session-ttl", "inf"],
+                                  ["--rate-limit", "nan"], ["--rate-limit", "inf"]])
+def test_serve_refuses_numbers_that_are_not_finite(args: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "advisor", "serve", *args, "--port", "0"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert "must be" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_knowledge_folder_nested_too_deep_gets_a_clear_message(tmp_path: Path) -> None:
+    folder = tmp_path / "k"
+    shutil.copytree(EMBEDDED_DIR, folder)
+    deep = folder.joinpath(*["x"] * 200)
+    deep.mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "advisor", "check", str(folder)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "nested more than" in done.stdout + done.stderr
+    assert "RecursionError" not in done.stdout + done.stderr
+
+
+def test_jsonl_says_an_integer_session_is_allowed_too(advisor: Advisor) -> None:
+    from tests.support import run_cli
+    _status, out, _err = run_cli(["ask", "--jsonl"],
+                                b'{"session": [1], "text": "hi"}\n', advisor)
+    line = json.loads(out.decode("utf-8").splitlines()[0])
+    assert "a string or an integer" in json.dumps(line)
