@@ -53,6 +53,19 @@ def _sorted(pol: Policy, p: Parse, mentions: tuple[Mention, ...]) -> dict[str, l
     return out
 
 
+def _paths_for(pol: Policy, outside: list[str]) -> list[str]:
+    """Categories that are paths for the careers of the categories left out ("emerging career
+    paths for radiologists" when physician careers are): their careers are not to be listed
+    as outside the doctors' (the document files them under the radiologist)."""
+    if not outside:
+        return []
+    c = pol.engine.composer
+    members = {n.id for n in pol.g.of_type(*CAREER_TYPES)
+               if any(cat.id in outside for cat in c.categories(n))}
+    return [cat.id for cat in pol.g.of_type("category") if cat.id not in outside
+            and any(n.id in members for n in pol.g.neighbours(cat.id))]
+
+
 def build(pol: Policy, p: Parse) -> Query:
     """The query a list question asks."""
     named = _sorted(pol, p, p.mentions)
@@ -62,8 +75,11 @@ def build(pol: Policy, p: Parse) -> Query:
     outside = list(ids.get("-cat", ()))
     for m in p.mentions:
         if pol.rules_out(p, m) and m.text in doctors:
-            # "jobs that aren't being a doctor": the graph says which category doctors are in
+            # "jobs that aren't being a doctor": the graph says which category doctors are in,
+            # and which categories are paths for doctors ("emerging career paths for
+            # radiologists": not to be listed as careers outside the doctors')
             outside += [c.id for c in pol.engine.composer.categories(pol.g.node(m.node_ids[0]))]
+    outside += _paths_for(pol, outside)
     types = _types(p)
     # A modality filters only a bare "which careers use X?": "brain and spine MRIs" describes
     # a fellowship by what it covers, which the index of its facts finds.

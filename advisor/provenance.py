@@ -686,7 +686,11 @@ class Provenance:
                 return self.r["listed_under"].format(name=career.name, category=shown)
         other = next((c for c in self.g.of_type("category") if c not in own and any(
             _has(question, t) for t in self._names[c.id])), None)
-        if other is not None and own and len(reply.entities) == 1:
+        others_named = any(n.id != career.id and any(_has(question, t) for t in self._names[
+            n.id]) for n in self.g.of_type(*CAREER_TYPES))  # 'more than rad techs' compares
+        asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no
+        if other is not None and own and len(reply.entities) == 1 and not others_named \
+                and asks_yes_no:  # ('who operates it, the radiologist or the technician?')
             return self.r["listed_under_not"].format(
                 name=career.name, category=str(own[0].get("full_name") or own[0].name),
                 other=str(other.get("full_name") or other.name))
@@ -789,10 +793,14 @@ class Provenance:
                 return self.r["verdict_yes"] if skill and skill.type == "skill" else ""
             if any(_in_order(content, line) for line in lines):
                 return self.r["verdict_yes"]
-        if elsewhere:
-            return self.r["verdict_unsaid"]
         stated = {w for line in lines for w in line}
-        return self.r["verdict_loose"] if any(w not in stated for w in content) else ""
+        heads = {w[:6] for w in stated if len(w) >= 6}
+        missing = [w for w in content if w not in stated and w[:6] not in heads]
+        if elsewhere and missing:
+            # said of another career instead ('breast ultrasound'), not also of this one
+            # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
+            return self.r["verdict_unsaid"]
+        return self.r["verdict_loose"] if missing else ""
 
     def _content(self, question: str, reply: Reply) -> list[str]:
         """The stems of the words of a (padded, normalised) yes/no question that say what it

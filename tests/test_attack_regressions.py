@@ -81,3 +81,24 @@ def test_jsonl_says_an_integer_session_is_allowed_too(advisor: Advisor) -> None:
                                 b'{"session": [1], "text": "hi"}\n', advisor)
     line = json.loads(out.decode("utf-8").splitlines()[0])
     assert "a string or an integer" in json.dumps(line)
+
+
+# -- found by the second independent fidelity audit (2026-12-07) --------------------------
+@pytest.mark.parametrize(("question", "wanted", "unwanted"), [
+    ("Is vascular ultrasound a sonography specialty?", "vascular", "does not say so"),
+    ("Do sonographers specialize in breast ultrasound?", "does not say so", "Yes"),
+    ("Do radiologists earn more than rad techs?", "highest compensated", "No:"),
+    ("who operates the imaging equipment, the radiologist or the technician?", "", "No:"),
+    ("Is radiology only for doctors?", "Sonographer", "AI and Machine Learning"),
+    ("can i work in radiology without being a physician?", "Radiologic Technologist",
+     "AI and Machine Learning"),
+])
+def test_audit_wrong_answers_stay_fixed(advisor: Advisor, question: str, wanted: str,
+                                        unwanted: str) -> None:
+    """A verdict 'unsaid' only where the words are said of another career instead (not also
+    of this one); a category verdict only for a yes/no question that compares nothing; the
+    careers filed under 'emerging career paths for radiologists' are not listed as careers
+    outside the physicians'."""
+    reply = advisor.ask(question)
+    assert wanted in reply.text, reply.text
+    assert unwanted not in reply.text, reply.text
