@@ -198,6 +198,9 @@ class Understander:
             vocab.update(phrase.split())
         vocab.update(w for q in lexicon.question_words for w in q.split())
         vocab.update(w for n in lexicon.negations for w in n.split())
+        # other fields' words are words, not typos ('radiotherapy' is never 'radiography'
+        # misspelt)
+        vocab.update(w for p in lexicon.sets["other_fields"] for w in p.split())
         self.vocab = frozenset(vocab)
         buckets: dict[tuple[str, int], list[str]] = {}
         # sorted: a tie between two candidates goes the same way whatever the hash seed

@@ -52,8 +52,9 @@ def test_gate(engine: Any, rule: Any, text: str, ctx: dict[str, Any], fires: boo
 
 
 def test_unknown_qualifier_declines_another_fields_career(engine: Any) -> None:
-    """The category word qualified by an unknown word ('vet techs') reads as another field."""
-    f = facts(engine, "how much do vet techs make")
+    """The category word qualified by an unknown word ('welding techs') reads as another
+    field. ('vet techs' is declined by the other-fields gate: 'vet' is a word it knows.)"""
+    f = facts(engine, "how much do welding techs make")
     if any(engine.graph.node(m.node_ids[0]).type == "category" for m in f.explicit):
         assert rules.gate_unknown_qualifier(engine.policy, f) is not None
 

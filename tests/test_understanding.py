@@ -272,3 +272,20 @@ def test_and_with_a_verb_of_its_own_is_a_new_question(advisor: Advisor, turns: l
     for text in turns:
         reply = session.ask(text)
     assert wanted in reply.text, reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "Can you write for me a motivation letter for the residency of radiology?",
+    "Can someone help me write my personal statement for radiology residency? I'll paste my "
+    "draft, just make it sound better.",
+    "How to become radiation therapist, the person who make radiotherapy for cancer?",
+    "My son is debating physical therapy vs occupational therapy. Which one has better job "
+    "prospects?",
+])
+def test_requests_outside_what_the_advisor_does_are_declined(advisor: Advisor,
+                                                             message: str) -> None:
+    """Writing a person's letters is no career fact; another profession's own word
+    ('radiotherapy') is no typo of this field's ('radiography')."""
+    reply = advisor.ask(message)
+    assert reply.fallback, reply.text
+    assert "Where are you now" not in reply.text
