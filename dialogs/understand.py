@@ -49,6 +49,9 @@ _Layout = tuple[dict[int, int], dict[int, dict[int, int]], dict[int, list[int]],
 #: An utterance's clauses in order, the word positions of each and the signals of each.
 _Clauses = tuple[list[int], dict[int, list[int]], dict[int, list[Hit[frozenset[str]]]]]
 
+#: How many words before a cue say how current it is ("now a resident").
+_WHEN_WINDOW = 8
+
 
 @record
 class Extraction:
@@ -246,6 +249,7 @@ class Reader:
             None, {}, ({}, {}, {}, {}))
         self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
         self._by_clause: tuple[Utterance | None, _Clauses] = (None, ([], {}, {}))
+        self._identity_ends: tuple[Utterance | None, dict[int, int]] = (None, {})
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -703,6 +707,9 @@ class Reader:
         start = hit.start
         while start > 0 and u.tokens[start - 1].clause == clause:
             start -= 1
+        # the markers ("now", "used to be") stand near the cue: a window of words before it
+        # (every span of the whole clause was quadratic in a 2,000-character flood)
+        start = max(start, hit.start - _WHEN_WINDOW)
         before = [t.word for t in u.tokens[start:hit.start]]
         spans = {tuple(before[i:j]) for i in range(len(before))
                  for j in range(i + 1, min(len(before), i + 4) + 1)}
@@ -715,15 +722,28 @@ class Reader:
         words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
         return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
 
+    def _identity_end(self, u: Utterance) -> dict[int, int]:
+        """Per utterance, once: where the first statement of identity ('I am') of each clause
+        ends (it was scanned over the whole text once per cue: quadratic in a flood)."""
+        memo = self._identity_ends
+        if memo[0] is not u:
+            ends: dict[int, int] = {}
+            for h in self._identities.scan(u.tokens):
+                clause = u.tokens[h.start].clause
+                ends[clause] = min(ends.get(clause, h.end), h.end)
+            memo = (u, ends)
+            self._identity_ends = memo
+        return memo[1]
+
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
         clause = u.tokens[hit.start].clause
         mine = [s for s in self._clauses(u)[2].get(clause, ()) if s.end <= hit.start]
         if any("aspire" in s.payload for s in mine):
             return False
-        if any("identity" in s.payload for s in mine) or any(
-                u.tokens[h.start].clause == clause and h.end <= hit.start
-                for h in self._identities.scan(u.tokens)):
+        first_end = self._identity_end(u).get(clause)
+        if any("identity" in s.payload for s in mine) or (
+                first_end is not None and first_end <= hit.start):
             return True  # (also "... and I am a resident", where "and I" took the words)
         if hit.end < len(u.tokens) and u.tokens[hit.end].clause == clause \
                 and u.tokens[hit.end].word in self._here:
