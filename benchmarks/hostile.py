@@ -38,6 +38,10 @@ PATHOLOGICAL = {
     "compound parts": ("which fellowship is for kids and which for mammograms " * 40)[:LIMIT],
     "comma parts": ("what does a radiologist do, " * 80)[:LIMIT],
     "career names": ("radiologist sonographer nuclear medicine technologist " * 40)[:LIMIT],
+    # stage cues repeated (found by the second attack: quadratic inside an interview)
+    "stage cues": ("rn " * 700)[:LIMIT],
+    "ages": ("he 17 " * 350)[:LIMIT],
+    "identity cues": ("rad tech u r " * 160)[:LIMIT],
 }
 
 
