@@ -8,6 +8,7 @@ drive it directly; `run_repl` is the small loop around it (as prompt-toolkit's s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -23,6 +24,9 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory, ThreadedHistory
 from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
@@ -520,6 +524,22 @@ class _FileHistory(FileHistory):
             self.error = exc
 
 
+def _mouse_bindings() -> KeyBindings:
+    """prompt-toolkit's mouse handling, made to drop what it cannot parse: an escape sequence
+    typed or pasted by hand ('\x1b[31m', '\x1b[1;2M') reached its mouse handler and printed
+    a traceback and 'Press ENTER to continue...'."""
+    default = next(b.handler for b in load_mouse_bindings().bindings
+                   if b.keys == (Keys.Vt100MouseEvent,))
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Vt100MouseEvent)
+    def _mouse(event: KeyPressEvent) -> None:
+        with contextlib.suppress(ValueError, KeyError, IndexError):
+            default(event)
+
+    return bindings
+
+
 def open_history(path: Path | None = None) -> tuple[History, str | None]:
     """The persistent history, or an in-memory one plus a one-line notice saying why."""
     target = path if path is not None else storage.history_path()
@@ -557,7 +577,7 @@ def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = N
         auto_suggest=AutoSuggestFromHistory(), complete_while_typing=False,
         bottom_toolbar=chat.toolbar, style=STYLE, include_default_pygments_style=False,
         color_depth=None if use_color else ColorDepth.DEPTH_1_BIT,
-        input=input, output=output)
+        input=input, output=output, key_bindings=_mouse_bindings())
     screen = prompt.output
     chat.width = lambda: max(20, screen.get_size().columns)
     chat.ascii_only = "utf" not in (screen.encoding() or "").lower()

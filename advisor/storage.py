@@ -8,6 +8,7 @@ and fsynced, and then renamed over the target. Nothing here prints or imports pr
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -185,7 +186,13 @@ def prepare_history(path: Path) -> None:
         raise PermissionError(13, "permission denied", str(path))
     # Made private before prompt-toolkit's FileHistory appends to it (it would use the umask).
     # (Non-blocking: a FIFO planted there fails here instead of hanging the chat.)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600)
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+    if not regular:  # a device or FIFO ('/dev/zero' would be read for ever): not a history
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     trim_history(path)
 
 

@@ -877,3 +877,16 @@ def test_pty_toolbar_shows_progress(spawn: Any) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("sequence", ["\x1b[31m", "\x1b[32M", "\x1b[1;2M", "\x1b[<0;1M"])
+def test_pty_a_typed_escape_sequence_prints_no_traceback(spawn: Any, sequence: str) -> None:
+    """An escape sequence typed by hand reached prompt-toolkit's mouse handler, which printed
+    'Unhandled exception in event loop' and 'Press ENTER to continue...'."""
+    child = spawn("xterm", "chat")
+    ready(child)
+    child.send(f"what{sequence} is a radiologist\r")
+    child.expect("physicians")
+    assert leave(child) == 0
+    seen = child.logfile_read.getvalue()
+    assert "Unhandled exception" not in seen and "Press ENTER" not in seen
