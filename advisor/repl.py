@@ -9,6 +9,7 @@ drive it directly; `run_repl` is the small loop around it (as prompt-toolkit's s
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import shlex
@@ -519,7 +520,15 @@ class _FileHistory(FileHistory):
         if self.error is not None:
             return
         try:
-            super().store_string(string)
+            # Under the lock a starting chat trims the file with (trimming rewrites it in
+            # place: an append in between was lost).
+            fd = os.open(self.filename, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK,
+                         0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                super().store_string(string)
+            finally:
+                os.close(fd)  # (releases the lock)
         except OSError as exc:
             self.error = exc
 

@@ -894,6 +894,18 @@ def _read(directory: Path, graph: Graph) -> tuple[Flow | None, list[Problem]]:
     where = r.read(directory)
     if r.problems and not r.parts:
         return None, r.problems
+    try:
+        return _build(r, where, directory)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # A value of the wrong shape ('slot: [x]' where a name belongs) that a later check
+        # still tried to use: its shape problem is reported, never a traceback.
+        if not r.problems:
+            r.problem(where, (1, 1), "a value of the wrong kind somewhere in the flow (a list "
+                      f"or mapping where a name belongs?): {type(exc).__name__}")
+        return None, r.problems
+
+
+def _build(r: _Reader, where: Any, directory: Path) -> tuple[Flow | None, list[Problem]]:
     meta = r.flow_meta(where)
     fellowship_types, career_types, scope_part = r.scope_types(where)
     r.career_types = frozenset(career_types | fellowship_types)

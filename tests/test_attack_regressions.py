@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -115,3 +116,61 @@ def test_a_history_linked_to_a_device_is_not_read(tmp_path: Path) -> None:
     history, notice = repl.open_history(target)
     assert isinstance(history, InMemoryHistory)
     assert notice is not None and "not a regular file" in notice
+
+
+@pytest.mark.parametrize("variant", ["slot", "polarity"])
+def test_a_dialog_value_of_the_wrong_kind_gets_a_message(tmp_path: Path, variant: str) -> None:
+    """'slot: [x]' where a name belongs crashed the loader ('unhashable type: MList')."""
+    import yaml
+
+    from dialogs import DIALOGS_DIR
+    data = yaml.safe_load((DIALOGS_DIR / "pathway_chooser.yaml").read_text(encoding="utf-8"))
+    if variant == "slot":
+        data["questions"][0]["slot"] = [data["questions"][0]["slot"]]
+    else:
+        slot = next(s for s in data["slots"].values() if isinstance(s.get("polarity"), dict))
+        slot["polarity"]["positive"] = [slot["polarity"]["positive"]]
+    (tmp_path / "pathway_chooser.yaml").write_text(yaml.safe_dump(data, sort_keys=False),
+                                                   encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "advisor", "check", "--dialogs",
+                           str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          check=False, env={**os.environ, "RADIOLOGY_ADVISOR_CACHE": "off"})
+    assert done.returncode != 0
+    assert "internal error" not in done.stdout + done.stderr
+    assert "pathway_chooser.yaml:" in done.stdout + done.stderr
+
+
+def _append(path: str, count: int) -> None:
+    from advisor import repl
+    history = repl._FileHistory(path)
+    for i in range(count):
+        history.store_string(f"new entry {i} " + "n" * 300)
+
+
+def _trim(path: str, stop: Any) -> None:
+    from advisor import storage
+    while not stop.is_set():
+        storage.prepare_history(Path(path))
+
+
+def test_trimming_the_history_at_start_loses_no_line_of_a_running_chat(tmp_path: Path) -> None:
+    """A chat starting (it trims a big history in place) while another appends lines: every
+    append waits for the trim's lock, so the newest lines are all kept."""
+    import multiprocessing
+
+    from advisor import repl
+    path = tmp_path / "history"
+    old = repl._FileHistory(str(path))
+    for i in range(1200):
+        old.store_string(f"old entry {i} " + "o" * 300)
+    stop = multiprocessing.Event()
+    trimmer = multiprocessing.Process(target=_trim, args=(str(path), stop))
+    trimmer.start()
+    try:
+        _append(str(path), 1500)
+    finally:
+        stop.set()
+        trimmer.join(30)
+    text = path.read_text(encoding="utf-8")
+    kept = [i for i in range(1500) if f"+new entry {i} " in text]
+    assert kept[-1000:] == list(range(500, 1500))
