@@ -51,6 +51,8 @@ _Clauses = tuple[list[int], dict[int, list[int]], dict[int, list[Hit[frozenset[s
 
 #: How many words before a cue say how current it is ("now a resident").
 _WHEN_WINDOW = 8
+#: How many words before a cue its polarity signals are looked for in ("not really into").
+_SIGNAL_WINDOW = 16
 
 
 @record
@@ -250,6 +252,8 @@ class Reader:
         self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
         self._by_clause: tuple[Utterance | None, _Clauses] = (None, ([], {}, {}))
         self._identity_ends: tuple[Utterance | None, dict[int, int]] = (None, {})
+        self._correcting: tuple[Utterance | None, bool] = (None, False)
+        self._firsts: tuple[Utterance | None, dict[int, dict[str, int]]] = (None, {})
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -514,7 +518,7 @@ class Reader:
         `until`: where the next cue starts; a signal after the cue counts only before it
         ("I'm in college and medical school is not for me" negates medical school only).
         """
-        if any("correct" in s.payload for s in u.signals):
+        if self._corrects(u):
             late = self._late_verdict(u, hit, until, cue_clauses)
             if late is not None:
                 return late, True
@@ -559,8 +563,10 @@ class Reader:
                          until: int | None = None) -> str | None:
         clause = u.tokens[hit.start].clause
         mine = self._clauses(u)[2].get(clause, [])
-        before = sorted((s for s in mine if s.end <= hit.start and s.payload & _BACKWARD),
-                        key=lambda s: s.end)
+        # (signals near the cue only: sorting a whole flooded clause per cue was quadratic)
+        near = hit.start - _SIGNAL_WINDOW
+        before = sorted((s for s in mine if near <= s.end <= hit.start
+                         and s.payload & _BACKWARD), key=lambda s: s.end)
         if before and before[-1].payload == {"break"}:
             before = []  # "..., but medical school is off the table": look after the cue
         if before:
@@ -704,12 +710,11 @@ class Reader:
         """How current a fact about where the person stands is said to be: 2 "now a
         resident", 0 "I was a college athlete", 1 otherwise (the first such fact wins)."""
         clause = u.tokens[hit.start].clause
-        start = hit.start
-        while start > 0 and u.tokens[start - 1].clause == clause:
-            start -= 1
         # the markers ("now", "used to be") stand near the cue: a window of words before it
-        # (every span of the whole clause was quadratic in a 2,000-character flood)
-        start = max(start, hit.start - _WHEN_WINDOW)
+        # (walking the whole clause was quadratic in a 2,000-character flood)
+        start, low = hit.start, max(0, hit.start - _WHEN_WINDOW)
+        while start > low and u.tokens[start - 1].clause == clause:
+            start -= 1
         before = [t.word for t in u.tokens[start:hit.start]]
         spans = {tuple(before[i:j]) for i in range(len(before))
                  for j in range(i + 1, min(len(before), i + 4) + 1)}
@@ -721,6 +726,31 @@ class Reader:
         """Is the cue the object of something else ("tools safe to use on patients")?"""
         words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
         return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
+
+    def _corrects(self, u: Utterance) -> bool:
+        """Per utterance, once: does it correct something said before (it was asked once per
+        cue, over every signal: quadratic in a flood)."""
+        memo = self._correcting
+        if memo[0] is not u:
+            memo = (u, any("correct" in s.payload for s in u.signals))
+            self._correcting = memo
+        return memo[1]
+
+    def _first_ends(self, u: Utterance) -> dict[int, dict[str, int]]:
+        """Per utterance, once: for each clause, where its first signal of each kind ends
+        ('aspire', 'identity'), so 'is there one before the cue?' is one lookup (a scan of
+        the clause per cue was quadratic in a flood)."""
+        memo = self._firsts
+        if memo[0] is not u:
+            firsts: dict[int, dict[str, int]] = {}
+            for clause, signals in self._clauses(u)[2].items():
+                mine = firsts.setdefault(clause, {})
+                for sig in signals:
+                    for kind in sig.payload:
+                        mine[kind] = min(mine.get(kind, sig.end), sig.end)
+            memo = (u, firsts)
+            self._firsts = memo
+        return memo[1]
 
     def _identity_end(self, u: Utterance) -> dict[int, int]:
         """Per utterance, once: where the first statement of identity ('I am') of each clause
@@ -738,11 +768,11 @@ class Reader:
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
         clause = u.tokens[hit.start].clause
-        mine = [s for s in self._clauses(u)[2].get(clause, ()) if s.end <= hit.start]
-        if any("aspire" in s.payload for s in mine):
+        firsts = self._first_ends(u).get(clause, {})
+        if firsts.get("aspire", hit.start + 1) <= hit.start:
             return False
         first_end = self._identity_end(u).get(clause)
-        if any("identity" in s.payload for s in mine) or (
+        if firsts.get("identity", hit.start + 1) <= hit.start or (
                 first_end is not None and first_end <= hit.start):
             return True  # (also "... and I am a resident", where "and I" took the words)
         if hit.end < len(u.tokens) and u.tokens[hit.end].clause == clause \
