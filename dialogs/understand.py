@@ -254,6 +254,8 @@ class Reader:
         self._identity_ends: tuple[Utterance | None, dict[int, int]] = (None, {})
         self._correcting: tuple[Utterance | None, bool] = (None, False)
         self._firsts: tuple[Utterance | None, dict[int, dict[str, int]]] = (None, {})
+        self._by_sentence: tuple[Utterance | None, tuple[dict[int, int], dict[int, int]]] = (
+            None, ({}, {}))
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -782,16 +784,31 @@ class Reader:
             return False  # the name alone ("radiologic technologist") looks it up
         sentence = u.tokens[hit.start].sentence
         first = u.lead
+        starts, sizes = self._sentences(u)
         if sentence != u.tokens[first].sentence:  # "... . Second year med student."
-            first = next(i for i, t in enumerate(u.tokens) if t.sentence == sentence)
+            first = starts[sentence]
         while first < hit.start and (u.tokens[first].word in _ARTICLES or self.number(
                 u.tokens[first].word) is not None or u.tokens[first].word in _YEARS):
             first += 1  # "a", "second year", "3rd yr"
         # ("Second year med student. Could you help me?": a statement, then a question; but
         # "A sonographer. What do they earn?" names what is asked about)
-        own = [t for t in u.tokens if t.sentence == sentence and t.word not in _ARTICLES]
         return hit.start == first and (not u.question or (
-            sentence != u.tokens[-1].sentence and len(own) > hit.end - hit.start))
+            sentence != u.tokens[-1].sentence and sizes[sentence] > hit.end - hit.start))
+
+    def _sentences(self, u: Utterance) -> tuple[dict[int, int], dict[int, int]]:
+        """Per utterance, once: where each sentence starts and how many words (articles
+        aside) it has (both were counted over the whole text per cue: quadratic)."""
+        memo = self._by_sentence
+        if memo[0] is not u:
+            starts: dict[int, int] = {}
+            sizes: dict[int, int] = {}
+            for i, t in enumerate(u.tokens):
+                starts.setdefault(t.sentence, i)
+                if t.word not in _ARTICLES:
+                    sizes[t.sentence] = sizes.get(t.sentence, 0) + 1
+            memo = (u, (starts, sizes))
+            self._by_sentence = memo
+        return memo[1]
 
     def extract(self, u: Utterance, pending_slot: str | None = None) -> Extraction:
         """Slot values and interest evidence in the utterance (see the module docstring).
