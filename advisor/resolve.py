@@ -236,7 +236,13 @@ def step_step_to_career(pol: Policy, r: Resolution) -> None:
 
 
 def step_careers_first(pol: Policy, r: Resolution) -> None:
-    """'Is there demand for sonographers?' is about the sonographer, not the 'demand' topic."""
+    """'Is there demand for sonographers?' is about the sonographer, not the 'demand' topic.
+    (What a who-question describes stays first: 'who operates the imaging equipment, the
+    radiologist or the technician?' is the technicians, a category.)"""
+    if r.d.described and r.fitting:
+        head, rest = r.fitting[:1], r.fitting[1:]
+        r.fitting = head + sorted(rest, key=lambda n: 0 if n.type in CAREER_TYPES else 1)
+        return
     r.fitting.sort(key=lambda n: 0 if n.type in CAREER_TYPES else 1)
 
 

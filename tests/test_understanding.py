@@ -289,3 +289,17 @@ def test_requests_outside_what_the_advisor_does_are_declined(advisor: Advisor,
     reply = advisor.ask(message)
     assert reply.fallback, reply.text
     assert "Where are you now" not in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "who operates the imaging equipment, the radiologist or the technician?",
+    "Who captures the images radiologists interpret?",
+])
+def test_who_does_what_names_the_described_not_the_named_alternative(advisor: Advisor,
+                                                                     question: str) -> None:
+    """The career named in a who-question is an alternative or an object; what the question
+    describes (operating the equipment, capturing images) is the technicians'."""
+    reply = advisor.ask(question)
+    first = reply.text.split("\n")[0]
+    assert "Technical and allied health" in first, reply.text
+    assert "that is Radiologist" not in first
