@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -53,6 +54,40 @@ _Clauses = tuple[list[int], dict[int, list[int]], dict[int, list[Hit[frozenset[s
 _WHEN_WINDOW = 8
 #: How many words before a cue its polarity signals are looked for in ("not really into").
 _SIGNAL_WINDOW = 16
+_T = TypeVar("_T")
+
+
+def _clause_index(u: Utterance) -> _Clauses:
+    """The utterance's clauses in order, the positions and the signals of each."""
+    positions: dict[int, list[int]] = {}
+    for i, t in enumerate(u.tokens):
+        positions.setdefault(t.clause, []).append(i)
+    signals: dict[int, list[Hit[frozenset[str]]]] = {}
+    for sig in u.signals:
+        signals.setdefault(u.tokens[sig.start].clause, []).append(sig)
+    return sorted(positions), positions, signals
+
+
+def _first_ends(by_clause: dict[int, list[Hit[frozenset[str]]]]) -> dict[int, dict[str, int]]:
+    """For each clause, where its first signal of each kind ends."""
+    firsts: dict[int, dict[str, int]] = {}
+    for clause, signals in by_clause.items():
+        mine = firsts.setdefault(clause, {})
+        for sig in signals:
+            for kind in sig.payload:
+                mine[kind] = min(mine.get(kind, sig.end), sig.end)
+    return firsts
+
+
+def _sentence_index(u: Utterance) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each sentence starts, and how many words (articles aside) it has."""
+    starts: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for i, t in enumerate(u.tokens):
+        starts.setdefault(t.sentence, i)
+        if t.word not in _ARTICLES:
+            sizes[t.sentence] = sizes.get(t.sentence, 0) + 1
+    return starts, sizes
 
 
 @record
@@ -247,15 +282,9 @@ class Reader:
                     for name in ("corrections", "retractions") for p in lang.get(name, ())]
         self._triggers = self.cues.first_words | {w[0] for w in revising if w}
         self._reads: Memo[str, Utterance] = Memo()
-        self._said: tuple[Utterance | None, dict[tuple[int, frozenset[int]], str], _Layout] = (
-            None, {}, ({}, {}, {}, {}))
         self._extractions: Memo[tuple[str, str | None], Extraction] = Memo()
-        self._by_clause: tuple[Utterance | None, _Clauses] = (None, ([], {}, {}))
-        self._identity_ends: tuple[Utterance | None, dict[int, int]] = (None, {})
-        self._correcting: tuple[Utterance | None, bool] = (None, False)
-        self._firsts: tuple[Utterance | None, dict[int, dict[str, int]]] = (None, {})
-        self._by_sentence: tuple[Utterance | None, tuple[dict[int, int], dict[int, int]]] = (
-            None, ({}, {}))
+        #: Facts about the message being read that every cue asks (see `_once`).
+        self._message: tuple[Utterance | None, dict[str, Any]] = (None, {})
         self.fillers = sorted({phrase_words(f, self.respell) for f in lang.get("fillers", ())},
                               key=len, reverse=True)
         # (rank in `fillers`, filler) by first and by last word, for _strip.
@@ -551,15 +580,25 @@ class Reader:
         """What the clauses around say of a cue's clause: a pure function of the utterance and
         the clause, kept for the utterance being read (each cue asked it again: 400 cues in a
         2,000-character text took 30 ms). One entry, swapped whole, so threads may share it."""
-        memo = self._said
-        if memo[0] is not u:
-            memo = (u, {}, self._layout(u))
-            self._said = memo
-        said = memo[1].get((clause, cue_clauses))
+        known: dict[tuple[int, frozenset[int]], str] = self._once(u, "said", dict)
+        said = known.get((clause, cue_clauses))
         if said is None:
-            said = memo[1][clause, cue_clauses] = (self._answered_next(u, clause, cue_clauses)
-                                                   or self._inherited(memo[2], clause))
+            layout = self._once(u, "layout", lambda: self._layout(u))
+            said = known[clause, cue_clauses] = (self._answered_next(u, clause, cue_clauses)
+                                                 or self._inherited(layout, clause))
         return said
+
+    def _once(self, u: Utterance, name: str, make: Callable[[], _T]) -> _T:
+        """A fact about the utterance being read, worked out once: every cue asks it, and
+        asking it per cue over the whole text was quadratic in a 2,000-character flood. One
+        slot for the utterance, swapped whole, so threads may share it."""
+        slot = self._message
+        if slot[0] is not u:
+            slot = (u, {})
+            self._message = slot
+        if name not in slot[1]:
+            slot[1][name] = make()
+        return cast("_T", slot[1][name])
 
     def _signal_polarity(self, u: Utterance, hit: Hit[Cue],
                          until: int | None = None) -> str | None:
@@ -633,19 +672,8 @@ class Reader:
 
     def _clauses(self, u: Utterance) -> _Clauses:
         """Per utterance, once: its clauses in order, the positions and the signals of each
-        (each cue looked them up in the whole text: quadratic in a 2,000-character flood).
-        One entry, swapped whole, so threads may share it."""
-        memo = self._by_clause
-        if memo[0] is not u:
-            positions: dict[int, list[int]] = {}
-            for i, t in enumerate(u.tokens):
-                positions.setdefault(t.clause, []).append(i)
-            signals: dict[int, list[Hit[frozenset[str]]]] = {}
-            for sig in u.signals:
-                signals.setdefault(u.tokens[sig.start].clause, []).append(sig)
-            memo = (u, (sorted(positions), positions, signals))
-            self._by_clause = memo
-        return memo[1]
+        (each cue looked them up in the whole text)."""
+        return self._once(u, "clauses", lambda: _clause_index(u))
 
     @staticmethod
     def _layout(u: Utterance) -> _Layout:
@@ -730,42 +758,25 @@ class Reader:
         return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
 
     def _corrects(self, u: Utterance) -> bool:
-        """Per utterance, once: does it correct something said before (it was asked once per
-        cue, over every signal: quadratic in a flood)."""
-        memo = self._correcting
-        if memo[0] is not u:
-            memo = (u, any("correct" in s.payload for s in u.signals))
-            self._correcting = memo
-        return memo[1]
+        """Per utterance, once: does it correct something said before?"""
+        return self._once(u, "corrects", lambda: any("correct" in s.payload for s in u.signals))
 
     def _first_ends(self, u: Utterance) -> dict[int, dict[str, int]]:
         """Per utterance, once: for each clause, where its first signal of each kind ends
         ('aspire', 'identity'), so 'is there one before the cue?' is one lookup (a scan of
         the clause per cue was quadratic in a flood)."""
-        memo = self._firsts
-        if memo[0] is not u:
-            firsts: dict[int, dict[str, int]] = {}
-            for clause, signals in self._clauses(u)[2].items():
-                mine = firsts.setdefault(clause, {})
-                for sig in signals:
-                    for kind in sig.payload:
-                        mine[kind] = min(mine.get(kind, sig.end), sig.end)
-            memo = (u, firsts)
-            self._firsts = memo
-        return memo[1]
+        return self._once(u, "firsts", lambda: _first_ends(self._clauses(u)[2]))
 
     def _identity_end(self, u: Utterance) -> dict[int, int]:
         """Per utterance, once: where the first statement of identity ('I am') of each clause
-        ends (it was scanned over the whole text once per cue: quadratic in a flood)."""
-        memo = self._identity_ends
-        if memo[0] is not u:
+        ends (it was scanned over the whole text once per cue)."""
+        def make() -> dict[int, int]:
             ends: dict[int, int] = {}
             for h in self._identities.scan(u.tokens):
                 clause = u.tokens[h.start].clause
                 ends[clause] = min(ends.get(clause, h.end), h.end)
-            memo = (u, ends)
-            self._identity_ends = memo
-        return memo[1]
+            return ends
+        return self._once(u, "identity_ends", make)
 
     def identity(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue said about the speaker ("I'm a nurse"), not asked about ("what does...")?"""
@@ -797,18 +808,8 @@ class Reader:
 
     def _sentences(self, u: Utterance) -> tuple[dict[int, int], dict[int, int]]:
         """Per utterance, once: where each sentence starts and how many words (articles
-        aside) it has (both were counted over the whole text per cue: quadratic)."""
-        memo = self._by_sentence
-        if memo[0] is not u:
-            starts: dict[int, int] = {}
-            sizes: dict[int, int] = {}
-            for i, t in enumerate(u.tokens):
-                starts.setdefault(t.sentence, i)
-                if t.word not in _ARTICLES:
-                    sizes[t.sentence] = sizes.get(t.sentence, 0) + 1
-            memo = (u, (starts, sizes))
-            self._by_sentence = memo
-        return memo[1]
+        aside) it has (both were counted over the whole text per cue)."""
+        return self._once(u, "sentences", lambda: _sentence_index(u))
 
     def extract(self, u: Utterance, pending_slot: str | None = None) -> Extraction:
         """Slot values and interest evidence in the utterance (see the module docstring).
