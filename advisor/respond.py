@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 #: from a faint likeness; a listing or a comparison is asked for in its own words.
 _ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pay", "outlook",
                               "skills"})
-#: Intents a part of a compound message cannot have: they answer the whole message.
 #: Aspects asked so plainly ('how long is ...?') that a silent answer keeps saying so before
 #: the closest fact; others may be a guess at the aspect, and the fact answers alone.
 _SAY_SILENT = frozenset({"duration"})
+#: Intents a part of a compound message cannot have: they answer the whole message.
 _SINGLE_ONLY = frozenset({"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                           "medical_advice", "compare"})
 

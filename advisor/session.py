@@ -6,7 +6,6 @@ The session holds plain data only; each turn is answered by the engine's statele
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +16,7 @@ from knowledge.text import brief
 from .reply import Reply
 from .respond import Conversation
 from .rules import Context
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+from .textsafe import without_surrogates
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -123,7 +121,7 @@ class Session:
             text = str(text)
         # A lone surrogate (undecodable bytes, '\ud800' in JSON) can be neither answered nor
         # saved as UTF-8: it is read as U+FFFD, so the turn and its transcript stay readable.
-        text = _SURROGATE.sub("\ufffd", text)
+        text = without_surrogates(text)
         with self._lock:
             state, reply = self._engine.responder.respond(
                 Conversation(self.context, self.dialog), text)

@@ -14,7 +14,6 @@ Errors are JSON `{"error": message, "code": name}` with 400, 404, 405, 413 or 42
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
@@ -36,10 +35,9 @@ from knowledge.record import record
 
 from ..core import Advisor
 from ..session import Session, SessionStateError
+from ..textsafe import without_surrogates
 from .stores import Saved, SessionStore, State, StoreError, encode, open_store, valid_id
 from .structure import structure
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -217,7 +215,7 @@ class WebChat:
             raise ApiError(413, "text_too_long", length=len(text), limit=self.limits.max_text)
         # A lone surrogate ('\ud800') cannot be written as UTF-8 in the reply or the saved
         # transcript: it is read as U+FFFD, as the other modes do.
-        return _SURROGATE.sub("\ufffd", text), explain
+        return without_surrogates(text), explain
 
     async def _state(self, sid: str) -> State:
         try:
