@@ -293,22 +293,29 @@ class Chat:
             return _notice('No interview in progress; say "help me choose a career" to start one.')
         return self.ask("back")
 
-    def _cmd_explain(self, args: list[str]) -> list[Segment]:
+    @staticmethod
+    def _on_off(command: str, args: list[str]) -> bool | None:
+        """'/explain on' -> True, '/explain' -> None (show the setting), anything else: usage."""
         if not args:
+            return None
+        if len(args) != 1 or args[0].lower() not in {"on", "off"}:
+            raise Usage(f"usage: /{command} on|off")
+        return args[0].lower() == "on"
+
+    def _cmd_explain(self, args: list[str]) -> list[Segment]:
+        wanted = self._on_off("explain", args)
+        if wanted is None:
             return _notice(f"explain is {'on' if self.explain else 'off'}; "
                            "use /explain on or /explain off")
-        if len(args) != 1 or args[0].lower() not in {"on", "off"}:
-            raise Usage("usage: /explain on|off")
-        self.explain = args[0].lower() == "on"
+        self.explain = wanted
         return _notice(f"explain {'on: answers now say why' if self.explain else 'off'}")
 
     def _cmd_sources(self, args: list[str]) -> list[Segment]:
-        if not args:
+        wanted = self._on_off("sources", args)
+        if wanted is None:
             return _notice(f"sources are {'on' if self.sources else 'off'}; "
                            "use /sources on or /sources off")
-        if len(args) != 1 or args[0].lower() not in {"on", "off"}:
-            raise Usage("usage: /sources on|off")
-        self.sources = args[0].lower() == "on"
+        self.sources = wanted
         said = "on: answers now say where they come from" if self.sources else "off"
         return _notice(f"sources {said}")
 
