@@ -91,6 +91,13 @@ def _item_with(fact: str, term: str) -> str:
     return hit
 
 
+def _adverb_bases(word: str) -> tuple[str, ...]:
+    """The words an adverb in -ly may be made from: 'mainly' main, 'fully' full, 'easily'
+    easy, 'possibly' possible."""
+    body = word[:-2]
+    return (body, word[:-1], f"{word[:-3]}y", f"{body}e", f"{body}le")
+
+
 class Provenance:
     """Sources and faithfulness notes for replies over one graph. Stateless after start-up."""
 
@@ -118,12 +125,19 @@ class Provenance:
         cue_words = {w for spec in (intents or {}).values() for c, _w in spec.cues
                      for w in normal(c).split()}
         asked = cue_words | set(lexicon.uncovered)
+        # The field's words that ask how (need, order, count, sameness, yes/no, which) and
+        # everyday English never say what a question is about either ('mandatory', 'main').
+        asking_meta = ("plain_words", "everyday_words", "need_words", "order_words",
+                       "order_after_words", "count_words", "identity_words", "yes_no_words",
+                       "listing_words")
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
-                                  *(normal(w) for w in meta.get("plain_words", ())),
+                                  *(w for key in asking_meta for p in meta.get(key, ())
+                                    for w in normal(p).split()),
                                   *(w for w in plain if w not in asked)))
         # ...but never the field's own words: 'radiation' is the field's and the document
         # never says it of anyone (the words it does use are known from the document).
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
+        self._numbers = {normal(k): v for k, v in lexicon.numbers.items()}
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
@@ -174,6 +188,7 @@ class Provenance:
         # Words of what the graph states (names, aliases, keywords; not related terms).
         self._term_words = frozenset(w for terms in self._stated.values() for t in terms
                                      for w in t.split())
+        self._term_words |= frozenset(stem(w) for w in self._term_words)  # 'teleradiologists'
         # The careers each stated term is stated of, and the longest term in words: a turn
         # finds the terms of its question in one pass instead of testing every career's.
         self._careers_of: dict[str, list[str]] = {}
@@ -300,8 +315,9 @@ class Provenance:
         kept = set(parse.tokens)
         out = []
         for word in normal(text).split():
-            if len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word:
-                continue
+            if len(word) < 2 or len(word) > _LONGEST_WORD or "'" in word \
+                    or any(ch.isdigit() for ch in word):
+                continue  # ('3rd year': a number is no thing the document lacks)
             if word not in kept and word not in respelled:
                 continue  # rewritten by the language data ('skils' -> 'skills'): no word
             if word in respelled and self._known(respelled[word]):
@@ -336,6 +352,9 @@ class Provenance:
 
         if of_ours(word) or of_ours(stem(word)):  # (the stem only when the word is not)
             return True
+        if word.endswith("ly") and len(word) >= 5 and any(
+                of_ours(base) for base in _adverb_bases(word)):
+            return True  # an adverb of a known word ('mainly', 'fully', 'remotely')
         head = word[:max(6, len(word) - 4)]
         return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
 
@@ -509,37 +528,109 @@ class Provenance:
         return f"{text} {self.c.certification(career).text}", "no"
 
     def duration_note(self, question: str, reply: Reply) -> tuple[str, str]:
-        """'The document says Interventional Radiology takes 2 years, not 3.' when a question
-        gives a length the document does not state for the step it asks about; with 'no'
-        when the document states another length."""
-        match = _LENGTH.search(question)
-        if match is None or reply.listed:  # (a list of what lasts that long answers itself)
+        """'The document says Interventional Radiology takes 2 years, not 3.' for each length
+        a question gives that the document does not state for the step it is said of (each
+        length is read with the step named next to it: '4 years med school plus 2 years
+        residency'), and a total the stated lengths do not add up to; with 'no' when the
+        document states another length."""
+        question = self._digits(question)
+        lengths = list(_LENGTH.finditer(question))
+        if not lengths or reply.listed or question.split()[0] in self._listing:
+            return "", ""  # (what lasts that long is asked, or a list of it answers itself)
+        named = self._steps_at(question)
+        nodes = {n.id: n for _at, n in named}
+        if len(nodes) == 1:
+            only = next(iter(nodes.values()))
+            if only.duration is None:
+                return self.c.duration(only, fellowship_only=True).text, ""
+        pairs, loose = self._paired(lengths, named, question)
+        if not pairs:  # no step named: the answer's own node
+            node = next((self.g.node(i) for i in reply.entities
+                         if i in self.g and self.g.node(i).duration is not None), None)
+            pairs = [(lengths[0], node)] if node is not None else []
+            loose = lengths[1:]
+        lines, said = [], ""
+        for match, node in pairs:
+            line, verdict = self._length_line(match, node)
+            lines.append(line)
+            said = said or verdict
+        lines.append(self._total_line(loose, [n for _m, n in pairs]) if said else "")
+        return " ".join(x for x in lines if x), said
+
+    def _digits(self, question: str) -> str:
+        """Number words as digits ('one year' -> '1 year')."""
+        return " ".join(str(self._numbers.get(w, w)) for w in question.split()).join("  ")
+
+    def _steps_at(self, question: str) -> list[tuple[tuple[int, int], Node]]:
+        """(first and last word index, node) of each training step or subspecialty a (padded,
+        normalised) question names; a fellowship named beside a subspecialty is that one's."""
+        words = question.split()
+        found: list[tuple[tuple[int, int], Node]] = []
+        for node in self.g.of_type("training", "subspecialty"):
+            for name in self._names[node.id]:
+                size = len(name.split())
+                found.extend(((i, i + size - 1), node) for i in range(len(words) - size + 1)
+                             if " ".join(words[i:i + size]) in (name, f"{name}s"))
+        found = [(at, n) for at, n in found if not any(  # the longest name at a place
+            o is not n and o_at[0] <= at[0] and at[1] <= o_at[1] and o_at != at
+            for o_at, o in found)]
+        subs = [n for _at, n in found if n.type == "subspecialty" and n.duration is not None]
+        return [(at, next((m for m in subs if self._linked(n.id, (m.id,))), n)
+                 if n.duration is None else n) for at, n in found]
+
+    @staticmethod
+    def _paired(lengths: list[re.Match[str]], named: list[tuple[tuple[int, int], Node]],
+                question: str) -> tuple[list[tuple[re.Match[str], Node]], list[re.Match[str]]]:
+        """Each length with the step named nearest to it (a length just before a name first:
+        '3 year fellowship'), each step once; and the lengths left over (a total)."""
+        def index(pos: int) -> int:
+            return len(question[:pos].split())
+
+        options = []
+        for k, match in enumerate(lengths):
+            first, last = index(match.start() + 1), index(match.end() - 1) - 1
+            for (start, end), node in named:
+                gap = start - last - 1 if start > last else first - end - 1
+                options.append((max(gap, 0), 0 if start > last else 1, k, node))
+        pairs: dict[int, Node] = {}
+        used: set[str] = set()
+        for gap, _side, k, node in sorted(options, key=lambda o: o[:3]):
+            if gap <= _GAP and k not in pairs and node.id not in used:
+                pairs[k] = node
+                used.add(node.id)
+        return ([(lengths[k], pairs[k]) for k in sorted(pairs)],
+                [m for k, m in enumerate(lengths) if k not in pairs])
+
+    def _length_line(self, match: re.Match[str], node: Node) -> tuple[str, str]:
+        """What the document says of one length given for one step, and 'no' when it states
+        another."""
+        stated = node.duration
+        if stated is None:
             return "", ""
         low = float(match.group(1))
         high = float(match.group(2) or low)
-        # The steps the question names come first ('is medical school 5 years for
-        # radiologists?' asks of medical school, not of the radiologist).
-        named = [n for n in self.g.of_type("training", "subspecialty")
-                 if any(_has(question, t) for t in self._names[n.id])]
-        named = [n for n in named if not any(  # 'breast imaging', not 'fellowship'
-            m.type == "subspecialty" and m is not n and self._linked(n.id, (m.id,))
-            for m in named)]
-        if len(named) == 1 and named[0].duration is None:
-            return self.c.duration(named[0], fellowship_only=True).text, ""
-        nodes = named or [self.g.node(i) for i in reply.entities if i in self.g]
-        for node in nodes:
-            if node.duration is None:
-                continue
-            stated = node.duration
-            if (stated.low, stated.high) == (low, high):
-                return "", ""
-            if stated.low <= low <= high <= stated.high:  # '4 years' of '4-5 years': not a yes
-                return self.r["duration_within"].format(name=node.name, duration=stated), ""
-            asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
-            unit = match.group(3).rstrip("s") + ("" if asked == "1" else "s")
-            return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
-                                                 unit=unit), "no"
-        return "", ""
+        unit = match.group(3).rstrip("s")
+        if unit != stated.unit:
+            return "", ""
+        if (stated.low, stated.high) == (low, high):
+            return "", ""
+        if stated.low <= low <= high <= stated.high:  # '4 years' of '4-5 years': not a yes
+            return self.r["duration_within"].format(name=node.name, duration=stated), ""
+        asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
+        return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
+                                             unit=unit + ("" if asked == "1" else "s")), "no"
+
+    def _total_line(self, loose: list[re.Match[str]], nodes: list[Node]) -> str:
+        """'The lengths the document states for those steps add up to 10–11 years, not 12.'
+        for a total the question gives after two or more steps' lengths."""
+        if len(loose) != 1 or len(nodes) < 2 or any(n.duration is None for n in nodes):
+            return ""
+        total = sum((n.duration for n in nodes[1:] if n.duration is not None),
+                    start=nodes[0].duration) if nodes[0].duration is not None else None
+        asked = float(loose[0].group(1))
+        if total is None or total.low <= asked <= total.high:
+            return ""
+        return self.r["duration_total_not"].format(total=total, asked=loose[0].group(1))
 
     def order_note(self, question: str, reply: Reply) -> str:
         """What the document says of the order of a training step asked about: 'After
@@ -696,6 +787,34 @@ class Provenance:
                 other=str(other.get("full_name") or other.name))
         return ""
 
+    def membership_note(self, question: str, reply: Reply) -> str:
+        """'Is the AI specialist listed under technician careers?' answered with the list of a
+        category: whether the one career the question names is in it, and where the document
+        lists it instead ('No: ... under Emerging Career Paths for Radiologists, not under ...')."""
+        words = question.split()
+        asks = bool(words) and (words[0] in self._yes_no or words[-1] in self._yes_no_tags)
+        cat = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
+        if not asks or cat is None or cat.type != "category":
+            return ""
+        named = [i for i in self._careers_named(self._masked(question, "", ()))
+                 if not self._linked(i, (cat.id,)) or i in reply.listed]
+        named = [i for i in named if not any(  # ('nuclear medicine' inside the technologist)
+            o != i and any(_has(f" {t} ", n) for t in self._names[o] for n in self._names[i])
+            for o in named)]
+        if len(named) != 1:
+            return ""
+        career = self.g.node(named[0])
+        own = self.c.categories(career)
+        shown = str(cat.get("full_name") or cat.name)
+        if cat in own or career.id in reply.listed:
+            return self.r["listed_under_yes"].format(name=career.name, category=shown) + \
+                "\n" + self.c.what(career)
+        if not own:
+            return ""
+        return self.r["listed_under_not"].format(
+            name=career.name, category=str(own[0].get("full_name") or own[0].name),
+            other=shown) + "\n" + self.c.what(career)
+
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
@@ -775,6 +894,10 @@ class Provenance:
             return ""
         if said:
             return self.r[f"verdict_{said}"]
+        rank = [w for w in words if self._superlative(w)]
+        if rank:  # 'the highest paid': the document says 'among the highest' at most
+            return self.r["verdict_loose"] if any(_has(f" {normal(text)} ", w)
+                                                   for w in rank) else ""
         same = self._same_thing(question, reply)
         if same or any(w in self._blockers for w in words) or (
                 reply.listed and text.startswith(reply.text)):
@@ -801,6 +924,14 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _superlative(self, word: str) -> bool:
+        """'highest', 'largest', 'easiest': a word in -est made from a known word."""
+        if len(word) < 6 or not word.endswith("est"):
+            return False
+        body = word[:-3]
+        return any(self._known(b) and b in self._doc | self._ignore for b in (
+            body, f"{body}e", body[:-1], f"{body[:-1]}y") if len(b) >= 3)
 
     def _content(self, question: str, reply: Reply) -> list[str]:
         """The stems of the words of a (padded, normalised) yes/no question that say what it
@@ -905,7 +1036,9 @@ class Provenance:
         text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
                 or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
                 or reply.text)
-        replacing, said = self.duration_note(q, reply)
+        replacing, said = self.membership_note(q, reply), ""
+        if not replacing:
+            replacing, said = self.duration_note(q, reply)
         if not replacing:  # (a note that opens 'The document does not name...' says so)
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said

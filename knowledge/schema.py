@@ -98,6 +98,7 @@ FIELD_META: dict[str, str] = {
     "source": "text",
     "document": "text",
     "plain_words": "texts",
+    "everyday_words": "texts",
     "order_words": "texts",
     "order_after_words": "texts",
     "count_words": "texts",

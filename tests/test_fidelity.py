@@ -538,3 +538,70 @@ def test_a_step_word_inside_another_careers_name_is_that_career(adv: Advisor) ->
     text = ask(adv, "What is the difference between a nuclear medicine technologist and the "
                     "nuclear medicine fellowship?")
     assert "does not name Fellowship" not in text and "Nuclear Medicine:" in text
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("what are the main career paths in radiology", ""),  # a generic modifier
+    ("Which roles come under the technician heading?", ""),  # a preposition, the document's parts
+    ("Is continuing education needed to keep a rad tech license?", ""),  # a light verb
+    ("Who do teleradiologists serve?", ""),  # a form of a name the graph has
+    ("I'm a 3rd year med student, what comes next?", ""),  # a number
+    ("Medical device sales reps mainly train staff, right?", ""),  # an adverb of 'main'
+    ("Are fellowships mandatory after residency?", ""),  # a word that asks whether it is needed
+    ("Does the guide discuss radiology careers in Canada?", "canada"),
+    ("Do radiologists work weekends?", "weekends"),
+])
+def test_everyday_words_and_word_forms_are_never_said_to_be_absent(
+        adv: Advisor, question: str, absent: str) -> None:
+    """Found by the second independent audit: 'The document does not mention main.' (and
+    'keep', 'under', 'section', 'teleradiologists') before an answer the document covers."""
+    first = ask(adv, question).split("\n", 1)[0]
+    if absent:  # (said as 'does not mention canada' or 'does not say whether ... weekends')
+        assert "does not" in first and absent in first, first
+    else:
+        assert "does not mention" not in first, first
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Is AI/ML specialist listed under technician careers?",
+     "No: the document lists AI and Machine Learning Specialist under Emerging Career Paths for "
+     "Radiologists, not under Technical and Allied Health Careers."),
+    ("QA specialists in radiology are part of the industry careers section, right?",
+     "No: the document lists Quality Assurance Specialist under Technical and Allied Health "
+     "Careers, not under Industry Careers."),
+    ("Is the sonographer one of the technical careers?",
+     "Yes: the document lists Sonographer under Technical and Allied Health Careers."),
+])
+def test_a_career_asked_inside_a_category_is_told_where_it_is_listed(
+        adv: Advisor, question: str, opening: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opening), text
+    assert "Yes." not in text and "does not say so" not in text, text
+
+
+@pytest.mark.parametrize(("question", "said", "unsaid"), [
+    ("So becoming an IR is 4 years med school plus 2 years residency?",
+     ["residency takes 4–5 years, not 2 years"], ["Medical school takes"]),
+    ("So IR = 4 yrs med school + 5 yr residency + 3 yr fellowship = 12 years?",
+     ["Interventional Radiology takes 2 years, not 3 years", "add up to 10–11 years, not 12"],
+     ["not 4 years"]),
+    ("The interventional radiology fellowship lasts one year, right?",
+     ["No. The document says Interventional Radiology takes 2 years, not 1 year."], []),
+])
+def test_each_length_of_a_trap_is_checked_against_the_step_it_is_said_of(
+        adv: Advisor, question: str, said: list[str], unsaid: list[str]) -> None:
+    """A wrong figure is contradicted with the document's figure for the step the question
+    gives it for, not for whichever step the answer is about."""
+    text = ask(adv, question)
+    assert all(s in text for s in said), text
+    assert not any(s in text for s in unsaid), text
+
+
+def test_a_length_asked_for_is_no_claim_to_check(adv: Advisor) -> None:
+    text = ask(adv, "Which radiology fellowship is two years long?")
+    assert "Interventional Radiology" in text and "does not say how long" not in text
+
+
+def test_a_superlative_is_never_confirmed_from_among_the_highest(adv: Advisor) -> None:
+    text = ask(adv, "Are radiologists the highest paid doctors?")
+    assert not text.startswith("Yes") and "among the highest" in text, text
