@@ -70,12 +70,37 @@ def _in_order(wanted: list[str], said: list[str]) -> bool:
     return False
 
 
+def _near(word: str, line: list[str]) -> bool:
+    """`word` or another ending of it is a word of `line` ('safety' of 'safely', 'pelvis' of
+    'pelvic'; not 'care' of 'career')."""
+    def close(a: str, b: str) -> bool:
+        common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                      min(len(a), len(b)))
+        return a == b or (abs(len(a) - len(b)) <= 1 and common >= max(4, max(len(a), len(b)) - 2))
+    return any(close(w, word) for w in line)
+
+
 def _has(text: str, phrase: str) -> bool:
     """`phrase` (normalised) occurs in padded normalised `text` as whole words, plural or not."""
     return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
 
 
 _ITEMS = re.compile(r",? (?:and|or) |, ")
+
+
+def _items_counted(text: str) -> int:
+    """How many things an answer lists: its bullets, or the items of its one line that lists
+    three or more ('cardiac, vascular, obstetric, or abdominal ultrasound': 4); 0 for none."""
+    lines = [x for x in text.split("\n") if x.strip()]
+    bullets = [x for x in lines if x.lstrip().startswith("•")]
+    if len(bullets) >= 2:
+        return len(bullets)
+    listing = [_ITEMS.split(x.split(". ", 1)[0]) for x in lines
+               if not bullets and x.count(", ") >= 2]
+    listing = [parts for parts in listing if len(parts) >= 3]
+    if len(listing) != 1 or any(p.startswith("other") for p in listing[0]):
+        return 0  # (none, several, or an open list: 'CT, MRI, mammography, or other modalities')
+    return len(listing[0])
 
 
 def _item_with(fact: str, term: str) -> str:
@@ -140,6 +165,7 @@ class Provenance:
         self._numbers = {normal(k): v for k, v in lexicon.numbers.items()}
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        self._count_listed = tuple(normal(w) for w in meta.get("count_listed_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
         # that make a yes unsure ('does pediatric radiology cover *only* adults?').
         self._yes_no = frozenset(normal(w) for w in meta.get("yes_no_words", ()))
@@ -197,6 +223,12 @@ class Provenance:
                 self._careers_of.setdefault(term, []).append(node.id)
         self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
         self._term_starts = frozenset(t.split()[0] for t in self._careers_of if t.split())
+        # The words of the names of a category's careers ('technologist' of the technical
+        # careers): a related term made of them is what the document lists there, not absent.
+        self._member_words = {c.id: frozenset(
+            w for m in graph.neighbours(c.id, incoming=True) if m.type in CAREER_TYPES
+            for t in self._names[m.id] for w in (*t.split(), *(f"{x}s" for x in t.split())))
+            for c in graph.of_type("category")}
         self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
         # The words of the intents' cue phrases: they say which aspect is asked, not a thing
         # the document might lack ("what's the residency *length*", "who *manages* PACS").
@@ -302,8 +334,10 @@ class Provenance:
         for node_id in ids[:1]:
             if node_id not in self.g:
                 continue
+            members = self._member_words.get(node_id, frozenset())
             terms = [shown for term, shown in self._related[node_id]
-                     if _has(self._masked(question, term, (node_id,), self._stated), term)]
+                     if _has(self._masked(question, term, (node_id,), self._stated), term)
+                     and not set(term.split()) <= members]
             return terms[:1], self.g.node(node_id)
         return [], None
 
@@ -727,21 +761,28 @@ class Provenance:
         answer neither lists nor counts anything."""
         if not any(_has(question, w) for w in self._count_words):
             return ""
-        if reply.listed:
+        people = self._counts_people(question)
+        if reply.listed and not people:
             return self.r["count_listed"].format(count=len(reply.listed))
-        if any(ch.isdigit() for ch in reply.text) and not self._counts_people(question):
+        if any(ch.isdigit() for ch in reply.text) and not people:
             return ""  # (a length answers 'how many years'; 'how many radiologists' it does not)
+        listing = any(_has(question, w) for w in self._count_listed)
+        counted = _items_counted(reply.text) if listing and not people else 0
+        if counted:
+            return self.r["count_listed"].format(count=counted)
         return self.r["count_unstated"]
 
     def _counts_people(self, question: str) -> bool:
         """'How many radiologists are there?': the word counted names a career."""
         for phrase in self._count_words:
             _before, found, after = question.partition(f" {phrase} ")
-            counted = after.split()[:1]
-            if found and counted and counted[0] in self._careers_of:
-                return True
-            if found and counted and counted[0].endswith("s") and counted[0][:-1] in \
-                    self._careers_of:
+            counted = after.split()[:2]
+            if not found or not counted:
+                continue
+            if len(counted) > 1 and counted[1] not in self._ignore:
+                continue  # ('how many sonography *specialties*': the next word is counted)
+            if counted[0] in self._careers_of or (
+                    counted[0].endswith("s") and counted[0][:-1] in self._careers_of):
                 return True
         return False
 
@@ -828,9 +869,7 @@ class Provenance:
         if not found:  # a skill or credential it names ('do careers need attention to detail?')
             if any(w in self._blockers for w in question.split()):
                 return ""  # ('careers that don't involve patient care': the list answers)
-            thing = next((n for n in self.g.of_type("skill", "credential")
-                          if any(_has(question, t) for t in self._stated[n.id])), None)
-            return self.c.describe(thing).text if thing is not None else ""
+            return self._instead_of_every_career(question)
         seen: dict[str, tuple[Node, str]] = {}
         for node, term in found:
             seen.setdefault(node.id, (node, term))
@@ -838,6 +877,34 @@ class Provenance:
         lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
                   for node, term in seen.values()]
         return "\n".join(lines)
+
+    def _instead_of_every_career(self, question: str) -> str:
+        """What a question answered with the plain list of every career asks instead: a
+        skill, credential or topic it names ('which skills does the guide list?'), the
+        careers the document names a certification for, the careers whose lines say what it
+        asks ('which jobs bridge clinical and IT?'), or, for a question on something the
+        document never covers, what it does cover."""
+        thing = next((n for n in self.g.of_type("skill", "credential", "topic")
+                      if n.id not in self._general
+                      or any(_has(question, t) for t in self._names[n.id])
+                      if any(_has(question, t) for t in self._stated[n.id])), None)
+        if thing is not None and thing.type == "topic" and any(
+                _has(question, c) for c in self._cues.get("skills", ())):
+            return self.c.skills(None).text
+        if thing is not None:
+            return self.c.describe(thing).text
+        if any(_has(question, c) for c in self._cues.get("certification", ())):
+            lines = [f"• {n.name}: {self.c.certification(n).text}"
+                     for n in self.g.of_type(*CAREER_TYPES)
+                     if any(self._linked(c.id, (n.id,)) for c in self.c.credentials(n))]
+            if lines:
+                return "\n".join([self.r["careers_certified"], *lines])
+        stating = self._careers_stating(question)
+        if stating:
+            return stating
+        if self.uncovered(question, question) and question.split()[0] not in self._listing:
+            return self.r["coverage"]
+        return ""
 
     def _careers_linked(self, thing: Node) -> str:
         """The careers the graph links a thing to (PACS: the informatics specialist), each
@@ -998,26 +1065,67 @@ class Provenance:
         words = question.split()
         if reply.intent != "out_of_scope" or not words or words[0] not in self._listing:
             return None
-        content = [stem(w) for w in words[1:] if w not in self._ignore
-                   and w not in self._general_terms]
-        if not content:
-            return None
-        found: dict[str, tuple[Node, str]] = {}
-        for node in self.g.of_type(*CAREER_TYPES):
-            said = sorted((f for f in node.facts if f.field in _LINE_FIELDS),
-                          key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
-            hit = next((f.text for f in said if _in_order(
-                content, [stem(w) for w in normal(f.text).split()])), None)
-            if hit is not None:
-                found[node.id] = (node, hit)
+        found = self._lines_stating(question)
         if not found:
             return None
-        lines = [self.r["careers_stating"]]
-        lines += [f"• {node.name}: {text.rstrip('.')}" for node, text in found.values()]
-        text = "\n".join(lines)
+        text = self._careers_stating(question, found)
         return replace(reply, text=text, intent="list_careers", fallback=False, kind="answer",
                        listed=tuple(found), confidence=0.5, suggestions=(),
                        sources=self.sources(text, tuple(found), ()))
+
+    def _careers_stating(self, question: str,
+                         found: dict[str, tuple[Node, str]] | None = None) -> str:
+        """'Careers whose lines in the document say that:' and each with its line."""
+        found = self._lines_stating(question) if found is None else found
+        if not found:
+            return ""
+        lines = [self.r["careers_stating"]]
+        lines += [f"• {node.name}: {text.rstrip('.')}" for node, text in found.values()]
+        return "\n".join(lines)
+
+    def _lines_stating(self, question: str) -> dict[str, tuple[Node, str]]:
+        """The careers with a line that states what a 'which careers ...' question asks:
+        each of its alternatives ('teaching or training others'), all of whose words the line
+        says close together and in order, or (for a question of three words or more) its
+        first word and one other ('bridge clinical and technical worlds')."""
+        words = question.split()
+        if not words or words[0] not in self._listing:
+            return {}
+        found: dict[str, tuple[Node, str]] = {}
+        for part in " ".join(words[1:]).split(" or "):
+            content = [w for w in part.split() if w not in self._ignore
+                       and w not in self._general_terms]
+            if not content:
+                continue
+            for node in self.g.of_type(*CAREER_TYPES):
+                own = len(content) == 1 and any(_near(content[0], t.split())
+                                                for t in self._names[node.id])
+                hit = self._line_stating(node, content, len(content) > 1 or own)
+                if hit is not None and node.id not in found:
+                    found[node.id] = (node, hit)
+        return found
+
+    @staticmethod
+    def _line_stating(node: Node, content: list[str], summary: bool = True) -> str | None:
+        """A line of `node` that states `content` (see `_lines_stating`); one word alone
+        only in a line of its own, not in the summary that joins them ('sonographers *train*
+        in diagnostic medical sonography' is no training of others)."""
+        fields = _LINE_FIELDS if summary else _LINE_FIELDS[1:]
+        said = sorted((f for f in node.facts if f.field in fields),
+                      key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
+        stems = [stem(w) for w in content]
+        for fact in said:
+            raw = normal(fact.text).split()
+            line = [stem(w) for w in raw]
+
+            def near(k: int, line: list[str] = line, raw: list[str] = raw) -> bool:
+                return stems[k] in line or _near(content[k], raw)
+
+            if _in_order(stems, line) or (len(content) == 1 and near(0)):
+                return fact.text
+            if len(content) >= 3 and near(0) and any(near(k) for k in range(1, len(content))):
+                return fact.text
+        return None
 
     def annotate(self, reply: Reply, question: str) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source."""

@@ -102,6 +102,7 @@ FIELD_META: dict[str, str] = {
     "order_words": "texts",
     "order_after_words": "texts",
     "count_words": "texts",
+    "count_listed_words": "texts",
     "yes_no_words": "texts",
     "yes_no_tags": "texts",
     "verdict_blockers": "texts",

@@ -605,3 +605,58 @@ def test_a_length_asked_for_is_no_claim_to_check(adv: Advisor) -> None:
 def test_a_superlative_is_never_confirmed_from_among_the_highest(adv: Advisor) -> None:
     text = ask(adv, "Are radiologists the highest paid doctors?")
     assert not text.startswith("Yes") and "among the highest" in text, text
+
+
+@pytest.mark.parametrize(("question", "said", "unsaid"), [
+    ("Which careers require certification exams?", ["ABR", "ARRT", "ARDMS"],
+     ["Physician careers (radiologists):", "Diagnostic Radiologist"]),
+    ("Which skills does the guide list for radiology careers?",
+     ["Strong scientific and analytical thinking", "Attention to detail"], ["Sonographer"]),
+    ("Which jobs bridge clinical and IT?", ["Informatics Specialist"], ["Sonographer"]),
+    ("Do radiology careers require physical stamina?",
+     ["does not mention stamina", "It covers radiology careers"], ["Sonographer"]),
+])
+def test_a_question_answered_by_every_career_gets_what_it_asks_instead(
+        adv: Advisor, question: str, said: list[str], unsaid: list[str]) -> None:
+    """Dumps found by the second audit: the whole list of careers for a question about
+    certifications, skills, a duty, or something the document never covers."""
+    text = ask(adv, question)
+    assert all(s in text for s in said), text
+    assert not any(s in text for s in unsaid), text
+
+
+@pytest.mark.parametrize(("question", "careers", "not_careers"), [
+    ("Which careers involve teaching or training others?",
+     ["Academic Radiologist", "Medical Device Sales"], ["Sonographer"]),  # 'train in': own
+    ("Which careers involve safety?",
+     ["Nuclear Medicine Technologist", "Quality Assurance Specialist"], []),  # 'safely'
+    ("Which two careers bridge clinical and technical worlds?",
+     ["Informatics Specialist", "AI and Machine Learning Specialist"], []),
+    ("Which careers involve research?", ["Academic Radiologist", "Research Scientist"], []),
+    ("Which careers involve patient care?", ["Radiologist"], ["Medical Device Sales"]),
+])
+def test_which_careers_do_something_is_read_from_their_lines_word_forms_and_alternatives(
+        adv: Advisor, question: str, careers: list[str], not_careers: list[str]) -> None:
+    reply = adv.session().ask(question)
+    assert not reply.fallback, reply.text
+    assert all(f"• {c}:" in reply.text for c in careers), reply.text
+    assert not any(f"• {c}:" in reply.text for c in not_careers), reply.text
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("how many sonography specialties are listed", "The document lists 4:"),
+    ("How many skills are listed?", "The document lists 5:"),
+    ("How many continuing education credits do rad techs need?",
+     "The document gives no number for that."),
+    ("How many radiologists are there?", "The document gives no number for that."),
+])
+def test_how_many_counts_what_the_answer_lists_and_nothing_else(
+        adv: Advisor, question: str, opening: str) -> None:
+    text = ask(adv, question)
+    assert opening in text.split("\n")[:2], text
+
+
+def test_a_related_term_made_of_a_categorys_career_names_is_not_absent(adv: Advisor) -> None:
+    text = ask(adv, "Does specializing increase pay for technologists?")
+    assert "does not mention technologist" not in text and "good salaries" in text
+    assert "does not mention selling" not in ask(adv, "selling imaging machines as a career?")
