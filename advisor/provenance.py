@@ -914,7 +914,7 @@ class Provenance:
         if text != reply.text:  # answered after all, from what the lines say
             reply = replace(reply, fallback=False)
         replacing, said = ("", "") if silent else self.duration_note(q, reply)
-        if not replacing and not silent:  # (a note that opens 'The document does not name...' says so)
+        if not replacing and not silent:  # (a note opening 'The document does not name...')
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
