@@ -122,6 +122,34 @@ class Policy:
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
 
+    def is_question(self, sentence: str) -> bool:
+        """A sentence that asks: it ends in '?' or opens with a question word, or with a word
+        that carries on the question before ('and is there demand')."""
+        if sentence.endswith("?"):
+            return True
+        first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'") if sentence else ""
+        return first in self.engine.lexicon.question_words or first in self.sets["continuers"]
+
+    def asking_tokens(self, p: Parse) -> tuple[str, ...]:
+        """The words of the sentences that ask, when a story comes with them ("I work nights.
+        Can I ...?"): a word of the story asks nothing. The whole text otherwise."""
+        u = self.engine.understander
+        sentences = u.split_sentences(p.text)
+        asking = [s for s in sentences if self.is_question(s)]
+        if 1 <= len(asking) < len(sentences):
+            return tuple(w for s in asking for w in u.parse(s).tokens)
+        return p.tokens
+
+    def chooses_institution(self, p: Parse) -> bool:
+        """'the best rad tech programs in texas', 'which sonography school should I pick':
+        a choice among schools, programs or employers, a few words apart, which the source
+        never covers."""
+        words = self.asking_tokens(p)
+        span = int(self.w["institution_window"])
+        choice, places = self.sets["choice_words"], self.sets["institution_words"]
+        at = [i for i, w in enumerate(words) if w in choice]
+        return any(w in places for i in at for w in words[i + 1:i + 1 + span])
+
     # -- facts ----------------------------------------------------------------------------
     def facts(self, p: Parse, ctx: Context, profile_changed: bool,
               profiled: bool = False, known: bool = False) -> Facts:
@@ -353,7 +381,7 @@ def gate_medical_advice(pol: Policy, f: Facts) -> Decision | None:
     """'Can you read my MRI?' is declined as medical advice; 'does the x-ray tech interpret my
     images, or is that someone else's job?' names careers and needs a stronger cue."""
     score = f.scores.get("medical_advice", 0.0)
-    floor = pol.w["medical_advice_floor_careers" if f.careers_named else "medical_advice_floor"]
+    floor = pol.w["medical_advice_floor_careers" if f.careers_named_any else "medical_advice_floor"]
     return Decision("medical_advice", score) if score >= floor else None
 
 
@@ -393,7 +421,7 @@ def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
     """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
     college has the cheapest program?': logistics the document never covers are declined,
     whatever career they name."""
-    if f.p.has(*pol.sets["logistics"]):
+    if f.p.has(*pol.sets["logistics"]) or pol.chooses_institution(f.p):
         return Decision("logistics", pol.w["declined"])
     return None
 
@@ -444,8 +472,9 @@ def adjust_pick(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float 
 
 def adjust_advice_about_careers(pol: Policy, spec: IntentSpec, score: float,
                                 f: Facts) -> float | None:
-    """A question about careers that mentions 'my images' is not medical advice."""
-    if spec.name == "medical_advice" and f.careers_named \
+    """A question about careers that mentions 'my images' (or 'do rad techs give IV
+    contrast?') is not medical advice."""
+    if spec.name == "medical_advice" and f.careers_named_any \
             and score < pol.w["medical_advice_floor_careers"]:
         return None
     return score if score > 0 else None
