@@ -168,6 +168,7 @@ class Provenance:
         self._uncovered_words = frozenset(lexicon.uncovered)
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        self._ranking = frozenset(normal(w) for w in meta.get("ranking_words", ()))
         self._count_listed = tuple(normal(w) for w in meta.get("count_listed_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
         # that make a yes unsure ('does pediatric radiology cover *only* adults?').
@@ -225,6 +226,13 @@ class Provenance:
             for term in self._stated[node.id]:
                 self._careers_of.setdefault(term, []).append(node.id)
         self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        # Names of careers and categories (and, as a question may say them, their related
+        # names): who a line or a question says does what.
+        self._actor_terms = {t: n.id for n in graph.of_type(*CAREER_TYPES, "category")
+                             for t in self._names[n.id]}
+        self._actor_terms_related = {**{t: n.id for n in graph.of_type(*CAREER_TYPES, "category")
+                                        for t, _shown in self._related[n.id]},
+                                     **self._actor_terms}
         self._term_starts = frozenset(t.split()[0] for t in self._careers_of if t.split())
         # The words of the names of a category's careers ('technologist' of the technical
         # careers): a related term made of them is what the document lists there, not absent.
@@ -805,6 +813,65 @@ class Provenance:
             lines.append(self.r["compare_row"].format(label=label, cells=cells))
         return "\n".join(lines)
 
+    def swapped_note(self, question: str) -> str:
+        """'No: the document says: Medical imaging technicians operate the equipment and
+        capture images that radiologists interpret.' for a yes/no question that gives each of
+        two careers what a line of the document says of the other ('technicians interpret
+        images and radiologists operate the scanners, right?'); 'Yes: ...' when it gives each
+        what the line says of it."""
+        words = question.split()
+        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
+            return ""
+        asked = self._predicates(words, related=True)
+        if len(asked) < 2:
+            return ""
+        for node in self.g:
+            for fact in node.facts:
+                said = self._predicates(normal(fact.text).split()) \
+                    if fact.field in _LINE_FIELDS else {}
+                both = [a for a in asked if a in said]
+                if len(both) < 2:
+                    continue
+                quote = fact.text.rstrip(".")
+                if all(asked[a][0] in said[a] for a in both):
+                    return self.r["verdict_confirmed"].format(quote=quote)
+                if any(asked[a][0] not in said[a] and any(asked[a][0] in said[b]
+                                                          for b in both if b != a)
+                       for a in both):
+                    return self.r["verdict_swapped"].format(quote=quote)
+        return ""
+
+    def _predicates(self, words: list[str], related: bool = False) -> dict[str, tuple[str, ...]]:
+        """The careers (or categories) named in `words`, each with the stems of the words after
+        its name, up to the next name, that say what it does ('technicians operate the
+        equipment and capture images' -> operat, equip, captur, imag)."""
+        terms = self._actor_terms_related if related else self._actor_terms
+        found: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        i = 0
+        while i < len(words):
+            size = next((n for n in range(min(self._term_len, len(words) - i), 0, -1)
+                         if " ".join(words[i:i + n]) in terms
+                         or " ".join(words[i:i + n]).removesuffix("s") in terms), 0)
+            if size:
+                run = " ".join(words[i:i + size])
+                current = found.setdefault(terms.get(run) or terms[run.removesuffix("s")], [])
+                i += size
+                continue
+            if current is not None and len(current) < 4 and words[i] not in self._ignore \
+                    and words[i] not in self._general_terms:
+                current.append(stem(words[i]))
+            i += 1
+        return {k: tuple(v) for k, v in found.items() if v}
+
+    def unranked_note(self, question: str, reply: Reply) -> str:
+        """'The document does not say which is better; what it says of each:' over a
+        comparison asked with a word that ranks ('better', 'easier'): the document ranks none."""
+        if reply.intent != "compare" or not reply.table:
+            return ""
+        word = next((w for w in question.split() if w in self._ranking), "")
+        return self.r["compare_unranked"].format(word=word) if word else ""
+
     def category_note(self, question: str, reply: Reply) -> str:
         """'The document lists Telemedicine Radiologist under Emerging Career Paths for
         Radiologists.' when a question names a category of the career it asks about."""
@@ -1153,7 +1220,9 @@ class Provenance:
                 or self.missed_step(q, reply) or reply.text)  # said)
         if text != reply.text:  # answered after all, from what the lines say
             reply = replace(reply, fallback=False)
-        replacing, said = ("", "") if silent else (self.membership_note(q, reply), "")
+        swapped = "" if silent else self.swapped_note(q)
+        replacing, said = ("", "") if silent else (
+            swapped or self.membership_note(q, reply), "")
         if not replacing and not silent:
             replacing, said = self.duration_note(q, reply)
         if not replacing and not silent:  # (a note opening 'The document does not name...')
@@ -1161,10 +1230,11 @@ class Provenance:
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
-        category = self.category_note(q, reply)
+        category = "" if swapped else self.category_note(q, reply)
         notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "") if n]
-        head = [*notices, *(n for n in (category, self.count_note(q, reply))
+        head = [*notices, *(n for n in (category, self.count_note(q, reply),
+                                        self.unranked_note(q, reply))
                             if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
             if extra:

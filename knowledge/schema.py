@@ -103,6 +103,7 @@ FIELD_META: dict[str, str] = {
     "order_after_words": "texts",
     "count_words": "texts",
     "count_listed_words": "texts",
+    "ranking_words": "texts",
     "yes_no_words": "texts",
     "yes_no_tags": "texts",
     "verdict_blockers": "texts",

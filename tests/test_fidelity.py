@@ -661,3 +661,26 @@ def test_a_related_term_made_of_a_categorys_career_names_is_not_absent(adv: Advi
     text = ask(adv, "Does specializing increase pay for technologists?")
     assert "does not mention technologist" not in text and "good salaries" in text
     assert "does not mention selling" not in ask(adv, "selling imaging machines as a career?")
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Technicians interpret images and radiologists operate the scanners, right?",
+     "No: the document says: Medical imaging technicians operate the equipment and capture "
+     "images that radiologists interpret."),
+    ("Technologists interpret the images, and radiologists capture them, right?", "No: "),
+    ("Do radiologists interpret images that technicians capture?",
+     "Yes: the document says: Medical imaging technicians operate"),
+])
+def test_roles_given_to_the_wrong_careers_are_corrected_from_the_line_naming_both(
+        adv: Advisor, question: str, opening: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opening), text
+    assert "not under" not in text, text
+
+
+def test_a_comparison_asked_with_a_ranking_word_says_the_document_ranks_none(
+        adv: Advisor) -> None:
+    text = ask(adv, "Which is better, radiologist or radiologic technologist?")
+    assert text.startswith("The document does not say which is better"), text
+    assert "Radiologist: may pursue fellowships in subspecialties: Interventional Radiology" \
+        in text and "Radiologist: not stated" not in text, text
