@@ -56,11 +56,11 @@ _GAP = 4  # at most this many words between two words of a question an answer sa
 def _in_order(wanted: list[str], said: list[str]) -> bool:
     """Every word of `wanted` occurs in `said`, in that order, each at most `_GAP` words after
     the one before ('audit imaging practices', 'specialize in CT, MRI')."""
-    for start in (i for i, w in enumerate(said) if w == wanted[0]):
+    for start in (i for i, w in enumerate(said) if _near(wanted[0], [w])):
         at, ok = start, True
         for word in wanted[1:]:
             nxt = next((j for j in range(at + 1, min(len(said), at + _GAP + 2))
-                        if said[j] == word), None)
+                        if _near(word, [said[j]])), None)
             if nxt is None:
                 ok = False
                 break
@@ -68,6 +68,14 @@ def _in_order(wanted: list[str], said: list[str]) -> bool:
         if ok:
             return True
     return False
+
+
+def _spelled(line: str, acronym: str) -> bool:
+    """The words before '(ACRONYM)' in `line` begin with its letters ('American Board of
+    Radiology (ABR)'; small words like 'of' aside)."""
+    before = line.split(f"({acronym})", 1)[0].split()
+    initials = "".join(w[0] for w in before if w[:1].isupper())
+    return initials.upper().endswith(acronym)
 
 
 def _near(word: str, line: list[str]) -> bool:
@@ -168,6 +176,8 @@ class Provenance:
         self._uncovered_words = frozenset(lexicon.uncovered)
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        self._expansion = tuple(normal(w) for w in meta.get("expansion_words", ()))
+        self._placement = tuple(normal(w) for w in meta.get("placement_words", ()))
         self._ranking = frozenset(normal(w) for w in meta.get("ranking_words", ()))
         self._count_listed = tuple(normal(w) for w in meta.get("count_listed_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
@@ -749,6 +759,8 @@ class Provenance:
             if kin & set(ids) or any(_has(said, normal(x)) for x in (step.name, step.label)):
                 continue
             answer: Answer = getattr(self.c, reply.intent)(step)
+            if "\n" not in answer.text.strip() and answer.text.rstrip().endswith(":"):
+                return self.c.describe(step).text  # (a heading with nothing under it)
             return answer.text
         return ""
 
@@ -864,6 +876,24 @@ class Provenance:
             i += 1
         return {k: tuple(v) for k, v in found.items() if v}
 
+    def acronym_note(self, question: str, reply: Reply) -> str:
+        """'The document does not spell out ARRT.' when asked what an acronym stands for and no
+        line of the document gives its words ('Picture Archiving and Communication Systems
+        (PACS)' does; 'Pass certification exam (ARRT)' does not)."""
+        if not reply.entities or not any(_has(question, w) for w in self._expansion):
+            return ""
+        node = self.g.get(reply.entities[0])
+        if node is None:
+            return ""
+        texts = [node.name, str(node.get("full_name") or ""), *(f.text for f in node.facts)]
+        acronyms = dict.fromkeys(a for t in texts for a in re.findall(r"\b[A-Z]{2,6}\b", t)
+                                 if _has(question, a.lower()))
+        for acronym in acronyms:
+            lines = [f.text for n in self.g for f in n.facts if f"({acronym})" in f.text]
+            if not any(_spelled(line, acronym) for line in lines):
+                return self.r["acronym_unexpanded"].format(acronym=acronym)
+        return ""
+
     def unranked_note(self, question: str, reply: Reply) -> str:
         """'The document does not say which is better; what it says of each:' over a
         comparison asked with a word that ranks ('better', 'easier'): the document ranks none."""
@@ -881,9 +911,10 @@ class Provenance:
             return ""
         said = f" {normal(reply.text)} "
         own = self.c.categories(career)
+        placed = any(_has(question, w) for w in self._placement)  # ('where is it listed?')
         for cat in own:
             shown = str(cat.get("full_name") or cat.name)
-            if any(_has(question, t) for t in self._names[cat.id]) and not _has(
+            if (placed or any(_has(question, t) for t in self._names[cat.id])) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
         other = next((c for c in self.g.of_type("category") if c not in own and any(
@@ -929,7 +960,7 @@ class Provenance:
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
-        if self._careers_of_thing(question, reply):
+        if self._careers_of_thing(question, reply) or self._none_listed(reply):
             return self._careers_linked(self.g.node(reply.entities[0]))
         if not self._every_career(reply):
             return ""  # only the plain list of every career, or what a thing is, gives way
@@ -1002,6 +1033,14 @@ class Provenance:
             "credential", "concept"} and (
             words[0] == "who" or (words[0] in self._listing and len(words) > 1
                                   and words[1] in self._listing_nouns))
+
+    def _none_listed(self, reply: Reply) -> bool:
+        """'The document names no careers that need continuing education.' although a career
+        is linked to it another way (continuing education maintains the technologists'
+        licence): the careers linked to it answer."""
+        none = self.r.get("list_none", "").split("{", 1)[0]
+        return reply.intent == "list_careers" and not reply.listed and len(reply.entities) == 1 \
+            and bool(none) and reply.text.startswith(none) and reply.entities[0] in self.g
 
     def _every_career(self, reply: Reply) -> bool:
         """The reply is the plain list of every career (nothing asked narrowed it)."""
@@ -1090,8 +1129,9 @@ class Provenance:
         """'Is the internship required for radiology?': whether the document lists that step
         among a career's steps (yes), or lists steps for it without that one (then what the
         step's own line says: 'radiologists may pursue fellowships')."""
-        if not any(_has(question, w) for w in self._need_words):
-            return ""
+        if not any(_has(question, w) and not _has(question, f"{w} be")
+                   for w in self._need_words):
+            return ""  # ('does the intern year *have to be* in radiology?' asks what it is)
         steps = [n for n in self.g.of_type("training")
                  if any(_has(question, t) for t in self._names[n.id])]
         careers = [self.g.node(i) for i in reply.entities
@@ -1234,7 +1274,8 @@ class Provenance:
         notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "") if n]
         head = [*notices, *(n for n in (category, self.count_note(q, reply),
-                                        self.unranked_note(q, reply))
+                                        self.unranked_note(q, reply),
+                                        self.acronym_note(q, reply))
                             if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
             if extra:

@@ -104,6 +104,8 @@ FIELD_META: dict[str, str] = {
     "count_words": "texts",
     "count_listed_words": "texts",
     "ranking_words": "texts",
+    "placement_words": "texts",
+    "expansion_words": "texts",
     "yes_no_words": "texts",
     "yes_no_tags": "texts",
     "verdict_blockers": "texts",

@@ -684,3 +684,22 @@ def test_a_comparison_asked_with_a_ranking_word_says_the_document_ranks_none(
     assert text.startswith("The document does not say which is better"), text
     assert "Radiologist: may pursue fellowships in subspecialties: Interventional Radiology" \
         in text and "Radiologist: not stated" not in text, text
+
+
+@pytest.mark.parametrize(("question", "opening", "also"), [
+    ("What does ARRT stand for?", "The document does not spell out ARRT", "ARRT"),
+    ("what is ARDMS short for", "The document does not spell out ARDMS", "ARDMS"),
+    ("What does PACS stand for?", "PACS stands for Picture Archiving", "informatics"),
+    ("Where is the AI specialist role listed in the document?",
+     "The document lists AI and Machine Learning Specialist under Emerging Career Paths for "
+     "Radiologists.", "algorithms"),
+    ("Which careers require continuing education?",
+     "Careers the document mentions Continuing education for:", "license maintenance"),
+    ("Does the intern year have to be in radiology?", "A preliminary year (internship), often "
+     "in surgery, internal medicine, or a transitional year.", ""),
+    ("Does body imaging include the pelvis?", "Yes.", "pelvic"),  # a form of the word
+])
+def test_the_point_asked_is_answered_from_what_the_document_says_of_it(
+        adv: Advisor, question: str, opening: str, also: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opening) and also in text, text
