@@ -453,6 +453,9 @@ class Responder:
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
+        picked = None if wants_questions else self._described_pick(t, p, d, scope)
+        if picked is not None:
+            return picked
         skills = [n for m in p.alias_mentions if (n := e.graph.node(m.node_ids[0])).type == "skill"]
         if skills:  # "I'm super detail-oriented, would radiology suit me?"
             answer = e.composer.skills(None)
@@ -460,6 +463,24 @@ class Responder:
             return self._reply(t, p, d, Answer(text, answer.entities))
         t.dialog, turn = iv.start(t.dialog)
         return self._dialog_reply(t, turn)
+
+    def _described_pick(self, t: Turn, p: Parse, d: Decision, scope: str) -> Reply | None:
+        """'PhD physicist, want to develop new imaging techniques. best fit?': a pick asked
+        for with a description one career's own lines clearly match is answered with that
+        career (and the offer of the questions), not with the first question."""
+        pol = self.pol
+        types = frozenset({"subspecialty"}) if scope == "fellowship" else CAREER_TYPES
+        hit = pol.clearly_described(p, types)
+        if hit is None:
+            return None
+        node = hit.node
+        r = self.e.responses
+        head = r["described_pick"].format(words=", ".join(hit.words), name=node.name)
+        answer = self.e.composer.describe(node)
+        text = f"{head}\n{answer.text}\n\n{r['offer_chooser']}"
+        d = replace(d, nodes=[node], notes=[*d.notes, f"described by {', '.join(hit.words)}"])
+        t.context.last_list = (node.id,)
+        return self._reply(t, p, d, Answer(text, (node.id,), listed=(node.id,)))
 
     # -- reply building ---------------------------------------------------------------------
     def _explain(self, p: Parse, d: Decision) -> Explanation:

@@ -362,3 +362,23 @@ def test_who_does_what_names_the_described_not_the_named_alternative(advisor: Ad
     first = reply.text.split("\n")[0]
     assert "Technical and allied health" in first, reply.text
     assert "that is Radiologist" not in first
+
+
+@pytest.mark.parametrize(("message", "career"), [
+    ("I'm a PhD physicist, want to develop new imaging techniques, no interest in clinical "
+     "reads. best fit?", "Research Scientist"),
+    ("I am radiologist in university hospital. I love to teach the residents, to make research "
+     "and present in congresses. Which path is the best for me?", "Academic Radiologist"),
+])
+def test_a_pick_asked_with_a_clear_description_names_the_career(advisor: Advisor, message: str,
+                                                                career: str) -> None:
+    """The description matches one career's own lines: that career is the answer (with the
+    offer of the questions), not the interview's first question."""
+    reply = advisor.session().ask(message)
+    assert reply.kind == "answer" and career in reply.text, reply.text
+    assert "help me choose" in reply.text
+
+
+def test_a_pick_asked_with_nothing_described_starts_the_questions(advisor: Advisor) -> None:
+    reply = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
+    assert reply.kind == "question"
