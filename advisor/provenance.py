@@ -529,8 +529,9 @@ class Provenance:
         high = float(match.group(2) or low)
         answered = [self.g.node(i) for i in reply.entities if i in self.g]
         yes_no = question.split()[:1] and question.split()[0] in self._yes_no
-        if not yes_no and any(n.duration is not None and n.duration.low <= low <= high <= n.duration.high
-               for n in answered):
+        if not yes_no and any(n.duration is not None
+                              and n.duration.low <= low <= high <= n.duration.high
+                              for n in answered):
             return "", ""  # 'which fellowship is 2 years?' answered with the one that is
         # The steps the question names come first ('is medical school 5 years for
         # radiologists?' asks of medical school, not of the radiologist).
