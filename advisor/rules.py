@@ -695,6 +695,17 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return None
 
 
+def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Do rad techs need CE?': nothing else asked, a career and a step or credential named
+    with a word of need asks what the career's path requires (the path says it)."""
+    if best[1] >= pol.w["weak"] or not f.p.words & pol.sets["requirement_words"]:
+        return None
+    types = {pol.type_of(m) for m in f.explicit if not m.negated}
+    if types & CAREER_TYPES and types & {"training", "credential"}:
+        return ("education", pol.w["weak"])
+    return None
+
+
 def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Sonographer?' alone describes what was named; nothing named is not understood."""
     if best[1] >= pol.w["weak"]:
@@ -752,7 +763,8 @@ SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
                                  settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_outside, settle_weak_followup, settle_weak,
+                                 settle_outside, settle_weak_followup,
+                                 settle_weak_requirement, settle_weak,
                                  settle_modality, settle_filtered_list)
 
 
