@@ -203,14 +203,15 @@ class Responder:
             return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
         w = self.pol.w
-        for i, part in enumerate(parts):
+        first_asks = u.parse(parts[0]).question  # ("I don't want med school, what jobs
+        for i, part in enumerate(parts):           # are there?" is one question)
             parse = u.parse(part)
             top = parse.intents[0].score if parse.intents else 0.0
             asks = bool(parse.alias_mentions) and top >= w["clause_floor_named"]
             # (a later part may leave the name to the part before: "what degree does a rad
             # tech need, which exam, and can they specialize?")
-            elliptic = i > 0 and parse.tokens[:1] and parse.tokens[0] in self.pol.sets[
-                "wh_words"] and top >= w["clause_floor"]
+            elliptic = i > 0 and first_asks and parse.tokens[:1] and parse.tokens[0] in \
+                self.pol.sets["wh_words"] and top >= w["clause_floor"]
             if not (asks or elliptic):
                 return [chunk]
         return parts

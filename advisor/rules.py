@@ -151,7 +151,10 @@ class Policy:
         """'the best rad tech programs in texas', 'which sonography school should I pick':
         a choice among schools, programs or employers, a few words apart, which the source
         never covers."""
-        words = self.asking_tokens(p)
+        u = self.engine.understander
+        asking = [s for s in u.split_sentences(p.text) if self.is_question(s)]
+        # (only what is asked: "he was the *top* fundraiser in his *college*" chooses nothing)
+        words = tuple(w for s in asking for w in u.parse(s).tokens) if asking else p.tokens
         span = int(self.w["institution_window"])
         choice, places = self.sets["choice_words"], self.sets["institution_words"]
         at = [i for i, w in enumerate(words) if w in choice]
