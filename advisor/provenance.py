@@ -801,12 +801,19 @@ class Provenance:
         shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
                  for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
         lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]
+        # A node the question names by an alias ('continuing ed') that the answer states by
+        # its name ('continuing education is required') is said, whatever the alias's words.
+        named = tuple(i for m in self.understander.parse(question).alias_mentions
+                      for i in m.node_ids[:1] if i in self.g and any(_in_order(
+                          [stem(w) for w in normal(self.g.node(i).name).split()], line)
+                          for line in lines))
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
-            content = self._content(asked, reply)
+            content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
-                return self.r["verdict_yes"] if skill and skill.type == "skill" else ""
+                return self.r["verdict_yes"] if named or (skill and skill.type == "skill") \
+                    else ""
             if any(_in_order(content, line) for line in lines):
                 return self.r["verdict_yes"]
         stated = {w for line in lines for w in line}

@@ -506,7 +506,9 @@ class Responder:
         e = self.e
         entities = answer.entities if answer.entities or answer.listed else tuple(
             n.id for n in d.nodes)
-        if answer.entities:
+        if len(answer.listed) == 1:  # "which of those is two years?" -> "what does it do?"
+            t.context.topic = answer.listed
+        elif answer.entities:
             t.context.topic = answer.entities[:1]
         elif d.nodes:
             t.context.topic = (d.nodes[0].id,)

@@ -704,6 +704,8 @@ def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decisio
     if best[1] >= pol.w["weak"] or not f.p.words & pol.sets["requirement_words"]:
         return None
     types = {pol.type_of(m) for m in f.explicit if not m.negated}
+    if f.p.pronoun:  # "do they need CE?" of the career talked about
+        types |= {n.type for n in f.topic}
     if types & CAREER_TYPES and types & {"training", "credential"}:
         return ("education", pol.w["weak"])
     return None
@@ -766,8 +768,8 @@ SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
                                  settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_outside, settle_weak_followup,
-                                 settle_weak_requirement, settle_weak,
+                                 settle_outside, settle_weak_requirement,
+                                 settle_weak_followup, settle_weak,
                                  settle_modality, settle_filtered_list)
 
 
