@@ -347,7 +347,13 @@ class Policy:
         if not m.negated:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
-        return self._strong_negation.search(f" {window} ") is not None
+        if self._strong_negation.search(f" {window} ") is not None:
+            return True
+        # "no med school, what jobs?" rules it out; "hospitals that *have* no radiologist"
+        # describes them
+        before = p.tokens[max(0, m.start - 2):m.start]
+        return before[-1:] in {(w,) for w in self.sets["weak_negations"]} and not (
+            len(before) == 2 and before[0] in self.sets["describing_verbs"])
 
     def own_question(self, words: tuple[str, ...]) -> bool:
         """'can they work in vascular?', 'what is the internship year usually in?': a verb of
