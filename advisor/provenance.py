@@ -111,6 +111,13 @@ def _items_counted(text: str) -> int:
     return len(listing[0])
 
 
+def _repeats(note: str, text: str) -> bool:
+    """A note quoting what the answer already says ('The document says: After residency,
+    radiologists may pursue fellowships' above the list that opens with it)."""
+    quoted = normal(note.split(":", 1)[1]) if ":" in note else ""
+    return len(quoted.split()) >= 3 and quoted in normal(text)
+
+
 def _item_with(fact: str, term: str) -> str:
     """Of a fact that lists things ('Mammography, breast ultrasound, and breast MRI'), the
     one item that holds `term` ('breast ultrasound'): a note on another career quotes what
@@ -592,6 +599,12 @@ class Provenance:
         lengths = list(_LENGTH.finditer(question))
         if not lengths or reply.listed or question.split()[0] in self._listing:
             return "", ""  # (what lasts that long is asked, or a list of it answers itself)
+        low = float(lengths[0].group(1))
+        high = float(lengths[0].group(2) or low)
+        if question.split()[0] not in self._yes_no and any(
+                n.duration is not None and n.duration.low <= low <= high <= n.duration.high
+                for n in (self.g.node(i) for i in reply.entities if i in self.g)):
+            return "", ""  # 'which fellowship is 2 years?' answered with the one that is
         named = self._steps_at(question)
         nodes = {n.id: n for _at, n in named}
         if len(nodes) == 1:
@@ -1075,6 +1088,10 @@ class Provenance:
             return self.r["verdict_loose"] if any(_has(f" {normal(text)} ", w)
                                                    for w in rank) else ""
         same = self._same_thing(question, reply)
+        # ('does the intern year *have to be* in radiology?': what the step must be, which a
+        # line naming the step does not settle)
+        if any(_has(question, f"{w} be") for w in self._need_words):
+            return ""
         if same or any(w in self._blockers for w in words) or (
                 reply.listed and text.startswith(reply.text)):
             return same  # (a list answers 'are there careers that don't need ...?' itself)
@@ -1084,12 +1101,19 @@ class Provenance:
         shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
                  for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
         lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]
+        # A node the question names by an alias ('continuing ed') that the answer states by
+        # its name ('continuing education is required') is said, whatever the alias's words.
+        named = tuple(i for m in self.understander.parse(question).alias_mentions
+                      for i in m.node_ids[:1] if i in self.g and any(_in_order(
+                          [stem(w) for w in normal(self.g.node(i).name).split()], line)
+                          for line in lines))
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
-            content = self._content(asked, reply)
+            content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
-                return self.r["verdict_yes"] if skill and skill.type == "skill" else ""
+                return self.r["verdict_yes"] if named or (skill and skill.type == "skill") \
+                    else ""
             if any(_in_order(content, line) for line in lines):
                 return self.r["verdict_yes"]
         stated = {w for line in lines for w in line}
@@ -1272,7 +1296,8 @@ class Provenance:
             text = replacing
         category = "" if swapped else self.category_note(q, reply)
         notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
-                               category if category.startswith(self._not_under) else "") if n]
+                               category if category.startswith(self._not_under) else "")
+                   if n and not _repeats(n, text)]
         head = [*notices, *(n for n in (category, self.count_note(q, reply),
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))

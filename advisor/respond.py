@@ -202,10 +202,17 @@ class Responder:
         if not 2 <= len(parts) <= self.pol.w["clause_max"]:
             return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
-        floor = self.pol.w["clause_floor_named"]
-        for part in parts:
+        w = self.pol.w
+        first_asks = u.parse(parts[0]).question  # ("I don't want med school, what jobs
+        for i, part in enumerate(parts):           # are there?" is one question)
             parse = u.parse(part)
-            if not parse.alias_mentions or not parse.intents or parse.intents[0].score < floor:
+            top = parse.intents[0].score if parse.intents else 0.0
+            asks = bool(parse.alias_mentions) and top >= w["clause_floor_named"]
+            # (a later part may leave the name to the part before: "what degree does a rad
+            # tech need, which exam, and can they specialize?")
+            elliptic = i > 0 and first_asks and parse.tokens[:1] and parse.tokens[0] in \
+                self.pol.sets["wh_words"] and top >= w["clause_floor"]
+            if not (asks or elliptic):
                 return [chunk]
         return parts
 
@@ -453,6 +460,9 @@ class Responder:
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
+        picked = None if wants_questions else self._described_pick(t, p, d, scope)
+        if picked is not None:
+            return picked
         skills = [n for m in p.alias_mentions if (n := e.graph.node(m.node_ids[0])).type == "skill"]
         if skills:  # "I'm super detail-oriented, would radiology suit me?"
             answer = e.composer.skills(None)
@@ -460,6 +470,24 @@ class Responder:
             return self._reply(t, p, d, Answer(text, answer.entities))
         t.dialog, turn = iv.start(t.dialog)
         return self._dialog_reply(t, turn)
+
+    def _described_pick(self, t: Turn, p: Parse, d: Decision, scope: str) -> Reply | None:
+        """'PhD physicist, want to develop new imaging techniques. best fit?': a pick asked
+        for with a description one career's own lines clearly match is answered with that
+        career (and the offer of the questions), not with the first question."""
+        pol = self.pol
+        types = frozenset({"subspecialty"}) if scope == "fellowship" else CAREER_TYPES
+        hit = pol.clearly_described(p, types)
+        if hit is None:
+            return None
+        node = hit.node
+        r = self.e.responses
+        head = r["described_pick"].format(words=", ".join(hit.words), name=node.name)
+        answer = self.e.composer.describe(node)
+        text = f"{head}\n{answer.text}\n\n{r['offer_chooser']}"
+        d = replace(d, nodes=[node], notes=[*d.notes, f"described by {', '.join(hit.words)}"])
+        t.context.last_list = (node.id,)
+        return self._reply(t, p, d, Answer(text, (node.id,), listed=(node.id,)))
 
     # -- reply building ---------------------------------------------------------------------
     def _explain(self, p: Parse, d: Decision) -> Explanation:
@@ -478,7 +506,9 @@ class Responder:
         e = self.e
         entities = answer.entities if answer.entities or answer.listed else tuple(
             n.id for n in d.nodes)
-        if answer.entities:
+        if len(answer.listed) == 1:  # "which of those is two years?" -> "what does it do?"
+            t.context.topic = answer.listed
+        elif answer.entities:
             t.context.topic = answer.entities[:1]
         elif d.nodes:
             t.context.topic = (d.nodes[0].id,)

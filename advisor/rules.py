@@ -130,21 +130,31 @@ class Policy:
         first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'") if sentence else ""
         return first in self.engine.lexicon.question_words or first in self.sets["continuers"]
 
-    def asking_tokens(self, p: Parse) -> tuple[str, ...]:
-        """The words of the sentences that ask, when a story comes with them ("I work nights.
-        Can I ...?"): a word of the story asks nothing. The whole text otherwise."""
+    def asking_parse(self, p: Parse) -> Parse:
+        """The sentences that ask, when a story comes with them and they name what they ask
+        about without pointing back into it ("I work nights. Can I ...?", "Trying to write my
+        LinkedIn summary. What else does an informatics specialist do?"): a word of the story
+        asks nothing. The whole text otherwise."""
         u = self.engine.understander
         sentences = u.split_sentences(p.text)
         asking = [s for s in sentences if self.is_question(s)]
         if 1 <= len(asking) < len(sentences):
-            return tuple(w for s in asking for w in u.parse(s).tokens)
-        return p.tokens
+            q = u.parse(" ".join(asking))
+            if q.alias_mentions and not (q.pronoun or q.points_back):
+                return q  # (not "My MRI report says ... What does that mean?")
+        return p
+
+    def asking_tokens(self, p: Parse) -> tuple[str, ...]:
+        return self.asking_parse(p).tokens
 
     def chooses_institution(self, p: Parse) -> bool:
         """'the best rad tech programs in texas', 'which sonography school should I pick':
         a choice among schools, programs or employers, a few words apart, which the source
         never covers."""
-        words = self.asking_tokens(p)
+        u = self.engine.understander
+        asking = [s for s in u.split_sentences(p.text) if self.is_question(s)]
+        # (only what is asked: "he was the *top* fundraiser in his *college*" chooses nothing)
+        words = tuple(w for s in asking for w in u.parse(s).tokens) if asking else p.tokens
         span = int(self.w["institution_window"])
         choice, places = self.sets["choice_words"], self.sets["institution_words"]
         at = [i for i, w in enumerate(words) if w in choice]
@@ -172,8 +182,14 @@ class Policy:
             or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))
         statement = (not p.question and bool(p.tokens) and first_person
                      and p.tokens[0] in sets["statement_openers"])
+        scores = {s.intent: s.score for s in p.intents}
+        asking = self.asking_parse(p)
+        if asking is not p:  # what is outside the field is judged on the question alone
+            outside = sets["outside_intents"]
+            scores = {k: v for k, v in scores.items() if k not in outside}
+            scores.update((s.intent, s.score) for s in asking.intents if s.intent in outside)
         return Facts(
-            p=p, scores={s.intent: s.score for s in p.intents}, explicit=explicit,
+            p=p, scores=scores, explicit=explicit,
             keyword=keyword, topic=topic, last_intent=ctx.last_intent,
             has_list=bool(ctx.last_list), list_refs=tuple(self.list_refs(p, ctx.last_list)),
             first_person=first_person, careers_named_any=named_any,
@@ -331,7 +347,13 @@ class Policy:
         if not m.negated:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
-        return self._strong_negation.search(f" {window} ") is not None
+        if self._strong_negation.search(f" {window} ") is not None:
+            return True
+        # "no med school, what jobs?" rules it out; "hospitals that *have* no radiologist"
+        # describes them
+        before = p.tokens[max(0, m.start - 2):m.start]
+        return before[-1:] in {(w,) for w in self.sets["weak_negations"]} and not (
+            len(before) == 2 and before[0] in self.sets["describing_verbs"])
 
     def own_question(self, words: tuple[str, ...]) -> bool:
         """'can they work in vascular?', 'what is the internship year usually in?': a verb of
@@ -400,8 +422,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    if f.has_list or not p.has(*pol.sets["other_fields"]):
-        return None
+    if f.has_list or not pol.asking_parse(p).has(*pol.sets["other_fields"]):
+        return None  # ("I'm a pharmacy tech. What degree does x-ray school need?")
     if pol.other_profession_named(p):
         return Decision("oos", pol.w["declined"])  # "a radiologist assistant", "vet radiology"
     if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
@@ -421,7 +443,7 @@ def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
     """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
     college has the cheapest program?': logistics the document never covers are declined,
     whatever career they name."""
-    if f.p.has(*pol.sets["logistics"]) or pol.chooses_institution(f.p):
+    if pol.asking_parse(f.p).has(*pol.sets["logistics"]) or pol.chooses_institution(f.p):
         return Decision("logistics", pol.w["declined"])
     return None
 
@@ -626,7 +648,10 @@ def _strong(f: Facts) -> bool:
 
 
 def _lookup(pol: Policy, best: Best, f: Facts) -> bool:
-    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",)
+    """A question that looks its keyword up: a lookup intent, 'who ...', or a question no
+    intent reads at all ('what do the people who make sure scanners follow the rules do?')."""
+    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",) or (
+        not best[0] and f.p.question)
 
 
 def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
@@ -679,6 +704,19 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return None
 
 
+def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Do rad techs need CE?': nothing else asked, a career and a step or credential named
+    with a word of need asks what the career's path requires (the path says it)."""
+    if best[1] >= pol.w["weak"] or not f.p.words & pol.sets["requirement_words"]:
+        return None
+    types = {pol.type_of(m) for m in f.explicit if not m.negated}
+    if f.p.pronoun:  # "do they need CE?" of the career talked about
+        types |= {n.type for n in f.topic}
+    if types & CAREER_TYPES and types & {"training", "credential"}:
+        return ("education", pol.w["weak"])
+    return None
+
+
 def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Sonographer?' alone describes what was named; nothing named is not understood."""
     if best[1] >= pol.w["weak"]:
@@ -723,10 +761,21 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
 
 
-SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_pick_from_what_was_said,
+def settle_list_of_fellowships(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'List the fellowships after residency pls', 'which fellowships exist? give me all
+    list': a list asked for of the fellowships is the subspecialties' list, not the careers'."""
+    if best[0] == "list_careers" and f.p.requested == "subspecialty" \
+            and "subspecialties" in f.scores:
+        return ("subspecialties", best[1])
+    return None
+
+
+SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
+                                 settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_outside, settle_weak_followup, settle_weak,
+                                 settle_outside, settle_weak_requirement,
+                                 settle_weak_followup, settle_weak,
                                  settle_modality, settle_filtered_list)
 
 
