@@ -14,6 +14,9 @@ from knowledge.index import stem
 from knowledge.record import field, record
 from knowledge.text import join_words
 
+#: Comparison cells that say the document gives nothing for that row.
+_NOTHING_SAID = frozenset({"not stated", "not described", "none named"})
+
 
 @record
 class Answer:
@@ -683,8 +686,8 @@ class Composer:
             for n in nodes:
                 cells.append(self.cell(n, label))
             cells = [cells[0], *(c or "not stated" for c in cells[1:])]
-            if all(c == "not stated" for c in cells[1:]):
-                continue
+            if all(c in _NOTHING_SAID for c in cells[1:]):
+                continue  # (a row that says nothing of any of them: 'none named; none named')
             rows.append(tuple(cells))
         header = ("", *(n.name for n in nodes))
         lines = [" vs ".join(n.name for n in nodes) + ":"]

@@ -444,7 +444,25 @@ class Provenance:
         # only absent from the node it led to)
         used = all(self._known(w) for t in terms for w in normal(t).split())
         key = "related_notice_named" if named or used else "related_notice"
-        return self.r[key].format(term=shown, name=node.name)
+        notice = self.r[key].format(term=shown, name=node.name)
+        where = self._used_of(terms[0], node) if used and terms else ""
+        return f"{where}\n{notice}" if where else notice
+
+    def _used_of(self, term: str, node: Node) -> str:
+        """Where the document does use a term a question asked of another node ('surgery':
+        the preliminary year, often surgery, internal medicine or a transitional year)."""
+        phrase = normal(term)
+        for other in sorted(self.g, key=lambda n: (self.g.order(n.id), n.id)):
+            if other.id == node.id or other.type in {"topic", "category"}:
+                continue
+            fact = min((f.text for f in other.facts if f.field in (*_LINE_FIELDS, "detail")
+                        and _has(f" {normal(f.text)} ", phrase)), default="",
+                       key=lambda t: (len(t), t))
+            if fact:
+                return self.r["also_named"].format(
+                    term=term, name=other.name, fact=_item_with(fact.rstrip("."), phrase)
+                    if len(_ITEMS.split(fact)) < 3 else fact.rstrip("."))
+        return ""
 
     def _masked(self, question: str, term: str, ids: Iterable[str],
                 terms: Mapping[str, tuple[str, ...]] | None = None) -> str:

@@ -703,3 +703,15 @@ def test_the_point_asked_is_answered_from_what_the_document_says_of_it(
         adv: Advisor, question: str, opening: str, also: str) -> None:
     text = ask(adv, question)
     assert text.startswith(opening) and also in text, text
+
+
+def test_a_related_term_the_document_uses_elsewhere_says_where(adv: Advisor) -> None:
+    text = ask(adv, "Is surgery a radiology fellowship?")
+    assert "The document also mentions surgery for Preliminary year" in text, text
+    assert "does not mention surgery for Interventional Radiology" in text, text
+
+
+def test_a_comparison_row_that_says_nothing_of_either_is_left_out(adv: Advisor) -> None:
+    text = ask(adv, "Compare ARRT and ARDMS.")
+    assert "none named" not in text and "not described" not in text, text
+    assert "Sonographers get certification through ARDMS" in text, text
