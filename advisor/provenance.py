@@ -198,7 +198,7 @@ class Provenance:
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
-            "silent", "silent_general", "silent_on") if k in responses)
+            "silent", "silent_general", "silent_on", "no_bridge") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
         self._general_terms = frozenset(normal(w) for w in meta.get("domain_terms", ()))
         # The node of the document's opening section: what the field is, for questions on
@@ -1108,8 +1108,8 @@ class Provenance:
         same = self._same_thing(question, reply)
         # ('does the intern year *have to be* in radiology?': what the step must be, which a
         # line naming the step does not settle)
-        if any(_has(question, f"{w} be") for w in self._need_words):
-            return ""
+        if any(_has(question, f"{w} be") for w in self._need_words) or " or " in question:
+            return ""  # (nor 'before or after residency?': a choice, not a yes or a no)
         if same or any(w in self._blockers for w in words) or (
                 reply.listed and text.startswith(reply.text)):
             return same  # (a list answers 'are there careers that don't need ...?' itself)

@@ -715,3 +715,13 @@ def test_a_comparison_row_that_says_nothing_of_either_is_left_out(adv: Advisor) 
     text = ask(adv, "Compare ARRT and ARDMS.")
     assert "none named" not in text and "not described" not in text, text
     assert "Sonographers get certification through ARDMS" in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "Do you do the fellowship before or after residency?",  # a choice, not a yes or a no
+    "Is cardiac imaging its own fellowship in the guide?",  # 'its own': a line naming it is no yes
+    "Can a radiologic technologist go on to become a radiologist?",  # the answer says no route
+])
+def test_no_yes_opens_an_answer_the_question_does_not_ask_yes_or_no_of(
+        adv: Advisor, question: str) -> None:
+    assert not ask(adv, question).startswith(("Yes", "No.")), question
