@@ -620,9 +620,13 @@ class Reader:
             if kinds & _NEGATING:
                 return NEG
             if "pos" in kinds and len(before) > 1 and before[-2].payload & _NEGATING \
-                    and nearest.start - before[-2].end <= _NEGATION_GAP:
-                return NEG  # "I don't really like patients", "not really into kids"
+                    and nearest.start - before[-2].end <= _NEGATION_GAP \
+                    and not any(t.word in self._first_person
+                                for t in u.tokens[before[-2].end:nearest.start]):
+                return NEG  # "I don't really like patients" (not "nah i want the heart")
             return POS
+        if self._turned_down(u, hit, mine):
+            return NEG
         after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
                  and s.payload & (_POLAR | {"neg_after"})]
         cut = next((s.start for s in sorted(after, key=lambda s: s.start) if tuple(
@@ -645,6 +649,28 @@ class Reader:
                     first.end == len(u.tokens) or u.tokens[first.end].clause != clause):
                 return NEG  # "kids are great but needles no" (not "... have no radiologist")
         return None
+
+    def _turned_down(self, u: Utterance, hit: Hit[Cue],
+                     mine: Sequence[Hit[frozenset[str]]]) -> bool:
+        """A thing weighed and then refused in the same clause: "I thought sales might pay
+        more but no, ...", "I considered PACS admin but nah i want ...", "... but probably
+        not". A breaker, then a bare negation that ends the clause or is followed by a new
+        statement of the speaker's ("i ..."): the refusal is about what came before it."""
+        clause = u.tokens[hit.start].clause
+        if self._background(hit):
+            return False  # "an xray tech for 8 years and I'm burnt out" is still one
+        for brk in (s for s in mine if s.start >= hit.end and s.payload == {"break"}
+                    and s.end - s.start == 1):
+            at = brk.end
+            while at < len(u.tokens) and u.tokens[at].clause == clause \
+                    and u.tokens[at].word in self._plain - self._first_person:
+                at += 1  # "but probably not", "but honestly no"
+            neg = next((s for s in mine if s.start == at == s.end - 1
+                        and s.payload & _NEGATING), None)
+            if neg is not None and (neg.end >= len(u.tokens) or u.tokens[neg.end].clause
+                                    != clause or u.tokens[neg.end].word in self._first_person):
+                return True
+        return False
 
     def _answered_next(self, u: Utterance, clause: int,
                        cue_clauses: frozenset[int] = frozenset()) -> str | None:
@@ -876,6 +902,10 @@ class Reader:
                     used.append(hit)
                 continue
             slot = self.flow.slots[name]
+            if pol == NEG and not background and self._turned_down(
+                    u, hit, self._clauses(u)[2].get(u.tokens[hit.start].clause, [])):
+                continue  # "I thought about AI stuff but probably not": that one career, read
+                # from the words themselves, not the whole of technology
             if u.question and not explicit and not slot.in_questions and name != pending_slot \
                     and not (slot.needs_identity and self.identity(u, hit)):
                 continue  # "tell me about breast imaging" asks; it does not say "I like"
