@@ -435,13 +435,15 @@ class Reader:
         if not u.core:
             return None
         core = self._strip(u.core)
+        joined = " " + " ".join(t.word for t in u.tokens) + " "
+        inside = next((kind for phrase, kind in self._inside_text if phrase in joined), None)
+        if inside is not None and len(core) == 1 and len(u.tokens) > 2:
+            return inside  # "so what's the answer?" is not "what?" (say again)
         for kind, phrases in self.controls.items():
             if core in phrases or u.core in phrases:
                 return kind
-        joined = " " + " ".join(t.word for t in u.tokens) + " "
-        for phrase, kind in self._inside_text:  # longest first
-            if phrase in joined:
-                return kind
+        if inside is not None:  # longest first
+            return inside
         return "finish" if self.asks_for_pick(u) else None
 
     def asks_for_pick(self, u: Utterance) -> bool:
@@ -817,6 +819,8 @@ class Reader:
         if hit.end < len(u.tokens) and u.tokens[hit.end].clause == clause \
                 and u.tokens[hit.end].word in self._here:
             return True  # "MS2 here, ...", "second-year resident here"
+        if self._for_years(u, hit.end, clause):
+            return True  # "ob sonographer 9 years", "an accountant for 12 yrs"
         if hit.end - hit.start >= len(u.core):
             return False  # the name alone ("radiologic technologist") looks it up
         sentence = u.tokens[hit.start].sentence
@@ -831,6 +835,14 @@ class Reader:
         # "A sonographer. What do they earn?" names what is asked about)
         return hit.start == first and (not u.question or (
             sentence != u.tokens[-1].sentence and sizes[sentence] > hit.end - hit.start))
+
+    def _for_years(self, u: Utterance, at: int, clause: int) -> bool:
+        """Does a span of time worked follow at `at` ("9 years", "for 12 yrs", "for over
+        ten years")? Said after a role, it is the speaker's own ("sonographer 9 years")."""
+        words = [t.word for t in u.tokens[at:at + 4] if t.clause == clause]
+        while words and words[0] in {"for", "over", "almost", "nearly", "about", "like"}:
+            words.pop(0)
+        return len(words) >= 2 and words[1] in _YEARS and self.number(words[0]) is not None
 
     def _sentences(self, u: Utterance) -> tuple[dict[int, int], dict[int, int]]:
         """Per utterance, once: where each sentence starts and how many words (articles
