@@ -35,7 +35,10 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 _PLACEHOLDER = re.compile(r"\{([a-z])\}")
 _LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
 _ARTICLES = frozenset({"a", "an"})
-_YEARS = frozenset({"year", "yr", "years"})
+_YEARS = frozenset({"year", "yr", "years", "yrs"})
+#: Words that put a cue in relation to the person rather than name them ("great with kids").
+_RELATIONS = frozenset({"with", "for", "about", "around", "to", "of", "like", "into", "love",
+                        "loves"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
 _VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
 _QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
@@ -244,6 +247,8 @@ class Reader:
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
                                 for w in phrase_words(p, flow.respell))
+        self._person_nouns = frozenset(w for p in flow.language.get("person_nouns", ())
+                                       for w in phrase_words(p, flow.respell))
         self._tags = frozenset(w for p in flow.language.get("question_tags", ())
                                for w in phrase_words(p, flow.respell))
         #: "so what's the move?", "ok what do you think?": a question of only these words,
@@ -760,6 +765,24 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _aside(self, u: Utterance, hit: Hit[Cue], used: list[Hit[Cue]]) -> bool:
+        """Is the cue no wish of the person's: someone they have ("my kids"), the object of
+        something else ("tools safe to use on patients"), or a word for the person ("a
+        computer kid", whose words then say nothing else either)?"""
+        if self._describes(u, hit):
+            used.append(hit)
+            return True
+        return self._family(u, hit) or self._object(u, hit)
+
+    def _describes(self, u: Utterance, hit: Hit[Cue]) -> bool:
+        """Is the cue a word for the person themselves ("he's a total computer kid", "I'm
+        a big kid at heart"), not for whom they would work with ("I'm great with kids")?"""
+        if not all(t.word in self._person_nouns for t in u.tokens[hit.start:hit.end]):
+            return False
+        end = self._identity_end(u).get(u.tokens[hit.start].clause)
+        return end is not None and end <= hit.start and hit.start - end <= 3 and not any(
+            t.word in _RELATIONS for t in u.tokens[end:hit.start])
+
     def _background(self, hit: Hit[Cue]) -> bool:
         kind, name, _ = hit.payload
         return kind == "slot" and self.flow.slots[name].background
@@ -899,7 +922,7 @@ class Reader:
         standing: dict[str, int] = {}  # background slot -> how current its value is said
         for hit in hits:
             kind, name, value = hit.payload
-            if self._family(u, hit) or self._object(u, hit):
+            if self._aside(u, hit, used):
                 continue  # "I have two small kids" is about family, not a wish to image children
             # A fact about where the person stands ("I'm in college and medical school is not
             # for me") is not turned by a negation that follows it; a preference in a list is
@@ -951,10 +974,19 @@ class Reader:
         myself = not self._first_person.isdisjoint(t.word for t in u.tokens)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
-                          "correct" in kinds, "retract" in kinds, u.question,
+                          "correct" in kinds, self._retracts_before(u, cue_clauses), u.question,
                           interests, quotes, tuple(sorted(asserted & set(found))),
                           voiced[0].payload if voiced else "", self._denial(u, cue_clauses),
                           myself=myself)
+
+    @staticmethod
+    def _retracts_before(u: Utterance, cue_clauses: frozenset[int]) -> bool:
+        """Does a "scratch that" take back what was said before this message? Not when it
+        follows what this message itself says ("maybe sales? no, i hate selling, scratch
+        that" takes back the sales idea, already refused, not the answer before it)."""
+        first = min(cue_clauses, default=None)
+        return any("retract" in s.payload and (first is None or u.tokens[s.start].clause <= first)
+                   for s in u.signals)
 
     def _denial(self, u: Utterance, cue_clauses: frozenset[int]) -> bool:
         """Does the text open with a bare "actually no" / "no wait" (a correction and a
