@@ -20,7 +20,7 @@ from knowledge.index import SemanticIndex
 from knowledge.record import field, record, replace
 
 from .model import Flow, Question, Values, frozen_map
-from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
+from .text import Hit, PhraseIndex, Token, asked_sentences, longest, phrase_words, tokenize
 
 POS, NEG, NEUTRAL, UNSURE = "positive", "negative", "neutral", "unsure"
 UNSURE_ANSWER = "?"
@@ -41,7 +41,11 @@ _RELATIONS = frozenset({"with", "for", "about", "around", "to", "of", "like", "i
                         "loves"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
 _VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
-_QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
+_QUOTE_WORDS = 6
+#: Words of statements before a question that make them a story of their own, read as said
+#: ("She has volunteered at the children's hospital for three years, ... Which path?"); a
+#: shorter description belongs to its question ("PhD physicist, no clinical reads. best fit?").
+_STORY_WORDS = 20  # a quote longer than this lists the matched words instead
 #: Clauses of one message looked up in the semantic index for what the person loves: a
 #: description has a few; a 2,000-character flood of them must not cost a lookup each.
 _EVIDENCE_CLAUSES = 12
@@ -148,6 +152,15 @@ class Utterance:
     core: tuple[str, ...]  # words with leading/trailing fillers stripped
     question: bool
     lead: int = 0  # how many leading words the stripping took (where `core` starts)
+    #: Sentences that ask, when only some do ("She loves kids. Which fellowship fits her?");
+    #: empty when the whole utterance is the question (or none is).
+    asking: frozenset[int] = frozenset()
+
+    def asks_at(self, position: int) -> bool:
+        """Is the word at `position` in a question (a story before a question tells)?"""
+        if not self.question:
+            return False
+        return not self.asking or self.tokens[position].sentence in self.asking
 
 
 def _choose(values: list[str], value: str, multi: bool, background: bool) -> None:
@@ -247,6 +260,8 @@ class Reader:
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
                                 for w in phrase_words(p, flow.respell))
+        self._subjects = self._first_person | frozenset(
+            w for p in flow.language.get("third_person", ()) for w in phrase_words(p, flow.respell))
         self._person_nouns = frozenset(w for p in flow.language.get("person_nouns", ())
                                        for w in phrase_words(p, flow.respell))
         self._tags = frozenset(w for p in flow.language.get("question_tags", ())
@@ -430,8 +445,16 @@ class Reader:
                 h.start in (0, lead)
                 for h in self._statement_openers.scan(tokens)):
             opener = False  # "what I really loved was my neuro rotation" says, not asks
-        question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
-        return Utterance(text, tokens, signals, core, question, lead)
+        marked = self.markers.scan(tokens)
+        question = text.rstrip().endswith("?") or opener or bool(marked)
+        asking: frozenset[int] = frozenset()
+        if question and tokens and tokens[-1].sentence > 0:  # several sentences: which ask?
+            asking = asked_sentences(text) | {tokens[h.start].sentence for h in marked}
+            if opener:
+                asking |= {tokens[lead].sentence}
+            if sum(t.sentence not in asking for t in tokens) < _STORY_WORDS:
+                asking = frozenset()  # a short description is part of its question
+        return Utterance(text, tokens, signals, core, question, lead, asking)
 
     # -- controls, numbers, answers -------------------------------------------------------
     def control(self, u: Utterance) -> str | None:
@@ -634,6 +657,9 @@ class Reader:
             return POS
         if self._turned_down(u, hit, mine):
             return NEG
+        fronted = self._fronted(u, hit, mine)
+        if fronted is not None:
+            return fronted
         after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
                  and s.payload & (_POLAR | {"neg_after"})]
         cut = next((s.start for s in sorted(after, key=lambda s: s.start) if tuple(
@@ -655,6 +681,40 @@ class Reader:
             if kinds & _NEGATING and first.start - hit.end <= 1 and (
                     first.end == len(u.tokens) or u.tokens[first.end].clause != clause):
                 return NEG  # "kids are great but needles no" (not "... have no radiologist")
+        return None
+
+    def _fronted(self, u: Utterance, hit: Hit[Cue],
+                 mine: Sequence[Hit[frozenset[str]]]) -> str | None:
+        """A thing named first and judged after: "Radioactive injections I'd probably rather
+        avoid", "kids I could take or leave", "catheters I love". The verdict is the first
+        polar signal after the speaker, a word or two after the thing."""
+        clause = u.tokens[hit.start].clause
+        start = hit.start
+        while start > 0 and u.tokens[start - 1].clause == clause \
+                and u.tokens[start - 1].word in self._plain - self._first_person:
+            start -= 1
+        if start > 0 and u.tokens[start - 1].clause == clause:
+            return None  # the thing does not open its clause: "I want to do heart ultrasounds"
+        signalled = {i for s in mine for i in range(s.start, s.end)}
+        at = hit.end
+        while at < min(len(u.tokens), hit.end + 3) and u.tokens[at].clause == clause \
+                and u.tokens[at].word not in self._subjects and at not in signalled:
+            at += 1
+        if at >= len(u.tokens) or u.tokens[at].clause != clause \
+                or u.tokens[at].word not in self._subjects:
+            return None
+        at += 1
+        while at < len(u.tokens) and u.tokens[at].clause == clause \
+                and u.tokens[at].word in self._plain and not any(
+                    s.start == at and s.payload & _POLAR for s in mine):
+            at += 1
+        sig = next((s for s in mine if s.start == at and s.payload & (_POLAR | _NEGATING)), None)
+        if sig is None:
+            return None
+        for kind, verdict in (("unsure", UNSURE), ("neutral", NEUTRAL), ("neg", NEG),
+                              ("neg_after", NEG), ("pos", POS)):
+            if kind in sig.payload:
+                return verdict
         return None
 
     def _turned_down(self, u: Utterance, hit: Hit[Cue],
@@ -932,7 +992,7 @@ class Reader:
             pol, explicit = self._polarity(u, hit, starts[at] if at < len(starts) else None,
                                            cue_clauses)
             if kind == "topic":
-                if pol in (POS, NEG) and (explicit or not u.question):
+                if pol in (POS, NEG) and (explicit or not u.asks_at(hit.start)):
                     topics[name] = 1 if pol == POS else -1
                     used.append(hit)
                 continue
@@ -941,7 +1001,8 @@ class Reader:
                     u, hit, self._clauses(u)[2].get(u.tokens[hit.start].clause, [])):
                 continue  # "I thought about AI stuff but probably not": that one career, read
                 # from the words themselves, not the whole of technology
-            if u.question and not explicit and not slot.in_questions and name != pending_slot \
+            if u.asks_at(hit.start) and not explicit and not slot.in_questions \
+                    and name != pending_slot \
                     and not (slot.needs_identity and self.identity(u, hit)):
                 continue  # "tell me about breast imaging" asks; it does not say "I like"
             if slot.kind == "choice":
@@ -969,7 +1030,10 @@ class Reader:
                 asserted.add(name)
             found[name] = [mapped]
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
-        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found))
+        # (the words of a phrase known as a place someone stands, said of anyone, keep that
+        # meaning: "babysat all through high school" says nothing of sonography school)
+        known = [h for h in hits if self._background(h) and h not in used]
+        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found), known)
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         myself = not self._first_person.isdisjoint(t.word for t in u.tokens)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
@@ -1038,8 +1102,8 @@ class Reader:
         return frozenset(out)
 
     def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int],
-                  favoured: frozenset[tuple[str, str]] = frozenset()
-                  ) -> tuple[dict[str, float], dict[str, str]]:
+                  favoured: frozenset[tuple[str, str]] = frozenset(),
+                  known: Sequence[Hit[Cue]] = ()) -> tuple[dict[str, float], dict[str, str]]:
         """Careers the person's own words point at, through the semantic index of the graph.
 
         Each clause is looked up; the best matches (a share of the best score and above a
@@ -1057,7 +1121,7 @@ class Reader:
         floor, share = tune("evidence_min_score"), tune("evidence_share")
         interests: dict[str, float] = {}
         quotes: dict[str, str] = {}
-        covered = {i for h in used for i in range(h.start, h.end)}
+        covered = {i for h in (*used, *known) for i in range(h.start, h.end)}
         for positions in list(self._free_words(u, used).values())[:_EVIDENCE_CLAUSES]:
             words = [u.tokens[i].word for i in positions]
             # (a node that reaches many careers, "residency", says nothing about which one)
@@ -1076,7 +1140,7 @@ class Reader:
                 first = at[0] if at else positions[0]
                 pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")),
                                                None, cue_clauses)
-                if pol not in (POS, NEG) or (u.question and not explicit):
+                if pol not in (POS, NEG) or (u.asks_at(first) and not explicit):
                     continue
                 own = [i for i in at if i not in covered]
                 if not own:  # only a cue's words: sharpen what that cue said, nothing else
