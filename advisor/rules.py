@@ -206,7 +206,15 @@ class Policy:
         sets = self.sets
         words = p.words
         fit = words & sets["fit_words"]
-        return bool(words & sets["pick_questions"] and words & sets["career_words"]
+        span = int(self.w["pick_head_window"])
+        tokens = p.tokens
+        # the kind of career is what the wh-word asks for ("what *job* should I aim for",
+        # "which kind of *fellowship*"), not a word of the story ("interviewing for a CT tech
+        # job - what competency should I stress?")
+        headed = any(w in sets["career_words"] for i, t in enumerate(tokens)
+                     if t in sets["pick_questions"] for w in tokens[i + 1:i + 1 + span])
+        return bool(words & sets["pick_questions"] and (headed or (
+            fit and words & sets["career_words"]))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
 

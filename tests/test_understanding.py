@@ -449,3 +449,13 @@ def test_continuing_education_asked_in_short_words_is_answered_yes(advisor: Advi
     for text in turns:
         reply = s.ask(text)
     assert reply.text.startswith("Yes.") and "continuing education is required" in reply.text
+
+
+def test_a_career_word_of_the_story_does_not_make_a_pick_question(advisor: Advisor) -> None:
+    """'What competency should I stress?' asks for skills although the story names a job; 'what
+    kind of radiology job should I aim for?' asks for the pick."""
+    skills = advisor.session().ask("interviewing for a CT tech job - what competency should I "
+                                   "stress about running the scanner?")
+    assert skills.kind == "answer" and "technical aptitude" in skills.text.lower(), skills.text
+    pick = advisor.session().ask("what kind of radiology job should I aim for?")
+    assert pick.intent == "recommend", pick.text
