@@ -163,6 +163,7 @@ class Provenance:
                        "order_after_words", "count_words", "identity_words", "yes_no_words",
                        "listing_words")
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
+                                  *lexicon.sets.get("relations", ()),
                                   *(w for key in asking_meta for p in meta.get(key, ())
                                     for w in normal(p).split()),
                                   *(w for w in plain if w not in asked)))

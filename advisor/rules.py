@@ -214,7 +214,7 @@ class Policy:
         headed = any(w in sets["career_words"] for i, t in enumerate(tokens)
                      if t in sets["pick_questions"] for w in tokens[i + 1:i + 1 + span])
         return bool(words & sets["pick_questions"] and (headed or (
-            fit and words & sets["career_words"]))
+            fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
 
