@@ -323,7 +323,7 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
      "After residency, radiologists may pursue fellowships", ""),
     ("Does the preliminary year come before residency?", "in no stated order", ""),
     ("Can a radiologic technologist specialize in ultrasound?", "Sonographer", ""),
-    ("How many ABR exams are there?", "The document gives no number for that", ""),
+    ("How many ABR exams are there?", "The document does not give a number for that", ""),
     ("Which takes longer, radiologist or radiologic technologist?",
      "Time: Radiologist: stated lengths add up to 8–9 years; Radiologic Technologist: "
      "not stated", ""),
@@ -648,8 +648,8 @@ def test_which_careers_do_something_is_read_from_their_lines_word_forms_and_alte
     ("how many sonography specialties are listed", "The document lists 4:"),
     ("How many skills are listed?", "The document lists 5:"),
     ("How many continuing education credits do rad techs need?",
-     "The document gives no number for that."),
-    ("How many radiologists are there?", "The document gives no number for that."),
+     "The document does not give a number for that."),
+    ("How many radiologists are there?", "The document does not give a number for that."),
 ])
 def test_how_many_counts_what_the_answer_lists_and_nothing_else(
         adv: Advisor, question: str, opening: str) -> None:
