@@ -379,10 +379,11 @@ class Provenance:
         respelled = dict(parse.corrections)
         kept = set(parse.tokens)
         out = []
-        for word in normal(text).split():
+        words = normal(text).split()
+        for at, word in enumerate(words):
             if len(word) < 2 or len(word) > _LONGEST_WORD or "'" in word \
-                    or any(ch.isdigit() for ch in word):
-                continue  # ('3rd year': a number is no thing the document lacks)
+                    or any(ch.isdigit() for ch in word) or words[at + 1:at + 2] == ["about"]:
+                continue  # ('3rd year': a number; 'does it *talk* about': what is said of it)
             if word not in kept and word not in respelled:
                 continue  # rewritten by the language data ('skils' -> 'skills'): no word
             if word in respelled and self._known(respelled[word]):

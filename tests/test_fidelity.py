@@ -725,3 +725,9 @@ def test_a_comparison_row_that_says_nothing_of_either_is_left_out(adv: Advisor) 
 def test_no_yes_opens_an_answer_the_question_does_not_ask_yes_or_no_of(
         adv: Advisor, question: str) -> None:
     assert not ask(adv, question).startswith(("Yes", "No.")), question
+
+
+def test_a_verb_followed_by_about_is_what_is_said_not_a_missing_thing(adv: Advisor) -> None:
+    first = ask(adv, "Does the document talk about radiology careers in Australia?").split(
+        "\n", 1)[0]
+    assert first == "The document does not mention australia.", first
