@@ -19,7 +19,7 @@ from knowledge.source import normal
 
 from .answers import HANDLERS
 from .compose import Answer, article
-from .nlu import Parse
+from .nlu import Mention, Parse
 from .reply import Explanation, Reply, ReplyKind
 from .resolve import resolve
 from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
@@ -176,7 +176,8 @@ class Responder:
             return []
         parses = [u.parse(pieces[0])]
         parses.extend(self._later_part(parses[0], piece) for piece in pieces[1:])
-        if not all(self._asks(parse, i) for i, parse in enumerate(parses)):
+        if not (all(self._asks(parse, i) for i, parse in enumerate(parses))
+                or self._declined_part(parses)):
             return []
         if len({(parse.intents[0].intent if parse.intents else "",
                  tuple(m.node_ids for m in parse.alias_mentions)) for parse in parses}) < 2:
@@ -195,6 +196,25 @@ class Responder:
         strong = top is not None and top.score >= floor and not single
         return strong or (index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
 
+    def _asked_names(self, p: Parse) -> tuple[Mention, ...]:
+        """The names in the sentences of a part that ask, not in its story ('I trained as a
+        radiologist. Can I get a visa?' names nothing it asks about)."""
+        u = self.e.understander
+        asking = " ".join(x for x in u.split_sentences(p.text) if self.pol.is_question(x))
+        return u.parse(asking or p.text).alias_mentions
+
+    def _declined_part(self, parses: list[Parse]) -> bool:
+        """'What's med school tuition like and how many years is it?': a part asking logistics
+        the source never covers is declined on its own when every other part asks clearly
+        (a story beside a visa question is no question of its own)."""
+        w = self.pol.w
+        declined = [p.question and self.pol.logistics(p) for p in parses]
+        named = any(d and self._asked_names(p) for d, p in zip(declined, parses, strict=True))
+        return any(declined) and all(
+            d or (bool(p.intents) and p.intents[0].score >= w["clause_floor"]
+                  and (named or bool(p.alias_mentions)))  # ("which visa? how long does it
+            for d, p in zip(declined, parses, strict=True))            # take?" asks of the visa)
+
     def _comma_parts(self, chunk: str) -> list[str]:
         """'Med school how long, residency how long': comma-separated parts that each name
         something and ask something are questions of their own; other commas are not."""
@@ -202,10 +222,17 @@ class Responder:
         if not 2 <= len(parts) <= self.pol.w["clause_max"]:
             return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
-        floor = self.pol.w["clause_floor_named"]
-        for part in parts:
+        w = self.pol.w
+        first_asks = u.parse(parts[0]).question  # ("I don't want med school, what jobs
+        for i, part in enumerate(parts):           # are there?" is one question)
             parse = u.parse(part)
-            if not parse.alias_mentions or not parse.intents or parse.intents[0].score < floor:
+            top = parse.intents[0].score if parse.intents else 0.0
+            asks = bool(parse.alias_mentions) and top >= w["clause_floor_named"]
+            # (a later part may leave the name to the part before: "what degree does a rad
+            # tech need, which exam, and can they specialize?")
+            elliptic = i > 0 and first_asks and parse.tokens[:1] and parse.tokens[0] in \
+                self.pol.sets["wh_words"] and top >= w["clause_floor"]
+            if not (asks or elliptic):
                 return [chunk]
         return parts
 
@@ -243,7 +270,14 @@ class Responder:
         """Each part in turn, in the context the earlier parts left ('tell me about
         sonographers and how much do they make?', '... and which of those ...'), each with
         its own sources and notes."""
-        replies = [self._annotate(self._answer(t, parse), parse.text) for parse in parses]
+        replies = []
+        for parse in parses:
+            reply = self._annotate(self._answer(t, parse), parse.text)
+            named = self._asked_names(parse) if not reply.entities else ()
+            if named and self.pol.logistics(parse):  # ("what's med school tuition like and
+                t.context.topic = named[-1].node_ids[:1]  # how many years is it?": a declined
+                # part still names what "it" is next)
+            replies.append(reply)
         t.annotated = True
         entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
         text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
@@ -499,7 +533,9 @@ class Responder:
         e = self.e
         entities = answer.entities if answer.entities or answer.listed else tuple(
             n.id for n in d.nodes)
-        if answer.entities:
+        if len(answer.listed) == 1:  # "which of those is two years?" -> "what does it do?"
+            t.context.topic = answer.listed
+        elif answer.entities:
             t.context.topic = answer.entities[:1]
         elif d.nodes:
             t.context.topic = (d.nodes[0].id,)

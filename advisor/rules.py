@@ -147,11 +147,19 @@ class Policy:
     def asking_tokens(self, p: Parse) -> tuple[str, ...]:
         return self.asking_parse(p).tokens
 
+    def logistics(self, p: Parse) -> bool:
+        """Logistics the source never covers: tuition, visas, exam statistics, a choice of
+        school ('which community college has the cheapest program?')."""
+        return self.asking_parse(p).has(*self.sets["logistics"]) or self.chooses_institution(p)
+
     def chooses_institution(self, p: Parse) -> bool:
         """'the best rad tech programs in texas', 'which sonography school should I pick':
         a choice among schools, programs or employers, a few words apart, which the source
         never covers."""
-        words = self.asking_tokens(p)
+        u = self.engine.understander
+        asking = [s for s in u.split_sentences(p.text) if self.is_question(s)]
+        # (only what is asked: "he was the *top* fundraiser in his *college*" chooses nothing)
+        words = tuple(w for s in asking for w in u.parse(s).tokens) if asking else p.tokens
         span = int(self.w["institution_window"])
         choice, places = self.sets["choice_words"], self.sets["institution_words"]
         at = [i for i, w in enumerate(words) if w in choice]
@@ -203,7 +211,15 @@ class Policy:
         sets = self.sets
         words = p.words
         fit = words & sets["fit_words"]
-        return bool(words & sets["pick_questions"] and words & sets["career_words"]
+        span = int(self.w["pick_head_window"])
+        tokens = p.tokens
+        # the kind of career is what the wh-word asks for ("what *job* should I aim for",
+        # "which kind of *fellowship*"), not a word of the story ("interviewing for a CT tech
+        # job - what competency should I stress?")
+        headed = any(w in sets["career_words"] for i, t in enumerate(tokens)
+                     if t in sets["pick_questions"] for w in tokens[i + 1:i + 1 + span])
+        return bool(words & sets["pick_questions"] and (headed or (
+            fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
 
@@ -344,7 +360,13 @@ class Policy:
         if not m.negated:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
-        return self._strong_negation.search(f" {window} ") is not None
+        if self._strong_negation.search(f" {window} ") is not None:
+            return True
+        # "no med school, what jobs?" rules it out; "hospitals that *have* no radiologist"
+        # describes them
+        before = p.tokens[max(0, m.start - 2):m.start]
+        return before[-1:] in {(w,) for w in self.sets["weak_negations"]} and not (
+            len(before) == 2 and before[0] in self.sets["describing_verbs"])
 
     def own_question(self, words: tuple[str, ...]) -> bool:
         """'can they work in vascular?', 'what is the internship year usually in?': a verb of
@@ -434,7 +456,7 @@ def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
     """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
     college has the cheapest program?': logistics the document never covers are declined,
     whatever career they name."""
-    if pol.asking_parse(f.p).has(*pol.sets["logistics"]) or pol.chooses_institution(f.p):
+    if pol.logistics(f.p):
         return Decision("logistics", pol.w["declined"])
     return None
 
@@ -639,7 +661,10 @@ def _strong(f: Facts) -> bool:
 
 
 def _lookup(pol: Policy, best: Best, f: Facts) -> bool:
-    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",)
+    """A question that looks its keyword up: a lookup intent, 'who ...', or a question no
+    intent reads at all ('what do the people who make sure scanners follow the rules do?')."""
+    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",) or (
+        not best[0] and f.p.question)
 
 
 def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
@@ -692,6 +717,19 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return None
 
 
+def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Do rad techs need CE?': nothing else asked, a career and a step or credential named
+    with a word of need asks what the career's path requires (the path says it)."""
+    if best[1] >= pol.w["weak"] or not f.p.words & pol.sets["requirement_words"]:
+        return None
+    types = {pol.type_of(m) for m in f.explicit if not m.negated}
+    if f.p.pronoun:  # "do they need CE?" of the career talked about
+        types |= {n.type for n in f.topic}
+    if types & CAREER_TYPES and types & {"training", "credential"}:
+        return ("education", pol.w["weak"])
+    return None
+
+
 def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Sonographer?' alone describes what was named; nothing named is not understood."""
     if best[1] >= pol.w["weak"]:
@@ -736,10 +774,21 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
 
 
-SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_pick_from_what_was_said,
+def settle_list_of_fellowships(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'List the fellowships after residency pls', 'which fellowships exist? give me all
+    list': a list asked for of the fellowships is the subspecialties' list, not the careers'."""
+    if best[0] == "list_careers" and f.p.requested == "subspecialty" \
+            and "subspecialties" in f.scores:
+        return ("subspecialties", best[1])
+    return None
+
+
+SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
+                                 settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_outside, settle_weak_followup, settle_weak,
+                                 settle_outside, settle_weak_requirement,
+                                 settle_weak_followup, settle_weak,
                                  settle_modality, settle_filtered_list)
 
 

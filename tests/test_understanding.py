@@ -382,3 +382,88 @@ def test_a_pick_asked_with_a_clear_description_names_the_career(advisor: Advisor
 def test_a_pick_asked_with_nothing_described_starts_the_questions(advisor: Advisor) -> None:
     reply = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
     assert reply.kind == "question"
+
+
+@pytest.mark.parametrize(("question", "says", "never"), [
+    ("What make the nuclear medicine technologist in his work?", "radioactive", "salar"),
+    ("Quality assurance specialist, he make also the audits of imaging practice?", "regulatory",
+     "salar"),
+    ("what do rad techs make in a year", "salar", "radioactive"),
+])
+def test_make_asks_for_pay_only_with_the_words_of_pay(advisor: Advisor, question: str, says: str,
+                                                      never: str) -> None:
+    """'What make the X?' (non-native 'what does X do') is no salary question; 'what do they
+    make in a year' is."""
+    text = advisor.session().ask(question).text
+    assert says in text and never not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "list the fellowships after radiology residency pls",
+    "Which fellowships exist for radiologist? Please give me all list.",
+])
+def test_a_list_of_the_fellowships_lists_them_once(advisor: Advisor, question: str) -> None:
+    text = advisor.session().ask(question).text
+    assert all(name in text for name in ("Neuroradiology", "Body Imaging", "Breast Imaging"))
+    assert text.count("After residency, radiologists may pursue fellowships") == 1, text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("How long is medical school and the radiology residency?", ["4 years", "4–5 years"]),
+    ("What degree does a radiologic technologist need, which exam, and can they specialize?",
+     ["associate or bachelor", "ARRT", "specializ"]),
+    ("radiologic technologst degree needed + what exam", ["bachelor", "ARRT"]),
+    ("Which fellowship lasts 2 years and which one is about the brain?",
+     ["Interventional Radiology", "Neuroradiology"]),
+])
+def test_each_part_of_a_terse_compound_question_is_answered(advisor: Advisor, question: str,
+                                                            says: list[str]) -> None:
+    """A part that leaves its name to the part before ('which exam'), parts joined by '+',
+    and two steps under one 'how long' each get their answer."""
+    text = advisor.session().ask(question).text
+    assert all(s.lower() in text.lower() for s in says), text
+
+
+def test_which_fellowship_has_a_length_is_answered_not_doubted(advisor: Advisor) -> None:
+    assert "Interventional Radiology" in advisor.session().ask(
+        "which fellowship takes 2 yrs").text
+    doubted = advisor.session().ask("is the fellowship 2 years").text
+    assert doubted.startswith("The source document does not say how long the fellowship")
+
+
+def test_one_item_of_a_list_becomes_what_it_refers_to(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("What fellowships are there after radiology residency?")
+    s.ask("which of those is two years?")
+    assert "minimally invasive" in s.ask("what does it focus on?").text
+
+
+@pytest.mark.parametrize("turns", [
+    ["do rad techs need continuing ed"],
+    ["do rad techs need CE"],
+    ["tell me about rad techs", "do they need continuing ed"],
+])
+def test_continuing_education_asked_in_short_words_is_answered_yes(advisor: Advisor,
+                                                                   turns: list[str]) -> None:
+    s = advisor.session()
+    for text in turns:
+        reply = s.ask(text)
+    assert reply.text.startswith("Yes.") and "continuing education is required" in reply.text
+
+
+def test_a_career_word_of_the_story_does_not_make_a_pick_question(advisor: Advisor) -> None:
+    """'What competency should I stress?' asks for skills although the story names a job; 'what
+    kind of radiology job should I aim for?' asks for the pick."""
+    skills = advisor.session().ask("interviewing for a CT tech job - what competency should I "
+                                   "stress about running the scanner?")
+    assert skills.kind == "answer" and "technical aptitude" in skills.text.lower(), skills.text
+    pick = advisor.session().ask("what kind of radiology job should I aim for?")
+    assert pick.intent == "recommend", pick.text
+
+
+def test_a_logistics_part_is_declined_and_the_other_part_answered(advisor: Advisor) -> None:
+    reply = advisor.session().ask("what's med school tuition like and how many years is it")
+    assert "does not cover" in reply.text and "4 years" in reply.text, reply.text
+    visa = advisor.session().ask("I trained as a radiologist in India. Can I get an H-1B visa "
+                                 "to practise in the US, and how long does the paperwork take?")
+    assert visa.fallback and "residency" not in visa.text, visa.text
