@@ -24,6 +24,9 @@ class Answer:
     listed: tuple[str, ...] = ()
     table: tuple[tuple[str, ...], ...] = ()
     silent: bool = False
+    #: The point asked is one the source never covers (the reply says so): flagged as a
+    #: fallback, as a decline is, though it goes on to say what the source does say.
+    uncovered: bool = False
     suggestions: tuple[str, ...] = field(default=())
 
 

@@ -124,6 +124,9 @@ class Provenance:
         # ...but never the field's own words: 'radiation' is the field's and the document
         # never says it of anyone (the words it does use are known from the document).
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
+        #: Words asking what the source never covers ('stressful', 'nights'): an answer that
+        #: opens by saying so keeps that point, and is not rewritten into another.
+        self._uncovered_words = frozenset(lexicon.uncovered)
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
@@ -355,8 +358,8 @@ class Provenance:
         if any(reply.text.startswith(p) for p in self._silent):
             # the answer already says what the document does not cover: unless it is another
             # thing than the words asked ('nights' answered with 'the outlook')
-            said = normal(reply.text.split(".", 1)[0])
-            terms = [t for t in terms if not any(w in said.split() for w in normal(t).split())]
+            said = {stem(w) for w in normal(reply.text.split(".", 1)[0]).split()}
+            terms = [t for t in terms if not any(stem(w) in said for w in normal(t).split())]
         if not terms:
             return ""
         shown = " or ".join(terms)
@@ -926,8 +929,8 @@ class Provenance:
         if reply.fallback and reply.intent == "out_of_scope":
             q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
             return self.careers_stating(q, reply) or reply
-        if reply.fallback or reply.kind not in _ANSWER_KINDS:
-            return reply
+        if reply.kind not in _ANSWER_KINDS:  # (a point the source never covers is still an
+            return reply  # answer: it says so, and is cited for what it goes on to say)
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
             ids = (*reply.entities, *reply.listed)
             return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
@@ -935,11 +938,16 @@ class Provenance:
         # uses are looked for in what was typed (a real word respelled is no typo).
         question = question[:MAX_INPUT_CHARS]
         q = f" {' '.join(self.understander.parse(question).tokens)} "
-        text = (self.careers_with(q, reply) or self.aspect_of_named(q, reply)
-                or self.unasked_aspect(q, question, reply) or self.missed_step(q, reply)
-                or reply.text)
-        replacing, said = self.duration_note(q, reply)
-        if not replacing:  # (a note that opens 'The document does not name...' says so)
+        silent = any(reply.text.startswith(p) for p in self._silent) and bool(
+            self._uncovered_words.intersection(q.split()))
+        text = (self.careers_with(q, reply)
+                or ("" if silent else self.aspect_of_named(q, reply)
+                    or self.unasked_aspect(q, question, reply))  # (what is not covered stays
+                or self.missed_step(q, reply) or reply.text)  # said)
+        if text != reply.text:  # answered after all, from what the lines say
+            reply = replace(reply, fallback=False)
+        replacing, said = ("", "") if silent else self.duration_note(q, reply)
+        if not replacing and not silent:  # (a note opening 'The document does not name...')
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer

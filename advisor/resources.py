@@ -192,7 +192,7 @@ POLICY_WEIGHTS = (
     "followup_words", "topic_words", "contextual_long_words", "list_ref_words",
     "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
-    "described_list_max", "clause_max")
+    "described_list_max", "clause_max", "institution_window")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
@@ -201,7 +201,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "vague_words", "who_types", "weak_negations",
                "pick_phrases", "plain_sets", "field_names", "story_intents", "continuers",
                "pointing_words", "own_question_openers", "own_years_words",
-               "only_phrases")
+               "only_phrases", "choice_words", "institution_words")
 
 
 def _number(value: Any) -> bool:

@@ -113,7 +113,7 @@ class Responder:
         her?"), point back into it, or ask for a pick the story describes, are read whole."""
         u = self.e.understander
         sentences = u.split_sentences(text)
-        asking = [s for s in sentences if self._is_question(s)]
+        asking = [s for s in sentences if self.pol.is_question(s)]
         if len(sentences) < 2 or not asking or len(asking) == len(sentences):
             return text
         focus = " ".join(asking)
@@ -133,13 +133,6 @@ class Responder:
         g = self.e.graph
         return any(g.node(m.node_ids[0]).type in CAREER_TYPES for m in p.alias_mentions)
 
-    def _is_question(self, sentence: str) -> bool:
-        """A sentence that asks: it ends in '?' or opens with a question word, or with a word
-        that carries on the question before ('and is there demand')."""
-        if sentence.endswith("?"):
-            return True
-        first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'")
-        return first in self.e.lexicon.question_words or first in self.pol.sets["continuers"]
 
     def _dispatch(self, t: Turn, text: str, asked: str) -> Reply:
         if t.dialog.active or t.dialog.reviewing:
@@ -357,12 +350,15 @@ class Responder:
         answer = handler(self.pol, p, d, t.context) if handler is not None else None
         if answer is None:
             return self._not_understood(t, p, d)
+        if answer.silent:
+            answer = replace(answer, uncovered=True)
         if answer.silent and d.nodes:
             found = self._retrieve(p, d.nodes[0])
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
                 answer = replace(found, text=f"{answer.text} {self.e.responses['closest_fact']} "
-                                             f"{found.text}") if d.intent in _SAY_SILENT else found
+                                             f"{found.text}", uncovered=True) \
+                    if d.intent in _SAY_SILENT else found
         if d.described and d.nodes:  # a node found by description: say by which words
             r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
@@ -374,7 +370,7 @@ class Responder:
     def _uncovered_word(self, p: Parse) -> str | None:
         """The first word of the text that asks what the source never covers ('stressful')."""
         uncovered = self.e.lexicon.uncovered
-        return next((w for w in p.tokens if w in uncovered), None)
+        return next((w for w in self.pol.asking_tokens(p) if w in uncovered), None)
 
     def _uncovered(self, t: Turn, p: Parse, d: Decision) -> Answer | None:
         """'Is being a sonographer stressful?': the source never says; the answer says so, then
@@ -409,8 +405,9 @@ class Responder:
                 return replace(answer, text=f"{text}\n{answer.text}")
         found = self._retrieve(p, node)
         if found is not None:
-            return replace(found, text=f"{text} {e.responses['closest_fact']} {found.text}")
-        return Answer(f"{text} {e.composer.what(node)}", (node.id,))
+            return replace(found, text=f"{text} {e.responses['closest_fact']} {found.text}",
+                           uncovered=True)
+        return Answer(f"{text} {e.composer.what(node)}", (node.id,), uncovered=True)
 
     def _retrieve(self, p: Parse, node: Node, *, follow_up: bool = False) -> Answer | None:
         """The one fact of `node` a question asks about, by shared words ('who do they serve?'
@@ -474,6 +471,9 @@ class Responder:
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
+        picked = None if wants_questions else self._described_pick(t, p, d, scope)
+        if picked is not None:
+            return picked
         skills = [n for m in p.alias_mentions if (n := e.graph.node(m.node_ids[0])).type == "skill"]
         if skills:  # "I'm super detail-oriented, would radiology suit me?"
             answer = e.composer.skills(None)
@@ -481,6 +481,24 @@ class Responder:
             return self._reply(t, p, d, Answer(text, answer.entities))
         t.dialog, turn = iv.start(t.dialog)
         return self._dialog_reply(t, turn)
+
+    def _described_pick(self, t: Turn, p: Parse, d: Decision, scope: str) -> Reply | None:
+        """'PhD physicist, want to develop new imaging techniques. best fit?': a pick asked
+        for with a description one career's own lines clearly match is answered with that
+        career (and the offer of the questions), not with the first question."""
+        pol = self.pol
+        types = frozenset({"subspecialty"}) if scope == "fellowship" else CAREER_TYPES
+        hit = pol.clearly_described(p, types)
+        if hit is None:
+            return None
+        node = hit.node
+        r = self.e.responses
+        head = r["described_pick"].format(words=", ".join(hit.words), name=node.name)
+        answer = self.e.composer.describe(node)
+        text = f"{head}\n{answer.text}\n\n{r['offer_chooser']}"
+        d = replace(d, nodes=[node], notes=[*d.notes, f"described by {', '.join(hit.words)}"])
+        t.context.last_list = (node.id,)
+        return self._reply(t, p, d, Answer(text, (node.id,), listed=(node.id,)))
 
     # -- reply building ---------------------------------------------------------------------
     def _explain(self, p: Parse, d: Decision) -> Explanation:
@@ -509,7 +527,7 @@ class Responder:
             t.context.last_intent = d.intent
         confidence = max(0.0, min(1.0, d.score / 4.0))
         suggestions = e.suggest(d.intent, [e.graph.node(i) for i in entities if i in e.graph])
-        return Reply(answer.text, d.intent, entities, confidence, False, suggestions,
+        return Reply(answer.text, d.intent, entities, confidence, answer.uncovered, suggestions,
                      partial(self._explain, p, d), kind=kind, table=answer.table,
                      listed=answer.listed)
 

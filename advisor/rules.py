@@ -122,6 +122,41 @@ class Policy:
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
 
+    def is_question(self, sentence: str) -> bool:
+        """A sentence that asks: it ends in '?' or opens with a question word, or with a word
+        that carries on the question before ('and is there demand')."""
+        if sentence.endswith("?"):
+            return True
+        first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'") if sentence else ""
+        return first in self.engine.lexicon.question_words or first in self.sets["continuers"]
+
+    def asking_parse(self, p: Parse) -> Parse:
+        """The sentences that ask, when a story comes with them and they name what they ask
+        about without pointing back into it ("I work nights. Can I ...?", "Trying to write my
+        LinkedIn summary. What else does an informatics specialist do?"): a word of the story
+        asks nothing. The whole text otherwise."""
+        u = self.engine.understander
+        sentences = u.split_sentences(p.text)
+        asking = [s for s in sentences if self.is_question(s)]
+        if 1 <= len(asking) < len(sentences):
+            q = u.parse(" ".join(asking))
+            if q.alias_mentions and not (q.pronoun or q.points_back):
+                return q  # (not "My MRI report says ... What does that mean?")
+        return p
+
+    def asking_tokens(self, p: Parse) -> tuple[str, ...]:
+        return self.asking_parse(p).tokens
+
+    def chooses_institution(self, p: Parse) -> bool:
+        """'the best rad tech programs in texas', 'which sonography school should I pick':
+        a choice among schools, programs or employers, a few words apart, which the source
+        never covers."""
+        words = self.asking_tokens(p)
+        span = int(self.w["institution_window"])
+        choice, places = self.sets["choice_words"], self.sets["institution_words"]
+        at = [i for i, w in enumerate(words) if w in choice]
+        return any(w in places for i in at for w in words[i + 1:i + 1 + span])
+
     # -- facts ----------------------------------------------------------------------------
     def facts(self, p: Parse, ctx: Context, profile_changed: bool,
               profiled: bool = False, known: bool = False) -> Facts:
@@ -144,8 +179,14 @@ class Policy:
             or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))
         statement = (not p.question and bool(p.tokens) and first_person
                      and p.tokens[0] in sets["statement_openers"])
+        scores = {s.intent: s.score for s in p.intents}
+        asking = self.asking_parse(p)
+        if asking is not p:  # what is outside the field is judged on the question alone
+            outside = sets["outside_intents"]
+            scores = {k: v for k, v in scores.items() if k not in outside}
+            scores.update((s.intent, s.score) for s in asking.intents if s.intent in outside)
         return Facts(
-            p=p, scores={s.intent: s.score for s in p.intents}, explicit=explicit,
+            p=p, scores=scores, explicit=explicit,
             keyword=keyword, topic=topic, last_intent=ctx.last_intent,
             has_list=bool(ctx.last_list), list_refs=tuple(self.list_refs(p, ctx.last_list)),
             first_person=first_person, careers_named_any=named_any,
@@ -353,7 +394,7 @@ def gate_medical_advice(pol: Policy, f: Facts) -> Decision | None:
     """'Can you read my MRI?' is declined as medical advice; 'does the x-ray tech interpret my
     images, or is that someone else's job?' names careers and needs a stronger cue."""
     score = f.scores.get("medical_advice", 0.0)
-    floor = pol.w["medical_advice_floor_careers" if f.careers_named else "medical_advice_floor"]
+    floor = pol.w["medical_advice_floor_careers" if f.careers_named_any else "medical_advice_floor"]
     return Decision("medical_advice", score) if score >= floor else None
 
 
@@ -372,8 +413,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    if f.has_list or not p.has(*pol.sets["other_fields"]):
-        return None
+    if f.has_list or not pol.asking_parse(p).has(*pol.sets["other_fields"]):
+        return None  # ("I'm a pharmacy tech. What degree does x-ray school need?")
     if pol.other_profession_named(p):
         return Decision("oos", pol.w["declined"])  # "a radiologist assistant", "vet radiology"
     if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
@@ -393,7 +434,7 @@ def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
     """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
     college has the cheapest program?': logistics the document never covers are declined,
     whatever career they name."""
-    if f.p.has(*pol.sets["logistics"]):
+    if pol.asking_parse(f.p).has(*pol.sets["logistics"]) or pol.chooses_institution(f.p):
         return Decision("logistics", pol.w["declined"])
     return None
 
@@ -444,8 +485,9 @@ def adjust_pick(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float 
 
 def adjust_advice_about_careers(pol: Policy, spec: IntentSpec, score: float,
                                 f: Facts) -> float | None:
-    """A question about careers that mentions 'my images' is not medical advice."""
-    if spec.name == "medical_advice" and f.careers_named \
+    """A question about careers that mentions 'my images' (or 'do rad techs give IV
+    contrast?') is not medical advice."""
+    if spec.name == "medical_advice" and f.careers_named_any \
             and score < pol.w["medical_advice_floor_careers"]:
         return None
     return score if score > 0 else None

@@ -154,6 +154,6 @@ def test_what_training_costs_is_silent_and_a_persona_from_another_field_is_helpe
         advisor: Advisor) -> None:
     cost = advisor.session().ask("how much does radiology residency cost?")
     assert "does not say what diagnostic radiology residency costs" in cost.text
-    assert "salar" not in cost.text and not cost.fallback
+    assert "salar" not in cost.text and cost.fallback  # the point asked is not covered
     lawyer = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
     assert lawyer.kind == "question" and not lawyer.fallback

@@ -350,7 +350,8 @@ def test_audit_findings_stay_fixed(adv: Advisor, question: str, says: str, never
 def test_a_word_the_document_never_uses_is_said_to_be_absent_first(adv: Advisor, question: str,
                                                                    word: str) -> None:
     first = ask(adv, question).split("\n", 1)[0]
-    assert re.search(rf"(does not mention|says nothing about) .?{word}", first), first
+    assert re.search(rf"(does not mention|says nothing about|does not say[^.]*) .?{word}",
+                     first), first
 
 
 def test_the_interview_states_no_order_the_document_does_not(adv: Advisor) -> None:

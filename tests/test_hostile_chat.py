@@ -110,7 +110,9 @@ def test_ctrl_c_at_any_moment_of_start_up_is_quiet(tmp_path: Path) -> None:
         time.sleep(step * 0.005)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
-        if b"Traceback" in err or b"Fatal Python error" in err:
+        if b"Traceback" in err or b"Fatal Python error" in err or (
+                err.strip() == b"KeyboardInterrupt" and proc.returncode == 1):
+            # (the last: Python's own one-line report when the signal lands in its start-up)
             # Only while the interpreter starts (site, its streams) or finds the package,
             # before the first statement of the program: never inside its code.
             assert not OURS.search(err), (step, err.decode())

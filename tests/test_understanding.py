@@ -73,6 +73,65 @@ def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advis
     assert reply.fallback, reply.text
 
 
+@pytest.mark.parametrize("question", [
+    "what are the best rad tech programs near me? looking at a few",
+    "which is the most reputable sonography school",
+    "what's the pass rate for the ARDMS exam",
+    "can I use financial aid for nuc med school",
+    "is there an online program for rad tech",
+    "how do I get my radiology degree recognized in Canada, do I need a license in each province",
+])
+def test_a_choice_of_school_or_an_exam_statistic_is_declined(advisor: Advisor,
+                                                             question: str) -> None:
+    """The logistics the document never covers, in words no phrase of the data lists as such:
+    a choice word a few words before an institution, exam statistics, funding, licensing."""
+    reply = advisor.ask(question)
+    assert reply.fallback and "does not cover" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "eGFR is 28, can we still give gad for the liver MR?",
+    "patient got hives after iodinated contrast, premedicate with steroids next time?",
+    "what kVp should I use for a portable abdomen",
+    "my son has a fever, should I give him ibuprofen before his MRI?",
+])
+def test_a_question_about_caring_for_a_patient_is_declined(advisor: Advisor,
+                                                           question: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback and reply.intent == "medical_advice", reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "which fellowship is for people who like kidneys and liver imaging?",
+    "do rad techs give IV contrast?",
+    "which kind of radiologist reads chest CTs for lung nodules?",
+])
+def test_anatomy_or_a_named_career_keeps_a_question_about_careers(advisor: Advisor,
+                                                                  question: str) -> None:
+    assert advisor.ask(question).intent != "medical_advice"
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("do sonographers work nights?", "whether a sonographer works nights"),
+    ("how much does radiology residency cost?", "what diagnostic radiology residency costs"),
+    ("can nuclear medicine techs work abroad?", "working abroad"),
+    ("How long is the preliminary year?", "how long the preliminary year takes"),
+])
+def test_a_point_the_document_never_covers_is_said_and_flagged(advisor: Advisor, question: str,
+                                                              says: str) -> None:
+    """The answer says plainly what is not covered, then what the document does say, and is
+    flagged as a fallback: the point asked is outside the knowledge."""
+    reply = advisor.session().ask(question)
+    assert says in reply.text and reply.fallback, reply.text
+
+
+def test_a_word_of_the_story_is_not_the_point_asked(advisor: Advisor) -> None:
+    reply = advisor.session().ask("I've worked nights as a CT tech for years. What do sonographers "
+                                  "specialize in?")
+    assert "nights" not in reply.text.split("\n")[0] and not reply.fallback, reply.text
+    assert "obstetric" in reply.text
+
+
 @pytest.mark.parametrize(("question", "word"), [
     ("can DOs become radiologists?", "dos"),
     ("do i need MCAT for rads", "mcat"),
@@ -303,3 +362,23 @@ def test_who_does_what_names_the_described_not_the_named_alternative(advisor: Ad
     first = reply.text.split("\n")[0]
     assert "Technical and allied health" in first, reply.text
     assert "that is Radiologist" not in first
+
+
+@pytest.mark.parametrize(("message", "career"), [
+    ("I'm a PhD physicist, want to develop new imaging techniques, no interest in clinical "
+     "reads. best fit?", "Research Scientist"),
+    ("I am radiologist in university hospital. I love to teach the residents, to make research "
+     "and present in congresses. Which path is the best for me?", "Academic Radiologist"),
+])
+def test_a_pick_asked_with_a_clear_description_names_the_career(advisor: Advisor, message: str,
+                                                                career: str) -> None:
+    """The description matches one career's own lines: that career is the answer (with the
+    offer of the questions), not the interview's first question."""
+    reply = advisor.session().ask(message)
+    assert reply.kind == "answer" and career in reply.text, reply.text
+    assert "help me choose" in reply.text
+
+
+def test_a_pick_asked_with_nothing_described_starts_the_questions(advisor: Advisor) -> None:
+    reply = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
+    assert reply.kind == "question"
