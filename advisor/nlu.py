@@ -215,7 +215,7 @@ class Understander:
         self._bigrams = frozenset(bigrams)
         starts = "|".join(sorted(lexicon.sets["clause_starts"]))
         self._clause_split = re.compile(
-            rf"\? |; |,? (?:and|also|plus) (?=(?:{starts})\b)", re.IGNORECASE)
+            rf"\? |; |,? (?:and|also|plus|\+) (?=(?:{starts})\b)", re.IGNORECASE)
         self.negation_pattern = _phrases_pattern(tuple(self._phrase(n) for n in lexicon.negations))
         self._spell_cache: Memo[str, tuple[tuple[str, float, float], ...]] = Memo(
             items=50_000, chars=1_000_000)

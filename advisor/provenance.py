@@ -78,6 +78,13 @@ def _has(text: str, phrase: str) -> bool:
 _ITEMS = re.compile(r",? (?:and|or) |, ")
 
 
+def _repeats(note: str, text: str) -> bool:
+    """A note quoting what the answer already says ('The document says: After residency,
+    radiologists may pursue fellowships' above the list that opens with it)."""
+    quoted = normal(note.split(":", 1)[1]) if ":" in note else ""
+    return len(quoted.split()) >= 3 and quoted in normal(text)
+
+
 def _item_with(fact: str, term: str) -> str:
     """Of a fact that lists things ('Mammography, breast ultrasound, and breast MRI'), the
     one item that holds `term` ('breast ultrasound'): a note on another career quotes what
@@ -556,6 +563,12 @@ class Provenance:
             return "", ""
         low = float(match.group(1))
         high = float(match.group(2) or low)
+        answered = [self.g.node(i) for i in reply.entities if i in self.g]
+        yes_no = question.split()[:1] and question.split()[0] in self._yes_no
+        if not yes_no and any(n.duration is not None
+                              and n.duration.low <= low <= high <= n.duration.high
+                              for n in answered):
+            return "", ""  # 'which fellowship is 2 years?' answered with the one that is
         # The steps the question names come first ('is medical school 5 years for
         # radiologists?' asks of medical school, not of the radiologist).
         named = self._holding(question, "names", "training", "subspecialty")
@@ -954,7 +967,8 @@ class Provenance:
             text = replacing
         category = self.category_note(q, reply)
         notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
-                               category if category.startswith(self._not_under) else "") if n]
+                               category if category.startswith(self._not_under) else "")
+                   if n and not _repeats(n, text)]
         head = [*notices, *(n for n in (category, self.count_note(q, reply))
                             if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):

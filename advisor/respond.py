@@ -207,10 +207,16 @@ class Responder:
         if not 2 <= len(parts) <= self.pol.w["clause_max"]:
             return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
-        floor = self.pol.w["clause_floor_named"]
-        for part in parts:
+        w = self.pol.w
+        for i, part in enumerate(parts):
             parse = u.parse(part)
-            if not parse.alias_mentions or not parse.intents or parse.intents[0].score < floor:
+            top = parse.intents[0].score if parse.intents else 0.0
+            asks = bool(parse.alias_mentions) and top >= w["clause_floor_named"]
+            # (a later part may leave the name to the part before: "what degree does a rad
+            # tech need, which exam, and can they specialize?")
+            elliptic = i > 0 and parse.tokens[:1] and parse.tokens[0] in self.pol.sets[
+                "wh_words"] and top >= w["clause_floor"]
+            if not (asks or elliptic):
                 return [chunk]
         return parts
 

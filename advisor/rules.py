@@ -639,7 +639,10 @@ def _strong(f: Facts) -> bool:
 
 
 def _lookup(pol: Policy, best: Best, f: Facts) -> bool:
-    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",)
+    """A question that looks its keyword up: a lookup intent, 'who ...', or a question no
+    intent reads at all ('what do the people who make sure scanners follow the rules do?')."""
+    return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",) or (
+        not best[0] and f.p.question)
 
 
 def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
@@ -736,7 +739,17 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return ("list_careers", max(best[1], pol.w["list_filter_floor"]))
 
 
-SETTLERS: tuple[Settler, ...] = (settle_described_pick, settle_pick_from_what_was_said,
+def settle_list_of_fellowships(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'List the fellowships after residency pls', 'which fellowships exist? give me all
+    list': a list asked for of the fellowships is the subspecialties' list, not the careers'."""
+    if best[0] == "list_careers" and f.p.requested == "subspecialty" \
+            and "subspecialties" in f.scores:
+        return ("subspecialties", best[1])
+    return None
+
+
+SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
+                                 settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
                                  settle_outside, settle_weak_followup, settle_weak,

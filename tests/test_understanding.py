@@ -382,3 +382,50 @@ def test_a_pick_asked_with_a_clear_description_names_the_career(advisor: Advisor
 def test_a_pick_asked_with_nothing_described_starts_the_questions(advisor: Advisor) -> None:
     reply = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
     assert reply.kind == "question"
+
+
+@pytest.mark.parametrize(("question", "says", "never"), [
+    ("What make the nuclear medicine technologist in his work?", "radioactive", "salar"),
+    ("Quality assurance specialist, he make also the audits of imaging practice?", "regulatory",
+     "salar"),
+    ("what do rad techs make in a year", "salar", "radioactive"),
+])
+def test_make_asks_for_pay_only_with_the_words_of_pay(advisor: Advisor, question: str, says: str,
+                                                      never: str) -> None:
+    """'What make the X?' (non-native 'what does X do') is no salary question; 'what do they
+    make in a year' is."""
+    text = advisor.session().ask(question).text
+    assert says in text and never not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "list the fellowships after radiology residency pls",
+    "Which fellowships exist for radiologist? Please give me all list.",
+])
+def test_a_list_of_the_fellowships_lists_them_once(advisor: Advisor, question: str) -> None:
+    text = advisor.session().ask(question).text
+    assert all(name in text for name in ("Neuroradiology", "Body Imaging", "Breast Imaging"))
+    assert text.count("After residency, radiologists may pursue fellowships") == 1, text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("How long is medical school and the radiology residency?", ["4 years", "4–5 years"]),
+    ("What degree does a radiologic technologist need, which exam, and can they specialize?",
+     ["associate or bachelor", "ARRT", "specializ"]),
+    ("radiologic technologst degree needed + what exam", ["bachelor", "ARRT"]),
+    ("Which fellowship lasts 2 years and which one is about the brain?",
+     ["Interventional Radiology", "Neuroradiology"]),
+])
+def test_each_part_of_a_terse_compound_question_is_answered(advisor: Advisor, question: str,
+                                                            says: list[str]) -> None:
+    """A part that leaves its name to the part before ('which exam'), parts joined by '+',
+    and two steps under one 'how long' each get their answer."""
+    text = advisor.session().ask(question).text
+    assert all(s.lower() in text.lower() for s in says), text
+
+
+def test_which_fellowship_has_a_length_is_answered_not_doubted(advisor: Advisor) -> None:
+    assert "Interventional Radiology" in advisor.session().ask(
+        "which fellowship takes 2 yrs").text
+    doubted = advisor.session().ask("is the fellowship 2 years").text
+    assert doubted.startswith("The source document does not say how long the fellowship")
