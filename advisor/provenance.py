@@ -312,8 +312,12 @@ class Provenance:
         parse = self.understander.parse(text)
         respelled = dict(parse.corrections)
         kept = set(parse.tokens)
-        out = []
-        for word in normal(text).split():
+        out: list[str] = []
+        # (each word once, and no further than the third found: what a word is depends on
+        # the word alone, and a 2,000-character text repeats its words)
+        for word in dict.fromkeys(normal(text).split()):
+            if len(out) == 3:
+                break
             if len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word:
                 continue
             if word not in kept and word not in respelled:
@@ -326,7 +330,7 @@ class Provenance:
                 # long typo of one, 'requirments'): the answer says what is asked
             if not self._known(word) and not self._swapped(word):
                 out.append(word)  # (a real word respelled to an unknown one is kept)
-        return list(dict.fromkeys(out))[:3]
+        return out
 
     def _swapped(self, word: str) -> bool:
         """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word
