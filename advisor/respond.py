@@ -34,6 +34,8 @@ _ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pa
 #: Aspects asked so plainly ('how long is ...?') that a silent answer keeps saying so before
 #: the closest fact; others may be a guess at the aspect, and the fact answers alone.
 _SAY_SILENT = frozenset({"duration"})
+#: The longest question whose annotated reply is kept for the next time it is asked.
+_ANNOTATED_CHARS = 300
 #: Intents a part of a compound message cannot have: they answer the whole message.
 _SINGLE_ONLY = frozenset({"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                           "medical_advice", "compare"})
@@ -65,9 +67,10 @@ class Responder:
         self.pol = policy
         #: Annotated replies by (question, reply): the same answer to the same question gets
         #: the same sources and notes (many people ask the same things), and annotating was a
-        #: third of a turn. Bounded by the characters of the questions and texts it holds.
-        self._annotated: Memo[tuple[str, str, Reply], Reply] = Memo(items=4096,
-                                                                      chars=2_000_000)
+        #: third of a turn. Only questions of a few lines (long ones are seldom asked twice),
+        #: bounded by the characters of the questions and texts it holds.
+        self._annotated: Memo[tuple[str, str, Reply], Reply] = Memo(items=2048,
+                                                                      chars=1_000_000)
 
     # -- the turn -------------------------------------------------------------------------
     def respond(self, state: Conversation, text: str) -> tuple[Conversation, Reply]:
@@ -242,6 +245,8 @@ class Responder:
     def _annotate(self, reply: Reply, text: str) -> Reply:
         """`_annotated_now`, kept for each distinct (question, reply); the reply's own
         explain view stays its own (it speaks of this conversation)."""
+        if len(text) > _ANNOTATED_CHARS:
+            return self._annotated_now(reply, text)
         key = (text, reply.text, reply)
         try:
             found = self._annotated.get(key)
