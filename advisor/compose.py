@@ -738,7 +738,10 @@ class Composer:
             if spec:
                 return _lower_first(spec[0])
             mods = self.g.neighbours(node.id, "uses_modality")
-            return join_words([m.name for m in mods]) if mods else ""
+            subs = [k.name for k in self.g.neighbours(node.id, "specializes", incoming=True)
+                    if k.type == "subspecialty"]  # (a radiologist's fellowships)
+            return join_words([m.name for m in mods]) if mods else (
+                self.t("fellowships_cell", names=join_words(subs)) if subs else "")
         if label == "Pay":
             paying = [c for c in self.categories(node) if c.get("pay")]
             return str(paying[0].get("pay")) if paying else "not stated"

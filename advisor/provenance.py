@@ -70,6 +70,16 @@ def _in_order(wanted: list[str], said: list[str]) -> bool:
     return False
 
 
+def _near(word: str, line: list[str]) -> bool:
+    """`word` or another ending of it is a word of `line` ('safety' of 'safely', 'pelvis' of
+    'pelvic'; not 'care' of 'career')."""
+    def close(a: str, b: str) -> bool:
+        common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                      min(len(a), len(b)))
+        return a == b or (abs(len(a) - len(b)) <= 1 and common >= max(4, max(len(a), len(b)) - 2))
+    return any(close(w, word) for w in line)
+
+
 def _has(text: str, phrase: str) -> bool:
     """`phrase` (normalised) occurs in padded normalised `text` as whole words, plural or not."""
     return bool(phrase) and (f" {phrase} " in text or f" {phrase}s " in text)
@@ -85,6 +95,21 @@ def _repeats(note: str, text: str) -> bool:
     return len(quoted.split()) >= 3 and quoted in normal(text)
 
 
+def _items_counted(text: str) -> int:
+    """How many things an answer lists: its bullets, or the items of its one line that lists
+    three or more ('cardiac, vascular, obstetric, or abdominal ultrasound': 4); 0 for none."""
+    lines = [x for x in text.split("\n") if x.strip()]
+    bullets = [x for x in lines if x.lstrip().startswith("•")]
+    if len(bullets) >= 2:
+        return len(bullets)
+    listing = [_ITEMS.split(x.split(". ", 1)[0]) for x in lines
+               if not bullets and x.count(", ") >= 2]
+    listing = [parts for parts in listing if len(parts) >= 3]
+    if len(listing) != 1 or any(p.startswith("other") for p in listing[0]):
+        return 0  # (none, several, or an open list: 'CT, MRI, mammography, or other modalities')
+    return len(listing[0])
+
+
 def _item_with(fact: str, term: str) -> str:
     """Of a fact that lists things ('Mammography, breast ultrasound, and breast MRI'), the
     one item that holds `term` ('breast ultrasound'): a note on another career quotes what
@@ -96,6 +121,13 @@ def _item_with(fact: str, term: str) -> str:
     if hit is None:
         return fact
     return hit
+
+
+def _adverb_bases(word: str) -> tuple[str, ...]:
+    """The words an adverb in -ly may be made from: 'mainly' main, 'fully' full, 'easily'
+    easy, 'possibly' possible."""
+    body = word[:-2]
+    return (body, word[:-1], f"{word[:-3]}y", f"{body}e", f"{body}le")
 
 
 class Provenance:
@@ -125,17 +157,26 @@ class Provenance:
         cue_words = {w for spec in (intents or {}).values() for c, _w in spec.cues
                      for w in normal(c).split()}
         asked = cue_words | set(lexicon.uncovered)
+        # The field's words that ask how (need, order, count, sameness, yes/no, which) and
+        # everyday English never say what a question is about either ('mandatory', 'main').
+        asking_meta = ("plain_words", "everyday_words", "need_words", "order_words",
+                       "order_after_words", "count_words", "identity_words", "yes_no_words",
+                       "listing_words")
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
-                                  *(normal(w) for w in meta.get("plain_words", ())),
+                                  *(w for key in asking_meta for p in meta.get(key, ())
+                                    for w in normal(p).split()),
                                   *(w for w in plain if w not in asked)))
         # ...but never the field's own words: 'radiation' is the field's and the document
         # never says it of anyone (the words it does use are known from the document).
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
+        self._numbers = {normal(k): v for k, v in lexicon.numbers.items()}
         #: Words asking what the source never covers ('stressful', 'nights'): an answer that
         #: opens by saying so keeps that point, and is not rewritten into another.
         self._uncovered_words = frozenset(lexicon.uncovered)
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
+        self._ranking = frozenset(normal(w) for w in meta.get("ranking_words", ()))
+        self._count_listed = tuple(normal(w) for w in meta.get("count_listed_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
         # that make a yes unsure ('does pediatric radiology cover *only* adults?').
         self._yes_no = frozenset(normal(w) for w in meta.get("yes_no_words", ()))
@@ -184,6 +225,7 @@ class Provenance:
         # Words of what the graph states (names, aliases, keywords; not related terms).
         self._term_words = frozenset(w for terms in self._stated.values() for t in terms
                                      for w in t.split())
+        self._term_words |= frozenset(stem(w) for w in self._term_words)  # 'teleradiologists'
         # The careers each stated term is stated of, and the longest term in words: a turn
         # finds the terms of its question in one pass instead of testing every career's.
         self._careers_of: dict[str, list[str]] = {}
@@ -191,7 +233,20 @@ class Provenance:
             for term in self._stated[node.id]:
                 self._careers_of.setdefault(term, []).append(node.id)
         self._term_len = max((len(t.split()) for t in self._careers_of), default=1)
+        # Names of careers and categories (and, as a question may say them, their related
+        # names): who a line or a question says does what.
+        self._actor_terms = {t: n.id for n in graph.of_type(*CAREER_TYPES, "category")
+                             for t in self._names[n.id]}
+        self._actor_terms_related = {**{t: n.id for n in graph.of_type(*CAREER_TYPES, "category")
+                                        for t, _shown in self._related[n.id]},
+                                     **self._actor_terms}
         self._term_starts = frozenset(t.split()[0] for t in self._careers_of if t.split())
+        # The words of the names of a category's careers ('technologist' of the technical
+        # careers): a related term made of them is what the document lists there, not absent.
+        self._member_words = {c.id: frozenset(
+            w for m in graph.neighbours(c.id, incoming=True) if m.type in CAREER_TYPES
+            for t in self._names[m.id] for w in (*t.split(), *(f"{x}s" for x in t.split())))
+            for c in graph.of_type("category")}
         self._known_words: Memo[str, bool] = Memo(items=20_000, chars=200_000)
         # The words of the intents' cue phrases: they say which aspect is asked, not a thing
         # the document might lack ("what's the residency *length*", "who *manages* PACS").
@@ -301,8 +356,10 @@ class Provenance:
         for node_id in ids[:1]:
             if node_id not in self.g:
                 continue
+            members = self._member_words.get(node_id, frozenset())
             terms = [shown for term, shown in self._related[node_id]
-                     if _has(self._masked(question, term, (node_id,), self._stated), term)]
+                     if _has(self._masked(question, term, (node_id,), self._stated), term)
+                     and not set(term.split()) <= members]
             return terms[:1], self.g.node(node_id)
         return [], None
 
@@ -318,8 +375,9 @@ class Provenance:
         for word in dict.fromkeys(normal(text).split()):
             if len(out) == 3:
                 break
-            if len(word) < 2 or len(word) > _LONGEST_WORD or word.isdigit() or "'" in word:
-                continue
+            if len(word) < 2 or len(word) > _LONGEST_WORD or "'" in word \
+                    or any(ch.isdigit() for ch in word):
+                continue  # ('3rd year': a number is no thing the document lacks)
             if word not in kept and word not in respelled:
                 continue  # rewritten by the language data ('skils' -> 'skills'): no word
             if word in respelled and self._known(respelled[word]):
@@ -354,6 +412,9 @@ class Provenance:
 
         if of_ours(word) or of_ours(stem(word)):  # (the stem only when the word is not)
             return True
+        if word.endswith("ly") and len(word) >= 5 and any(
+                of_ours(base) for base in _adverb_bases(word)):
+            return True  # an adverb of a known word ('mainly', 'fully', 'remotely')
         head = word[:max(6, len(word) - 4)]
         return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
 
@@ -559,42 +620,109 @@ class Provenance:
         return f"{text} {self.c.certification(career).text}", "no"
 
     def duration_note(self, question: str, reply: Reply) -> tuple[str, str]:
-        """'The document says Interventional Radiology takes 2 years, not 3.' when a question
-        gives a length the document does not state for the step it asks about; with 'no'
-        when the document states another length."""
-        match = _LENGTH.search(question)
-        if match is None or reply.listed:  # (a list of what lasts that long answers itself)
+        """'The document says Interventional Radiology takes 2 years, not 3.' for each length
+        a question gives that the document does not state for the step it is said of (each
+        length is read with the step named next to it: '4 years med school plus 2 years
+        residency'), and a total the stated lengths do not add up to; with 'no' when the
+        document states another length."""
+        question = self._digits(question)
+        lengths = list(_LENGTH.finditer(question))
+        if not lengths or reply.listed or question.split()[0] in self._listing:
+            return "", ""  # (what lasts that long is asked, or a list of it answers itself)
+        named = self._steps_at(question)
+        nodes = {n.id: n for _at, n in named}
+        if len(nodes) == 1:
+            only = next(iter(nodes.values()))
+            if only.duration is None:
+                return self.c.duration(only, fellowship_only=True).text, ""
+        pairs, loose = self._paired(lengths, named, question)
+        if not pairs:  # no step named: the answer's own node
+            node = next((self.g.node(i) for i in reply.entities
+                         if i in self.g and self.g.node(i).duration is not None), None)
+            pairs = [(lengths[0], node)] if node is not None else []
+            loose = lengths[1:]
+        lines, said = [], ""
+        for match, node in pairs:
+            line, verdict = self._length_line(match, node)
+            lines.append(line)
+            said = said or verdict
+        lines.append(self._total_line(loose, [n for _m, n in pairs]) if said else "")
+        return " ".join(x for x in lines if x), said
+
+    def _digits(self, question: str) -> str:
+        """Number words as digits ('one year' -> '1 year')."""
+        return " ".join(str(self._numbers.get(w, w)) for w in question.split()).join("  ")
+
+    def _steps_at(self, question: str) -> list[tuple[tuple[int, int], Node]]:
+        """(first and last word index, node) of each training step or subspecialty a (padded,
+        normalised) question names; a fellowship named beside a subspecialty is that one's."""
+        words = question.split()
+        found: list[tuple[tuple[int, int], Node]] = []
+        for node in self.g.of_type("training", "subspecialty"):
+            for name in self._names[node.id]:
+                size = len(name.split())
+                found.extend(((i, i + size - 1), node) for i in range(len(words) - size + 1)
+                             if " ".join(words[i:i + size]) in (name, f"{name}s"))
+        found = [(at, n) for at, n in found if not any(  # the longest name at a place
+            o is not n and o_at[0] <= at[0] and at[1] <= o_at[1] and o_at != at
+            for o_at, o in found)]
+        subs = [n for _at, n in found if n.type == "subspecialty" and n.duration is not None]
+        return [(at, next((m for m in subs if self._linked(n.id, (m.id,))), n)
+                 if n.duration is None else n) for at, n in found]
+
+    @staticmethod
+    def _paired(lengths: list[re.Match[str]], named: list[tuple[tuple[int, int], Node]],
+                question: str) -> tuple[list[tuple[re.Match[str], Node]], list[re.Match[str]]]:
+        """Each length with the step named nearest to it (a length just before a name first:
+        '3 year fellowship'), each step once; and the lengths left over (a total)."""
+        def index(pos: int) -> int:
+            return len(question[:pos].split())
+
+        options = []
+        for k, match in enumerate(lengths):
+            first, last = index(match.start() + 1), index(match.end() - 1) - 1
+            for (start, end), node in named:
+                gap = start - last - 1 if start > last else first - end - 1
+                options.append((max(gap, 0), 0 if start > last else 1, k, node))
+        pairs: dict[int, Node] = {}
+        used: set[str] = set()
+        for gap, _side, k, node in sorted(options, key=lambda o: o[:3]):
+            if gap <= _GAP and k not in pairs and node.id not in used:
+                pairs[k] = node
+                used.add(node.id)
+        return ([(lengths[k], pairs[k]) for k in sorted(pairs)],
+                [m for k, m in enumerate(lengths) if k not in pairs])
+
+    def _length_line(self, match: re.Match[str], node: Node) -> tuple[str, str]:
+        """What the document says of one length given for one step, and 'no' when it states
+        another."""
+        stated = node.duration
+        if stated is None:
             return "", ""
         low = float(match.group(1))
         high = float(match.group(2) or low)
-        answered = [self.g.node(i) for i in reply.entities if i in self.g]
-        yes_no = question.split()[:1] and question.split()[0] in self._yes_no
-        if not yes_no and any(n.duration is not None
-                              and n.duration.low <= low <= high <= n.duration.high
-                              for n in answered):
-            return "", ""  # 'which fellowship is 2 years?' answered with the one that is
-        # The steps the question names come first ('is medical school 5 years for
-        # radiologists?' asks of medical school, not of the radiologist).
-        named = self._holding(question, "names", "training", "subspecialty")
-        named = [n for n in named if not any(  # 'breast imaging', not 'fellowship'
-            m.type == "subspecialty" and m is not n and self._linked(n.id, (m.id,))
-            for m in named)]
-        if len(named) == 1 and named[0].duration is None:
-            return self.c.duration(named[0], fellowship_only=True).text, ""
-        nodes = named or [self.g.node(i) for i in reply.entities if i in self.g]
-        for node in nodes:
-            if node.duration is None:
-                continue
-            stated = node.duration
-            if (stated.low, stated.high) == (low, high):
-                return "", ""
-            if stated.low <= low <= high <= stated.high:  # '4 years' of '4-5 years': not a yes
-                return self.r["duration_within"].format(name=node.name, duration=stated), ""
-            asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
-            unit = match.group(3).rstrip("s") + ("" if asked == "1" else "s")
-            return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
-                                                 unit=unit), "no"
-        return "", ""
+        unit = match.group(3).rstrip("s")
+        if unit != stated.unit:
+            return "", ""
+        if (stated.low, stated.high) == (low, high):
+            return "", ""
+        if stated.low <= low <= high <= stated.high:  # '4 years' of '4-5 years': not a yes
+            return self.r["duration_within"].format(name=node.name, duration=stated), ""
+        asked = f"{match.group(1)}–{match.group(2)}" if match.group(2) else match.group(1)
+        return self.r["duration_not"].format(name=node.name, duration=stated, asked=asked,
+                                             unit=unit + ("" if asked == "1" else "s")), "no"
+
+    def _total_line(self, loose: list[re.Match[str]], nodes: list[Node]) -> str:
+        """'The lengths the document states for those steps add up to 10–11 years, not 12.'
+        for a total the question gives after two or more steps' lengths."""
+        if len(loose) != 1 or len(nodes) < 2 or any(n.duration is None for n in nodes):
+            return ""
+        total = sum((n.duration for n in nodes[1:] if n.duration is not None),
+                    start=nodes[0].duration) if nodes[0].duration is not None else None
+        asked = float(loose[0].group(1))
+        if total is None or total.low <= asked <= total.high:
+            return ""
+        return self.r["duration_total_not"].format(total=total, asked=loose[0].group(1))
 
     def order_note(self, question: str, reply: Reply) -> str:
         """What the document says of the order of a training step asked about: 'After
@@ -690,21 +818,28 @@ class Provenance:
         answer neither lists nor counts anything."""
         if not any(_has(question, w) for w in self._count_words):
             return ""
-        if reply.listed:
+        people = self._counts_people(question)
+        if reply.listed and not people:
             return self.r["count_listed"].format(count=len(reply.listed))
-        if any(ch.isdigit() for ch in reply.text) and not self._counts_people(question):
+        if any(ch.isdigit() for ch in reply.text) and not people:
             return ""  # (a length answers 'how many years'; 'how many radiologists' it does not)
+        listing = any(_has(question, w) for w in self._count_listed)
+        counted = _items_counted(reply.text) if listing and not people else 0
+        if counted:
+            return self.r["count_listed"].format(count=counted)
         return self.r["count_unstated"]
 
     def _counts_people(self, question: str) -> bool:
         """'How many radiologists are there?': the word counted names a career."""
         for phrase in self._count_words:
             _before, found, after = question.partition(f" {phrase} ")
-            counted = after.split()[:1]
-            if found and counted and counted[0] in self._careers_of:
-                return True
-            if found and counted and counted[0].endswith("s") and counted[0][:-1] in \
-                    self._careers_of:
+            counted = after.split()[:2]
+            if not found or not counted:
+                continue
+            if len(counted) > 1 and counted[1] not in self._ignore:
+                continue  # ('how many sonography *specialties*': the next word is counted)
+            if counted[0] in self._careers_of or (
+                    counted[0].endswith("s") and counted[0][:-1] in self._careers_of):
                 return True
         return False
 
@@ -723,6 +858,65 @@ class Provenance:
             cells = "; ".join(f"{n.name}: {self.c.cell(n, label)}" for n in nodes)
             lines.append(self.r["compare_row"].format(label=label, cells=cells))
         return "\n".join(lines)
+
+    def swapped_note(self, question: str) -> str:
+        """'No: the document says: Medical imaging technicians operate the equipment and
+        capture images that radiologists interpret.' for a yes/no question that gives each of
+        two careers what a line of the document says of the other ('technicians interpret
+        images and radiologists operate the scanners, right?'); 'Yes: ...' when it gives each
+        what the line says of it."""
+        words = question.split()
+        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
+            return ""
+        asked = self._predicates(words, related=True)
+        if len(asked) < 2:
+            return ""
+        for node in self.g:
+            for fact in node.facts:
+                said = self._predicates(normal(fact.text).split()) \
+                    if fact.field in _LINE_FIELDS else {}
+                both = [a for a in asked if a in said]
+                if len(both) < 2:
+                    continue
+                quote = fact.text.rstrip(".")
+                if all(asked[a][0] in said[a] for a in both):
+                    return self.r["verdict_confirmed"].format(quote=quote)
+                if any(asked[a][0] not in said[a] and any(asked[a][0] in said[b]
+                                                          for b in both if b != a)
+                       for a in both):
+                    return self.r["verdict_swapped"].format(quote=quote)
+        return ""
+
+    def _predicates(self, words: list[str], related: bool = False) -> dict[str, tuple[str, ...]]:
+        """The careers (or categories) named in `words`, each with the stems of the words after
+        its name, up to the next name, that say what it does ('technicians operate the
+        equipment and capture images' -> operat, equip, captur, imag)."""
+        terms = self._actor_terms_related if related else self._actor_terms
+        found: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        i = 0
+        while i < len(words):
+            size = next((n for n in range(min(self._term_len, len(words) - i), 0, -1)
+                         if " ".join(words[i:i + n]) in terms
+                         or " ".join(words[i:i + n]).removesuffix("s") in terms), 0)
+            if size:
+                run = " ".join(words[i:i + size])
+                current = found.setdefault(terms.get(run) or terms[run.removesuffix("s")], [])
+                i += size
+                continue
+            if current is not None and len(current) < 4 and words[i] not in self._ignore \
+                    and words[i] not in self._general_terms:
+                current.append(stem(words[i]))
+            i += 1
+        return {k: tuple(v) for k, v in found.items() if v}
+
+    def unranked_note(self, question: str, reply: Reply) -> str:
+        """'The document does not say which is better; what it says of each:' over a
+        comparison asked with a word that ranks ('better', 'easier'): the document ranks none."""
+        if reply.intent != "compare" or not reply.table:
+            return ""
+        word = next((w for w in question.split() if w in self._ranking), "")
+        return self.r["compare_unranked"].format(word=word) if word else ""
 
     def category_note(self, question: str, reply: Reply) -> str:
         """'The document lists Telemedicine Radiologist under Emerging Career Paths for
@@ -750,6 +944,34 @@ class Provenance:
                 other=str(other.get("full_name") or other.name))
         return ""
 
+    def membership_note(self, question: str, reply: Reply) -> str:
+        """'Is the AI specialist listed under technician careers?' answered with the list of a
+        category: whether the one career the question names is in it, and where the document
+        lists it instead ('No: ... under Emerging Career Paths for Radiologists, not under ...')."""
+        words = question.split()
+        asks = bool(words) and (words[0] in self._yes_no or words[-1] in self._yes_no_tags)
+        cat = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
+        if not asks or cat is None or cat.type != "category":
+            return ""
+        named = [i for i in self._careers_named(self._masked(question, "", ()))
+                 if not self._linked(i, (cat.id,)) or i in reply.listed]
+        named = [i for i in named if not any(  # ('nuclear medicine' inside the technologist)
+            o != i and any(_has(f" {t} ", n) for t in self._names[o] for n in self._names[i])
+            for o in named)]
+        if len(named) != 1:
+            return ""
+        career = self.g.node(named[0])
+        own = self.c.categories(career)
+        shown = str(cat.get("full_name") or cat.name)
+        if cat in own or career.id in reply.listed:
+            return self.r["listed_under_yes"].format(name=career.name, category=shown) + \
+                "\n" + self.c.what(career)
+        if not own:
+            return ""
+        return self.r["listed_under_not"].format(
+            name=career.name, category=str(own[0].get("full_name") or own[0].name),
+            other=shown) + "\n" + self.c.what(career)
+
     def careers_with(self, question: str, reply: Reply) -> str:
         """'Which careers involve ultrasound?' answered with every career the document states
         the term of, instead of the whole list of careers."""
@@ -763,8 +985,7 @@ class Provenance:
         if not found:  # a skill or credential it names ('do careers need attention to detail?')
             if any(w in self._blockers for w in question.split()):
                 return ""  # ('careers that don't involve patient care': the list answers)
-            thing = next(iter(self._holding(question, "stated", "skill", "credential")), None)
-            return self.c.describe(thing).text if thing is not None else ""
+            return self._instead_of_every_career(question)
         seen: dict[str, tuple[Node, str]] = {}
         for node, term in found:
             seen.setdefault(node.id, (node, term))
@@ -772,6 +993,34 @@ class Provenance:
         lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
                   for node, term in seen.values()]
         return "\n".join(lines)
+
+    def _instead_of_every_career(self, question: str) -> str:
+        """What a question answered with the plain list of every career asks instead: a
+        skill, credential or topic it names ('which skills does the guide list?'), the
+        careers the document names a certification for, the careers whose lines say what it
+        asks ('which jobs bridge clinical and IT?'), or, for a question on something the
+        document never covers, what it does cover."""
+        thing = next((n for n in self.g.of_type("skill", "credential", "topic")
+                      if n.id not in self._general
+                      or any(_has(question, t) for t in self._names[n.id])
+                      if any(_has(question, t) for t in self._stated[n.id])), None)
+        if thing is not None and thing.type == "topic" and any(
+                _has(question, c) for c in self._cues.get("skills", ())):
+            return self.c.skills(None).text
+        if thing is not None:
+            return self.c.describe(thing).text
+        if any(_has(question, c) for c in self._cues.get("certification", ())):
+            lines = [f"• {n.name}: {self.c.certification(n).text}"
+                     for n in self.g.of_type(*CAREER_TYPES)
+                     if any(self._linked(c.id, (n.id,)) for c in self.c.credentials(n))]
+            if lines:
+                return "\n".join([self.r["careers_certified"], *lines])
+        stating = self._careers_stating(question)
+        if stating:
+            return stating
+        if self.uncovered(question, question) and question.split()[0] not in self._listing:
+            return self.r["coverage"]
+        return ""
 
     def _careers_linked(self, thing: Node) -> str:
         """The careers the graph links a thing to (PACS: the informatics specialist), each
@@ -829,6 +1078,10 @@ class Provenance:
             return ""
         if said:
             return self.r[f"verdict_{said}"]
+        rank = [w for w in words if self._superlative(w)]
+        if rank:  # 'the highest paid': the document says 'among the highest' at most
+            return self.r["verdict_loose"] if any(_has(f" {normal(text)} ", w)
+                                                   for w in rank) else ""
         same = self._same_thing(question, reply)
         if same or any(w in self._blockers for w in words) or (
                 reply.listed and text.startswith(reply.text)):
@@ -839,12 +1092,19 @@ class Provenance:
         shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
                  for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
         lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]
+        # A node the question names by an alias ('continuing ed') that the answer states by
+        # its name ('continuing education is required') is said, whatever the alias's words.
+        named = tuple(i for m in self.understander.parse(question).alias_mentions
+                      for i in m.node_ids[:1] if i in self.g and any(_in_order(
+                          [stem(w) for w in normal(self.g.node(i).name).split()], line)
+                          for line in lines))
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
-            content = self._content(asked, reply)
+            content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
-                return self.r["verdict_yes"] if skill and skill.type == "skill" else ""
+                return self.r["verdict_yes"] if named or (skill and skill.type == "skill") \
+                    else ""
             if any(_in_order(content, line) for line in lines):
                 return self.r["verdict_yes"]
         stated = {w for line in lines for w in line}
@@ -855,6 +1115,14 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _superlative(self, word: str) -> bool:
+        """'highest', 'largest', 'easiest': a word in -est made from a known word."""
+        if len(word) < 6 or not word.endswith("est"):
+            return False
+        body = word[:-3]
+        return any(self._known(b) and b in self._doc | self._ignore for b in (
+            body, f"{body}e", body[:-1], f"{body[:-1]}y") if len(b) >= 3)
 
     def _content(self, question: str, reply: Reply) -> list[str]:
         """The stems of the words of a (padded, normalised) yes/no question that say what it
@@ -920,26 +1188,68 @@ class Provenance:
         words = question.split()
         if reply.intent != "out_of_scope" or not words or words[0] not in self._listing:
             return None
-        content = [stem(w) for w in words[1:] if w not in self._ignore
-                   and w not in self._general_terms]
-        if not content:
-            return None
-        found: dict[str, tuple[Node, str]] = {}
-        for node in self.g.of_type(*CAREER_TYPES):
-            said = sorted((f for f in node.facts if f.field in _LINE_FIELDS),
-                          key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
-            hit = next((f.text for f in said if _in_order(
-                content, [stem(w) for w in normal(f.text).split()])), None)
-            if hit is not None:
-                found[node.id] = (node, hit)
+        found = self._lines_stating(question)
         if not found:
             return None
-        lines = [self.r["careers_stating"]]
-        lines += [f"• {node.name}: {text.rstrip('.')}" for node, text in found.values()]
-        text = "\n".join(lines)
+        text = self._careers_stating(question, found)
         return replace(reply, text=text, intent="list_careers", fallback=False, kind="answer",
                        listed=tuple(found), confidence=0.5, suggestions=(),
                        sources=self.sources(text, tuple(found), ()))
+
+    def _careers_stating(self, question: str,
+                         found: dict[str, tuple[Node, str]] | None = None) -> str:
+        """'Careers whose lines in the document say that:' and each with its line."""
+        found = self._lines_stating(question) if found is None else found
+        if not found:
+            return ""
+        lines = [self.r["careers_stating"]]
+        lines += [f"• {node.name}: {text.rstrip('.')}" for node, text in found.values()]
+        return "\n".join(lines)
+
+    def _lines_stating(self, question: str) -> dict[str, tuple[Node, str]]:
+        """The careers with a line that states what a 'which careers ...' question asks:
+        each of its alternatives ('teaching or training others'), all of whose words the line
+        says close together and in order, or (for a question of three words or more) its
+        first word and one other ('bridge clinical and technical worlds')."""
+        words = question.split()
+        if not words or words[0] not in self._listing or not (
+                words[0] == "who" or self._listing_nouns.intersection(words[1:3])):
+            return {}  # ('which careers ...', 'who ...'; not 'what's the pass rate ...')
+        found: dict[str, tuple[Node, str]] = {}
+        for part in " ".join(words[1:]).split(" or "):
+            content = [w for w in part.split() if w not in self._ignore
+                       and w not in self._general_terms]
+            if not content:
+                continue
+            for node in self.g.of_type(*CAREER_TYPES):
+                own = len(content) == 1 and any(_near(content[0], t.split())
+                                                for t in self._names[node.id])
+                hit = self._line_stating(node, content, len(content) > 1 or own)
+                if hit is not None and node.id not in found:
+                    found[node.id] = (node, hit)
+        return found
+
+    @staticmethod
+    def _line_stating(node: Node, content: list[str], summary: bool = True) -> str | None:
+        """A line of `node` that states `content` (see `_lines_stating`); one word alone
+        only in a line of its own, not in the summary that joins them ('sonographers *train*
+        in diagnostic medical sonography' is no training of others)."""
+        fields = _LINE_FIELDS if summary else _LINE_FIELDS[1:]
+        said = sorted((f for f in node.facts if f.field in fields),
+                      key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
+        stems = [stem(w) for w in content]
+        for fact in said:
+            raw = normal(fact.text).split()
+            line = [stem(w) for w in raw]
+
+            def near(k: int, line: list[str] = line, raw: list[str] = raw) -> bool:
+                return stems[k] in line or _near(content[k], raw)
+
+            if _in_order(stems, line) or (len(content) == 1 and near(0)):
+                return fact.text
+            if len(content) >= 3 and near(0) and any(near(k) for k in range(1, len(content))):
+                return fact.text
+        return None
 
     def annotate(self, reply: Reply, question: str) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source."""
@@ -963,17 +1273,22 @@ class Provenance:
                 or self.missed_step(q, reply) or reply.text)  # said)
         if text != reply.text:  # answered after all, from what the lines say
             reply = replace(reply, fallback=False)
-        replacing, said = ("", "") if silent else self.duration_note(q, reply)
+        swapped = "" if silent else self.swapped_note(q)
+        replacing, said = ("", "") if silent else (
+            swapped or self.membership_note(q, reply), "")
+        if not replacing and not silent:
+            replacing, said = self.duration_note(q, reply)
         if not replacing and not silent:  # (a note opening 'The document does not name...')
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
-        category = self.category_note(q, reply)
+        category = "" if swapped else self.category_note(q, reply)
         notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
-        head = [*notices, *(n for n in (category, self.count_note(q, reply))
+        head = [*notices, *(n for n in (category, self.count_note(q, reply),
+                                        self.unranked_note(q, reply))
                             if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
             if extra:

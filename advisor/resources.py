@@ -201,7 +201,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "vague_words", "who_types", "weak_negations",
                "pick_phrases", "plain_sets", "field_names", "story_intents", "continuers",
                "pointing_words", "own_question_openers", "own_years_words",
-               "only_phrases", "choice_words", "institution_words")
+               "only_phrases", "choice_words", "institution_words",
+               "describing_verbs")
 
 
 def _number(value: Any) -> bool:

@@ -211,14 +211,15 @@ class Responder:
             return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
         w = self.pol.w
-        for i, part in enumerate(parts):
+        first_asks = u.parse(parts[0]).question  # ("I don't want med school, what jobs
+        for i, part in enumerate(parts):           # are there?" is one question)
             parse = u.parse(part)
             top = parse.intents[0].score if parse.intents else 0.0
             asks = bool(parse.alias_mentions) and top >= w["clause_floor_named"]
             # (a later part may leave the name to the part before: "what degree does a rad
             # tech need, which exam, and can they specialize?")
-            elliptic = i > 0 and parse.tokens[:1] and parse.tokens[0] in self.pol.sets[
-                "wh_words"] and top >= w["clause_floor"]
+            elliptic = i > 0 and first_asks and parse.tokens[:1] and parse.tokens[0] in \
+                self.pol.sets["wh_words"] and top >= w["clause_floor"]
             if not (asks or elliptic):
                 return [chunk]
         return parts
@@ -528,7 +529,9 @@ class Responder:
         e = self.e
         entities = answer.entities if answer.entities or answer.listed else tuple(
             n.id for n in d.nodes)
-        if answer.entities:
+        if len(answer.listed) == 1:  # "which of those is two years?" -> "what does it do?"
+            t.context.topic = answer.listed
+        elif answer.entities:
             t.context.topic = answer.entities[:1]
         elif d.nodes:
             t.context.topic = (d.nodes[0].id,)

@@ -151,7 +151,10 @@ class Policy:
         """'the best rad tech programs in texas', 'which sonography school should I pick':
         a choice among schools, programs or employers, a few words apart, which the source
         never covers."""
-        words = self.asking_tokens(p)
+        u = self.engine.understander
+        asking = [s for s in u.split_sentences(p.text) if self.is_question(s)]
+        # (only what is asked: "he was the *top* fundraiser in his *college*" chooses nothing)
+        words = tuple(w for s in asking for w in u.parse(s).tokens) if asking else p.tokens
         span = int(self.w["institution_window"])
         choice, places = self.sets["choice_words"], self.sets["institution_words"]
         at = [i for i, w in enumerate(words) if w in choice]
@@ -344,7 +347,13 @@ class Policy:
         if not m.negated:
             return False
         window = " ".join(p.tokens[max(0, m.start - 4):m.start])
-        return self._strong_negation.search(f" {window} ") is not None
+        if self._strong_negation.search(f" {window} ") is not None:
+            return True
+        # "no med school, what jobs?" rules it out; "hospitals that *have* no radiologist"
+        # describes them
+        before = p.tokens[max(0, m.start - 2):m.start]
+        return before[-1:] in {(w,) for w in self.sets["weak_negations"]} and not (
+            len(before) == 2 and before[0] in self.sets["describing_verbs"])
 
     def own_question(self, words: tuple[str, ...]) -> bool:
         """'can they work in vascular?', 'what is the internship year usually in?': a verb of
@@ -695,6 +704,19 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return None
 
 
+def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Do rad techs need CE?': nothing else asked, a career and a step or credential named
+    with a word of need asks what the career's path requires (the path says it)."""
+    if best[1] >= pol.w["weak"] or not f.p.words & pol.sets["requirement_words"]:
+        return None
+    types = {pol.type_of(m) for m in f.explicit if not m.negated}
+    if f.p.pronoun:  # "do they need CE?" of the career talked about
+        types |= {n.type for n in f.topic}
+    if types & CAREER_TYPES and types & {"training", "credential"}:
+        return ("education", pol.w["weak"])
+    return None
+
+
 def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Sonographer?' alone describes what was named; nothing named is not understood."""
     if best[1] >= pol.w["weak"]:
@@ -752,7 +774,8 @@ SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
                                  settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_outside, settle_weak_followup, settle_weak,
+                                 settle_outside, settle_weak_requirement,
+                                 settle_weak_followup, settle_weak,
                                  settle_modality, settle_filtered_list)
 
 

@@ -51,7 +51,7 @@ LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure"
                   "fillers", "question_openers", "question_markers", "family", "plain_words",
                   "statement_openers", "question_tags", "pick_frame", "pick_words",
                   "retract_about", "objects", "first_person",
-                  "identity_after", "now", "past", "family_verbs",
+                  "identity_after", "person_nouns", "third_person", "now", "past", "family_verbs",
                   "comparatives")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}

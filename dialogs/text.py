@@ -59,6 +59,12 @@ def tokenize(text: str, respell: Mapping[str, str] | None = None) -> tuple[Token
     return tuple(out)
 
 
+def asked_sentences(text: str) -> frozenset[int]:
+    """The numbers (as `tokenize` counts them) of the sentences that end in a question mark:
+    "She loves kids. Which fellowship fits her?" asks only in the second."""
+    return frozenset(i for i, end in enumerate(_SENTENCE.findall(fold(text))) if "?" in end)
+
+
 @lru_cache(maxsize=16384)
 def _plain_words(text: str) -> tuple[str, ...]:
     return tuple(t.word for t in tokenize(text))

@@ -9,9 +9,9 @@ short list after a negated clause inherits the negation ("I hate sales, blood, n
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -20,7 +20,7 @@ from knowledge.index import SemanticIndex
 from knowledge.record import field, record, replace
 
 from .model import Flow, Question, Values, frozen_map
-from .text import Hit, PhraseIndex, Token, longest, phrase_words, tokenize
+from .text import Hit, PhraseIndex, Token, asked_sentences, longest, phrase_words, tokenize
 
 POS, NEG, NEUTRAL, UNSURE = "positive", "negative", "neutral", "unsure"
 UNSURE_ANSWER = "?"
@@ -35,10 +35,17 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 _PLACEHOLDER = re.compile(r"\{([a-z])\}")
 _LIST_JOINERS = frozenset({"and", "or", "plus", "then"})
 _ARTICLES = frozenset({"a", "an"})
-_YEARS = frozenset({"year", "yr", "years"})
+_YEARS = frozenset({"year", "yr", "years", "yrs"})
+#: Words that put a cue in relation to the person rather than name them ("great with kids").
+_RELATIONS = frozenset({"with", "for", "about", "around", "to", "of", "like", "into", "love",
+                        "loves"})
 _NEGATION_GAP = 2  # words a negation may stand before the verb it turns ("not really into")
 _VERDICT_REACH = 2  # clauses after a cue that may still hold its verdict ("..., scary, no thanks")
-_QUOTE_WORDS = 6  # a quote longer than this lists the matched words instead
+_QUOTE_WORDS = 6
+#: Words of statements before a question that make them a story of their own, read as said
+#: ("She has volunteered at the children's hospital for three years, ... Which path?"); a
+#: shorter description belongs to its question ("PhD physicist, no clinical reads. best fit?").
+_STORY_WORDS = 20  # a quote longer than this lists the matched words instead
 #: Clauses of one message looked up in the semantic index for what the person loves: a
 #: description has a few; a 2,000-character flood of them must not cost a lookup each.
 _EVIDENCE_CLAUSES = 12
@@ -66,38 +73,6 @@ def _clause_index(u: Utterance) -> _Clauses:
     for sig in u.signals:
         signals.setdefault(u.tokens[sig.start].clause, []).append(sig)
     return sorted(positions), positions, signals
-
-
-class _SignalIndex(NamedTuple):
-    """A clause's signals for bisection: those that turn a later cue (by end), and the polar
-    ones (by start) with, from each position on, where the first comparison, the first
-    after-negation and the first verdict (a signal that is no mere breaker) stand."""
-
-    back_ends: list[int]
-    back: list[Hit[frozenset[str]]]
-    starts: list[int]
-    polar: list[Hit[frozenset[str]]]
-    next_comparative: list[int]
-    next_negating_after: list[int]
-    next_verdict: list[int]
-
-
-def _signal_index(u: Utterance, mine: list[Hit[frozenset[str]]],
-                  comparatives: frozenset[tuple[str, ...]]) -> _SignalIndex:
-    back = sorted((s for s in mine if s.payload & _BACKWARD), key=lambda s: s.end)
-    polar = sorted((s for s in mine if s.payload & (_POLAR | {"neg_after"})),
-                   key=lambda s: s.start)
-    n = len(polar)
-    comp, neg, verdict = [n] * (n + 1), [n] * (n + 1), [n] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        s = polar[i]
-        words = tuple(t.word for t in u.tokens[s.start:s.end])
-        comp[i] = i if words in comparatives else comp[i + 1]
-        real = s.payload != {"break"}
-        neg[i] = i if real and "neg_after" in s.payload else neg[i + 1]
-        verdict[i] = i if real else verdict[i + 1]
-    return _SignalIndex([s.end for s in back], back, [s.start for s in polar], polar,
-                        comp, neg, verdict)
 
 
 def _first_ends(by_clause: dict[int, list[Hit[frozenset[str]]]]) -> dict[int, dict[str, int]]:
@@ -177,6 +152,15 @@ class Utterance:
     core: tuple[str, ...]  # words with leading/trailing fillers stripped
     question: bool
     lead: int = 0  # how many leading words the stripping took (where `core` starts)
+    #: Sentences that ask, when only some do ("She loves kids. Which fellowship fits her?");
+    #: empty when the whole utterance is the question (or none is).
+    asking: frozenset[int] = frozenset()
+
+    def asks_at(self, position: int) -> bool:
+        """Is the word at `position` in a question (a story before a question tells)?"""
+        if not self.question:
+            return False
+        return not self.asking or self.tokens[position].sentence in self.asking
 
 
 def _choose(values: list[str], value: str, multi: bool, background: bool) -> None:
@@ -276,6 +260,10 @@ class Reader:
         #: of only these and signal words is a verdict on what came before.
         self._plain = frozenset(w for p in flow.language.get("plain_words", ())
                                 for w in phrase_words(p, flow.respell))
+        self._subjects = self._first_person | frozenset(
+            w for p in flow.language.get("third_person", ()) for w in phrase_words(p, flow.respell))
+        self._person_nouns = frozenset(w for p in flow.language.get("person_nouns", ())
+                                       for w in phrase_words(p, flow.respell))
         self._tags = frozenset(w for p in flow.language.get("question_tags", ())
                                for w in phrase_words(p, flow.respell))
         #: "so what's the move?", "ok what do you think?": a question of only these words,
@@ -457,8 +445,16 @@ class Reader:
                 h.start in (0, lead)
                 for h in self._statement_openers.scan(tokens)):
             opener = False  # "what I really loved was my neuro rotation" says, not asks
-        question = text.rstrip().endswith("?") or opener or bool(self.markers.scan(tokens))
-        return Utterance(text, tokens, signals, core, question, lead)
+        marked = self.markers.scan(tokens)
+        question = text.rstrip().endswith("?") or opener or bool(marked)
+        asking: frozenset[int] = frozenset()
+        if question and tokens and tokens[-1].sentence > 0:  # several sentences: which ask?
+            asking = asked_sentences(text) | {tokens[h.start].sentence for h in marked}
+            if opener:
+                asking |= {tokens[lead].sentence}
+            if sum(t.sentence not in asking for t in tokens) < _STORY_WORDS:
+                asking = frozenset()  # a short description is part of its question
+        return Utterance(text, tokens, signals, core, question, lead, asking)
 
     # -- controls, numbers, answers -------------------------------------------------------
     def control(self, u: Utterance) -> str | None:
@@ -467,13 +463,15 @@ class Reader:
         if not u.core:
             return None
         core = self._strip(u.core)
+        joined = " " + " ".join(t.word for t in u.tokens) + " "
+        inside = next((kind for phrase, kind in self._inside_text if phrase in joined), None)
+        if inside is not None and len(core) == 1 and len(u.tokens) > 2:
+            return inside  # "so what's the answer?" is not "what?" (say again)
         for kind, phrases in self.controls.items():
             if core in phrases or u.core in phrases:
                 return kind
-        joined = " " + " ".join(t.word for t in u.tokens) + " "
-        for phrase, kind in self._inside_text:  # longest first
-            if phrase in joined:
-                return kind
+        if inside is not None:  # longest first
+            return inside
         return "finish" if self.asks_for_pick(u) else None
 
     def asks_for_pick(self, u: Utterance) -> bool:
@@ -635,11 +633,11 @@ class Reader:
     def _signal_polarity(self, u: Utterance, hit: Hit[Cue],
                          until: int | None = None) -> str | None:
         clause = u.tokens[hit.start].clause
-        index = self._signal_index(u, clause)
-        # (signals near the cue only, found by bisection: a scan of a flooded clause per cue
-        # was quadratic)
-        lo = bisect_left(index.back_ends, hit.start - _SIGNAL_WINDOW)
-        before = index.back[lo:bisect_right(index.back_ends, hit.start)]
+        mine = self._clauses(u)[2].get(clause, [])
+        # (signals near the cue only: sorting a whole flooded clause per cue was quadratic)
+        near = hit.start - _SIGNAL_WINDOW
+        before = sorted((s for s in mine if near <= s.end <= hit.start
+                         and s.payload & _BACKWARD), key=lambda s: s.end)
         if before and before[-1].payload == {"break"}:
             before = []  # "..., but medical school is off the table": look after the cue
         if before:
@@ -652,43 +650,94 @@ class Reader:
             if kinds & _NEGATING:
                 return NEG
             if "pos" in kinds and len(before) > 1 and before[-2].payload & _NEGATING \
-                    and nearest.start - before[-2].end <= _NEGATION_GAP:
-                return NEG  # "I don't really like patients", "not really into kids"
+                    and nearest.start - before[-2].end <= _NEGATION_GAP \
+                    and not any(t.word in self._first_person
+                                for t in u.tokens[before[-2].end:nearest.start]):
+                return NEG  # "I don't really like patients" (not "nah i want the heart")
             return POS
-        starts = index.starts
-        lo = bisect_left(starts, hit.end)
-        hi = len(starts) if until is None else bisect_left(starts, until)
+        if self._turned_down(u, hit, mine):
+            return NEG
+        fronted = self._fronted(u, hit, mine)
+        if fronted is not None:
+            return fronted
+        after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
+                 and s.payload & (_POLAR | {"neg_after"})]
+        cut = next((s.start for s in sorted(after, key=lambda s: s.start) if tuple(
+            t.word for t in u.tokens[s.start:s.end]) in self._comparatives), None)
         # ("radioactive stuff fascinates me more than it scares me": what follows the
         # comparison is about the other thing; "nice but not essential": a breaker is no verdict)
-        comp = index.next_comparative[lo]
-        if comp < hi:
-            hi = bisect_left(starts, starts[comp])
-        if index.next_negating_after[lo] < hi:
-            return NEG  # "medical school is definitely not for me"
-        at = index.next_verdict[lo]
-        if at < hi:
-            first = index.polar[at]
-            kinds = first.payload
+        after = [s for s in after if s.payload != {"break"} and (cut is None or s.start < cut)]
+        if after:
+            if any("neg_after" in s.payload for s in after):
+                return NEG  # "medical school is definitely not for me"
+            kinds = min(after, key=lambda s: s.start).payload
             if "unsure" in kinds:
                 return UNSURE
             if "neutral" in kinds:
                 return NEUTRAL  # "kids occasionally would be fine"
             if "pos" in kinds:
                 return POS  # "kids are great"
+            first = min(after, key=lambda s: s.start)
             if kinds & _NEGATING and first.start - hit.end <= 1 and (
                     first.end == len(u.tokens) or u.tokens[first.end].clause != clause):
                 return NEG  # "kids are great but needles no" (not "... have no radiologist")
         return None
 
-    def _signal_index(self, u: Utterance, clause: int) -> _SignalIndex:
-        """Per utterance and clause, once: its signals ordered for bisection, so each cue
-        finds those near it without scanning the clause."""
-        known: dict[int, _SignalIndex] = self._once(u, "signal_index", dict)
-        found = known.get(clause)
-        if found is None:
-            mine = self._clauses(u)[2].get(clause, [])
-            found = known[clause] = _signal_index(u, mine, self._comparatives)
-        return found
+    def _fronted(self, u: Utterance, hit: Hit[Cue],
+                 mine: Sequence[Hit[frozenset[str]]]) -> str | None:
+        """A thing named first and judged after: "Radioactive injections I'd probably rather
+        avoid", "kids I could take or leave", "catheters I love". The verdict is the first
+        polar signal after the speaker, a word or two after the thing."""
+        clause = u.tokens[hit.start].clause
+        start = hit.start
+        while start > 0 and u.tokens[start - 1].clause == clause \
+                and u.tokens[start - 1].word in self._plain - self._first_person:
+            start -= 1
+        if start > 0 and u.tokens[start - 1].clause == clause:
+            return None  # the thing does not open its clause: "I want to do heart ultrasounds"
+        signalled = {i for s in mine for i in range(s.start, s.end)}
+        at = hit.end
+        while at < min(len(u.tokens), hit.end + 3) and u.tokens[at].clause == clause \
+                and u.tokens[at].word not in self._subjects and at not in signalled:
+            at += 1
+        if at >= len(u.tokens) or u.tokens[at].clause != clause \
+                or u.tokens[at].word not in self._subjects:
+            return None
+        at += 1
+        while at < len(u.tokens) and u.tokens[at].clause == clause \
+                and u.tokens[at].word in self._plain and not any(
+                    s.start == at and s.payload & _POLAR for s in mine):
+            at += 1
+        sig = next((s for s in mine if s.start == at and s.payload & (_POLAR | _NEGATING)), None)
+        if sig is None:
+            return None
+        for kind, verdict in (("unsure", UNSURE), ("neutral", NEUTRAL), ("neg", NEG),
+                              ("neg_after", NEG), ("pos", POS)):
+            if kind in sig.payload:
+                return verdict
+        return None
+
+    def _turned_down(self, u: Utterance, hit: Hit[Cue],
+                     mine: Sequence[Hit[frozenset[str]]]) -> bool:
+        """A thing weighed and then refused in the same clause: "I thought sales might pay
+        more but no, ...", "I considered PACS admin but nah i want ...", "... but probably
+        not". A breaker, then a bare negation that ends the clause or is followed by a new
+        statement of the speaker's ("i ..."): the refusal is about what came before it."""
+        clause = u.tokens[hit.start].clause
+        if self._background(hit):
+            return False  # "an xray tech for 8 years and I'm burnt out" is still one
+        for brk in (s for s in mine if s.start >= hit.end and s.payload == {"break"}
+                    and s.end - s.start == 1):
+            at = brk.end
+            while at < len(u.tokens) and u.tokens[at].clause == clause \
+                    and u.tokens[at].word in self._plain - self._first_person:
+                at += 1  # "but probably not", "but honestly no"
+            neg = next((s for s in mine if s.start == at == s.end - 1
+                        and s.payload & _NEGATING), None)
+            if neg is not None and (neg.end >= len(u.tokens) or u.tokens[neg.end].clause
+                                    != clause or u.tokens[neg.end].word in self._first_person):
+                return True
+        return False
 
     def _answered_next(self, u: Utterance, clause: int,
                        cue_clauses: frozenset[int] = frozenset()) -> str | None:
@@ -776,6 +825,24 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _aside(self, u: Utterance, hit: Hit[Cue], used: list[Hit[Cue]]) -> bool:
+        """Is the cue no wish of the person's: someone they have ("my kids"), the object of
+        something else ("tools safe to use on patients"), or a word for the person ("a
+        computer kid", whose words then say nothing else either)?"""
+        if self._describes(u, hit):
+            used.append(hit)
+            return True
+        return self._family(u, hit) or self._object(u, hit)
+
+    def _describes(self, u: Utterance, hit: Hit[Cue]) -> bool:
+        """Is the cue a word for the person themselves ("he's a total computer kid", "I'm
+        a big kid at heart"), not for whom they would work with ("I'm great with kids")?"""
+        if not all(t.word in self._person_nouns for t in u.tokens[hit.start:hit.end]):
+            return False
+        end = self._identity_end(u).get(u.tokens[hit.start].clause)
+        return end is not None and end <= hit.start and hit.start - end <= 3 and not any(
+            t.word in _RELATIONS for t in u.tokens[end:hit.start])
+
     def _background(self, hit: Hit[Cue]) -> bool:
         kind, name, _ = hit.payload
         return kind == "slot" and self.flow.slots[name].background
@@ -799,7 +866,7 @@ class Reader:
     def _object(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue the object of something else ("tools safe to use on patients")?"""
         words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
-        return any(words[k:] in self._objects for k in range(len(words) + 1))
+        return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
 
     def _corrects(self, u: Utterance) -> bool:
         """Per utterance, once: does it correct something said before?"""
@@ -835,6 +902,8 @@ class Reader:
         if hit.end < len(u.tokens) and u.tokens[hit.end].clause == clause \
                 and u.tokens[hit.end].word in self._here:
             return True  # "MS2 here, ...", "second-year resident here"
+        if self._for_years(u, hit.end, clause):
+            return True  # "ob sonographer 9 years", "an accountant for 12 yrs"
         if hit.end - hit.start >= len(u.core):
             return False  # the name alone ("radiologic technologist") looks it up
         sentence = u.tokens[hit.start].sentence
@@ -849,6 +918,14 @@ class Reader:
         # "A sonographer. What do they earn?" names what is asked about)
         return hit.start == first and (not u.question or (
             sentence != u.tokens[-1].sentence and sizes[sentence] > hit.end - hit.start))
+
+    def _for_years(self, u: Utterance, at: int, clause: int) -> bool:
+        """Does a span of time worked follow at `at` ("9 years", "for 12 yrs", "for over
+        ten years")? Said after a role, it is the speaker's own ("sonographer 9 years")."""
+        words = [t.word for t in u.tokens[at:at + 4] if t.clause == clause]
+        while words and words[0] in {"for", "over", "almost", "nearly", "about", "like"}:
+            words.pop(0)
+        return len(words) >= 2 and words[1] in _YEARS and self.number(words[0]) is not None
 
     def _sentences(self, u: Utterance) -> tuple[dict[int, int], dict[int, int]]:
         """Per utterance, once: where each sentence starts and how many words (articles
@@ -905,7 +982,7 @@ class Reader:
         standing: dict[str, int] = {}  # background slot -> how current its value is said
         for hit in hits:
             kind, name, value = hit.payload
-            if self._family(u, hit) or self._object(u, hit):
+            if self._aside(u, hit, used):
                 continue  # "I have two small kids" is about family, not a wish to image children
             # A fact about where the person stands ("I'm in college and medical school is not
             # for me") is not turned by a negation that follows it; a preference in a list is
@@ -915,12 +992,17 @@ class Reader:
             pol, explicit = self._polarity(u, hit, starts[at] if at < len(starts) else None,
                                            cue_clauses)
             if kind == "topic":
-                if pol in (POS, NEG) and (explicit or not u.question):
+                if pol in (POS, NEG) and (explicit or not u.asks_at(hit.start)):
                     topics[name] = 1 if pol == POS else -1
                     used.append(hit)
                 continue
             slot = self.flow.slots[name]
-            if u.question and not explicit and not slot.in_questions and name != pending_slot \
+            if pol == NEG and not background and self._turned_down(
+                    u, hit, self._clauses(u)[2].get(u.tokens[hit.start].clause, [])):
+                continue  # "I thought about AI stuff but probably not": that one career, read
+                # from the words themselves, not the whole of technology
+            if u.asks_at(hit.start) and not explicit and not slot.in_questions \
+                    and name != pending_slot \
                     and not (slot.needs_identity and self.identity(u, hit)):
                 continue  # "tell me about breast imaging" asks; it does not say "I like"
             if slot.kind == "choice":
@@ -948,15 +1030,27 @@ class Reader:
                 asserted.add(name)
             found[name] = [mapped]
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
-        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found))
+        # (the words of a phrase known as a place someone stands, said of anyone, keep that
+        # meaning: "babysat all through high school" says nothing of sonography school)
+        known = [h for h in hits if self._background(h) and h not in used]
+        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found), known)
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         myself = not self._first_person.isdisjoint(t.word for t in u.tokens)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
                           tuple(s for s in unsure if s not in found),
-                          "correct" in kinds, "retract" in kinds, u.question,
+                          "correct" in kinds, self._retracts_before(u, cue_clauses), u.question,
                           interests, quotes, tuple(sorted(asserted & set(found))),
                           voiced[0].payload if voiced else "", self._denial(u, cue_clauses),
                           myself=myself)
+
+    @staticmethod
+    def _retracts_before(u: Utterance, cue_clauses: frozenset[int]) -> bool:
+        """Does a "scratch that" take back what was said before this message? Not when it
+        follows what this message itself says ("maybe sales? no, i hate selling, scratch
+        that" takes back the sales idea, already refused, not the answer before it)."""
+        first = min(cue_clauses, default=None)
+        return any("retract" in s.payload and (first is None or u.tokens[s.start].clause <= first)
+                   for s in u.signals)
 
     def _denial(self, u: Utterance, cue_clauses: frozenset[int]) -> bool:
         """Does the text open with a bare "actually no" / "no wait" (a correction and a
@@ -1008,8 +1102,8 @@ class Reader:
         return frozenset(out)
 
     def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int],
-                  favoured: frozenset[tuple[str, str]] = frozenset()
-                  ) -> tuple[dict[str, float], dict[str, str]]:
+                  favoured: frozenset[tuple[str, str]] = frozenset(),
+                  known: Sequence[Hit[Cue]] = ()) -> tuple[dict[str, float], dict[str, str]]:
         """Careers the person's own words point at, through the semantic index of the graph.
 
         Each clause is looked up; the best matches (a share of the best score and above a
@@ -1027,7 +1121,7 @@ class Reader:
         floor, share = tune("evidence_min_score"), tune("evidence_share")
         interests: dict[str, float] = {}
         quotes: dict[str, str] = {}
-        covered = {i for h in used for i in range(h.start, h.end)}
+        covered = {i for h in (*used, *known) for i in range(h.start, h.end)}
         for positions in list(self._free_words(u, used).values())[:_EVIDENCE_CLAUSES]:
             words = [u.tokens[i].word for i in positions]
             # (a node that reaches many careers, "residency", says nothing about which one)
@@ -1046,7 +1140,7 @@ class Reader:
                 first = at[0] if at else positions[0]
                 pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")),
                                                None, cue_clauses)
-                if pol not in (POS, NEG) or (u.question and not explicit):
+                if pol not in (POS, NEG) or (u.asks_at(first) and not explicit):
                     continue
                 own = [i for i in at if i not in covered]
                 if not own:  # only a cue's words: sharpen what that cue said, nothing else

@@ -323,7 +323,7 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
      "After residency, radiologists may pursue fellowships", ""),
     ("Does the preliminary year come before residency?", "in no stated order", ""),
     ("Can a radiologic technologist specialize in ultrasound?", "Sonographer", ""),
-    ("How many ABR exams are there?", "The document gives no number for that", ""),
+    ("How many ABR exams are there?", "The document does not give a number for that", ""),
     ("Which takes longer, radiologist or radiologic technologist?",
      "Time: Radiologist: stated lengths add up to 8–9 years; Radiologic Technologist: "
      "not stated", ""),
@@ -539,3 +539,148 @@ def test_a_step_word_inside_another_careers_name_is_that_career(adv: Advisor) ->
     text = ask(adv, "What is the difference between a nuclear medicine technologist and the "
                     "nuclear medicine fellowship?")
     assert "does not name Fellowship" not in text and "Nuclear Medicine:" in text
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("what are the main career paths in radiology", ""),  # a generic modifier
+    ("Which roles come under the technician heading?", ""),  # a preposition, the document's parts
+    ("Is continuing education needed to keep a rad tech license?", ""),  # a light verb
+    ("Who do teleradiologists serve?", ""),  # a form of a name the graph has
+    ("I'm a 3rd year med student, what comes next?", ""),  # a number
+    ("Medical device sales reps mainly train staff, right?", ""),  # an adverb of 'main'
+    ("Are fellowships mandatory after residency?", ""),  # a word that asks whether it is needed
+    ("Does the guide discuss radiology careers in Canada?", "canada"),
+    ("Do radiologists work weekends?", "weekends"),
+])
+def test_everyday_words_and_word_forms_are_never_said_to_be_absent(
+        adv: Advisor, question: str, absent: str) -> None:
+    """Found by the second independent audit: 'The document does not mention main.' (and
+    'keep', 'under', 'section', 'teleradiologists') before an answer the document covers."""
+    first = ask(adv, question).split("\n", 1)[0]
+    if absent:  # (said as 'does not mention canada' or 'does not say whether ... weekends')
+        assert "does not" in first and absent in first, first
+    else:
+        assert "does not mention" not in first, first
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Is AI/ML specialist listed under technician careers?",
+     "No: the document lists AI and Machine Learning Specialist under Emerging Career Paths for "
+     "Radiologists, not under Technical and Allied Health Careers."),
+    ("QA specialists in radiology are part of the industry careers section, right?",
+     "No: the document lists Quality Assurance Specialist under Technical and Allied Health "
+     "Careers, not under Industry Careers."),
+    ("Is the sonographer one of the technical careers?",
+     "Yes: the document lists Sonographer under Technical and Allied Health Careers."),
+])
+def test_a_career_asked_inside_a_category_is_told_where_it_is_listed(
+        adv: Advisor, question: str, opening: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opening), text
+    assert "Yes." not in text and "does not say so" not in text, text
+
+
+@pytest.mark.parametrize(("question", "said", "unsaid"), [
+    ("So becoming an IR is 4 years med school plus 2 years residency?",
+     ["residency takes 4–5 years, not 2 years"], ["Medical school takes"]),
+    ("So IR = 4 yrs med school + 5 yr residency + 3 yr fellowship = 12 years?",
+     ["Interventional Radiology takes 2 years, not 3 years", "add up to 10–11 years, not 12"],
+     ["not 4 years"]),
+    ("The interventional radiology fellowship lasts one year, right?",
+     ["No. The document says Interventional Radiology takes 2 years, not 1 year."], []),
+])
+def test_each_length_of_a_trap_is_checked_against_the_step_it_is_said_of(
+        adv: Advisor, question: str, said: list[str], unsaid: list[str]) -> None:
+    """A wrong figure is contradicted with the document's figure for the step the question
+    gives it for, not for whichever step the answer is about."""
+    text = ask(adv, question)
+    assert all(s in text for s in said), text
+    assert not any(s in text for s in unsaid), text
+
+
+def test_a_length_asked_for_is_no_claim_to_check(adv: Advisor) -> None:
+    text = ask(adv, "Which radiology fellowship is two years long?")
+    assert "Interventional Radiology" in text and "does not say how long" not in text
+
+
+def test_a_superlative_is_never_confirmed_from_among_the_highest(adv: Advisor) -> None:
+    text = ask(adv, "Are radiologists the highest paid doctors?")
+    assert not text.startswith("Yes") and "among the highest" in text, text
+
+
+@pytest.mark.parametrize(("question", "said", "unsaid"), [
+    ("Which careers require certification exams?", ["ABR", "ARRT", "ARDMS"],
+     ["Physician careers (radiologists):", "Diagnostic Radiologist"]),
+    ("Which skills does the guide list for radiology careers?",
+     ["Strong scientific and analytical thinking", "Attention to detail"], ["Sonographer"]),
+    ("Which jobs bridge clinical and IT?", ["Informatics Specialist"], ["Sonographer"]),
+    ("Do radiology careers require physical stamina?",
+     ["does not mention stamina", "It covers radiology careers"], ["Sonographer"]),
+])
+def test_a_question_answered_by_every_career_gets_what_it_asks_instead(
+        adv: Advisor, question: str, said: list[str], unsaid: list[str]) -> None:
+    """Dumps found by the second audit: the whole list of careers for a question about
+    certifications, skills, a duty, or something the document never covers."""
+    text = ask(adv, question)
+    assert all(s in text for s in said), text
+    assert not any(s in text for s in unsaid), text
+
+
+@pytest.mark.parametrize(("question", "careers", "not_careers"), [
+    ("Which careers involve teaching or training others?",
+     ["Academic Radiologist", "Medical Device Sales"], ["Sonographer"]),  # 'train in': own
+    ("Which careers involve safety?",
+     ["Nuclear Medicine Technologist", "Quality Assurance Specialist"], []),  # 'safely'
+    ("Which two careers bridge clinical and technical worlds?",
+     ["Informatics Specialist", "AI and Machine Learning Specialist"], []),
+    ("Which careers involve research?", ["Academic Radiologist", "Research Scientist"], []),
+    ("Which careers involve patient care?", ["Radiologist"], ["Medical Device Sales"]),
+])
+def test_which_careers_do_something_is_read_from_their_lines_word_forms_and_alternatives(
+        adv: Advisor, question: str, careers: list[str], not_careers: list[str]) -> None:
+    reply = adv.session().ask(question)
+    assert not reply.fallback, reply.text
+    assert all(f"• {c}:" in reply.text for c in careers), reply.text
+    assert not any(f"• {c}:" in reply.text for c in not_careers), reply.text
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("how many sonography specialties are listed", "The document lists 4:"),
+    ("How many skills are listed?", "The document lists 5:"),
+    ("How many continuing education credits do rad techs need?",
+     "The document does not give a number for that."),
+    ("How many radiologists are there?", "The document does not give a number for that."),
+])
+def test_how_many_counts_what_the_answer_lists_and_nothing_else(
+        adv: Advisor, question: str, opening: str) -> None:
+    text = ask(adv, question)
+    assert opening in text.split("\n")[:2], text
+
+
+def test_a_related_term_made_of_a_categorys_career_names_is_not_absent(adv: Advisor) -> None:
+    text = ask(adv, "Does specializing increase pay for technologists?")
+    assert "does not mention technologist" not in text and "good salaries" in text
+    assert "does not mention selling" not in ask(adv, "selling imaging machines as a career?")
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Technicians interpret images and radiologists operate the scanners, right?",
+     "No: the document says: Medical imaging technicians operate the equipment and capture "
+     "images that radiologists interpret."),
+    ("Technologists interpret the images, and radiologists capture them, right?", "No: "),
+    ("Do radiologists interpret images that technicians capture?",
+     "Yes: the document says: Medical imaging technicians operate"),
+])
+def test_roles_given_to_the_wrong_careers_are_corrected_from_the_line_naming_both(
+        adv: Advisor, question: str, opening: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opening), text
+    assert "not under" not in text, text
+
+
+def test_a_comparison_asked_with_a_ranking_word_says_the_document_ranks_none(
+        adv: Advisor) -> None:
+    text = ask(adv, "Which is better, radiologist or radiologic technologist?")
+    assert text.startswith("The document does not say which is better"), text
+    assert "Radiologist: may pursue fellowships in subspecialties: Interventional Radiology" \
+        in text and "Radiologist: not stated" not in text, text

@@ -58,6 +58,9 @@ BLIND = [
     ("blind/mixed.yaml", "mx-", 110 / 130, 0.82),
     ("blind/journeys_d.yaml", "jd-", 37 / 45, 0.80),
     ("blind/journeys_e.yaml", "je-", 44 / 45, 0.93),
+    # fidelity (issue 13), written from the document alone in the independent audits' style
+    # (covered points, silent points, traps) before its answers were seen; first run at 2bc791b
+    ("blind/fidelity.yaml", "hf-", 55 / 66, 0.90),
 ]
 # The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
 # tuned on, so their pass rate is no estimate; the floor guards against regressions (dev.yaml

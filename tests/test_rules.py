@@ -137,6 +137,11 @@ SETTLE_CASES = [
      "can you work in radiology without going to med school", {}, "list_careers"),
     (rules.settle_filtered_list, ("education", 1.2),
      "can a radiologist work without going to med school", {}, None),
+    (rules.settle_list_of_fellowships, ("list_careers", 3.0),
+     "list the fellowships after residency pls", {}, "subspecialties"),
+    (rules.settle_list_of_fellowships, ("list_careers", 3.0), "list the careers", {}, None),
+    (rules.settle_weak_requirement, ("", 0.0), "do rad techs need CE", {}, "education"),
+    (rules.settle_weak_requirement, ("", 0.0), "rad techs and CE", {}, None),
 ]
 
 

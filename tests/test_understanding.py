@@ -429,3 +429,23 @@ def test_which_fellowship_has_a_length_is_answered_not_doubted(advisor: Advisor)
         "which fellowship takes 2 yrs").text
     doubted = advisor.session().ask("is the fellowship 2 years").text
     assert doubted.startswith("The source document does not say how long the fellowship")
+
+
+def test_one_item_of_a_list_becomes_what_it_refers_to(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("What fellowships are there after radiology residency?")
+    s.ask("which of those is two years?")
+    assert "minimally invasive" in s.ask("what does it focus on?").text
+
+
+@pytest.mark.parametrize("turns", [
+    ["do rad techs need continuing ed"],
+    ["do rad techs need CE"],
+    ["tell me about rad techs", "do they need continuing ed"],
+])
+def test_continuing_education_asked_in_short_words_is_answered_yes(advisor: Advisor,
+                                                                   turns: list[str]) -> None:
+    s = advisor.session()
+    for text in turns:
+        reply = s.ask(text)
+    assert reply.text.startswith("Yes.") and "continuing education is required" in reply.text
