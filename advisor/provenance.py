@@ -163,6 +163,7 @@ class Provenance:
                        "order_after_words", "count_words", "identity_words", "yes_no_words",
                        "listing_words")
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
+                                  *lexicon.sets.get("relations", ()),
                                   *(w for key in asking_meta for p in meta.get(key, ())
                                     for w in normal(p).split()),
                                   *(w for w in plain if w not in asked)))
@@ -170,6 +171,8 @@ class Provenance:
         # never says it of anyone (the words it does use are known from the document).
         self._ignore -= {w for t in meta.get("domain_terms", ()) for w in normal(t).split()}
         self._numbers = {normal(k): v for k, v in lexicon.numbers.items()}
+        self._career_words = frozenset(w for n in graph.of_type(*CAREER_TYPES)
+                                       for w in normal(n.name).split() if len(w) > 3)
         #: Words asking what the source never covers ('stressful', 'nights'): an answer that
         #: opens by saying so keeps that point, and is not rewritten into another.
         self._uncovered_words = frozenset(lexicon.uncovered)
@@ -1091,11 +1094,13 @@ class Provenance:
             return needed
         shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
                  for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
-        lines = [[stem(w) for w in normal(line).split()] for line in (*text.split("\n"), *shown)]
+        lines = [[self._key(w) for w in normal(line).split()]
+                 for line in (*text.split("\n"), *shown)]
         # A node the question names by an alias ('continuing ed') that the answer states by
         # its name ('continuing education is required') is said, whatever the alias's words.
         named = tuple(i for m in self.understander.parse(question).alias_mentions
-                      for i in m.node_ids[:1] if i in self.g and any(_in_order(
+                      for i in m.node_ids[:1] if i in self.g and i not in reply.entities
+                      and any(_in_order(
                           [stem(w) for w in normal(self.g.node(i).name).split()], line)
                           for line in lines))
         content: list[str] = []
@@ -1124,6 +1129,12 @@ class Provenance:
         return any(self._known(b) and b in self._doc | self._ignore for b in (
             body, f"{body}e", body[:-1], f"{body[:-1]}y") if len(b) >= 3)
 
+    def _key(self, word: str) -> str:
+        """A word as a verdict compares it: its stem, but a word of a career's name as itself
+        ('technologists' is no form of 'technology', which Snowball stems alike)."""
+        single = word[:-1] if word.endswith("s") else word
+        return single if single in self._career_words else stem(word)
+
     def _content(self, question: str, reply: Reply) -> list[str]:
         """The stems of the words of a (padded, normalised) yes/no question that say what it
         asks of the answer's nodes: without their names, the opening word and plain words."""
@@ -1136,7 +1147,7 @@ class Provenance:
                     question = question.replace(f" {form} ", " ")
             if node_id in self.g:  # the words of its own name ('research'), not its aliases'
                 own.update(stem(w) for w in normal(self.g.node(node_id).name).split())
-        return [stem(w) for w in question.split() if w not in self._ignore
+        return [self._key(w) for w in question.split() if w not in self._ignore
                 and w not in self._yes_no_tags and w not in self._general_terms
                 and stem(w) not in own]
 
@@ -1283,6 +1294,7 @@ class Provenance:
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
+            reply = replace(reply, fallback=False)
         category = "" if swapped else self.category_note(q, reply)
         notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")

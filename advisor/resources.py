@@ -192,7 +192,8 @@ POLICY_WEIGHTS = (
     "followup_words", "topic_words", "contextual_long_words", "list_ref_words",
     "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
-    "described_list_max", "clause_max", "institution_window")
+    "described_list_max", "clause_max", "institution_window",
+    "pick_head_window")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",

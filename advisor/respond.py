@@ -19,7 +19,7 @@ from knowledge.source import normal
 
 from .answers import HANDLERS
 from .compose import Answer, article
-from .nlu import Parse
+from .nlu import Mention, Parse
 from .reply import Explanation, Reply, ReplyKind
 from .resolve import resolve
 from .rules import SOCIAL, Context, Decision, Facts, Policy, decide
@@ -184,7 +184,8 @@ class Responder:
             return []
         parses = [u.parse(pieces[0])]
         parses.extend(self._later_part(parses[0], piece) for piece in pieces[1:])
-        if not all(self._asks(parse, i) for i, parse in enumerate(parses)):
+        if not (all(self._asks(parse, i) for i, parse in enumerate(parses))
+                or self._declined_part(parses)):
             return []
         if len({(parse.intents[0].intent if parse.intents else "",
                  tuple(m.node_ids for m in parse.alias_mentions)) for parse in parses}) < 2:
@@ -202,6 +203,25 @@ class Responder:
             top.intent == "compare" and len(parse.alias_mentions) >= 2)  # for kids"; "X vs Y"
         strong = top is not None and top.score >= floor and not single
         return strong or (index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
+
+    def _asked_names(self, p: Parse) -> tuple[Mention, ...]:
+        """The names in the sentences of a part that ask, not in its story ('I trained as a
+        radiologist. Can I get a visa?' names nothing it asks about)."""
+        u = self.e.understander
+        asking = " ".join(x for x in u.split_sentences(p.text) if self.pol.is_question(x))
+        return u.parse(asking or p.text).alias_mentions
+
+    def _declined_part(self, parses: list[Parse]) -> bool:
+        """'What's med school tuition like and how many years is it?': a part asking logistics
+        the source never covers is declined on its own when every other part asks clearly
+        (a story beside a visa question is no question of its own)."""
+        w = self.pol.w
+        declined = [p.question and self.pol.logistics(p) for p in parses]
+        named = any(d and self._asked_names(p) for d, p in zip(declined, parses, strict=True))
+        return any(declined) and all(
+            d or (bool(p.intents) and p.intents[0].score >= w["clause_floor"]
+                  and (named or bool(p.alias_mentions)))  # ("which visa? how long does it
+            for d, p in zip(declined, parses, strict=True))            # take?" asks of the visa)
 
     def _comma_parts(self, chunk: str) -> list[str]:
         """'Med school how long, residency how long': comma-separated parts that each name
@@ -273,7 +293,14 @@ class Responder:
         """Each part in turn, in the context the earlier parts left ('tell me about
         sonographers and how much do they make?', '... and which of those ...'), each with
         its own sources and notes."""
-        replies = [self._annotate(self._answer(t, parse), parse.text) for parse in parses]
+        replies = []
+        for parse in parses:
+            reply = self._annotate(self._answer(t, parse), parse.text)
+            named = self._asked_names(parse) if not reply.entities else ()
+            if named and self.pol.logistics(parse):  # ("what's med school tuition like and
+                t.context.topic = named[-1].node_ids[:1]  # how many years is it?": a declined
+                # part still names what "it" is next)
+            replies.append(reply)
         t.annotated = True
         entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
         text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)

@@ -147,6 +147,11 @@ class Policy:
     def asking_tokens(self, p: Parse) -> tuple[str, ...]:
         return self.asking_parse(p).tokens
 
+    def logistics(self, p: Parse) -> bool:
+        """Logistics the source never covers: tuition, visas, exam statistics, a choice of
+        school ('which community college has the cheapest program?')."""
+        return self.asking_parse(p).has(*self.sets["logistics"]) or self.chooses_institution(p)
+
     def chooses_institution(self, p: Parse) -> bool:
         """'the best rad tech programs in texas', 'which sonography school should I pick':
         a choice among schools, programs or employers, a few words apart, which the source
@@ -206,7 +211,15 @@ class Policy:
         sets = self.sets
         words = p.words
         fit = words & sets["fit_words"]
-        return bool(words & sets["pick_questions"] and words & sets["career_words"]
+        span = int(self.w["pick_head_window"])
+        tokens = p.tokens
+        # the kind of career is what the wh-word asks for ("what *job* should I aim for",
+        # "which kind of *fellowship*"), not a word of the story ("interviewing for a CT tech
+        # job - what competency should I stress?")
+        headed = any(w in sets["career_words"] for i, t in enumerate(tokens)
+                     if t in sets["pick_questions"] for w in tokens[i + 1:i + 1 + span])
+        return bool(words & sets["pick_questions"] and (headed or (
+            fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
 
@@ -443,7 +456,7 @@ def gate_logistics(pol: Policy, f: Facts) -> Decision | None:
     """'How much is tuition for rad tech school?', 'can I get an H-1B visa?', 'which community
     college has the cheapest program?': logistics the document never covers are declined,
     whatever career they name."""
-    if pol.asking_parse(f.p).has(*pol.sets["logistics"]) or pol.chooses_institution(f.p):
+    if pol.logistics(f.p):
         return Decision("logistics", pol.w["declined"])
     return None
 

@@ -449,3 +449,21 @@ def test_continuing_education_asked_in_short_words_is_answered_yes(advisor: Advi
     for text in turns:
         reply = s.ask(text)
     assert reply.text.startswith("Yes.") and "continuing education is required" in reply.text
+
+
+def test_a_career_word_of_the_story_does_not_make_a_pick_question(advisor: Advisor) -> None:
+    """'What competency should I stress?' asks for skills although the story names a job; 'what
+    kind of radiology job should I aim for?' asks for the pick."""
+    skills = advisor.session().ask("interviewing for a CT tech job - what competency should I "
+                                   "stress about running the scanner?")
+    assert skills.kind == "answer" and "technical aptitude" in skills.text.lower(), skills.text
+    pick = advisor.session().ask("what kind of radiology job should I aim for?")
+    assert pick.intent == "recommend", pick.text
+
+
+def test_a_logistics_part_is_declined_and_the_other_part_answered(advisor: Advisor) -> None:
+    reply = advisor.session().ask("what's med school tuition like and how many years is it")
+    assert "does not cover" in reply.text and "4 years" in reply.text, reply.text
+    visa = advisor.session().ask("I trained as a radiologist in India. Can I get an H-1B visa "
+                                 "to practise in the US, and how long does the paperwork take?")
+    assert visa.fallback and "residency" not in visa.text, visa.text
