@@ -367,12 +367,14 @@ class Responder:
         """'Who do they serve?' after telemedicine: nothing else understood, so the topic's
         fact that shares the question's words."""
         node = self.e.graph.node(t.context.topic[0])
+        d = Decision("describe", self.pol.w["followup_floor"], [node],
+                     ["topic of the conversation: " + node.id])
         found = self._retrieve(p, node, follow_up=True)
         if found is None:
-            return None
-        d = Decision("describe", self.pol.w["followup_floor"], [node],
-                     ["topic of the conversation: " + node.id],
-                     ["answered with the topic's fact closest to the question"])
+            silent = self._uncovered(t, p, d) if len(p.tokens) <= self.pol.w[
+                "topic_words"] else None  # "and the lifestyle angle?": what the source
+            return None if silent is None else self._reply(t, p, d, silent)  # never covers
+        d.notes.append("answered with the topic's fact closest to the question")
         return self._reply(t, p, d, found)
 
     def _answer_fact(self, t: Turn, p: Parse, d: Decision) -> Reply:

@@ -853,6 +853,9 @@ class Interviewer:
         fuzzy = self.reader.fuzzy_answer(u, q)
         if fuzzy is not None:
             return self._answered(state, q, (fuzzy,), ext)
+        verdict = slot.polarity.get(self.reader.bare_verdict(u) or "")
+        if verdict is not None and any(o.value == verdict for o in q.options):
+            return self._answered(state, q, (verdict,), ext)  # "I don't think I could handle that"
         return self._reask(state, q, "reask")
 
     def _echo(self, q: Question, concrete: list[str], ext: Extraction) -> bool:

@@ -45,7 +45,9 @@ _QUOTE_WORDS = 6
 #: Words of statements before a question that make them a story of their own, read as said
 #: ("She has volunteered at the children's hospital for three years, ... Which path?"); a
 #: shorter description belongs to its question ("PhD physicist, no clinical reads. best fit?").
-_STORY_WORDS = 20  # a quote longer than this lists the matched words instead
+_STORY_WORDS = 20
+#: Words a reply may have and still be a bare verdict on the question ("ideally not").
+_BARE_WORDS = 10  # a quote longer than this lists the matched words instead
 #: Clauses of one message looked up in the semantic index for what the person loves: a
 #: description has a few; a 2,000-character flood of them must not cost a lookup each.
 _EVIDENCE_CLAUSES = 12
@@ -586,6 +588,21 @@ class Reader:
         span = [i for i, t in enumerate(u.tokens) if t.clause == last]
         return len(span) < len(u.tokens) and all(
             u.tokens[i].word in self._plain or u.tokens[i].word in self._tags for i in span)
+
+    def bare_verdict(self, u: Utterance) -> str | None:
+        """The verdict of a short reply that names nothing ("I don't think I could handle
+        that", "ideally not", "I could see myself doing it"): every word a signal or a
+        word without content, and the signals agree. None otherwise."""
+        if not u.tokens or len(u.tokens) > _BARE_WORDS:
+            return None
+        covered = {i for s in u.signals for i in range(s.start, s.end)}
+        if any(i not in covered and t.word not in self._plain for i, t in enumerate(u.tokens)):
+            return None
+        kinds = [s.payload for s in u.signals if s.payload & (_POLAR | _NEGATING) - {"break"}]
+        verdicts = {next(v for k, v in (("unsure", UNSURE), ("neutral", NEUTRAL), ("neg", NEG),
+                                        ("neg_after", NEG), ("pos", POS)) if k in kinds_)
+                    for kinds_ in kinds}
+        return verdicts.pop() if len(verdicts) == 1 else None
 
     def fuzzy_answer(self, u: Utterance, q: Question) -> str | None:
         """A typo of a short answer ("collge"); None unless one option is clearly meant."""
@@ -1175,6 +1192,11 @@ class Reader:
         quotes: dict[str, str] = {}
         covered = {i for h in (*used, *known) for i in range(h.start, h.end)}
         for positions in list(self._free_words(u, used).values())[:_EVIDENCE_CLAUSES]:
+            # (words without content say nothing of a career: "handle" in "I don't think I
+            # could handle that" is no wish to handle radioactive materials)
+            positions = [i for i in positions if u.tokens[i].word not in self._plain]
+            if not positions:
+                continue
             words = [u.tokens[i].word for i in positions]
             # (a node that reaches many careers, "residency", says nothing about which one)
             found = [(hit, careers) for hit in index.query(

@@ -467,3 +467,11 @@ def test_a_logistics_part_is_declined_and_the_other_part_answered(advisor: Advis
     visa = advisor.session().ask("I trained as a radiologist in India. Can I get an H-1B visa "
                                  "to practise in the US, and how long does the paperwork take?")
     assert visa.fallback and "residency" not in visa.text, visa.text
+
+
+def test_a_follow_up_on_what_the_source_never_covers_says_so_of_the_topic(
+        advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("tell me about telemedicine radiologists")
+    reply = s.ask("and the lifestyle?")
+    assert "does not say the lifestyle of a telemedicine radiologist" in reply.text, reply.text
