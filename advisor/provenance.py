@@ -274,6 +274,10 @@ class Provenance:
         self._near = {n.id: frozenset(x.id for x in (*graph.neighbours(n.id),
                                                      *graph.neighbours(n.id, incoming=True)))
                       for n in graph}
+        # Per table of terms ('names', 'stated'), built on first use: its terms by first word.
+        self._by_first_word: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
+        self._holding_slot: tuple[str, dict[str, tuple[Node, ...]]] = ("", {})
+        self._careers: frozenset[str] | None = None
 
     # -- sources --------------------------------------------------------------------------
     def _name_of(self, node_id: str) -> str:
@@ -378,9 +382,17 @@ class Provenance:
         parse = self.understander.parse(text)
         respelled = dict(parse.corrections)
         kept = set(parse.tokens)
-        out = []
+        out: list[str] = []
         words = normal(text).split()
+        seen: set[str] = set()
+        # (each word once, and no further than the third found: what a word is depends on
+        # the word alone, and a 2,000-character text repeats its words)
         for at, word in enumerate(words):
+            if len(out) == 3:
+                break
+            if word in seen:
+                continue
+            seen.add(word)
             if len(word) < 2 or len(word) > _LONGEST_WORD or "'" in word \
                     or any(ch.isdigit() for ch in word) or words[at + 1:at + 2] == ["about"]:
                 continue  # ('3rd year': a number; 'does it *talk* about': what is said of it)
@@ -394,7 +406,7 @@ class Provenance:
                 # long typo of one, 'requirments'): the answer says what is asked
             if not self._known(word) and not self._swapped(word):
                 out.append(word)  # (a real word respelled to an unknown one is kept)
-        return list(dict.fromkeys(out))[:3]
+        return out
 
     def _swapped(self, word: str) -> bool:
         """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word
@@ -468,6 +480,39 @@ class Provenance:
                     if len(_ITEMS.split(fact)) < 3 else fact.rstrip("."))
         return ""
 
+    def _holding(self, question: str, which: str, *types: str) -> list[Node]:
+        """The nodes (of `types`, if given), in declaration order, of which the (padded,
+        normalised) question holds a term of table `which` ('names' or 'stated'), plural or
+        not: as testing each node's terms with `_has` would find them, but looked up from the
+        question's words (testing every node's terms was most of a turn on a large graph).
+        Worked out once per question and table: a turn asks it several times."""
+        slot = self._holding_slot
+        if slot[0] != question:
+            slot = (question, {})
+            self._holding_slot = slot  # (swapped whole: threads may share it)
+        found = slot[1].get(which)
+        if found is None:
+            index = self._by_first_word.get(which)
+            if index is None:
+                index = self._by_first_word[which] = self._first_word_index(which)
+            # A term held as ' term ' or ' terms ' begins with a word the question holds
+            # between spaces (with an 's' when it is one word long).
+            ids = {node_id for word in set(question.split(" "))
+                   for node_id, term in index.get(word, ()) if _has(question, term)}
+            found = slot[1][which] = tuple(self.g.node(i) for i in sorted(ids, key=self.g.order))
+        return [n for n in found if n.type in types] if types else list(found)
+
+    def _first_word_index(self, which: str) -> dict[str, tuple[tuple[str, str], ...]]:
+        table = self._names if which == "names" else self._stated
+        index: dict[str, list[tuple[str, str]]] = {}
+        for node_id, terms in table.items():
+            for term in terms:
+                first = term.split(" ", 1)[0]
+                index.setdefault(first, []).append((node_id, term))
+                if " " not in term:
+                    index.setdefault(first + "s", []).append((node_id, term))
+        return {word: tuple(pairs) for word, pairs in index.items()}
+
     def _masked(self, question: str, term: str, ids: Iterable[str],
                 terms: Mapping[str, tuple[str, ...]] | None = None) -> str:
         """The question without the names (or `terms`) of `ids` that contain `term` ('nuclear
@@ -486,8 +531,8 @@ class Provenance:
         said = f" {normal(reply.text)} "
         out: list[tuple[Node, str]] = []
         asked = {i for t in self._terms_in(question) for i in self._careers_of[t]}
-        for node in self.g.of_type(*CAREER_TYPES):
-            if node.id not in asked or node.id in ids or _has(said, normal(node.name)) \
+        for node in sorted((self.g.node(i) for i in asked), key=lambda n: self.g.order(n.id)):
+            if node.id in ids or _has(said, normal(node.name)) \
                     or self._linked(node.id, ids):
                 continue
             term = self._other_term(node.id, question, ids, said)
@@ -554,8 +599,9 @@ class Provenance:
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         others = [i for i in self._careers_named(question) if i != careers[:1][0].id] \
             if careers else []
-        asked = [n for n in self.g.of_type("training")
-                 if any(_has(self._masked(question, t, others), t) for t in self._stated[n.id])]
+        asked = [n for n in self._holding(question, "stated", "training")
+                 if any(_has(question, t) and _has(self._masked(question, t, others), t)
+                        for t in self._stated[n.id])]
         if len(asked) != 1 or not careers:
             return ""
         step, career = asked[0], careers[0]
@@ -577,15 +623,13 @@ class Provenance:
 
     def _careers_named(self, question: str) -> list[str]:
         """The careers a (padded, normalised) question names by one of their names."""
-        return [n.id for n in self.g.of_type(*CAREER_TYPES)
-                if any(_has(question, t) for t in self._names[n.id])]
+        return [n.id for n in self._holding(question, "names", *CAREER_TYPES)]
 
     def credential_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """Whose credential a question's credential is, when it asks about a career the
         document names it not for ('Does a nuclear medicine technologist need ARRT?'), and
         the yes/no it gives: no when the career has another credential, unsaid when none."""
-        asked = [n for n in self.g.of_type("credential")
-                 if any(_has(question, t) for t in self._names[n.id])]
+        asked = self._holding(question, "names", "credential")
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(asked) != 1 or not careers:
@@ -728,8 +772,7 @@ class Provenance:
         the steps in no stated order."""
         if not any(_has(question, w) for w in self._order_words):
             return ""
-        named = [n.id for n in self.g.of_type("training", "credential")
-                 if any(_has(question, t) for t in self._names[n.id])]
+        named = [n.id for n in self._holding(question, "names", "training", "credential")]
         step = next((self.g.node(i) for i in (*reply.entities, *named)
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         if step is None:
@@ -771,8 +814,8 @@ class Provenance:
         about ('which fellowship pays the most?'): the same aspect for that node."""
         if reply.intent not in _ASPECTS or reply.entities:
             return ""
-        node = next((n for n in self.g if n.type not in {"topic", "skill"}
-                     and any(_has(question, t) for t in self._names[n.id])), None)
+        node = next((n for n in self._holding(question, "names")
+                     if n.type not in {"topic", "skill"}), None)
         if node is None:
             return ""
         answer: Answer = getattr(self.c, reply.intent)(node)
@@ -786,8 +829,8 @@ class Provenance:
             return ""
         said = f" {normal(reply.text)} "
         ids = (*reply.entities, *reply.listed)
-        for step in self.g.of_type("training", "credential"):
-            if step.id in ids or not any(_has(question, t) for t in self._names[step.id]):
+        for step in self._holding(question, "names", "training", "credential"):
+            if step.id in ids:
                 continue
             kin = {n.id for rel in ("kind_of", "specializes")
                    for n in self.g.neighbours(step.id, rel, incoming=True)}
@@ -952,10 +995,10 @@ class Provenance:
             if (placed or any(_has(question, t) for t in self._names[cat.id])) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
-        other = next((c for c in self.g.of_type("category") if c not in own and any(
-            _has(question, t) for t in self._names[c.id])), None)
-        others_named = any(n.id != career.id and any(_has(question, t) for t in self._names[
-            n.id]) for n in self.g.of_type(*CAREER_TYPES))  # 'more than rad techs' compares
+        other = next((c for c in self._holding(question, "names", "category")
+                      if c not in own), None)
+        others_named = any(n.id != career.id for n in self._holding(
+            question, "names", *CAREER_TYPES))  # 'more than rad techs' compares
         asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no
         if other is not None and own and len(reply.entities) == 1 and not others_named \
                 and asks_yes_no:  # ('who operates it, the radiologist or the technician?')
@@ -999,8 +1042,8 @@ class Provenance:
             return self._careers_linked(self.g.node(reply.entities[0]))
         if not self._every_career(reply):
             return ""  # only the plain list of every career, or what a thing is, gives way
-        found = [(node, t) for node in self.g.of_type(*CAREER_TYPES)
-                 for t in self._stated[node.id][:] if _has(question, t)
+        found = [(node, t) for node in self._holding(question, "stated", *CAREER_TYPES)
+                 for t in self._stated[node.id] if _has(question, t)
                  and t not in self._general_terms]
         if not found:  # a skill or credential it names ('do careers need attention to detail?')
             if any(w in self._blockers for w in question.split()):
@@ -1079,9 +1122,10 @@ class Provenance:
 
     def _every_career(self, reply: Reply) -> bool:
         """The reply is the plain list of every career (nothing asked narrowed it)."""
-        every = {n.id for n in self.g.of_type(*CAREER_TYPES)}
+        if self._careers is None:
+            self._careers = frozenset(n.id for n in self.g.of_type(*CAREER_TYPES))
         return reply.intent == "list_careers" and not reply.entities and \
-            set(reply.listed) == every
+            set(reply.listed) == self._careers
 
     def fact_with(self, node: Node, term: str) -> str:
         """The fact of `node` that says `term` ('Investigate applications of AI ...'), else
@@ -1186,8 +1230,7 @@ class Provenance:
         if not any(_has(question, w) and not _has(question, f"{w} be")
                    for w in self._need_words):
             return ""  # ('does the intern year *have to be* in radiology?' asks what it is)
-        steps = [n for n in self.g.of_type("training")
-                 if any(_has(question, t) for t in self._names[n.id])]
+        steps = self._holding(question, "names", "training")
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(steps) != 1:

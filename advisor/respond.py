@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
-from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Node
+from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Memo, Node
 from knowledge.record import field, record, replace
 from knowledge.source import normal
 
@@ -34,6 +34,8 @@ _ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pa
 #: Aspects asked so plainly ('how long is ...?') that a silent answer keeps saying so before
 #: the closest fact; others may be a guess at the aspect, and the fact answers alone.
 _SAY_SILENT = frozenset({"duration"})
+#: The longest question whose annotated reply is kept for the next time it is asked.
+_ANNOTATED_CHARS = 300
 #: Intents a part of a compound message cannot have: they answer the whole message.
 _SINGLE_ONLY = frozenset({"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                           "medical_advice", "compare"})
@@ -63,6 +65,12 @@ class Responder:
     def __init__(self, engine: Engine, policy: Policy) -> None:
         self.e = engine
         self.pol = policy
+        #: Annotated replies by (question, reply): the same answer to the same question gets
+        #: the same sources and notes (many people ask the same things), and annotating was a
+        #: third of a turn. Only questions of a few lines (long ones are seldom asked twice),
+        #: bounded by the characters of the questions and texts it holds.
+        self._annotated: Memo[tuple[str, str, Reply], Reply] = Memo(items=2048,
+                                                                      chars=1_000_000)
 
     # -- the turn -------------------------------------------------------------------------
     def respond(self, state: Conversation, text: str) -> tuple[Conversation, Reply]:
@@ -256,6 +264,21 @@ class Responder:
         return u.parse(" ".join(head + tail))
 
     def _annotate(self, reply: Reply, text: str) -> Reply:
+        """`_annotated_now`, kept for each distinct (question, reply); the reply's own
+        explain view stays its own (it speaks of this conversation)."""
+        if len(text) > _ANNOTATED_CHARS:
+            return self._annotated_now(reply, text)
+        key = (text, reply.text, reply)
+        try:
+            found = self._annotated.get(key)
+        except TypeError:  # (a reply holding something unhashable: not kept)
+            return self._annotated_now(reply, text)
+        if found is None:
+            found = self._annotated.put(key, self._annotated_now(reply, text))
+        return found if found.explainer is reply.explainer else replace(
+            found, explainer=reply.explainer)
+
+    def _annotated_now(self, reply: Reply, text: str) -> Reply:
         """Sources and faithfulness notes for what an answer states (advisor/provenance.py),
         read against the question it answers, as typed (provenance matches terms on the
         respelled words itself, and tells a typo from a real word the corrector respelled); a

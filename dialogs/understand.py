@@ -9,9 +9,9 @@ short list after a negated clause inherits the negation ("I hate sales, blood, n
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -75,6 +75,38 @@ def _clause_index(u: Utterance) -> _Clauses:
     for sig in u.signals:
         signals.setdefault(u.tokens[sig.start].clause, []).append(sig)
     return sorted(positions), positions, signals
+
+
+class _SignalIndex(NamedTuple):
+    """A clause's signals for bisection: those that turn a later cue (by end), and the polar
+    ones (by start) with, from each position on, where the first comparison, the first
+    after-negation and the first verdict (a signal that is no mere breaker) stand."""
+
+    back_ends: list[int]
+    back: list[Hit[frozenset[str]]]
+    starts: list[int]
+    polar: list[Hit[frozenset[str]]]
+    next_comparative: list[int]
+    next_negating_after: list[int]
+    next_verdict: list[int]
+
+
+def _signal_index(u: Utterance, mine: list[Hit[frozenset[str]]],
+                  comparatives: frozenset[tuple[str, ...]]) -> _SignalIndex:
+    back = sorted((s for s in mine if s.payload & _BACKWARD), key=lambda s: s.end)
+    polar = sorted((s for s in mine if s.payload & (_POLAR | {"neg_after"})),
+                   key=lambda s: s.start)
+    n = len(polar)
+    comp, neg, verdict = [n] * (n + 1), [n] * (n + 1), [n] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        s = polar[i]
+        words = tuple(t.word for t in u.tokens[s.start:s.end])
+        comp[i] = i if words in comparatives else comp[i + 1]
+        real = s.payload != {"break"}
+        neg[i] = i if real and "neg_after" in s.payload else neg[i + 1]
+        verdict[i] = i if real else verdict[i + 1]
+    return _SignalIndex([s.end for s in back], back, [s.start for s in polar], polar,
+                        comp, neg, verdict)
 
 
 def _first_ends(by_clause: dict[int, list[Hit[frozenset[str]]]]) -> dict[int, dict[str, int]]:
@@ -651,10 +683,11 @@ class Reader:
                          until: int | None = None) -> str | None:
         clause = u.tokens[hit.start].clause
         mine = self._clauses(u)[2].get(clause, [])
-        # (signals near the cue only: sorting a whole flooded clause per cue was quadratic)
-        near = hit.start - _SIGNAL_WINDOW
-        before = sorted((s for s in mine if near <= s.end <= hit.start
-                         and s.payload & _BACKWARD), key=lambda s: s.end)
+        index = self._signal_index(u, clause)
+        # (signals near the cue only, found by bisection: a scan of a flooded clause per cue
+        # was quadratic)
+        lo = bisect_left(index.back_ends, hit.start - _SIGNAL_WINDOW)
+        before = index.back[lo:bisect_right(index.back_ends, hit.start)]
         if before and before[-1].payload == {"break"}:
             before = []  # "..., but medical school is off the table": look after the cue
         if before:
@@ -677,28 +710,47 @@ class Reader:
         fronted = self._fronted(u, hit, mine)
         if fronted is not None:
             return fronted
-        after = [s for s in mine if s.start >= hit.end and (until is None or s.start < until)
-                 and s.payload & (_POLAR | {"neg_after"})]
-        cut = next((s.start for s in sorted(after, key=lambda s: s.start) if tuple(
-            t.word for t in u.tokens[s.start:s.end]) in self._comparatives), None)
+        return self._verdict_after(u, hit, until, index)
+
+    def _verdict_after(self, u: Utterance, hit: Hit[Cue], until: int | None,
+                       index: _SignalIndex) -> str | None:
+        """The polarity the signals after a cue give it, before `until` (bisection in the
+        clause's index: a scan of the clause per cue was quadratic)."""
+        clause = u.tokens[hit.start].clause
+        starts = index.starts
+        lo = bisect_left(starts, hit.end)
+        hi = len(starts) if until is None else bisect_left(starts, until)
         # ("radioactive stuff fascinates me more than it scares me": what follows the
         # comparison is about the other thing; "nice but not essential": a breaker is no verdict)
-        after = [s for s in after if s.payload != {"break"} and (cut is None or s.start < cut)]
-        if after:
-            if any("neg_after" in s.payload for s in after):
-                return NEG  # "medical school is definitely not for me"
-            kinds = min(after, key=lambda s: s.start).payload
+        comp = index.next_comparative[lo]
+        if comp < hi:
+            hi = bisect_left(starts, starts[comp])
+        if index.next_negating_after[lo] < hi:
+            return NEG  # "medical school is definitely not for me"
+        at = index.next_verdict[lo]
+        if at < hi:
+            first = index.polar[at]
+            kinds = first.payload
             if "unsure" in kinds:
                 return UNSURE
             if "neutral" in kinds:
                 return NEUTRAL  # "kids occasionally would be fine"
             if "pos" in kinds:
                 return POS  # "kids are great"
-            first = min(after, key=lambda s: s.start)
             if kinds & _NEGATING and first.start - hit.end <= 1 and (
                     first.end == len(u.tokens) or u.tokens[first.end].clause != clause):
                 return NEG  # "kids are great but needles no" (not "... have no radiologist")
         return None
+
+    def _signal_index(self, u: Utterance, clause: int) -> _SignalIndex:
+        """Per utterance and clause, once: its signals ordered for bisection, so each cue
+        finds those near it without scanning the clause."""
+        known: dict[int, _SignalIndex] = self._once(u, "signal_index", dict)
+        found = known.get(clause)
+        if found is None:
+            mine = self._clauses(u)[2].get(clause, [])
+            found = known[clause] = _signal_index(u, mine, self._comparatives)
+        return found
 
     def _fronted(self, u: Utterance, hit: Hit[Cue],
                  mine: Sequence[Hit[frozenset[str]]]) -> str | None:

@@ -58,6 +58,7 @@ class Graph:
         self._by_type: dict[str, tuple[Node, ...]] = {}
         for node in self._nodes.values():
             self._by_type[node.type] = (*self._by_type.get(node.type, ()), node)
+        self._by_types: dict[tuple[str, ...], tuple[Node, ...]] = {}
         # Keyed by node ids only, so bounded by the graph; memos, so pickled empty.
         room = {"items": 1 << 22, "chars": 1 << 28}
         self._pathways: Memo[str, Pathway] = Memo(**room)
@@ -88,7 +89,12 @@ class Graph:
         """Nodes of the given types, in declaration order."""
         if len(types) == 1:
             return self._by_type.get(types[0], ())
-        return tuple(n for n in self._nodes.values() if n.type in types)
+        # (callers ask a few fixed sets of types; each was a walk over the whole graph)
+        found = self._by_types.get(types)
+        if found is None:
+            found = self._by_types[types] = tuple(n for n in self._nodes.values()
+                                                  if n.type in types)
+        return found
 
     def order(self, node_id: str) -> int:
         """Declaration order, for stable listings."""
