@@ -201,6 +201,10 @@ class Understander:
         # other fields' words are words, not typos ('radiotherapy' is never 'radiography'
         # misspelt)
         vocab.update(w for p in lexicon.sets["other_fields"] for w in p.split())
+        # ... and so are the words of what the source never covers and of prices ('tution' is
+        # 'tuition', 'mony' is 'money')
+        vocab.update(lexicon.uncovered)
+        vocab.update(lexicon.sets["price_words"])
         self.vocab = frozenset(vocab)
         buckets: dict[tuple[str, int], list[str]] = {}
         # sorted: a tie between two candidates goes the same way whatever the hash seed
