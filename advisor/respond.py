@@ -530,8 +530,8 @@ class Responder:
         pol = self.pol
         types = frozenset({"subspecialty"}) if scope == "fellowship" else CAREER_TYPES
         hit = pol.clearly_described(p, types)
-        if hit is None:
-            return None
+        if hit is None or hit.node.id in self.e.interviewer.current_careers(t.dialog):
+            return None  # (the person's own career is where they stand, not a suggestion)
         node = hit.node
         r = self.e.responses
         head = r["described_pick"].format(words=", ".join(hit.words), name=node.name)

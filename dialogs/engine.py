@@ -201,6 +201,11 @@ class Interviewer:
             return state
         return self._trust(evolve(state, phase="idle", pending=None))
 
+    def current_careers(self, state: DialogState) -> frozenset[str]:
+        """The careers the person already has ('an x-ray tech for 8 years'): theirs, never a
+        suggestion."""
+        return self.scorer.current(state.slots)
+
     def knows_something(self, state: DialogState) -> bool:
         """Has the person said what they like or avoid (a preference answered, a topic, an
         interest), so that a ranking asked for outright is more than a guess? Where they

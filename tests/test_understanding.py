@@ -475,3 +475,12 @@ def test_a_follow_up_on_what_the_source_never_covers_says_so_of_the_topic(
     s.ask("tell me about telemedicine radiologists")
     reply = s.ask("and the lifestyle?")
     assert "does not say the lifestyle of a telemedicine radiologist" in reply.text, reply.text
+
+
+def test_what_else_can_i_do_from_a_technologist_starts_the_questions(advisor: Advisor) -> None:
+    """Issue 12's example: 'I've been an xray tech for 8 years and I'm burnt out, what else can
+    I do?' is no question about becoming a technologist, nor a pick of the career they have."""
+    reply = advisor.session().ask("I've been an xray tech for 8 years and I'm burnt out, what "
+                                  "else can I do?")
+    assert reply.kind == "question", reply.text
+    assert "Radiologic Technologist" not in reply.text
