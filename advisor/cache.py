@@ -133,6 +133,11 @@ def key(*directories: Path) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}{len(data):x}"
 
 
+#: A cached engine is well under a megabyte for the radiology graph and a few tens of
+#: megabytes for a graph a hundred times larger; a bigger file is no engine of ours.
+MAX_CACHE_BYTES = 64 * 2**20
+
+
 def load(name: str, where: Path | None) -> Any | None:
     """The engine cached under `name` in `where`, if there is one nobody else could plant."""
     if where is None or not trusted(where):
@@ -145,9 +150,10 @@ def load(name: str, where: Path | None) -> Any | None:
         return None
     try:
         st = os.fstat(fd)
-        if not (stat.S_ISREG(st.st_mode) and _ours(st)):
+        if not (stat.S_ISREG(st.st_mode) and _ours(st)) or st.st_size > MAX_CACHE_BYTES:
             os.close(fd)
-            return None  # refused: not a plain file of ours (a FIFO, a directory, planted)
+            return None  # refused: not a plain file of ours (a FIFO, a directory, planted),
+            # or far larger than any engine (read whole, it would take that much memory)
         with os.fdopen(fd, "rb") as f:
             data = f.read()
     except OSError:

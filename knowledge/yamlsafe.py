@@ -7,6 +7,8 @@ a hostile or accidental file (a billion-laughs alias bomb, a 1 GB log) cannot ha
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -136,17 +138,43 @@ def parse_marked(text: str, filename: str) -> tuple[Any, list[Problem]]:
         loader.dispose()
 
 
+class _NotAFile(Exception):
+    """A path that names a device, a pipe or a folder: nothing to parse."""
+
+
+def _read_limited(path: Path) -> bytes:
+    """At most one byte more than the limit of a regular file: a FIFO never blocks (opened
+    non-blocking, then refused) and a device ('/dev/zero' reports size 0) is never read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotAFile(str(path))
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_marked(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
     """Read and parse a YAML file, refusing oversized, binary or non-UTF-8 files clearly."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(name, 1, 1,
-                                  f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
-        raw = path.read_bytes()
+        raw = _read_limited(path)
+    except _NotAFile:
+        return None, [Problem(name, 1, 1, "not a regular file (a device, pipe or folder)")]
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(name, 1, 1, f"file is larger than the limit of {MAX_FILE_BYTES} "
+                                          "bytes")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -174,3 +174,32 @@ def test_trimming_the_history_at_start_loses_no_line_of_a_running_chat(tmp_path:
     text = path.read_text(encoding="utf-8")
     kept = [i for i in range(1500) if f"+new entry {i} " in text]
     assert kept[-1000:] == list(range(500, 1500))
+
+
+# -- round 3 (2026-12-07, third session) ------------------------------------------------------
+def test_an_engine_cache_far_larger_than_an_engine_is_not_read(tmp_path: Path) -> None:
+    """A cache file of gigabytes was read whole (1.98 GB of memory); now it is passed over
+    and the engine is built instead."""
+    from advisor import cache
+
+    where = tmp_path / "cache"
+    Advisor(cache_dir=where)
+    [written] = list(where.glob("engine-*.pickle"))
+    with written.open("ab") as f:
+        f.truncate(cache.MAX_CACHE_BYTES + 1)  # sparse: no disk is used
+    name = written.name.removeprefix("engine-").removesuffix(".pickle")
+    assert cache.load(name, where) is None
+    assert "Sonographer" in Advisor(cache_dir=where).session().ask("what is a sonographer?").text
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_eval_of_a_device_or_a_pipe_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    """'eval /dev/zero' read until memory ran out and 'eval FIFO' blocked for ever."""
+    target = Path("/dev/zero")
+    if kind == "fifo":
+        target = tmp_path / "cases.yaml"
+        os.mkfifo(target)
+    done = subprocess.run([sys.executable, "-m", "advisor", "eval", str(target)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr and "Traceback" not in done.stderr
