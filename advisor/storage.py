@@ -218,8 +218,15 @@ def trim_history(path: Path, keep: int = HISTORY_ENTRIES,
                  above: int = HISTORY_TRIM_BYTES) -> None:
     """Cut a history file bigger than `above` bytes to its newest `keep` entries, in place,
     under an exclusive lock (two chats starting at once trim it once). Anything but a regular
-    file is left alone; OSError says why a trim failed."""
-    fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+    file is left alone, and so is a link (it may be some other file of the person's) and a file
+    whose newest part holds no whole entry (nothing would be kept); OSError says why a trim
+    failed."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return  # a link: appended to, never cut
+        raise
     with os.fdopen(fd, "r+b") as stream:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size <= above:
@@ -232,7 +239,7 @@ def trim_history(path: Path, keep: int = HISTORY_ENTRIES,
         if start:  # begun inside a record: start at the next record's header
             data = data[data.find(b"\n#") + 1:] if b"\n#" in data else b""
         records = _history_entries(data)
-        if start == 0 and len(records) <= keep:
+        if (start == 0 and len(records) <= keep) or not records:
             return
         kept = b"".join(records[-keep:])
         stream.seek(0)

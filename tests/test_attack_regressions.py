@@ -203,3 +203,21 @@ def test_eval_of_a_device_or_a_pipe_is_refused_at_once(tmp_path: Path, kind: str
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2, done.stderr
     assert "not a regular file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_trimming_never_cuts_a_linked_file_or_one_with_no_whole_entry(tmp_path: Path) -> None:
+    """The start-up trim wrote in place through a link (a 14 MB notes file became 37 bytes)
+    and kept nothing of a history whose newest part held no whole entry."""
+    from advisor.storage import trim_history
+
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"".join(b"%d\n" % i for i in range(2_000_000)))
+    before = notes.read_bytes()
+    link = tmp_path / "history"
+    link.symlink_to(notes)
+    trim_history(link, keep=5, above=1000)
+    assert notes.read_bytes() == before
+    plain = tmp_path / "plain-history"
+    plain.write_bytes(before)
+    trim_history(plain, keep=5, above=1000)
+    assert plain.read_bytes() == before  # no '\n#' record header anywhere: nothing to keep
