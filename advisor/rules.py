@@ -468,8 +468,10 @@ def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
     if len(f.explicit) != 1:
         return None
     m = f.explicit[0]
-    if pol.type_of(m) == "category" and m.start > 0 and p.tokens[m.start - 1] in p.unknown:
-        return Decision("oos", pol.w["weak"])
+    before = p.tokens[m.start - 1] if m.start > 0 else ""
+    everyday = pol.g.meta.get("everyday_words", ())
+    if pol.type_of(m) == "category" and before in p.unknown and before not in everyday:
+        return Decision("oos", pol.w["weak"])  # (not "roles *under* Emerging Career Paths")
     return None
 
 

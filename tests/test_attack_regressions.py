@@ -221,3 +221,11 @@ def test_trimming_never_cuts_a_linked_file_or_one_with_no_whole_entry(tmp_path: 
     plain.write_bytes(before)
     trim_history(plain, keep=5, above=1000)
     assert plain.read_bytes() == before  # no '\n#' record header anywhere: nothing to keep
+
+
+def test_a_category_after_an_everyday_word_is_no_other_field(advisor: Advisor) -> None:
+    """Audit 3: 'which roles are under Emerging Career Paths for Radiologists?' was declined as
+    another field's ('under' read like the 'vet' of 'vet techs')."""
+    reply = advisor.session().ask("Which roles are under Emerging Career Paths for Radiologists?")
+    assert not reply.fallback and "Telemedicine Radiologist" in reply.text, reply.text
+    assert advisor.session().ask("How much do vet techs make?").fallback
