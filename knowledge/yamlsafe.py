@@ -142,14 +142,18 @@ class _NotAFile(Exception):
     """A path that names a device, a pipe or a folder: nothing to parse."""
 
 
-def _read_limited(path: Path) -> bytes:
-    """At most one byte more than the limit of a regular file: a FIFO never blocks (opened
-    non-blocking, then refused) and a device ('/dev/zero' reports size 0) is never read."""
+def _read_limited(path: Path) -> tuple[int, bytes]:
+    """The size of a regular file and at most one byte more than the limit of it: a FIFO never
+    blocks (opened non-blocking, then refused) and a device ('/dev/zero' reports size 0) is
+    never read."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise _NotAFile(str(path))
+        if info.st_size > MAX_FILE_BYTES:
+            return info.st_size, b""
         chunks: list[bytes] = []
         left = MAX_FILE_BYTES + 1
         while left > 0:
@@ -158,7 +162,8 @@ def _read_limited(path: Path) -> bytes:
                 break
             chunks.append(chunk)
             left -= len(chunk)
-        return b"".join(chunks)
+        raw = b"".join(chunks)
+        return max(info.st_size, len(raw)), raw
     finally:
         os.close(fd)
 
@@ -167,14 +172,13 @@ def read_marked(path: Path, display: str | None = None) -> tuple[Any, list[Probl
     """Read and parse a YAML file, refusing oversized, binary or non-UTF-8 files clearly."""
     name = display or str(path)
     try:
-        raw = _read_limited(path)
+        size, raw = _read_limited(path)
     except _NotAFile:
         return None, [Problem(name, 1, 1, "not a regular file (a device, pipe or folder)")]
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read file: {exc.strerror or exc}")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(name, 1, 1, f"file is larger than the limit of {MAX_FILE_BYTES} "
-                                          "bytes")]
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(name, 1, 1, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
