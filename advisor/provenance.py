@@ -1170,11 +1170,14 @@ class Provenance:
                  for line in (*text.split("\n"), *shown)]
         # A node the question names by an alias ('continuing ed') that the answer states by
         # its name ('continuing education is required') is said, whatever the alias's words.
+        # (stated as needed: 'continuing education is *required*', not 'Breast Imaging is a
+        # radiology fellowship subspecialty' for 'do I need a fellowship to read mammograms?')
+        needs = {self._key(w) for n in self._need_words for w in n.split()}
         named = tuple(i for m in self.understander.parse(question).alias_mentions
                       for i in m.node_ids[:1] if i in self.g and i not in reply.entities
                       and any(_in_order(
                           [stem(w) for w in normal(self.g.node(i).name).split()], line)
-                          for line in lines))
+                          and needs.intersection(line) for line in lines))
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
             content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))

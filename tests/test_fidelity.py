@@ -731,3 +731,10 @@ def test_a_verb_followed_by_about_is_what_is_said_not_a_missing_thing(adv: Advis
     first = ask(adv, "Does the document talk about radiology careers in Australia?").split(
         "\n", 1)[0]
     assert first == "The document does not mention australia.", first
+
+
+def test_a_step_named_in_a_need_question_is_yes_only_where_stated_as_needed(adv: Advisor) -> None:
+    """Audit 3's one invented answer: 'do I need a fellowship to read mammograms?' got 'Yes.'
+    because the answer names a fellowship; the document never says one is needed."""
+    assert not ask(adv, "Do I need a fellowship to read mammograms?").startswith("Yes")
+    assert ask(adv, "do rad techs need continuing ed").startswith("Yes.")
