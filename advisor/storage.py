@@ -224,9 +224,11 @@ def trim_history(path: Path, keep: int = HISTORY_ENTRIES,
     try:
         fd = os.open(path, os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return  # a link: appended to, never cut
-        raise
+        if exc.errno != errno.ELOOP:
+            raise
+        if os.stat(path).st_size > above:  # a link, never cut: too big to load, left alone
+            raise OSError(errno.EFBIG, "a large linked file, left as it is", str(path)) from exc
+        return  # a link: appended to, never cut
     with os.fdopen(fd, "r+b") as stream:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size <= above:
@@ -239,7 +241,9 @@ def trim_history(path: Path, keep: int = HISTORY_ENTRIES,
         if start:  # begun inside a record: start at the next record's header
             data = data[data.find(b"\n#") + 1:] if b"\n#" in data else b""
         records = _history_entries(data)
-        if (start == 0 and len(records) <= keep) or not records:
+        if not records:  # nothing whole to keep: never cut, and too big to load
+            raise OSError(errno.EFBIG, "too large, with no whole entry to keep", str(path))
+        if start == 0 and len(records) <= keep:
             return
         kept = b"".join(records[-keep:])
         stream.seek(0)

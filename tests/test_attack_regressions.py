@@ -215,12 +215,26 @@ def test_trimming_never_cuts_a_linked_file_or_one_with_no_whole_entry(tmp_path: 
     before = notes.read_bytes()
     link = tmp_path / "history"
     link.symlink_to(notes)
-    trim_history(link, keep=5, above=1000)
+    with pytest.raises(OSError):  # too big to load: the chat keeps its history in memory
+        trim_history(link, keep=5, above=1000)
     assert notes.read_bytes() == before
     plain = tmp_path / "plain-history"
     plain.write_bytes(before)
-    trim_history(plain, keep=5, above=1000)
+    with pytest.raises(OSError):
+        trim_history(plain, keep=5, above=1000)
     assert plain.read_bytes() == before  # no '\n#' record header anywhere: nothing to keep
+
+
+def test_a_huge_history_with_no_whole_entry_is_neither_cut_nor_loaded(tmp_path: Path) -> None:
+    """Round 3's M7: a 1 GB history of NULs was loaded whole by the chat (759 MB)."""
+    from advisor.repl import open_history
+
+    big = tmp_path / "history"
+    with big.open("wb") as f:
+        f.truncate(50 * 2**20)  # sparse zeros
+    _history, notice = open_history(big)
+    assert notice is not None and "memory only" in notice
+    assert big.stat().st_size == 50 * 2**20
 
 
 def test_a_category_after_an_everyday_word_is_no_other_field(advisor: Advisor) -> None:
