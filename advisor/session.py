@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 SESSION_FORMAT = "radiology-advisor/session"
 SESSION_VERSION = 1
 MAX_TRANSCRIPT = 500
+#: ... and at most this many characters of them (questions and answers): 500 ordinary turns
+#: fit; 500 turns of 2,000-character questions would keep 3 MB a conversation.
+MAX_TRANSCRIPT_CHARS = 400_000
 
 __all__ = ["MAX_TRANSCRIPT", "SESSION_FORMAT", "SESSION_VERSION", "Context", "Session",
            "SessionStateError"]
@@ -47,6 +50,7 @@ class Session:
         self.context = Context()
         self.dialog = DialogState()
         self.transcript: list[tuple[str, str]] = []
+        self._chars = 0  # in the transcript
         self._lock = threading.Lock()
         if state is not None:
             self._restore(state)
@@ -113,6 +117,7 @@ class Session:
                                     "[question, answer] pairs")
         self.context, self.dialog = context, dialog
         self.transcript = [(q, a) for q, a in transcript]
+        self._chars = sum(len(q) + len(a) for q, a in self.transcript)
 
     # -- the turn -------------------------------------------------------------------------
     def ask(self, text: str) -> Reply:
@@ -127,7 +132,10 @@ class Session:
                 Conversation(self.context, self.dialog), text)
             self.context, self.dialog = state.context, state.dialog
             if self.keep:
-                if len(self.transcript) >= self.keep:
-                    del self.transcript[: len(self.transcript) - self.keep + 1]
                 self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
+                self._chars += len(self.transcript[-1][0]) + len(reply.text)
+                while len(self.transcript) > 1 and (len(self.transcript) > self.keep
+                                                    or self._chars > MAX_TRANSCRIPT_CHARS):
+                    question, answer = self.transcript.pop(0)  # the oldest turns go first
+                    self._chars -= len(question) + len(answer)
             return reply

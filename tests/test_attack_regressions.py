@@ -243,3 +243,19 @@ def test_a_category_after_an_everyday_word_is_no_other_field(advisor: Advisor) -
     reply = advisor.session().ask("Which roles are under Emerging Career Paths for Radiologists?")
     assert not reply.fallback and "Telemedicine Radiologist" in reply.text, reply.text
     assert advisor.session().ask("How much do vet techs make?").fallback
+
+
+def test_a_conversation_keeps_a_bounded_transcript_in_characters(advisor: Advisor) -> None:
+    """Round 3's M2: 500 turns of 2,000-character questions kept 3 MB a web conversation; the
+    transcript now keeps the newest turns within a character budget (ordinary turns: all 500)."""
+    from advisor.session import MAX_TRANSCRIPT, MAX_TRANSCRIPT_CHARS
+
+    long = advisor.session()
+    for i in range(300):
+        long.ask(f"what does a sonographer do {i} " * 60)
+    kept = sum(len(q) + len(a) for q, a in long.transcript)
+    assert kept <= MAX_TRANSCRIPT_CHARS and "299" in long.transcript[-1][0]
+    short = advisor.session()
+    for i in range(MAX_TRANSCRIPT + 20):
+        short.ask(f"hi {i}")
+    assert len(short.transcript) == MAX_TRANSCRIPT
