@@ -198,6 +198,8 @@ class Provenance:
         self._listing_nouns = frozenset(normal(w) for w in meta.get("listing_nouns", ()))
         self._not_under = responses.get("listed_under_not", "").split("{", 1)[0] or "\x00"
         self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
+        #: The need words as a verdict compares them ('required' -> 'requir').
+        self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
@@ -1172,12 +1174,11 @@ class Provenance:
         # its name ('continuing education is required') is said, whatever the alias's words.
         # (stated as needed: 'continuing education is *required*', not 'Breast Imaging is a
         # radiology fellowship subspecialty' for 'do I need a fellowship to read mammograms?')
-        needs = {self._key(w) for n in self._need_words for w in n.split()}
         named = tuple(i for m in self.understander.parse(question).alias_mentions
                       for i in m.node_ids[:1] if i in self.g and i not in reply.entities
                       and any(_in_order(
                           [stem(w) for w in normal(self.g.node(i).name).split()], line)
-                          and needs.intersection(line) for line in lines))
+                          and self._need_keys.intersection(line) for line in lines))
         content: list[str] = []
         for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
             content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))

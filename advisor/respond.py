@@ -115,8 +115,7 @@ class Responder:
         answered. A message whose questions say too little on their own ("what should I tell
         her?"), point back into it, or ask for a pick the story describes, are read whole."""
         u = self.e.understander
-        sentences = u.split_sentences(text)
-        asking = [s for s in sentences if self.pol.is_question(s)]
+        sentences, asking = self.pol.asking_sentences(text)
         if len(sentences) < 2 or not asking or len(asking) == len(sentences):
             return text
         focus = " ".join(asking)
@@ -207,9 +206,8 @@ class Responder:
     def _asked_names(self, p: Parse) -> tuple[Mention, ...]:
         """The names in the sentences of a part that ask, not in its story ('I trained as a
         radiologist. Can I get a visa?' names nothing it asks about)."""
-        u = self.e.understander
-        asking = " ".join(x for x in u.split_sentences(p.text) if self.pol.is_question(x))
-        return u.parse(asking or p.text).alias_mentions
+        asking = " ".join(self.pol.asking_sentences(p.text)[1])
+        return self.e.understander.parse(asking or p.text).alias_mentions
 
     def _declined_part(self, parses: list[Parse]) -> bool:
         """'What's med school tuition like and how many years is it?': a part asking logistics

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from knowledge import CAREER_TYPES, Node
 from knowledge.index import Hit, SemanticIndex
+from knowledge.memo import Memo
 from knowledge.record import field, record
 
 from .nlu import Mention, Parse, _phrases_pattern
@@ -100,6 +101,8 @@ class Policy:
         self.g = engine.graph
         self.sets = {**engine.lexicon.sets, **sets}
         self.w = weights
+        self._sentences: Memo[str, tuple[tuple[str, ...], tuple[str, ...]]] = Memo(
+            items=2048, chars=1_000_000)
         #: The aspect a comparison is about when its intent scores this much, in order.
         self.aspects = aspects
         #: Words that describe nothing: function words, and words naming the kind of thing
@@ -130,16 +133,24 @@ class Policy:
         first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'") if sentence else ""
         return first in self.engine.lexicon.question_words or first in self.sets["continuers"]
 
+    def asking_sentences(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A message's sentences and those of them that ask (memoised: several rules of a
+        turn, and each part of a compound one, ask the same)."""
+        found = self._sentences.get(text)
+        if found is None:
+            sentences = tuple(self.engine.understander.split_sentences(text))
+            found = self._sentences.put(
+                text, (sentences, tuple(s for s in sentences if self.is_question(s))))
+        return found
+
     def asking_parse(self, p: Parse) -> Parse:
         """The sentences that ask, when a story comes with them and they name what they ask
         about without pointing back into it ("I work nights. Can I ...?", "Trying to write my
         LinkedIn summary. What else does an informatics specialist do?"): a word of the story
         asks nothing. The whole text otherwise."""
-        u = self.engine.understander
-        sentences = u.split_sentences(p.text)
-        asking = [s for s in sentences if self.is_question(s)]
+        sentences, asking = self.asking_sentences(p.text)
         if 1 <= len(asking) < len(sentences):
-            q = u.parse(" ".join(asking))
+            q = self.engine.understander.parse(" ".join(asking))
             if q.alias_mentions and not (q.pronoun or q.points_back):
                 return q  # (not "My MRI report says ... What does that mean?")
         return p
@@ -157,7 +168,7 @@ class Policy:
         a choice among schools, programs or employers, a few words apart, which the source
         never covers."""
         u = self.engine.understander
-        asking = [s for s in u.split_sentences(p.text) if self.is_question(s)]
+        asking = self.asking_sentences(p.text)[1]
         # (only what is asked: "he was the *top* fundraiser in his *college*" chooses nothing)
         words = tuple(w for s in asking for w in u.parse(s).tokens) if asking else p.tokens
         span = int(self.w["institution_window"])
