@@ -484,3 +484,23 @@ def test_what_else_can_i_do_from_a_technologist_starts_the_questions(advisor: Ad
                                   "else can I do?")
     assert reply.kind == "question", reply.text
     assert "Radiologic Technologist" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "says", "not_says"), [
+    # the story's "grad school" cues education; the question asks what they work on
+    ("What do research scientists in imaging actually work on? My daughter is applying to "
+     "grad school.", "developing new imaging techniques", "PhD or MD/PhD in imaging sciences\n"),
+    ("I keep getting mixed messages about radiology. One says the residency is four years, "
+     "another says five. Which is it?", "4–5 years", "medical advice"),
+])
+def test_a_story_told_with_a_question_does_not_choose_what_is_asked(
+        advisor: Advisor, question: str, says: str, not_says: str) -> None:
+    reply = advisor.ask(question)
+    assert says in reply.text and not_says not in reply.text, reply.text
+    assert not reply.fallback
+
+
+def test_a_short_fragment_after_a_question_is_part_of_it(advisor: Advisor) -> None:
+    """'personality-wise' tells no story: the question keeps its own intent."""
+    a = advisor.ask("what kind of person does well in radiology? personality-wise")
+    assert "Attention to detail" in a.text or "Communication" in a.text, a.text
