@@ -462,7 +462,7 @@ class Understander:
 
     def _asks(self, sentence: str, words: list[str]) -> bool:
         """A sentence that asks: it ends in '?' or opens with a question word."""
-        return sentence.endswith("?") or bool(words) and words[0] in self.lexicon.question_words
+        return sentence.endswith("?") or (bool(words) and words[0] in self.lexicon.question_words)
 
     def _asks_later(self, tokens: list[str], padded: str, words: frozenset[str]) -> bool:
         """'I'm an MS3, what comes after I graduate': a question after a statement, by a
