@@ -504,3 +504,24 @@ def test_a_short_fragment_after_a_question_is_part_of_it(advisor: Advisor) -> No
     """'personality-wise' tells no story: the question keeps its own intent."""
     a = advisor.ask("what kind of person does well in radiology? personality-wise")
     assert "Attention to detail" in a.text or "Communication" in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "each"), [
+    ("whos ARDMS for and whos ARRT for", ["Sonographer", "Radiologic Technologist"]),
+    ("im a 3rd year med student. how long is DR residency, do I need a prelim year, and what "
+     "boards at the end?", ["4–5 years", "preliminary year", "American Board of Radiology"]),
+    ("do I need to be good with tech/equipment for radiology, and are communication skills "
+     "actually a thing?", ["Technical aptitude", "Communication skills"]),
+])
+def test_a_part_shaped_as_a_question_is_answered_on_its_own(advisor: Advisor, question: str,
+                                                             each: list[str]) -> None:
+    text = advisor.ask(question).text
+    assert all(x.lower() in text.lower() for x in each), text
+
+
+def test_a_relative_who_clause_asks_nothing() -> None:
+    """', who's a radiologist.' describes the husband: the topic stays the academic route."""
+    s = Advisor().session()
+    s.ask("We're looking at the academic route for my husband, who's a radiologist.")
+    text = s.ask("What would his responsibilities be?").text
+    assert "teaching" in text and "research" in text, text
