@@ -59,6 +59,9 @@ class Decision:
     described: tuple[str, ...] = ()
     #: A direct question answered instead of starting the chooser: offer it after.
     offer_chooser: bool = False
+    #: A decline no context overrides: another profession asked about ("and what about
+    #: radiation therapists, same exam?" after rad techs is about the therapists).
+    firm: bool = False
 
 
 @record
@@ -394,11 +397,16 @@ class Policy:
             f" {window} ") is not None
 
     def other_profession_named(self, p: Parse) -> bool:
-        """'Radiologist assistant', 'veterinary radiologist', 'nuclear pharmacist': another
-        profession's word right beside a name of this field makes another profession."""
+        """'Radiologist assistant', 'veterinary radiologist', 'a nurse practitioner in
+        interventional radiology': another profession's word right beside a name of this
+        field makes another profession; so does one set against a career of the field
+        ('surgical tech vs rad tech', 'is paramedic school faster than rad tech school')."""
+        if p.words & self.sets["versus_words"]:
+            return True
+        reach = int(self.w["profession_window"])
         for m in p.alias_mentions:
-            before = " ".join(p.tokens[max(0, m.start - 2):m.start])
-            after = " ".join(p.tokens[m.end:m.end + 2])
+            before = " ".join(p.tokens[max(0, m.start - reach):m.start])
+            after = " ".join(p.tokens[m.end:m.end + reach])
             for side in (before, after):
                 if side and _phrases_pattern(tuple(self.sets["other_fields"])).search(
                         f" {side} "):
@@ -448,8 +456,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     p = f.p
     if f.has_list or not pol.asking_parse(p).has(*pol.sets["other_fields"]):
         return None  # ("I'm a pharmacy tech. What degree does x-ray school need?")
-    if pol.other_profession_named(p):
-        return Decision("oos", pol.w["declined"])  # "a radiologist assistant", "vet radiology"
+    if pol.other_profession_named(p):  # "a radiologist assistant", "vet radiology"
+        return Decision("oos", pol.w["declined"], firm=True)
     if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
         return None
     rest = p.padded
@@ -460,7 +468,7 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     domain = pol.engine.understander.domain
     if any(t in domain for t in rest.split()):
         return None
-    return Decision("oos", pol.w["declined"])
+    return Decision("oos", pol.w["declined"], firm=True)
 
 
 def gate_logistics(pol: Policy, f: Facts) -> Decision | None:

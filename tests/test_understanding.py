@@ -66,6 +66,9 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     "i love animals and imaging, how do i become a veterinary radiologist",
     "got BI-RADS 4 on my mammogram. is that bad",
     "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
+    # another profession set against one of the field: the document compares nothing
+    "surgical tech vs rad tech which is easier to get into",
+    "is paramedic school faster than rad tech school",
 ])
 def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,
                                                                    question: str) -> None:
@@ -534,3 +537,11 @@ def test_what_the_story_wants_is_not_what_the_question_asks(advisor: Advisor) ->
                        "In plain words, what will his job actually be?").text
     assert "interpreting medical images" in text, text
     assert "Medical school (4 years)" not in text, text
+
+
+def test_another_profession_asked_after_a_career_is_declined_not_read_as_its_follow_up(
+        ) -> None:
+    s = Advisor().session()
+    s.ask("which cert do rad techs get")
+    reply = s.ask("ok and what about radiation therapists, same exam?")
+    assert reply.fallback and "ARRT" not in reply.text, reply.text
