@@ -1083,9 +1083,20 @@ class Provenance:
         stating = self._careers_stating(question)
         if stating:
             return stating
-        if self.uncovered(question, question) and question.split()[0] not in self._listing:
+        if self.uncovered(question, question) and not self._lists_plainly(question):
             return self.r["coverage"]
         return ""
+
+    def _lists_plainly(self, question: str) -> bool:
+        """The question asks for a list from its first listing word on, with no word the
+        document lacks there ('plumber here, *what radiology jobs are there*?'): the words it
+        lacks told about the person."""
+        words = question.split()
+        at = next((i for i, w in enumerate(words) if w in self._listing), None)
+        if at is None:
+            return False
+        rest = " ".join(words[at:])
+        return at == 0 or not self.uncovered(rest, rest)
 
     def _careers_linked(self, thing: Node) -> str:
         """The careers the graph links a thing to (PACS: the informatics specialist), each

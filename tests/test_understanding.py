@@ -545,3 +545,9 @@ def test_another_profession_asked_after_a_career_is_declined_not_read_as_its_fol
     s.ask("which cert do rad techs get")
     reply = s.ask("ok and what about radiation therapists, same exam?")
     assert reply.fallback and "ARRT" not in reply.text, reply.text
+
+
+def test_a_word_about_the_person_does_not_cancel_the_list_asked_for(advisor: Advisor) -> None:
+    """'plumber here': the document lacks the word, but the question asks for the jobs."""
+    reply = advisor.ask("plumber here, what radiology jobs are there?")
+    assert "Sonographer" in reply.text and "Medical Device Sales" in reply.text, reply.text
