@@ -184,7 +184,7 @@ class Policy:
               profiled: bool = False, known: bool = False) -> Facts:
         """Everything the rules need to know about a turn, read once."""
         g, sets, w = self.g, self.sets, self.w
-        explicit = tuple(m for m in p.mentions if m.kind == "alias")
+        explicit = self._asked_about(p, tuple(m for m in p.mentions if m.kind == "alias"))
         keyword = tuple(m for m in p.mentions if m.kind == "keyword")
         topic = tuple(g.node(i) for i in ctx.topic if i in g)
         first_person = bool(p.words & sets["first_person"])
@@ -218,6 +218,19 @@ class Policy:
             mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
                                     for i in m.node_ids),
             profile_changed=profile_changed, profiled=profiled, known=known)
+
+    def _asked_about(self, p: Parse, named: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        """The names a turn is about: when the sentences that ask name a career of their own,
+        a career named only in the story is where the person stands, not what is asked
+        ('Former rad tech, now in sales. ... Is that typical for device sales?')."""
+        sentences, asking = self.asking_sentences(p.text)
+        if not asking or len(asking) == len(sentences):
+            return named
+        asked = {m.node_ids for m in self.engine.understander.parse(" ".join(asking)).mentions
+                 if m.kind == "alias" and self.type_of(m) in CAREER_TYPES}
+        if not asked:
+            return named
+        return tuple(m for m in named if m.node_ids in asked or self.type_of(m) not in CAREER_TYPES)
 
     def asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career

@@ -551,3 +551,13 @@ def test_a_word_about_the_person_does_not_cancel_the_list_asked_for(advisor: Adv
     """'plumber here': the document lacks the word, but the question asks for the jobs."""
     reply = advisor.ask("plumber here, what radiology jobs are there?")
     assert "Sonographer" in reply.text and "Medical Device Sales" in reply.text, reply.text
+
+
+def test_a_career_of_the_story_is_not_the_one_asked_about(advisor: Advisor) -> None:
+    text = advisor.ask("Former rad tech, now in sales for a CT manufacturer. One big part of my "
+                       "job is training hospital staff on new scanners. Is that typical for "
+                       "device sales in imaging?").text
+    # the answer is about device sales; the story's career comes after it, if at all
+    assert "training staff" in text, text
+    assert "Radiologic Technologist" not in text or text.index("Medical Device Sales") < \
+        text.index("Radiologic Technologist"), text
