@@ -561,3 +561,14 @@ def test_a_career_of_the_story_is_not_the_one_asked_about(advisor: Advisor) -> N
     assert "training staff" in text, text
     assert "Radiologic Technologist" not in text or text.index("Medical Device Sales") < \
         text.index("Radiologic Technologist"), text
+
+
+@pytest.mark.parametrize(("question", "says", "not_says"), [
+    ("yo what do sonographers make", "good salaries", "ARDMS"),
+    ("ngl is radiology worth it fr", "compensation", "ngl"),
+    ("lowkey how long is rad tech school", "associate or bachelor", "lowkey"),
+])
+def test_texting_asides_and_bare_example_phrasings(advisor: Advisor, question: str, says: str,
+                                                   not_says: str) -> None:
+    text = advisor.ask(question).text
+    assert says in text and not_says not in text, text
