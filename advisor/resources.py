@@ -141,10 +141,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                                           f"'{name}' must map words to whole numbers")])
         maps[name] = {str(k): int(v) for k, v in value.items()}
     story = data.get("story") or {}
-    if not isinstance(story, dict) or set(story) != {"weight", "min_words"} or not all(
+    if not isinstance(story, dict) or set(story) != {"weight", "min_words", "asked_floor"} \
+            or not all(
             _number(v) and v >= 0 for v in story.values()):
-        raise KnowledgeError([Problem(str(path), *data.mark, "'story' must give a 'weight' "
-                                      "and 'min_words', each a number not below 0")])
+        raise KnowledgeError([Problem(str(path), *data.mark, "'story' must give a 'weight', "
+                                      "'min_words' and 'asked_floor', each a number not "
+                                      "below 0")])
     uncovered = data.get("uncovered") or {}
     if not isinstance(uncovered, dict) or not all(
             isinstance(v, str) and ("{subject}" in v or "{who}" in v)

@@ -67,6 +67,8 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     "got BI-RADS 4 on my mammogram. is that bad",
     "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
     # another profession set against one of the field: the document compares nothing
+    "Had an MRI yesterday. How long does it usually take for the results to come back to "
+    "my doctor?",
     "surgical tech vs rad tech which is easier to get into",
     "is paramedic school faster than rad tech school",
 ])
@@ -572,3 +574,9 @@ def test_texting_asides_and_bare_example_phrasings(advisor: Advisor, question: s
                                                    not_says: str) -> None:
     text = advisor.ask(question).text
     assert says in text and not_says not in text, text
+
+
+def test_a_scan_of_ones_own_in_the_story_does_not_decline_a_career_question(
+        advisor: Advisor) -> None:
+    reply = advisor.ask("I had an MRI once and loved the tech. How do I become one?")
+    assert not reply.fallback and "ARRT" in reply.text, reply.text
