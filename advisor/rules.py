@@ -243,8 +243,10 @@ class Policy:
         # the kind of career is what the wh-word asks for ("what *job* should I aim for",
         # "which kind of *fellowship*"), not a word of the story ("interviewing for a CT tech
         # job - what competency should I stress?")
-        headed = any(w in sets["career_words"] for i, t in enumerate(tokens)
-                     if t in sets["pick_questions"] for w in tokens[i + 1:i + 1 + span])
+        # ("what fits?", "which would suit me best?": what is asked for is what fits)
+        headed = any(w in sets["career_words"] or w in sets["fit_words"]
+                     for i, t in enumerate(tokens) if t in sets["pick_questions"]
+                     for w in tokens[i + 1:i + 1 + span])
         return bool(words & sets["pick_questions"] and (headed or (
             fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))

@@ -580,3 +580,10 @@ def test_a_scan_of_ones_own_in_the_story_does_not_decline_a_career_question(
         advisor: Advisor) -> None:
     reply = advisor.ask("I had an MRI once and loved the tech. How do I become one?")
     assert not reply.fallback and "ARRT" in reply.text, reply.text
+
+
+def test_what_fits_after_a_self_description_is_a_pick(advisor: Advisor) -> None:
+    """'What fits?' asks for what fits the description, not for the skill it names."""
+    reply = advisor.ask("I'm detail-oriented, like rules and checklists, and want to work with "
+                        "equipment but not patients. What fits?")
+    assert reply.kind == "recommendation" and reply.listed[0] == "qa_specialist", reply.text
