@@ -23,6 +23,7 @@ from knowledge.memo import Memo
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
+from knowledge.text import join_words
 
 from .compose import Answer, Composer
 from .nlu import Understander
@@ -131,6 +132,22 @@ def _item_with(fact: str, term: str) -> str:
     return hit
 
 
+#: A verb form ('compared', 'running', 'choosing'): what someone does with a thing, never the
+#: thing a question asks about that the document might lack.
+_VERB_FORM = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
+
+
+def _inflected(word: str) -> bool:
+    """'compared', 'running', 'applying': a verb form (not 'bed', 'king', 'thing')."""
+    return bool(_VERB_FORM.match(word)) and not word.endswith(("eed", "thing"))
+
+
+def _lower_first(text: str) -> str:
+    """'May specialize in CT' as it reads after a colon: 'may specialize in CT' (an acronym
+    or a name kept: 'AI', 'PET')."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _adverb_bases(word: str) -> tuple[str, ...]:
     """The words an adverb in -ly may be made from: 'mainly' main, 'fully' full, 'easily'
     easy, 'possibly' possible."""
@@ -235,6 +252,10 @@ class Provenance:
                 else:
                     facts.append((fact.field, normal(fact.text), fact.sources))
             self._facts[node.id] = facts
+        #: The keywords of each node (no names, no related terms): what its lines state.
+        self._keyword_terms = {n.id: tuple(dict.fromkeys(
+            t for t in (normal(k) for k in n.keywords) if t and t in self._stated[n.id]
+            and t not in self._names[n.id])) for n in graph}
         self._general_terms -= frozenset(t for n in graph.of_type(*CAREER_TYPES)
                                          for t in self._stated[n.id])
         # Words of what the graph states (names, aliases, keywords; not related terms).
@@ -280,6 +301,17 @@ class Provenance:
         self._by_first_word: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
         self._holding_slot: tuple[str, dict[str, tuple[Node, ...]]] = ("", {})
         self._careers: frozenset[str] | None = None
+        #: The names of the fellowship the subspecialties are kinds of ('fellowship').
+        self._fellowship_id = next((k.id for n in graph.of_type("subspecialty")
+                                    for k in graph.neighbours(n.id, "kind_of")), "")
+        #: The fellowship and what its subspecialties are kinds of, need or specialize.
+        self._fellowship_near = frozenset(
+            (self._fellowship_id, *(k.id for n in graph.of_type("subspecialty")
+                                    for k in graph.neighbours(n.id))))
+        self._fellowship_words = frozenset(
+            w for t in self._names.get(self._fellowship_id, ()) for w in t.split()
+            if w.startswith(normal(graph.node(self._fellowship_id).name).split()[0])
+        ) if self._fellowship_id else frozenset()
 
     # -- sources --------------------------------------------------------------------------
     def _name_of(self, node_id: str) -> str:
@@ -372,11 +404,21 @@ class Provenance:
             if node_id not in self.g:
                 continue
             members = self._member_words.get(node_id, frozenset())
+            node = self.g.node(node_id)
             terms = [shown for term, shown in self._related[node_id]
                      if _has(self._masked(question, term, (node_id,), self._stated), term)
-                     and not set(term.split()) <= members]
-            return terms[:1], self.g.node(node_id)
+                     and not set(term.split()) <= members and not self._in_lines(term, node)]
+            return terms[:1], node
         return [], None
+
+    def _in_lines(self, term: str, node: Node) -> bool:
+        """Every word of a related term is a word of the node's own lines ('boards': the
+        American *Board* of Radiology): the document does say it there."""
+        said = {stem(w) for f in node.facts if ":" not in f.field
+                for w in normal(f.text).split()} | {
+            stem(w) for n in (node.name, str(node.get("full_name") or ""))
+            for w in normal(n).split()}
+        return all(stem(w) in said for w in term.split())
 
     def uncovered(self, question: str, text: str) -> list[str]:
         """Words of the question that the source document never uses and that name nothing
@@ -400,8 +442,10 @@ class Provenance:
                 continue  # ('3rd year': a number; 'does it *talk* about': what is said of it)
             if word not in kept and word not in respelled:
                 continue  # rewritten by the language data ('skils' -> 'skills'): no word
-            if word in respelled and self._known(respelled[word]):
-                continue  # a typo of a known word
+            if word in respelled:
+                continue  # a typo ('lenght', 'wich'): the corrector keeps real words as typed
+            if _inflected(word):
+                continue  # 'running', 'compared': how a question asks, not what about
             fixed = respelled.get(word, "")
             if word in self._asking or (fixed in self._asking and len(word) >= _LONG_TYPO):
                 continue  # a word that asks how ('length', 'manages', 'qualifications'; a
@@ -414,8 +458,9 @@ class Provenance:
         """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word
         the document lacks (a longer word is left to the corrector)."""
         return len(word) < _LONG_TYPO and any(
-            self._known(word[:i] + word[i + 1] + word[i] + word[i + 2:])
-            for i in range(len(word) - 1) if word[i] != word[i + 1])
+            self._known(swap) or swap in self._asking  # ('lenght': a cue word's typo)
+            for swap in (word[:i] + word[i + 1] + word[i] + word[i + 2:]
+                         for i in range(len(word) - 1) if word[i] != word[i + 1]))
 
     def _known(self, word: str) -> bool:
         """A word of the document (memoised: every turn asks about the same words)."""
@@ -915,13 +960,17 @@ class Provenance:
         if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
             return ""
         asked = self._predicates(words, related=True)
-        if len(asked) < 2:
+        if not asked:
             return ""
         for node in self.g:
             for fact in node.facts:
                 said = self._predicates(normal(fact.text).split()) \
                     if fact.field in _LINE_FIELDS else {}
                 both = [a for a in asked if a in said]
+                if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
+                        and self._said_of_other(asked, said):
+                    # ('do technicians interpret images?': the line says who does)
+                    return self.r["verdict_swapped"].format(quote=fact.text.rstrip("."))
                 if len(both) < 2:
                     continue
                 quote = fact.text.rstrip(".")
@@ -932,6 +981,16 @@ class Provenance:
                        for a in both):
                     return self.r["verdict_swapped"].format(quote=quote)
         return ""
+
+    @staticmethod
+    def _said_of_other(asked: Mapping[str, tuple[str, ...]],
+                       said: Mapping[str, tuple[str, ...]]) -> bool:
+        """The one career asked is given a doing ('interpret') that the line gives another
+        career it names, and not it ('technicians ... capture images that radiologists
+        interpret')."""
+        (actor, doing), = asked.items()
+        return doing[0] not in said[actor] and any(
+            doing[0] in what for other, what in said.items() if other != actor)
 
     def _predicates(self, words: list[str], related: bool = False) -> dict[str, tuple[str, ...]]:
         """The careers (or categories) named in `words`, each with the stems of the words after
@@ -1180,7 +1239,12 @@ class Provenance:
                           [stem(w) for w in normal(self.g.node(i).name).split()], line)
                           and self._need_keys.intersection(line) for line in lines))
         content: list[str] = []
-        for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
+        # as respelled, as typed ('safely', not 'safety'), and in the words the source uses
+        # for the keywords it says in others ('heart imaging': 'cardiac imaging')
+        # (not for a need question: what a line includes is no requirement)
+        stated = "" if any(_has(question, w) for w in self._need_words) else \
+            self._as_stated(question, reply)
+        for asked in dict.fromkeys(a for a in (question, typed, stated) if a):
             content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
@@ -1196,6 +1260,21 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _as_stated(self, question: str, reply: Reply) -> str:
+        """The (padded, normalised) question with each declared synonym of a keyword of the
+        answer's nodes put as the keyword the source says ('does thoracic radiology include
+        heart imaging?': 'cardiac imaging'), a word doubled by that said once."""
+        pairs = sorted(((normal(form), normal(head)) for i in reply.entities if i in self.g
+                        for form, head in self.g.node(i).synonyms.items()),
+                       key=lambda pair: -len(pair[0]))
+        for form, head in pairs:
+            if form and head and form != head:
+                for shown in (f"{form}s", form):
+                    question = question.replace(f" {shown} ", f" {head} ")
+        words = question.split()
+        kept = [w for i, w in enumerate(words) if not i or w != words[i - 1]]
+        return f" {' '.join(kept)} "
 
     def _superlative(self, word: str) -> bool:
         """'highest', 'largest', 'easiest': a word in -est made from a known word."""
@@ -1256,6 +1335,57 @@ class Provenance:
             return ""  # (continuing education keeps their license: the career's own line says)
         return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
                                                       summary=step.summary)
+
+    def own_term_line(self, question: str, reply: Reply, text: str) -> str:
+        """The line of the answer's career that states a keyword the question asks with and
+        the answer leaves out ('how do I become an MRI tech?': radiologic technologists 'may
+        specialize in CT, MRI, mammography, or other modalities')."""
+        node = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
+        if node is None or node.type not in CAREER_TYPES or reply.listed:
+            return ""
+        said = f" {normal(text)} "
+        for term in self._keyword_terms.get(node.id, ()):
+            if not _has(question, term) or _has(said, term):
+                continue
+            fact = min((f.text for f in node.facts if f.field in _LINE_FIELDS
+                        and _has(f" {normal(f.text)} ", term)), default="",
+                       key=lambda t: (len(t), t))  # (the line itself, whatever the order)
+            if fact and normal(fact) not in normal(text):
+                return self.r["own_term_line"].format(name=node.name,
+                                                     fact=_lower_first(fact.rstrip(".")))
+        return ""
+
+    def unlisted_fellowship(self, question: str) -> str:
+        """'The document lists no telemedicine fellowship; ...': a fellowship the question
+        names by words that name no subspecialty the document lists (another career,
+        'telemedicine', or a word it never uses, 'emergency'): a trap never taken up."""
+        words = question.split()
+        for at, word in enumerate(words):
+            if word not in self._fellowship_words:
+                continue
+            run: list[str] = []
+            for before in reversed(words[max(0, at - 3):at]):
+                if before in self._ignore or before in self._numbers or before.isdigit() \
+                        or before in self._fellowship_words or "'" in before \
+                        or before in self._ranking or self._superlative(before):
+                    break  # ('which *best* fellowship', 'a 2 year fellowship')
+                run.insert(0, before)
+            while run and run[0] in self._general_terms:
+                run.pop(0)
+            if not run or all(w in self._general_terms for w in run):
+                continue
+            phrase = " ".join(run)
+            if any(n.type == "subspecialty" for n in self._holding(f" {phrase} {word} ",
+                                                                   "stated")):
+                continue  # ('IR fellowship', 'chest fellowship')
+            named = self._holding(f" {phrase} ", "stated")
+            if any(n.id in self._fellowship_near for n in named):
+                continue  # ('subspecialty fellowship', 'a radiologist fellowship')
+            unknown = [w for w in run if not self._known(w)]
+            if named or (len(unknown) == 1 and len(unknown[0]) >= 5):  # ('wich': a typo)
+                names = [n.name for n in self.g.of_type("subspecialty")]
+                return self.r["fellowship_unlisted"].format(term=phrase, names=join_words(names))
+        return ""
 
     def _same_thing(self, question: str, reply: Reply) -> str:
         """'Yes: ...' when a question asks whether two names are one thing and both are names
@@ -1373,14 +1503,17 @@ class Provenance:
             text = replacing
             reply = replace(reply, fallback=False)
         category = "" if swapped else self.category_note(q, reply)
-        notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
+        unlisted = self.unlisted_fellowship(q)
+        notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(q, question, reply),
+                               self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
         head = [*notices, *(n for n in (category, self.count_note(q, reply),
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))
                             if n and n not in notices)]
-        for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
+        for extra in (self.compare_note(q, reply), self.lacking_note(reply),
+                      self.own_term_line(q, reply, text)):
             if extra:
                 text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
