@@ -1242,9 +1242,9 @@ class Provenance:
         # as respelled, as typed ('safely', not 'safety'), and in the words the source uses
         # for the keywords it says in others ('heart imaging': 'cardiac imaging')
         # (not for a need question: what a line includes is no requirement)
-        stated = "" if any(_has(question, w) for w in self._need_words) else \
+        synonymous = "" if any(_has(question, w) for w in self._need_words) else \
             self._as_stated(question, reply)
-        for asked in dict.fromkeys(a for a in (question, typed, stated) if a):
+        for asked in dict.fromkeys(a for a in (question, typed, synonymous) if a):
             content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
