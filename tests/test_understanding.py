@@ -484,3 +484,44 @@ def test_what_else_can_i_do_from_a_technologist_starts_the_questions(advisor: Ad
                                   "else can I do?")
     assert reply.kind == "question", reply.text
     assert "Radiologic Technologist" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "says", "not_says"), [
+    # the story's "grad school" cues education; the question asks what they work on
+    ("What do research scientists in imaging actually work on? My daughter is applying to "
+     "grad school.", "developing new imaging techniques", "PhD or MD/PhD in imaging sciences\n"),
+    ("I keep getting mixed messages about radiology. One says the residency is four years, "
+     "another says five. Which is it?", "4–5 years", "medical advice"),
+])
+def test_a_story_told_with_a_question_does_not_choose_what_is_asked(
+        advisor: Advisor, question: str, says: str, not_says: str) -> None:
+    reply = advisor.ask(question)
+    assert says in reply.text and not_says not in reply.text, reply.text
+    assert not reply.fallback
+
+
+def test_a_short_fragment_after_a_question_is_part_of_it(advisor: Advisor) -> None:
+    """'personality-wise' tells no story: the question keeps its own intent."""
+    a = advisor.ask("what kind of person does well in radiology? personality-wise")
+    assert "Attention to detail" in a.text or "Communication" in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "each"), [
+    ("whos ARDMS for and whos ARRT for", ["Sonographer", "Radiologic Technologist"]),
+    ("im a 3rd year med student. how long is DR residency, do I need a prelim year, and what "
+     "boards at the end?", ["4–5 years", "preliminary year", "American Board of Radiology"]),
+    ("do I need to be good with tech/equipment for radiology, and are communication skills "
+     "actually a thing?", ["Technical aptitude", "Communication skills"]),
+])
+def test_a_part_shaped_as_a_question_is_answered_on_its_own(advisor: Advisor, question: str,
+                                                             each: list[str]) -> None:
+    text = advisor.ask(question).text
+    assert all(x.lower() in text.lower() for x in each), text
+
+
+def test_a_relative_who_clause_asks_nothing() -> None:
+    """', who's a radiologist.' describes the husband: the topic stays the academic route."""
+    s = Advisor().session()
+    s.ask("We're looking at the academic route for my husband, who's a radiologist.")
+    text = s.ask("What would his responsibilities be?").text
+    assert "teaching" in text and "research" in text, text
