@@ -378,14 +378,16 @@ class Understander:
         # ("personality-wise"), or when the question after it points back at it ("One says
         # four years, another five. Which is it?").
         asks = [self._asks(s, w) or len(w) < short for s, w in zip(sentences, words, strict=True)]
+        lex = self.lexicon
         for i in range(len(sentences) - 1):
-            if asks[i + 1] and not self.lexicon.pronouns.isdisjoint(words[i + 1]):
-                asks[i] = True
+            said = [w for w in words[i + 1] if w not in lex.stopwords
+                    and w not in lex.question_words and w not in lex.pronouns]
+            if asks[i + 1] and len(said) < short / 2 and not lex.pronouns.isdisjoint(
+                    words[i + 1]):
+                asks[i] = True  # (a question that says nothing but points back)
         if all(asks) or not any(asks):
             return p
         q = self.parse(" ".join(s for s, a in zip(sentences, asks, strict=True) if a))
-        if not q.intents:
-            return p
         weight = self.lexicon.story["weight"]
         whole = {s.intent: s for s in p.intents}
         asked = {s.intent: s for s in q.intents}
@@ -397,7 +399,8 @@ class Understander:
                 continue
             w = whole[name].score if name in whole else 0.0
             kept = w if name in exempt or name in asked else weight * w
-            scores.append(replace(base, score=round(kept, 3)))
+            if kept > 0:
+                scores.append(replace(base, score=round(kept, 3)))
         scores.sort(key=lambda r: -r.score)
         return replace(p, intents=tuple(scores))
 

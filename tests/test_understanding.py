@@ -525,3 +525,12 @@ def test_a_relative_who_clause_asks_nothing() -> None:
     s.ask("We're looking at the academic route for my husband, who's a radiologist.")
     text = s.ask("What would his responsibilities be?").text
     assert "teaching" in text and "research" in text, text
+
+
+def test_what_the_story_wants_is_not_what_the_question_asks(advisor: Advisor) -> None:
+    """'going to be a radiologist' in the story cues the pathway; the question asks what the
+    job is."""
+    text = advisor.ask("So proud — my grandson just told us he's going to be a radiologist!! "
+                       "In plain words, what will his job actually be?").text
+    assert "interpreting medical images" in text, text
+    assert "Medical school (4 years)" not in text, text
