@@ -33,6 +33,7 @@ from .resources import IntentSpec, Lexicon
 #: Replies that state facts of the graph; greetings, declines and interview prompts do not.
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
+_MAX_NAMED = 4  # at most this many lines of other things a question names
 #: A respelling of a word this long is a typo, not another word ('requirments'; 'master' is
 #: no typo of 'matter').
 _LONG_TYPO = 8
@@ -140,6 +141,12 @@ _VERB_FORM = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 def _inflected(word: str) -> bool:
     """'compared', 'running', 'applying': a verb form (not 'bed', 'king', 'thing')."""
     return bool(_VERB_FORM.match(word)) and not word.endswith(("eed", "thing"))
+
+
+def _sentence(text: str) -> str:
+    """A line as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    return f"{text[:1].upper()}{text[1:]}{'' if text.endswith(('.', '?', '!')) else '.'}"
 
 
 def _lower_first(text: str) -> str:
@@ -827,13 +834,13 @@ class Provenance:
         for own in step.facts:  # the step's own stated order: 'After residency, ...'
             earlier = self.g.get(own.field.split(":", 1)[1]) if ":" in own.field else None
             if earlier is not None and earlier.type == "training":
-                return self.r["order_stated"].format(quote=own.sources[0].quote)
+                return self._order_stated(own.sources[0].quote, step, question, reply)
         after = any(_has(question, w) for w in self._order_after)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
             asked = after or any(_has(question, t) for t in self._names[later.id])
             if asked and fact is not None and later.type in {"training", "subspecialty"}:
-                return self.r["order_stated"].format(quote=fact.sources[0].quote)
+                return self._order_stated(fact.sources[0].quote, later, question, reply)
         careers = sorted(self.c.needed_by(step),
                          key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
         if not careers:
@@ -842,6 +849,21 @@ class Provenance:
         steps = [s.label for s in self.g.pathway(career.id).steps]
         return self.r["order_unstated"].format(name=step.label, career=career.name,
                                                steps=", ".join(steps))
+
+    def _order_stated(self, quote: str, later: Node, question: str, reply: Reply) -> str:
+        """'The document says: After residency, radiologists may pursue fellowships in
+        subspecialties.', and when what comes after is the fellowship (none named), the ones
+        it lists."""
+        note = self.r["order_stated"].format(quote=quote)
+        about = self.g.get(reply.entities[0]) if reply.entities else None
+        if (later.id != self._fellowship_id and later.type != "subspecialty") \
+                or self._holding(question, "names", "subspecialty") \
+                or about is None or about.type not in {"training", "credential"} \
+                or any(self.g.node(i).type == "subspecialty" for i in reply.listed
+                       if i in self.g):
+            return note  # (an answer about a step: 'what comes after residency?')
+        names = [n.name for n in self.g.of_type("subspecialty")]
+        return f"{note} {self.r['fellowships_listed'].format(names=join_words(names))}"
 
     def unasked_aspect(self, question: str, text: str, reply: Reply) -> str:
         """What a career (or, with none, the field) is, when the answer gives an aspect (pay,
@@ -1276,6 +1298,21 @@ class Provenance:
         kept = [w for i, w in enumerate(words) if not i or w != words[i - 1]]
         return f" {' '.join(kept)} "
 
+    def _path_for(self, node: Node, reply: Reply) -> bool:
+        """`node` is listed under a category named as paths for the answer's career
+        ('Emerging Career Paths for Radiologists' of a radiologist)."""
+        asked = [normal(self.g.node(i).name) for i in reply.entities[:1] if i in self.g]
+        return bool(asked) and any(
+            _has(f" {normal(str(c.get('full_name') or c.name))} ", asked[0])
+            for c in self.c.categories(node))
+
+    def _asks_need(self, question: str) -> bool:
+        """A yes/no question whether something is needed ('do I need ...?', '... required?')."""
+        words = question.split()
+        return bool(words) and (words[0] in self._yes_no or words[-1] in self._yes_no_tags) \
+            and any(_has(question, w) and not _has(question, f"{w} be")
+                    for w in self._need_words) and " or " not in question
+
     def _superlative(self, word: str) -> bool:
         """'highest', 'largest', 'easiest': a word in -est made from a known word."""
         if len(word) < 6 or not word.endswith("est"):
@@ -1335,6 +1372,22 @@ class Provenance:
             return ""  # (continuing education keeps their license: the career's own line says)
         return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
                                                       summary=step.summary)
+
+    def named_unanswered(self, question: str, text: str) -> str:
+        """The lines of the other credentials and skills the question names that the answer
+        leaves out ('match ABR, ARRT and ARDMS to their careers' answered with ABR alone; 'do
+        radiologists need lifelong learning?' answered with what radiologists are)."""
+        said = normal(text)
+        lines = []
+        for node in self._holding(question, "names", "credential", "skill"):
+            if any(
+                    _has(f" {said} ", normal(n)) for n in (node.name, node.label)) \
+                    or normal(node.summary) in said:
+                continue
+            line = _sentence(node.summary)
+            lines.append(f"{line} {self.r['skill_is_general']}" if node.type == "skill"
+                         else line)
+        return "\n".join(lines[:_MAX_NAMED])
 
     def own_term_line(self, question: str, reply: Reply, text: str) -> str:
         """The line of the answer's career that states a keyword the question asks with and
@@ -1513,12 +1566,18 @@ class Provenance:
                                         self.acronym_note(q, reply))
                             if n and n not in notices)]
         for extra in (self.compare_note(q, reply), self.lacking_note(reply),
-                      self.own_term_line(q, reply, text)):
+                      self.own_term_line(q, reply, text), self.named_unanswered(q, text)):
             if extra:
                 text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
+        # (a career the document lists as a path for the one asked, 'Emerging Career Paths
+        # for Radiologists', is no other career the point is said of instead)
+        elsewhere = bool(others) and not any(self._path_for(node, reply) for node, _t in others)
         opener = "" if notices or (replacing and not said) else self.verdict(
-            q, f" {normal(question)} ", reply, text, said, bool(others))
+            q, f" {normal(question)} ", reply, text, said, elsewhere)
+        if not opener and not notices and not replacing and self._asks_need(q):
+            opener = self.r["verdict_loose"]  # ('do I need a fellowship to read mammograms?':
+            # what the lines say, never a yes they do not state)
         if head:
             text = "\n".join([*head, text])
         if opener and not any(text.startswith(p) for p in self._silent):

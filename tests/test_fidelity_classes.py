@@ -128,3 +128,46 @@ def test_an_absence_note_never_names_a_word_that_is_not_the_point(adv: Advisor, 
 def test_an_absence_note_still_names_the_point_the_document_lacks(adv: Advisor, question: str,
                                                                   absent: str) -> None:
     assert f"does not mention {absent}" in ask(adv, question)
+
+
+@pytest.mark.parametrize("question", [
+    "What comes after residency?",
+    "My niece is finishing her radiology residency. What could she do next?",
+])
+def test_what_comes_after_residency_names_the_fellowships(adv: Advisor, question: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith("The document says: After residency, radiologists may pursue")
+    assert "Neuroradiology" in text and "Breast Imaging" in text
+
+
+def test_a_fellowship_named_in_an_order_question_is_not_listed_with_the_others(
+        adv: Advisor) -> None:
+    assert "Neuroradiology" not in ask(adv, "is the IR fellowship before or after residency?")
+
+
+def test_every_credential_the_question_names_is_answered(adv: Advisor) -> None:
+    text = ask(adv, "Match ABR, ARRT and ARDMS to their careers")
+    assert "American Board of Radiology" in text
+    assert "Radiologic technologists pass a certification exam (ARRT)" in text
+    assert "Sonographers get certification through ARDMS" in text
+
+
+def test_a_skill_the_question_names_is_given_with_its_line(adv: Advisor) -> None:
+    text = ask(adv, "Do radiologists need lifelong learning?")
+    assert "Commitment to lifelong learning as technology evolves" in text
+    assert "successful careers in radiology require" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Do I need a fellowship to read mammograms?", "do sonographers need a degree?",
+])
+def test_a_need_the_lines_do_not_settle_is_never_a_yes(adv: Advisor, question: str) -> None:
+    assert ask(adv, question).startswith("The document does not say that in those words")
+
+
+def test_a_point_said_of_a_path_for_the_career_asked_is_not_unsaid(adv: Advisor) -> None:
+    # (AI specialists are listed under 'Emerging Career Paths for Radiologists')
+    text = ask(adv, "is validating AI tools for clinical use an actual career path for a "
+                    "radiologist?")
+    assert not text.startswith("The document does not say so")
+    assert "validate AI tools for clinical use" in text
