@@ -96,6 +96,9 @@ def _has(text: str, phrase: str) -> bool:
 
 
 _ITEMS = re.compile(r",? (?:and|or) |, ")
+#: A sum of money: '$100,000', '£80k', '100k', '200,000 dollars'.
+_MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b|\d\s?(?:dollars|usd)\b",
+                    re.IGNORECASE)
 
 
 def _repeats(note: str, text: str) -> bool:
@@ -1373,6 +1376,19 @@ class Provenance:
         return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
                                                       summary=step.summary)
 
+    def figure_note(self, question: str, reply: Reply) -> str:
+        """A sum of money asked about ('radiologists make about $100,000 a year, right?')
+        but answered with something else: what the document says of the pay (it gives no
+        figures), above what the answer says."""
+        if not _MONEY.search(question) or reply.intent == "pay":
+            return ""
+        node = next((self.g.node(i) for i in reply.entities
+                     if i in self.g and self.g.node(i).type in CAREER_TYPES), None)
+        pay: Answer = self.c.pay(node)
+        if not pay.text or normal(pay.text) in normal(reply.text):
+            return ""
+        return f"{pay.text}\n{reply.text}"
+
     def named_unanswered(self, question: str, text: str) -> str:
         """The lines of the other credentials and skills the question names that the answer
         leaves out ('match ABR, ARRT and ARDMS to their careers' answered with ABR alone; 'do
@@ -1552,6 +1568,8 @@ class Provenance:
         if not replacing and not silent:  # (a note opening 'The document does not name...')
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
+        if not replacing and not silent:  # ('$100,000 a year, right?': the pay lines)
+            replacing = self.figure_note(question, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
             reply = replace(reply, fallback=False)

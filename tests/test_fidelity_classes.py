@@ -171,3 +171,13 @@ def test_a_point_said_of_a_path_for_the_career_asked_is_not_unsaid(adv: Advisor)
                     "radiologist?")
     assert not text.startswith("The document does not say so")
     assert "validate AI tools for clinical use" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Radiologists make about $100,000 a year on average, right?",
+    "is a sonographer paid $70,000?", "do rad techs earn 60k?",
+])
+def test_a_sum_of_money_asked_about_gets_the_pay_lines(adv: Advisor, question: str) -> None:
+    text = ask(adv, question)
+    assert "The document does not give salary figures" in text
+    assert "does not mention average" not in text
