@@ -25,7 +25,7 @@ from knowledge.record import replace
 from knowledge.source import normal
 from knowledge.text import join_words
 
-from .compose import Answer, Composer
+from .compose import Answer, Composer, article
 from .nlu import Understander
 from .reply import Reply
 from .resources import IntentSpec, Lexicon
@@ -211,6 +211,7 @@ class Provenance:
         #: Words asking what the source never covers ('stressful', 'nights'): an answer that
         #: opens by saying so keeps that point, and is not rewritten into another.
         self._uncovered_words = frozenset(lexicon.uncovered)
+        self._lexicon = lexicon
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
         self._expansion = tuple(normal(w) for w in meta.get("expansion_words", ()))
@@ -506,7 +507,8 @@ class Provenance:
             # the answer already says what the document does not cover: unless it is another
             # thing than the words asked ('nights' answered with 'the outlook')
             said = {stem(w) for w in normal(reply.text.split(".", 1)[0]).split()}
-            terms = [t for t in terms if not any(stem(w) in said for w in normal(t).split())]
+            terms = [t for t in terms if not any(stem(w) in said or any(
+                s.startswith(stem(w)) for s in said) for w in normal(t).split())]
         if not terms:
             return ""
         shown = " or ".join(terms)
@@ -1376,6 +1378,33 @@ class Provenance:
         return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
                                                       summary=step.summary)
 
+    def uncovered_head(self, question: str, reply: Reply) -> str:
+        """'The source document does not say whether AI will replace a radiologist.' for a
+        question asking what the source never covers ('replace') that was answered with an
+        aspect it does cover (the outlook): the point asked is said to be silent first."""
+        word = next((w for w in question.split() if w in self._uncovered_words
+                     and w in self._asking), None)
+        if word is None or not any(reply.text.startswith(p) for p in self._silent):
+            return ""  # (only where the answer says it is silent on some other aspect, which
+            # a cue word of that aspect led to: 'replace' read as the outlook)
+        named = self._holding(question, "names", *CAREER_TYPES)
+        node = named[0] if named else next(
+            (self.g.node(i) for i in reply.entities if i in self.g), None)
+        if node is None:
+            return ""
+        name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
+        who = article(name) if node.type == "role" else name
+        subject = self.r["being"].format(who=who) if node.type == "role" else name
+        what = self._lexicon.uncovered[word].format(subject=subject, who=who)
+        said = normal(reply.text)
+        if normal(what) in said or any(normal(self._lexicon.uncovered[word].format(
+                subject=s, who=w)) in said for s, w in ((self.r["field_subject"],
+                                                         self.r["field_people"]),)):
+            return ""
+        if _has(f" {normal(reply.text.split('.', 1)[0])} ", word):
+            return ""  # (the answer opens by saying so already)
+        return self.r["silent"].format(what=what)
+
     def figure_note(self, question: str, reply: Reply) -> str:
         """A sum of money asked about ('radiologists make about $100,000 a year, right?')
         but answered with something else: what the document says of the pay (it gives no
@@ -1574,7 +1603,7 @@ class Provenance:
             text = replacing
             reply = replace(reply, fallback=False)
         category = "" if swapped else self.category_note(q, reply)
-        unlisted = self.unlisted_fellowship(q)
+        unlisted = self.unlisted_fellowship(q) or self.uncovered_head(q, reply)
         notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(q, question, reply),
                                self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")

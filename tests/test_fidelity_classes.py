@@ -181,3 +181,20 @@ def test_a_sum_of_money_asked_about_gets_the_pay_lines(adv: Advisor, question: s
     text = ask(adv, question)
     assert "The document does not give salary figures" in text
     assert "does not mention average" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "Is AI going to replace radiologists?", "will AI replace radiologists",
+])
+def test_a_point_the_source_never_covers_is_said_silent_first(adv: Advisor,
+                                                              question: str) -> None:
+    assert ask(adv, question).startswith(
+        "The source document does not say whether AI will replace a radiologist.")
+
+
+def test_an_undergraduate_question_is_said_silent_not_answered_with_a_career(
+        adv: Advisor) -> None:
+    text = ask(adv, "What should I study in undergrad to become a sonographer?")
+    assert text.startswith("The source document does not say which undergraduate study")
+    assert "Research Scientist" not in ask(
+        adv, "What undergraduate major should I pick if I want to become a radiologist?")
