@@ -383,7 +383,7 @@ class Understander:
             said = [w for w in words[i + 1] if w not in lex.stopwords
                     and w not in lex.question_words and w not in lex.pronouns]
             if asks[i + 1] and len(said) < short / 2 and not lex.pronouns.isdisjoint(
-                    words[i + 1]):
+                    words[i + 1]) and not self._asks_clearly(sentences[i + 1]):
                 asks[i] = True  # (a question that says nothing but points back)
         if all(asks) or not any(asks):
             return p
@@ -391,7 +391,12 @@ class Understander:
         weight = self.lexicon.story["weight"]
         whole = {s.intent: s for s in p.intents}
         asked = {s.intent: s for s in q.intents}
-        exempt = self.lexicon.sets["outside_intents"] | self.lexicon.sets["story_intents"]
+        # (what is outside the field is judged on the whole, unless the question asks
+        # something clearly of its own: "I had an MRI once and loved the tech. How do I
+        # become one?")
+        clear = bool(q.intents) and q.intents[0].score >= self.lexicon.story["asked_floor"]
+        exempt = self.lexicon.sets["story_intents"] | (
+            frozenset() if clear else self.lexicon.sets["outside_intents"])
         scores = []
         for name in self.intents:
             base = asked.get(name) or whole.get(name)
@@ -462,6 +467,12 @@ class Understander:
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
                      joined, words_set, self._requested(words_set, joined),
                      refers or bool(words_set & _POINTING))
+
+    def _asks_clearly(self, sentence: str) -> bool:
+        """A question whose own intent is clear ('How do I become one?'), though it points
+        back."""
+        q = self.parse(sentence)
+        return bool(q.intents) and q.intents[0].score >= self.lexicon.story["asked_floor"]
 
     def _asks(self, sentence: str, words: list[str]) -> bool:
         """A sentence that asks: it ends in '?' or opens with a question word."""

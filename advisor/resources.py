@@ -141,10 +141,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                                           f"'{name}' must map words to whole numbers")])
         maps[name] = {str(k): int(v) for k, v in value.items()}
     story = data.get("story") or {}
-    if not isinstance(story, dict) or set(story) != {"weight", "min_words"} or not all(
+    if not isinstance(story, dict) or set(story) != {"weight", "min_words", "asked_floor"} \
+            or not all(
             _number(v) and v >= 0 for v in story.values()):
-        raise KnowledgeError([Problem(str(path), *data.mark, "'story' must give a 'weight' "
-                                      "and 'min_words', each a number not below 0")])
+        raise KnowledgeError([Problem(str(path), *data.mark, "'story' must give a 'weight', "
+                                      "'min_words' and 'asked_floor', each a number not "
+                                      "below 0")])
     uncovered = data.get("uncovered") or {}
     if not isinstance(uncovered, dict) or not all(
             isinstance(v, str) and ("{subject}" in v or "{who}" in v)
@@ -200,7 +202,7 @@ POLICY_WEIGHTS = (
     "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max", "institution_window",
-    "pick_head_window", "form_question_words")
+    "pick_head_window", "form_question_words", "profession_window")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
@@ -210,7 +212,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "pick_phrases", "plain_sets", "field_names", "continuers",
                "pointing_words", "own_question_openers", "own_years_words",
                "only_phrases", "choice_words", "institution_words",
-               "describing_verbs")
+               "describing_verbs", "versus_words")
 
 
 def _number(value: Any) -> bool:

@@ -354,7 +354,7 @@ class Responder:
     def _answer(self, t: Turn, p: Parse) -> Reply:
         e = self.e
         d = self._decide(t, p)
-        if d.intent in {"oos", "not_understood"} and t.context.topic:
+        if d.intent in {"oos", "not_understood"} and t.context.topic and not d.firm:
             found = self._follow_up_fact(t, p)
             if found is not None:
                 return found

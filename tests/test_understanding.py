@@ -66,6 +66,11 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     "i love animals and imaging, how do i become a veterinary radiologist",
     "got BI-RADS 4 on my mammogram. is that bad",
     "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
+    # another profession set against one of the field: the document compares nothing
+    "Had an MRI yesterday. How long does it usually take for the results to come back to "
+    "my doctor?",
+    "surgical tech vs rad tech which is easier to get into",
+    "is paramedic school faster than rad tech school",
 ])
 def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,
                                                                    question: str) -> None:
@@ -534,3 +539,44 @@ def test_what_the_story_wants_is_not_what_the_question_asks(advisor: Advisor) ->
                        "In plain words, what will his job actually be?").text
     assert "interpreting medical images" in text, text
     assert "Medical school (4 years)" not in text, text
+
+
+def test_another_profession_asked_after_a_career_is_declined_not_read_as_its_follow_up(
+        ) -> None:
+    s = Advisor().session()
+    s.ask("which cert do rad techs get")
+    reply = s.ask("ok and what about radiation therapists, same exam?")
+    assert reply.fallback and "ARRT" not in reply.text, reply.text
+
+
+def test_a_word_about_the_person_does_not_cancel_the_list_asked_for(advisor: Advisor) -> None:
+    """'plumber here': the document lacks the word, but the question asks for the jobs."""
+    reply = advisor.ask("plumber here, what radiology jobs are there?")
+    assert "Sonographer" in reply.text and "Medical Device Sales" in reply.text, reply.text
+
+
+def test_a_career_of_the_story_is_not_the_one_asked_about(advisor: Advisor) -> None:
+    text = advisor.ask("Former rad tech, now in sales for a CT manufacturer. One big part of my "
+                       "job is training hospital staff on new scanners. Is that typical for "
+                       "device sales in imaging?").text
+    # the answer is about device sales; the story's career comes after it, if at all
+    assert "training staff" in text, text
+    assert "Radiologic Technologist" not in text or text.index("Medical Device Sales") < \
+        text.index("Radiologic Technologist"), text
+
+
+@pytest.mark.parametrize(("question", "says", "not_says"), [
+    ("yo what do sonographers make", "good salaries", "ARDMS"),
+    ("ngl is radiology worth it fr", "compensation", "ngl"),
+    ("lowkey how long is rad tech school", "associate or bachelor", "lowkey"),
+])
+def test_texting_asides_and_bare_example_phrasings(advisor: Advisor, question: str, says: str,
+                                                   not_says: str) -> None:
+    text = advisor.ask(question).text
+    assert says in text and not_says not in text, text
+
+
+def test_a_scan_of_ones_own_in_the_story_does_not_decline_a_career_question(
+        advisor: Advisor) -> None:
+    reply = advisor.ask("I had an MRI once and loved the tech. How do I become one?")
+    assert not reply.fallback and "ARRT" in reply.text, reply.text
