@@ -641,10 +641,17 @@ class Provenance:
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(t for i in ids for t in self._stated.get(i, ()))
 
-    def note_for(self, node: Node, term: str) -> str:
+    def note_for(self, node: Node, term: str, reply: Reply | None = None) -> str:
         """'The document also mentions cardiac for Sonographer: Specialize in cardiac, ...',
-        or, when the term names the career, 'The document lists X as a separate career: ...'."""
+        or, when the term names the career, 'The document lists X as a separate career: ...'
+        (or, where the answer's career is listed as a path for it, under which heading)."""
         if term in self._names[node.id]:
+            mine = self.g.get(reply.entities[0]) if reply and reply.entities else None
+            under = next((c for c in (self.c.categories(mine) if mine else ()) if _has(
+                f" {normal(str(c.get('full_name') or c.name))} ", normal(node.name))), None)
+            if mine is not None and under is not None:
+                return self.r["listed_under"].format(
+                    name=mine.name, category=under.get("full_name") or under.name)
             return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
         fact = _item_with(self.fact_with(node, term).rstrip("."), term)
         found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
@@ -838,6 +845,15 @@ class Provenance:
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         if step is None:
             return ""
+        fellowship = next(iter(self._holding(question, "names", "subspecialty")), None)
+        stated = next((f for f in (fellowship.facts if fellowship else ())
+                       if f.field.startswith("requires:") and f.sources
+                       and self.g.get(f.field.split(":", 1)[1]) is not None
+                       and self.g.node(f.field.split(":", 1)[1]).type == "training"), None)
+        if stated is not None and step.id not in stated.field:
+            # ('right after med school I go into an IR fellowship?': the order stated is
+            # the fellowship's, after residency)
+            return self.r["order_stated"].format(quote=stated.sources[0].quote)
         for own in step.facts:  # the step's own stated order: 'After residency, ...'
             earlier = self.g.get(own.field.split(":", 1)[1]) if ":" in own.field else None
             if earlier is not None and earlier.type == "training":
@@ -864,10 +880,12 @@ class Provenance:
         note = self.r["order_stated"].format(quote=quote)
         about = self.g.get(reply.entities[0]) if reply.entities else None
         if (later.id != self._fellowship_id and later.type != "subspecialty") \
-                or self._holding(question, "names", "subspecialty") \
-                or about is None or about.type not in {"training", "credential"} \
-                or any(self.g.node(i).type == "subspecialty" for i in reply.listed
-                       if i in self.g):
+                or any(n.type == "subspecialty" or n.id == self._fellowship_id
+                       for n in self._holding(question, "names")) \
+                or about is None or reply.intent in _ASPECTS or about.type not in {
+                    "training", "credential", *CAREER_TYPES} \
+                or any(self.g.node(i).type == "subspecialty"
+                       for i in (*reply.listed, *reply.entities) if i in self.g):
             return note  # (an answer about a step: 'what comes after residency?')
         names = [n.name for n in self.g.of_type("subspecialty")]
         return f"{note} {self.r['fellowships_listed'].format(names=join_words(names))}"
@@ -1651,6 +1669,6 @@ class Provenance:
         if opener and not any(text.startswith(p) for p in self._silent):
             text = f"{opener} {text}"
         if others:
-            text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
+            text = "\n".join([text, *(self.note_for(node, term, reply) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
         return replace(reply, text=text, sources=self.sources(text, ids, reply.entities[:1]))

@@ -198,3 +198,31 @@ def test_an_undergraduate_question_is_said_silent_not_answered_with_a_career(
     assert text.startswith("The source document does not say which undergraduate study")
     assert "Research Scientist" not in ask(
         adv, "What undergraduate major should I pick if I want to become a radiologist?")
+
+
+def test_a_fellowship_asked_right_after_medical_school_gets_the_order_stated(
+        adv: Advisor) -> None:
+    text = ask(adv, "So right after med school I go straight into a 4-5 year interventional "
+                    "radiology fellowship?")
+    assert text.startswith("The document says: After residency, radiologists may pursue")
+    assert "2 years, not 4–5 years" in text
+
+
+@pytest.mark.parametrize(("question", "what"), [
+    ("AI specialists in radiology mainly operate the CT scanners, right?",
+     "AI and machine learning specialists develop algorithms"),
+    ("Radiology technicians diagnose patients from the scans they take, right?",
+     "capture images that radiologists interpret"),
+])
+def test_a_silent_modality_answer_says_what_the_career_does(adv: Advisor, question: str,
+                                                            what: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith("The source document does not say which imaging modalities")
+    assert what in text
+    assert "an ai and" not in text  # (an acronym keeps its case inside a sentence)
+
+
+def test_a_career_listed_as_a_path_for_another_is_never_called_separate(adv: Advisor) -> None:
+    text = ask(adv, "Do you need to be a radiologist to be an AI specialist in radiology?")
+    assert "under Emerging Career Paths for Radiologists" in text
+    assert "Radiologist as a separate career" not in text
