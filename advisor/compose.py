@@ -41,6 +41,12 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?:" else text + "."
 
 
+def _lower_name(name: str) -> str:
+    """A name inside a sentence: lower case, acronyms kept ('an AI and machine learning
+    specialist', 'the IR fellowship')."""
+    return " ".join(w if w.isupper() else w.lower() for w in name.split())
+
+
 def _lower_first(text: str) -> str:
     """'Brain imaging' -> 'brain imaging' for mid-sentence use; acronyms ('MRI') stay."""
     first = text.split(" ", 1)[0]
@@ -377,7 +383,7 @@ class Composer:
             if fellowship_only or node.type == "training":
                 return Answer(" ".join(lines), (node.id,))
         elif node.type == "training":
-            text = self.r["silent"].format(what=f"how long the {node.name.lower()} takes")
+            text = self.r["silent"].format(what=f"how long the {_lower_name(node.name)} takes")
             lengths = self.stated_lengths(node)
             if lengths:
                 text += " " + lengths
@@ -386,7 +392,7 @@ class Composer:
         path = self.pathway_line(node, after)
         if path is None:
             return Answer(self.r["silent"].format(
-                what=f"how long it takes to become {article(node.name.lower())}"), (node.id,),
+                what=f"how long it takes to become {article(_lower_name(node.name))}"), (node.id,),
                 silent=True)
         if after is not None:
             lines.append(self.t("path_after", after=after.name.lower(), name=node.name,
@@ -450,7 +456,7 @@ class Composer:
         steps = list(path.steps)
         if not steps:
             text = self.r["silent"].format(
-                what=f"what education {article(node.name.lower())} needs")
+                what=f"what education {article(_lower_name(node.name))} needs")
             duties = node.get("duties", ())
             if duties:
                 text += " It describes the role as: " + "; ".join(
@@ -492,7 +498,7 @@ class Composer:
         creds = self.credentials(node)
         if not creds:
             text = self.r["silent"].format(
-                what=f"which certification {article(node.name.lower())} needs")
+                what=f"which certification {article(_lower_name(node.name))} needs")
             steps = [s for s in g.pathway(node.id).steps if s.type == "training"]
             if steps:
                 text += self.t("mentions_step",
@@ -562,10 +568,13 @@ class Composer:
         mods = g.neighbours(node.id, "uses_modality")
         if node.type == "subspecialty":
             return Answer(self.what(node), (node.id,))
-        if not mods:
-            return Answer(self.r["silent"].format(
-                what=f"which imaging modalities {article(node.name.lower())} works with"),
-                (node.id,), silent=True)
+        if not mods:  # (then what the node is: 'AI specialists ... operate the CT scanners,
+            # right?' is answered with what they do)
+            what = _sentence(self.what(node))
+            name = _lower_name(node.name)
+            who = f"{name} work" if node.type == "category" else f"{article(name)} works"
+            return Answer(self.r["silent"].format(what=f"which imaging modalities {who} with")
+                          + (f" {what}" if what else ""), (node.id,), silent=True)
         names = [m.name for m in mods]
         statement = next((d for d in node.get("duties", ())
                           if any(n.lower() in d.lower() for n in names)), None)
@@ -592,7 +601,7 @@ class Composer:
                 if overview is not None else "Successful careers require:")
         lines = []
         if node is not None:  # a role's duties are not skills: the document lists none per role
-            lines.append(self.t("skills_not_specific", name=article(node.name.lower())))
+            lines.append(self.t("skills_not_specific", name=article(_lower_name(node.name))))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
         return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))

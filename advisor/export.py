@@ -102,9 +102,12 @@ def _focus(graph: Graph, node: Node) -> _Picture:
         if step.id == node.id:
             lines.append(f"{node.name}: {total}")
         picture.add_node(step, *lines)
-        if previous is not None:  # 'then' only where the source states the order
-            stated = (step.id, previous) in pathway.links
-            picture.add_edge(previous, step.id, "then" if stated else "and", emphasis=True)
+        if previous is not None:  # 'then' only where the source states the order, from
+            # the step it states (residency), wherever that is listed
+            stated = next((s.id for s in reversed(pathway.steps[:number - 1])
+                           if (step.id, s.id) in pathway.links), None)
+            picture.add_edge(stated or previous, step.id, "then" if stated else "and",
+                             emphasis=True)
         previous = step.id
     if pathway.steps:
         picture.add_node(node, node.name, total)

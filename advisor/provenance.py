@@ -23,8 +23,9 @@ from knowledge.memo import Memo
 from knowledge.model import Source
 from knowledge.record import replace
 from knowledge.source import normal
+from knowledge.text import join_words
 
-from .compose import Answer, Composer
+from .compose import Answer, Composer, article
 from .nlu import Parse, Understander
 from .reply import Reply
 from .resources import IntentSpec, Lexicon
@@ -32,6 +33,7 @@ from .resources import IntentSpec, Lexicon
 #: Replies that state facts of the graph; greetings, declines and interview prompts do not.
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
+_MAX_NAMED = 4  # at most this many lines of other things a question names
 #: A respelling of a word this long is a typo, not another word ('requirments'; 'master' is
 #: no typo of 'matter').
 _LONG_TYPO = 8
@@ -96,6 +98,9 @@ def _has(text: str, phrase: str) -> bool:
 
 
 _ITEMS = re.compile(r",? (?:and|or) |, ")
+#: A sum of money: '$100,000', '£80k', '100k', '200,000 dollars'.
+_MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b|\d\s?(?:dollars|usd)\b",
+                    re.IGNORECASE)
 
 
 def _repeats(note: str, text: str) -> bool:
@@ -131,6 +136,28 @@ def _item_with(fact: str, term: str) -> str:
     if hit is None:
         return fact
     return hit
+
+
+#: A verb form ('compared', 'running', 'choosing'): what someone does with a thing, never the
+#: thing a question asks about that the document might lack.
+_VERB_FORM = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
+
+
+def _inflected(word: str) -> bool:
+    """'compared', 'running', 'applying': a verb form (not 'bed', 'king', 'thing')."""
+    return bool(_VERB_FORM.match(word)) and not word.endswith(("eed", "thing"))
+
+
+def _sentence(text: str) -> str:
+    """A line as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    return f"{text[:1].upper()}{text[1:]}{'' if text.endswith(('.', '?', '!')) else '.'}"
+
+
+def _lower_first(text: str) -> str:
+    """'May specialize in CT' as it reads after a colon: 'may specialize in CT' (an acronym
+    or a name kept: 'AI', 'PET')."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _adverb_bases(word: str) -> tuple[str, ...]:
@@ -186,6 +213,7 @@ class Provenance:
         #: Words asking what the source never covers ('stressful', 'nights'): an answer that
         #: opens by saying so keeps that point, and is not rewritten into another.
         self._uncovered_words = frozenset(lexicon.uncovered)
+        self._lexicon = lexicon
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
         self._expansion = tuple(normal(w) for w in meta.get("expansion_words", ()))
@@ -237,6 +265,10 @@ class Provenance:
                 else:
                     facts.append((fact.field, normal(fact.text), fact.sources))
             self._facts[node.id] = facts
+        #: The keywords of each node (no names, no related terms): what its lines state.
+        self._keyword_terms = {n.id: tuple(dict.fromkeys(
+            t for t in (normal(k) for k in n.keywords) if t and t in self._stated[n.id]
+            and t not in self._names[n.id])) for n in graph}
         self._general_terms -= frozenset(t for n in graph.of_type(*CAREER_TYPES)
                                          for t in self._stated[n.id])
         # Words of what the graph states (names, aliases, keywords; not related terms).
@@ -282,6 +314,17 @@ class Provenance:
         self._by_first_word: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
         self._holding_slot: tuple[str, dict[str, tuple[Node, ...]]] = ("", {})
         self._careers: frozenset[str] | None = None
+        #: The names of the fellowship the subspecialties are kinds of ('fellowship').
+        self._fellowship_id = next((k.id for n in graph.of_type("subspecialty")
+                                    for k in graph.neighbours(n.id, "kind_of")), "")
+        #: The fellowship and what its subspecialties are kinds of, need or specialize.
+        self._fellowship_near = frozenset(
+            (self._fellowship_id, *(k.id for n in graph.of_type("subspecialty")
+                                    for k in graph.neighbours(n.id))))
+        self._fellowship_words = frozenset(
+            w for t in self._names.get(self._fellowship_id, ()) for w in t.split()
+            if w.startswith(normal(graph.node(self._fellowship_id).name).split()[0])
+        ) if self._fellowship_id else frozenset()
 
     # -- sources --------------------------------------------------------------------------
     def _name_of(self, node_id: str) -> str:
@@ -374,11 +417,21 @@ class Provenance:
             if node_id not in self.g:
                 continue
             members = self._member_words.get(node_id, frozenset())
+            node = self.g.node(node_id)
             terms = [shown for term, shown in self._related[node_id]
                      if _has(self._masked(question, term, (node_id,), self._stated), term)
-                     and not set(term.split()) <= members]
-            return terms[:1], self.g.node(node_id)
+                     and not set(term.split()) <= members and not self._in_lines(term, node)]
+            return terms[:1], node
         return [], None
+
+    def _in_lines(self, term: str, node: Node) -> bool:
+        """Every word of a related term is a word of the node's own lines ('boards': the
+        American *Board* of Radiology): the document does say it there."""
+        said = {stem(w) for f in node.facts if ":" not in f.field
+                for w in normal(f.text).split()} | {
+            stem(w) for n in (node.name, str(node.get("full_name") or ""))
+            for w in normal(n).split()}
+        return all(stem(w) in said for w in term.split())
 
     def uncovered(self, question: str, text: str) -> list[str]:
         """Words of the question that the source document never uses and that name nothing
@@ -402,8 +455,10 @@ class Provenance:
                 continue  # ('3rd year': a number; 'does it *talk* about': what is said of it)
             if word not in kept and word not in respelled:
                 continue  # rewritten by the language data ('skils' -> 'skills'): no word
-            if word in respelled and self._known(respelled[word]):
-                continue  # a typo of a known word
+            if word in respelled:
+                continue  # a typo ('lenght', 'wich'): the corrector keeps real words as typed
+            if _inflected(word):
+                continue  # 'running', 'compared': how a question asks, not what about
             fixed = respelled.get(word, "")
             if word in self._asking or (fixed in self._asking and len(word) >= _LONG_TYPO):
                 continue  # a word that asks how ('length', 'manages', 'qualifications'; a
@@ -416,8 +471,9 @@ class Provenance:
         """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word
         the document lacks (a longer word is left to the corrector)."""
         return len(word) < _LONG_TYPO and any(
-            self._known(word[:i] + word[i + 1] + word[i] + word[i + 2:])
-            for i in range(len(word) - 1) if word[i] != word[i + 1])
+            self._known(swap) or swap in self._asking  # ('lenght': a cue word's typo)
+            for swap in (word[:i] + word[i + 1] + word[i] + word[i + 2:]
+                         for i in range(len(word) - 1) if word[i] != word[i + 1]))
 
     def _known(self, word: str) -> bool:
         """A word of the document (memoised: every turn asks about the same words)."""
@@ -453,7 +509,8 @@ class Provenance:
             # the answer already says what the document does not cover: unless it is another
             # thing than the words asked ('nights' answered with 'the outlook')
             said = {stem(w) for w in normal(reply.text.split(".", 1)[0]).split()}
-            terms = [t for t in terms if not any(stem(w) in said for w in normal(t).split())]
+            terms = [t for t in terms if not any(stem(w) in said or any(
+                s.startswith(stem(w)) for s in said) for w in normal(t).split())]
         if not terms:
             return ""
         shown = " or ".join(terms)
@@ -584,10 +641,17 @@ class Provenance:
     def _stated_of(self, ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(t for i in ids for t in self._stated.get(i, ()))
 
-    def note_for(self, node: Node, term: str) -> str:
+    def note_for(self, node: Node, term: str, reply: Reply | None = None) -> str:
         """'The document also mentions cardiac for Sonographer: Specialize in cardiac, ...',
-        or, when the term names the career, 'The document lists X as a separate career: ...'."""
+        or, when the term names the career, 'The document lists X as a separate career: ...'
+        (or, where the answer's career is listed as a path for it, under which heading)."""
         if term in self._names[node.id]:
+            mine = self.g.get(reply.entities[0]) if reply and reply.entities else None
+            under = next((c for c in (self.c.categories(mine) if mine else ()) if _has(
+                f" {normal(str(c.get('full_name') or c.name))} ", normal(node.name))), None)
+            if mine is not None and under is not None:
+                return self.r["listed_under"].format(
+                    name=mine.name, category=under.get("full_name") or under.name)
             return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
         fact = _item_with(self.fact_with(node, term).rstrip("."), term)
         found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
@@ -781,16 +845,25 @@ class Provenance:
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         if step is None:
             return ""
+        fellowship = next(iter(self._holding(question, "names", "subspecialty")), None)
+        stated = next((f for f in (fellowship.facts if fellowship else ())
+                       if f.field.startswith("requires:") and f.sources
+                       and self.g.get(f.field.split(":", 1)[1]) is not None
+                       and self.g.node(f.field.split(":", 1)[1]).type == "training"), None)
+        if stated is not None and step.id not in stated.field:
+            # ('right after med school I go into an IR fellowship?': the order stated is
+            # the fellowship's, after residency)
+            return self.r["order_stated"].format(quote=stated.sources[0].quote)
         for own in step.facts:  # the step's own stated order: 'After residency, ...'
             earlier = self.g.get(own.field.split(":", 1)[1]) if ":" in own.field else None
             if earlier is not None and earlier.type == "training":
-                return self.r["order_stated"].format(quote=own.sources[0].quote)
+                return self._order_stated(own.sources[0].quote, step, question, reply)
         after = any(_has(question, w) for w in self._order_after)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
             asked = after or any(_has(question, t) for t in self._names[later.id])
             if asked and fact is not None and later.type in {"training", "subspecialty"}:
-                return self.r["order_stated"].format(quote=fact.sources[0].quote)
+                return self._order_stated(fact.sources[0].quote, later, question, reply)
         careers = sorted(self.c.needed_by(step),
                          key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
         if not careers:
@@ -799,6 +872,23 @@ class Provenance:
         steps = [s.label for s in self.g.pathway(career.id).steps]
         return self.r["order_unstated"].format(name=step.label, career=career.name,
                                                steps=", ".join(steps))
+
+    def _order_stated(self, quote: str, later: Node, question: str, reply: Reply) -> str:
+        """'The document says: After residency, radiologists may pursue fellowships in
+        subspecialties.', and when what comes after is the fellowship (none named), the ones
+        it lists."""
+        note = self.r["order_stated"].format(quote=quote)
+        about = self.g.get(reply.entities[0]) if reply.entities else None
+        if (later.id != self._fellowship_id and later.type != "subspecialty") \
+                or any(n.type == "subspecialty" or n.id == self._fellowship_id
+                       for n in self._holding(question, "names")) \
+                or about is None or reply.intent in _ASPECTS or about.type not in {
+                    "training", "credential", *CAREER_TYPES} \
+                or any(self.g.node(i).type == "subspecialty"
+                       for i in (*reply.listed, *reply.entities) if i in self.g):
+            return note  # (an answer about a step: 'what comes after residency?')
+        names = [n.name for n in self.g.of_type("subspecialty")]
+        return f"{note} {self.r['fellowships_listed'].format(names=join_words(names))}"
 
     def unasked_aspect(self, question: str, text: str, reply: Reply) -> str:
         """What a career (or, with none, the field) is, when the answer gives an aspect (pay,
@@ -925,13 +1015,17 @@ class Provenance:
         if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
             return ""
         asked = self._predicates(words, related=True)
-        if len(asked) < 2:
+        if not asked:
             return ""
         for node in self.g:
             for fact in node.facts:
                 said = self._predicates(normal(fact.text).split()) \
                     if fact.field in _LINE_FIELDS else {}
                 both = [a for a in asked if a in said]
+                if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
+                        and self._said_of_other(asked, said):
+                    # ('do technicians interpret images?': the line says who does)
+                    return self.r["verdict_swapped"].format(quote=fact.text.rstrip("."))
                 if len(both) < 2:
                     continue
                 quote = fact.text.rstrip(".")
@@ -942,6 +1036,16 @@ class Provenance:
                        for a in both):
                     return self.r["verdict_swapped"].format(quote=quote)
         return ""
+
+    @staticmethod
+    def _said_of_other(asked: Mapping[str, tuple[str, ...]],
+                       said: Mapping[str, tuple[str, ...]]) -> bool:
+        """The one career asked is given a doing ('interpret') that the line gives another
+        career it names, and not it ('technicians ... capture images that radiologists
+        interpret')."""
+        (actor, doing), = asked.items()
+        return doing[0] not in said[actor] and any(
+            doing[0] in what for other, what in said.items() if other != actor)
 
     def _predicates(self, words: list[str], related: bool = False) -> dict[str, tuple[str, ...]]:
         """The careers (or categories) named in `words`, each with the stems of the words after
@@ -1201,7 +1305,12 @@ class Provenance:
                           [stem(w) for w in normal(self.g.node(i).name).split()], line)
                           and self._need_keys.intersection(line) for line in lines))
         content: list[str] = []
-        for asked in (question, typed):  # as respelled, and as typed ('safely', not 'safety')
+        # as respelled, as typed ('safely', not 'safety'), and in the words the source uses
+        # for the keywords it says in others ('heart imaging': 'cardiac imaging')
+        # (not for a need question: what a line includes is no requirement)
+        synonymous = "" if any(_has(question, w) for w in self._need_words) else \
+            self._as_stated(question, reply)
+        for asked in dict.fromkeys(a for a in (question, typed, synonymous) if a):
             content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
@@ -1217,6 +1326,36 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _as_stated(self, question: str, reply: Reply) -> str:
+        """The (padded, normalised) question with each declared synonym of a keyword of the
+        answer's nodes put as the keyword the source says ('does thoracic radiology include
+        heart imaging?': 'cardiac imaging'), a word doubled by that said once."""
+        pairs = sorted(((normal(form), normal(head)) for i in reply.entities if i in self.g
+                        for form, head in self.g.node(i).synonyms.items()),
+                       key=lambda pair: -len(pair[0]))
+        for form, head in pairs:
+            if form and head and form != head:
+                for shown in (f"{form}s", form):
+                    question = question.replace(f" {shown} ", f" {head} ")
+        words = question.split()
+        kept = [w for i, w in enumerate(words) if not i or w != words[i - 1]]
+        return f" {' '.join(kept)} "
+
+    def _path_for(self, node: Node, reply: Reply) -> bool:
+        """`node` is listed under a category named as paths for the answer's career
+        ('Emerging Career Paths for Radiologists' of a radiologist)."""
+        asked = [normal(self.g.node(i).name) for i in reply.entities[:1] if i in self.g]
+        return bool(asked) and any(
+            _has(f" {normal(str(c.get('full_name') or c.name))} ", asked[0])
+            for c in self.c.categories(node))
+
+    def _asks_need(self, question: str) -> bool:
+        """A yes/no question whether something is needed ('do I need ...?', '... required?')."""
+        words = question.split()
+        return bool(words) and (words[0] in self._yes_no or words[-1] in self._yes_no_tags) \
+            and any(_has(question, w) and not _has(question, f"{w} be")
+                    for w in self._need_words) and " or " not in question
 
     def _superlative(self, word: str) -> bool:
         """'highest', 'largest', 'easiest': a word in -est made from a known word."""
@@ -1277,6 +1416,113 @@ class Provenance:
             return ""  # (continuing education keeps their license: the career's own line says)
         return self.r["verdict_step_unlisted"].format(step=label, career=career.name,
                                                       summary=step.summary)
+
+    def uncovered_head(self, question: str, reply: Reply) -> str:
+        """'The source document does not say whether AI will replace a radiologist.' for a
+        question asking what the source never covers ('replace') that was answered with an
+        aspect it does cover (the outlook): the point asked is said to be silent first."""
+        word = next((w for w in question.split() if w in self._uncovered_words
+                     and w in self._asking), None)
+        if word is None or not any(reply.text.startswith(p) for p in self._silent):
+            return ""  # (only where the answer says it is silent on some other aspect, which
+            # a cue word of that aspect led to: 'replace' read as the outlook)
+        named = self._holding(question, "names", *CAREER_TYPES)
+        node = named[0] if named else next(
+            (self.g.node(i) for i in reply.entities if i in self.g), None)
+        if node is None:
+            return ""
+        name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
+        who = article(name) if node.type == "role" else name
+        subject = self.r["being"].format(who=who) if node.type == "role" else name
+        what = self._lexicon.uncovered[word].format(subject=subject, who=who)
+        said = normal(reply.text)
+        if normal(what) in said or any(normal(self._lexicon.uncovered[word].format(
+                subject=s, who=w)) in said for s, w in ((self.r["field_subject"],
+                                                         self.r["field_people"]),)):
+            return ""
+        if _has(f" {normal(reply.text.split('.', 1)[0])} ", word):
+            return ""  # (the answer opens by saying so already)
+        return self.r["silent"].format(what=what)
+
+    def figure_note(self, question: str, reply: Reply) -> str:
+        """A sum of money asked about ('radiologists make about $100,000 a year, right?')
+        but answered with something else: what the document says of the pay (it gives no
+        figures), above what the answer says."""
+        if not _MONEY.search(question) or reply.intent == "pay":
+            return ""
+        node = next((self.g.node(i) for i in reply.entities
+                     if i in self.g and self.g.node(i).type in CAREER_TYPES), None)
+        pay: Answer = self.c.pay(node)
+        if not pay.text or normal(pay.text) in normal(reply.text):
+            return ""
+        return f"{pay.text}\n{reply.text}"
+
+    def named_unanswered(self, question: str, text: str) -> str:
+        """The lines of the other credentials and skills the question names that the answer
+        leaves out ('match ABR, ARRT and ARDMS to their careers' answered with ABR alone; 'do
+        radiologists need lifelong learning?' answered with what radiologists are)."""
+        said = normal(text)
+        lines = []
+        for node in self._holding(question, "names", "credential", "skill"):
+            if any(
+                    _has(f" {said} ", normal(n)) for n in (node.name, node.label)) \
+                    or normal(node.summary) in said:
+                continue
+            line = _sentence(node.summary)
+            lines.append(f"{line} {self.r['skill_is_general']}" if node.type == "skill"
+                         else line)
+        return "\n".join(lines[:_MAX_NAMED])
+
+    def own_term_line(self, question: str, reply: Reply, text: str) -> str:
+        """The line of the answer's career that states a keyword the question asks with and
+        the answer leaves out ('how do I become an MRI tech?': radiologic technologists 'may
+        specialize in CT, MRI, mammography, or other modalities')."""
+        node = self.g.get(reply.entities[0]) if len(reply.entities) == 1 else None
+        if node is None or node.type not in CAREER_TYPES or reply.listed:
+            return ""
+        said = f" {normal(text)} "
+        for term in self._keyword_terms.get(node.id, ()):
+            if not _has(question, term) or _has(said, term):
+                continue
+            fact = min((f.text for f in node.facts if f.field in _LINE_FIELDS
+                        and _has(f" {normal(f.text)} ", term)), default="",
+                       key=lambda t: (len(t), t))  # (the line itself, whatever the order)
+            if fact and normal(fact) not in normal(text):
+                return self.r["own_term_line"].format(name=node.name,
+                                                     fact=_lower_first(fact.rstrip(".")))
+        return ""
+
+    def unlisted_fellowship(self, question: str) -> str:
+        """'The document lists no telemedicine fellowship; ...': a fellowship the question
+        names by words that name no subspecialty the document lists (another career,
+        'telemedicine', or a word it never uses, 'emergency'): a trap never taken up."""
+        words = question.split()
+        for at, word in enumerate(words):
+            if word not in self._fellowship_words:
+                continue
+            run: list[str] = []
+            for before in reversed(words[max(0, at - 3):at]):
+                if before in self._ignore or before in self._numbers or before.isdigit() \
+                        or before in self._fellowship_words or "'" in before \
+                        or before in self._ranking or self._superlative(before):
+                    break  # ('which *best* fellowship', 'a 2 year fellowship')
+                run.insert(0, before)
+            while run and run[0] in self._general_terms:
+                run.pop(0)
+            if not run or all(w in self._general_terms for w in run):
+                continue
+            phrase = " ".join(run)
+            if any(n.type == "subspecialty" for n in self._holding(f" {phrase} {word} ",
+                                                                   "stated")):
+                continue  # ('IR fellowship', 'chest fellowship')
+            named = self._holding(f" {phrase} ", "stated")
+            if any(n.id in self._fellowship_near for n in named):
+                continue  # ('subspecialty fellowship', 'a radiologist fellowship')
+            unknown = [w for w in run if not self._known(w)]
+            if named or (len(unknown) == 1 and len(unknown[0]) >= 5):  # ('wich': a typo)
+                names = [n.name for n in self.g.of_type("subspecialty")]
+                return self.r["fellowship_unlisted"].format(term=phrase, names=join_words(names))
+        return ""
 
     def _same_thing(self, question: str, reply: Reply) -> str:
         """'Yes: ...' when a question asks whether two names are one thing and both are names
@@ -1390,28 +1636,39 @@ class Provenance:
         if not replacing and not silent:  # (a note opening 'The document does not name...')
             replacing, said = self.credential_note(q, reply)
             said = "" if said == "unsaid" or not (replacing or said == "yes") else said
+        if not replacing and not silent:  # ('$100,000 a year, right?': the pay lines)
+            replacing = self.figure_note(question, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing
             reply = replace(reply, fallback=False)
         category = "" if swapped else self.category_note(q, reply)
-        notices = [n for n in (self.absent_notice(q, question, reply), self.order_note(q, reply),
+        unlisted = self.unlisted_fellowship(q) or self.uncovered_head(q, reply)
+        notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(q, question, reply),
+                               self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
         head = [*notices, *(n for n in (category, self.count_note(q, reply),
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))
                             if n and n not in notices)]
-        for extra in (self.compare_note(q, reply), self.lacking_note(reply)):
+        for extra in (self.compare_note(q, reply), self.lacking_note(reply),
+                      self.own_term_line(q, reply, text), self.named_unanswered(q, text)):
             if extra:
                 text = f"{text}\n{extra}"
         others = self.others(q, reply) if not replacing else []
+        # (a career the document lists as a path for the one asked, 'Emerging Career Paths
+        # for Radiologists', is no other career the point is said of instead)
+        elsewhere = bool(others) and not any(self._path_for(node, reply) for node, _t in others)
         opener = "" if notices or (replacing and not said) else self.verdict(
-            q, f" {normal(question)} ", reply, text, said, bool(others))
+            q, f" {normal(question)} ", reply, text, said, elsewhere)
+        if not opener and not notices and not replacing and self._asks_need(q):
+            opener = self.r["verdict_loose"]  # ('do I need a fellowship to read mammograms?':
+            # what the lines say, never a yes they do not state)
         if head:
             text = "\n".join([*head, text])
         if opener and not any(text.startswith(p) for p in self._silent):
             text = f"{opener} {text}"
         if others:
-            text = "\n".join([text, *(self.note_for(node, term) for node, term in others)])
+            text = "\n".join([text, *(self.note_for(node, term, reply) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))
         return replace(reply, text=text, sources=self.sources(text, ids, reply.entities[:1]))

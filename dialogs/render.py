@@ -74,7 +74,8 @@ def next_steps(node: Node, pathway: Pathway, stage: SlotValue | None) -> tuple[s
         out.append(f"Finish {_step(remaining[at])}.")
         ahead = remaining[at + 1:]
     if ahead:
-        first = ahead[0]
+        # (the step the source says comes after the current one, wherever it is listed)
+        first = next((s for s in ahead if (s.id, current) in pathway.links), ahead[0])
         # 'Then' only where the source states the order (fellowships come after residency).
         chain = all((b.id, a.id) in pathway.links for a, b in pairwise(pathway.steps))
         lead = ("Then" if (first.id, current) in pathway.links else "Also listed") if out \

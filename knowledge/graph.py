@@ -208,27 +208,12 @@ class Graph:
             ordered.append(current)
 
         visit(node_id)
-        ordered = self._direct_last(node_id, ordered)
         steps = tuple(self._nodes[i] for i in ordered if self._nodes[i].type in STEP_TYPES)
         links = frozenset((later.id, earlier) for later in steps
                           for earlier in self._out.get((later.id, "requires"), ()))
         result = Pathway.of(target, steps, links)
         self._pathways.put(node_id, result)
         return result
-
-    def _direct_last(self, node_id: str, ordered: list[str]) -> list[str]:
-        """The steps `node_id` itself requires moved next to it (when nothing else needs
-        them): a fellowship taken 'after residency' shows residency right before it, not the
-        radiologist's other steps."""
-        direct = set(self._out.get((node_id, "requires"), ()))
-        movable = {d for d in direct if not any(
-            d in {n.id for n in self.closure(other, "requires")}
-            for other in ordered if other not in direct and other != node_id)}
-        if not movable or (movable == direct and len(direct) == len(ordered) - 1):
-            return ordered
-        rest = [i for i in ordered if i not in movable and i != node_id]
-        tail = [i for i in ordered if i in movable]
-        return [*rest, *tail, *([node_id] if node_id in ordered else [])]
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Nodes by type and relations by name, for `radiology-advisor check`."""

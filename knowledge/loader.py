@@ -311,6 +311,7 @@ class _Loader:
         if "statements" in item:
             fields["statements"] = tuple(str(v).strip() for v in item["statements"])
         words, stated = _keywords(item)
+        synonyms = _synonyms(item)
         related = tuple(str(r).strip() for r in item.get("related", ()))
         # Related names are looked up as names are, but never stand for the node: an answer
         # reached through one says the document does not mention it.
@@ -322,6 +323,7 @@ class _Loader:
             keywords=tuple(dict.fromkeys((*words, *related))),
             fields=MappingProxyType(fields), location=Location(name, *mark),
             related=(*related_names, *related),
+            synonyms=MappingProxyType(synonyms),
         )
         draft = _Draft(node, name, mark, links.relations, cites=cites, stated_words=stated,
                        unquoted=links.unquoted)
@@ -623,6 +625,15 @@ def _link_ok(target: Any) -> bool:
     return (isinstance(target, dict) and len(target) == 1
             and all(isinstance(k, str) and isinstance(v, (str, MDict, MList))
                     for k, v in target.items()))
+
+
+def _synonyms(item: MDict) -> dict[str, str]:
+    """Each declared synonym of a keyword, to the keyword ('heart': 'cardiac imaging')."""
+    value = item.get("keywords")
+    if not isinstance(value, MList):
+        return {}
+    return {str(x).strip(): str(word).strip() for entry in value if isinstance(entry, dict)
+            for word, syns in entry.items() for x in syns}
 
 
 def _keywords(item: MDict) -> tuple[tuple[str, ...], list[tuple[str, tuple[int, int]]]]:

@@ -100,6 +100,10 @@ class Node:
     related: tuple[str, ...] = field(default=(), compare=False)
     #: Every stated fact with its sources (empty for a graph without a source document).
     facts: tuple[Fact, ...] = field(default=(), compare=False)
+    #: Each declared synonym of a keyword, to the keyword the source uses ('heart': 'cardiac
+    #: imaging'): a question saying the synonym asks about what the line says.
+    synonyms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}),
+                                        compare=False)
 
     def __hash__(self) -> int:
         # Equal nodes have equal ids, so the id alone is a valid hash, and nodes are hashed
@@ -157,12 +161,21 @@ class Pathway:
     def timeline(self) -> str:
         """'CS degree 4 years → internship 3 months' where one step requires the one before
         it; 'medical school 4 years + residency 4–5 years' where the source lists steps in no
-        stated order. (Words, not 'y': a person reads it in a sentence.)"""
+        stated order; '...; residency → IR fellowship 2 years' where a step requires an
+        earlier one that unordered steps follow. (Words, not 'y': a person reads it in a
+        sentence.)"""
         out = ""
         for i, step in enumerate(self.steps):
             duration = step.duration
             part = f"{step.label} {duration}" if duration else step.label
             if i:
-                out += " → " if (step.id, self.steps[i - 1].id) in self.links else " + "
+                earlier = [s for s in self.steps[:i - 1] if (step.id, s.id) in self.links]
+                if (step.id, self.steps[i - 1].id) in self.links:
+                    out += " → "
+                elif earlier:  # 'residency → IR fellowship': the one order the source
+                    # states, never drawn after steps it states no order for
+                    out += f"; {earlier[-1].label} → "
+                else:
+                    out += " + "
             out += part
         return out

@@ -621,8 +621,9 @@ def test_plan_markdown(iv: Interviewer) -> None:
     plan = iv.plan_markdown(state)
     assert plan.startswith("# Pathway chooser: your plan\n\n## What you told me\n")
     assert "## Best fit: Pediatric Radiology (fit " in plan
-    assert "2. preliminary year — no stated length" in plan
-    assert "4. residency — 4–5 years" in plan
+    # (the steps in the document's order: it states none among them)
+    assert "2. residency — 4–5 years" in plan
+    assert "3. preliminary year — no stated length" in plan
     assert "- Finish residency (4–5 years)." in plan
     assert "## Other options" in plan and plan.endswith("\n")
 

@@ -356,8 +356,8 @@ def test_a_word_the_document_never_uses_is_said_to_be_absent_first(adv: Advisor,
 
 def test_the_interview_states_no_order_the_document_does_not(adv: Advisor) -> None:
     text = ask(adv, "What fellowship should I do if I like procedures?")
-    assert "Listed first: medical school" in text and "Also listed: preliminary year" in text
-    assert "Then: preliminary year" not in text and "Start with" not in text
+    assert "Listed first: medical school" in text and "Also listed: residency" in text
+    assert "Then: residency" not in text and "Start with" not in text
 
 
 def test_notes_never_echo_a_huge_word(adv: Advisor) -> None:

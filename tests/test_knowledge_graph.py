@@ -352,12 +352,13 @@ def test_interventional_radiology_pathway(graph: Graph) -> None:
     path = graph.pathway("interventional_radiology")
     assert isinstance(path, Pathway)
     assert path.target is graph.node("interventional_radiology")
-    # The source lists the physician steps without an order ('+'); it says fellowships come
-    # "after residency" ('→'), so residency is drawn right before the fellowship.
-    assert path.timeline() == ("medical school 4 years + preliminary year + ABR certification + "
-                               "residency 4–5 years → IR fellowship 2 years")
-    assert ids(path.steps) == ["medical_school", "preliminary_year", "abr",
-                               "diagnostic_radiology_residency", "interventional_radiology"]
+    # The source lists the physician steps without an order ('+'), in its own order; it says
+    # fellowships come "after residency" ('residency →'), and no more: the other steps are
+    # never drawn between residency and the fellowship, nor residency after them.
+    assert path.timeline() == ("medical school 4 years + residency 4–5 years + preliminary year"
+                               " + ABR certification; residency → IR fellowship 2 years")
+    assert ids(path.steps) == ["medical_school", "diagnostic_radiology_residency",
+                               "preliminary_year", "abr", "interventional_radiology"]
     assert path.total == Duration(10, 11)
     assert str(path.total) == "10–11 years"
     assert ids(path.unstated) == ["preliminary_year"]
@@ -390,9 +391,11 @@ def test_sonographer_pathway(graph: Graph) -> None:
 @pytest.mark.parametrize("fellowship", FELLOWSHIPS)
 def test_every_fellowship_pathway_goes_through_residency(graph: Graph, fellowship: str) -> None:
     path = graph.pathway(fellowship)
-    assert ids(path.steps[:4]) == ["medical_school", "preliminary_year", "abr",
-                                   "diagnostic_radiology_residency"]
+    assert ids(path.steps[:4]) == ["medical_school", "diagnostic_radiology_residency",
+                                   "preliminary_year", "abr"]
     assert path.steps[-1].id == fellowship
+    # the one order stated: after residency; the unordered steps are never drawn before it
+    assert "; residency → " in path.timeline()
     assert path.total is not None and path.total.low >= 8
     if graph.node(fellowship).duration is None:
         assert ids(path.unstated) == ["preliminary_year", fellowship]

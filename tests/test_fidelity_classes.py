@@ -1,0 +1,228 @@
+"""Classes of unfaithful answers found by the third audit, each kept fixed by its mechanism:
+no order the document does not state, synonyms of the document's own words, fellowships it
+does not list, the career a line says does a thing, the line a question's keyword is on, and
+absence notes that name only what is asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor import Advisor
+
+
+@pytest.fixture(scope="module")
+def adv() -> Advisor:
+    return Advisor()
+
+
+def ask(adv: Advisor, question: str) -> str:
+    return adv.session().ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "What is body imaging?", "What is nuclear medicine fellowship about?",
+    "How long does it take to become an interventional radiologist?",
+])
+def test_a_fellowship_path_draws_no_step_between_residency_and_the_fellowship(
+        adv: Advisor, question: str) -> None:
+    # The document states only that fellowships come after residency: the preliminary year
+    # and the ABR examinations are never shown as coming between them.
+    text = ask(adv, question)
+    assert "; residency → " in text
+    assert "ABR certification + residency" not in text
+    assert "residency 4–5 years → " not in text
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Does thoracic radiology include heart imaging?", "Yes."),
+    ("does thoracic radiology cover the heart?", "Yes."),
+    ("Does thoracic radiology include cardiac imaging?", "Yes."),
+    ("Does breast imaging include MRI?", "Yes."),
+    ("Does breast imaging include ultrasound?", "Yes."),
+])
+def test_a_declared_synonym_of_a_line_word_counts_as_said(adv: Advisor, question: str,
+                                                          opening: str) -> None:
+    assert ask(adv, question).startswith(opening)
+
+
+def test_a_related_term_is_still_absent(adv: Advisor) -> None:
+    # ('lung' is related to thoracic radiology, not a word of its line)
+    text = ask(adv, "Does thoracic radiology include lung imaging?")
+    assert not text.startswith("Yes")
+    assert "does not mention lung" in text
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("Is there a telemedicine fellowship?", "telemedicine"),
+    ("Telemedicine radiologists need to complete a 2-year telemedicine fellowship, right?",
+     "telemedicine"),
+    ("Is there an emergency radiology fellowship?", "emergency radiology"),
+    ("Is there an AI fellowship?", "ai"),
+])
+def test_a_fellowship_the_document_does_not_list_is_refuted_first(adv: Advisor, question: str,
+                                                                 term: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(f"The document lists no {term} fellowship")
+    assert "Neuroradiology" in text and "Breast Imaging" in text
+
+
+@pytest.mark.parametrize("question", [
+    "how long is the IR fellowship", "what about a chest fellowship?",
+    "nuke med fellowship - what is it?", "peds rads fellowship - what age range",
+    "breast mri — is that a radiologist fellowship?", "which subspecialty fellowship covers kids",
+    "I'm an R3 and stroke codes + spine MRs are my jam. best fellowship match?",
+    "wich fellowship does mamograms",
+])
+def test_a_listed_fellowship_or_a_plain_word_is_never_refuted(adv: Advisor,
+                                                               question: str) -> None:
+    assert "lists no" not in ask(adv, question)
+
+
+def test_nuke_med_fellowship_is_the_nuclear_medicine_fellowship(adv: Advisor) -> None:
+    assert "radiopharmaceuticals" in ask(adv, "nuke med fellowship - what is it?")
+
+
+@pytest.mark.parametrize("question", [
+    "Do technicians interpret images?",
+    "Radiology technicians interpret the scans they take, right?",
+])
+def test_a_doing_the_line_gives_another_career_is_answered_no(adv: Advisor,
+                                                              question: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith("No: the document says: Medical imaging technicians operate")
+
+
+def test_a_doing_of_the_career_itself_is_no_swap(adv: Advisor) -> None:
+    assert not ask(adv, "Can a radiologic technologist move into MRI or mammography?"
+                   ).startswith("No")
+    assert ask(adv, "Do radiologists interpret images?").startswith("Yes")
+
+
+@pytest.mark.parametrize("question", [
+    "Can a rad tech become an MRI tech?", "can i be a CT tech",
+    "How do I become a mammography tech?",
+])
+def test_the_line_a_keyword_of_the_question_is_on_is_given(adv: Advisor, question: str) -> None:
+    assert "may specialize in CT, MRI, mammography, or other modalities" in ask(adv, question)
+
+
+@pytest.mark.parametrize(("question", "never"), [
+    ("so after med school how many more yrs till I'm an actual radiologist?", "actual"),
+    ("Do radiologists get paid well compared with other kinds of doctors?", "compared"),
+    ("I want to be the one running PET and SPECT scans. which tech job is that?", "running"),
+    ("what boards do I need to pass", "boards"),
+    ("IR fellowhsip lenght?", "lenght"),
+    ("can a rad tech move into CT", "move"),
+    ("Do technical positions in radiology offer room to advance?", "room"),
+])
+def test_an_absence_note_never_names_a_word_that_is_not_the_point(adv: Advisor, question: str,
+                                                                  never: str) -> None:
+    assert f"does not mention {never}" not in ask(adv, question)
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("Does medical device sales involve travel?", "travel"),
+    ("Do sonographers use radiation?", "radiation"),
+    ("Where can I study radiology in Canada?", "canada"),
+])
+def test_an_absence_note_still_names_the_point_the_document_lacks(adv: Advisor, question: str,
+                                                                  absent: str) -> None:
+    assert f"does not mention {absent}" in ask(adv, question)
+
+
+@pytest.mark.parametrize("question", [
+    "What comes after residency?",
+    "My niece is finishing her radiology residency. What could she do next?",
+])
+def test_what_comes_after_residency_names_the_fellowships(adv: Advisor, question: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith("The document says: After residency, radiologists may pursue")
+    assert "Neuroradiology" in text and "Breast Imaging" in text
+
+
+def test_a_fellowship_named_in_an_order_question_is_not_listed_with_the_others(
+        adv: Advisor) -> None:
+    assert "Neuroradiology" not in ask(adv, "is the IR fellowship before or after residency?")
+
+
+def test_every_credential_the_question_names_is_answered(adv: Advisor) -> None:
+    text = ask(adv, "Match ABR, ARRT and ARDMS to their careers")
+    assert "American Board of Radiology" in text
+    assert "Radiologic technologists pass a certification exam (ARRT)" in text
+    assert "Sonographers get certification through ARDMS" in text
+
+
+def test_a_skill_the_question_names_is_given_with_its_line(adv: Advisor) -> None:
+    text = ask(adv, "Do radiologists need lifelong learning?")
+    assert "Commitment to lifelong learning as technology evolves" in text
+    assert "successful careers in radiology require" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Do I need a fellowship to read mammograms?", "do sonographers need a degree?",
+])
+def test_a_need_the_lines_do_not_settle_is_never_a_yes(adv: Advisor, question: str) -> None:
+    assert ask(adv, question).startswith("The document does not say that in those words")
+
+
+def test_a_point_said_of_a_path_for_the_career_asked_is_not_unsaid(adv: Advisor) -> None:
+    # (AI specialists are listed under 'Emerging Career Paths for Radiologists')
+    text = ask(adv, "is validating AI tools for clinical use an actual career path for a "
+                    "radiologist?")
+    assert not text.startswith("The document does not say so")
+    assert "validate AI tools for clinical use" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Radiologists make about $100,000 a year on average, right?",
+    "is a sonographer paid $70,000?", "do rad techs earn 60k?",
+])
+def test_a_sum_of_money_asked_about_gets_the_pay_lines(adv: Advisor, question: str) -> None:
+    text = ask(adv, question)
+    assert "The document does not give salary figures" in text
+    assert "does not mention average" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "Is AI going to replace radiologists?", "will AI replace radiologists",
+])
+def test_a_point_the_source_never_covers_is_said_silent_first(adv: Advisor,
+                                                              question: str) -> None:
+    assert ask(adv, question).startswith(
+        "The source document does not say whether AI will replace a radiologist.")
+
+
+def test_an_undergraduate_question_is_said_silent_not_answered_with_a_career(
+        adv: Advisor) -> None:
+    text = ask(adv, "What should I study in undergrad to become a sonographer?")
+    assert text.startswith("The source document does not say which undergraduate study")
+    assert "Research Scientist" not in ask(
+        adv, "What undergraduate major should I pick if I want to become a radiologist?")
+
+
+def test_a_fellowship_asked_right_after_medical_school_gets_the_order_stated(
+        adv: Advisor) -> None:
+    text = ask(adv, "So right after med school I go straight into a 4-5 year interventional "
+                    "radiology fellowship?")
+    assert text.startswith("The document says: After residency, radiologists may pursue")
+    assert "2 years, not 4–5 years" in text
+
+
+@pytest.mark.parametrize(("question", "what"), [
+    ("AI specialists in radiology mainly operate the CT scanners, right?",
+     "AI and machine learning specialists develop algorithms"),
+    ("Radiology technicians diagnose patients from the scans they take, right?",
+     "capture images that radiologists interpret"),
+])
+def test_a_silent_modality_answer_says_what_the_career_does(adv: Advisor, question: str,
+                                                            what: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith("The source document does not say which imaging modalities")
+    assert what in text
+    assert "an ai and" not in text  # (an acronym keeps its case inside a sentence)
+
+
+def test_a_career_listed_as_a_path_for_another_is_never_called_separate(adv: Advisor) -> None:
+    text = ask(adv, "Do you need to be a radiologist to be an AI specialist in radiology?")
+    assert "under Emerging Career Paths for Radiologists" in text
+    assert "Radiologist as a separate career" not in text
