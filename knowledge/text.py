@@ -19,6 +19,60 @@ _CONTRACTIONS = frozenset({"what's", "that's", "it's", "there's", "who's", "how'
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+#: Texts longer than this have their repeats folded (`fold_repeats`) before a turn reads them;
+#: every question asked in the evaluation sets is shorter, so what they get is unchanged.
+FOLD_FROM_CHARS = 500
+#: A word, phrase or sentence said more than this many times in a row is read this many times.
+FOLD_KEEP = 3
+#: The longest repeated run looked for: phrases of up to 8 words, runs of up to 4 sentences.
+_WORD_UNIT = re.compile(r"\S+\s*")
+_SENTENCE_UNIT = re.compile(r"[^.!?\n]+[.!?\n]*")
+_FOLD_UNITS = ((_WORD_UNIT, 8), (_SENTENCE_UNIT, 4))
+
+
+def fold_repeats(text: str) -> str:
+    """A long text with each run of one word, phrase or sentence repeated back to back
+    ("no no no ...", "sonographer\\r\\n" x 150, a pasted story twice) kept to `FOLD_KEEP`
+    repeats: the copies say nothing the first ones did not, and every reader of a turn
+    (interview cues, clauses, provenance) would pay for each. Linear: a fixed number of
+    comparisons per word. Short texts (every ordinary question) are returned as they are."""
+    if len(text) <= FOLD_FROM_CHARS:
+        return text
+    for unit, longest in _FOLD_UNITS:
+        for period in range(1, longest + 1):
+            text = _fold_period(text, unit, period)
+    return text
+
+
+def _fold_period(text: str, unit: re.Pattern[str], period: int) -> str:
+    """`text` with each run of a repeated `period` units cut to `FOLD_KEEP` repeats."""
+    spans = [m.span() for m in unit.finditer(text)]
+    keys = [text[a:b].strip().casefold() for a, b in spans]
+    cuts: list[tuple[int, int]] = []  # unit ranges [from, to) to drop
+    i, n = 0, len(keys)
+    while i + period < n:
+        if keys[i] != keys[i + period]:
+            i += 1
+            continue
+        j = i
+        while j + period < n and keys[j] == keys[j + period]:
+            j += 1
+        # units i .. j + period - 1 repeat with this period: (j - i) // period + 1 copies
+        extra = (j - i) // period + 1 - FOLD_KEEP
+        if extra > 0:
+            start = i + FOLD_KEEP * period
+            cuts.append((start, start + extra * period))
+        i = j + 1
+    if not cuts:
+        return text
+    out, at = [], 0
+    for first, stop in cuts:
+        out.append(text[at:spans[first][0]])
+        at = spans[stop - 1][1]
+    out.append(text[at:])
+    return "".join(out)
+
+
 def strip_control(text: str) -> str:
     """Remove control and bidi characters, which must never reach a terminal or a matcher."""
     return _CONTROL.sub("", text)
