@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import reprlib
 import unicodedata
@@ -24,53 +25,63 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 FOLD_FROM_CHARS = 500
 #: A word, phrase or sentence said more than this many times in a row is read this many times.
 FOLD_KEEP = 3
-#: The longest repeated run looked for: phrases of up to 8 words, runs of up to 4 sentences.
+#: The longest repeated run looked for: phrases of up to 12 words, runs of up to 4 sentences.
 _WORD_UNIT = re.compile(r"\S+\s*")
 _SENTENCE_UNIT = re.compile(r"[^.!?\n]+[.!?\n]*")
-_FOLD_UNITS = ((_WORD_UNIT, 8), (_SENTENCE_UNIT, 4))
+_FOLD_UNITS = ((_WORD_UNIT, 12), (_SENTENCE_UNIT, 4))
 
 
 def fold_repeats(text: str) -> str:
     """A long text with each run of one word, phrase or sentence repeated back to back
     ("no no no ...", "sonographer\\r\\n" x 150, a pasted story twice) kept to `FOLD_KEEP`
     repeats: the copies say nothing the first ones did not, and every reader of a turn
-    (interview cues, clauses, provenance) would pay for each. Linear: a fixed number of
-    comparisons per word. Short texts (every ordinary question) are returned as they are."""
+    (interview cues, clauses, provenance) would pay for each. Linear: per length of run, one
+    comparison of each word with the one that far ahead, done in C. Short texts (every
+    ordinary question) are returned as they are."""
     if len(text) <= FOLD_FROM_CHARS:
         return text
     for unit, longest in _FOLD_UNITS:
-        for period in range(1, longest + 1):
-            text = _fold_period(text, unit, period)
+        text = _fold_units(text, unit, longest)
     return text
 
 
-def _fold_period(text: str, unit: re.Pattern[str], period: int) -> str:
-    """`text` with each run of a repeated `period` units cut to `FOLD_KEEP` repeats."""
+def _fold_units(text: str, unit: re.Pattern[str], longest: int) -> str:
+    """`text` with each run of 1 to `longest` repeated units cut to `FOLD_KEEP` copies."""
     spans = [m.span() for m in unit.finditer(text)]
     keys = [text[a:b].strip().casefold() for a, b in spans]
-    cuts: list[tuple[int, int]] = []  # unit ranges [from, to) to drop
-    i, n = 0, len(keys)
-    while i + period < n:
-        if keys[i] != keys[i + period]:
-            i += 1
-            continue
-        j = i
-        while j + period < n and keys[j] == keys[j + period]:
-            j += 1
-        # units i .. j + period - 1 repeat with this period: (j - i) // period + 1 copies
-        extra = (j - i) // period + 1 - FOLD_KEEP
-        if extra > 0:
-            start = i + FOLD_KEEP * period
-            cuts.append((start, start + extra * period))
-        i = j + 1
-    if not cuts:
+    kept = list(range(len(spans)))  # the units kept so far, in order
+    for period in range(1, longest + 1):
+        seq = [keys[i] for i in kept]
+        for start, stop in reversed(_repeats(seq, period)):
+            del kept[start:stop]
+    if len(kept) == len(spans):
         return text
-    out, at = [], 0
-    for first, stop in cuts:
-        out.append(text[at:spans[first][0]])
-        at = spans[stop - 1][1]
+    out, at, keep = [], 0, set(kept)
+    for i, (a, b) in enumerate(spans):
+        if i not in keep:
+            out.append(text[at:a])
+            at = b
     out.append(text[at:])
     return "".join(out)
+
+
+def _repeats(seq: list[str], period: int) -> list[tuple[int, int]]:
+    """The ranges of `seq` to drop so that no run of `period` items repeats more than
+    `FOLD_KEEP` times in a row."""
+    # same[i] is 1 where seq[i] == seq[i + period]: a run of k such ones starting at i means
+    # items i .. i + k + period - 1 repeat, k // period + 1 copies of them
+    same = bytes(map(operator.eq, seq, seq[period:]))
+    need = b"\x01" * (FOLD_KEEP * period)
+    cuts = []
+    at = same.find(need)
+    while at >= 0:
+        end = same.find(b"\x00", at)
+        end = len(same) if end < 0 else end
+        extra = (end - at) // period + 1 - FOLD_KEEP
+        first = at + FOLD_KEEP * period
+        cuts.append((first, first + extra * period))
+        at = same.find(need, end)
+    return cuts
 
 
 def strip_control(text: str) -> str:
