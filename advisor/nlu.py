@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge import MAX_INPUT_CHARS, Graph, Memo, key, strip_control
-from knowledge.record import field, record
+from knowledge.record import field, record, replace
 
 from .resources import IntentSpec, Lexicon
 
@@ -363,7 +363,48 @@ class Understander:
         cached = self._parses.get(text)
         if cached is not None:
             return cached
-        return self._parses.put(text, self._parse(text))
+        return self._parses.put(text, self._weigh_story(self._parse(text)))
+
+    def _weigh_story(self, p: Parse) -> Parse:
+        """A story told with a question ("My daughter is applying to grad school. What do
+        research scientists work on?"): the intent is what the asking sentences ask; an intent
+        only the story's words cue counts the lexicon's story `weight` of its score. What is
+        outside the field, and what a story asks for (a pick, a word about oneself), are
+        judged on the whole. One more parse, of the asking sentences, and only for a story."""
+        sentences = self.split_sentences(p.text)
+        if len(sentences) < 2:
+            return p
+        words = [key(s).split() for s in sentences]
+        short = self.lexicon.story["min_words"]
+        # A sentence asks when it is a question, when it is too short to tell anything
+        # ("personality-wise"), or when the question after it points back at it ("One says
+        # four years, another five. Which is it?").
+        asks = [self._asks(s, w) or len(w) < short for s, w in zip(sentences, words, strict=True)]
+        lex = self.lexicon
+        for i in range(len(sentences) - 1):
+            said = [w for w in words[i + 1] if w not in lex.stopwords
+                    and w not in lex.question_words and w not in lex.pronouns]
+            if asks[i + 1] and len(said) < short / 2 and not lex.pronouns.isdisjoint(
+                    words[i + 1]):
+                asks[i] = True  # (a question that says nothing but points back)
+        if all(asks) or not any(asks):
+            return p
+        q = self.parse(" ".join(s for s, a in zip(sentences, asks, strict=True) if a))
+        weight = self.lexicon.story["weight"]
+        whole = {s.intent: s for s in p.intents}
+        asked = {s.intent: s for s in q.intents}
+        exempt = self.lexicon.sets["outside_intents"] | self.lexicon.sets["story_intents"]
+        scores = []
+        for name in self.intents:
+            base = asked.get(name) or whole.get(name)
+            if base is None:
+                continue
+            w = whole[name].score if name in whole else 0.0
+            kept = w if name in exempt or name in asked else weight * w
+            if kept > 0:
+                scores.append(replace(base, score=round(kept, 3)))
+        scores.sort(key=lambda r: -r.score)
+        return replace(p, intents=tuple(scores))
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """The words of a text as its parse reads them (respelled, typos corrected), without
@@ -442,6 +483,10 @@ class Understander:
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
                      joined, words_set, self._requested(words_set, joined),
                      refers or bool(words_set & _POINTING))
+
+    def _asks(self, sentence: str, words: list[str]) -> bool:
+        """A sentence that asks: it ends in '?' or opens with a question word."""
+        return sentence.endswith("?") or (bool(words) and words[0] in self.lexicon.question_words)
 
     def _asks_later(self, tokens: list[str], padded: str, words: frozenset[str]) -> bool:
         """'I'm an MS3, what comes after I graduate': a question after a statement, by a

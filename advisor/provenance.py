@@ -25,7 +25,7 @@ from knowledge.record import replace
 from knowledge.source import normal
 
 from .compose import Answer, Composer
-from .nlu import Understander
+from .nlu import Parse, Understander
 from .reply import Reply
 from .resources import IntentSpec, Lexicon
 
@@ -42,6 +42,8 @@ _SCAN_ALL = 2000  # graphs up to this many nodes are scanned whole for the nodes
 #: Aspects of a career an answer may give; one the question never asks about in so many words
 #: ('do radiologists see patients?' read as pay) gives way to what the career is.
 _ASPECTS = frozenset({"pay", "outlook", "certification", "skills"})
+#: How like an example phrasing (rapidfuzz ratio) a question must be to ask its aspect.
+_EXAMPLE_AS_ASKED = 90
 #: Aspects a comparison shows as a row, by the intent that asks for them.
 _COMPARED = {"duration": "Time", "pay": "Pay", "certification": "Certification"}
 #: '3 years', '4-5 years', '2-year' in a normalised question.
@@ -802,14 +804,22 @@ class Provenance:
         """What a career (or, with none, the field) is, when the answer gives an aspect (pay,
         outlook, certification, skills) the question names in no words of it."""
         cues = self._cues.get(reply.intent)
-        if cues is None or any(_has(question, c) for c in cues) or not self.understander.parse(
-                text).score(reply.intent):
+        parse = self.understander.parse(text)
+        if cues is None or any(_has(question, c) for c in cues) or not parse.score(
+                reply.intent) or self._asked_as_example(parse, reply.intent):
             return ""  # (an aspect carried over from the conversation was asked before)
         career = next((self.g.node(i) for i in reply.entities
                        if i in self.g and self.g.node(i).type in CAREER_TYPES), None)
         if career is None and not reply.entities and self._overview is not None:
             return self.c.describe(self._overview).text
         return self.c.describe(career).text if career is not None else ""
+
+    @staticmethod
+    def _asked_as_example(parse: Parse, intent: str) -> bool:
+        """The question is one of the intent's example phrasings all but word for word ('what
+        do sonographers make': 'what do X make'), so it asks that aspect without a cue."""
+        top = parse.intents[0] if parse.intents else None
+        return top is not None and top.intent == intent and top.similarity >= _EXAMPLE_AS_ASKED
 
     def aspect_of_named(self, question: str, reply: Reply) -> str:
         """An aspect answered for the field as a whole when the question names what it asks
@@ -1083,9 +1093,20 @@ class Provenance:
         stating = self._careers_stating(question)
         if stating:
             return stating
-        if self.uncovered(question, question) and question.split()[0] not in self._listing:
+        if self.uncovered(question, question) and not self._lists_plainly(question):
             return self.r["coverage"]
         return ""
+
+    def _lists_plainly(self, question: str) -> bool:
+        """The question asks for a list from its first listing word on, with no word the
+        document lacks there ('plumber here, *what radiology jobs are there*?'): the words it
+        lacks told about the person."""
+        words = question.split()
+        at = next((i for i, w in enumerate(words) if w in self._listing), None)
+        if at is None:
+            return False
+        rest = " ".join(words[at:])
+        return at == 0 or not self.uncovered(rest, rest)
 
     def _careers_linked(self, thing: Node) -> str:
         """The careers the graph links a thing to (PACS: the informatics specialist), each

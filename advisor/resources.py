@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
              "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
-             "wh_words", "subjects", "inversions", "hedges", "outside_intents")
+             "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -45,6 +45,7 @@ class Lexicon:
     ordinals: dict[str, int]
     numbers: dict[str, int]
     uncovered: dict[str, str]  # word -> "how stressful {subject} is": what the source never says
+    story: dict[str, float]  # how much a story's own cues count: weight, min_words
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
@@ -139,6 +140,11 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
             raise KnowledgeError([Problem(str(path), *data.mark,
                                           f"'{name}' must map words to whole numbers")])
         maps[name] = {str(k): int(v) for k, v in value.items()}
+    story = data.get("story") or {}
+    if not isinstance(story, dict) or set(story) != {"weight", "min_words"} or not all(
+            _number(v) and v >= 0 for v in story.values()):
+        raise KnowledgeError([Problem(str(path), *data.mark, "'story' must give a 'weight' "
+                                      "and 'min_words', each a number not below 0")])
     uncovered = data.get("uncovered") or {}
     if not isinstance(uncovered, dict) or not all(
             isinstance(v, str) and ("{subject}" in v or "{who}" in v)
@@ -156,6 +162,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         ordinals=maps["ordinals"],
         numbers=maps["numbers"],
         uncovered={str(k): str(v) for k, v in uncovered.items()},
+        story={str(k): float(v) for k, v in story.items()},
     )
 
 
@@ -193,17 +200,17 @@ POLICY_WEIGHTS = (
     "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max", "institution_window",
-    "pick_head_window")
+    "pick_head_window", "form_question_words", "profession_window")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
                "chooser_phrases", "alternative_types",
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",
-               "pick_phrases", "plain_sets", "field_names", "story_intents", "continuers",
+               "pick_phrases", "plain_sets", "field_names", "continuers",
                "pointing_words", "own_question_openers", "own_years_words",
                "only_phrases", "choice_words", "institution_words",
-               "describing_verbs")
+               "describing_verbs", "versus_words")
 
 
 def _number(value: Any) -> bool:

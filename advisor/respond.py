@@ -202,7 +202,18 @@ class Responder:
             top.intent == "recommend" and parse.requested) and not (  # "which fellowship is
             top.intent == "compare" and len(parse.alias_mentions) >= 2)  # for kids"; "X vs Y"
         strong = top is not None and top.score >= floor and not single
-        return strong or (index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
+        return strong or self._asks_by_form(parse) or (
+            index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
+
+    def _asks_by_form(self, parse: Parse) -> bool:
+        """A part shaped as a question of its own: it opens with a question word ('who runs
+        the machines', 'whos ARDMS for', 'do I need a prelim year') and names something or
+        says enough to be asked of the graph, whatever its intent scores."""
+        words = parse.tokens[1:] if parse.tokens[:1] == ("and",) else parse.tokens
+        lex = self.e.lexicon
+        content = [w for w in words if w not in lex.stopwords and w not in lex.question_words]
+        return bool(words) and words[0] in lex.question_words and (
+            bool(parse.alias_mentions) or len(content) >= self.pol.w["form_question_words"])
 
     def _asked_names(self, p: Parse) -> tuple[Mention, ...]:
         """The names in the sentences of a part that ask, not in its story ('I trained as a
@@ -230,11 +241,13 @@ class Responder:
             return [chunk]  # (more parts than a message may ask: not read one by one)
         u = self.e.understander
         w = self.pol.w
+        question = chunk.rstrip().endswith("?")  # radiologist." asks nothing)
         first_asks = u.parse(parts[0]).question  # ("I don't want med school, what jobs
         for i, part in enumerate(parts):           # are there?" is one question)
             parse = u.parse(part)
             top = parse.intents[0].score if parse.intents else 0.0
-            asks = bool(parse.alias_mentions) and top >= w["clause_floor_named"]
+            asks = bool(parse.alias_mentions) and (top >= w["clause_floor_named"] or (
+                (first_asks or question) and self._asks_by_form(parse)))  # (", who's a
             # (a later part may leave the name to the part before: "what degree does a rad
             # tech need, which exam, and can they specialize?")
             elliptic = i > 0 and first_asks and parse.tokens[:1] and parse.tokens[0] in \
@@ -342,7 +355,7 @@ class Responder:
     def _answer(self, t: Turn, p: Parse) -> Reply:
         e = self.e
         d = self._decide(t, p)
-        if d.intent in {"oos", "not_understood"} and t.context.topic:
+        if d.intent in {"oos", "not_understood"} and t.context.topic and not d.firm:
             found = self._follow_up_fact(t, p)
             if found is not None:
                 return found

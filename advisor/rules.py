@@ -59,6 +59,9 @@ class Decision:
     described: tuple[str, ...] = ()
     #: A direct question answered instead of starting the chooser: offer it after.
     offer_chooser: bool = False
+    #: A decline no context overrides: another profession asked about ("and what about
+    #: radiation therapists, same exam?" after rad techs is about the therapists).
+    firm: bool = False
 
 
 @record
@@ -181,7 +184,7 @@ class Policy:
               profiled: bool = False, known: bool = False) -> Facts:
         """Everything the rules need to know about a turn, read once."""
         g, sets, w = self.g, self.sets, self.w
-        explicit = tuple(m for m in p.mentions if m.kind == "alias")
+        explicit = self._asked_about(p, tuple(m for m in p.mentions if m.kind == "alias"))
         keyword = tuple(m for m in p.mentions if m.kind == "keyword")
         topic = tuple(g.node(i) for i in ctx.topic if i in g)
         first_person = bool(p.words & sets["first_person"])
@@ -215,6 +218,19 @@ class Policy:
             mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
                                     for i in m.node_ids),
             profile_changed=profile_changed, profiled=profiled, known=known)
+
+    def _asked_about(self, p: Parse, named: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        """The names a turn is about: when the sentences that ask name a career of their own,
+        a career named only in the story is where the person stands, not what is asked
+        ('Former rad tech, now in sales. ... Is that typical for device sales?')."""
+        sentences, asking = self.asking_sentences(p.text)
+        if not asking or len(asking) == len(sentences):
+            return named
+        asked = {m.node_ids for m in self.engine.understander.parse(" ".join(asking)).mentions
+                 if m.kind == "alias" and self.type_of(m) in CAREER_TYPES}
+        if not asked:
+            return named
+        return tuple(m for m in named if m.node_ids in asked or self.type_of(m) not in CAREER_TYPES)
 
     def asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
@@ -394,11 +410,16 @@ class Policy:
             f" {window} ") is not None
 
     def other_profession_named(self, p: Parse) -> bool:
-        """'Radiologist assistant', 'veterinary radiologist', 'nuclear pharmacist': another
-        profession's word right beside a name of this field makes another profession."""
+        """'Radiologist assistant', 'veterinary radiologist', 'a nurse practitioner in
+        interventional radiology': another profession's word right beside a name of this
+        field makes another profession; so does one set against a career of the field
+        ('surgical tech vs rad tech', 'is paramedic school faster than rad tech school')."""
+        if p.words & self.sets["versus_words"]:
+            return True
+        reach = int(self.w["profession_window"])
         for m in p.alias_mentions:
-            before = " ".join(p.tokens[max(0, m.start - 2):m.start])
-            after = " ".join(p.tokens[m.end:m.end + 2])
+            before = " ".join(p.tokens[max(0, m.start - reach):m.start])
+            after = " ".join(p.tokens[m.end:m.end + reach])
             for side in (before, after):
                 if side and _phrases_pattern(tuple(self.sets["other_fields"])).search(
                         f" {side} "):
@@ -448,8 +469,8 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     p = f.p
     if f.has_list or not pol.asking_parse(p).has(*pol.sets["other_fields"]):
         return None  # ("I'm a pharmacy tech. What degree does x-ray school need?")
-    if pol.other_profession_named(p):
-        return Decision("oos", pol.w["declined"])  # "a radiologist assistant", "vet radiology"
+    if pol.other_profession_named(p):  # "a radiologist assistant", "vet radiology"
+        return Decision("oos", pol.w["declined"], firm=True)
     if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
         return None
     rest = p.padded
@@ -460,7 +481,7 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     domain = pol.engine.understander.domain
     if any(t in domain for t in rest.split()):
         return None
-    return Decision("oos", pol.w["declined"])
+    return Decision("oos", pol.w["declined"], firm=True)
 
 
 def gate_logistics(pol: Policy, f: Facts) -> Decision | None:

@@ -66,6 +66,9 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     "i love animals and imaging, how do i become a veterinary radiologist",
     "got BI-RADS 4 on my mammogram. is that bad",
     "What's the usual dose of IV contrast for a CT abdomen in a 70 kg adult?",
+    # another profession set against one of the field: the document compares nothing
+    "surgical tech vs rad tech which is easier to get into",
+    "is paramedic school faster than rad tech school",
 ])
 def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,
                                                                    question: str) -> None:
@@ -484,3 +487,88 @@ def test_what_else_can_i_do_from_a_technologist_starts_the_questions(advisor: Ad
                                   "else can I do?")
     assert reply.kind == "question", reply.text
     assert "Radiologic Technologist" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "says", "not_says"), [
+    # the story's "grad school" cues education; the question asks what they work on
+    ("What do research scientists in imaging actually work on? My daughter is applying to "
+     "grad school.", "developing new imaging techniques", "PhD or MD/PhD in imaging sciences\n"),
+    ("I keep getting mixed messages about radiology. One says the residency is four years, "
+     "another says five. Which is it?", "4–5 years", "medical advice"),
+])
+def test_a_story_told_with_a_question_does_not_choose_what_is_asked(
+        advisor: Advisor, question: str, says: str, not_says: str) -> None:
+    reply = advisor.ask(question)
+    assert says in reply.text and not_says not in reply.text, reply.text
+    assert not reply.fallback
+
+
+def test_a_short_fragment_after_a_question_is_part_of_it(advisor: Advisor) -> None:
+    """'personality-wise' tells no story: the question keeps its own intent."""
+    a = advisor.ask("what kind of person does well in radiology? personality-wise")
+    assert "Attention to detail" in a.text or "Communication" in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "each"), [
+    ("whos ARDMS for and whos ARRT for", ["Sonographer", "Radiologic Technologist"]),
+    ("im a 3rd year med student. how long is DR residency, do I need a prelim year, and what "
+     "boards at the end?", ["4–5 years", "preliminary year", "American Board of Radiology"]),
+    ("do I need to be good with tech/equipment for radiology, and are communication skills "
+     "actually a thing?", ["Technical aptitude", "Communication skills"]),
+])
+def test_a_part_shaped_as_a_question_is_answered_on_its_own(advisor: Advisor, question: str,
+                                                             each: list[str]) -> None:
+    text = advisor.ask(question).text
+    assert all(x.lower() in text.lower() for x in each), text
+
+
+def test_a_relative_who_clause_asks_nothing() -> None:
+    """', who's a radiologist.' describes the husband: the topic stays the academic route."""
+    s = Advisor().session()
+    s.ask("We're looking at the academic route for my husband, who's a radiologist.")
+    text = s.ask("What would his responsibilities be?").text
+    assert "teaching" in text and "research" in text, text
+
+
+def test_what_the_story_wants_is_not_what_the_question_asks(advisor: Advisor) -> None:
+    """'going to be a radiologist' in the story cues the pathway; the question asks what the
+    job is."""
+    text = advisor.ask("So proud — my grandson just told us he's going to be a radiologist!! "
+                       "In plain words, what will his job actually be?").text
+    assert "interpreting medical images" in text, text
+    assert "Medical school (4 years)" not in text, text
+
+
+def test_another_profession_asked_after_a_career_is_declined_not_read_as_its_follow_up(
+        ) -> None:
+    s = Advisor().session()
+    s.ask("which cert do rad techs get")
+    reply = s.ask("ok and what about radiation therapists, same exam?")
+    assert reply.fallback and "ARRT" not in reply.text, reply.text
+
+
+def test_a_word_about_the_person_does_not_cancel_the_list_asked_for(advisor: Advisor) -> None:
+    """'plumber here': the document lacks the word, but the question asks for the jobs."""
+    reply = advisor.ask("plumber here, what radiology jobs are there?")
+    assert "Sonographer" in reply.text and "Medical Device Sales" in reply.text, reply.text
+
+
+def test_a_career_of_the_story_is_not_the_one_asked_about(advisor: Advisor) -> None:
+    text = advisor.ask("Former rad tech, now in sales for a CT manufacturer. One big part of my "
+                       "job is training hospital staff on new scanners. Is that typical for "
+                       "device sales in imaging?").text
+    # the answer is about device sales; the story's career comes after it, if at all
+    assert "training staff" in text, text
+    assert "Radiologic Technologist" not in text or text.index("Medical Device Sales") < \
+        text.index("Radiologic Technologist"), text
+
+
+@pytest.mark.parametrize(("question", "says", "not_says"), [
+    ("yo what do sonographers make", "good salaries", "ARDMS"),
+    ("ngl is radiology worth it fr", "compensation", "ngl"),
+    ("lowkey how long is rad tech school", "associate or bachelor", "lowkey"),
+])
+def test_texting_asides_and_bare_example_phrasings(advisor: Advisor, question: str, says: str,
+                                                   not_says: str) -> None:
+    text = advisor.ask(question).text
+    assert says in text and not_says not in text, text
