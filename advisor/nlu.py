@@ -224,6 +224,8 @@ class Understander:
         self._spell_cache: Memo[str, tuple[tuple[str, float, float], ...]] = Memo(
             items=50_000, chars=1_000_000)
         self._parses: Memo[str, Parse] = Memo()
+        #: The words of texts read for their words alone (`tokens`), not parsed whole.
+        self._words: Memo[str, tuple[str, ...]] = Memo()
         self.real_words = self._real_words()
 
     def _real_words(self) -> frozenset[str]:
@@ -409,10 +411,22 @@ class Understander:
         scores.sort(key=lambda r: -r.score)
         return replace(p, intents=tuple(scores))
 
-    def _parse(self, text: str) -> Parse:
-        clean = strip_control(text)
-        truncated = len(clean) > MAX_INPUT_CHARS
-        clean = clean[:MAX_INPUT_CHARS]
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """The words of a text as its parse reads them (respelled, typos corrected), without
+        the rest of the parse (mentions, intents): what a rule that only looks at words needs
+        of each sentence of a long message. The same words `parse(text).tokens` holds."""
+        parsed = self._parses.get(text) if len(text) <= MAX_INPUT_CHARS else None
+        if parsed is not None:
+            return parsed.tokens
+        found = self._words.get(text)
+        if found is None:
+            found = tuple(self._read_words(strip_control(text)[:MAX_INPUT_CHARS])[0])
+            if len(text) <= MAX_INPUT_CHARS:
+                self._words.put(text, found)
+        return found
+
+    def _read_words(self, clean: str) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+        """(tokens, corrections, unknown words) of a cleaned text."""
         raw_words = key(clean).split()
         words = self._rewrite(raw_words)
         corrections: list[tuple[str, str]] = []
@@ -444,6 +458,13 @@ class Understander:
                 tokens.append(word)
                 if len(word) > 1 and not word.isdigit():
                     unknown.append(word)
+        return tokens, corrections, unknown
+
+    def _parse(self, text: str) -> Parse:
+        clean = strip_control(text)
+        truncated = len(clean) > MAX_INPUT_CHARS
+        clean = clean[:MAX_INPUT_CHARS]
+        tokens, corrections, unknown = self._read_words(clean)
         mentions = self._link(tokens)
         if unknown and not any(m.kind == "alias" for m in mentions):
             mentions = self._fuzzy_link(tokens, set(unknown), mentions)

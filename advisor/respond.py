@@ -16,6 +16,7 @@ from dialogs import DialogState, Option
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Memo, Node
 from knowledge.record import field, record, replace
 from knowledge.source import normal
+from knowledge.text import fold_repeats
 
 from .answers import HANDLERS
 from .compose import Answer, article
@@ -79,7 +80,7 @@ class Responder:
         t = Turn(Context(ctx.topic, ctx.last_intent, ctx.last_list), state.dialog)
         # Cut before anything reads it: every pattern, parse and cache sees at most the limit.
         cut = len(text) > MAX_INPUT_CHARS
-        text = text[:MAX_INPUT_CHARS]
+        text = fold_repeats(text[:MAX_INPUT_CHARS])  # (a long text's repeats read once)
         try:
             reply = self._turn(t, text, cut)
         except Exception as exc:  # a bug in one turn must not end the conversation

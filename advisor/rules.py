@@ -173,7 +173,7 @@ class Policy:
         u = self.engine.understander
         asking = self.asking_sentences(p.text)[1]
         # (only what is asked: "he was the *top* fundraiser in his *college*" chooses nothing)
-        words = tuple(w for s in asking for w in u.parse(s).tokens) if asking else p.tokens
+        words = tuple(w for s in asking for w in u.tokens(s)) if asking else p.tokens
         span = int(self.w["institution_window"])
         choice, places = self.sets["choice_words"], self.sets["institution_words"]
         at = [i for i, w in enumerate(words) if w in choice]

@@ -935,7 +935,8 @@ class Reader:
     def _object(self, u: Utterance, hit: Hit[Cue]) -> bool:
         """Is the cue the object of something else ("tools safe to use on patients")?"""
         words = tuple(t.word for t in u.tokens[max(0, hit.start - 3):hit.start])
-        return any(words[len(words) - len(p):] == p for p in self._objects if len(p) <= len(words))
+        # (each ending of the few words before is one set lookup, not a scan of the phrases)
+        return any(words[len(words) - k:] in self._objects for k in range(len(words) + 1))
 
     def _corrects(self, u: Utterance) -> bool:
         """Per utterance, once: does it correct something said before?"""
@@ -1101,7 +1102,8 @@ class Reader:
         kinds = set().union(*(s.payload for s in u.signals)) if u.signals else set()
         # (the words of a phrase known as a place someone stands, said of anyone, keep that
         # meaning: "babysat all through high school" says nothing of sonography school)
-        known = [h for h in hits if self._background(h) and h not in used]
+        taken = set(used)  # (a list's `in` made this quadratic in a flood of cues)
+        known = [h for h in hits if self._background(h) and h not in taken]
         interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found), known)
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         myself = not self._first_person.isdisjoint(t.word for t in u.tokens)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import reprlib
 import unicodedata
@@ -17,6 +18,70 @@ _DASHES = re.compile(r"[‐-―−]")
 _CONTRACTIONS = frozenset({"what's", "that's", "it's", "there's", "who's", "how's", "where's",
                            "he's", "she's", "let's", "here's", "when's", "why's"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+#: Texts longer than this have their repeats folded (`fold_repeats`) before a turn reads them;
+#: every question asked in the evaluation sets is shorter, so what they get is unchanged.
+FOLD_FROM_CHARS = 500
+#: A word, phrase or sentence said more than this many times in a row is read this many times.
+FOLD_KEEP = 3
+#: The longest repeated run looked for: phrases of up to 12 words, runs of up to 4 sentences.
+_WORD_UNIT = re.compile(r"\S+\s*")
+_SENTENCE_UNIT = re.compile(r"[^.!?\n]+[.!?\n]*")
+_FOLD_UNITS = ((_WORD_UNIT, 12), (_SENTENCE_UNIT, 4))
+
+
+def fold_repeats(text: str) -> str:
+    """A long text with each run of one word, phrase or sentence repeated back to back
+    ("no no no ...", "sonographer\\r\\n" x 150, a pasted story twice) kept to `FOLD_KEEP`
+    repeats: the copies say nothing the first ones did not, and every reader of a turn
+    (interview cues, clauses, provenance) would pay for each. Linear: per length of run, one
+    comparison of each word with the one that far ahead, done in C. Short texts (every
+    ordinary question) are returned as they are."""
+    if len(text) <= FOLD_FROM_CHARS:
+        return text
+    for unit, longest in _FOLD_UNITS:
+        text = _fold_units(text, unit, longest)
+    return text
+
+
+def _fold_units(text: str, unit: re.Pattern[str], longest: int) -> str:
+    """`text` with each run of 1 to `longest` repeated units cut to `FOLD_KEEP` copies."""
+    spans = [m.span() for m in unit.finditer(text)]
+    keys = [text[a:b].strip().casefold() for a, b in spans]
+    kept = list(range(len(spans)))  # the units kept so far, in order
+    for period in range(1, longest + 1):
+        seq = [keys[i] for i in kept]
+        for start, stop in reversed(_repeats(seq, period)):
+            del kept[start:stop]
+    if len(kept) == len(spans):
+        return text
+    out, at, keep = [], 0, set(kept)
+    for i, (a, b) in enumerate(spans):
+        if i not in keep:
+            out.append(text[at:a])
+            at = b
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _repeats(seq: list[str], period: int) -> list[tuple[int, int]]:
+    """The ranges of `seq` to drop so that no run of `period` items repeats more than
+    `FOLD_KEEP` times in a row."""
+    # same[i] is 1 where seq[i] == seq[i + period]: a run of k such ones starting at i means
+    # items i .. i + k + period - 1 repeat, k // period + 1 copies of them
+    same = bytes(map(operator.eq, seq, seq[period:]))
+    need = b"\x01" * (FOLD_KEEP * period)
+    cuts = []
+    at = same.find(need)
+    while at >= 0:
+        end = same.find(b"\x00", at)
+        end = len(same) if end < 0 else end
+        extra = (end - at) // period + 1 - FOLD_KEEP
+        first = at + FOLD_KEEP * period
+        cuts.append((first, first + extra * period))
+        at = same.find(need, end)
+    return cuts
 
 
 def strip_control(text: str) -> str:
