@@ -142,7 +142,8 @@ class Responder:
             return self._in_interview(t, text)
         p = self.e.understander.parse(asked)
         self._observe(t, text)
-        if self.e.interviewer.asks_for_pick(t.dialog, text):  # "ok so what do you think?"
+        if self.e.interviewer.asks_for_pick(t.dialog, text) and not self.pol.asks_of_step(p):
+            # ("ok so what do you think?"; not "my options for the prelim year?")
             return self._recommend(t, p, Decision("recommend", 4.0))
         parts = self._clauses(p.text)
         if parts:

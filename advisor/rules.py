@@ -219,6 +219,18 @@ class Policy:
                                     for i in m.node_ids),
             profile_changed=profile_changed, profiled=profiled, known=known)
 
+    def asks_of_step(self, p: Parse) -> bool:
+        """'What are my options for the prelim year?': the options (the kinds) of a step of
+        a pathway, named right after 'for' or 'of', are asked, not a pick of careers."""
+        def before(m: Mention) -> tuple[str, ...]:
+            at = m.start
+            while at > 0 and p.tokens[at - 1] in self.sets["definite_words"]:
+                at -= 1  # ("for *the* prelim year")
+            return p.tokens[at - 1:at]
+
+        return any(self.type_of(m) in self.sets["step_types"]
+                   and before(m) in (("for",), ("of",)) for m in p.alias_mentions)
+
     def _asked_about(self, p: Parse, named: tuple[Mention, ...]) -> tuple[Mention, ...]:
         """The names a turn is about: when the sentences that ask name a career of their own,
         a career named only in the story is where the person stands, not what is asked
@@ -247,6 +259,8 @@ class Policy:
         headed = any(w in sets["career_words"] or w in sets["fit_words"]
                      for i, t in enumerate(tokens) if t in sets["pick_questions"]
                      for w in tokens[i + 1:i + 1 + span])
+        if self.asks_of_step(p):
+            return False
         return bool(words & sets["pick_questions"] and (headed or (
             fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
@@ -601,7 +615,8 @@ def adjust_compare(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> flo
 
 def adjust_recommend(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
     """'Which career involves PET scans?' looks a career up (no first person, names a thing);
-    'what should I do?' asks for a pick; '... what kind of job is that?' names a career."""
+    'what should I do?' asks for a pick; '... what kind of job is that?' names a career; 'my
+    options for the prelim year' asks the options of a step."""
     if spec.name != "recommend":
         return score
     p = f.p
@@ -613,6 +628,8 @@ def adjust_recommend(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> f
         score += pol.w["pick_first_person"]
     if p.tokens[-2:] in (("is", "that"), ("is", "this")):
         score += pol.w["pick_names_career"]
+    if pol.asks_of_step(p):
+        return None  # "what are my options for the prelim year?": no pick at all
     return score
 
 

@@ -587,3 +587,13 @@ def test_what_fits_after_a_self_description_is_a_pick(advisor: Advisor) -> None:
     reply = advisor.ask("I'm detail-oriented, like rules and checklists, and want to work with "
                         "equipment but not patients. What fits?")
     assert reply.kind == "recommendation" and reply.listed[0] == "qa_specialist", reply.text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what r my optoins for the prelim yr", "transitional year"),
+    ("im a biomed eng major is there a radiology job for ppl like me", "Research scientists"),
+])
+def test_the_options_of_a_step_and_abbreviated_majors(advisor: Advisor, question: str,
+                                                      says: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.kind == "answer" and says in reply.text, reply.text
