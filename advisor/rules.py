@@ -579,7 +579,11 @@ def adjust_entity_fit(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> 
 
 
 def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
-    """'Thanks, and how long is residency?' is a question first."""
+    """'Thanks, and how long is residency?' is a question first; 'is a TY ok for intern
+    year?' is no thanks at all (a longer question that names something)."""
+    if spec.name in SOCIAL and f.explicit and f.p.question \
+            and len(f.p.tokens) > pol.w["social_words"]:
+        return None
     if spec.name in SOCIAL and (f.explicit or f.keyword or any(
             v >= pol.w["social_floor"] for k, v in f.scores.items() if k not in SOCIAL)):
         return score + pol.w["social_with_question"]

@@ -597,3 +597,13 @@ def test_the_options_of_a_step_and_abbreviated_majors(advisor: Advisor, question
                                                       says: str) -> None:
     reply = advisor.ask(question)
     assert reply.kind == "answer" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "kind", "says"), [
+    ("is a TY ok for intern yr before rads or do i need surgery", "answer", "transitional year"),
+    ("ty", "smalltalk", "Glad to help"),
+])
+def test_ty_thanks_alone_and_asks_in_a_question(advisor: Advisor, question: str, kind: str,
+                                                says: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.kind == kind and says in reply.text, reply.text
