@@ -604,6 +604,10 @@ class Composer:
             lines.append(self.t("skills_not_specific", name=article(_lower_name(node.name))))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
+        if node is not None and node.type in CAREER_TYPES and node.summary:
+            # (what the role's own line says it combines: 'technical knowledge of imaging
+            # equipment with relationship building')
+            lines.append(self.t("skills_role_line", name=node.name, line=node.summary))
         return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))
 
     def pay(self, node: Node | None) -> Answer:

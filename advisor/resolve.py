@@ -283,7 +283,7 @@ def step_topic_subject(pol: Policy, r: Resolution) -> None:
     leads to) is the subject of a short aspect question."""
     f = r.f
     if r.fitting or not f.topic or r.d.intent not in CAREER_ASPECTS \
-            or len(f.p.tokens) > pol.w["topic_words"] or pol.names_field(f.p):
+            or len(f.p.tokens) > pol.w["topic_words"] or pol.asks_generally(f.p):
         return
     subject = f.topic[0]
     lead = pol.leads_to(subject) if subject.type == "training" else None
@@ -297,7 +297,7 @@ def step_topic_fallback(pol: Policy, r: Resolution) -> None:
     """'How long does it take?': nothing named, so the topic; but 'is radiology a good
     career?' names the field itself, whatever was discussed before."""
     f = r.f
-    if pol.names_field(f.p):
+    if pol.asks_generally(f.p):
         return
     if not r.fitting and f.topic and (r.needs_entity or f.p.pronoun or f.short_followup):
         r.fitting = [t for t in f.topic if t.type in r.types] or list(f.topic)

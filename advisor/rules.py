@@ -379,6 +379,11 @@ class Policy:
         return bool(p.words & self.sets["field_names"]) and p.question and not p.mentions \
             and not p.pronoun
 
+    def asks_generally(self, p: Parse) -> bool:
+        """The field named as the subject, or a word that asks of it as a whole ('what skills
+        matter for radiology careers *generally*?'): never the topic of the conversation."""
+        return self.names_field(p) or bool(p.words & self.sets["general_words"])
+
     def asks_who(self, p: Parse) -> bool:
         """'Who runs the PET scanner?', 'what do you call the tech who...?', 'what's that job
         called?': a question for a kind of career, named by what it does."""

@@ -607,3 +607,15 @@ def test_ty_thanks_alone_and_asks_in_a_question(advisor: Advisor, question: str,
                                                 says: str) -> None:
     reply = advisor.ask(question)
     assert reply.kind == kind and says in reply.text, reply.text
+
+
+def test_a_careers_own_line_follows_the_general_skills(advisor: Advisor) -> None:
+    text = advisor.ask("For sell the imaging machines, which competences are needed?").text
+    assert "Attention to detail" in text and "relationship building" in text, text
+
+
+def test_generally_asks_of_the_field_not_the_topic() -> None:
+    s = Advisor().session()
+    s.ask("what does interventional radiology involve")
+    text = s.ask("what skills are important for radiology careers generally").text
+    assert "Attention to detail" in text and "Interventional" not in text, text
