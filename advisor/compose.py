@@ -604,7 +604,9 @@ class Composer:
             lines.append(self.t("skills_not_specific", name=article(_lower_name(node.name))))
         lines.append(head)
         lines.extend(f"• {s.summary}" for s in skills)
-        if node is not None and node.type in CAREER_TYPES and node.summary:
+        said = set(key(node.summary).split()) if node is not None and node.summary else set()
+        if node is not None and node.type in CAREER_TYPES and said & set(
+                g.meta.get("skill_words", ())):
             # (what the role's own line says it combines: 'technical knowledge of imaging
             # equipment with relationship building')
             lines.append(self.t("skills_role_line", name=node.name, line=node.summary))

@@ -99,6 +99,7 @@ FIELD_META: dict[str, str] = {
     "document": "text",
     "plain_words": "texts",
     "everyday_words": "texts",
+    "skill_words": "texts",
     "order_words": "texts",
     "order_after_words": "texts",
     "count_words": "texts",
