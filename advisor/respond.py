@@ -185,7 +185,8 @@ class Responder:
             return []
         parses = [u.parse(pieces[0])]
         parses.extend(self._later_part(parses[0], piece) for piece in pieces[1:])
-        if not (all(self._asks(parse, i) for i, parse in enumerate(parses))
+        if not (all(self._asks(parse, i, piece)
+                    for i, (parse, piece) in enumerate(zip(parses, pieces, strict=True)))
                 or self._declined_part(parses)):
             return []
         if len({(parse.intents[0].intent if parse.intents else "",
@@ -193,7 +194,7 @@ class Responder:
             return []
         return parses
 
-    def _asks(self, parse: Parse, index: int) -> bool:
+    def _asks(self, parse: Parse, index: int, piece: str = "") -> bool:
         """A part that asks something of its own (an intent strong enough, not one that
         answers a whole message), or, after the first, names or points at something."""
         w = self.pol.w
@@ -203,7 +204,13 @@ class Responder:
             top.intent == "recommend" and parse.requested) and not (  # "which fellowship is
             top.intent == "compare" and len(parse.alias_mentions) >= 2)  # for kids"; "X vs Y"
         strong = top is not None and top.score >= floor and not single
-        return strong or self._asks_by_form(parse) or (
+        # (a later question of its own, carried on by 'and': "..., and in future there will
+        # be enough work?"; not "Like reading scans from somewhere else?")
+        words = piece.lower().split(maxsplit=1)
+        asked = index > 0 and piece.rstrip().endswith("?") and top is not None \
+            and words[:1] != [] and words[0] in self.pol.sets["continuers"] \
+            and top.score >= self.pol.w["weak"] and not single
+        return strong or asked or self._asks_by_form(parse) or (
             index > 0 and (bool(parse.alias_mentions) or parse.pronoun))
 
     def _asks_by_form(self, parse: Parse) -> bool:

@@ -619,3 +619,10 @@ def test_generally_asks_of_the_field_not_the_topic() -> None:
     s.ask("what does interventional radiology involve")
     text = s.ask("what skills are important for radiology careers generally").text
     assert "Attention to detail" in text and "Interventional" not in text, text
+
+
+def test_a_later_question_carried_on_by_and_is_answered(advisor: Advisor) -> None:
+    text = advisor.ask("In my country the radiologist is paid not so much. In this field the "
+                       "radiologist earn good money or no? And in future there will be enough "
+                       "work?").text
+    assert "highest compensated" in text and "demand" in text, text
