@@ -503,7 +503,13 @@ class Composer:
             if steps:
                 text += self.t("mentions_step",
                                step=_lower_first(steps[0].get("full_name") or steps[0].name))
-            return Answer(text, (node.id,), silent=True)
+            # what the document says of certification for the whole category the career is
+            # in ('These technical positions require specialized training and
+            # certifications'): said of it, though no certification is named
+            said = [self.t("category_says", category=c.name, statements=_sentence(st))
+                    for c in self.categories(node) for st in c.get("statements", ())
+                    if "certif" in st.lower()]
+            return Answer(" ".join([text, *said[:1]]), (node.id,), silent=not said)
         lines = []
         own = g.neighbours(node.id, "certified_by")
         if not own:

@@ -626,3 +626,10 @@ def test_a_later_question_carried_on_by_and_is_answered(advisor: Advisor) -> Non
                        "radiologist earn good money or no? And in future there will be enough "
                        "work?").text
     assert "highest compensated" in text and "demand" in text, text
+
+
+def test_no_named_certification_still_says_what_the_category_requires(advisor: Advisor) -> None:
+    reply = advisor.ask("which certification do nuclear medicine technologists need")
+    assert "does not say which certification" in reply.text, reply.text
+    assert "require specialized training and certifications" in reply.text, reply.text
+    assert not reply.fallback
