@@ -212,7 +212,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "pick_phrases", "plain_sets", "field_names", "continuers",
                "pointing_words", "own_question_openers", "own_years_words",
                "only_phrases", "choice_words", "institution_words",
-               "describing_verbs", "versus_words", "step_types", "general_words")
+               "describing_verbs", "versus_words", "step_types", "general_words", "option_words")
 
 
 def _number(value: Any) -> bool:

@@ -845,7 +845,19 @@ def settle_list_of_fellowships(pol: Policy, best: Best, f: Facts) -> Best | Deci
     return None
 
 
-SETTLERS: tuple[Settler, ...] = (settle_list_of_fellowships,
+def settle_options_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'What are the other options for that year?' after the preliminary year: the options
+    the graph gives the step being discussed (surgery, internal medicine, a transitional
+    year), when nothing else is named."""
+    topic = f.topic[0] if f.topic else None
+    if topic is None or not topic.get("options") or f.explicit \
+            or not f.p.words & pol.sets["option_words"] or not (f.p.pronoun or f.followup):
+        return None
+    return Decision("subspecialties", max(best[1], pol.w["weak"]), [topic],
+                    context_used=[f"the options of the topic '{topic.id}'"])
+
+
+SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_list_of_fellowships,
                                  settle_described_pick, settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,

@@ -633,3 +633,10 @@ def test_no_named_certification_still_says_what_the_category_requires(advisor: A
     assert "does not say which certification" in reply.text, reply.text
     assert "require specialized training and certifications" in reply.text, reply.text
     assert not reply.fallback
+
+
+def test_the_options_of_the_step_being_discussed() -> None:
+    s = Advisor().session()
+    s.ask("what's a transitional year in radiology training")
+    reply = s.ask("what are the other options for that year")
+    assert "surgery" in reply.text and "internal medicine" in reply.text, reply.text
