@@ -142,6 +142,10 @@ SETTLE_CASES = [
     (rules.settle_list_of_fellowships, ("list_careers", 3.0), "list the careers", {}, None),
     (rules.settle_weak_requirement, ("", 0.0), "do rad techs need CE", {}, "education"),
     (rules.settle_weak_requirement, ("", 0.0), "rad techs and CE", {}, None),
+    (rules.settle_options_of_topic, ("", 0.0), "what are the other options for that year",
+     {"topic": ("preliminary_year",)}, "=subspecialties"),
+    (rules.settle_options_of_topic, ("", 0.0), "what are the other options for that year",
+     {"topic": ("sonographer",)}, None),
 ]
 
 
