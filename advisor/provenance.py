@@ -509,7 +509,9 @@ class Provenance:
             # the answer already says what the document does not cover: unless it is another
             # thing than the words asked ('nights' answered with 'the outlook')
             said = {stem(w) for w in normal(reply.text.split(".", 1)[0]).split()}
-            terms = [t for t in terms if not any(stem(w) in said or any(
+            # (nor a second word of what it never covers: 'MCAT ... score')
+            terms = [t for t in terms if t not in self._uncovered_words and not any(
+                stem(w) in said or any(
                 s.startswith(stem(w)) for s in said) for w in normal(t).split())]
         if not terms:
             return ""

@@ -463,7 +463,7 @@ class Responder:
             handler = HANDLERS.get(d.intent)
             answer = handler(self.pol, p, d, t.context) if handler else None
             if answer is not None and not answer.silent:
-                return replace(answer, text=f"{text}\n{answer.text}")
+                return replace(answer, text=f"{text}\n{answer.text}", uncovered=True)
         found = self._retrieve(p, node)
         if found is not None:
             return replace(found, text=f"{text} {e.responses['closest_fact']} {found.text}",

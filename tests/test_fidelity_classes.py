@@ -192,6 +192,31 @@ def test_a_point_the_source_never_covers_is_said_silent_first(adv: Advisor,
         "The source document does not say whether AI will replace a radiologist.")
 
 
+@pytest.mark.parametrize("question", [
+    "is AI gonna take radiologist jobs fr", "is AI taking radiologist jobs",
+    "will there be jobs for sonographers soon?",
+])
+def test_a_prediction_is_never_opened_with_a_yes(adv: Advisor, question: str) -> None:
+    # The document states the present; a yes to what will happen would be a verdict it
+    # never gives, whatever lines the answer quotes.
+    text = ask(adv, question)
+    assert not text.startswith(("Yes", "No."))
+    assert "strong job security" in text or "does not say" in text
+
+
+@pytest.mark.parametrize(("question", "silent"), [
+    ("what are the union dues for rad techs", "anything about unions"),
+    ("IMG here, how do I get a J-1 waiver for a rads job?", "visa waivers"),
+    ("My son got a 503 on the MCAT. What score does he need to get into medical school?",
+     "the MCAT"),
+])
+def test_a_logistics_point_the_source_never_covers_is_declined(adv: Advisor, question: str,
+                                                              silent: str) -> None:
+    reply = adv.session().ask(question)
+    assert "does not say" in reply.text and silent in reply.text
+    assert reply.fallback
+
+
 def test_an_undergraduate_question_is_said_silent_not_answered_with_a_career(
         adv: Advisor) -> None:
     text = ask(adv, "What should I study in undergrad to become a sonographer?")
