@@ -35,6 +35,9 @@ _ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pa
 #: Aspects asked so plainly ('how long is ...?') that a silent answer keeps saying so before
 #: the closest fact; others may be a guess at the aspect, and the fact answers alone.
 _SAY_SILENT = frozenset({"duration"})
+#: Replies that decline a question the source does not cover (a part of a message that asks one
+#: flags the whole message as a fallback).
+_DECLINED = frozenset({"out_of_scope", "medical_advice"})
 #: The longest question whose annotated reply is kept for the next time it is asked.
 _ANNOTATED_CHARS = 300
 #: Intents a part of a compound message cannot have: they answer the whole message.
@@ -312,7 +315,9 @@ class Responder:
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
         sonographers and how much do they make?', '... and which of those ...'), each with
-        its own sources and notes."""
+        its own sources and notes. A question among them that is declined ('are lead aprons
+        enough? how much radiation does a rad tech get?') flags the whole as a fallback: the
+        message asked something the source does not cover."""
         replies = []
         for parse in parses:
             reply = self._annotate(self._answer(t, parse), parse.text)
@@ -326,7 +331,10 @@ class Responder:
         text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
         sources = tuple(dict.fromkeys(src for r in replies for src in r.sources))
         return replace(replies[0], text=text, entities=entities, sources=sources,
-                       fallback=all(r.fallback for r in replies),
+                       fallback=all(r.fallback for r in replies) or any(
+                           r.fallback and r.intent in _DECLINED and parse.question
+                           and not (parse.pronoun or parse.points_back)
+                           for r, parse in zip(replies, parses, strict=True)),
                        confidence=min(r.confidence for r in replies))
 
     def _dialog_reply(self, t: Turn, turn: Any) -> Reply:

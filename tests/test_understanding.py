@@ -163,6 +163,25 @@ def test_every_question_of_a_message_gets_its_answer(advisor: Advisor, question:
         assert part in text, (part, text)
 
 
+@pytest.mark.parametrize("question", [
+    "are lead aprons enough? how much radiation does a rad tech get per year",
+    "what does a nurse practitioner in interventional radiology do, and what's the pay",
+])
+def test_a_message_with_a_declined_question_is_flagged(advisor: Advisor, question: str) -> None:
+    # One of its questions asks what the source never covers: the whole is a fallback,
+    # whatever the other part found to say.
+    reply = advisor.ask(question)
+    assert reply.fallback
+    assert "outside what I know" in reply.text
+
+
+def test_a_part_that_points_back_is_no_declined_question(advisor: Advisor) -> None:
+    reply = advisor.ask("What fellowships can a radiologist do after residency? Can you list "
+                        "them all, my son has to pick soon.")
+    assert not reply.fallback
+    assert "Neuroradiology" in reply.text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
