@@ -145,7 +145,7 @@ def test_the_point_the_document_never_covers_is_named(advisor: Advisor, question
                                                       word: str) -> None:
     text = advisor.ask(question).text
     first = text.split("\n")[0]
-    assert "does not mention" in first or "says nothing about" in first, text
+    assert any(s in first for s in ("does not mention", "says nothing about", "does not say")), text
     assert word in text.lower()
 
 
