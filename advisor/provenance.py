@@ -98,6 +98,10 @@ def _has(text: str, phrase: str) -> bool:
 
 
 _ITEMS = re.compile(r",? (?:and|or) |, ")
+#: A length in a question ('a two year fellowship', '4-5 yrs'), in digits or the number words
+#: the lexicon reads.
+_ASKED_LENGTH = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+                           r"(?: |-)?(?:years?|yrs?|months?|weeks?)\b")
 #: A sum of money: '$100,000', '£80k', '100k', '200,000 dollars'.
 _MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b|\d\s?(?:dollars|usd)\b",
                     re.IGNORECASE)
@@ -232,6 +236,8 @@ class Provenance:
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
+        #: The openers asking whether a thing exists ('is there a ... fellowship?').
+        self._existence = frozenset(normal(w) for w in meta.get("existence_openers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
             "silent", "silent_general", "silent_on", "no_bridge") if k in responses)
         # Terms too general to say a question is about one career ('radiology', 'imaging').
@@ -1278,6 +1284,8 @@ class Provenance:
             return ""
         if said:
             return self.r[f"verdict_{said}"]
+        if self._length_unconfirmed(question, text):
+            return self.r["verdict_loose"]  # ('is there a two year fellowship in neuro?')
         rank = [w for w in words if self._superlative(w)]
         if rank:  # 'the highest paid': the document says 'among the highest' at most
             return self.r["verdict_loose"] if any(_has(f" {normal(text)} ", w)
@@ -1319,7 +1327,7 @@ class Provenance:
                 return self.r["verdict_yes"] if named or (skill and skill.type == "skill") \
                     else ""
             if any(_in_order(content, line) for line in lines):
-                return self.r["verdict_yes"]
+                return self._unsure_yes(question, content, text)
         stated = {w for line in lines for w in line}
         heads = {w[:6] for w in stated if len(w) >= 6}
         missing = [w for w in content if w not in stated and w[:6] not in heads]
@@ -1328,6 +1336,34 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _length_unconfirmed(self, question: str, text: str) -> bool:
+        """A length asked about ('a two year fellowship in neuroradiology?') that the answer
+        does not state: no verdict can rest on the other words."""
+        found = _ASKED_LENGTH.search(question)
+        if found is None:
+            return False
+        number = found.group(1)
+        digits = str(self._lexicon.numbers.get(number, number))
+        said = normal(text)
+        return not any(f"{digits}{gap}{unit}" in said for gap in (" ", "-", "")
+                       for unit in ("year", "month", "week"))
+
+    def _unsure_yes(self, question: str, content: list[str], text: str) -> str:
+        """'Yes.' where the answer's lines state the question's words, unless the yes would
+        say more than they do: a thing asked to exist by words that are not its name
+        ('is there a cardiac radiology fellowship?': cardiac imaging is part of thoracic
+        radiology), or one of the line's alternatives asked as required ('does a rad tech need
+        a bachelor's degree?': an associate or bachelor's degree)."""
+        if " ".join(question.split()[:2]) in self._existence:
+            return self.r["verdict_loose"]
+        for line in normal(text).split("\n"):
+            parts = line.split()
+            at = [i for i, w in enumerate(parts) if w == "or"]
+            near = {self._key(w) for i in at for w in parts[max(0, i - 2):i + 3]}
+            if at and " or " not in question and near.intersection(content):
+                return self.r["verdict_loose"]
+        return self.r["verdict_yes"]
 
     def _as_stated(self, question: str, reply: Reply) -> str:
         """The (padded, normalised) question with each declared synonym of a keyword of the

@@ -204,6 +204,23 @@ def test_a_prediction_is_never_opened_with_a_yes(adv: Advisor, question: str) ->
     assert "strong job security" in text or "does not say" in text
 
 
+@pytest.mark.parametrize("question", [
+    "does a rad tech need a bachelor's degree",       # 'associate or bachelor's degree'
+    "is there a two year fellowship in neuroradiology",  # no length stated for it
+    "is there a cardiac radiology fellowship?",       # cardiac imaging is part of thoracic
+])
+def test_a_yes_never_says_more_than_the_lines(adv: Advisor, question: str) -> None:
+    assert ask(adv, question).startswith("The document does not say that in those words")
+
+
+@pytest.mark.parametrize("question", [
+    "does IR take 2 years?", "does med school take 4 years?", "is there a fellowship in "
+    "neuroradiology", "does thoracic radiology include cardiac imaging?",
+])
+def test_a_yes_the_lines_state_stays(adv: Advisor, question: str) -> None:
+    assert ask(adv, question).startswith("Yes.")
+
+
 @pytest.mark.parametrize(("question", "silent"), [
     ("what are the union dues for rad techs", "anything about unions"),
     ("IMG here, how do I get a J-1 waiver for a rads job?", "visa waivers"),
