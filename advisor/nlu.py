@@ -28,23 +28,41 @@ _MAX_NGRAM = 6
 #: with a typo, and must not cost hundreds of fuzzy searches (issue 14).
 _MAX_CORRECTED = 24
 _MAX_FUZZY_SPANS = 24
+#: A negation reaches a name this many words ahead ("I do *not* want to go to med school").
+NEGATION_REACH = 4
+#: ... and a far negation ('not', 'never') this many, over bridging words only.
+FAR_NEGATION_REACH = 7
 #: An English word seen at least this often in pyspellchecker's frequency list is a real word;
 #: rarer ones ('brest', a town) may still be typos.
 _REAL_WORD_COUNT = 100
+#: ... and one seen this often an everyday word (about the 1,500 most frequent words).
+_EVERYDAY_COUNT = 150_000
 
 
-def _english_words() -> Iterable[str]:
-    """The common English words of pyspellchecker's bundled frequency list (read only while
-    an engine is built; the engine keeps the few it needs). Imported here: a start-up from
-    the engine cache needs none of it."""
+def _english_counts() -> dict[str, int]:
+    """pyspellchecker's bundled English frequency list (read only while an engine is built;
+    the engine keeps the few words it needs). Imported here: a start-up from the engine cache
+    needs none of it."""
     import gzip
     import json
     from importlib import resources
 
     data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
     counts: dict[str, int] = json.loads(gzip.decompress(data))
-    return (w for w, n in counts.items()
+    return counts
+
+
+def _english_words() -> Iterable[str]:
+    """The common English words of the frequency list, five letters or more."""
+    return (w for w, n in _english_counts().items()
             if n >= _REAL_WORD_COUNT and len(w) >= 5 and w.isalpha() and w.isascii())
+
+
+def everyday_words() -> frozenset[str]:
+    """The most frequent English words ('spend', 'proud', 'move'): a question using one asks
+    nothing the document could lack, so no note names it as a word it never uses."""
+    return frozenset(w for w, n in _english_counts().items()
+                     if n >= _EVERYDAY_COUNT and w.isalpha() and w.isascii())
 
 
 @record
@@ -227,6 +245,7 @@ class Understander:
         #: The words of texts read for their words alone (`tokens`), not parsed whole.
         self._words: Memo[str, tuple[str, ...]] = Memo()
         self.real_words = self._real_words()
+        self.everyday = everyday_words()
 
     def _real_words(self) -> frozenset[str]:
         """English words the corrector would respell into another word ('spent' -> 'spect',
@@ -609,8 +628,18 @@ class Understander:
         return out
 
     def _negated(self, tokens: list[str], start: int) -> bool:
-        before = tokens[max(0, start - 4):start]
-        return _has_phrase(self.lexicon.negations, f" {' '.join(before)} ", before)
+        """A negation in the few words before a name, or a far one ('not', 'never') with
+        only bridging words between ("I do *not* want to go to med school")."""
+        before = tokens[max(0, start - NEGATION_REACH):start]
+        if _has_phrase(self.lexicon.negations, f" {' '.join(before)} ", before):
+            return True
+        sets = self.lexicon.sets
+        at = start - 1
+        while at >= 0 and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
+                "negation_bridges"]:
+            at -= 1
+        return at >= 0 and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
+            "far_negations"]
 
     def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:
         spans = {m.start: m for m in mentions if m.kind == "alias"}

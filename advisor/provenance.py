@@ -465,6 +465,10 @@ class Provenance:
                 continue  # a typo ('lenght', 'wich'): the corrector keeps real words as typed
             if _inflected(word):
                 continue  # 'running', 'compared': how a question asks, not what about
+            if word in self.understander.everyday and word not in self._uncovered_words \
+                    and word not in self._blockers:
+                continue  # 'spend', 'proud': an everyday word (not a limit, 'best') asks
+                # nothing the document could lack (a point it never covers is said silent)
             fixed = respelled.get(word, "")
             if word in self._asking or (fixed in self._asking and len(word) >= _LONG_TYPO):
                 continue  # a word that asks how ('length', 'manages', 'qualifications'; a
@@ -1357,11 +1361,13 @@ class Provenance:
         a bachelor's degree?': an associate or bachelor's degree)."""
         if " ".join(question.split()[:2]) in self._existence:
             return self.r["verdict_loose"]
+        if " or " in question or not any(_has(question, w) for w in self._need_words):
+            return self.r["verdict_yes"]
         for line in normal(text).split("\n"):
             parts = line.split()
             at = [i for i, w in enumerate(parts) if w == "or"]
-            near = {self._key(w) for i in at for w in parts[max(0, i - 2):i + 3]}
-            if at and " or " not in question and near.intersection(content):
+            near = {self._key(w) for i in at for w in parts[max(0, i - 1):i + 2]}
+            if near.intersection(content):
                 return self.r["verdict_loose"]
         return self.r["verdict_yes"]
 
@@ -1644,8 +1650,11 @@ class Provenance:
                 return fact.text
         return None
 
-    def annotate(self, reply: Reply, question: str) -> Reply:
-        """The reply with its sources and the notes that keep it faithful to the source."""
+    def annotate(self, reply: Reply, question: str, asking: str | None = None) -> Reply:
+        """The reply with its sources and the notes that keep it faithful to the source.
+        `asking`: the sentences of the question that ask, when a story comes with them: only
+        their words are named as ones the document never uses (not 'toddlers' of 'my
+        daughter has two toddlers')."""
         if reply.fallback and reply.intent == "out_of_scope":
             q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
             return self.careers_stating(q, reply) or reply
@@ -1681,7 +1690,8 @@ class Provenance:
             reply = replace(reply, fallback=False)
         category = "" if swapped else self.category_note(q, reply)
         unlisted = self.unlisted_fellowship(q) or self.uncovered_head(q, reply)
-        notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(q, question, reply),
+        notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(
+                                   q, (asking or question)[:MAX_INPUT_CHARS], reply),
                                self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]

@@ -16,7 +16,8 @@ HERE = Path(__file__).resolve().parent
 WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_person",
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
              "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
-             "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents")
+             "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents",
+             "negation_bridges", "far_negations")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 

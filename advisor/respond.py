@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Memo, Node
+from knowledge.index import stem
 from knowledge.record import field, record, replace
 from knowledge.source import normal
 from knowledge.text import fold_repeats
@@ -33,8 +34,11 @@ if TYPE_CHECKING:
 _ASPECT_READINGS = frozenset({"describe", "duties", "duration", "education", "pay", "outlook",
                               "skills"})
 #: Aspects asked so plainly ('how long is ...?') that a silent answer keeps saying so before
-#: the closest fact; others may be a guess at the aspect, and the fact answers alone.
+#: the closest fact; for others the fact answers alone where it speaks to the words asked.
 _SAY_SILENT = frozenset({"duration"})
+#: ... and these, asked with a cue at least as strong as a focus, unless the fact found uses
+#: a word of the cue ('do they train anyone?' -> 'training staff on new equipment').
+_ASKED_PLAINLY = frozenset({"education", "certification"})
 #: Replies that decline a question the source does not cover (a part of a message that asks one
 #: flags the whole message as a fallback).
 _DECLINED = frozenset({"out_of_scope", "medical_advice"})
@@ -310,7 +314,9 @@ class Responder:
         if reply.intent == "about_me":
             return replace(reply, sources=prov.sources(reply.text,
                                                        (*reply.entities, *reply.listed)))
-        return prov.annotate(reply, text)
+        sentences, asking = self.pol.asking_sentences(text)
+        return prov.annotate(reply, text, " ".join(asking) if 1 <= len(asking) < len(
+            sentences) else None)
 
     def _answer_each(self, t: Turn, parses: list[Parse]) -> Reply:
         """Each part in turn, in the context the earlier parts left ('tell me about
@@ -425,9 +431,11 @@ class Responder:
             found = self._retrieve(p, d.nodes[0])
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
+                plainly = d.intent in _ASKED_PLAINLY and d.score >= self.pol.w["focus_floor"]
                 answer = replace(found, text=f"{answer.text} {self.e.responses['closest_fact']} "
                                              f"{found.text}", uncovered=True) \
-                    if d.intent in _SAY_SILENT else found
+                    if d.intent in _SAY_SILENT or (
+                        plainly and not self._speaks_to(p, d, found)) else found
         if d.described and d.nodes:  # a node found by description: say by which words
             r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
@@ -436,6 +444,15 @@ class Responder:
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------
+    def _speaks_to(self, p: Parse, d: Decision, found: Answer) -> bool:
+        """Does a fact found for a silent aspect use a word of the cues that asked for it
+        ('do they train anyone?' -> 'training staff on new equipment')? Else the answer says
+        the document is silent on the aspect first ('what degree does a QA specialist need?'
+        -> not just 'ensure imaging equipment meets regulatory standards')."""
+        cues = {stem(w) for s in p.intents if s.intent == d.intent for c in s.cues
+                for w in c.split()}
+        return any(stem(w) in cues for w in normal(found.text).split())
+
     def _uncovered_word(self, p: Parse) -> str | None:
         """The first word of the text that asks what the source never covers ('stressful')."""
         uncovered = self.e.lexicon.uncovered

@@ -24,7 +24,7 @@ from knowledge.index import Hit, SemanticIndex
 from knowledge.memo import Memo
 from knowledge.record import field, record
 
-from .nlu import Mention, Parse, _phrases_pattern
+from .nlu import NEGATION_REACH, Mention, Parse, _phrases_pattern
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -407,9 +407,11 @@ class Policy:
             return True  # "is radiology only for doctors?" asks for the others
         if not m.negated:
             return False
-        window = " ".join(p.tokens[max(0, m.start - 4):m.start])
+        window = " ".join(p.tokens[max(0, m.start - NEGATION_REACH):m.start])
         if self._strong_negation.search(f" {window} ") is not None:
             return True
+        if self.engine.understander.negation_pattern.search(f" {window} ") is None:
+            return True  # a far 'not' over bridging words ("do not want to go to med school")
         # "no med school, what jobs?" rules it out; "hospitals that *have* no radiologist"
         # describes them
         before = p.tokens[max(0, m.start - 2):m.start]

@@ -182,6 +182,17 @@ def test_a_part_that_points_back_is_no_declined_question(advisor: Advisor) -> No
     assert "Neuroradiology" in reply.text
 
 
+@pytest.mark.parametrize("question", [
+    "i dont want to go to med school, what radiology jobs can i do",
+    "I do not really want to spend years in medical school, which radiology jobs are there?",
+])
+def test_a_far_negation_over_bridging_words_rules_the_step_out(advisor: Advisor,
+                                                                question: str) -> None:
+    text = advisor.ask(question).text
+    assert text.startswith("Careers that do not need medical school"), text
+    assert "Sonographer" in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
