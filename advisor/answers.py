@@ -118,7 +118,14 @@ def answer_describe(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
     """'Tell me about sonographers', 'what is a preliminary year?'."""
     if not d.nodes:
         return None
-    return _between(pol, p, d) or pol.engine.composer.describe(d.nodes[0])
+    node = d.nodes[0]
+    composer = pol.engine.composer
+    kinds = pol.g.neighbours(node.id, "kind_of", incoming=True)
+    if kinds and any(  # 'what are the radiology fellowships?': its kinds
+            node.id in m.node_ids and m.text.endswith("s") and not node.name.lower().endswith("s")
+            for m in p.alias_mentions):
+        return composer.subspecialties(node)
+    return _between(pol, p, d) or composer.describe(node)
 
 
 def answer_duties(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:

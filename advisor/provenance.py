@@ -882,8 +882,12 @@ class Provenance:
             return ""
         career = self.g.node(careers[0])
         steps = [s.label for s in self.g.pathway(career.id).steps]
-        return self.r["order_unstated"].format(name=step.label, career=career.name,
+        note = self.r["order_unstated"].format(name=step.label, career=career.name,
                                                steps=", ".join(steps))
+        path = self.c.pathway_line(career)  # ('what comes after med school?': every step
+        # the document lists, with the lengths it states)
+        return f"{note}\n{self.r['path_to'].format(name=career.name, path=path)}" if path \
+            else note
 
     def _order_stated(self, quote: str, later: Node, question: str, reply: Reply) -> str:
         """'The document says: After residency, radiologists may pursue fellowships in

@@ -84,6 +84,10 @@ def _repeats(seq: list[str], period: int) -> list[tuple[int, int]]:
     return cuts
 
 
+#: Signs written for 'and' when they stand alone.
+_JOINERS = frozenset({"+", "&"})
+
+
 def strip_control(text: str) -> str:
     """Remove control and bidi characters, which must never reach a terminal or a matcher."""
     return _CONTROL.sub("", text)
@@ -104,6 +108,9 @@ def normalize(text: str) -> str:
     text = _NON_WORD.sub(" ", text)
     words = []
     for word in text.split():
+        if word in _JOINERS:  # 'med school + residency': a word of its own
+            words.append("and")
+            continue
         word = word.strip("'-/&+")
         if word.endswith("'s") and word not in _CONTRACTIONS:
             word = word[:-2]

@@ -193,6 +193,29 @@ def test_a_far_negation_over_bridging_words_rules_the_step_out(advisor: Advisor,
     assert "Sonographer" in text
 
 
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("what are the radiology fellowships", ["Neuroradiology", "Pediatric Radiology"]),
+    ("what r the fellowships", ["Breast Imaging", "Body Imaging"]),
+    ("what comes after med school", ["no stated order", "residency 4–5 years",
+                                     "preliminary year"]),
+    ("I'm thinking of med school for radiology. How many years is it after college?",
+     ["residency 4–5 years"]),
+    ("yo how long is med school + residency for radiology fr", ["4 years", "4–5 years"]),
+    ("how long are med school plus residency", ["4 years", "4–5 years"]),
+])
+def test_the_basic_questions_of_the_pathway_get_the_whole_answer(
+        advisor: Advisor, question: str, wanted: list[str]) -> None:
+    text = advisor.ask(question).text
+    for part in wanted:
+        assert part in text, (part, text)
+
+
+def test_a_kind_named_in_the_singular_is_still_described(advisor: Advisor) -> None:
+    text = advisor.ask("what is a fellowship").text
+    assert text.startswith("After residency, radiologists may pursue fellowships")
+    assert "Neuroradiology" not in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
