@@ -203,7 +203,7 @@ POLICY_WEIGHTS = (
     "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max", "institution_window",
-    "pick_head_window", "form_question_words", "profession_window")
+    "pick_head_window", "form_question_words", "profession_window", "afterthought_words")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",

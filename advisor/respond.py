@@ -456,7 +456,9 @@ class Responder:
     def _uncovered_word(self, p: Parse) -> str | None:
         """The first word of the text that asks what the source never covers ('stressful')."""
         uncovered = self.e.lexicon.uncovered
-        return next((w for w in self.pol.asking_tokens(p) if w in uncovered), None)
+        words = self.pol.asking_tokens(p)
+        pairs = (f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+        return next((w for w in (*pairs, *words) if w in uncovered), None)  # ('too old')
 
     def _uncovered(self, t: Turn, p: Parse, d: Decision) -> Answer | None:
         """'Is being a sonographer stressful?': the source never says; the answer says so, then

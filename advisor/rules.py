@@ -142,8 +142,15 @@ class Policy:
         found = self._sentences.get(text)
         if found is None:
             sentences = tuple(self.engine.understander.split_sentences(text))
+            asks = [self.is_question(s) for s in sentences]
+            # a few words after a question carry it on ("how much is rad tech school? like
+            # tuition"): they ask with it
+            short = int(self.w["afterthought_words"])
+            for i in range(1, len(sentences)):
+                if asks[i - 1] and not asks[i] and len(sentences[i].split()) <= short:
+                    asks[i] = True
             found = self._sentences.put(
-                text, (sentences, tuple(s for s in sentences if self.is_question(s))))
+                text, (sentences, tuple(s for s, a in zip(sentences, asks, strict=True) if a)))
         return found
 
     def asking_parse(self, p: Parse) -> Parse:

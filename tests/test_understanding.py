@@ -216,6 +216,26 @@ def test_a_kind_named_in_the_singular_is_still_described(advisor: Advisor) -> No
     assert "Neuroradiology" not in text
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("I'm 52 and I've been a pharmacy tech for years. Am I too old to start a sonography "
+     "program?", "whether age matters"),
+    ("I'm a paramedic. Do my paramedic credits transfer to a rad tech program, or do I start "
+     "from scratch?", "credits transfer"),
+    ("how much is rad tech school tho. like tuition", "tuition"),
+    ("is an mri bad for u if u have braces lol asking for a friend", "medical advice"),
+])
+def test_a_point_the_source_never_covers_is_flagged_in_any_wording(
+        advisor: Advisor, question: str, said: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback
+    assert said in reply.text
+
+
+def test_an_age_in_a_story_is_no_question_about_age(advisor: Advisor) -> None:
+    reply = advisor.ask("my 17 year old wants to be a sonographer how long is the training")
+    assert "age" not in reply.text and not reply.fallback
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
