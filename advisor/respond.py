@@ -10,6 +10,7 @@ answered one by one, or one decision of the reply policy (`rules.decide`), its n
 from __future__ import annotations
 
 from functools import partial
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from dialogs import DialogState, Option
@@ -457,7 +458,7 @@ class Responder:
         """The first word of the text that asks what the source never covers ('stressful')."""
         uncovered = self.e.lexicon.uncovered
         words = self.pol.asking_tokens(p)
-        pairs = (f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+        pairs = (f"{a} {b}" for a, b in pairwise(words))
         return next((w for w in (*pairs, *words) if w in uncovered), None)  # ('too old')
 
     def _uncovered(self, t: Turn, p: Parse, d: Decision) -> Answer | None:
