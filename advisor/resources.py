@@ -203,7 +203,8 @@ POLICY_WEIGHTS = (
     "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max", "institution_window",
-    "pick_head_window", "form_question_words", "profession_window", "afterthought_words")
+    "pick_head_window", "form_question_words", "profession_window", "afterthought_words",
+    "story_pick_words", "own_career_window")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
@@ -213,7 +214,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "pick_phrases", "plain_sets", "field_names", "continuers",
                "pointing_words", "own_question_openers", "own_years_words",
                "only_phrases", "choice_words", "institution_words",
-               "describing_verbs", "versus_words", "step_types", "general_words", "option_words")
+               "describing_verbs", "versus_words", "step_types", "general_words", "option_words",
+               "story_pick_words", "articles")
 
 
 def _number(value: Any) -> bool:

@@ -268,10 +268,46 @@ class Policy:
                      for w in tokens[i + 1:i + 1 + span])
         if self.asks_of_step(p):
             return False
+        if self._story_asks_career(p):
+            return True
         return bool(words & sets["pick_questions"] and (headed or (
             fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
+
+    def _story_asks_career(self, p: Parse) -> bool:
+        """'I'm a radiologist with two small kids ... Is there anything for me?', '... I want
+        to be the one who checks AI tools are safe. What role is that?': after sentences about
+        the person, a short last question that says nothing but a kind of career (or 'for
+        me') asks for the career the story describes. Not where the story names a career
+        other than the person's own ('I'm thinking about device sales. What does that role
+        look like?' asks about that one)."""
+        sets = self.sets
+        sentences, asking = self.asking_sentences(p.text)
+        if len(asking) != 1 or len(sentences) < 2 or asking[0] != sentences[-1]:
+            return False
+        u = self.engine.understander
+        q = u.parse(asking[0])
+        words = set(q.tokens)
+        if q.alias_mentions or len(q.tokens) > int(self.w["story_pick_words"]):
+            return False
+        plain = self.engine.lexicon.stopwords | sets["career_words"] | sets[
+            "story_pick_words"] | sets["pick_questions"] | sets["field_names"] | sets[
+            "first_person"]
+        if not words <= plain:  # ('is it a secure career?', 'what does that role involve?')
+            return False
+        story = u.parse(" ".join(sentences[:-1]))
+        if not set(story.tokens) & sets["first_person"]:
+            return False
+        own = [i for i in range(len(story.tokens) - 2) if story.tokens[i:i + 2] == ("i", "am")
+               and story.tokens[i + 2] in sets["articles"]]  # ('I'm *a* radiologist')
+        span = int(self.w["own_career_window"])
+        if any(self.type_of(m) in CAREER_TYPES | {"modality"} and not any(
+                0 < m.start - i <= span for i in own) for m in story.alias_mentions):
+            return False
+        last = f" {u.normal(asking[0])} "
+        return bool(words & sets["career_words"]) or _phrases_pattern(
+            tuple(sets["pick_phrases"])).search(last) is not None
 
     def _ends_asking_pick(self, p: Parse) -> bool:
         """'..., what's a career path for me?': the last clause asks what is for the person

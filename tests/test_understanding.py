@@ -236,6 +236,20 @@ def test_an_age_in_a_story_is_no_question_about_age(advisor: Advisor) -> None:
     assert "age" not in reply.text and not reply.fallback
 
 
+def test_a_story_then_is_there_anything_for_me_ranks_from_the_story(advisor: Advisor) -> None:
+    text = advisor.ask("I'm a radiologist, 8 years in a busy hospital group. I've got two "
+                       "small kids and I'd love to work from home. Is there anything for me?").text
+    assert text.startswith("Here is how the careers fit")
+    assert text.index("Telemedicine Radiologist") < text.index("Pediatric")
+
+
+def test_a_story_naming_another_career_keeps_that_role_as_the_topic(advisor: Advisor) -> None:
+    text = advisor.ask("I'm a sales rep for enterprise software and I'm thinking about imaging "
+                       "device sales. What does that role look like?").text
+    assert "relationship building" in text
+    assert "fit" not in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
