@@ -17,7 +17,7 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
              "doctor_words", "career_words", "fit_words", "pick_words", "fillers", "asking",
              "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
              "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents",
-             "negation_bridges", "far_negations")
+             "negation_bridges", "far_negations", "own_years_words")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -212,7 +212,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",
                "pick_phrases", "plain_sets", "field_names", "continuers",
-               "pointing_words", "own_question_openers", "own_years_words",
+               "pointing_words", "own_question_openers",
                "only_phrases", "choice_words", "institution_words",
                "describing_verbs", "versus_words", "step_types", "general_words", "option_words",
                "story_pick_words", "articles")

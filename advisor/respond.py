@@ -432,7 +432,7 @@ class Responder:
             found = self._retrieve(p, d.nodes[0])
             if found is not None:
                 d.notes.append("the graph is silent on that aspect; answered with its closest fact")
-                plainly = d.intent in _ASKED_PLAINLY and d.score >= self.pol.w["focus_floor"]
+                plainly = d.intent in _ASKED_PLAINLY and self._asked_plainly(p, d)
                 answer = replace(found, text=f"{answer.text} {self.e.responses['closest_fact']} "
                                              f"{found.text}", uncovered=True) \
                     if d.intent in _SAY_SILENT or (
@@ -445,6 +445,16 @@ class Responder:
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------
+    def _asked_plainly(self, p: Parse, d: Decision) -> bool:
+        """The aspect is asked with a cue as strong as a focus, in the sentences that ask
+        (not 'degree' of 'I just finished an IT degree. What would I be doing?')."""
+        sentences, asking = self.pol.asking_sentences(p.text)
+        if 1 <= len(asking) < len(sentences):
+            q = self.e.understander.parse(" ".join(asking))
+            return bool(q.intents) and q.intents[0].intent == d.intent and bool(
+                q.intents[0].cues)
+        return d.score >= self.pol.w["focus_floor"]
+
     def _speaks_to(self, p: Parse, d: Decision, found: Answer) -> bool:
         """Does a fact found for a silent aspect use a word of the cues that asked for it
         ('do they train anyone?' -> 'training staff on new equipment')? Else the answer says
@@ -454,10 +464,22 @@ class Responder:
                 for w in c.split()}
         return any(stem(w) in cues for w in normal(found.text).split())
 
+    def _asked_words(self, p: Parse) -> tuple[str, ...]:
+        """The words of the sentences that ask, when a story comes first: 'super competitive'
+        of 'I was a D1 athlete, super competitive' asks nothing."""
+        sentences, asking = self.pol.asking_sentences(p.text)
+        if 1 <= len(asking) < len(sentences):
+            q = self.e.understander.parse(" ".join(asking))
+            if q.pronoun or q.points_back:  # ('what does *that* job involve?': the sentence
+                at = sentences.index(asking[0])  # it points back to asks with it)
+                q = self.e.understander.parse(" ".join((*sentences[max(0, at - 1):at], *asking)))
+            return q.tokens
+        return self.pol.asking_tokens(p)
+
     def _uncovered_word(self, p: Parse) -> str | None:
         """The first word of the text that asks what the source never covers ('stressful')."""
         uncovered = self.e.lexicon.uncovered
-        words = self.pol.asking_tokens(p)
+        words = self._asked_words(p)
         pairs = (f"{a} {b}" for a, b in pairwise(words))
         return next((w for w in (*pairs, *words) if w in uncovered), None)  # ('too old')
 

@@ -165,6 +165,19 @@ class Policy:
                 return q  # (not "My MRI report says ... What does that mean?")
         return p
 
+    def story_only_cues(self, p: Parse, intent: str, floor: float) -> bool:
+        """Are an intent's cues all in the story, while the sentences that ask ask about a kind
+        of career ('My mom is a breast cancer survivor. Which fellowship would that be?')? A
+        question that asks nothing of its own ('My MRI report says X. What does that mean?')
+        still reads the story."""
+        sentences, asking = self.asking_sentences(p.text)
+        if not 1 <= len(asking) < len(sentences):
+            return False
+        q = self.engine.understander.parse(" ".join(asking))
+        careers = any(self.type_of(m) in CAREER_TYPES for m in q.alias_mentions)
+        return q.score(intent) < floor and (careers or bool(set(q.tokens) & self.sets[
+            "career_words"]))
+
     def asking_tokens(self, p: Parse) -> tuple[str, ...]:
         return self.asking_parse(p).tokens
 
@@ -515,6 +528,8 @@ def gate_medical_advice(pol: Policy, f: Facts) -> Decision | None:
     images, or is that someone else's job?' names careers and needs a stronger cue."""
     score = f.scores.get("medical_advice", 0.0)
     floor = pol.w["medical_advice_floor_careers" if f.careers_named_any else "medical_advice_floor"]
+    if score >= floor and pol.story_only_cues(f.p, "medical_advice", floor):
+        return None  # ("my mom's breast cancer was caught on a mammogram. which fellowship?")
     return Decision("medical_advice", score) if score >= floor else None
 
 

@@ -250,6 +250,26 @@ def test_a_story_naming_another_career_keeps_that_role_as_the_topic(advisor: Adv
     assert "fit" not in text
 
 
+@pytest.mark.parametrize(("story", "absent"), [
+    ("I'm a med student and I want to be a radiologist. My mom's breast cancer was caught "
+     "early on a screening mammogram. Which fellowship is about that?", "medical advice"),
+    ("I was a D1 athlete, super competitive, and I love people. A recruiter pitched me imaging "
+     "equipment sales. What does that job actually involve?", "how competitive"),
+    ("EMT-B for five years. I want steadier hours. Is there a path into imaging without med "
+     "school?", "not 5 years"),
+])
+def test_words_of_the_story_are_not_what_is_asked(advisor: Advisor, story: str,
+                                                  absent: str) -> None:
+    reply = advisor.ask(story)
+    assert absent not in reply.text
+    assert not reply.fallback
+
+
+def test_a_path_without_a_step_lists_the_careers_that_do_not_need_it(advisor: Advisor) -> None:
+    text = advisor.ask("Is there a path into imaging without med school?").text
+    assert text.startswith("Careers that do not need medical school")
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
