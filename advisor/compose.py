@@ -6,7 +6,7 @@ computed pathway. Where the graph is silent the answer says so plainly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
@@ -64,13 +64,42 @@ def _same(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
+#: The distinct words of a question that are compared with a node's facts.
+_BEST_FACT_WORDS = 48
+
+
+class _Words:
+    """The stemmed words of a fact, with what `_same` needs looked up rather than scanned
+    (a 2,000-character question of unknown words once tested each against every fact word:
+    issue 14): the words, and every prefix of five letters or more of the long ones."""
+
+    __slots__ = ("prefixes", "words")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self.prefixes = frozenset(w[:k] for w in self.words if len(w) >= 5
+                                  for k in range(5, len(w) + 1))
+
+    def has(self, word: str) -> bool:
+        """Is some word of the fact `_same` as `word`?"""
+        if word in self.words:
+            return True
+        if len(word) < 5:
+            return False
+        return word in self.prefixes or any(word[:k] in self.words
+                                            for k in range(5, len(word)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.words)
+
+
 class Composer:
     """Builds answers from one graph. Stateless and thread-safe."""
 
     def __init__(self, graph: Graph, responses: dict[str, str]) -> None:
         self.g = graph
         self.r = responses
-        self._facts_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._facts_cache: dict[str, list[tuple[str, _Words]]] = {}
         self._related_stems: tuple[dict[str, tuple[str, ...]],
                                    dict[str, tuple[str, ...]]] | None = None
         # Whole-graph answers, worked out on first use (the graph never changes): on a graph
@@ -229,12 +258,12 @@ class Composer:
                 out.append(str(cat.get("pay")))
         return list(dict.fromkeys(o for o in out if o))
 
-    def _fact_words(self, node: Node) -> list[tuple[str, frozenset[str]]]:
+    def _fact_words(self, node: Node) -> list[tuple[str, _Words]]:
         """A node's facts with their stemmed words, computed once per node."""
         cached = self._facts_cache.get(node.id)
         if cached is None:
-            cached = [(fact, frozenset(stem(t) for t in key(fact).replace("-", " ").split()
-                                       if len(t) > 2)) for fact in self.facts(node)]
+            cached = [(fact, _Words(stem(t) for t in key(fact).replace("-", " ").split()
+                                    if len(t) > 2)) for fact in self.facts(node)]
             self._facts_cache[node.id] = cached
         return cached
 
@@ -245,16 +274,17 @@ class Composer:
             self._related_stems = (related, {stem(k): v for k, v in related.items()})
         by_stem = self._related_stems[1]  # ('checking' finds the relatives of 'checks')
         wanted = [(stem(w), [stem(r) for r in related.get(w) or by_stem.get(stem(w), ())])
-                  for w in words]
+                  for w in list(dict.fromkeys(words))[:_BEST_FACT_WORDS]]  # (a word repeated
+        # counts once; a text of hundreds of words is no question about one fact)
         if not wanted:
             return None
         best, best_score = None, 0.0
         for fact, fact_words in self._fact_words(node):
             score = 0.0
             for own, near in wanted:  # each question word counts once: 1 itself, 0.8 a relative
-                if any(_same(own, f) for f in fact_words):
+                if fact_words.has(own):
                     score += 1.0
-                elif any(_same(r, f) for r in near for f in fact_words):
+                elif any(fact_words.has(r) for r in near):
                     score += 0.8
             if score > best_score:
                 best, best_score = fact, score

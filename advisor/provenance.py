@@ -742,10 +742,12 @@ class Provenance:
         residency'), and a total the stated lengths do not add up to; with 'no' when the
         document states another length."""
         question = self._digits(question)
-        own = self._lexicon.sets["own_years_words"]  # ('an EMT *for* five years': theirs)
+        sets = self._lexicon.sets  # ('an EMT *for* five years', '5 years *ago*': theirs)
         lengths = [m for m in _LENGTH.finditer(question)
-                   if question[:m.start()].split()[-1:] not in ([w] for w in own)
-                   and question[m.end():].split()[:1] not in ([w] for w in own)]
+                   if question[:m.start()].split()[-1:] not in ([w] for w in sets[
+                       "own_years_words"])
+                   and question[m.end():].split()[:1] not in ([w] for w in sets[
+                       "own_years_after"])]
         if not lengths or reply.listed or question.split()[0] in self._listing:
             return "", ""  # (what lasts that long is asked, or a list of it answers itself)
         low = float(lengths[0].group(1))

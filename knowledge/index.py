@@ -41,6 +41,9 @@ __all__ = ["Hit", "IndexSettings", "SemanticIndex"]
 
 SETTINGS_FILE = Path(__file__).resolve().parent / "index.yaml"
 #: A query longer than this many words is cut: a lookup needs a sentence, not a book.
+#: At most this many distinct unknown words of a query are looked up as typos: a text of
+#: hundreds of unknown words is no question with a typo (a fuzzy search each, issue 14).
+MAX_CORRECTED_WORDS = 24
 MAX_QUERY_WORDS = 200
 _FUZZY_CACHE = 4096
 #: Fields that hold names and phrases (not sentences): their short words count too.
@@ -304,11 +307,14 @@ class SemanticIndex:
         words: list[str] = []
         typed: list[str] = []
         factors: list[float] = []
+        tried: set[str] = set()
         for word in tokens(text)[:MAX_QUERY_WORDS]:
             if word in stop:
                 continue
             known, factor = word, 1.0
-            if self._stem(word) not in self._known_stems:
+            if self._stem(word) not in self._known_stems and (
+                    word in tried or len(tried) < MAX_CORRECTED_WORDS):
+                tried.add(word)
                 corrected = self._correct(word)
                 if corrected is not None:
                     known, factor = corrected, self.settings.fuzzy_weight
