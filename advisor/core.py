@@ -17,7 +17,7 @@ from .reply import Reply
 from .resources import HERE, IntentSpec, load_intents, load_lexicon, load_policy, load_responses
 from .respond import Responder
 from .rules import Policy
-from .session import MAX_TRANSCRIPT, Session
+from .session import MAX_TRANSCRIPT, MAX_TRANSCRIPT_CHARS, Session
 
 
 class Engine:
@@ -174,13 +174,16 @@ class Advisor:
         return self._engine.starter_questions
 
     def session(self, state: dict[str, Any] | None = None, *,
-                transcript: bool = True) -> Session:
+                transcript: bool = True,
+                transcript_chars: int = MAX_TRANSCRIPT_CHARS) -> Session:
         """A new conversation, or one resumed from `Session.to_dict()` output.
 
-        `transcript=False` keeps no record of the turns (a server that never saves them).
+        `transcript=False` keeps no record of the turns (a server that never saves them);
+        `transcript_chars` bounds the record kept (a web server keeps many conversations).
         Raises SessionStateError when `state` is corrupted, foreign or from a newer version.
         """
-        return Session(self._engine, state, keep=MAX_TRANSCRIPT if transcript else 0)
+        return Session(self._engine, state, keep=MAX_TRANSCRIPT if transcript else 0,
+                       keep_chars=transcript_chars)
 
     def ask(self, text: str) -> Reply:
         """Answer one question in a fresh session (for one-off use)."""

@@ -43,10 +43,12 @@ class Session:
     """One person's conversation. Not shared between threads; the Advisor behind it is."""
 
     def __init__(self, engine: Engine, state: dict[str, Any] | None = None, *,
-                 keep: int = MAX_TRANSCRIPT) -> None:
+                 keep: int = MAX_TRANSCRIPT, keep_chars: int = MAX_TRANSCRIPT_CHARS) -> None:
         self._engine = engine
         #: Turns kept in `transcript` (for /save); 0 where nothing reads it (--jsonl, ask).
         self.keep = max(0, min(keep, MAX_TRANSCRIPT))
+        #: ... and at most this many characters of them (the newest turn always stays).
+        self.keep_chars = max(0, min(keep_chars, MAX_TRANSCRIPT_CHARS))
         self.context = Context()
         self.dialog = DialogState()
         self.transcript: list[tuple[str, str]] = []
@@ -71,6 +73,19 @@ class Session:
             "dialog": self.dialog.to_dict(),
             "transcript": [list(t) for t in self.transcript[-MAX_TRANSCRIPT:]],
         }
+
+    def _trim(self) -> None:
+        """The oldest turns go first, past `keep` turns or `keep_chars` characters
+        (the newest always stays), cut in one slice: never one pop per turn."""
+        cut, chars = 0, self._chars
+        while len(self.transcript) - cut > 1 and (len(self.transcript) - cut > self.keep
+                                                 or chars > self.keep_chars):
+            question, answer = self.transcript[cut]
+            chars -= len(question) + len(answer)
+            cut += 1
+        if cut:
+            del self.transcript[:cut]
+            self._chars = chars
 
     def _restore(self, state: Any) -> None:
         if not isinstance(state, dict):
@@ -116,8 +131,9 @@ class Session:
             raise SessionStateError("the saved session's transcript must be a list of "
                                     "[question, answer] pairs")
         self.context, self.dialog = context, dialog
-        self.transcript = [(q, a) for q, a in transcript]
+        self.transcript = [(q, a) for q, a in transcript[-self.keep:]] if self.keep else []
         self._chars = sum(len(q) + len(a) for q, a in self.transcript)
+        self._trim()  # (a planted state of a million turns keeps what a live one would)
 
     # -- the turn -------------------------------------------------------------------------
     def ask(self, text: str) -> Reply:
@@ -134,8 +150,5 @@ class Session:
             if self.keep:
                 self.transcript.append((text[:MAX_INPUT_CHARS], reply.text))
                 self._chars += len(self.transcript[-1][0]) + len(reply.text)
-                while len(self.transcript) > 1 and (len(self.transcript) > self.keep
-                                                    or self._chars > MAX_TRANSCRIPT_CHARS):
-                    question, answer = self.transcript.pop(0)  # the oldest turns go first
-                    self._chars -= len(question) + len(answer)
+                self._trim()
             return reply

@@ -259,3 +259,110 @@ def test_a_conversation_keeps_a_bounded_transcript_in_characters(advisor: Adviso
     for i in range(MAX_TRANSCRIPT + 20):
         short.ask(f"hi {i}")
     assert len(short.transcript) == MAX_TRANSCRIPT
+
+
+# -- round 2 (attack 5, 2026-12-07) ----------------------------------------------------------
+def test_a_planted_state_of_a_million_turns_keeps_only_what_a_live_one_would(
+        advisor: Advisor) -> None:
+    # The first turn after loading once trimmed the transcript one pop at a time (quadratic:
+    # minutes for a 10 MB file); the state now keeps the newest turns at once.
+    state = {"format": "radiology-advisor/session", "version": 1,
+             "transcript": [["q", "a"]] * 300_000}
+    session = advisor.session(state=state)
+    assert len(session.transcript) <= 500
+    reply = session.ask("how long is residency?")
+    assert "4–5 years" in reply.text
+    assert session.transcript[-1][0] == "how long is residency?"
+    assert len(session.transcript) <= 500
+
+
+def test_an_endless_header_is_refused_and_the_server_keeps_answering() -> None:
+    # httptools buffered a header line without bound (hundreds of MB from one connection,
+    # every other request stalled); h11 refuses the request past 16 KB of headers.
+    import socket
+    import urllib.parse
+
+    from web_support import call, serve
+
+    with serve("--no-access-log") as (base, _lines):
+        url = urllib.parse.urlsplit(base)
+        with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: ")
+            try:
+                for _ in range(200):  # up to 2 MB, 10 KB at a time
+                    sock.sendall(b"y" * 10_240)
+            except OSError:
+                pass  # the server closed the connection: refused
+            sock.settimeout(5)
+            try:
+                answer: bytes | None = sock.recv(200)
+            except TimeoutError:
+                answer = None  # still reading the header: nothing bounds it
+            except OSError:
+                answer = b""  # reset: refused
+        assert answer is not None, "the server kept reading an endless header"
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer
+        status, body = call("GET", base + "/healthz")
+        assert (status, body) == (200, {"status": "ok"})
+
+
+def test_the_sqlite_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    from advisor.web.stores import SQLiteStore
+
+    fresh = tmp_path / "chats.db"
+    SQLiteStore(fresh)
+    assert fresh.stat().st_mode & 0o777 == 0o600
+    old = tmp_path / "old.db"
+    old.touch(mode=0o644)
+    old.chmod(0o644)
+    SQLiteStore(old)
+    assert old.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("planted", ["garbage", "[1, 2]", '{"transcript": [1, 2]}'])
+def test_a_planted_row_is_a_broken_state_on_every_route(advisor: Advisor, tmp_path: Path,
+                                                       planted: str) -> None:
+    import sqlite3
+
+    path = tmp_path / "chats.db"
+    with TestClient(create_app(advisor, f"sqlite:{path}", Limits(rate=0))) as client:
+        sid = client.post("/api/sessions").json()["id"]
+        db = sqlite3.connect(path)
+        db.execute("UPDATE sessions SET state=?, rev=rev+1 WHERE id=?", (planted, sid))
+        db.commit()
+        db.close()
+        for method, route, body in [("GET", f"/api/sessions/{sid}", None),
+                                    ("POST", f"/api/sessions/{sid}/messages", {"text": "hi"}),
+                                    ("GET", f"/api/sessions/{sid}/transcript.md", None),
+                                    ("GET", f"/api/sessions/{sid}/plan.md", None)]:
+            response = client.request(method, route, json=body)
+            assert response.status_code == 500, (route, response.text)
+            assert response.json()["code"] == "broken_state", (route, response.text)
+
+
+def test_the_memory_store_keeps_a_byte_budget() -> None:
+    import asyncio
+
+    from advisor.web.stores import MemoryStore, UnknownSession
+
+    async def run() -> None:
+        store = MemoryStore(budget=10_000)
+        first = await store.create({"transcript": ["x" * 4_000]})
+        ids = [await store.create({"transcript": ["y" * 4_000]}) for _ in range(3)]
+        assert len(store) == 2  # the least recent went first, past 10,000 bytes
+        with pytest.raises(UnknownSession):
+            await store.load(first)
+        assert (await store.load(ids[-1]))["transcript"] == ["y" * 4_000]
+
+    asyncio.run(run())
+
+
+def test_a_web_conversation_keeps_a_bounded_transcript(advisor: Advisor) -> None:
+    with TestClient(create_app(advisor, "memory", Limits(rate=0, transcript_chars=5_000))) as c:
+        sid = c.post("/api/sessions").json()["id"]
+        for i in range(8):
+            c.post(f"/api/sessions/{sid}/messages", json={"text": f"{i} " + "a" * 1_500})
+        pairs = c.get(f"/api/sessions/{sid}").json()["transcript"]
+        assert 1 <= len(pairs) < 8
+        assert sum(len(p["question"]) + len(p["answer"]) for p in pairs) <= 5_000 + 2_000
+        assert pairs[-1]["question"].startswith("7 ")

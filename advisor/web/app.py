@@ -75,6 +75,10 @@ class Limits:
     max_sessions: int = 10_000
     ttl: float = 24 * 3600.0
     live_sessions: int = 4096  # conversations each worker keeps live between turns
+    live_bytes: int = 64 * 2**20  # ... and at most this many bytes of their saved states
+    #: Characters of a web conversation's transcript kept (the newest turns): with
+    #: `max_sessions` and the store's byte budget, what bounds the server's memory.
+    transcript_chars: int = 60_000
 
 
 class ApiError(Exception):
@@ -157,6 +161,7 @@ class WebChat:
         self.limiter = RateLimiter(limits.rate, limits.burst)
         #: Session objects by id with the saved state they stand for, least recent first.
         self.live: OrderedDict[str, tuple[Any, Session]] = OrderedDict()
+        self.live_bytes = 0  # of the saved states in `live`
         #: What every new conversation's saved state is: its first turn starts a Session
         #: afresh instead of decoding and checking that state.
         self.fresh = encode(advisor.session().to_dict())
@@ -226,11 +231,13 @@ class WebChat:
     def _store_error(self, exc: StoreError) -> ApiError:
         if exc.code == "unknown_session":
             return self._unknown()
+        if exc.code == "broken_state":
+            return ApiError(500, "broken_state")
         return ApiError(429, exc.code, {"Retry-After": "5"})
 
     def _session(self, state: State) -> Session:
         try:
-            return self.advisor.session(state)
+            return self.advisor.session(state, transcript_chars=self.limits.transcript_chars)
         except SessionStateError:
             raise ApiError(500, "broken_state") from None
 
@@ -255,16 +262,16 @@ class WebChat:
         self._limit(request)
         sid = self._sid(request)
         text, explain = self._question(await self._body(request))
-        advisor, live = self.advisor, self.live
+        advisor = self.advisor
 
         def turn(saved: Saved) -> tuple[State, tuple[dict[str, Any], Session]]:
             # This worker's live copy when the saved state is still the one it left (no
             # decoding, no restoring); taken out while in use, put back only on success.
-            cached = live.pop(sid, None)
+            cached = self._drop_live(sid)
             if cached is not None and saved.same(cached[0]):
                 session = cached[1]
             elif saved.same(self.fresh):
-                session = advisor.session()
+                session = advisor.session(transcript_chars=self.limits.transcript_chars)
             else:
                 session = self._session(saved.state())
             reply = session.ask(text)
@@ -276,17 +283,33 @@ class WebChat:
             (data, session), raw = await self.store.update(sid, turn)
         except StoreError as exc:
             raise self._store_error(exc) from None
-        live[sid] = (raw, session)
-        if len(live) > self.limits.live_sessions:
-            live.popitem(last=False)
+        self._keep_live(sid, raw, session)
         return JSONResponse(data)
+
+    def _drop_live(self, sid: str) -> tuple[Any, Session] | None:
+        """Take a conversation out of the live ones (in use, or deleted)."""
+        entry = self.live.pop(sid, None)
+        if entry is not None:
+            self.live_bytes -= _size(entry[0])
+        return entry
+
+    def _keep_live(self, sid: str, raw: Any, session: Session) -> None:
+        """This worker keeps the conversation live for its next turn; the least recent go
+        first past `live_sessions` conversations or `live_bytes` bytes of saved state."""
+        live = self.live
+        self._drop_live(sid)
+        live[sid] = (raw, session)
+        self.live_bytes += _size(raw)
+        while live and (len(live) > self.limits.live_sessions
+                        or self.live_bytes > self.limits.live_bytes):
+            _, (gone, _) = live.popitem(last=False)
+            self.live_bytes -= _size(gone)
 
     async def transcript(self, request: Request) -> Response:
         self._limit(request)
         sid = self._sid(request)
-        state = await self._state(sid)
-        pairs = state.get("transcript", [])
-        return JSONResponse({"id": sid, "transcript": [
+        pairs = self._session(await self._state(sid)).transcript  # (checked: a planted
+        return JSONResponse({"id": sid, "transcript": [  # row is a broken state, no crash)
             {"question": q, "answer": a} for q, a in pairs]})
 
     async def plan(self, request: Request) -> Response:
@@ -296,9 +319,9 @@ class WebChat:
 
     async def transcript_markdown(self, request: Request) -> Response:
         self._limit(request)
-        state = await self._state(self._sid(request))
+        session = self._session(await self._state(self._sid(request)))
         parts = []
-        for question, answer in state.get("transcript", []):
+        for question, answer in session.transcript:
             quoted = "\n".join("> " + line for line in question.splitlines() or [""])
             parts.append(f"{quoted}\n\n{answer}\n")
         return _download("\n".join(parts), "radiology-advisor-transcript.md")
@@ -306,7 +329,7 @@ class WebChat:
     async def delete(self, request: Request) -> Response:
         self._limit(request)
         sid = self._sid(request)
-        self.live.pop(sid, None)
+        self._drop_live(sid)
         if not await self.store.delete(sid):
             raise self._unknown()
         return Response(status_code=204)
@@ -325,6 +348,11 @@ class WebChat:
 
     async def on_crash(self, request: Request, exc: Exception) -> Response:
         return self.error_response(ApiError(500, "internal_error", error=type(exc).__name__))
+
+
+def _size(raw: Any) -> int:
+    """Bytes of a saved state as a store returned it (bytes or text; else a guess)."""
+    return len(raw) if isinstance(raw, (bytes, str)) else 4096
 
 
 def _download(text: str, filename: str) -> Response:

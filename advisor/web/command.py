@@ -23,6 +23,9 @@ from . import require
 if TYPE_CHECKING:
     from ..core import Advisor
 
+#: The most bytes of request line and headers a connection may send before its request is
+#: refused (uvicorn's h11 default).
+MAX_HEADER_BYTES = 16 * 1024
 #: The configuration a worker process reads (uvicorn starts each worker afresh).
 CONFIG_ENV = "RADIOLOGY_ADVISOR_WEB_CONFIG"
 
@@ -172,9 +175,13 @@ def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], A
     import uvicorn
 
     config = _config(args)
+    # h11, not httptools: httptools buffers a header line without bound (one connection
+    # sending an endless header took hundreds of MB and stalled every request); h11 refuses
+    # a request whose headers pass MAX_HEADER_BYTES.
     options: dict[str, Any] = {"host": args.host, "port": args.port,
                                "access_log": not args.no_access_log, "log_level": "info",
-                               "timeout_graceful_shutdown": 10}
+                               "timeout_graceful_shutdown": 10, "http": "h11",
+                               "h11_max_incomplete_event_size": MAX_HEADER_BYTES}
     # Built before listening, so a bad store or knowledge is one message, not a crash later.
     app = app_from_config(config, make_advisor(args))
     _reach_redis(config["store"])

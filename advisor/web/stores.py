@@ -58,14 +58,22 @@ def encode(state: State) -> bytes:
 
 
 def decode(raw: bytes | str) -> State:
-    """A saved state back; ValueError when it is not JSON."""
-    state: State = orjson.loads(raw)
+    """A saved state back; BrokenState when it is no JSON object (a corrupted or planted
+    row): the API then says so, it never retries what cannot succeed."""
+    try:
+        state = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BrokenState() from None
+    if not isinstance(state, dict):
+        raise BrokenState()
     return state
 
 #: An id is 24 random bytes (192 bits) in URL-safe base64: 32 characters.
 _ID = re.compile(r"[A-Za-z0-9_-]{32}")
 DEFAULT_TTL = 24 * 3600.0
 DEFAULT_CAP = 10_000
+#: Bytes of saved state the memory store keeps at most.
+DEFAULT_BUDGET = 256 * 2**20
 
 
 def new_id() -> str:
@@ -82,6 +90,12 @@ class StoreError(Exception):
     """A store could not do what was asked; `code` names the message the API gives."""
 
     code = "store"
+
+
+class BrokenState(StoreError):
+    """The saved state of a session cannot be read: not JSON, or not an object."""
+
+    code = "broken_state"
 
 
 class UnknownSession(StoreError):
@@ -155,14 +169,32 @@ class SessionStore(abc.ABC):
 
 
 class MemoryStore(SessionStore):
-    """Sessions in this process's memory: idle ones expire after `ttl` seconds, at most `cap`."""
+    """Sessions in this process's memory: idle ones expire after `ttl` seconds, at most `cap`,
+    and at most `budget` bytes of saved state (the least recently used go first past it: a
+    count alone let 10,000 long conversations take tens of GB)."""
 
     def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 budget: int = DEFAULT_BUDGET) -> None:
         super().__init__(ttl, cap)
         self._clock = clock
+        self.budget = budget
         self._data: OrderedDict[str, tuple[float, bytes]] = OrderedDict()  # least recent first
+        self._bytes = 0
         self._locks = _Locks()
+
+    def _put(self, sid: str, raw: bytes) -> None:
+        old = self._data.pop(sid, None)
+        if old is not None:
+            self._bytes -= len(old[1])
+        self._data[sid] = (self._clock(), raw)
+        self._bytes += len(raw)
+        while self._bytes > self.budget and len(self._data) > 1:
+            gone, (_, state) = next(iter(self._data.items()))
+            if gone == sid:
+                break
+            del self._data[gone]
+            self._bytes -= len(state)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -172,7 +204,7 @@ class MemoryStore(SessionStore):
             sid, (used, _) = next(iter(self._data.items()))
             if now - used < self.ttl:
                 break
-            del self._data[sid]
+            self._bytes -= len(self._data.pop(sid)[1])
 
     def _get(self, sid: str) -> bytes:
         now = self._clock()
@@ -188,7 +220,7 @@ class MemoryStore(SessionStore):
         if len(self._data) >= self.cap:
             raise StoreFull()
         sid = new_id()
-        self._data[sid] = (now, encode(state))
+        self._put(sid, encode(state))
         return sid
 
     async def load(self, sid: str) -> State:
@@ -198,12 +230,28 @@ class MemoryStore(SessionStore):
         async with self._locks.hold(sid):
             state, result = turn(Saved(self._get(sid)))
             raw = encode(state)
-            self._data[sid] = (self._clock(), raw)
-            self._data.move_to_end(sid)
+            self._put(sid, raw)
             return result, raw
 
     async def delete(self, sid: str) -> bool:
-        return self._data.pop(sid, None) is not None
+        entry = self._data.pop(sid, None)
+        if entry is not None:
+            self._bytes -= len(entry[1])
+        return entry is not None
+
+
+def _private(path: str) -> None:
+    """The database holds every conversation and every session id (all it takes to read or
+    delete one): created readable by its owner only, and an existing one of ours with wider
+    rights narrowed, with its -wal and -shm files (SQLite gives them the database's mode)."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            st = os.stat(name)
+        except FileNotFoundError:
+            continue
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(name, 0o600)
 
 
 class SQLiteStore(SessionStore):
@@ -225,6 +273,8 @@ class SQLiteStore(SessionStore):
         super().__init__(ttl, cap)
         self.path = str(path)
         self._locks = _Locks()
+        if os.name == "posix" and self.path != ":memory:":
+            _private(self.path)
         self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
                                    check_same_thread=False)
         self._lock_fd: int | None = None
