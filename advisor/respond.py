@@ -543,9 +543,12 @@ class Responder:
         """A question about what was said before: a pronoun ('is it only for big cities?'),
         'that year', 'and ...', or a few words only. (A longer question that names nothing
         may be a new one the document does not cover: 'which python library is best?')"""
+        sets = self.pol.sets
         return p.pronoun or p.points_back or p.tokens[:1] == ("and",) \
-            or bool(p.words & self.pol.sets["pointing_words"]) \
-            or len(p.tokens) <= self.pol.w["retrieve_words"]
+            or bool(p.words & sets["pointing_words"]) \
+            or len(p.tokens) <= self.pol.w["retrieve_words"] \
+            or bool(p.words & sets["hypothetical_words"] and p.words & sets["first_person"])
+        # ('what would I actually be checking?': the person pictures the job just discussed)
 
     # -- about the person and the pick ------------------------------------------------------
     def _about_me(self, t: Turn, d: Decision) -> Answer:

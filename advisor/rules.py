@@ -215,7 +215,9 @@ class Policy:
         # "and for kids?" follows on; "and can they work in vascular?" asks its own question
         followup = (words[:2] in (("what", "about"), ("how", "about"))
                     or (words[:1] == ("and",) and not self.own_question(words[1:]))
-                    or words[:2] == ("same", "question"))
+                    or words[:2] == ("same", "question")
+                    or (bool(words[:1]) and words[0] in sets["next_openers"]
+                        and len(words) <= w["next_followup_words"]))  # ('then what?')
         short_followup = bool(topic) and (
             (followup and len(p.tokens) <= w["followup_words"])
             or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))

@@ -270,6 +270,25 @@ def test_a_path_without_a_step_lists_the_careers_that_do_not_need_it(advisor: Ad
     assert text.startswith("Careers that do not need medical school")
 
 
+@pytest.mark.parametrize(("turns", "wanted"), [
+    (["how long is med school?", "then what"], "residency 4–5 years"),
+    (["tell me about QA specialists", "do they write policies too?"], "protocols"),
+    (["tell me about QA specialists", "what would I actually be checking?"], "Quality"),
+])
+def test_a_follow_up_in_everyday_words_stays_on_the_topic(advisor: Advisor, turns: list[str],
+                                                          wanted: str) -> None:
+    session = advisor.session()
+    for turn in turns[:-1]:
+        session.ask(turn)
+    reply = session.ask(turns[-1])
+    assert wanted in reply.text and not reply.fallback, reply.text
+
+
+def test_a_conditional_move_does_not_ask_for_a_specialisation(advisor: Advisor) -> None:
+    text = advisor.ask("If I move into radiology, which of my skills carry over?").text
+    assert "Successful careers in radiology require" in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
