@@ -37,6 +37,10 @@ def answer_list(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | No
     if found is not None:
         return found
     g = pol.g
+    kind = next((n for m in p.alias_mentions if (n := g.node(m.node_ids[0]))
+                 and g.neighbours(n.id, "kind_of", incoming=True)), None)
+    if kind is not None:  # 'list every fellowship': the kinds of that step
+        return pol.engine.composer.subspecialties(kind)
     category = next(iter(_named(pol, p, {"category"})), None) or next(
         (g.node(i) for m in p.mentions if m.kind == "keyword" for i in m.node_ids
          if g.node(i).type == "category"), None)

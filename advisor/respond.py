@@ -494,8 +494,8 @@ class Responder:
         lex = e.lexicon
         word = self._uncovered_word(p)
         nodes = d.nodes or [e.graph.node(m.node_ids[0]) for m in p.alias_mentions]
-        if word is None or not nodes or d.intent not in _ASPECT_READINGS:
-            return None
+        if word is None or not nodes or (d.intent not in _ASPECT_READINGS and " " not in word):
+            return None  # (a phrase, 'too old', is asked whatever the reading)
         asked = any(s.cues for s in p.intents if s.intent == d.intent)
         priced = word in lex.sets["price_words"]  # "what it costs" is no salary question
         if asked and d.intent in {"pay", "outlook", "skills"} and not priced:

@@ -165,9 +165,10 @@ class Policy:
                 return q  # (not "My MRI report says ... What does that mean?")
         return p
 
-    def story_only_cues(self, p: Parse, intent: str, floor: float) -> bool:
+    def story_only_cues(self, p: Parse, intent: str) -> bool:
         """Are an intent's cues all in the story, while the sentences that ask ask about a kind
-        of career ('My mom is a breast cancer survivor. Which fellowship would that be?')? A
+        of career, a fit or the field ('My mom is a breast cancer survivor. Which fellowship
+        would that be?', '... My back's done. Is there something in radiology that fits?')? A
         question that asks nothing of its own ('My MRI report says X. What does that mean?')
         still reads the story."""
         sentences, asking = self.asking_sentences(p.text)
@@ -175,8 +176,8 @@ class Policy:
             return False
         q = self.engine.understander.parse(" ".join(asking))
         careers = any(self.type_of(m) in CAREER_TYPES for m in q.alias_mentions)
-        return q.score(intent) < floor and (careers or bool(set(q.tokens) & self.sets[
-            "career_words"]))
+        kinds = self.sets["career_words"] | self.sets["fit_words"] | self.sets["field_names"]
+        return q.score(intent) <= 0 and (careers or bool(set(q.tokens) & kinds))
 
     def asking_tokens(self, p: Parse) -> tuple[str, ...]:
         return self.asking_parse(p).tokens
@@ -530,7 +531,7 @@ def gate_medical_advice(pol: Policy, f: Facts) -> Decision | None:
     images, or is that someone else's job?' names careers and needs a stronger cue."""
     score = f.scores.get("medical_advice", 0.0)
     floor = pol.w["medical_advice_floor_careers" if f.careers_named_any else "medical_advice_floor"]
-    if score >= floor and pol.story_only_cues(f.p, "medical_advice", floor):
+    if score >= floor and pol.story_only_cues(f.p, "medical_advice"):
         return None  # ("my mom's breast cancer was caught on a mammogram. which fellowship?")
     return Decision("medical_advice", score) if score >= floor else None
 
@@ -626,9 +627,10 @@ def adjust_advice_about_careers(pol: Policy, spec: IntentSpec, score: float,
                                 f: Facts) -> float | None:
     """A question about careers that mentions 'my images' (or 'do rad techs give IV
     contrast?') is not medical advice."""
-    if spec.name == "medical_advice" and f.careers_named_any \
-            and score < pol.w["medical_advice_floor_careers"]:
-        return None
+    if spec.name == "medical_advice" and (
+            (f.careers_named_any and score < pol.w["medical_advice_floor_careers"])
+            or pol.story_only_cues(f.p, spec.name)):
+        return None  # (nor a cue of the story, 'my back's done', under a question of fit)
     return score if score > 0 else None
 
 

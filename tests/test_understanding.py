@@ -289,6 +289,33 @@ def test_a_conditional_move_does_not_ask_for_a_specialisation(advisor: Advisor) 
     assert "Successful careers in radiology require" in text
 
 
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("I'm a radiology resident and my mom is a breast cancer survivor. I'd love to spend my "
+     "career on mammograms and screening. Which fellowship would that be?", "Breast"),
+    ("I'm an electrician, 20 years. I like making sure machines work right and everything's "
+     "up to code and passes inspection. My back's done with the physical stuff. Is there "
+     "something in radiology that fits?", "Quality"),
+    ("MS3 here, I've basically decided on radiology. Can you list every fellowship I could do "
+     "after residency?", "Neuroradiology"),
+    ("ok what would it take to be a rad tech specifically?", "ARRT"),
+])
+def test_what_the_question_asks_wins_over_words_of_the_story(advisor: Advisor, question: str,
+                                                             wanted: str) -> None:
+    reply = advisor.ask(question)
+    assert wanted in reply.text and not reply.fallback, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "I'm 52 and have worked retail my whole life. Am I too old to switch into sonography?",
+    "I'm a high school senior with a 3.2 GPA. Are my grades good enough to get into a rad "
+    "tech program?",
+])
+def test_a_point_never_covered_is_said_whatever_the_reading(advisor: Advisor,
+                                                            question: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback and "does not say" in reply.text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
