@@ -197,9 +197,17 @@ def step_keywords(pol: Policy, r: Resolution) -> None:
 
 
 def step_relations(pol: Policy, r: Resolution) -> None:
-    """'Tell me about jobs with MRI': still nothing, so careers related to what was named."""
+    """'Tell me about jobs with MRI': still nothing, so careers related to what was named;
+    the career of the conversation first when it is one of them ('I'm a rad tech' then 'could
+    I move into MRI?': the technologist's specialisation, not the breast imaging fellowship)."""
     if not r.fitting:
         r.fitting = [n for n in related_careers(pol, r.nodes, None) if n.type in r.types]
+        topic = r.f.topic[0] if r.f.topic else None
+        own = [n for n in r.fitting if topic is not None and (
+            n == topic or n in pol.g.neighbours(topic.id) or topic in pol.g.neighbours(n.id))]
+        if own and own[0] != r.fitting[0]:
+            r.fitting = [own[0], *[n for n in r.fitting if n != own[0]]]
+            r.d.context_used.append(f"'{own[0].id}' is the career of the conversation")
 
 
 def step_pronoun_topic(pol: Policy, r: Resolution) -> None:

@@ -316,6 +316,14 @@ def test_a_point_never_covered_is_said_whatever_the_reading(advisor: Advisor,
     assert reply.fallback and "does not say" in reply.text
 
 
+@pytest.mark.parametrize("first", ["I'm a rad tech right now.", "I passed my ARRT!!"])
+def test_a_modality_asked_after_a_career_is_that_careers(advisor: Advisor, first: str) -> None:
+    session = advisor.session()
+    session.ask(first)
+    text = session.ask("could I move into MRI at some point").text
+    assert text.startswith("Yes. Radiologic Technologists may specialize in"), text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
