@@ -402,7 +402,7 @@ class Composer:
             text = self.r["silent"].format(what=f"how long the {node.label} takes")
             root = next((r for r in self.fellowship_roots() if node in self.children(r)), None)
             lengths = self.stated_lengths(root) if root is not None else ""
-            return Answer(f"{text} {lengths}".strip(), (node.id,))
+            return Answer(f"{text} {lengths}".strip(), (node.id,), uncovered=True)
         if node.type in {"training", "subspecialty"} and node.duration is not None:
             typically = "typically " if "typically" in " ".join(node.get("statements", ())) else ""
             if node.type == "subspecialty":

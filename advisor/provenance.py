@@ -1695,8 +1695,8 @@ class Provenance:
         if not replacing and not silent:  # ('$100,000 a year, right?': the pay lines)
             replacing = self.figure_note(question, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
-            text = replacing
-            reply = replace(reply, fallback=False)
+            text = replacing  # (a flagged one where it says the document is silent on it)
+            reply = replace(reply, fallback=any(replacing.startswith(p) for p in self._silent))
         category = "" if swapped else self.category_note(q, reply)
         unlisted = self.unlisted_fellowship(q) or self.uncovered_head(q, reply)
         notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(
@@ -1704,7 +1704,10 @@ class Provenance:
                                self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
-        head = [*notices, *(n for n in (category, self.count_note(q, reply),
+        count = self.count_note(q, reply)
+        if count == self.r["count_unstated"]:
+            reply = replace(reply, fallback=True)  # (the number asked is nowhere stated)
+        head = [*notices, *(n for n in (category, count,
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))
                             if n and n not in notices)]

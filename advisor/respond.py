@@ -498,8 +498,8 @@ class Responder:
             return None  # (a phrase, 'too old', is asked whatever the reading)
         asked = any(s.cues for s in p.intents if s.intent == d.intent)
         priced = word in lex.sets["price_words"]  # "what it costs" is no salary question
-        if asked and d.intent in {"pay", "outlook", "skills"} and not priced:
-            return None
+        if asked and d.intent in {"pay", "outlook", "skills"} and not priced and " " not in word:
+            return None  # (but 'average salary': a figure the pay lines never give)
         node = nodes[0]
         name = " ".join(w if w.isupper() else w.lower() for w in node.name.split())
         who = article(name) if node.type == "role" else name

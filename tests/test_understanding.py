@@ -324,6 +324,27 @@ def test_a_modality_asked_after_a_career_is_that_careers(advisor: Advisor, first
     assert text.startswith("Yes. Radiologic Technologists may specialize in"), text
 
 
+@pytest.mark.parametrize(("turns", "said"), [
+    (["what does a sonographer do", "how many months is a sonography program usually"],
+     "does not give a number"),
+    (["what does pediatric radiology cover", "how many years is that fellowship"],
+     "does not say how long the pediatric fellowship takes"),
+    (["what is the average salary of a radiologist"], "average salary"),
+])
+def test_a_figure_the_document_never_gives_is_flagged(advisor: Advisor, turns: list[str],
+                                                      said: str) -> None:
+    session = advisor.session()
+    for turn in turns[:-1]:
+        session.ask(turn)
+    reply = session.ask(turns[-1])
+    assert said in reply.text and reply.fallback, reply.text
+
+
+def test_pay_in_general_words_is_answered_not_flagged(advisor: Advisor) -> None:
+    reply = advisor.ask("do radiologists make good money")
+    assert "highest compensated" in reply.text and not reply.fallback
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
