@@ -996,6 +996,14 @@ class Provenance:
             return self.r["count_listed"].format(count=counted)
         return self.r["count_unstated"]
 
+    def _counted(self, question: str, reply: Reply) -> tuple[str, Reply]:
+        """The count note, and the reply flagged as a fallback where the number asked is
+        nowhere stated."""
+        count = self.count_note(question, reply)
+        if count == self.r["count_unstated"]:
+            reply = replace(reply, fallback=True)
+        return count, reply
+
     def _counts_people(self, question: str) -> bool:
         """'How many radiologists are there?': the word counted names a career."""
         for phrase in self._count_words:
@@ -1704,9 +1712,7 @@ class Provenance:
                                self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
-        count = self.count_note(q, reply)
-        if count == self.r["count_unstated"]:
-            reply = replace(reply, fallback=True)  # (the number asked is nowhere stated)
+        count, reply = self._counted(q, reply)
         head = [*notices, *(n for n in (category, count,
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))
