@@ -63,8 +63,22 @@ def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
 
 
 def answer_pay(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
-    """'How much do radiologists make?'."""
-    return pol.engine.composer.pay(d.nodes[0] if d.nodes else None)
+    """'How much do radiologists make?'; 'comp for techs vs rads?': each career named, its
+    own pay line once (the lines the document gives them), the figures note once."""
+    composer = pol.engine.composer
+    first = composer.pay(d.nodes[0] if d.nodes else None)
+    kinds = CAREER_TYPES | {"category"}
+    others = [n for n in d.nodes[1:int(pol.w["pay_nodes"])] if n.type in kinds]
+    if not others:
+        return first
+    note = composer.r["no_salary_figures"]
+    lines = [first.text.replace(note, "").strip()]
+    for node in others:
+        line = composer.pay(node).text.replace(note, "").strip()
+        if line and line not in lines:
+            lines.append(line)
+    return Answer(" ".join([*lines, note]), tuple(dict.fromkeys(
+        (*first.entities, *(n.id for n in others)))))
 
 
 def answer_outlook(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:

@@ -345,6 +345,20 @@ def test_pay_in_general_words_is_answered_not_flagged(advisor: Advisor) -> None:
     assert "highest compensated" in reply.text and not reply.fallback
 
 
+@pytest.mark.parametrize("question", [
+    "do radiologists make a lot fr or is that cap", "do rads make good $$",
+    "do radiologist make good mony",
+])
+def test_pay_in_slang_gets_the_pay_lines(advisor: Advisor, question: str) -> None:
+    assert "highest compensated" in advisor.ask(question).text
+
+
+def test_the_pay_of_each_career_named(advisor: Advisor) -> None:
+    text = advisor.ask("how much do radiologists and sonographers make?").text
+    assert "highest compensated" in text and "good salaries" in text
+    assert text.count("does not give salary figures") == 1
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
