@@ -359,6 +359,15 @@ def test_the_pay_of_each_career_named(advisor: Advisor) -> None:
     assert text.count("does not give salary figures") == 1
 
 
+def test_terrified_of_radiation_counts_against_it(advisor: Advisor) -> None:
+    text = advisor.ask("My daughter is terrified of radiation, loves chatting with patients, and "
+                       "dreams of doing baby scans. She doesn't want med school. What job fits "
+                       "her best?").text
+    assert text.index("Sonographer") < text.find("Nuclear Medicine Technologist") or \
+        "Nuclear Medicine Technologist —" not in text
+    assert "comfortable handling radioactive" not in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
