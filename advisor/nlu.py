@@ -581,9 +581,22 @@ class Understander:
         # (no negation anywhere: none before any mention; 333 mentions looked 333 times)
         negations = self.lexicon.negations
         maybe = len(chosen) < 2 or _has_phrase(negations, f" {' '.join(tokens)} ", tokens)
-        return [Mention(ids, start, start + size, " ".join(tokens[start:start + size]), kind,
-                        maybe and self._negated(tokens, start))
-                for start, size, kind, ids in chosen]
+        out: list[Mention] = []
+        for start, size, kind, ids in chosen:
+            negated = False
+            if maybe:
+                # a negation binds to the first name after it ("without med school, which use
+                # PET?": PET is wanted), and to names joined to that one ("no CT or MRI")
+                before = out[-1] if out else None
+                between = tokens[before.end:start] if before is not None else []
+                if before is not None and before.negated and set(between) <= self.lexicon.sets[
+                        "name_joiners"]:
+                    negated = True
+                else:
+                    negated = self._negated(tokens, start, before.end if before else 0)
+            out.append(Mention(ids, start, start + size, " ".join(tokens[start:start + size]),
+                               kind, negated))
+        return out
 
     def _fuzzy_link(self, tokens: list[str], unknown: set[str],
                     mentions: list[Mention]) -> list[Mention]:
@@ -627,18 +640,19 @@ class Understander:
                     break
         return out
 
-    def _negated(self, tokens: list[str], start: int) -> bool:
-        """A negation in the few words before a name, or a far one ('not', 'never') with
-        only bridging words between ("I do *not* want to go to med school")."""
-        before = tokens[max(0, start - NEGATION_REACH):start]
+    def _negated(self, tokens: list[str], start: int, floor: int = 0) -> bool:
+        """A negation in the few words before a name (after the name before it, `floor`), or
+        a far one ('not', 'never') with only bridging words between ("I do *not* want to go to
+        med school")."""
+        before = tokens[max(floor, start - NEGATION_REACH):start]
         if _has_phrase(self.lexicon.negations, f" {' '.join(before)} ", before):
             return True
         sets = self.lexicon.sets
         at = start - 1
-        while at >= 0 and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
+        while at >= floor and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
                 "negation_bridges"]:
             at -= 1
-        return at >= 0 and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
+        return at >= floor and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
             "far_negations"]
 
     def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:

@@ -368,6 +368,17 @@ def test_terrified_of_radiation_counts_against_it(advisor: Advisor) -> None:
     assert "comfortable handling radioactive" not in text
 
 
+def test_a_negation_binds_to_the_first_name_after_it(advisor: Advisor) -> None:
+    text = advisor.ask("which jobs without med school use pet scans").text
+    assert "Nuclear Medicine Technologist" in text
+    assert "Sonographer" not in text and "Research Scientist" not in text
+
+
+def test_a_negation_covers_names_joined_to_the_first(advisor: Advisor) -> None:
+    p = advisor._engine.understander.parse("I want a job with no CT or MRI")
+    assert [m.negated for m in p.mentions if m.text in {"ct", "mri"}] == [True, True]
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
