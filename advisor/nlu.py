@@ -579,6 +579,11 @@ class Understander:
             chosen.append((start, size, kind, ids))
         chosen.sort()
         # (no negation anywhere: none before any mention; 333 mentions looked 333 times)
+        return self._mentions(tokens, chosen)
+
+    def _mentions(self, tokens: list[str],
+                  chosen: list[tuple[int, int, str, tuple[str, ...]]]) -> list[Mention]:
+        """The chosen spans as mentions, each with whether a negation covers it."""
         negations = self.lexicon.negations
         maybe = len(chosen) < 2 or _has_phrase(negations, f" {' '.join(tokens)} ", tokens)
         out: list[Mention] = []
