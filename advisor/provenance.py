@@ -714,6 +714,12 @@ class Provenance:
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
         if len(asked) != 1 or not careers:
             return self.requirement_note(question, reply), "unsaid"
+        named = [self.g.node(m.node_ids[0]) for m in self.understander.parse(
+            question).alias_mentions if m.node_ids[0] in self.g]
+        distinct = list(dict.fromkeys(n for n in (*careers, *named) if n.type in CAREER_TYPES))
+        if len(distinct) >= 2:  # ('is ARRT for rad techs or sonos?': each one's credential)
+            lines = dict.fromkeys(self.c.certification(c).text for c in distinct[:3])
+            return "\n".join(lines), ""
         credential, career = asked[0], careers[0]
         own = self.c.credentials(career)
         if credential in own:

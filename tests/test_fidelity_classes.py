@@ -268,3 +268,18 @@ def test_a_career_listed_as_a_path_for_another_is_never_called_separate(adv: Adv
     text = ask(adv, "Do you need to be a radiologist to be an AI specialist in radiology?")
     assert "under Emerging Career Paths for Radiologists" in text
     assert "Radiologist as a separate career" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "is arrt for rad techs or sonos",
+    "ARRT rad tech here, want to switch over to sono. same registry or different?",
+])
+def test_a_credential_asked_of_two_careers_gives_each_ones(adv: Advisor, question: str) -> None:
+    text = ask(adv, question)
+    assert "ARRT" in text and "ARDMS" in text
+    assert not text.startswith("Yes")
+
+
+def test_a_credential_asked_of_one_career_still_says_whose_it_is(adv: Advisor) -> None:
+    assert ask(adv, "does a nuclear medicine technologist need ARRT?").startswith(
+        "The document does not name ARRT certification for Nuclear Medicine Technologist")
