@@ -489,7 +489,8 @@ class Understander:
             mentions = self._fuzzy_link(tokens, set(unknown), mentions)
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
-        first = tokens[0] if tokens else ""
+        fillers = self.lexicon.sets["fillers"]
+        first = next((t for t in tokens if t not in fillers), "")  # ('bro is it boring')
         joined = f" {' '.join(tokens)} "
         words_set = frozenset(tokens)
         question = ("?" in stripped or first in self.lexicon.question_words

@@ -991,6 +991,9 @@ class Provenance:
         answer neither lists nor counts anything."""
         if not any(_has(question, w) for w in self._count_words):
             return ""
+        if any(_has(question, f"{w} {unit}") for w in self._count_words
+               for unit in self._lexicon.sets["time_units"]):
+            return ""  # ('how many yrs of school?': a length, which the answer speaks to)
         people = self._counts_people(question)
         if reply.listed and not people:
             return self.r["count_listed"].format(count=len(reply.listed))

@@ -494,6 +494,9 @@ class Responder:
         lex = e.lexicon
         word = self._uncovered_word(p)
         nodes = d.nodes or [e.graph.node(m.node_ids[0]) for m in p.alias_mentions]
+        overview = e.graph.get(str(e.graph.meta.get("overview", "")))
+        if not nodes and overview is not None and p.words & self.pol.sets["field_names"]:
+            nodes = [overview]  # ('is radiology boring?': of the field)
         if word is None or not nodes or (d.intent not in _ASPECT_READINGS and " " not in word):
             return None  # (a phrase, 'too old', is asked whatever the reading)
         asked = any(s.cues for s in p.intents if s.intent == d.intent)

@@ -379,6 +379,21 @@ def test_a_negation_covers_names_joined_to_the_first(advisor: Advisor) -> None:
     assert [m.negated for m in p.mentions if m.text in {"ct", "mri"}] == [True, True]
 
 
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("bro is radiology boring", "does not say whether working in radiology is boring"),
+    ("ngl is sonography hard", "does not say how hard being a sonographer is"),
+    ("how many months is a sonography program usually", "does not say how long"),
+])
+def test_slang_openers_and_other_units_keep_the_question(advisor: Advisor, question: str,
+                                                         wanted: str) -> None:
+    reply = advisor.ask(question)
+    assert wanted in reply.text and reply.fallback, reply.text
+
+
+def test_a_length_asked_as_how_many_years_is_no_count(advisor: Advisor) -> None:
+    assert "does not give a number" not in advisor.ask("how many yrs of school for sono").text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
