@@ -326,7 +326,7 @@ def test_a_modality_asked_after_a_career_is_that_careers(advisor: Advisor, first
 
 @pytest.mark.parametrize(("turns", "said"), [
     (["what does a sonographer do", "how many months is a sonography program usually"],
-     "does not give a number"),
+     "does not say how long"),
     (["what does pediatric radiology cover", "how many years is that fellowship"],
      "does not say how long the pediatric fellowship takes"),
     (["what is the average salary of a radiologist"], "average salary"),
