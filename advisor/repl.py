@@ -13,7 +13,9 @@ import fcntl
 import os
 import re
 import shlex
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -609,6 +611,47 @@ def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = N
     if notice:
         show(_notice(notice))
     show(chat.welcome())
+    with _stop_signals() as stopped:
+        _converse(chat, prompt, show, hist)
+    return 128 + stopped[0] if stopped else 0
+
+
+class _Stopped(SystemExit):
+    """A stop signal (SIGTERM, SIGHUP) arrived: the chat ends through prompt-toolkit's own
+    exit, which puts the terminal back the way it was (a plain exit left it raw: no echo). A
+    SystemExit, because asyncio lets only that and KeyboardInterrupt out of a callback."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[list[int]]:
+    """Stop signals raise `_Stopped` while the chat runs; yields the list that receives the
+    signal's number (empty when none came)."""
+    got: list[int] = []
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        def stop(signum: int, _frame: Any) -> None:
+            raise _Stopped(signum)
+
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                previous[number] = signal.signal(number, stop)
+    try:
+        yield got
+    except _Stopped as exc:
+        got.append(exc.signum)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _converse(chat: Chat, prompt: PromptSession[str], show: Callable[[list[Segment]], None],
+              hist: History) -> None:
+    """The read-answer loop, until /quit or Ctrl-D."""
     history_failed = False
     while not chat.done:
         try:
@@ -628,4 +671,3 @@ def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = N
         if failed is not None and not history_failed:
             history_failed = True
             show(_notice(f"History is no longer saved: {failed.strerror or failed}."))
-    return 0

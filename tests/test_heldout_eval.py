@@ -68,13 +68,22 @@ BLIND = [
     ("blind/clinicians3.yaml", "cl3-", 114 / 130, 0.85),
     ("blind/journeys_f.yaml", "jf-", 42 / 45, 0.91),
     ("blind/journeys_g.yaml", "jg-", 41 / 45, 0.88),
+    # written at the start of the fifth session (2026-12-07 12:00) in three styles not used
+    # before, sealed, first run once at commit 62f40be, then kept as floors
+    ("blind/selfdesc.yaml", "selfdesc-", 101 / 130, 0.74),
+    ("blind/students.yaml", "students-", 111 / 130, 0.82),
+    ("blind/changers.yaml", "changers-", 115 / 130, 0.85),
+    # probes in the same three styles written the same morning and read to find classes of
+    # failure (first run when each arrived, at 802565a+ and 6667f13): seen, so floors only
+    ("blind/probe5.yaml", "probe5-", 119 / 150, 0.85),
+    ("blind/probe6.yaml", "probe6-", 122 / 150, 0.86),
 ]
 # The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
 # tuned on, so their pass rate is no estimate; the floor guards against regressions (dev.yaml
 # must stay whole). file, -, pass rate when vendored (2026-12-07), floor.
 DEV = [
     ("shared/dev.yaml", "", 68 / 69, 1.0),
-    ("shared/dev-realistic.yaml", "", 63 / 80, 0.83),
+    ("shared/dev-realistic.yaml", "", 63 / 80, 0.86),
 ]
 KINDS = {"fact", "paraphrase", "typo", "context", "oos", "persona", "smalltalk", "interview"}
 SCORED_KEYS = ("expect", "forbid", "first", "fallback")

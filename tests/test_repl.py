@@ -7,6 +7,8 @@ import io
 import json
 import os
 import re
+import shlex
+import signal
 import stat
 import subprocess
 import sys
@@ -890,3 +892,33 @@ def test_pty_a_typed_escape_sequence_prints_no_traceback(spawn: Any, sequence: s
     assert leave(child) == 0
     seen = child.logfile_read.getvalue()
     assert "Unhandled exception" not in seen and "Press ENTER" not in seen
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_pty_a_stop_signal_leaves_the_terminal_as_it_was(tmp_path: Path, signum: int) -> None:
+    # A stop signal once took the default action with prompt-toolkit's raw mode still on:
+    # the shell the person went back to echoed nothing. Now the chat ends through
+    # prompt-toolkit's own exit, and the status says which signal stopped it. The shell
+    # around the chat reports its status and the terminal's state after it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RADIOLOGY_ADVISOR")}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
+               TERM="xterm", NO_COLOR="1", LANG="C.UTF-8", PROMPT_TOOLKIT_NO_CPR="1")
+    script = f"{shlex.quote(sys.executable)} -m advisor chat; echo STATUS=$?; stty -a"
+    child = pexpect.spawn("sh", ["-c", script], env=env, cwd=str(ROOT), encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(30, 100))
+    try:
+        child.expect("Ctrl-D leaves")
+        ready(child)
+        chat = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True,
+                              text=True, check=True).stdout.split()
+        assert len(chat) == 1, chat
+        os.kill(int(chat[0]), signum)
+        child.expect(r"STATUS=(\d+)")
+        status = int(child.match.group(1))
+        child.expect(pexpect.EOF)
+        after = child.before
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert status == 128 + signum
+    assert re.search(r"(?<!-)\becho\b", after) and re.search(r"(?<!-)\bicanon\b", after), after
