@@ -206,9 +206,26 @@ def test_a_client_over_its_rate_gets_429_with_retry_after(advisor: Advisor) -> N
 
 def test_past_the_session_cap_new_sessions_are_refused(advisor: Advisor) -> None:
     with TestClient(create_app(advisor, "memory", Limits(rate=0, max_sessions=2))) as client:
-        new_session(client), new_session(client)
+        for sid in (new_session(client), new_session(client)):
+            client.post(f"/api/sessions/{sid}/messages", json={"text": "hi"})
         refused = client.post("/api/sessions")
         assert refused.status_code == 429 and refused.json()["code"] == "too_many_sessions"
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_empty_conversations_never_lock_new_visitors_out(advisor: Advisor, tmp_path: Path,
+                                                         store: str) -> None:
+    # One client filling the cap with conversations it never used locked everyone out for a
+    # day; at the cap the oldest never-answered conversation now makes room.
+    spec = "memory" if store == "memory" else f"sqlite:{tmp_path / 's.db'}"
+    with TestClient(create_app(advisor, spec, Limits(rate=0, max_sessions=3))) as client:
+        used = new_session(client)
+        client.post(f"/api/sessions/{used}/messages", json={"text": "hi"})
+        empty = [new_session(client) for _ in range(2)]
+        for _ in range(5):
+            assert client.post("/api/sessions").status_code == 201
+        assert client.get(f"/api/sessions/{used}").status_code == 200
+        assert client.get(f"/api/sessions/{empty[0]}").status_code == 404
 
 
 def test_a_corrupted_saved_state_is_a_clear_error_not_a_crash(advisor: Advisor) -> None:
@@ -269,8 +286,13 @@ def test_the_memory_store_forgets_idle_sessions_and_keeps_to_its_cap() -> None:
         a = await store.create({"n": 1})
         now[0] += 30
         b = await store.create({"n": 2})
-        with pytest.raises(StoreFull):
-            await store.create({"n": 3})
+        await store.update(b, lambda s: (s.state(), None))  # b answered once, a never
+        c = await store.create({"n": 3})  # full: a, never answered, makes room
+        with pytest.raises(UnknownSession):
+            await store.load(a)
+        await store.update(c, lambda s: (s.state(), None))
+        with pytest.raises(StoreFull):  # full of answered ones
+            await store.create({"n": 4})
         now[0] += 40  # a idle 70 s: gone; b idle 40 s: kept
         with pytest.raises(UnknownSession):
             await store.load(a)

@@ -126,13 +126,32 @@ def test_a_turn_is_answered_again_when_another_server_saved_first(redis_url: str
     assert final == {"said": ["other", "mine"]}
 
 
+def test_redis_makes_room_with_the_oldest_never_answered(redis_url: str) -> None:
+    async def scenario() -> None:
+        store = RedisStore(redis_url, ttl=100, cap=2, prefix="fresh-test:")
+        try:
+            used = await store.create({"n": 1})
+            await store.update(used, lambda s: (s.state(), None))
+            empty = await store.create({"n": 2})
+            await store.create({"n": 3})  # full: the never-answered one makes room
+            with pytest.raises(UnknownSession):
+                await store.load(empty)
+            assert await store.load(used) == {"n": 1}
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())
+
+
 def test_redis_states_expire_and_the_cap_holds(redis_url: str) -> None:
     async def scenario() -> None:
         store = RedisStore(redis_url, ttl=100, cap=2, prefix="cap-test:")
         try:
             a = await store.create({"n": 1})
-            await store.create({"n": 2})
-            with pytest.raises(StoreFull):
+            b = await store.create({"n": 2})
+            await store.update(a, lambda s: (s.state(), None))
+            await store.update(b, lambda s: (s.state(), None))
+            with pytest.raises(StoreFull):  # full of answered conversations
                 await store.create({"n": 3})
             ttl = await store._redis.ttl(store._key(a))
             assert 0 < ttl <= 100

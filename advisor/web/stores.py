@@ -181,6 +181,9 @@ class MemoryStore(SessionStore):
         self.budget = budget
         self._data: OrderedDict[str, tuple[float, bytes]] = OrderedDict()  # least recent first
         self._bytes = 0
+        #: Sessions that never got a message, oldest first: at the cap the oldest of them
+        #: makes room (empty conversations created by one client once locked everyone out).
+        self._fresh: OrderedDict[str, None] = OrderedDict()
         self._locks = _Locks()
 
     def _put(self, sid: str, raw: bytes) -> None:
@@ -194,6 +197,7 @@ class MemoryStore(SessionStore):
             if gone == sid:
                 break
             del self._data[gone]
+            self._fresh.pop(gone, None)
             self._bytes -= len(state)
 
     def __len__(self) -> int:
@@ -205,6 +209,7 @@ class MemoryStore(SessionStore):
             if now - used < self.ttl:
                 break
             self._bytes -= len(self._data.pop(sid)[1])
+            self._fresh.pop(sid, None)
 
     def _get(self, sid: str) -> bytes:
         now = self._clock()
@@ -218,9 +223,13 @@ class MemoryStore(SessionStore):
         now = self._clock()
         self._expire(now)
         if len(self._data) >= self.cap:
-            raise StoreFull()
+            if not self._fresh:
+                raise StoreFull()
+            unused, _ = self._fresh.popitem(last=False)
+            self._bytes -= len(self._data.pop(unused)[1])
         sid = new_id()
         self._put(sid, encode(state))
+        self._fresh[sid] = None
         return sid
 
     async def load(self, sid: str) -> State:
@@ -231,10 +240,12 @@ class MemoryStore(SessionStore):
             state, result = turn(Saved(self._get(sid)))
             raw = encode(state)
             self._put(sid, raw)
+            self._fresh.pop(sid, None)
             return result, raw
 
     async def delete(self, sid: str) -> bool:
         entry = self._data.pop(sid, None)
+        self._fresh.pop(sid, None)
         if entry is not None:
             self._bytes -= len(entry[1])
         return entry is not None
@@ -322,7 +333,10 @@ class SQLiteStore(SessionStore):
         with self._write() as db:
             now = time.time()
             db.execute("DELETE FROM sessions WHERE used < ?", (now - self.ttl,))
-            if db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] >= self.cap:
+            if db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] >= self.cap \
+                    and not db.execute(  # (the oldest never answered makes room: rev 0)
+                        "DELETE FROM sessions WHERE id = (SELECT id FROM sessions WHERE rev = 0 "
+                        "ORDER BY used LIMIT 1)").rowcount:
                 raise StoreFull()
             sid = new_id()
             db.execute("INSERT INTO sessions (id, state, used) VALUES (?, ?, ?)",
@@ -372,12 +386,14 @@ class RedisStore(SessionStore):
 
     shared = True
     WAIT = 10.0  # seconds a turn may keep losing to other processes before it gives up
-    #: KEYS: state, revision, index; ARGV: revision read, new state, ttl, now, id.
+    #: KEYS: state, revision, index, never-answered index; ARGV: revision read, new state,
+    #: ttl, now, id.
     SAVE_IF_UNCHANGED = """
         if (redis.call('get', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
         redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
         redis.call('set', KEYS[2], ARGV[1] + 1, 'EX', ARGV[3])
         redis.call('zadd', KEYS[3], ARGV[4], ARGV[5])
+        redis.call('zrem', KEYS[4], ARGV[5])
         return 1
     """
 
@@ -390,6 +406,7 @@ class RedisStore(SessionStore):
         self._redis = Redis.from_url(url)
         self._prefix = prefix
         self._index = prefix + "index"
+        self._fresh = prefix + "fresh"  # ids never answered, by creation time
         self._locks = _Locks()
         self._save = self._redis.register_script(self.SAVE_IF_UNCHANGED)
 
@@ -403,14 +420,20 @@ class RedisStore(SessionStore):
         now = time.time()
         pipe = self._redis.pipeline(transaction=False)
         pipe.zremrangebyscore(self._index, "-inf", now - self.ttl)
+        pipe.zremrangebyscore(self._fresh, "-inf", now - self.ttl)
         pipe.zcard(self._index)
-        _, count = await pipe.execute()
+        _, _, count = await pipe.execute()
         if count >= self.cap:
-            raise StoreFull()
+            unused = await self._redis.zpopmin(self._fresh)
+            if not unused:
+                raise StoreFull()
+            member = unused[0][0]  # the oldest never answered
+            await self.delete(member.decode() if isinstance(member, bytes) else str(member))
         sid = new_id()
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(self._key(sid), encode(state), ex=int(self.ttl))
         pipe.zadd(self._index, {sid: now})
+        pipe.zadd(self._fresh, {sid: now})
         await pipe.execute()
         return sid
 
@@ -430,7 +453,7 @@ class RedisStore(SessionStore):
                     raise UnknownSession(sid)
                 state, result = turn(Saved(raw))
                 new = encode(state)
-                if await self._save(keys=[key, rev_key, self._index],
+                if await self._save(keys=[key, rev_key, self._index, self._fresh],
                                     args=[rev or b"0", new, int(self.ttl), time.time(), sid]):
                     return result, new
                 if time.monotonic() > deadline:  # other processes kept saving first
@@ -440,7 +463,8 @@ class RedisStore(SessionStore):
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(self._key(sid), self._rev(sid))
         pipe.zrem(self._index, sid)
-        deleted, _ = await pipe.execute()
+        pipe.zrem(self._fresh, sid)
+        deleted, _, _ = await pipe.execute()
         return bool(deleted)
 
     async def close(self) -> None:
