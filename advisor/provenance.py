@@ -86,9 +86,13 @@ def _near(word: str, line: list[str]) -> bool:
     """`word` or another ending of it is a word of `line` ('safety' of 'safely', 'pelvis' of
     'pelvic'; not 'care' of 'career')."""
     def close(a: str, b: str) -> bool:
+        if a == b:
+            return True
+        if abs(len(a) - len(b)) > 1 or a[:4] != b[:4]:  # (a shared start of 4 is needed)
+            return False
         common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
                       min(len(a), len(b)))
-        return a == b or (abs(len(a) - len(b)) <= 1 and common >= max(4, max(len(a), len(b)) - 2))
+        return common >= max(4, max(len(a), len(b)) - 2)
     return any(close(w, word) for w in line)
 
 
@@ -98,6 +102,8 @@ def _has(text: str, phrase: str) -> bool:
 
 
 _ITEMS = re.compile(r",? (?:and|or) |, ")
+#: The alternatives of a 'which careers ... a or b?' question looked up, at most.
+_MAX_ALTERNATIVES = 4
 #: A length in a question ('a two year fellowship', '4-5 yrs'), in digits or the number words
 #: the lexicon reads.
 _ASKED_LENGTH = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -236,6 +242,8 @@ class Provenance:
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
+        #: Each node's lines as `_line_stating` reads them (bounded by the graph).
+        self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: The openers asking whether a thing exists ('is there a ... fellowship?').
         self._existence = frozenset(normal(w) for w in meta.get("existence_openers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
@@ -1641,8 +1649,10 @@ class Provenance:
                 words[0] == "who" or self._listing_nouns.intersection(words[1:3])):
             return {}  # ('which careers ...', 'who ...'; not 'what's the pass rate ...')
         found: dict[str, tuple[Node, str]] = {}
-        for part in " ".join(words[1:]).split(" or "):
-            content = [w for w in part.split() if w not in self._ignore
+        parts = list(dict.fromkeys(" ".join(words[1:]).split(" or ")))[:_MAX_ALTERNATIVES]
+        for part in parts:  # (a question names a few alternatives: 'who a or b or ... z' of
+            content = [w for w in part.split() if w not in self._ignore  # 2,000 characters
+            # once cost half a second, each part against every career's lines)
                        and w not in self._general_terms]
             if not content:
                 continue
@@ -1654,27 +1664,37 @@ class Provenance:
                     found[node.id] = (node, hit)
         return found
 
-    @staticmethod
-    def _line_stating(node: Node, content: list[str], summary: bool = True) -> str | None:
+    def _line_stating(self, node: Node, content: list[str],
+                      summary: bool = True) -> str | None:
         """A line of `node` that states `content` (see `_lines_stating`); one word alone
         only in a line of its own, not in the summary that joins them ('sonographers *train*
         in diagnostic medical sonography' is no training of others)."""
-        fields = _LINE_FIELDS if summary else _LINE_FIELDS[1:]
-        said = sorted((f for f in node.facts if f.field in fields),
-                      key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
         stems = [stem(w) for w in content]
-        for fact in said:
-            raw = normal(fact.text).split()
-            line = [stem(w) for w in raw]
+        for text, raw, line in self._stated_lines(node, summary):
 
             def near(k: int, line: list[str] = line, raw: list[str] = raw) -> bool:
                 return stems[k] in line or _near(content[k], raw)
 
             if _in_order(stems, line) or (len(content) == 1 and near(0)):
-                return fact.text
+                return text
             if len(content) >= 3 and near(0) and any(near(k) for k in range(1, len(content))):
-                return fact.text
+                return text
         return None
+
+    def _stated_lines(self, node: Node, summary: bool
+                      ) -> tuple[tuple[str, list[str], list[str]], ...]:
+        """A node's lines (with or without its summary) as (text, words, stems), in the order
+        `_line_stating` reads them; worked out once per node."""
+        key = (node.id, summary)
+        found = self._lines_memo.get(key)
+        if found is None:
+            fields = _LINE_FIELDS if summary else _LINE_FIELDS[1:]
+            said = sorted((f for f in node.facts if f.field in fields),
+                          key=lambda f: (_LINE_FIELDS.index(f.field), f.text))
+            found = tuple((f.text, (raw := normal(f.text).split()), [stem(w) for w in raw])
+                          for f in said)
+            self._lines_memo[key] = found
+        return found
 
     def annotate(self, reply: Reply, question: str, asking: str | None = None) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source.

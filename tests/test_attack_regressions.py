@@ -366,3 +366,28 @@ def test_a_web_conversation_keeps_a_bounded_transcript(advisor: Advisor) -> None
         assert 1 <= len(pairs) < 8
         assert sum(len(p["question"]) + len(p["answer"]) for p in pairs) <= 5_000 + 2_000
         assert pairs[-1]["question"].startswith("7 ")
+
+
+def test_a_question_of_hundreds_of_alternatives_reads_only_a_few(advisor: Advisor) -> None:
+    # 'who a or b or ... z' of 2,000 characters once tested each of ~230 alternatives against
+    # every career's lines (half a second, the web server stalled); a question names a few.
+    import random
+    import string
+
+    rng = random.Random(5)
+    words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(230)]
+    engine = advisor._engine
+    calls = []
+    original = engine.provenance._line_stating
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    engine.provenance._line_stating = counting  # type: ignore[method-assign]
+    try:
+        advisor.ask(("who " + " or ".join(words))[:2000])
+    finally:
+        del engine.provenance._line_stating
+    careers = sum(1 for _ in advisor.graph.of_type("role", "subspecialty"))
+    assert len(calls) <= 4 * careers
