@@ -44,18 +44,18 @@ SETS = [
 # (phone) or in the middle of it (multi, nearscope) and were then used to find failure classes.
 BLIND = [
     ("blind/phone.yaml", "ph-", 104 / 130, 0.92),
-    ("blind/multi.yaml", "mq-", 76 / 125, 0.82),
-    ("blind/nearscope.yaml", "ns-", 83 / 125, 0.85),
-    ("blind/conversations.yaml", "cv-", 78 / 120, 0.78),
+    ("blind/multi.yaml", "mq-", 76 / 125, 0.87),
+    ("blind/nearscope.yaml", "ns-", 83 / 125, 0.93),
+    ("blind/conversations.yaml", "cv-", 78 / 120, 0.85),
     ("blind/parents.yaml", "pa-", 108 / 120, 0.92),
     ("blind/clinicians.yaml", "cl-", 97 / 120, 0.91),
     ("blind/journeys_a.yaml", "ja-", 37 / 45, 0.93),
     ("blind/journeys_b.yaml", "jb-", 46 / 60, 0.91),
     ("blind/journeys_c.yaml", "jc-", 33 / 45, 0.93),
     # written 2026-12-07 before that session's work, first run at its end (commit 9c99cfc)
-    ("blind/forum.yaml", "fo-", 105 / 130, 0.87),
-    ("blind/nonnative.yaml", "nn-", 106 / 130, 0.88),
-    ("blind/mixed.yaml", "mx-", 110 / 130, 0.88),
+    ("blind/forum.yaml", "fo-", 105 / 130, 0.91),
+    ("blind/nonnative.yaml", "nn-", 106 / 130, 0.90),
+    ("blind/mixed.yaml", "mx-", 110 / 130, 0.90),
     ("blind/journeys_d.yaml", "jd-", 37 / 45, 0.93),
     ("blind/journeys_e.yaml", "je-", 44 / 45, 0.95),
     # fidelity (issue 13), written from the document alone in the independent audits' style
@@ -63,9 +63,9 @@ BLIND = [
     ("blind/fidelity.yaml", "hf-", 55 / 66, 0.90),
     # written at the start of the third session (2026-12-07 03:55), sealed, first run at its
     # end (commit 7e481a6), then kept as floors
-    ("blind/phone3.yaml", "ph3-", 118 / 130, 0.88),
-    ("blind/parents3.yaml", "pa3-", 111 / 130, 0.83),
-    ("blind/clinicians3.yaml", "cl3-", 114 / 130, 0.85),
+    ("blind/phone3.yaml", "ph3-", 118 / 130, 0.91),
+    ("blind/parents3.yaml", "pa3-", 111 / 130, 0.90),
+    ("blind/clinicians3.yaml", "cl3-", 114 / 130, 0.90),
     ("blind/journeys_f.yaml", "jf-", 42 / 45, 0.91),
     ("blind/journeys_g.yaml", "jg-", 41 / 45, 0.88),
     # written at the start of the fifth session (2026-12-07 12:00) in three styles not used
