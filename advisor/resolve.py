@@ -224,7 +224,11 @@ def step_pronoun_topic(pol: Policy, r: Resolution) -> None:
     aspect_question = r.d.intent in CAREER_ASPECTS | {"education"}
     only_aspects = bool(r.nodes) and not any(n.type in CAREER_TYPES for n in r.nodes)
     linked = any(n in g.neighbours(topic.id) for n in r.nodes)
-    if (aspect_question and only_aspects) or linked:
+    # ('tell me about rad techs' then 'do they handle radioactive materials?': the words of
+    # another career's line describe what is asked of them, not who they are)
+    by_keyword = bool(r.fitting) and not r.positive and r.d.intent in {"duties", "describe"} \
+        and bool(p.words & pol.sets["person_pronouns"])  # (not 'the one for the chest')
+    if (aspect_question and only_aspects) or linked or by_keyword:
         r.fitting = [topic, *r.fitting]
         r.d.context_used.append(f"'{topic.id}' is what the pronoun points at")
 

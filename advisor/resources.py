@@ -216,7 +216,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "pointing_words", "own_question_openers",
                "only_phrases", "choice_words", "institution_words",
                "describing_verbs", "versus_words", "step_types", "general_words", "option_words",
-               "story_pick_words", "articles", "hypothetical_words", "next_openers")
+               "story_pick_words", "articles", "hypothetical_words", "next_openers",
+               "person_pronouns")
 
 
 def _number(value: Any) -> bool:

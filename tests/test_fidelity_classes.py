@@ -283,3 +283,13 @@ def test_a_credential_asked_of_two_careers_gives_each_ones(adv: Advisor, questio
 def test_a_credential_asked_of_one_career_still_says_whose_it_is(adv: Advisor) -> None:
     assert ask(adv, "does a nuclear medicine technologist need ARRT?").startswith(
         "The document does not name ARRT certification for Nuclear Medicine Technologist")
+
+
+def test_a_follow_up_keeps_the_career_its_pronoun_stands_for(adv: Advisor) -> None:
+    # 'do they handle radioactive materials?' after rad techs once answered 'Yes' about the
+    # nuclear medicine technologists, whose line it is.
+    session = adv.session()
+    session.ask("tell me about radiologic technologists")
+    text = session.ask("do they handle radioactive materials?").text
+    assert text.startswith("The document does not say so. Radiologic technologists")
+    assert "mentions radioactive materials for Nuclear Medicine Technologist" in text
