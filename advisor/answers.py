@@ -228,10 +228,12 @@ def answer_education(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer
 
 
 def answer_certification(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
-    """'Which exam do rad techs take?', 'do sonographers and rad techs certify the same way?'."""
-    if not d.nodes:
-        return None
+    """'Which exam do rad techs take?', 'do sonographers and rad techs certify the same way?';
+    'which careers need certification?': each credential the document names, with its
+    careers' lines."""
     c = pol.engine.composer
+    if not d.nodes:
+        return _every_credential(pol)
     careers = [n for n in dict.fromkeys(d.nodes) if n.type in CAREER_TYPES]
     if not careers and d.nodes[0].type == "training":
         # "residency ... and what exams at the end?": the certification of the careers the
@@ -245,6 +247,18 @@ def answer_certification(pol: Policy, p: Parse, d: Decision, ctx: Context) -> An
         return Answer("\n".join(a.text for a in parts),
                       tuple(i for a in parts for i in a.entities))
     return c.certification(d.nodes[0])
+
+
+def _every_credential(pol: Policy) -> Answer | None:
+    """The careers the document names a credential for (not those that only inherit one
+    from the career they specialise), each with its certification line."""
+    c = pol.engine.composer
+    holders = [n for n in pol.g.of_type("role") if pol.g.neighbours(n.id, "certified_by")]
+    if not holders:
+        return None
+    parts = [c.certification(n) for n in holders]
+    return Answer("\n".join(f"• {a.text}" for a in parts),
+                  tuple(i for a in parts for i in a.entities))
 
 
 def answer_modalities(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:

@@ -211,6 +211,7 @@ class Provenance:
                        "listing_words")
         self._ignore = frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.pronouns,
                                   *lexicon.sets.get("relations", ()),
+                                  *(w for n in lexicon.negations for w in n.split()),
                                   *(w for key in asking_meta for p in meta.get(key, ())
                                     for w in normal(p).split()),
                                   *(w for w in plain if w not in asked)))

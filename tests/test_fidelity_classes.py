@@ -293,3 +293,15 @@ def test_a_follow_up_keeps_the_career_its_pronoun_stands_for(adv: Advisor) -> No
     text = session.ask("do they handle radioactive materials?").text
     assert text.startswith("The document does not say so. Radiologic technologists")
     assert "mentions radioactive materials for Nuclear Medicine Technologist" in text
+
+
+def test_which_careers_need_certification_names_each_credential(adv: Advisor) -> None:
+    text = ask(adv, "which radiology careers need certification, and which certifications?")
+    assert "ABR" in text and "ARRT" in text and "ARDMS" in text
+    assert "does not say anything about that" not in text
+
+
+def test_non_doctors_are_the_careers_outside_the_physicians(adv: Advisor) -> None:
+    text = ask(adv, "is radiology only for doctors or can non-doctors work in it too?")
+    assert text.startswith("Careers outside physician careers")
+    assert "Sonographer" in text and "does not mention non" not in text
