@@ -15,7 +15,8 @@ Runs once per turn on the finished reply, whatever composed it:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
 from knowledge.index import stem
@@ -245,6 +246,8 @@ class Provenance:
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
+        #: Words naming a kind of job ('a clinical *role*').
+        self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
         #: The openers asking whether a thing exists ('is there a ... fellowship?').
         self._existence = frozenset(normal(w) for w in meta.get("existence_openers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
@@ -1052,6 +1055,13 @@ class Provenance:
             lines.append(self.r["compare_row"].format(label=label, cells=cells))
         return "\n".join(lines)
 
+    def _swapped_key(self, words: list[str]) -> str:
+        """A claim tagged for agreement ('..., right?') that the line contradicts is answered
+        no; a plain question ('do technicians interpret images?') gets what the line says of
+        whom, the document saying nothing of them doing it."""
+        return "verdict_swapped" if words and words[-1] in self._yes_no_tags \
+            else "verdict_swapped_asked"
+
     def swapped_note(self, question: str) -> str:
         """'No: the document says: Medical imaging technicians operate the equipment and
         capture images that radiologists interpret.' for a yes/no question that gives each of
@@ -1072,7 +1082,8 @@ class Provenance:
                 if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
                         and self._said_of_other(asked, said):
                     # ('do technicians interpret images?': the line says who does)
-                    return self.r["verdict_swapped"].format(quote=fact.text.rstrip("."))
+                    return self.r[self._swapped_key(words)].format(
+                        quote=fact.text.rstrip("."))
                 if len(both) < 2:
                     continue
                 quote = fact.text.rstrip(".")
@@ -1081,7 +1092,7 @@ class Provenance:
                 if any(asked[a][0] not in said[a] and any(asked[a][0] in said[b]
                                                           for b in both if b != a)
                        for a in both):
-                    return self.r["verdict_swapped"].format(quote=quote)
+                    return self.r[self._swapped_key(words)].format(quote=quote)
         return ""
 
     @staticmethod
@@ -1366,7 +1377,7 @@ class Provenance:
                 return self.r["verdict_yes"] if named or (skill and skill.type == "skill") \
                     else ""
             if any(_in_order(content, line) for line in lines):
-                return self._unsure_yes(question, content, text)
+                return self._unsure_yes(question, content, text, shown)
         stated = {w for line in lines for w in line}
         heads = {w[:6] for w in stated if len(w) >= 6}
         missing = [w for w in content if w not in stated and w[:6] not in heads]
@@ -1388,14 +1399,21 @@ class Provenance:
         return not any(f"{digits}{gap}{unit}" in said for gap in (" ", "-", "")
                        for unit in ("year", "month", "week"))
 
-    def _unsure_yes(self, question: str, content: list[str], text: str) -> str:
+    def _unsure_yes(self, question: str, content: list[str], text: str,
+                    shown: Sequence[str] = ()) -> str:
         """'Yes.' where the answer's lines state the question's words, unless the yes would
         say more than they do: a thing asked to exist by words that are not its name
         ('is there a cardiac radiology fellowship?': cardiac imaging is part of thoracic
         radiology), or one of the line's alternatives asked as required ('does a rad tech need
         a bachelor's degree?': an associate or bachelor's degree)."""
-        if " ".join(question.split()[:2]) in self._existence:
+        words = question.split()
+        if " ".join(words[:2]) in self._existence:
             return self.r["verdict_loose"]
+        filed = {self._key(w) for name in shown for w in normal(name).split()}
+        if any(self._key(w) in content and nxt in self._role_words and self._key(w) not in filed
+               for w, nxt in pairwise(words)):
+            return self.r["verdict_loose"]  # ('is informatics a *clinical role*?': a kind of
+            # role the document never files it under, whatever words its lines share)
         if " or " in question or not any(_has(question, w) for w in self._need_words):
             return self.r["verdict_yes"]
         for line in normal(text).split("\n"):

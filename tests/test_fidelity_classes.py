@@ -82,14 +82,16 @@ def test_nuke_med_fellowship_is_the_nuclear_medicine_fellowship(adv: Advisor) ->
     assert "radiopharmaceuticals" in ask(adv, "nuke med fellowship - what is it?")
 
 
-@pytest.mark.parametrize("question", [
-    "Do technicians interpret images?",
-    "Radiology technicians interpret the scans they take, right?",
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Do technicians interpret images?", "The document does not say so of them; it says: "),
+    ("Radiology technicians interpret the scans they take, right?", "No: the document says: "),
 ])
-def test_a_doing_the_line_gives_another_career_is_answered_no(adv: Advisor,
-                                                              question: str) -> None:
+def test_a_doing_the_line_gives_another_career_is_not_said_of_them(adv: Advisor, question: str,
+                                                                   opening: str) -> None:
+    # a plain question gets what the line says of whom; a claim tagged for agreement that the
+    # line contradicts is answered no
     text = ask(adv, question)
-    assert text.startswith("No: the document says: Medical imaging technicians operate")
+    assert text.startswith(opening + "Medical imaging technicians operate"), text
 
 
 def test_a_doing_of_the_career_itself_is_no_swap(adv: Advisor) -> None:
@@ -305,3 +307,16 @@ def test_non_doctors_are_the_careers_outside_the_physicians(adv: Advisor) -> Non
     text = ask(adv, "is radiology only for doctors or can non-doctors work in it too?")
     assert text.startswith("Careers outside physician careers")
     assert "Sonographer" in text and "does not mention non" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "is informatics specialist a clinical role?",
+    "is radiology a good fit for someone into technology?",
+])
+def test_a_judgement_or_a_kind_of_role_the_lines_do_not_give_is_no_yes(adv: Advisor,
+                                                                       question: str) -> None:
+    assert not ask(adv, question).startswith("Yes")
+
+
+def test_a_role_filed_under_a_category_of_that_name_is_still_yes(adv: Advisor) -> None:
+    assert ask(adv, "Is the research scientist an academic career?").startswith("Yes")
