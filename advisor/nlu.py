@@ -245,6 +245,8 @@ class Understander:
         #: The words of texts read for their words alone (`tokens`), not parsed whole.
         self._words: Memo[str, tuple[str, ...]] = Memo()
         self.real_words = self._real_words()
+        cased = "|".join(map(re.escape, sorted(lexicon.cased, key=len, reverse=True)))
+        self._cased = re.compile(rf"\b(?:{cased})\b") if lexicon.cased else None
         self.everyday = everyday_words()
 
     def _real_words(self) -> frozenset[str]:
@@ -446,6 +448,8 @@ class Understander:
 
     def _read_words(self, clean: str) -> tuple[list[str], list[tuple[str, str]], list[str]]:
         """(tokens, corrections, unknown words) of a cleaned text."""
+        if self._cased is not None:  # ('IT' as typed is information technology, not 'it')
+            clean = self._cased.sub(lambda m: self.lexicon.cased[m.group(0)], clean)
         raw_words = key(clean).split()
         words = self._rewrite(raw_words)
         corrections: list[tuple[str, str]] = []
@@ -564,7 +568,7 @@ class Understander:
                     if cand in self.aliases:
                         hit = ("alias", (self.aliases[cand],))
                         break
-                    if cand in self.keywords:
+                    if cand in self.keywords and not self._own_people(tokens, i, cand):
                         hit = ("keyword", self.keywords[cand])
                         break
                 if hit is not None:
@@ -581,6 +585,17 @@ class Understander:
         chosen.sort()
         # (no negation anywhere: none before any mention; 333 mentions looked 333 times)
         return self._mentions(tokens, chosen)
+
+    def _own_people(self, tokens: list[str], at: int, phrase: str) -> bool:
+        """A keyword naming people right after a possessive or a number of them ('my kids',
+        'two small kids', 'w/ 2 kids') speaks of the person's own family, not of what the
+        work is about ('my torn ACL' still is)."""
+        if phrase not in self.lexicon.sets["people_words"]:
+            return False
+        owners, numbers = self.lexicon.sets["owners"], self.lexicon.numbers
+        before = tokens[max(0, at - 2):at]
+        return any(w in owners or (w.isdigit() and int(w) > 1) or numbers.get(w, 0) > 1
+                   for w in before)
 
     def _mentions(self, tokens: list[str],
                   chosen: list[tuple[int, int, str, tuple[str, ...]]]) -> list[Mention]:

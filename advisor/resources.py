@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from knowledge import NODE_TYPES, KnowledgeError, Problem
-from knowledge.record import record
+from knowledge.record import field, record
 
 if TYPE_CHECKING:
     from knowledge.yamlsafe import MDict
@@ -18,7 +18,7 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
              "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
              "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents",
              "negation_bridges", "far_negations", "own_years_words", "own_years_after",
-             "name_joiners", "time_units")
+             "name_joiners", "time_units", "owners", "people_words")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -48,6 +48,8 @@ class Lexicon:
     numbers: dict[str, int]
     uncovered: dict[str, str]  # word -> "how stressful {subject} is": what the source never says
     story: dict[str, float]  # how much a story's own cues count: weight, min_words
+    #: Words rewritten as typed, before case is folded ('IT' is no 'it').
+    cased: dict[str, str] = field(default_factory=dict)
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
@@ -127,8 +129,10 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     if data is None:
         raise KnowledgeError(problems)
     rewrites = data.get("rewrites", {})
-    if not isinstance(rewrites, dict):
-        raise KnowledgeError([Problem(str(path), *data.mark, "'rewrites' must be a mapping")])
+    cased = data.get("cased_rewrites") or {}
+    if not isinstance(rewrites, dict) or not isinstance(cased, dict):
+        raise KnowledgeError([Problem(str(path), *data.mark,
+                                      "'rewrites' and 'cased_rewrites' must be mappings")])
     sets = data.get("word_sets") or {}
     missing = [name for name in WORD_SETS if name not in sets]
     if not isinstance(sets, dict) or missing:
@@ -157,6 +161,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                                       "phrases with a {subject} or {who} placeholder")])
     return Lexicon(
         rewrites={str(k): str(v) for k, v in rewrites.items()},
+        cased={str(k): str(v) for k, v in cased.items()},
         stopwords=frozenset(_words(data.get("stopwords"))),
         pronouns=frozenset(_words(data.get("pronouns"))),
         negations=tuple(_words(data.get("negations"))),

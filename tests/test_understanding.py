@@ -394,6 +394,27 @@ def test_a_length_asked_as_how_many_years_is_no_count(advisor: Advisor) -> None:
     assert "does not give a number" not in advisor.ask("how many yrs of school for sono").text
 
 
+@pytest.mark.parametrize("question", [
+    "hey so im 33 w/ 2 kids, work at walmart, wanna get into xray. what degree do i need?",
+    "I have two kids and a mortgage. What degree does a rad tech need?",
+])
+def test_the_persons_own_children_are_no_topic(advisor: Advisor, question: str) -> None:
+    text = advisor.ask(question).text
+    assert "Pediatric Radiology is" not in text and "associate or bachelor" in text.lower()
+
+
+def test_kids_as_what_the_work_is_about_still_name_pediatrics(advisor: Advisor) -> None:
+    assert "Pediatric Radiology" in advisor.ask("I love working with kids, which fellowship?").text
+
+
+@pytest.mark.parametrize("question", [
+    "who connects the doctors and the IT ppl in radiology",
+    "Which radiology job is for IT people?",
+])
+def test_it_in_capitals_is_information_technology(advisor: Advisor, question: str) -> None:
+    assert "Informatics" in advisor.ask(question).text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
