@@ -49,7 +49,11 @@ def _keyword_nodes(pol: Policy, f: Facts) -> list[Node]:
 def start(pol: Policy, d: Decision, f: Facts) -> Resolution:
     """A resolution of `d`'s nodes: named nodes (not negated ones, unless all are)."""
     spec = pol.engine.intents[d.intent]
-    positive = [m for m in f.explicit if not m.negated] or list(f.explicit)
+    wanted_keywords = any(not k.negated for k in f.keyword)
+    # (only what is ruled out was named, but a keyword says what is wanted: 'no med school,
+    # I just want an associate degree' is about the degree)
+    positive = [m for m in f.explicit if not m.negated] or (
+        [] if wanted_keywords else list(f.explicit))
     return Resolution(d, f, spec.entity_types, spec.needs_entity, positive,
                       [pol.g.node(m.node_ids[0]) for m in positive], _keyword_nodes(pol, f))
 

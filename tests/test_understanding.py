@@ -415,6 +415,11 @@ def test_it_in_capitals_is_information_technology(advisor: Advisor, question: st
     assert "Informatics" in advisor.ask(question).text
 
 
+def test_the_fastest_way_without_a_step_lists_the_careers_without_it(advisor: Advisor) -> None:
+    text = advisor.ask("whats the fastest way into radiology if i dont wanna do med school fr").text
+    assert text.startswith("Careers that do not need medical school")
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
