@@ -1331,7 +1331,8 @@ class Provenance:
         career instead. Nothing where that is unsure (a limiting word: 'only', 'not')."""
         words = question.split()
         if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
-            return ""
+            # ('ultrasound tech vs sonographer, same thing?': asks whether two are one)
+            return self._same_thing(question, reply)
         if said:
             return self.r[f"verdict_{said}"]
         if self._length_unconfirmed(question, text):

@@ -320,3 +320,8 @@ def test_a_judgement_or_a_kind_of_role_the_lines_do_not_give_is_no_yes(adv: Advi
 
 def test_a_role_filed_under_a_category_of_that_name_is_still_yes(adv: Advisor) -> None:
     assert ask(adv, "Is the research scientist an academic career?").startswith("Yes")
+
+
+def test_two_names_asked_to_be_one_thing_without_a_yes_no_opener(adv: Advisor) -> None:
+    assert ask(adv, "ultrasond tech vs sonogrpher same thing??").startswith(
+        "Yes: the document uses both names for the same thing (Sonographer)")
