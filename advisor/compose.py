@@ -567,6 +567,8 @@ class Composer:
                     lines.append(f"• {member.name}: {_lower_first(spec[0])}")
             if lines:
                 return Answer("\n".join(lines), (node.id,))
+            return self.list_careers(node)  # ('what options are there in industry?': its
+            # careers, none of which the document gives specialisations)
         if node is not None and node.type == "role":
             spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
             if spec:

@@ -261,11 +261,26 @@ class Policy:
         sentences, asking = self.asking_sentences(p.text)
         if not asking or len(asking) == len(sentences):
             return named
-        asked = {m.node_ids for m in self.engine.understander.parse(" ".join(asking)).mentions
+        q = self.engine.understander.parse(" ".join(asking))
+        asked = {m.node_ids for m in q.mentions
                  if m.kind == "alias" and self.type_of(m) in CAREER_TYPES}
         if not asked:
-            return named
+            if q.pronoun or q.points_back or q.words & self.sets["first_person"]:
+                return named
+            own = self._own_careers(p)  # ("I'm a radiologist ... What options are there
+            return tuple(m for m in named if m.start not in own)  # outside the hospital?")
         return tuple(m for m in named if m.node_ids in asked or self.type_of(m) not in CAREER_TYPES)
+
+    def _own_careers(self, p: Parse) -> set[int]:
+        """Where the mentions of the careers the person says are theirs start ('I'm a
+        radiologist', 'I'm a 33-year-old rad tech'): where they stand, not what a question with
+        no name of its own asks."""
+        tokens = p.tokens
+        span = int(self.w["own_career_window"])
+        own = [i for i in range(len(tokens) - 2) if tokens[i:i + 2] == ("i", "am")
+               and tokens[i + 2] in self.sets["articles"]]
+        return {m.start for m in p.alias_mentions if self.type_of(m) in CAREER_TYPES
+                and any(0 < m.start - i <= span for i in own)}
 
     def asks_for_pick(self, p: Parse) -> bool:
         """'Which fellowship would you put at the top of my list?', 'which radiology career
@@ -315,11 +330,9 @@ class Policy:
         story = u.parse(" ".join(sentences[:-1]))
         if not set(story.tokens) & sets["first_person"]:
             return False
-        own = [i for i in range(len(story.tokens) - 2) if story.tokens[i:i + 2] == ("i", "am")
-               and story.tokens[i + 2] in sets["articles"]]  # ('I'm *a* radiologist')
-        span = int(self.w["own_career_window"])
-        if any(self.type_of(m) in CAREER_TYPES | {"modality"} and not any(
-                0 < m.start - i <= span for i in own) for m in story.alias_mentions):
+        own = self._own_careers(story)  # ('I'm *a* radiologist')
+        if any(self.type_of(m) in CAREER_TYPES | {"modality"} and m.start not in own
+               for m in story.alias_mentions):
             return False
         last = f" {u.normal(asking[0])} "
         return bool(words & sets["career_words"]) or _phrases_pattern(

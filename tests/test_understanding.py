@@ -420,6 +420,13 @@ def test_the_fastest_way_without_a_step_lists_the_careers_without_it(advisor: Ad
     assert text.startswith("Careers that do not need medical school")
 
 
+def test_the_persons_own_career_is_not_what_a_nameless_question_asks(advisor: Advisor) -> None:
+    text = advisor.ask("I'm a radiologist, 15 years in, thinking about leaving clinical work for "
+                       "industry. What options are there outside the hospital?").text
+    assert "Medical Device Sales" in text and "Informatics Specialist" in text
+    assert "Neuroradiology" not in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
