@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application import get_app, get_app_or_none
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
@@ -612,29 +613,25 @@ def run_repl(advisor: Advisor, explain: bool = False, *, input: Input | None = N
         show(_notice(notice))
     show(chat.welcome())
     with _stop_signals() as stopped:
-        _converse(chat, prompt, show, hist)
+        _converse(chat, prompt, show, hist, stopped)
     return 128 + stopped[0] if stopped else 0
-
-
-class _Stopped(SystemExit):
-    """A stop signal (SIGTERM, SIGHUP) arrived: the chat ends through prompt-toolkit's own
-    exit, which puts the terminal back the way it was (a plain exit left it raw: no echo). A
-    SystemExit, because asyncio lets only that and KeyboardInterrupt out of a callback."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 @contextlib.contextmanager
 def _stop_signals() -> Iterator[list[int]]:
-    """Stop signals raise `_Stopped` while the chat runs; yields the list that receives the
-    signal's number (empty when none came)."""
+    """While the chat runs, a stop signal (SIGTERM, SIGHUP) ends it through prompt-toolkit's
+    own exit, which puts the terminal back the way it was (the default action left it raw: no
+    echo in the shell after). Yields the list that receives the signal's number."""
     got: list[int] = []
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         def stop(signum: int, _frame: Any) -> None:
-            raise _Stopped(signum)
+            got.append(signum)
+            app = get_app_or_none()
+            if app is not None and app.is_running and app.loop is not None:
+                # (through the loop: a handler may run anywhere in its code)
+                app.loop.call_soon_threadsafe(
+                    lambda: None if app.is_done else app.exit(exception=EOFError()))
 
         for name in ("SIGTERM", "SIGHUP"):
             number = getattr(signal, name, None)
@@ -642,20 +639,22 @@ def _stop_signals() -> Iterator[list[int]]:
                 previous[number] = signal.signal(number, stop)
     try:
         yield got
-    except _Stopped as exc:
-        got.append(exc.signum)
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
 
 
 def _converse(chat: Chat, prompt: PromptSession[str], show: Callable[[list[Segment]], None],
-              hist: History) -> None:
-    """The read-answer loop, until /quit or Ctrl-D."""
+              hist: History, stopped: list[int]) -> None:
+    """The read-answer loop, until /quit, Ctrl-D or a stop signal."""
     history_failed = False
-    while not chat.done:
+    def stop_now() -> None:  # (a signal that came just before the prompt started)
+        if stopped:
+            get_app().exit(exception=EOFError())
+
+    while not chat.done and not stopped:
         try:
-            line = prompt.prompt()
+            line = prompt.prompt(pre_run=stop_now)
         except KeyboardInterrupt:
             continue
         except EOFError:

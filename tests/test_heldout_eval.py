@@ -73,6 +73,9 @@ BLIND = [
     ("blind/selfdesc.yaml", "selfdesc-", 101 / 130, 0.74),
     ("blind/students.yaml", "students-", 111 / 130, 0.82),
     ("blind/changers.yaml", "changers-", 115 / 130, 0.85),
+    # written at 13:15 the same session in two more new styles, sealed, run once at e2d441b
+    ("blind/terse.yaml", "terse-", 115 / 130, 0.85),
+    ("blind/counsel.yaml", "counsel-", 115 / 130, 0.85),
     # probes in the same three styles written the same morning and read to find classes of
     # failure (first run when each arrived, at 802565a+ and 6667f13): seen, so floors only
     ("blind/probe5.yaml", "probe5-", 119 / 150, 0.85),

@@ -903,7 +903,8 @@ def test_pty_a_stop_signal_leaves_the_terminal_as_it_was(tmp_path: Path, signum:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RADIOLOGY_ADVISOR")}
     env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
                TERM="xterm", NO_COLOR="1", LANG="C.UTF-8", PROMPT_TOOLKIT_NO_CPR="1")
-    script = f"{shlex.quote(sys.executable)} -m advisor chat; echo STATUS=$?; stty -a"
+    script = (f"{shlex.quote(sys.executable)} -m advisor chat; echo STATUS=$?; stty -a; "
+              "echo END-OF-STTY")
     child = pexpect.spawn("sh", ["-c", script], env=env, cwd=str(ROOT), encoding="utf-8",
                           timeout=TIMEOUT, dimensions=(30, 100))
     try:
@@ -913,9 +914,9 @@ def test_pty_a_stop_signal_leaves_the_terminal_as_it_was(tmp_path: Path, signum:
                               text=True, check=True).stdout.split()
         assert len(chat) == 1, chat
         os.kill(int(chat[0]), signum)
-        child.expect(r"STATUS=(\d+)")
+        child.expect(r"STATUS=(\d+)\s")
         status = int(child.match.group(1))
-        child.expect(pexpect.EOF)
+        child.expect("END-OF-STTY")
         after = child.before
     finally:
         if child.isalive():
