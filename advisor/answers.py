@@ -152,11 +152,15 @@ def answer_duties(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
 
 
 def _fellowship_of_length(pol: Policy, p: Parse, node: Node) -> Answer | None:
-    """'Which fellowship is two years long?': the subspecialty whose stated length matches."""
-    if p.requested != "subspecialty":
+    """'Which fellowship is two years long?': the subspecialty whose stated length matches;
+    likewise 'which one is 2 years?' while the fellowships are what is being discussed."""
+    kinds = pol.g.neighbours(node.id, "kind_of", incoming=True)
+    if p.requested != "subspecialty" and not (kinds and p.words & pol.sets["pick_questions"]):
         return None
     numbers = pol.engine.lexicon.numbers
-    wanted = [y for t in p.tokens if (y := numbers.get(t, int(t) if t.isdigit() else 0))]
+    years = pol.sets["year_words"]  # (the number of a length: not 'which *one* is 2 years?')
+    wanted = [y for t, after in zip(p.tokens, (*p.tokens[1:], ""), strict=True)
+              if after in years and (y := numbers.get(t, int(t) if t.isdigit() else 0))]
     if not wanted or (node.type == "subspecialty" and node.duration is not None):
         return None
     match = [n for n in pol.g.of_type("subspecialty") if n.duration is not None

@@ -427,6 +427,16 @@ def test_the_persons_own_career_is_not_what_a_nameless_question_asks(advisor: Ad
     assert "Neuroradiology" not in text
 
 
+@pytest.mark.parametrize("follow_up", ["which one 2 years", "which of those takes two years?"])
+def test_which_kind_has_a_length_while_the_kinds_are_discussed(advisor: Advisor,
+                                                               follow_up: str) -> None:
+    session = advisor.session()
+    session.ask("what fellowships are there")
+    text = session.ask(follow_up).text
+    assert "IR fellowship 2 years" in text or "Interventional Radiology" in text, text
+    assert "rules of each state" not in session.ask("which of those has a stated length?").text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
