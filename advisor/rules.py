@@ -599,7 +599,9 @@ def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
     m = f.explicit[0]
     before = p.tokens[m.start - 1] if m.start > 0 else ""
     everyday = pol.g.meta.get("everyday_words", ())
-    if pol.type_of(m) == "category" and before in p.unknown and before not in everyday:
+    counted = before.isdigit() or before in pol.engine.lexicon.numbers  # ('the *two* industry
+    if pol.type_of(m) == "category" and before in p.unknown and before not in everyday \
+            and not counted:  # careers': a number, not another field's qualifier)
         return Decision("oos", pol.w["weak"])  # (not "roles *under* Emerging Career Paths")
     return None
 

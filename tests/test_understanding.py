@@ -437,6 +437,13 @@ def test_which_kind_has_a_length_while_the_kinds_are_discussed(advisor: Advisor,
     assert "rules of each state" not in session.ask("which of those has a stated length?").text
 
 
+def test_a_number_before_a_category_is_no_other_fields_qualifier(advisor: Advisor) -> None:
+    reply = advisor.ask("Please summarise the two industry careers in your source, with one or "
+                        "two duties each, for a slide.")
+    assert "Medical Device Sales" in reply.text and "Informatics Specialist" in reply.text
+    assert not reply.fallback and "does not mention summarise" not in reply.text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
