@@ -165,6 +165,19 @@ class Policy:
                 return q  # (not "My MRI report says ... What does that mean?")
         return p
 
+    def without_relay(self, text: str) -> str:
+        """A question passed on for someone ('A student asked me whether ARRT applies to
+        sonographers; what should I tell her?') without the part that asks how to pass the
+        answer on, which asks nothing of the field: the question relayed is what is asked."""
+        low = text.lower()
+        at = min((i for phrase in self.sets["relay_phrases"] if (i := low.find(phrase)) > 0),
+                 default=-1)
+        if at < 0:
+            return text
+        rest = text[:at].rstrip(" ;,.-—:")
+        q = self.engine.understander.parse(rest)
+        return rest if q.alias_mentions else text
+
     def story_only_cues(self, p: Parse, intent: str) -> bool:
         """Are an intent's cues all in the story, while the sentences that ask ask about a kind
         of career, a fit or the field ('My mom is a breast cancer survivor. Which fellowship

@@ -444,6 +444,13 @@ def test_a_number_before_a_category_is_no_other_fields_qualifier(advisor: Adviso
     assert not reply.fallback and "does not mention summarise" not in reply.text
 
 
+def test_a_relayed_question_is_answered_not_the_relaying(advisor: Advisor) -> None:
+    text = advisor.ask("A student asked me whether ARRT applies to sonographers; what should I "
+                       "tell her?").text
+    assert text.startswith("The document does not name ARRT certification for Sonographer")
+    assert "ARDMS" in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
