@@ -260,6 +260,16 @@ def step_careers_first(pol: Policy, r: Resolution) -> None:
         r.fitting = head + sorted(rest, key=lambda n: 0 if n.type in CAREER_TYPES else 1)
         return
     r.fitting.sort(key=lambda n: 0 if n.type in CAREER_TYPES else 1)
+    # ('rad tech continuing ed': the step of that career is what is described, the career
+    # says whose)
+    g = pol.g
+    if r.d.intent == "describe" and len(r.fitting) >= 2 and r.fitting[0].type in CAREER_TYPES:
+        step = next((n for n in r.fitting[1:] if n.type in pol.sets["step_types"]
+                     and not g.neighbours(n.id, "kind_of", incoming=True)  # (not 'fellowship')
+                     and (n in g.neighbours(r.fitting[0].id)
+                          or r.fitting[0] in g.neighbours(n.id))), None)
+        if step is not None and len(r.f.p.tokens) <= pol.w["terse_words"]:
+            r.fitting = [step, *(n for n in r.fitting if n != step)]
 
 
 def step_topic_for_aspects(pol: Policy, r: Resolution) -> None:

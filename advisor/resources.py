@@ -210,7 +210,8 @@ POLICY_WEIGHTS = (
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max", "institution_window",
     "pick_head_window", "form_question_words", "profession_window", "afterthought_words",
-    "story_pick_words", "own_career_window", "next_followup_words", "pay_nodes")
+    "story_pick_words", "own_career_window", "next_followup_words", "pay_nodes",
+    "terse_words")
 POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requirement_words",
                "advice_asks", "definite_words", "goal_verbs", "span_words", "before_verbs",
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",

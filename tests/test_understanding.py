@@ -451,6 +451,12 @@ def test_a_relayed_question_is_answered_not_the_relaying(advisor: Advisor) -> No
     assert "ARDMS" in text
 
 
+def test_a_terse_career_and_step_query_describes_the_step(advisor: Advisor) -> None:
+    assert advisor.ask("rad tech continuing ed").text.startswith(
+        "For radiologic technologists, continuing education is required")
+    assert "Breast Imaging" in advisor.ask("mamography fellowship").text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
