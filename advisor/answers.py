@@ -204,9 +204,12 @@ def answer_duration(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
     spanning = p.words & pol.sets["span_words"] or p.has("from", "in all")
     if len(steps) >= 2 and spanning and "before" not in p.words:  # "X before Y": X's length
         return c.span(steps[0], steps[-1])
-    if len(steps) >= 2 and "and" in p.words and "before" not in p.words:
-        parts = [c.duration(step) for step in steps[:3]]  # "how long is med school and the
-        return Answer(" ".join(a.text for a in parts),  # residency?": each one's length
+    # "how long is med school and the residency?", "IR fellowship length and DR residency
+    # length": each one's length
+    timed = list(dict.fromkeys(_named(pol, p, {"training", "subspecialty"})))
+    if len(timed) >= 2 and "and" in p.words and "before" not in p.words:
+        parts = [c.duration(step, fellowship_only=True) for step in timed[:3]]
+        return Answer(" ".join(a.text for a in parts),
                       tuple(i for a in parts for i in a.entities))
     after, node = _after(pol, p, d, ctx, node)
     only = bool(p.words & pol.sets["step_only_words"]) and not p.words & pol.sets["goal_verbs"]

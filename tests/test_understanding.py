@@ -457,6 +457,11 @@ def test_a_terse_career_and_step_query_describes_the_step(advisor: Advisor) -> N
     assert "Breast Imaging" in advisor.ask("mamography fellowship").text
 
 
+def test_the_length_of_each_step_or_fellowship_named(advisor: Advisor) -> None:
+    text = advisor.ask("IR fellowship length and DR residency length").text
+    assert "2 years" in text and "4–5 years" in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
