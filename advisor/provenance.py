@@ -1017,6 +1017,12 @@ class Provenance:
             return self.r["count_listed"].format(count=counted)
         return self.r["count_unstated"]
 
+    def _silent_head(self, question: str, reply: Reply) -> tuple[str, Reply]:
+        """The note that the point asked is never covered ('will AI replace radiologists?'),
+        and the reply flagged as a fallback when there is one."""
+        note = self.uncovered_head(question, reply)
+        return note, (replace(reply, fallback=True) if note else reply)
+
     def _counted(self, question: str, reply: Reply) -> tuple[str, Reply]:
         """The count note, and the reply flagged as a fallback where the number asked is
         nowhere stated."""
@@ -1755,7 +1761,8 @@ class Provenance:
             text = replacing  # (a flagged one where it says the document is silent on it)
             reply = replace(reply, fallback=any(replacing.startswith(p) for p in self._silent))
         category = "" if swapped else self.category_note(q, reply)
-        unlisted = self.unlisted_fellowship(q) or self.uncovered_head(q, reply)
+        head_silent, reply = self._silent_head(q, reply)
+        unlisted = self.unlisted_fellowship(q) or head_silent
         notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(
                                    q, (asking or question)[:MAX_INPUT_CHARS], reply),
                                self.order_note(q, reply),

@@ -325,3 +325,15 @@ def test_a_role_filed_under_a_category_of_that_name_is_still_yes(adv: Advisor) -
 def test_two_names_asked_to_be_one_thing_without_a_yes_no_opener(adv: Advisor) -> None:
     assert ask(adv, "ultrasond tech vs sonogrpher same thing??").startswith(
         "Yes: the document uses both names for the same thing (Sonographer)")
+
+
+def test_a_point_never_covered_said_first_is_a_fallback(adv: Advisor) -> None:
+    reply = adv.session().ask("will AI replace radiologists")
+    assert reply.text.startswith("The source document does not say whether AI will replace")
+    assert reply.fallback
+
+
+@pytest.mark.parametrize("question", ["MRI safety pregnancy", "is an MRI safe during pregnancy"])
+def test_scan_safety_in_pregnancy_is_medical_advice(adv: Advisor, question: str) -> None:
+    reply = adv.session().ask(question)
+    assert reply.fallback and "medical advice" in reply.text
