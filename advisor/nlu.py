@@ -260,7 +260,9 @@ class Understander:
     def _respells(self, word: str) -> bool:
         """True when the corrector would turn a real word into another word."""
         found = self.correct(word)
-        return found is not None and not _inflection(word, found)
+        # ('stated' is no 'states': another ending of the same length is another word)
+        return found is not None and (not _inflection(word, found) or (
+            len(word) == len(found) and word[:-1] == found[:-1]))
 
     def _keyword_index(self, graph: Graph) -> dict[str, tuple[str, ...]]:
         """Keyword phrases (that are no name or alias) to the nodes they point at."""

@@ -479,7 +479,9 @@ class Responder:
     def _uncovered_word(self, p: Parse) -> str | None:
         """The first word of the text that asks what the source never covers ('stressful')."""
         uncovered = self.e.lexicon.uncovered
-        words = self._asked_words(p)
+        # (a word read as another ending of itself, 'stated' as 'state', asks nothing of it)
+        inflected = {fixed for typed, fixed in p.corrections if typed.startswith(fixed)}
+        words = tuple(w for w in self._asked_words(p) if w not in inflected)
         pairs = (f"{a} {b}" for a, b in pairwise(words))
         return next((w for w in (*pairs, *words) if w in uncovered), None)  # ('too old')
 

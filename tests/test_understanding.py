@@ -462,6 +462,17 @@ def test_the_length_of_each_step_or_fellowship_named(advisor: Advisor) -> None:
     assert "2 years" in text and "4–5 years" in text
 
 
+def test_a_real_word_is_not_read_as_another_ending_that_asks_something_else(
+        advisor: Advisor) -> None:
+    # 'stated' was read as 'states' (the rules of particular states)
+    session = advisor.session()
+    session.ask("what fellowships are there")
+    text = session.ask("Which of those has a stated length of two years?").text
+    assert "rules of" not in text and "2 years" in text
+    assert "rules of each state" in advisor.ask("for teleread do I need licenses in every "
+                                                "state I read for?").text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
