@@ -231,7 +231,8 @@ class Policy:
                     or (words[:1] == ("and",) and not self.own_question(words[1:]))
                     or words[:2] == ("same", "question")
                     or (bool(words[:1]) and words[0] in sets["next_openers"]
-                        and len(words) <= w["next_followup_words"]))  # ('then what?')
+                        and len(words) <= w["next_followup_words"])  # ('then what?')
+                    or self._bare_name(p, words))  # ('radiologist salary' then 'rad techs?')
         short_followup = bool(topic) and (
             (followup and len(p.tokens) <= w["followup_words"])
             or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))
@@ -254,6 +255,15 @@ class Policy:
             mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
                                     for i in m.node_ids),
             profile_changed=profile_changed, profiled=profiled, known=known)
+
+    def _bare_name(self, p: Parse, words: tuple[str, ...]) -> bool:
+        """A message that is nothing but one career's name ('rad techs?') asks what was just
+        asked, of it."""
+        if not p.question or len(p.alias_mentions) != 1 or not words:
+            return False
+        m = p.alias_mentions[0]
+        return self.type_of(m) in CAREER_TYPES and m.end - m.start == len(words) and \
+            p.tokens[m.start:m.end] == words
 
     def asks_of_step(self, p: Parse) -> bool:
         """'What are my options for the prelim year?': the options (the kinds) of a step of

@@ -473,6 +473,13 @@ def test_a_real_word_is_not_read_as_another_ending_that_asks_something_else(
                                                 "state I read for?").text
 
 
+def test_a_bare_name_asks_what_was_just_asked_of_it(advisor: Advisor) -> None:
+    session = advisor.session()
+    session.ask("radiologist salary")
+    assert "good salaries" in session.ask("rad techs?").text
+    assert advisor.ask("rad techs?").text.startswith("Radiologic technologists complete")
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
