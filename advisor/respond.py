@@ -426,6 +426,7 @@ class Responder:
         answer = handler(self.pol, p, d, t.context) if handler is not None else None
         if answer is None:
             return self._not_understood(t, p, d)
+        answer = self._with_paired_aspect(t, p, d, answer)
         if answer.silent:
             answer = replace(answer, uncovered=True)
         if answer.silent and d.nodes:
@@ -445,6 +446,24 @@ class Responder:
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------
+    def _with_paired_aspect(self, t: Turn, p: Parse, d: Decision, answer: Answer) -> Answer:
+        """'the pay and job outlook', 'skills and pay': a second aspect asked as plainly as the
+        first, joined to it by 'and' in one clause, gets its answer too."""
+        aspects, floor = self.pol.sets["paired_aspects"], self.pol.w["focus_floor"]
+        if d.intent not in aspects or "and" not in p.words or answer.silent:
+            return answer
+        other = next((s for s in p.intents if s.intent != d.intent and s.intent in aspects
+                      and s.cues and s.score >= floor), None)
+        handler = HANDLERS.get(other.intent) if other is not None else None
+        careers = [n for n in d.nodes if n.type in CAREER_TYPES or n.type == "category"]
+        extra = handler(self.pol, p, replace(d, intent=other.intent, nodes=careers), t.context) \
+            if handler is not None and other is not None else None
+        if extra is None or extra.silent or extra.text in answer.text:
+            return answer
+        d.notes.append(f"also answered: {other.intent}" if other else "")
+        return replace(answer, text=f"{answer.text}\n{extra.text}",
+                       entities=tuple(dict.fromkeys((*answer.entities, *extra.entities))))
+
     def _asked_plainly(self, p: Parse, d: Decision) -> bool:
         """The aspect is asked with a cue as strong as a focus, in the sentences that ask
         (not 'degree' of 'I just finished an IT degree. What would I be doing?')."""

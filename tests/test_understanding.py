@@ -480,6 +480,11 @@ def test_a_bare_name_asks_what_was_just_asked_of_it(advisor: Advisor) -> None:
     assert advisor.ask("rad techs?").text.startswith("Radiologic technologists complete")
 
 
+def test_two_aspects_in_one_clause_get_both_answers(advisor: Advisor) -> None:
+    text = advisor.ask("radiologist pay and outlook").text
+    assert "highest compensated" in text and "Growing demand" in text
+
+
 def test_a_question_about_the_field_does_not_keep_the_old_topic(advisor: Advisor) -> None:
     s = advisor.session()
     s.ask("tell me about nuclear medicine technologists")
