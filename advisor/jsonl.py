@@ -85,7 +85,12 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 def json_line(data: Any) -> str:
     """One JSON object on one line, safe for terminals, UTF-8 pipes and str.splitlines()."""
-    text = _ENCODE(data)
+    return json_safe(_ENCODE(data))
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters a terminal or a line splitter could take for something
+    else written as \\uXXXX escapes (the same string once decoded)."""
     if text.isascii():  # plain ASCII needs no scan (most replies)
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

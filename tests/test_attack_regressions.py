@@ -391,3 +391,14 @@ def test_a_question_of_hundreds_of_alternatives_reads_only_a_few(advisor: Adviso
         del engine.provenance._line_stating
     careers = sum(1 for _ in advisor.graph.of_type("role", "subspecialty"))
     assert len(calls) <= 4 * careers
+
+
+def test_the_api_escapes_bidi_and_c1_characters_as_ask_json_does(client: TestClient) -> None:
+    sid = client.post("/api/sessions").json()["id"]
+    response = client.post(f"/api/sessions/{sid}/messages",
+                           json={"text": "what does a \u202esonographer\u0085 do"})
+    assert response.status_code == 200
+    raw = response.content
+    assert "\u202e".encode() not in raw and "\u0085".encode() not in raw
+    assert b"\\u202e" in raw
+    assert response.json()["question"] == "what does a \u202esonographer\u0085 do"

@@ -34,6 +34,7 @@ from knowledge import MAX_INPUT_CHARS
 from knowledge.record import record
 
 from ..core import Advisor
+from ..jsonl import json_safe
 from ..session import Session, SessionStateError
 from ..textsafe import without_surrogates
 from .stores import Saved, SessionStore, State, StoreError, encode, open_store, valid_id
@@ -143,7 +144,11 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        raw: bytes = orjson.dumps(content)
+        if raw.isascii():
+            return raw
+        # (as `ask --json`: bidi overrides and C1 controls escaped, never raw to a terminal)
+        return json_safe(raw.decode("utf-8")).encode("utf-8")
 
 
 def load_messages() -> dict[str, str]:
