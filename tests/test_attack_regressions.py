@@ -402,3 +402,20 @@ def test_the_api_escapes_bidi_and_c1_characters_as_ask_json_does(client: TestCli
     assert "\u202e".encode() not in raw and "\u0085".encode() not in raw
     assert b"\\u202e" in raw
     assert response.json()["question"] == "what does a \u202esonographer\u0085 do"
+
+
+def test_a_busy_port_is_said_before_serving_is_announced(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RADIOLOGY_ADVISOR")}
+        env["HOME"] = str(tmp_path)
+        proc = subprocess.run([sys.executable, "-m", "advisor", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60, env=env,
+                              stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr
+    assert "serving" not in proc.stdout + proc.stderr

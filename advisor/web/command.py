@@ -91,6 +91,23 @@ def _check(args: argparse.Namespace) -> None:
                         "--store sqlite:PATH or --store redis://HOST:PORT/N")
     if problems:
         raise AdvisorError("; ".join(problems))
+    _can_listen(args.host, args.port)
+
+
+def _can_listen(host: str, port: int) -> None:
+    """A busy port or an unknown host is said before 'serving ...' is printed (uvicorn found
+    out only after, and exited with status 3)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise AdvisorError(f"cannot listen on {host}:{port}: "
+                           f"{exc.strerror or exc}") from None
 
 
 class _HideSessionIds(logging.Filter):
