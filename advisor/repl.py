@@ -63,6 +63,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 FILE_COMMANDS = frozenset({"/save", "/load", "/transcript", "/plan"})
 #: The longest /command read: a path is at most 4,096 bytes on Linux (PATH_MAX).
 MAX_COMMAND_CHARS = 4096
+#: The most of a loaded save's last answer shown as the question being answered.
+_PENDING_CHARS = 2000
 DEFAULT_STARTERS = ("What does a sonographer do?", "How long is radiology residency?",
                     "Help me choose a career in radiology")
 ALIASES = {"/exit": "/quit", "/q": "/quit", "/?": "/help", "/h": "/help"}
@@ -391,7 +393,9 @@ class Chat:
         message += f"; topic: {', '.join(topic)}." if topic else "."
         segs = _notice(message)
         if session.dialog.active and session.transcript:
-            question = session.transcript[-1][1]
+            # (the end of the last answer: an interview question is short, and a planted save
+            # must not put megabytes on the screen or into Tab completion)
+            question = session.transcript[-1][1][-_PENDING_CHARS:]
             self.options = question_options(question)
             segs += [("class:dim", "You were answering:\n"),
                      ("", render.wrap(safe_text(question), self.width()) + "\n")]

@@ -923,3 +923,19 @@ def test_pty_a_stop_signal_leaves_the_terminal_as_it_was(tmp_path: Path, signum:
             child.terminate(force=True)
     assert status == 128 + signum
     assert re.search(r"(?<!-)\becho\b", after) and re.search(r"(?<!-)\bicanon\b", after), after
+
+
+def test_load_shows_only_the_end_of_a_planted_pending_answer(adv: Advisor,
+                                                             tmp_path: Path) -> None:
+    # A shared save whose last answer held 3 MB put it all on the screen (and into Tab
+    # completion) as "You were answering:"; only its end is shown now.
+    session = adv.session()
+    session.ask("help me choose a career")
+    state = session.to_dict()
+    question, _ = state["transcript"][-1]
+    state["transcript"][-1] = [question, "x" * 3_000_000 + "\nWhere are you now?"]
+    path = tmp_path / "planted.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    shown = "".join(text for _, text in Chat(adv).handle(f"/load {path}"))
+    assert "Loaded" in shown and "Where are you now?" in shown
+    assert len(shown) < 10_000
