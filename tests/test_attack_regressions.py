@@ -419,3 +419,18 @@ def test_a_busy_port_is_said_before_serving_is_announced(tmp_path: Path) -> None
     assert proc.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr
     assert "serving" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["not a database", "fifo"])
+def test_a_refused_sqlite_store_leaves_nothing_behind(tmp_path: Path, kind: str) -> None:
+    from advisor.web.stores import open_store
+
+    path = tmp_path / "store.db"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_text("not a database at all\n" * 200, encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(ValueError, match="cannot use"):
+        open_store(f"sqlite:{path}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

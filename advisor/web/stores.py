@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import sqlite3
+import stat
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -255,12 +256,15 @@ def _private(path: str) -> None:
     """The database holds every conversation and every session id (all it takes to read or
     delete one): created readable by its owner only, and an existing one of ours with wider
     rights narrowed, with its -wal and -shm files (SQLite gives them the database's mode)."""
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
     for name in (path, path + "-wal", path + "-shm"):
         try:
-            st = os.stat(name)
+            st = os.lstat(name)
         except FileNotFoundError:
             continue
+        if not stat.S_ISREG(st.st_mode):  # (never a device, a FIFO or a link: /dev/null's
+            raise OSError(f"{name} is not a regular file")  # mode is not ours to change)
         if st.st_mode & 0o077 and st.st_uid == os.getuid():
             os.chmod(name, 0o600)
 
@@ -289,15 +293,26 @@ class SQLiteStore(SessionStore):
         self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
                                    check_same_thread=False)
         self._lock_fd: int | None = None
+        created = False
         if os.name == "posix" and self.path != ":memory:":
+            created = not os.path.exists(self.path + ".lock")
             self._lock_fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        with self._write():
-            self._db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, "
-                             "state TEXT NOT NULL, used REAL NOT NULL, "
-                             "rev INTEGER NOT NULL DEFAULT 0)")
-            self._db.execute("CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used)")
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            with self._write():
+                self._db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, "
+                                 "state TEXT NOT NULL, used REAL NOT NULL, "
+                                 "rev INTEGER NOT NULL DEFAULT 0)")
+                self._db.execute("CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used)")
+        except BaseException:  # (a refused file leaves no lock file of ours behind)
+            self._db.close()
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                if created:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path + ".lock")
+            raise
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
