@@ -434,3 +434,21 @@ def test_a_refused_sqlite_store_leaves_nothing_behind(tmp_path: Path, kind: str)
     with pytest.raises(ValueError, match="cannot use"):
         open_store(f"sqlite:{path}")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("path", [
+    "/api/sessions/{sid}/messages", "/api/sessions//{sid}", "/api/sessions/{sid}?x=1",
+    "/other?id={sid}",
+])
+def test_the_access_log_never_shows_a_whole_session_id(path: str) -> None:
+    import logging
+
+    from advisor.web.command import _HideSessionIds
+
+    sid = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1,
+                               '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", path.format(sid=sid), "1.1", 200), None)
+    _HideSessionIds().filter(record)
+    line = record.getMessage()
+    assert sid not in line and "AbCd…" in line

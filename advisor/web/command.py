@@ -114,16 +114,18 @@ class _HideSessionIds(logging.Filter):
     """Access log lines show a session id cut to its first four characters: the id is all it
     takes to read or continue a conversation, and logs are read by more people."""
 
-    _ID = re.compile(r"(/api/sessions/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
+    # (any run of id characters as long as an id, wherever it stands in the path or query:
+    # '/api/sessions//ID', '?id=ID' showed whole ids)
+    _ID = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{20,}")
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         # uvicorn's access line is (client, method, path, HTTP version, status): find the
-        # path by its prefix, cut the id in it alone (a regex over every argument of every
+        # path by its slash, cut the ids in it alone (a regex over every argument of every
         # line cost half as much as the rest of the line's logging).
         if isinstance(args, tuple):
             for i, arg in enumerate(args):
-                if isinstance(arg, str) and "/api/sessions/" in arg:
+                if isinstance(arg, str) and arg.startswith("/"):
                     record.args = (*args[:i], self._ID.sub(r"\1…", arg), *args[i + 1:])
                     break
         return True
