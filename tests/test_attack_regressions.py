@@ -452,3 +452,17 @@ def test_the_access_log_never_shows_a_whole_session_id(path: str) -> None:
     _HideSessionIds().filter(record)
     line = record.getMessage()
     assert sid not in line and "AbCd…" in line
+
+
+def test_an_unreachable_redis_is_a_clear_503_not_a_crash(advisor: Advisor) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app = create_app(advisor, f"redis://127.0.0.1:{port}/0", Limits(rate=0))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/api/sessions")
+    assert response.status_code == 503
+    assert response.json()["code"] == "store_unavailable"
+    assert int(response.headers["retry-after"]) >= 1

@@ -238,6 +238,8 @@ class WebChat:
             return self._unknown()
         if exc.code == "broken_state":
             return ApiError(500, "broken_state")
+        if exc.code == "store_unavailable":
+            return ApiError(503, exc.code, {"Retry-After": "5"})
         return ApiError(429, exc.code, {"Retry-After": "5"})
 
     def _session(self, state: State) -> Session:

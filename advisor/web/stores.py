@@ -93,6 +93,12 @@ class StoreError(Exception):
     code = "store"
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached (Redis down): a clear 503, never a crash per request."""
+
+    code = "store_unavailable"
+
+
 class BrokenState(StoreError):
     """The saved state of a session cannot be read: not JSON, or not an object."""
 
@@ -425,13 +431,25 @@ class RedisStore(SessionStore):
         self._locks = _Locks()
         self._save = self._redis.register_script(self.SAVE_IF_UNCHANGED)
 
+    @staticmethod
+    @contextlib.contextmanager
+    def _reachable() -> Iterator[None]:
+        """Redis not answering is StoreUnavailable (a 503 that says so), not a traceback."""
+        from redis.exceptions import ConnectionError as Unreachable
+        from redis.exceptions import TimeoutError as TooSlow
+
+        try:
+            yield
+        except (Unreachable, TooSlow, OSError):
+            raise StoreUnavailable() from None
+
     def _key(self, sid: str) -> str:
         return f"{self._prefix}session:{sid}"
 
     def _rev(self, sid: str) -> str:
         return f"{self._prefix}rev:{sid}"
 
-    async def create(self, state: State) -> str:
+    async def _create(self, state: State) -> str:
         now = time.time()
         pipe = self._redis.pipeline(transaction=False)
         pipe.zremrangebyscore(self._index, "-inf", now - self.ttl)
@@ -443,7 +461,7 @@ class RedisStore(SessionStore):
             if not unused:
                 raise StoreFull()
             member = unused[0][0]  # the oldest never answered
-            await self.delete(member.decode() if isinstance(member, bytes) else str(member))
+            await self._delete(member.decode() if isinstance(member, bytes) else str(member))
         sid = new_id()
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(self._key(sid), encode(state), ex=int(self.ttl))
@@ -452,13 +470,13 @@ class RedisStore(SessionStore):
         await pipe.execute()
         return sid
 
-    async def load(self, sid: str) -> State:
+    async def _load(self, sid: str) -> State:
         raw = await self._redis.get(self._key(sid))
         if raw is None:
             raise UnknownSession(sid)
         return decode(raw)
 
-    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+    async def _update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
         key, rev_key = self._key(sid), self._rev(sid)
         async with self._locks.hold(sid):
             deadline = time.monotonic() + self.WAIT
@@ -474,13 +492,29 @@ class RedisStore(SessionStore):
                 if time.monotonic() > deadline:  # other processes kept saving first
                     raise SessionBusy(sid)
 
-    async def delete(self, sid: str) -> bool:
+    async def _delete(self, sid: str) -> bool:
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(self._key(sid), self._rev(sid))
         pipe.zrem(self._index, sid)
         pipe.zrem(self._fresh, sid)
         deleted, _, _ = await pipe.execute()
         return bool(deleted)
+
+    async def create(self, state: State) -> str:
+        with self._reachable():
+            return await self._create(state)
+
+    async def load(self, sid: str) -> State:
+        with self._reachable():
+            return await self._load(sid)
+
+    async def update(self, sid: str, turn: Turn[R]) -> tuple[R, Any]:
+        with self._reachable():
+            return await self._update(sid, turn)
+
+    async def delete(self, sid: str) -> bool:
+        with self._reachable():
+            return await self._delete(sid)
 
     async def close(self) -> None:
         await self._redis.aclose()
