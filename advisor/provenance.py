@@ -248,6 +248,8 @@ class Provenance:
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: Words naming a kind of job ('a clinical *role*').
         self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
+        #: Words of a line that make what it says optional ('radiologists *may* pursue').
+        self._optional_words = tuple(normal(w) for w in meta.get("optional_words", ()))
         #: The openers asking whether a thing exists ('is there a ... fellowship?').
         self._existence = frozenset(normal(w) for w in meta.get("existence_openers", ()))
         self._silent = tuple(responses[k].split("{", 1)[0] for k in (
@@ -1416,6 +1418,10 @@ class Provenance:
         words = question.split()
         if " ".join(words[:2]) in self._existence:
             return self.r["verdict_loose"]
+        needs = any(_has(question, w) for w in self._need_words)
+        if needs and any(_has(f" {normal(line)} ", w) for line in text.split("\n")
+                         for w in self._optional_words):
+            return self.r["verdict_loose"]  # ('is a fellowship required?': radiologists *may*)
         filed = {self._key(w) for name in shown for w in normal(name).split()}
         if any(self._key(w) in content and nxt in self._role_words and self._key(w) not in filed
                for w, nxt in pairwise(words)):

@@ -111,6 +111,7 @@ FIELD_META: dict[str, str] = {
     "yes_no_tags": "texts",
     "verdict_blockers": "texts",
     "existence_openers": "texts",
+    "optional_words": "texts",
     "identity_words": "texts",
     "need_words": "texts",
     "listing_words": "texts",

@@ -337,3 +337,11 @@ def test_a_point_never_covered_said_first_is_a_fallback(adv: Advisor) -> None:
 def test_scan_safety_in_pregnancy_is_medical_advice(adv: Advisor, question: str) -> None:
     reply = adv.session().ask(question)
     assert reply.fallback and "medical advice" in reply.text
+
+
+@pytest.mark.parametrize("question", ["is a fellowship required after residency?",
+                                      "must radiologists do a fellowship?"])
+def test_a_need_asked_of_what_the_document_says_one_may_do_is_no_yes(adv: Advisor,
+                                                                    question: str) -> None:
+    text = ask(adv, question)
+    assert not text.startswith("Yes"), text
