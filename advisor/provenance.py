@@ -103,6 +103,9 @@ def _has(text: str, phrase: str) -> bool:
 
 
 _ITEMS = re.compile(r",? (?:and|or) |, ")
+#: The content words a declined yes/no question must share, in order, with a line that
+#: then confirms it.
+_CONFIRMED_WORDS = 3
 #: The alternatives of a 'which careers ... a or b?' question looked up, at most.
 _MAX_ALTERNATIVES = 4
 #: A length in a question ('a two year fellowship', '4-5 yrs'), in digits or the number words
@@ -1416,7 +1419,10 @@ class Provenance:
         radiology), or one of the line's alternatives asked as required ('does a rad tech need
         a bachelor's degree?': an associate or bachelor's degree)."""
         words = question.split()
-        if " ".join(words[:2]) in self._existence:
+        said = len(content) >= 2 and any(  # ('is there growing demand for imaging services?':
+            _in_order(content, [self._key(w) for w in normal(line).split()])  # said so)
+            for line in text.split("\n"))
+        if " ".join(words[:2]) in self._existence and not said:
             return self.r["verdict_loose"]
         needs = any(_has(question, w) for w in self._need_words)
         if needs and any(_has(f" {normal(line)} ", w) for line in text.split("\n")
@@ -1646,6 +1652,27 @@ class Provenance:
                 return self.r["verdict_same"].format(name=self.g.node(node_id).name)
         return ""
 
+    def line_confirming(self, question: str, reply: Reply) -> Reply | None:
+        """'Is there an increasing need for subspecialized expertise?' declined as out of
+        scope although a line of the document says it: a yes/no question of three content
+        words or more all of whose stems a line holds in order gets that line, quoted."""
+        words = question.split()
+        if not words or words[0] not in self._yes_no:
+            return None
+        content = [self._key(w) for w in words[1:] if w not in self._ignore
+                   and w not in self._general_terms]
+        if len(content) < _CONFIRMED_WORDS:
+            return None
+        for node in self.g:
+            for text, _raw, _line in self._stated_lines(node, True):
+                if _in_order(content, [self._key(w) for w in _raw]):
+                    quote = text.rstrip(".")
+                    answer = self.r["verdict_confirmed"].format(quote=quote)
+                    return replace(reply, text=answer, intent="describe", fallback=False,
+                                   kind="answer", entities=(node.id,), confidence=0.5,
+                                   suggestions=(), sources=self.sources(answer, (node.id,), ()))
+        return None
+
     def careers_stating(self, question: str, reply: Reply) -> Reply | None:
         """'Which careers involve teaching?' declined as out of scope although careers' own
         lines say it ('combine clinical practice with teaching responsibilities'): the careers
@@ -1735,7 +1762,7 @@ class Provenance:
         daughter has two toddlers')."""
         if reply.fallback and reply.intent == "out_of_scope":
             q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
-            return self.careers_stating(q, reply) or reply
+            return self.careers_stating(q, reply) or self.line_confirming(q, reply) or reply
         if reply.kind not in _ANSWER_KINDS:  # (a point the source never covers is still an
             return reply  # answer: it says so, and is cited for what it goes on to say)
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten

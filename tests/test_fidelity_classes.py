@@ -345,3 +345,14 @@ def test_a_need_asked_of_what_the_document_says_one_may_do_is_no_yes(adv: Adviso
                                                                     question: str) -> None:
     text = ask(adv, question)
     assert not text.startswith("Yes"), text
+
+
+@pytest.mark.parametrize(("question", "quote"), [
+    ("is there an increasing need for subspecialized expertise?",
+     "increasing need for subspecialized expertise"),
+    ("is there growing demand for imaging services?", "Growing demand for imaging services"),
+])
+def test_a_yes_no_question_a_line_states_is_confirmed(adv: Advisor, question: str,
+                                                      quote: str) -> None:
+    reply = adv.session().ask(question)
+    assert reply.text.startswith("Yes") and quote in reply.text and not reply.fallback
