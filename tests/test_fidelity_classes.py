@@ -356,3 +356,7 @@ def test_a_yes_no_question_a_line_states_is_confirmed(adv: Advisor, question: st
                                                       quote: str) -> None:
     reply = adv.session().ask(question)
     assert reply.text.startswith("Yes") and quote in reply.text and not reply.fallback
+
+
+def test_a_dealing_with_people_no_line_describes_is_no_yes(adv: Advisor) -> None:
+    assert not ask(adv, "do radiologists see patients?").startswith("Yes")
