@@ -251,6 +251,8 @@ class Provenance:
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: Words naming a kind of job ('a clinical *role*').
         self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
+        #: Dealings with people no line describes ('do radiologists *see* patients?').
+        self._dealing = frozenset(normal(w) for w in meta.get("dealing_words", ()))
         #: Words of a line that make what it says optional ('radiologists *may* pursue').
         self._optional_words = tuple(normal(w) for w in meta.get("optional_words", ()))
         #: The openers asking whether a thing exists ('is there a ... fellowship?').
@@ -1424,6 +1426,8 @@ class Provenance:
             for line in text.split("\n"))
         if " ".join(words[:2]) in self._existence and not said:
             return self.r["verdict_loose"]
+        if any(w in self._dealing for w in words):
+            return self.r["verdict_loose"]  # ('do radiologists *see* patients?')
         needs = any(_has(question, w) for w in self._need_words)
         if needs and any(_has(f" {normal(line)} ", w) for line in text.split("\n")
                          for w in self._optional_words):

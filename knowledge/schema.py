@@ -112,6 +112,7 @@ FIELD_META: dict[str, str] = {
     "verdict_blockers": "texts",
     "existence_openers": "texts",
     "optional_words": "texts",
+    "dealing_words": "texts",
     "identity_words": "texts",
     "need_words": "texts",
     "listing_words": "texts",
