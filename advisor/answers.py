@@ -38,7 +38,7 @@ def answer_list(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | No
         return found
     g = pol.g
     kind = next((n for m in p.alias_mentions if (n := g.node(m.node_ids[0]))
-                 and g.neighbours(n.id, "kind_of", incoming=True)), None)
+                 and pol.engine.composer.kinds(n)), None)
     if kind is not None:  # 'list every fellowship': the kinds of that step
         return pol.engine.composer.subspecialties(kind)
     category = next(iter(_named(pol, p, {"category"})), None) or next(
@@ -138,8 +138,7 @@ def answer_describe(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
         return None
     node = d.nodes[0]
     composer = pol.engine.composer
-    kinds = pol.g.neighbours(node.id, "kind_of", incoming=True)
-    if kinds and any(  # 'what are the radiology fellowships?': its kinds
+    if composer.kinds(node) and any(  # 'what are the radiology fellowships?': its kinds
             node.id in m.node_ids and m.text.endswith("s") and not node.name.lower().endswith("s")
             for m in p.alias_mentions):
         return composer.subspecialties(node)
@@ -154,7 +153,7 @@ def answer_duties(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
 def _fellowship_of_length(pol: Policy, p: Parse, node: Node) -> Answer | None:
     """'Which fellowship is two years long?': the subspecialty whose stated length matches;
     likewise 'which one is 2 years?' while the fellowships are what is being discussed."""
-    kinds = pol.g.neighbours(node.id, "kind_of", incoming=True)
+    kinds = pol.engine.composer.kinds(node)
     if p.requested != "subspecialty" and not (kinds and p.words & pol.sets["pick_questions"]):
         return None
     numbers = pol.engine.lexicon.numbers

@@ -155,10 +155,14 @@ class Composer:
             self._roots = tuple(n for n in self.g.of_type("training") if self.children(n))
         return self._roots
 
+    def kinds(self, node: Node) -> tuple[Node, ...]:
+        """The nodes that are kinds of `node` (the fellowships of 'fellowship')."""
+        return tuple(self.g.neighbours(node.id, "kind_of", incoming=True))
+
     def children(self, node: Node) -> tuple[Node, ...]:
         """Subspecialty nodes that specialise `node` or are kinds of it."""
         kids = [*self.g.neighbours(node.id, "specializes", incoming=True),
-                *self.g.neighbours(node.id, "kind_of", incoming=True)]
+                *self.kinds(node)]
         ordered = dict.fromkeys(k for k in kids if k.type == "subspecialty")
         return tuple(ordered)
 

@@ -52,16 +52,16 @@ def _english_counts() -> dict[str, int]:
     return counts
 
 
-def _english_words() -> Iterable[str]:
+def _english_words(counts: dict[str, int]) -> Iterable[str]:
     """The common English words of the frequency list, five letters or more."""
-    return (w for w, n in _english_counts().items()
+    return (w for w, n in counts.items()
             if n >= _REAL_WORD_COUNT and len(w) >= 5 and w.isalpha() and w.isascii())
 
 
-def everyday_words() -> frozenset[str]:
+def everyday_words(counts: dict[str, int]) -> frozenset[str]:
     """The most frequent English words ('spend', 'proud', 'move'): a question using one asks
     nothing the document could lack, so no note names it as a word it never uses."""
-    return frozenset(w for w, n in _english_counts().items()
+    return frozenset(w for w, n in counts.items()
                      if n >= _EVERYDAY_COUNT and w.isalpha() and w.isascii())
 
 
@@ -244,16 +244,17 @@ class Understander:
         self._parses: Memo[str, Parse] = Memo()
         #: The words of texts read for their words alone (`tokens`), not parsed whole.
         self._words: Memo[str, tuple[str, ...]] = Memo()
-        self.real_words = self._real_words()
+        counts = _english_counts()  # (read once per build, for both word lists)
+        self.real_words = self._real_words(counts)
         cased = "|".join(map(re.escape, sorted(lexicon.cased, key=len, reverse=True)))
         self._cased = re.compile(rf"\b(?:{cased})\b") if lexicon.cased else None
-        self.everyday = everyday_words()
+        self.everyday = everyday_words(counts)
 
-    def _real_words(self) -> frozenset[str]:
+    def _real_words(self, counts: dict[str, int]) -> frozenset[str]:
         """English words the corrector would respell into another word ('spent' -> 'spect',
         'decade' -> 'decide'): they are kept as typed. An inflection of the word it would
         become ('answers' -> 'answer') is still read as that word."""
-        real = {w for w in _english_words() if w not in self.vocab and self._respells(w)}
+        real = {w for w in _english_words(counts) if w not in self.vocab and self._respells(w)}
         self._spell_cache.clear()
         return frozenset(real)
 

@@ -265,7 +265,7 @@ def step_careers_first(pol: Policy, r: Resolution) -> None:
     g = pol.g
     if r.d.intent == "describe" and len(r.fitting) >= 2 and r.fitting[0].type in CAREER_TYPES:
         step = next((n for n in r.fitting[1:] if n.type in pol.sets["step_types"]
-                     and not g.neighbours(n.id, "kind_of", incoming=True)  # (not 'fellowship')
+                     and not pol.engine.composer.kinds(n)  # (not 'fellowship')
                      and (n in g.neighbours(r.fitting[0].id)
                           or r.fitting[0] in g.neighbours(n.id))), None)
         if step is not None and len(r.f.p.tokens) <= pol.w["terse_words"]:

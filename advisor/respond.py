@@ -452,24 +452,24 @@ class Responder:
         aspects, floor = self.pol.sets["paired_aspects"], self.pol.w["focus_floor"]
         if d.intent not in aspects or "and" not in p.words or answer.silent:
             return answer
-        other = next((s for s in p.intents if s.intent != d.intent and s.intent in aspects
+        other = next((s.intent for s in p.intents if s.intent != d.intent and s.intent in aspects
                       and s.cues and s.score >= floor), None)
-        handler = HANDLERS.get(other.intent) if other is not None else None
+        handler = HANDLERS.get(other) if other is not None else None
+        if other is None or handler is None:
+            return answer
         careers = [n for n in d.nodes if n.type in CAREER_TYPES or n.type == "category"]
-        extra = handler(self.pol, p, replace(d, intent=other.intent, nodes=careers), t.context) \
-            if handler is not None and other is not None else None
+        extra = handler(self.pol, p, replace(d, intent=other, nodes=careers), t.context)
         if extra is None or extra.silent or extra.text in answer.text:
             return answer
-        d.notes.append(f"also answered: {other.intent}" if other else "")
+        d.notes.append(f"also answered: {other}")
         return replace(answer, text=f"{answer.text}\n{extra.text}",
                        entities=tuple(dict.fromkeys((*answer.entities, *extra.entities))))
 
     def _asked_plainly(self, p: Parse, d: Decision) -> bool:
         """The aspect is asked with a cue as strong as a focus, in the sentences that ask
         (not 'degree' of 'I just finished an IT degree. What would I be doing?')."""
-        sentences, asking = self.pol.asking_sentences(p.text)
-        if 1 <= len(asking) < len(sentences):
-            q = self.e.understander.parse(" ".join(asking))
+        q = self.pol.story_question(p.text)
+        if q is not None:
             return bool(q.intents) and q.intents[0].intent == d.intent and bool(
                 q.intents[0].cues)
         return d.score >= self.pol.w["focus_floor"]
@@ -486,14 +486,14 @@ class Responder:
     def _asked_words(self, p: Parse) -> tuple[str, ...]:
         """The words of the sentences that ask, when a story comes first: 'super competitive'
         of 'I was a D1 athlete, super competitive' asks nothing."""
-        sentences, asking = self.pol.asking_sentences(p.text)
-        if 1 <= len(asking) < len(sentences):
-            q = self.e.understander.parse(" ".join(asking))
-            if q.pronoun or q.points_back:  # ('what does *that* job involve?': the sentence
-                at = sentences.index(asking[0])  # it points back to asks with it)
-                q = self.e.understander.parse(" ".join((*sentences[max(0, at - 1):at], *asking)))
-            return q.tokens
-        return self.pol.asking_tokens(p)
+        q = self.pol.story_question(p.text)
+        if q is None:
+            return self.pol.asking_tokens(p)
+        if q.pronoun or q.points_back:  # ('what does *that* job involve?': the sentence it
+            sentences, asking = self.pol.asking_sentences(p.text)  # points back to asks too)
+            at = sentences.index(asking[0])
+            q = self.e.understander.parse(" ".join((*sentences[max(0, at - 1):at], *asking)))
+        return q.tokens
 
     def _uncovered_word(self, p: Parse) -> str | None:
         """The first word of the text that asks what the source never covers ('stressful')."""

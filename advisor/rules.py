@@ -153,16 +153,22 @@ class Policy:
                 text, (sentences, tuple(s for s, a in zip(sentences, asks, strict=True) if a)))
         return found
 
+    def story_question(self, text: str) -> Parse | None:
+        """The parse of the sentences that ask, when a story comes with them ('I work nights.
+        Can I ...?'); None for a message that is all question or asks nothing."""
+        sentences, asking = self.asking_sentences(text)
+        if 1 <= len(asking) < len(sentences):
+            return self.engine.understander.parse(" ".join(asking))
+        return None
+
     def asking_parse(self, p: Parse) -> Parse:
         """The sentences that ask, when a story comes with them and they name what they ask
         about without pointing back into it ("I work nights. Can I ...?", "Trying to write my
         LinkedIn summary. What else does an informatics specialist do?"): a word of the story
         asks nothing. The whole text otherwise."""
-        sentences, asking = self.asking_sentences(p.text)
-        if 1 <= len(asking) < len(sentences):
-            q = self.engine.understander.parse(" ".join(asking))
-            if q.alias_mentions and not (q.pronoun or q.points_back):
-                return q  # (not "My MRI report says ... What does that mean?")
+        q = self.story_question(p.text)
+        if q is not None and q.alias_mentions and not (q.pronoun or q.points_back):
+            return q  # (not "My MRI report says ... What does that mean?")
         return p
 
     def without_relay(self, text: str) -> str:
@@ -184,10 +190,9 @@ class Policy:
         would that be?', '... My back's done. Is there something in radiology that fits?')? A
         question that asks nothing of its own ('My MRI report says X. What does that mean?')
         still reads the story."""
-        sentences, asking = self.asking_sentences(p.text)
-        if not 1 <= len(asking) < len(sentences):
+        q = self.story_question(p.text)
+        if q is None:
             return False
-        q = self.engine.understander.parse(" ".join(asking))
         careers = any(self.type_of(m) in CAREER_TYPES for m in q.alias_mentions)
         kinds = self.sets["career_words"] | self.sets["fit_words"] | self.sets["field_names"]
         return q.score(intent) <= 0 and (careers or bool(set(q.tokens) & kinds))
@@ -281,10 +286,9 @@ class Policy:
         """The names a turn is about: when the sentences that ask name a career of their own,
         a career named only in the story is where the person stands, not what is asked
         ('Former rad tech, now in sales. ... Is that typical for device sales?')."""
-        sentences, asking = self.asking_sentences(p.text)
-        if not asking or len(asking) == len(sentences):
+        q = self.story_question(p.text)
+        if q is None:
             return named
-        q = self.engine.understander.parse(" ".join(asking))
         asked = {m.node_ids for m in q.mentions
                  if m.kind == "alias" and self.type_of(m) in CAREER_TYPES}
         if not asked:
