@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
+import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -37,6 +38,24 @@ FAR_NEGATION_REACH = 7
 _REAL_WORD_COUNT = 100
 #: ... and one seen this often an everyday word (about the 1,500 most frequent words).
 _EVERYDAY_COUNT = 150_000
+#: A run of at most this many words may be heard as one name ('so no grapher').
+_SOUND_SPAN = 3
+#: How alike in letters a run and the name it sounds like must be (rapidfuzz ratio): one
+#: word the corrector could not place ('pax'), and a run of words ('new row' for 'neuro').
+_SOUND_ONE, _SOUND_RUN = 55.0, 70.0
+#: ... and how many letters longer or shorter it may be; a known word of at most this many
+#: letters may be a fragment of a name ('rad take').
+_SOUND_LENGTH, _FRAGMENT = 2, 4
+#: A single unknown word is heard for a name only when this short: a longer one is the typo
+#: corrector's ('barista' is no 'breast').
+_SHORT_HEARD = 5
+
+
+def _sound_keys(letters: str) -> tuple[str, ...]:
+    """What a word sounds like, two ways (metaphone hears 'new row' as 'neuro', NYSIIS 'rad
+    take' as 'rad tech'); keys of one letter say too little to compare."""
+    keys = (f"m{jellyfish.metaphone(letters)}", f"n{jellyfish.nysiis(letters)}")
+    return tuple(k for k in keys if len(k) > 2)
 
 
 def _english_counts() -> dict[str, int]:
@@ -249,6 +268,13 @@ class Understander:
         cased = "|".join(map(re.escape, sorted(lexicon.cased, key=len, reverse=True)))
         self._cased = re.compile(rf"\b(?:{cased})\b") if lexicon.cased else None
         self.everyday = everyday_words(counts)
+        self._name_words = frozenset(w for a in self.aliases for w in a.split())
+        self._sounds = self._sound_index()
+        #: English words that sound like a name ('peace', 'pics' like 'PACS'): kept as said.
+        self._sound_words = frozenset(
+            w for w, n in counts.items() if n >= _REAL_WORD_COUNT and len(w) >= 3
+            and w.isalpha() and w not in self.vocab
+            and any(k in self._sounds for k in _sound_keys(w)))
 
     def _real_words(self, counts: dict[str, int]) -> frozenset[str]:
         """English words the corrector would respell into another word ('spent' -> 'spect',
@@ -264,6 +290,112 @@ class Understander:
         # ('stated' is no 'states': another ending of the same length is another word)
         return found is not None and (not _inflection(word, found) or (
             len(word) == len(found) and word[:-1] == found[:-1]))
+
+    def _sound_index(self) -> dict[str, tuple[str, ...]]:
+        """The names people say, by how they sound: a dictated question holds the words a
+        speech recogniser heard ('so no grapher', 'telly medicine', 'pax admin'). Names of
+        one everyday word ('body') are left out: they are heard right."""
+        index: dict[str, set[str]] = {}
+        for alias in self.aliases:
+            words = alias.split()
+            letters = "".join(words)
+            if len(words) > _SOUND_SPAN or len(letters) < 4 or not letters.isalpha() or (
+                    len(words) == 1 and letters in self.everyday):
+                continue
+            for code in _sound_keys(letters):
+                index.setdefault(code, set()).add(alias)
+        return {code: tuple(sorted(found)) for code, found in index.items()}
+
+    def _heard(self, words: list[str], floor: float) -> str | None:
+        """The name a run of words sounds like, alike enough in letters, or None."""
+        letters = "".join(words)
+        best: tuple[float, str] | None = None
+        for code in _sound_keys(letters):
+            for alias in self._sounds.get(code, ()):
+                spelt = alias.replace(" ", "")
+                if abs(len(spelt) - len(letters)) > _SOUND_LENGTH:
+                    continue
+                score = fuzz.ratio(letters, spelt)
+                if score >= floor and (best is None or (score, alias) > best):
+                    best = (score, alias)
+        return None if best is None else best[1]
+
+    def _letter_run(self, words: list[str], i: int) -> tuple[int, str | None]:
+        """Letters said one by one ('a i', 'p a c s', 'i t'): how many, and the word they
+        spell when the advisor knows it (a cased one as cased: 'i t' is 'IT')."""
+        j = i
+        while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
+            j += 1
+        if j - i < 2:
+            return 0, None
+        letters = "".join(words[i:j])
+        cased = self.lexicon.cased.get(letters.upper())
+        if cased is not None:
+            return j - i, cased
+        word = " ".join(self._rewrite([letters]))
+        return (j - i, letters) if word in self.aliases or word in self.keywords or (
+            word in self.domain) else (j - i, None)
+
+    def _spelt_out(self, words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Letters said one by one, read as the word they spell (before any rewrite: the 'r'
+        of 'a r d m s' is no 'are')."""
+        out: list[str] = []
+        heard: list[tuple[str, str]] = []
+        i = 0
+        while i < len(words):
+            size, found = self._letter_run(words, i)
+            if found is not None:
+                heard.append((" ".join(words[i:i + size]), found))
+                out.append(found)
+            else:
+                out.extend(words[i:i + max(1, size)])
+            i += max(1, size)
+        return out, heard
+
+    def _sound_alike(self, words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Runs of words heard for a name ('so no grapher', 'rad take', 'telly medicine')."""
+        out: list[str] = []
+        heard: list[tuple[str, str]] = []
+        i = 0
+        while i < len(words):
+            size, found = self._sounds_like(words, i)
+            if found is None:
+                out.append(words[i])
+                i += 1
+                continue
+            heard.append((" ".join(words[i:i + size]), found))
+            out.extend(found.split())
+            i += size
+        return out, heard
+
+    def _sounds_like(self, words: list[str], i: int) -> tuple[int, str | None]:
+        """A run of fragments heard for one name: a word of it unknown ('telly medicine') or
+        every word short ('rad take'); one of them no everyday word ('son is' is no 'sonos');
+        not ending in a little word of grammar ('tech is'; two words, nor opening with one:
+        'and i'); no end of it a name already ('to radiologist')."""
+        stop = self.lexicon.stopwords
+        for size in range(min(_SOUND_SPAN, len(words) - i), 1, -1):
+            run = words[i:i + size]
+            phrase = " ".join(run)
+            if not all(w.isalpha() for w in run) or not (
+                    any(w not in self.vocab for w in run)
+                    or all(len(w) <= _FRAGMENT for w in run)) \
+                    or phrase in self.aliases or phrase in self._bigrams \
+                    or (size == 2 and run[0] in stop) or run[-1] in stop \
+                    or all(w in self.everyday for w in run):
+                continue
+            if any(self._names(run[:k]) or self._names(run[k:]) for k in range(1, size)):
+                continue
+            found = self._heard(run, _SOUND_RUN)
+            letters, spelt = "".join(run), (found or "").replace(" ", "")
+            if found is not None and found != phrase and (letters == spelt or not (
+                    spelt.startswith(letters) or letters.startswith(spelt))):
+                return size, found  # ('tech job' is no misheard 'tech jobs')
+        return 0, None
+
+    def _names(self, words: list[str]) -> bool:
+        phrase = " ".join(words)
+        return phrase in self.aliases or phrase in self.keywords
 
     def _keyword_index(self, graph: Graph) -> dict[str, tuple[str, ...]]:
         """Keyword phrases (that are no name or alias) to the nodes they point at."""
@@ -453,9 +585,9 @@ class Understander:
         """(tokens, corrections, unknown words) of a cleaned text."""
         if self._cased is not None:  # ('IT' as typed is information technology, not 'it')
             clean = self._cased.sub(lambda m: self.lexicon.cased[m.group(0)], clean)
-        raw_words = key(clean).split()
-        words = self._rewrite(raw_words)
-        corrections: list[tuple[str, str]] = []
+        spelt, corrections = self._spelt_out(key(clean).split())
+        words, heard = self._sound_alike(self._rewrite(spelt))
+        corrections.extend(heard)
         unknown: list[str] = []
         tokens: list[str] = []
         tried: set[str] = set()
@@ -477,9 +609,12 @@ class Understander:
                 tried.add(word)
                 fixed = self.correct(word, tokens[-1] if tokens else "",
                                      words[index + 1] if index + 1 < len(words) else "")
+                if fixed is None and 3 <= len(word) <= _SHORT_HEARD \
+                        and word not in self._sound_words:
+                    fixed = self._heard([word], _SOUND_ONE)  # ('pax admin')
             if fixed is not None:
                 corrections.append((word, fixed))
-                tokens.append(fixed)
+                tokens.extend(fixed.split())
             else:
                 tokens.append(word)
                 if len(word) > 1 and not word.isdigit():

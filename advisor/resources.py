@@ -223,7 +223,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "only_phrases", "choice_words", "institution_words",
                "describing_verbs", "versus_words", "step_types", "general_words", "option_words",
                "story_pick_words", "articles", "hypothetical_words", "next_openers",
-               "person_pronouns", "relay_phrases", "paired_aspects")
+               "person_pronouns", "relay_phrases", "paired_aspects", "greetings", "closings",
+               "request_wrappings", "wrapped_starts")
 
 
 def _number(value: Any) -> bool:

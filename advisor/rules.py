@@ -15,6 +15,7 @@ tests/test_rules.py. No rule names a career: they read node types, relations and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -124,6 +125,30 @@ class Policy:
             "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain | {
             w for name in self.sets["plain_sets"] for phrase in self.sets[name]
             for w in phrase.split()}
+        words = self._alternatives
+        # A letter's frame: the greeting that opens it, a closing and what follows (a name),
+        # and the polite wrapping of a question ("could you please tell me how ..."). Each a
+        # bounded run: linear on any text.
+        self._greeting = re.compile(
+            rf"^\s{{0,8}}(?:{words('greetings')})\b[^\n,!?.:;]{{0,40}}[,!.:;\n]", re.I)
+        self._closing = re.compile(
+            rf"(?:^|(?<=[\n.!?]))[ \t]{{0,8}}(?:{words('closings')})[ \t]{{0,4}}(?:[,.!]|\n|$)"
+            rf"[^\n?]{{0,40}}(?:\n[^\n?]{{0,60}}){{0,3}}\s{{0,8}}$", re.I)
+        self._wrapping = re.compile(
+            rf"\b(?:{words('request_wrappings')})\s(?=(?:{words('wrapped_starts')})\b)", re.I)
+
+    def _alternatives(self, name: str) -> str:
+        return "|".join(re.escape(p).replace(r"\ ", r"\s") for p in sorted(
+            self.sets[name], key=len, reverse=True))
+
+    def unframed(self, text: str) -> str:
+        """The question of a letter ('Dear Sir or Madam, ... Could you please tell me how long
+        it takes? Kind regards, Priya'): greeting, closing and signature say nothing asked, and
+        'could you tell me' wraps a question that is no yes/no one. A text that is all frame
+        is kept as typed ('Hi!' is a greeting)."""
+        cut = self._closing.sub("", self._greeting.sub("", text, count=1), count=1)
+        cut = self._wrapping.sub("", cut)
+        return cut if any(c.isalnum() for c in cut) else text
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
@@ -691,9 +716,10 @@ def adjust_entity_fit(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> 
 
 def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
     """'Thanks, and how long is residency?' is a question first; 'is a TY ok for intern
-    year?' is no thanks at all (a longer question that names something)."""
-    if spec.name in SOCIAL and f.explicit and f.p.question \
-            and len(f.p.tokens) > pol.w["social_words"]:
+    year?' is no thanks at all (a longer question that names something, or points back:
+    'ok which one of them is the 2-year one then?')."""
+    if spec.name in SOCIAL and (f.explicit or f.p.pronoun or f.p.points_back) \
+            and f.p.question and len(f.p.tokens) > pol.w["social_words"]:
         return None
     if spec.name in SOCIAL and (f.explicit or f.keyword or any(
             v >= pol.w["social_floor"] for k, v in f.scores.items() if k not in SOCIAL)):

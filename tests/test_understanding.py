@@ -962,3 +962,73 @@ def test_the_options_of_the_step_being_discussed() -> None:
     s.ask("what's a transitional year in radiology training")
     reply = s.ask("what are the other options for that year")
     assert "surgery" in reply.text and "internal medicine" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("what does p a c s stand for", "Picture Archiving and Communication"),
+    ("what do a i specialists in radiology do", "algorithms"),
+    ("someone who bridges the clinical and i t teams in imaging what job is that",
+     "Informatics"),
+    ("which one uses the a r d m s cert", "Sonographer"),
+    ("how do i become a so no grapher", "ARDMS"),
+    ("how do i become a rad take", "ARRT"),
+    ("tell me about telly medicine radiology", "remotely"),
+    ("what's a pax admin do", "PACS"),
+])
+def test_a_dictated_name_is_heard_as_the_name(advisor: Advisor, question: str,
+                                              said: str) -> None:
+    """Speech-to-text writes names as letters ('p a c s') or as words that sound like them
+    ('so no grapher'): the answer is the one the name gets."""
+    reply = advisor.ask(question)
+    assert not reply.fallback, reply.text
+    assert said in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "not_said"), [
+    ("My son is interested in neuroradiology, what does it cover?", "Sonographer"),
+    ("I'm a former barista, what does a radiologic technologist do?", "Breast"),
+    ("I made peace with med school, how long is residency?", "PACS"),
+    ("which tech job runs the PET scanner?", "Radiologic Technologist:"),
+])
+def test_everyday_words_are_not_heard_as_names(advisor: Advisor, question: str,
+                                               not_said: str) -> None:
+    reply = advisor.ask(question)
+    assert not_said not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("turns", "said"), [
+    (["What are the fellowships?", "ok which one of them is 2 years?"], "Interventional"),
+    (["how long is the preliminary year", "okay and um after that what comes next"],
+     "residency"),
+])
+def test_an_acknowledgement_opening_a_question_is_no_thanks(advisor: Advisor,
+                                                            turns: list[str],
+                                                            said: str) -> None:
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert reply.intent != "thanks", reply.text
+    assert said in reply.text, reply.text
+
+
+def test_a_letter_is_answered_as_its_questions(advisor: Advisor) -> None:
+    """An email's greeting, closing and signature ask nothing ('Tom' is no topic), and 'could
+    you please tell me how long ...' asks how long, not whether one could tell."""
+    reply = advisor.ask("Hi there,\n\nMy son is finishing high school. What does a radiologic "
+                        "technologist do, and how much do they earn?\n\nThanks in advance,\nTom")
+    assert "associate or bachelor" in reply.text and "salar" in reply.text, reply.text
+    assert "tom" not in reply.text.lower().split(), reply.text
+    reply = advisor.ask("Dear Sir or Madam,\n\nI am a nursing student. Could you please tell me "
+                        "how long the training for a sonographer takes?\n\nKind regards,\nPriya")
+    assert not reply.text.startswith(("Yes", "No", "The document does not say that")), reply.text
+    assert "ARDMS" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("hiya :)", "Hello"),
+    ("How long is residency? Best fellowship for kids?", "Pediatric"),
+    ("What is PACS? Cheers!", "Picture Archiving"),
+])
+def test_a_frame_word_inside_a_question_is_kept(advisor: Advisor, question: str,
+                                               said: str) -> None:
+    assert said in advisor.ask(question).text
