@@ -525,9 +525,9 @@ class Provenance:
         head = word[:max(6, len(word) - 4)]
         return len(word) >= 8 and any(w.startswith(head) for w in self._doc)
 
-    def absent_notice(self, question: str, text: str, reply: Reply) -> str:
+    def absent_notice(self, question: str, text: str, reply: Reply) -> tuple[str, list[str]]:
         """'The document does not mention X; the closest it has is Y.' (or '... X for Y; what
-        it does say:') for related terms and words the document never uses."""
+        it does say:') for related terms and words the document never uses; and those terms."""
         terms, node = self.related_notice(question, reply.entities)
         if not terms and reply.listed:
             node = None  # a list is about its items, not the constraint it was asked with
@@ -543,10 +543,10 @@ class Provenance:
                 stem(w) in said or any(
                 s.startswith(stem(w)) for s in said) for w in normal(t).split())]
         if not terms:
-            return ""
+            return "", []
         shown = " or ".join(terms)
         if node is None:
-            return self.r["absent_notice"].format(term=shown)
+            return self.r["absent_notice"].format(term=shown), terms
         named = any(_has(question, s) for s in self._stated[node.id])
         # (a term the document uses of something else, 'surgery' of the preliminary year, is
         # only absent from the node it led to)
@@ -554,7 +554,23 @@ class Provenance:
         key = "related_notice_named" if named or used else "related_notice"
         notice = self.r[key].format(term=shown, name=node.name)
         where = self._used_of(terms[0], node) if used and terms else ""
-        return f"{where}\n{notice}" if where else notice
+        return (f"{where}\n{notice}" if where else notice), terms
+
+    def _absent(self, q: str, question: str, reply: Reply) -> tuple[str, Reply]:
+        """The absent notice, and the reply flagged when what is absent is what it asks."""
+        notice, missing = self.absent_notice(q, question[:MAX_INPUT_CHARS], reply)
+        return notice, replace(reply, fallback=True) if self._mostly_absent(
+            missing, question) else reply
+
+    @staticmethod
+    def _mostly_absent(terms: list[str], question: str) -> bool:
+        """A question about a name of its own the document never mentions, capitalised
+        inside a sentence ('Johns Hopkins', 'Siemens', 'Tuesday'): answered with the closest
+        facts, but flagged as a point the source does not cover."""
+        words = question.split()
+        return any(w[:1].isupper() and w.strip(".,!?;:'\"()").lower() in terms
+                   and not before.endswith((".", "!", "?"))
+                   for before, w in pairwise(words))
 
     def _used_of(self, term: str, node: Node) -> str:
         """Where the document does use a term a question asked of another node ('surgery':
@@ -1800,8 +1816,8 @@ class Provenance:
         category = "" if swapped else self.category_note(q, reply)
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent
-        notices = [n for n in (unlisted, "" if unlisted else self.absent_notice(
-                                   q, (asking or question)[:MAX_INPUT_CHARS], reply),
+        absent, reply = ("", reply) if unlisted else self._absent(q, asking or question, reply)
+        notices = [n for n in (unlisted, absent,
                                self.order_note(q, reply),
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]

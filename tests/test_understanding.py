@@ -1032,3 +1032,17 @@ def test_a_letter_is_answered_as_its_questions(advisor: Advisor) -> None:
 def test_a_frame_word_inside_a_question_is_kept(advisor: Advisor, question: str,
                                                said: str) -> None:
     assert said in advisor.ask(question).text
+
+
+@pytest.mark.parametrize(("question", "flagged"), [
+    ("Is it true that Johns Hopkins has the best radiology residency in the country?", True),
+    ("If I reenlist, does the Army train you as a radiology tech for free?", True),
+    ("which is better for a sales job, GE or Siemens?", True),
+    ("I'm a junior in biomedical engineering. Is BME relevant for imaging research?", False),
+])
+def test_a_name_of_its_own_the_document_never_mentions_is_flagged(
+        advisor: Advisor, question: str, flagged: bool) -> None:
+    """A question about an institution, company or country the source never names gets the
+    closest facts, flagged as a point it does not cover."""
+    reply = advisor.ask(question)
+    assert reply.fallback is flagged, reply.text
