@@ -246,6 +246,7 @@ class Provenance:
         #: The need words as a verdict compares them ('required' -> 'requir').
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
+        self._difference = tuple(normal(w) for w in meta.get("difference_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
@@ -1662,14 +1663,17 @@ class Provenance:
 
     def _same_thing(self, question: str, reply: Reply) -> str:
         """'Yes: ...' when a question asks whether two names are one thing and both are names
-        of the answer's node ('Is a sonographer the same as an ultrasound technician?')."""
-        if not any(_has(question, w) for w in self._identity):
+        of the answer's node ('Is a sonographer the same as an ultrasound technician?'); 'No:
+        ...' when it asks whether they are two ('... actually two different jobs?')."""
+        differ = any(_has(question, w) for w in self._difference)
+        if not differ and not any(_has(question, w) for w in self._identity):
             return ""
         for node_id in reply.entities[:1]:
             found = [t for t in self._names.get(node_id, ()) if _has(question, t)]
             distinct = [t for t in found if not any(t != o and t in o for o in found)]
             if len(distinct) >= 2 and node_id in self.g:
-                return self.r["verdict_same"].format(name=self.g.node(node_id).name)
+                key = "verdict_not_different" if differ else "verdict_same"
+                return self.r[key].format(name=self.g.node(node_id).name)
         return ""
 
     def line_confirming(self, question: str, reply: Reply) -> Reply | None:

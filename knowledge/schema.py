@@ -114,6 +114,7 @@ FIELD_META: dict[str, str] = {
     "optional_words": "texts",
     "dealing_words": "texts",
     "identity_words": "texts",
+    "difference_words": "texts",
     "need_words": "texts",
     "listing_words": "texts",
     "listing_nouns": "texts",

@@ -1046,3 +1046,18 @@ def test_a_name_of_its_own_the_document_never_mentions_is_flagged(
     closest facts, flagged as a point it does not cover."""
     reply = advisor.ask(question)
     assert reply.fallback is flagged, reply.text
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("Are sonographer and ultrasound technician actually two different jobs?", "No:"),
+    ("is sonographer different from ultrasound tech", "No:"),
+    ("Is a sonographer the same as an ultrasound technician?", "Yes:"),
+])
+def test_two_names_of_one_career_are_one_career(advisor: Advisor, question: str,
+                                                opens: str) -> None:
+    assert advisor.ask(question).text.startswith(opens)
+
+
+def test_the_same_job_as_another_career_is_a_comparison(advisor: Advisor) -> None:
+    reply = advisor.ask("Is a rad tech basically the same job as a radiologist?")
+    assert reply.intent == "compare" and "Physician" in reply.text, reply.text
