@@ -198,6 +198,9 @@ class Provenance:
         self._strong_cues = {name: tuple(normal(c) for c, w in spec.cues if w >= 1)
                              for name, spec in (intents or {}).items()
                              if name in _COMPARED}
+        #: The words of those cues: an aspect a comparison shows in a row of its own.
+        self._aspect_words = frozenset(w for cues in self._strong_cues.values() for c in cues
+                                       for w in c.split())
         meta = graph.meta
         self._doc = frozenset(str(w) for w in meta.get("document_words", ()))
         self._doc |= frozenset(stem(w) for w in self._doc)
@@ -1085,6 +1088,28 @@ class Provenance:
             lines.append(self.r["compare_row"].format(label=label, cells=cells))
         return "\n".join(lines)
 
+    def criterion_note(self, question: str, reply: Reply) -> str:
+        """'Academic or telemedicine, which is more flexible?': of the careers compared, the
+        one whose own lines say the word they are weighed by, quoted (the table has no row for
+        it). Nothing when none or all of them say it: the table shows each."""
+        nodes = [self.g.node(i) for i in reply.entities if i in self.g]
+        if reply.intent != "compare" or len(nodes) < 2:
+            return ""
+        names = {w for n in nodes for t in self._names.get(n.id, ()) for w in t.split()}
+        wanted = {stem(w): w for w in question.split() if len(w) > 3 and w not in self._ignore
+                  and w not in names and w not in self._career_words
+                  and w not in self._aspect_words}  # (an aspect has its row: 'certs')
+        said: list[tuple[Node, str, str]] = []
+        for node in nodes:
+            said.extend((node, next(iter(found)), fact.text) for fact in node.facts
+                        if fact.field in _LINE_FIELDS and (found := wanted.keys() & {
+                            stem(w) for w in normal(fact.text).split()}))
+        if not said or {n.id for n, _w, _f in said} == {n.id for n in nodes}:
+            return ""
+        node, key, fact = said[0]
+        return self.r["compare_said_of"].format(term=wanted[key], name=node.name,
+                                                fact=fact.rstrip(".") + ".")
+
     def _swapped_key(self, words: list[str]) -> str:
         """A claim tagged for agreement ('..., right?') that the line contradicts is answered
         no; a plain question ('do technicians interpret images?') gets what the line says of
@@ -1830,6 +1855,8 @@ class Provenance:
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))
                             if n and n not in notices)]
+        criterion = self.criterion_note(q, reply)  # (what a choice is weighed by, first)
+        text = f"{criterion}\n{text}" if criterion else text
         for extra in (self.compare_note(q, reply), self.lacking_note(reply),
                       self.own_term_line(q, reply, text), self.named_unanswered(q, text)):
             if extra:

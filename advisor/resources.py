@@ -224,7 +224,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "describing_verbs", "versus_words", "step_types", "general_words", "option_words",
                "story_pick_words", "articles", "hypothetical_words", "next_openers",
                "person_pronouns", "relay_phrases", "paired_aspects", "greetings", "closings",
-               "request_wrappings", "wrapped_starts")
+               "request_wrappings", "wrapped_starts", "weighing_words")
 
 
 def _number(value: Any) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from knowledge import CAREER_TYPES, Node
@@ -556,6 +557,14 @@ class Policy:
         return _phrases_pattern(tuple(self.sets["only_phrases"])).search(
             f" {window} ") is not None
 
+    def offers_choice(self, p: Parse) -> bool:
+        """'Which pays more, device sales or informatics?', 'academic or telemedicine, which
+        is more flexible?': two names offered as alternatives ('or' between them) and a word
+        that weighs them. ('X or Y for someone who ...?' without one asks about each.)"""
+        names = p.alias_mentions
+        return any("or" in p.tokens[a.end:b.start] and b.start - a.end <= 2
+                   for a, b in pairwise(names)) and bool(p.words & self.sets["weighing_words"])
+
     def other_profession_named(self, p: Parse) -> bool:
         """'Radiologist assistant', 'veterinary radiologist', 'a nurse practitioner in
         interventional radiology': another profession's word right beside a name of this
@@ -747,6 +756,10 @@ def adjust_compare(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> flo
     if count < 2 and not (count == 1 and f.topic):
         score += pol.w["compare_too_few"]
     raw = f.scores.get("compare", 0.0)
+    if count >= 2 and pol.offers_choice(f.p) \
+            and f.other_best("compare") < pol.w["compare_choice_ceiling"]:
+        return score + pol.w["compare_choice"]  # ('which is more flexible, X or Y?'; an
+        # aspect asked plainly answers for each: 'which pays more, X or Y?')
     if raw < pol.w["compare_weak_floor"]:
         score += pol.w["compare_weak"]
     elif count >= 2 and raw >= pol.w["compare_strong_floor"]:

@@ -1061,3 +1061,24 @@ def test_two_names_of_one_career_are_one_career(advisor: Advisor, question: str,
 def test_the_same_job_as_another_career_is_a_comparison(advisor: Advisor) -> None:
     reply = advisor.ask("Is a rad tech basically the same job as a radiologist?")
     assert reply.intent == "compare" and "Physician" in reply.text, reply.text
+
+
+def test_alternatives_weighed_by_a_word_one_career_says_name_that_career(
+        advisor: Advisor) -> None:
+    """'X or Y, which is more flexible?' is a choice: both are compared, and the one whose
+    own lines say the word they are weighed by is named first, with its line."""
+    reply = advisor.ask("academic radiologist or telemedicine, which is more flexible?")
+    assert reply.intent == "compare", reply.text
+    first = reply.text.split("\n")[0]
+    assert "Telemedicine Radiologist" in first and "Flexible work arrangements" in first
+
+
+def test_alternatives_weighed_by_training_compare_both(advisor: Advisor) -> None:
+    reply = advisor.ask("which needs less school, nuclear medicine tech or radiologist?")
+    assert reply.intent == "compare", reply.text
+    assert "medical school 4 years" in reply.text and "nuclear medicine procedures" in reply.text
+
+
+def test_an_aspect_asked_of_alternatives_is_answered_for_each(advisor: Advisor) -> None:
+    reply = advisor.ask("which pays more, radiologist or rad tech?")
+    assert "highest compensated" in reply.text and "good salaries" in reply.text, reply.text
