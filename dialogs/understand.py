@@ -311,6 +311,8 @@ class Reader:
             ((cue, v.name) for v in flow.voices.values() for cue in v.cues), flow.respell)
         self._retract_about: PhraseIndex[str] = PhraseIndex(
             ((p, "r") for p in flow.language.get("retract_about", ())), flow.respell)
+        self._reported: PhraseIndex[str] = PhraseIndex(
+            ((p, "h") for p in flow.language.get("reported", ())), flow.respell)
         self._statement_openers: PhraseIndex[str] = PhraseIndex(
             ((p, "s") for p in flow.language.get("statement_openers", ())), flow.respell)
         self.respell = dict(flow.respell)
@@ -1018,7 +1020,15 @@ class Reader:
 
     def _aimed(self, u: Utterance, pending_slot: str | None) -> Extraction:
         """A retraction aimed at something ("forget what I said about IR, I hated the
-        needles"): what its clause names is taken back, the rest is read as said."""
+        needles"): what its clause names is taken back, the rest is read as said. What
+        others said ("Someone said there's no fellowship for imaging children") is their
+        claim, not the person's wish: left out to the end of its sentence."""
+        told = longest(self._reported.scan(u.tokens), lambda _v: 0)
+        if told:
+            sentence = u.tokens[told[0].start].sentence
+            rest = tuple(t for i, t in enumerate(u.tokens)
+                         if i < told[0].start or t.sentence != sentence)
+            return self._aimed(self.read(_join(rest)), pending_slot) if rest else Extraction()
         aim = longest(self._retract_about.scan(u.tokens), lambda _v: 0)
         if not aim or aim[0].end >= len(u.tokens):
             return self._extract(u, pending_slot)
