@@ -224,7 +224,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "describing_verbs", "versus_words", "step_types", "general_words", "option_words",
                "story_pick_words", "articles", "hypothetical_words", "next_openers",
                "person_pronouns", "relay_phrases", "paired_aspects", "greetings", "closings",
-               "request_wrappings", "wrapped_starts", "weighing_words")
+               "request_wrappings", "wrapped_starts", "weighing_words",
+               "claim_leads", "claim_verbs", "claim_tags")
 
 
 def _number(value: Any) -> bool:

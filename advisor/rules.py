@@ -137,6 +137,12 @@ class Policy:
             rf"[^\n?]{{0,40}}(?:\n[^\n?]{{0,60}}){{0,3}}\s{{0,8}}$", re.I)
         self._wrapping = re.compile(
             rf"\b(?:{words('request_wrappings')})\s(?=(?:{words('wrapped_starts')})\b)", re.I)
+        # A claim passed on to be checked ("I heard QA specialists audit ..., true?", "my
+        # friend says ...", "is it true that ..."): the claim, tagged, is what is asked.
+        self._claim_lead = re.compile(
+            rf"^\s{{0,8}}(?:(?:{words('claim_leads')})|my\s[a-z]{{1,20}}\s"
+            rf"(?:{words('claim_verbs')}))\s(?:that\s)?(?!(?:{words('subjects')})\b)", re.I)
+        self._claim_tags = frozenset(self.sets["claim_tags"])
 
     def _alternatives(self, name: str) -> str:
         return "|".join(re.escape(p).replace(r"\ ", r"\s") for p in sorted(
@@ -150,6 +156,17 @@ class Policy:
         cut = self._closing.sub("", self._greeting.sub("", text, count=1), count=1)
         cut = self._wrapping.sub("", cut)
         return cut if any(c.isalnum() for c in cut) else text
+
+    def as_claim(self, text: str) -> str:
+        """A claim passed on to be checked, as the claim asked with a tag ('I heard QA
+        specialists audit imaging practices, true?' -> 'QA specialists audit imaging
+        practices, true?'): the lead is no word of what is asked. Only a message that opens
+        with it, and not a claim about the person ('my cousin says I'd be good at ...')."""
+        claim = self._claim_lead.sub("", text, count=1)
+        if claim == text or not any(c.isalnum() for c in claim):
+            return text
+        words = claim.lower().replace("?", " ").replace(".", " ").split()
+        return claim if words[-1] in self._claim_tags else f"{claim.rstrip(' ?.!')}, right?"
 
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type

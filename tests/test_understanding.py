@@ -1082,3 +1082,24 @@ def test_alternatives_weighed_by_training_compare_both(advisor: Advisor) -> None
 def test_an_aspect_asked_of_alternatives_is_answered_for_each(advisor: Advisor) -> None:
     reply = advisor.ask("which pays more, radiologist or rad tech?")
     assert "highest compensated" in reply.text and "good salaries" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("I heard QA specialists audit imaging practices, true?", "Yes"),
+    ("I heard the breast imaging fellowship covers breast MRI, true?", "Yes"),
+    ("I heard sonographers can specialize in obstetric ultrasound, true?", "Yes"),
+    ("My friend says sonographers need ARRT.", "No"),
+    ("Is it true that sonographers need ARRT?", "No"),
+    ("I heard residency is only 3 years. Is that true?", "No"),
+])
+def test_a_claim_passed_on_is_checked_as_the_claim(advisor: Advisor, question: str,
+                                                   opens: str) -> None:
+    """'I heard X, true?' asks whether X: the lead is no word of what is checked, so a claim
+    a line states is confirmed and one it contradicts is denied."""
+    assert advisor.ask(question).text.startswith(opens)
+
+
+def test_a_claim_about_the_person_is_no_claim_to_check(advisor: Advisor) -> None:
+    reply = advisor.ask("My cousin says I'd be good as a radiation therapist. Is that a "
+                        "radiology job?")
+    assert not reply.text.startswith(("Yes", "No")), reply.text
