@@ -1026,9 +1026,9 @@ class Reader:
         told = longest(self._reported.scan(u.tokens), lambda _v: 0)
         if told:
             sentence = u.tokens[told[0].start].sentence
-            rest = tuple(t for i, t in enumerate(u.tokens)
+            kept = tuple(t for i, t in enumerate(u.tokens)
                          if i < told[0].start or t.sentence != sentence)
-            return self._aimed(self.read(_join(rest)), pending_slot) if rest else Extraction()
+            return self._aimed(self.read(_join(kept)), pending_slot) if kept else Extraction()
         aim = longest(self._retract_about.scan(u.tokens), lambda _v: 0)
         if not aim or aim[0].end >= len(u.tokens):
             return self._extract(u, pending_slot)
