@@ -712,8 +712,16 @@ class Composer:
             return Answer("\n".join(lines), (category.id,), tuple(m.id for m in members))
         lines = [self.t("careers_by_category")]
         listed: dict[str, None] = {}  # ordered set: membership is O(1) on a big graph
-        for cat in g.of_type("category"):
-            fresh = [m for m in self.members(cat) if m.id not in listed]
+        # Each career under its narrowest heading: the academic radiologist under Academic
+        # and Research Careers, not under the physician careers that heading is part of.
+        cats = list(g.of_type("category"))
+        members = {c.id: self.members(c) for c in cats}
+        home: dict[str, str] = {}
+        for cat in sorted(cats, key=lambda c: len(members[c.id])):
+            for m in members[cat.id]:
+                home.setdefault(m.id, cat.id)
+        for cat in cats:
+            fresh = [m for m in members[cat.id] if home[m.id] == cat.id and m.id not in listed]
             if not fresh:
                 continue
             listed.update(dict.fromkeys(m.id for m in fresh))

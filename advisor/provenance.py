@@ -1231,6 +1231,9 @@ class Provenance:
         asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no
         if other is not None and own and len(reply.entities) == 1 and not others_named \
                 and asks_yes_no:  # ('who operates it, the radiologist or the technician?')
+            if " or " in question:  # ('is it a technical role or an industry role?': which
+                return self.r["listed_under"].format(  # one, no yes or no)
+                    name=career.name, category=str(own[0].get("full_name") or own[0].name))
             return self.r["listed_under_not"].format(
                 name=career.name, category=str(own[0].get("full_name") or own[0].name),
                 other=str(other.get("full_name") or other.name))
