@@ -715,13 +715,13 @@ class Composer:
         # Each career under its narrowest heading: the academic radiologist under Academic
         # and Research Careers, not under the physician careers that heading is part of.
         cats = list(g.of_type("category"))
-        members = {c.id: self.members(c) for c in cats}
+        of = {c.id: self.members(c) for c in cats}
         home: dict[str, str] = {}
-        for cat in sorted(cats, key=lambda c: len(members[c.id])):
-            for m in members[cat.id]:
+        for cat in sorted(cats, key=lambda c: len(of[c.id])):
+            for m in of[cat.id]:
                 home.setdefault(m.id, cat.id)
         for cat in cats:
-            fresh = [m for m in members[cat.id] if home[m.id] == cat.id and m.id not in listed]
+            fresh = [m for m in of[cat.id] if home[m.id] == cat.id and m.id not in listed]
             if not fresh:
                 continue
             listed.update(dict.fromkeys(m.id for m in fresh))

@@ -368,15 +368,15 @@ def test_a_dealing_with_people_no_line_describes_is_no_yes(adv: Advisor) -> None
     ("is a radiologist a real doctor or more like a technician?",
      "The document lists Radiologist under Physician"),
 ])
-def test_an_either_or_question_gets_which_never_a_yes_or_no(advisor: Advisor, question: str,
+def test_an_either_or_question_gets_which_never_a_yes_or_no(adv: Advisor, question: str,
                                                            listed: str) -> None:
     """'Is X A or B?' asks which: a leading 'No:' would read as denying A."""
-    text = advisor.ask(question).text
+    text = ask(adv, question)
     assert text.startswith(listed), text
 
 
-def test_every_career_is_listed_under_its_narrowest_heading(advisor: Advisor) -> None:
-    text = advisor.ask("what career options are there in radiology overall").text
+def test_every_career_is_listed_under_its_narrowest_heading(adv: Advisor) -> None:
+    text = ask(adv, "what career options are there in radiology overall")
     line = next(x for x in text.split("\n") if x.startswith("• Academic and Research"))
     assert "Academic Radiologist" in line and "Research Scientist" in line, text
     physician = next(x for x in text.split("\n") if x.startswith("• Physician"))
