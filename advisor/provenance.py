@@ -249,6 +249,7 @@ class Provenance:
         #: The need words as a verdict compares them ('required' -> 'requir').
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
+        self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
         self._difference = tuple(normal(w) for w in meta.get("difference_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
@@ -827,20 +828,42 @@ class Provenance:
 
     def _steps_at(self, question: str) -> list[tuple[tuple[int, int], Node]]:
         """(first and last word index, node) of each training step or subspecialty a (padded,
-        normalised) question names; a fellowship named beside a subspecialty is that one's."""
+        normalised) question names; a fellowship named beside a subspecialty is that one's.
+        Names are looked up by the word they start with: one pass over the words, whatever
+        their number (issue 14: joining every window for every name was 60x a turn)."""
         words = question.split()
+        index = self._step_index()
         found: list[tuple[tuple[int, int], Node]] = []
-        for node in self.g.of_type("training", "subspecialty"):
-            for name in self._names[node.id]:
-                size = len(name.split())
-                found.extend(((i, i + size - 1), node) for i in range(len(words) - size + 1)
-                             if " ".join(words[i:i + size]) in (name, f"{name}s"))
-        found = [(at, n) for at, n in found if not any(  # the longest name at a place
-            o is not n and o_at[0] <= at[0] and at[1] <= o_at[1] and o_at != at
-            for o_at, o in found)]
-        subs = [n for _at, n in found if n.type == "subspecialty" and n.duration is not None]
+        for i, word in enumerate(words):
+            for name, node in index.get(word, ()):
+                end = i + len(name)
+                if end <= len(words) and (tuple(words[i:end]) == name or (
+                        *words[i:end - 1], words[end - 1].removesuffix("s")) == name):
+                    found.append(((i, end - 1), node))
+        # the longest name at a place: a span inside another (not the same) is dropped
+        found.sort(key=lambda f: (f[0][0], -f[0][1]))
+        kept: list[tuple[tuple[int, int], Node]] = []
+        reach = -1
+        for at, node in found:
+            if at[1] <= reach and not any(k_at == at for k_at, _n in kept[-4:]):
+                continue
+            kept.append((at, node))
+            reach = max(reach, at[1])
+        subs = [n for _at, n in kept if n.type == "subspecialty" and n.duration is not None]
         return [(at, next((m for m in subs if self._linked(n.id, (m.id,))), n)
-                 if n.duration is None else n) for at, n in found]
+                 if n.duration is None else n) for at, n in kept]
+
+    def _step_index(self) -> dict[str, list[tuple[tuple[str, ...], Node]]]:
+        """The names of training steps and subspecialties by their first word (built once)."""
+        if self._steps_by_word is None:
+            index: dict[str, list[tuple[tuple[str, ...], Node]]] = {}
+            for node in self.g.of_type("training", "subspecialty"):
+                for name in self._names[node.id]:
+                    parts = tuple(name.split())
+                    if parts:
+                        index.setdefault(parts[0], []).append((parts, node))
+            self._steps_by_word = index
+        return self._steps_by_word
 
     @staticmethod
     def _paired(lengths: list[re.Match[str]], named: list[tuple[tuple[int, int], Node]],

@@ -245,11 +245,11 @@ class Interviewer:
         if top is not None:
             pathway = self.graph.pathway(top.node.id)
             creds, via = credentials(self.graph, top.node)
-            steps = next_steps(top.node, pathway, stage_of(self.flow, state.slots))
+            steps = next_steps(self.flow.say, top.node, pathway, stage_of(self.flow, state.slots))
         rec = Recommendation(tuple(fits), tuple(out), tuple(mine), resolved,
                              self.enough_to_rank(state), pathway, creds or (), via, steps,
                              self.flow.show)
-        text = recommendation_text(rec, self.flow.messages.get("shared_reasons", ""))
+        text = recommendation_text(self.flow.say, rec)
         return replace(rec, text=self.voice(state, text))
 
     def plan_markdown(self, state: DialogState, scope: str = "auto") -> str:
@@ -973,8 +973,9 @@ class Interviewer:
     def _detail(self, state: DialogState, node_id: str) -> tuple[DialogState, Turn]:
         node = self.graph.node(node_id)
         fit, rank = self._fit(state, node_id)
-        steps = next_steps(node, self.graph.pathway(node_id), stage_of(self.flow, state.slots))
-        text = self.voice(state, detail_text(self.graph, fit, node, rank, steps))
+        steps = next_steps(self.flow.say, node, self.graph.pathway(node_id),
+                           stage_of(self.flow, state.slots))
+        text = self.voice(state, detail_text(self.flow.say, self.graph, fit, node, rank, steps))
         return state, Turn("detail", text, node_ids=(node_id,), control="detail")
 
     def _compare(self, state: DialogState, ids: list[str]) -> tuple[DialogState, Turn]:
@@ -982,7 +983,8 @@ class Interviewer:
         for node_id in ids:
             fit, rank = self._fit(state, node_id)
             items.append((self.graph.node(node_id), fit, rank))
-        return state, Turn("compare", self.voice(state, compare_text(self.graph, items)),
+        return state, Turn("compare", self.voice(state, compare_text(self.flow.say, self.graph,
+                                                                    items)),
                            node_ids=tuple(ids),
                            control="compare")
 

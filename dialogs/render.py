@@ -6,7 +6,7 @@ steps and lengths, credentials, duties); the flow only contributes the person's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 
 from knowledge import Graph, Node, Pathway
@@ -16,6 +16,11 @@ from .model import Flow, Question, SlotValue, Values
 from .scoring import Fit, Recommendation
 
 MAX_REASONS = 3
+#: A message of the flow with its placeholders filled (`Flow.say`): every English word a
+#: person reads here comes from the flow's YAML.
+Say = Callable[..., str]
+#: How far a ranked career's reasons are set in under it.
+_INDENT = "   "
 
 
 def question_text(q: Question) -> str:
@@ -53,72 +58,70 @@ def credentials(graph: Graph, node: Node) -> tuple[tuple[Node, ...], Node | None
     return (), None
 
 
-def next_steps(node: Node, pathway: Pathway, stage: SlotValue | None) -> tuple[str, ...]:
+def next_steps(say: Say, node: Node, pathway: Pathway,
+               stage: SlotValue | None) -> tuple[str, ...]:
     """The first step(s) still ahead on the pathway, given where the person stands."""
     if not pathway.steps:
         duties = tuple(node.get("duties") or ())
-        out = [f"No training steps are stated for {node.name}."]
+        out = [say("no_steps", name=node.name)]
         if duties:
-            out.append("The work involves: " + "; ".join(duties) + ".")
+            out.append(say("work_involves", duties="; ".join(duties)))
         return tuple(out)
     done = set(stage.done) if stage else set()
     current = stage.current if stage else None
     remaining = [s for s in pathway.steps if s.id not in done]
     if not remaining:
-        return ("You have already completed every training step on this pathway.",)
+        return (say("all_steps_done"),)
     out = []
     ahead = remaining
     ids = [s.id for s in remaining]
     if current in ids:
         at = ids.index(current)
-        out.append(f"Finish {_step(remaining[at])}.")
+        out.append(say("finish_step", step=_step(remaining[at])))
         ahead = remaining[at + 1:]
     if ahead:
         # (the step the source says comes after the current one, wherever it is listed)
         first = next((s for s in ahead if (s.id, current) in pathway.links), ahead[0])
         # 'Then' only where the source states the order (fellowships come after residency).
         chain = all((b.id, a.id) in pathway.links for a, b in pairwise(pathway.steps))
-        lead = ("Then" if (first.id, current) in pathway.links else "Also listed") if out \
-            else ("Start with" if chain else "Listed first")
-        out.append(f"{lead}: {_step(first)} — {first.summary}")
+        lead = ("lead_then" if (first.id, current) in pathway.links else "lead_also") if out \
+            else ("lead_start" if chain else "lead_first")
+        out.append(say("step_ahead", lead=say(lead), step=_step(first), summary=first.summary))
         if len(ahead) > 1 and len(out) < 2:
-            joint = "Then" if (ahead[1].id, first.id) in pathway.links else "Also listed"
-            out.append(f"{joint}: {_step(ahead[1])}.")
+            joint = "lead_then" if (ahead[1].id, first.id) in pathway.links else "lead_also"
+            out.append(say("step_after", lead=say(joint), step=_step(ahead[1])))
     return tuple(out)
 
 
-def total_line(pathway: Pathway) -> str:
+def total_line(say: Say, pathway: Pathway) -> str:
     if not pathway.steps:
         return ""
     unstated = [s.label for s in pathway.unstated]
     if pathway.total is None:
-        return "No length is stated for any of these steps."
+        return say("total_none")
     if not unstated:
-        return f"Total: {pathway.total}."
-    return (f"Total: {pathway.total} for the steps with a stated length; no length is stated "
-            f"for {join_words(unstated)}.")
+        return say("total_all", total=pathway.total)
+    return say("total_some", total=pathway.total, unstated=join_words(unstated))
 
 
-def _credential(creds: Sequence[Node], via: Node | None) -> str:
+def _credential(say: Say, creds: Sequence[Node], via: Node | None) -> str:
     """'ABR certification (...), as a Radiologist.' or 'none is stated.'"""
     if not creds:
-        return "none is stated."
+        return say("credential_none")
     names = join_words([c.name if not c.get("full_name") or c.get("full_name") == c.name
                    else f"{c.name} ({c.get('full_name')})" for c in creds])
-    return names + (f", as a {via.name}." if via else ".")
+    return say("credential_via", names=names, via=via.name) if via else say(
+        "credential_own", names=names)
 
 
-def _credential_line(creds: Sequence[Node], via: Node | None) -> str:
-    return "Credential: " + _credential(creds, via)
-
-
-def _fit_lines(number: int, fit: Fit, shared: frozenset[str] = frozenset()) -> list[str]:
-    lines = [f"{number}. {fit.node.name} — fit {fit.score}%"]
+def _fit_lines(say: Say, number: int, fit: Fit,
+               shared: frozenset[str] = frozenset()) -> list[str]:
+    lines = [say("fit_item", number=number, name=fit.node.name, score=fit.score)]
     reasons = [r for r in fit.reasons if r not in shared]
     if reasons:
-        lines.append("   why: " + "; ".join(reasons[:MAX_REASONS]))
+        lines.append(_INDENT + say("fit_why", reasons="; ".join(reasons[:MAX_REASONS])))
     if fit.against:
-        lines.append("   against: " + "; ".join(fit.against[:MAX_REASONS]))
+        lines.append(_INDENT + say("fit_against", reasons="; ".join(fit.against[:MAX_REASONS])))
     return lines
 
 
@@ -131,75 +134,73 @@ def shared_reasons(fits: Sequence[Fit]) -> tuple[str, ...]:
     return tuple(r for r in fits[0].reasons if r in common)
 
 
-def recommendation_text(rec: Recommendation, shared_line: str = "") -> str:
-    """The ranking as text. Nothing before the first item names a career.
-
-    `shared_line` is a template with {reasons}: the line that gives the reasons every listed
-    career shares, once."""
-    what = "fellowships" if rec.scope == "fellowship" else "careers"
+def recommendation_text(say: Say, rec: Recommendation) -> str:
+    """The ranking as text. Nothing before the first item names a career. The fit figures
+    are the interview's own estimate, and the heading says so: the document has none."""
+    what = say("scope_fellowships" if rec.scope == "fellowship" else "scope_careers")
     lines: list[str] = []
     shown = rec.shown
     if not rec.enough:
-        lines.append("I only know a little about you so far, so take this as a first guess.")
+        lines.append(say("first_guess"))
     if shown:
-        lines.append(f"Here is how the {what} fit what you told me, best first:")
-        shared = shared_reasons(shown) if shared_line else ()
+        lines.append(say("ranking_head", what=what))
+        shared = shared_reasons(shown)
         if shared:
-            lines.append(shared_line.format(reasons="; ".join(shared)))
+            lines.append(say("shared_reasons", reasons="; ".join(shared)))
         for i, fit in enumerate(shown, 1):
-            lines.extend(_fit_lines(i, fit, frozenset(shared)))
+            lines.extend(_fit_lines(say, i, fit, frozenset(shared)))
     else:
-        lines.append(f"I can't rank the {what} yet: nothing you said points at one. Tell me what "
-                     "you enjoy, or answer a few questions.")
+        lines.append(say("cannot_rank", what=what))
     by_reason: dict[str, list[str]] = {}
     for fit in rec.ruled_out:
         by_reason.setdefault("; ".join(fit.ruled_out), []).append(fit.node.name)
     for reason, names in by_reason.items():
-        lines.append(f"Ruled out ({reason}): {', '.join(names)}.")
+        lines.append(say("ruled_out_group", reason=reason, names=", ".join(names)))
     if rec.current:
-        lines.append(f"Already yours: {', '.join(n.name for n in rec.current)}.")
+        lines.append(say("already_yours", names=", ".join(n.name for n in rec.current)))
     top = rec.top
     if top is not None and rec.pathway is not None:
         lines.append("")
-        lines.append(f"Top pick: {top.node.name}. {top.node.summary}")
+        lines.append(say("top_pick", name=top.node.name, summary=top.node.summary))
         if rec.pathway.steps:
-            lines.append(f"Pathway: {rec.pathway.timeline()}")
-            lines.append(total_line(rec.pathway))
-        lines.append(_credential_line(rec.credentials, rec.credential_via))
-        lines.append("Next steps:")
+            lines.append(say("pathway_line", timeline=rec.pathway.timeline()))
+            lines.append(total_line(say, rec.pathway))
+        lines.append(say("credential_line",
+                         credential=_credential(say, rec.credentials, rec.credential_via)))
+        lines.append(say("next_steps_head"))
         lines.extend(f"- {s}" for s in rec.next_steps)
     return "\n".join(lines)
 
 
-def detail_text(graph: Graph, fit: Fit | None, node: Node, rank: int | None,
+def detail_text(say: Say, graph: Graph, fit: Fit | None, node: Node, rank: int | None,
                 steps: Sequence[str]) -> str:
     """Everything about one career of the ranking, for "tell me more about 2"."""
-    head = node.name + (f" — #{rank}, fit {fit.score}%" if fit is not None and rank else "")
+    head = say("detail_head", name=node.name, rank=rank, score=fit.score) \
+        if fit is not None and rank else node.name
     lines = [head, node.summary]
     if fit is not None:
-        if fit.ruled_out:
-            lines.append("Ruled out: " + "; ".join(fit.ruled_out))
-        if fit.reasons:
-            lines.append("Why: " + "; ".join(fit.reasons))
-        if fit.against:
-            lines.append("Against: " + "; ".join(fit.against))
+        for key, items in (("detail_ruled_out", fit.ruled_out), ("detail_why", fit.reasons),
+                           ("detail_against", fit.against)):
+            if items:
+                lines.append(say(key, reasons="; ".join(items)))
     duties = tuple(node.get("duties") or ())
     if duties:
-        lines.append("The work: " + "; ".join(duties))
+        lines.append(say("detail_work", duties="; ".join(duties)))
     pathway = graph.pathway(node.id)
     if pathway.steps:
-        lines.append(f"Pathway: {pathway.timeline()}")
-        lines.append(total_line(pathway))
-    lines.append(_credential_line(*credentials(graph, node)))
+        lines.append(say("pathway_line", timeline=pathway.timeline()))
+        lines.append(total_line(say, pathway))
+    lines.append(say("credential_line", credential=_credential(say, *credentials(graph, node))))
     if pathway.steps:
-        lines.append("Next steps:")
+        lines.append(say("next_steps_head"))
         lines.extend(f"- {s}" for s in steps)
     else:
-        lines.append(f"No training steps are stated for {node.name}.")
+        lines.append(say("no_steps", name=node.name))
     return "\n".join(line for line in lines if line)
 
 
-def compare_text(graph: Graph, items: Sequence[tuple[Node, Fit | None, int | None]]) -> str:
+def compare_text(say: Say, graph: Graph,
+                 items: Sequence[tuple[Node, Fit | None, int | None]]) -> str:
     """Two or more careers side by side: fit, pathway and length, credential, reasons."""
     lines = [" vs ".join(node.name for node, _, _ in items)]
     for node, fit, rank in items:
@@ -207,24 +208,27 @@ def compare_text(graph: Graph, items: Sequence[tuple[Node, Fit | None, int | Non
         lines.append("")
         head = node.name
         if fit is not None:
-            head += f" (#{rank}, fit {fit.score}%)" if rank else f" (fit {fit.score}%)"
+            head = say("compare_head_rank", name=node.name, rank=rank, score=fit.score) \
+                if rank else say("compare_head_fit", name=node.name, score=fit.score)
         lines.append(head)
         lines.append(f"- {node.summary}")
         if pathway.steps:
-            length = f" — {pathway.total}" if pathway.total else ""
-            lines.append(f"- pathway: {pathway.timeline()}{length}")
+            lines.append(say("compare_pathway_total", timeline=pathway.timeline(),
+                             total=pathway.total) if pathway.total else say(
+                "compare_pathway", timeline=pathway.timeline()))
             if pathway.unstated:
                 unstated = join_words([s.label for s in pathway.unstated])
-                lines.append(f"- no length stated for: {unstated}")
+                lines.append(say("compare_unstated", unstated=unstated))
         else:
-            lines.append("- pathway: no training steps are stated")
-        lines.append("- credential: " + _credential(*credentials(graph, node)))
-        if fit is not None and fit.ruled_out:
-            lines.append("- ruled out: " + "; ".join(fit.ruled_out))
-        if fit is not None and fit.reasons:
-            lines.append("- why: " + "; ".join(fit.reasons[:MAX_REASONS]))
-        if fit is not None and fit.against:
-            lines.append("- against: " + "; ".join(fit.against[:MAX_REASONS]))
+            lines.append(say("compare_no_steps"))
+        lines.append(say("compare_credential",
+                         credential=_credential(say, *credentials(graph, node))))
+        if fit is not None:
+            for key, items_ in (("compare_ruled_out", fit.ruled_out),
+                                ("compare_why", fit.reasons[:MAX_REASONS]),
+                                ("compare_against", fit.against[:MAX_REASONS])):
+                if items_:
+                    lines.append(say(key, reasons="; ".join(items_)))
     return "\n".join(lines)
 
 
@@ -255,51 +259,54 @@ def plan_markdown(flow: Flow, graph: Graph, rec: Recommendation, slots: Mapping[
                   topics: Mapping[str, int], implied: Mapping[str, Values],
                   said: Mapping[str, str] | None = None) -> str:
     """The plan as Markdown: what was said, the best fit, its pathway, next steps, the rest."""
-    lines = [f"# {flow.title}: your plan", ""]
+    say = flow.say
+    lines = [say("plan_title", title=flow.title), ""]
     told = profile(flow, slots, topics, implied, said)
-    lines.append("## What you told me")
+    lines.append(say("plan_told"))
     lines.extend(f"- {t[0].upper()}{t[1:]}" for t in told) if told else lines.append(
-        "- Nothing yet.")
+        say("plan_nothing"))
     lines.append("")
     top = rec.top
     if top is None or rec.pathway is None:
-        lines.append("## Best fit")
-        lines.append("Not enough is known yet to recommend a career.")
+        lines.append(say("plan_best_none"))
+        lines.append(say("plan_not_enough"))
         return "\n".join(lines) + "\n"
     node = top.node
-    lines.append(f"## Best fit: {node.name} (fit {top.score}%)")
+    lines.append(say("plan_best", name=node.name, score=top.score))
     lines.append(node.summary)
+    lines.append(say("plan_fit_note"))
     lines.append("")
-    for reason in top.reasons:
-        lines.append(f"- Why: {reason}")
-    for reason in top.against:
-        lines.append(f"- Against: {reason}")
+    lines.extend(say("plan_why", reason=reason) for reason in top.reasons)
+    lines.extend(say("plan_against", reason=reason) for reason in top.against)
     lines.append("")
-    lines.append("## Training pathway")
+    lines.append(say("plan_pathway"))
     if rec.pathway.steps:
         for i, step in enumerate(rec.pathway.steps, 1):
-            length = str(step.duration) if step.duration else (
-                "credential" if step.type == "credential" else "no stated length")
-            lines.append(f"{i}. {step.label} — {length}")
+            length = str(step.duration) if step.duration else say(
+                "plan_credential_step" if step.type == "credential" else "plan_no_length")
+            lines.append(say("plan_step", number=i, label=step.label, length=length))
         lines.append("")
-        lines.append(total_line(rec.pathway))
+        lines.append(total_line(say, rec.pathway))
     else:
-        lines.append(f"No training steps are stated for {node.name}.")
+        lines.append(say("no_steps", name=node.name))
     lines.append("")
-    lines.append("## Credential")
-    lines.append(_credential(rec.credentials, rec.credential_via))
+    lines.append(say("plan_credential"))
+    lines.append(_credential(say, rec.credentials, rec.credential_via))
     lines.append("")
-    lines.append("## Next steps")
+    lines.append(say("plan_next"))
     lines.extend(f"- {s}" for s in rec.next_steps)
     others = rec.shown[1:]
     if others:
         lines.append("")
-        lines.append("## Other options")
+        lines.append(say("plan_others"))
         for i, fit in enumerate(others, 2):
-            why = f": {'; '.join(fit.reasons[:MAX_REASONS])}" if fit.reasons else ""
-            lines.append(f"{i}. {fit.node.name} — fit {fit.score}%{why}")
+            why = say("plan_other_why", reasons="; ".join(fit.reasons[:MAX_REASONS])) \
+                if fit.reasons else ""
+            lines.append(say("plan_other", number=i, name=fit.node.name, score=fit.score,
+                             why=why))
     if rec.ruled_out:
         lines.append("")
-        lines.append("## Ruled out")
-        lines.extend(f"- {f.node.name}: {'; '.join(f.ruled_out)}" for f in rec.ruled_out)
+        lines.append(say("plan_ruled"))
+        lines.extend(say("plan_ruled_item", name=f.node.name, reasons="; ".join(f.ruled_out))
+                     for f in rec.ruled_out)
     return "\n".join(lines) + "\n"

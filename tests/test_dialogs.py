@@ -610,7 +610,9 @@ def test_fits_are_ranked_scored_and_explained(iv: Interviewer, graph: Graph) -> 
     assert rec.next_steps[0] == "Finish residency (4–5 years)."
     # what every listed career shares is said once, above the list (five careers "why: you're
     # a doctor in training" would tell the person nothing)
-    assert rec.text.startswith("Here is how the careers fit what you told me, best first:\n"
+    assert rec.text.startswith("Here is how the careers fit what you told me, best first (fit: "
+                               "my own estimate from your answers, not a figure from the "
+                               "document):\n"
                                "(All of these alike: you're a doctor in training.)\n"
                                "1. Interventional Radiology — fit ")
     assert "why: you're a doctor in training" not in rec.text

@@ -20,7 +20,15 @@ from starlette.testclient import TestClient
 
 from advisor import Advisor, cli
 from advisor.web.app import Limits, create_app
-from advisor.web.stores import MemoryStore, Saved, SQLiteStore, StoreFull, UnknownSession, valid_id
+from advisor.web.stores import (
+    IDLE_ROOM,
+    MemoryStore,
+    Saved,
+    SQLiteStore,
+    StoreFull,
+    UnknownSession,
+    valid_id,
+)
 from tests.support import run_cli
 from tests.web_support import call, serve
 
@@ -460,3 +468,46 @@ def test_sqlite_answers_again_from_the_newer_state_when_another_process_saved_fi
     assert answered == "answered"
     assert seen == [[], ["other"]], "the turn was answered again from the other's state"
     assert final == {"said": ["other", "mine"]}
+
+
+def test_at_the_cap_the_least_recently_used_idle_conversation_makes_room() -> None:
+    """Conversations one client created and answered once no longer lock every visitor out
+    until they expire: at the cap the least recently used one idle for `IDLE_ROOM` makes
+    room, and until then the refusal says honestly how long to wait."""
+    now = [1000.0]
+    store = MemoryStore(ttl=24 * 3600, cap=2, clock=lambda: now[0])
+
+    async def scenario() -> None:
+        a = await store.create({"n": 1})
+        await store.update(a, lambda s: (s.state(), None))
+        now[0] += 60
+        b = await store.create({"n": 2})
+        await store.update(b, lambda s: (s.state(), None))
+        with pytest.raises(StoreFull) as full:
+            await store.create({"n": 3})
+        assert 0 < full.value.retry_after <= IDLE_ROOM
+        now[0] += IDLE_ROOM  # a idle past the limit (b too, but a is the least recent)
+        c = await store.create({"n": 3})
+        with pytest.raises(UnknownSession):
+            await store.load(a)
+        assert await store.load(b) == {"n": 2} and await store.load(c) == {"n": 3}
+
+    asyncio.run(scenario())
+
+
+def test_sqlite_at_the_cap_makes_room_with_the_least_recently_used_idle(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db", ttl=24 * 3600, cap=1)
+
+    async def scenario() -> None:
+        a = await store.create({"n": 1})
+        await store.update(a, lambda s: (s.state(), None))
+        with pytest.raises(StoreFull):
+            await store.create({"n": 2})
+        store.idle = 0.0  # (as if a had been idle past the limit)
+        b = await store.create({"n": 2})
+        with pytest.raises(UnknownSession):
+            await store.load(a)
+        assert await store.load(b) == {"n": 2}
+        await store.close()
+
+    asyncio.run(scenario())

@@ -176,3 +176,23 @@ def test_a_real_server_with_two_workers_on_redis(redis_url: str, tmp_path: Path)
             assert status == 200
         assert "ARDMS" in reply["answer"]
     assert not any("Traceback" in line for line in lines)
+
+
+def test_redis_at_the_cap_makes_room_with_the_least_recently_used_idle(redis_url: str) -> None:
+    async def scenario() -> None:
+        store = RedisStore(redis_url, ttl=100, cap=1, prefix="idle-test:")
+        try:
+            a = await store.create({"n": 1})
+            await store.update(a, lambda s: (s.state(), None))
+            with pytest.raises(StoreFull) as full:
+                await store.create({"n": 2})
+            assert full.value.retry_after >= 1
+            store.idle = 0.0  # (as if a had been idle past the limit)
+            b = await store.create({"n": 2})
+            with pytest.raises(UnknownSession):
+                await store.load(a)
+            assert await store.load(b) == {"n": 2}
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())

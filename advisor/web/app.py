@@ -37,7 +37,16 @@ from ..core import Advisor
 from ..jsonl import json_safe
 from ..session import Session, SessionStateError
 from ..textsafe import without_surrogates
-from .stores import Saved, SessionStore, State, StoreError, encode, open_store, valid_id
+from .stores import (
+    Saved,
+    SessionStore,
+    State,
+    StoreError,
+    StoreFull,
+    encode,
+    open_store,
+    valid_id,
+)
 from .structure import structure
 
 HERE = Path(__file__).resolve().parent
@@ -240,7 +249,8 @@ class WebChat:
             return ApiError(500, "broken_state")
         if exc.code == "store_unavailable":
             return ApiError(503, exc.code, {"Retry-After": "5"})
-        return ApiError(429, exc.code, {"Retry-After": "5"})
+        wait = exc.retry_after if isinstance(exc, StoreFull) else 5
+        return ApiError(429, exc.code, {"Retry-After": str(wait)})
 
     def _session(self, state: State) -> Session:
         try:

@@ -73,6 +73,10 @@ def decode(raw: bytes | str) -> State:
 _ID = re.compile(r"[A-Za-z0-9_-]{32}")
 DEFAULT_TTL = 24 * 3600.0
 DEFAULT_CAP = 10_000
+#: At the cap, the least recently used conversation idle this long makes room: conversations
+#: created by one client (a message each) no longer lock every new visitor out until they
+#: expire; only conversations that all moved within this time fill the store.
+IDLE_ROOM = 15 * 60.0
 #: Bytes of saved state the memory store keeps at most.
 DEFAULT_BUDGET = 256 * 2**20
 
@@ -112,9 +116,14 @@ class UnknownSession(StoreError):
 
 
 class StoreFull(StoreError):
-    """The store holds as many sessions as it may."""
+    """The store holds as many sessions as it may, all of them in use; `retry_after`: the
+    seconds until the least recently used one may make room."""
 
     code = "too_many_sessions"
+
+    def __init__(self, retry_after: float = IDLE_ROOM) -> None:
+        super().__init__()
+        self.retry_after = max(1, int(retry_after + 0.999))
 
 
 class SessionBusy(StoreError):
@@ -152,6 +161,8 @@ class SessionStore(abc.ABC):
 
     def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP) -> None:
         self.ttl, self.cap = ttl, cap
+        #: How long the least recently used conversation must be idle to make room.
+        self.idle = min(ttl, IDLE_ROOM)
 
     @abc.abstractmethod
     async def create(self, state: State) -> str:
@@ -230,9 +241,12 @@ class MemoryStore(SessionStore):
         now = self._clock()
         self._expire(now)
         if len(self._data) >= self.cap:
-            if not self._fresh:
-                raise StoreFull()
-            unused, _ = self._fresh.popitem(last=False)
+            if self._fresh:  # the oldest never answered, else the least recently used idle
+                unused, _ = self._fresh.popitem(last=False)
+            else:
+                unused, (used, _) = next(iter(self._data.items()))
+                if now - used < self.idle:
+                    raise StoreFull(self.idle - (now - used))
             self._bytes -= len(self._data.pop(unused)[1])
         sid = new_id()
         self._put(sid, encode(state))
@@ -355,10 +369,13 @@ class SQLiteStore(SessionStore):
             now = time.time()
             db.execute("DELETE FROM sessions WHERE used < ?", (now - self.ttl,))
             if db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] >= self.cap \
-                    and not db.execute(  # (the oldest never answered makes room: rev 0)
+                    and not db.execute(  # (the oldest never answered makes room: rev 0; else
+                        # the least recently used one idle long enough)
                         "DELETE FROM sessions WHERE id = (SELECT id FROM sessions WHERE rev = 0 "
-                        "ORDER BY used LIMIT 1)").rowcount:
-                raise StoreFull()
+                        "OR used < ? ORDER BY rev != 0, used LIMIT 1)",
+                        (now - self.idle,)).rowcount:
+                oldest = db.execute("SELECT MIN(used) FROM sessions").fetchone()[0]
+                raise StoreFull(self.idle - (now - float(oldest or now)))
             sid = new_id()
             db.execute("INSERT INTO sessions (id, state, used) VALUES (?, ?, ?)",
                        (sid, text, now))
@@ -457,10 +474,14 @@ class RedisStore(SessionStore):
         pipe.zcard(self._index)
         _, _, count = await pipe.execute()
         if count >= self.cap:
-            unused = await self._redis.zpopmin(self._fresh)
+            unused = await self._redis.zpopmin(self._fresh)  # the oldest never answered,
+            if not unused:  # else the least recently used one idle long enough
+                unused = await self._redis.zrangebyscore(
+                    self._index, "-inf", now - self.idle, start=0, num=1, withscores=True)
             if not unused:
-                raise StoreFull()
-            member = unused[0][0]  # the oldest never answered
+                oldest = await self._redis.zrange(self._index, 0, 0, withscores=True)
+                raise StoreFull(self.idle - (now - float(oldest[0][1])) if oldest else self.idle)
+            member = unused[0][0]
             await self._delete(member.decode() if isinstance(member, bytes) else str(member))
         sid = new_id()
         pipe = self._redis.pipeline(transaction=True)
