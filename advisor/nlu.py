@@ -46,6 +46,8 @@ _SOUND_ONE, _SOUND_RUN = 55.0, 70.0
 #: ... and how many letters longer or shorter it may be; a known word of at most this many
 #: letters may be a fragment of a name ('rad take').
 _SOUND_LENGTH, _FRAGMENT = 2, 4
+#: ... and a run of fewer letters than this is heard as said ('a b', 'c t' spelt out aside).
+_SOUND_LETTERS = 4
 #: A single unknown word is heard for a name only when this short: a longer one is the typo
 #: corrector's ('barista' is no 'breast').
 _SHORT_HEARD = 5
@@ -357,8 +359,9 @@ class Understander:
         out: list[str] = []
         heard: list[tuple[str, str]] = []
         i = 0
-        while i < len(words):
-            size, found = self._sounds_like(words, i)
+        budget = [_MAX_FUZZY_SPANS]  # (runs listened to per text: a flood of fragments is
+        while i < len(words):  # no dictated name, and must not cost thousands of lookups)
+            size, found = self._sounds_like(words, i, budget) if budget[0] > 0 else (0, None)
             if found is None:
                 out.append(words[i])
                 i += 1
@@ -368,7 +371,8 @@ class Understander:
             i += size
         return out, heard
 
-    def _sounds_like(self, words: list[str], i: int) -> tuple[int, str | None]:
+    def _sounds_like(self, words: list[str], i: int,
+                     budget: list[int]) -> tuple[int, str | None]:
         """A run of fragments heard for one name: a word of it unknown ('telly medicine') or
         every word short ('rad take'); one of them no everyday word ('son is' is no 'sonos');
         not ending in a little word of grammar ('tech is'; two words, nor opening with one:
@@ -384,8 +388,10 @@ class Understander:
                     or (size == 2 and run[0] in stop) or run[-1] in stop \
                     or all(w in self.everyday for w in run):
                 continue
-            if any(self._names(run[:k]) or self._names(run[k:]) for k in range(1, size)):
+            if sum(map(len, run)) < _SOUND_LETTERS or any(
+                    self._names(run[:k]) or self._names(run[k:]) for k in range(1, size)):
                 continue
+            budget[0] -= 1
             found = self._heard(run, _SOUND_RUN)
             letters, spelt = "".join(run), (found or "").replace(" ", "")
             if found is not None and found != phrase and (letters == spelt or not (

@@ -21,7 +21,7 @@ from itertools import pairwise
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
 from knowledge.index import stem
 from knowledge.memo import Memo
-from knowledge.model import Source
+from knowledge.model import Fact, Source
 from knowledge.record import replace
 from knowledge.source import normal
 from knowledge.text import join_words
@@ -250,6 +250,7 @@ class Provenance:
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
+        self._said_lines: list[tuple[Node, Fact, dict[str, tuple[str, ...]]]] | None = None
         self._difference = tuple(normal(w) for w in meta.get("difference_words", ()))
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
@@ -1152,26 +1153,32 @@ class Provenance:
         asked = self._predicates(words, related=True)
         if not asked:
             return ""
-        for node in self.g:
-            for fact in node.facts:
-                said = self._predicates(normal(fact.text).split()) \
-                    if fact.field in _LINE_FIELDS else {}
-                both = [a for a in asked if a in said]
-                if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
-                        and self._said_of_other(asked, said):
-                    # ('do technicians interpret images?': the line says who does)
-                    return self.r[self._swapped_key(words)].format(
-                        quote=fact.text.rstrip("."))
-                if len(both) < 2:
-                    continue
-                quote = fact.text.rstrip(".")
-                if all(asked[a][0] in said[a] for a in both):
-                    return self.r["verdict_confirmed"].format(quote=quote)
-                if any(asked[a][0] not in said[a] and any(asked[a][0] in said[b]
-                                                          for b in both if b != a)
-                       for a in both):
-                    return self.r[self._swapped_key(words)].format(quote=quote)
+        for node, fact, said in self._line_predicates():  # (each read once per engine)
+            both = [a for a in asked if a in said]
+            if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
+                    and self._said_of_other(asked, said):
+                # ('do technicians interpret images?': the line says who does)
+                return self.r[self._swapped_key(words)].format(
+                    quote=fact.text.rstrip("."))
+            if len(both) < 2:
+                continue
+            quote = fact.text.rstrip(".")
+            if all(asked[a][0] in said[a] for a in both):
+                return self.r["verdict_confirmed"].format(quote=quote)
+            if any(asked[a][0] not in said[a] and any(asked[a][0] in said[b]
+                                                      for b in both if b != a)
+                   for a in both):
+                return self.r[self._swapped_key(words)].format(quote=quote)
         return ""
+
+    def _line_predicates(self) -> list[tuple[Node, Fact, dict[str, tuple[str, ...]]]]:
+        """Every line of the graph with the careers it names and what it says they do (the
+        lines do not change: read once, not on every yes/no question)."""
+        if self._said_lines is None:
+            self._said_lines = [(node, fact, self._predicates(normal(fact.text).split()))
+                                for node in self.g for fact in node.facts
+                                if fact.field in _LINE_FIELDS]
+        return self._said_lines
 
     @staticmethod
     def _said_of_other(asked: Mapping[str, tuple[str, ...]],
