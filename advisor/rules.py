@@ -141,8 +141,10 @@ class Policy:
         # friend says ...", "is it true that ..."): the claim, tagged, is what is asked.
         self._claim_lead = re.compile(
             rf"^\s{{0,8}}(?:(?:{words('claim_leads')})|my\s[a-z]{{1,20}}\s"
-            rf"(?:{words('claim_verbs')}))\s(?:that\s)?(?!(?:{words('subjects')})\b)", re.I)
+            rf"(?:{words('claim_verbs')}))[\s:,-]{{1,3}}(?:that\s)?(?!(?:{words('subjects')})\b)",
+            re.I)
         self._claim_tags = frozenset(self.sets["claim_tags"])
+        self._purpose = re.compile(rf",?\s?\b(?:{words('purpose_frames')})\b[,:]?", re.I)
 
     def _alternatives(self, name: str) -> str:
         return "|".join(re.escape(p).replace(r"\ ", r"\s") for p in sorted(
@@ -154,7 +156,7 @@ class Policy:
         'could you tell me' wraps a question that is no yes/no one. A text that is all frame
         is kept as typed ('Hi!' is a greeting)."""
         cut = self._closing.sub("", self._greeting.sub("", text, count=1), count=1)
-        cut = self._wrapping.sub("", cut)
+        cut = self._purpose.sub("", self._wrapping.sub("", cut))
         return cut if any(c.isalnum() for c in cut) else text
 
     def as_claim(self, text: str) -> str:

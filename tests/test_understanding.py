@@ -1103,3 +1103,29 @@ def test_a_claim_about_the_person_is_no_claim_to_check(advisor: Advisor) -> None
     reply = advisor.ask("My cousin says I'd be good as a radiation therapist. Is that a "
                         "radiology job?")
     assert not reply.text.startswith(("Yes", "No")), reply.text
+
+
+def test_a_letter_with_numbered_questions_answers_each(advisor: Advisor) -> None:
+    reply = advisor.ask("Hello,\n\nI have three questions:\n1. How long is radiology residency?\n"
+                        "2. What certification do sonographers need?\n3. What does a PACS "
+                        "administrator do?\n\nThank you,\nMaria")
+    for said in ("4–5 years", "ARDMS", "Picture Archiving"):
+        assert said in reply.text, reply.text
+    assert "maria" not in reply.text.lower()
+
+
+@pytest.mark.parametrize(("question", "said", "not_said"), [
+    ("For my article: how many years does it take to become a radiologist?", "8–9 years",
+     "Academic"),
+    ("What's the difference between a radiologist and a radiologic technologist, for readers "
+     "who don't know?", "Radiologist vs Radiologic Technologist", "readers"),
+])
+def test_the_writers_purpose_is_no_word_of_the_question(advisor: Advisor, question: str,
+                                                        said: str, not_said: str) -> None:
+    text = advisor.ask(question).text
+    assert said in text and not_said not in text, text
+
+
+def test_a_statistic_the_document_never_gives_is_flagged(advisor: Advisor) -> None:
+    reply = advisor.ask("What percentage of radiologists work in teleradiology?")
+    assert reply.fallback and "percentage" in reply.text, reply.text
