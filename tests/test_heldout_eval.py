@@ -80,6 +80,16 @@ BLIND = [
     # failure (first run when each arrived, at 802565a+ and 6667f13): seen, so floors only
     ("blind/probe5.yaml", "probe5-", 119 / 150, 0.85),
     ("blind/probe6.yaml", "probe6-", 122 / 150, 0.86),
+    # written at the start of the sixth session (2026-12-07 14:15) in three styles not used
+    # before (journalists and report writers, people weighing options, emails), sealed, run
+    # once at 62cb6c2, then kept as floors
+    ("blind/reporters.yaml", "reporters-", 118 / 130, 0.87),
+    ("blind/weighers.yaml", "weighers-", 84 / 130, 0.62),
+    ("blind/emails.yaml", "emails-", 111 / 130, 0.82),
+    # probes written the same hour in two more styles (dictated questions, skeptics) and read
+    # to find classes of failure: seen, so floors only
+    ("blind/probe7.yaml", "probe7-", 109 / 130, 0.90),
+    ("blind/probe8.yaml", "probe8-", 99 / 130, 0.75),
 ]
 # The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
 # tuned on, so their pass rate is no estimate; the floor guards against regressions (dev.yaml
