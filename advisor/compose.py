@@ -799,8 +799,12 @@ class Composer:
             return join_words([str(c.get("full_name") or c.name) for c in creds]) if creds \
                 else "none named"
         if label == "Time":
-            total = g.pathway(node.id).total
-            return self.t("time_cell", total=total) if total else "not stated"
+            path = g.pathway(node.id)
+            if not path.total:
+                return "not stated"
+            unstated = [s.label for s in path.unstated]
+            return self.t("time_cell_unstated", total=path.total, steps=join_words(
+                unstated)) if unstated else self.t("time_cell", total=path.total)
         if label == "Specializes in":
             spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
             if spec:

@@ -252,6 +252,10 @@ class Provenance:
         self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
         self._said_lines: list[tuple[Node, Fact, dict[str, tuple[str, ...]]]] | None = None
         self._difference = tuple(normal(w) for w in meta.get("difference_words", ()))
+        #: Words that weigh two careers on an aspect ('which is longer?': the time of each).
+        self._comparatives = {aspect: tuple(normal(w) for w in words) for aspect, words in (
+            ("duration", meta.get("time_comparatives", ())),
+            ("pay", meta.get("pay_comparatives", ())))}
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
@@ -1105,7 +1109,7 @@ class Provenance:
         nodes = [self.g.node(i) for i in reply.entities if i in self.g]
         lines = []
         for intent, label in _COMPARED.items():
-            cues = self._strong_cues.get(intent, ())
+            cues = (*self._strong_cues.get(intent, ()), *self._comparatives.get(intent, ()))
             if label in rows or not any(_has(question, c) for c in cues):
                 continue
             cells = "; ".join(f"{n.name}: {self.c.cell(n, label)}" for n in nodes)

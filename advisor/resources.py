@@ -225,7 +225,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "story_pick_words", "articles", "hypothetical_words", "next_openers",
                "person_pronouns", "relay_phrases", "paired_aspects", "greetings", "closings",
                "request_wrappings", "wrapped_starts", "weighing_words",
-               "claim_leads", "claim_verbs", "claim_tags", "purpose_frames")
+               "claim_leads", "claim_verbs", "claim_tags", "purpose_frames",
+               "pair_other", "pair_all")
 
 
 def _number(value: Any) -> bool:

@@ -665,6 +665,8 @@ class Responder:
             t.context.topic = (d.nodes[0].id,)
         if answer.listed:
             t.context.last_list = answer.listed
+        elif d.intent == "compare" and len(entities) >= 2:
+            t.context.last_list = entities  # ('which is longer?', 'the other one': the pair)
         if d.intent not in SOCIAL:
             t.context.last_intent = d.intent
         confidence = max(0.0, min(1.0, d.score / 4.0))

@@ -297,7 +297,8 @@ class Policy:
         return Facts(
             p=p, scores=scores, explicit=explicit,
             keyword=keyword, topic=topic, last_intent=ctx.last_intent,
-            has_list=bool(ctx.last_list), list_refs=tuple(self.list_refs(p, ctx.last_list)),
+            has_list=bool(ctx.last_list), list_refs=tuple(
+                self.list_refs(p, ctx.last_list) or self.pair_refs(p, ctx)),
             first_person=first_person, careers_named_any=named_any,
             careers_named=named_any and bool(p.words & sets["person_words"]),
             followup=followup, short_followup=short_followup,
@@ -439,6 +440,23 @@ class Policy:
         if not picks or not short:
             return []
         return [items[n - 1] for n in dict.fromkeys(picks) if 1 <= n <= len(items)]
+
+    def pair_refs(self, p: Parse, ctx: Context) -> list[str]:
+        """The careers just compared, as a short question points at them: 'the other one' is
+        the one not talked about last; 'each one', 'both', 'between them', 'which is
+        longer?' are all of them. Only after a comparison, and only when the question names
+        nothing itself."""
+        items = ctx.last_list
+        if ctx.last_intent != "compare" or not 2 <= len(items) <= 3 or p.alias_mentions \
+                or len(p.tokens) > self.w["list_ref_words"]:
+            return []
+        words = p.words
+        if words & self.sets["pair_other"]:
+            return [i for i in items if i not in ctx.topic][:1]
+        if words & self.sets["pair_all"] or ("which" in words and len(
+                words & self.sets["weighing_words"]) >= 2):
+            return list(items)
+        return []
 
     def list_item_by_word(self, p: Parse, items: tuple[str, ...]) -> list[str]:
         """The one listed item a word of the text belongs to (its name, aliases, keywords);

@@ -115,6 +115,8 @@ FIELD_META: dict[str, str] = {
     "dealing_words": "texts",
     "identity_words": "texts",
     "difference_words": "texts",
+    "time_comparatives": "texts",
+    "pay_comparatives": "texts",
     "need_words": "texts",
     "listing_words": "texts",
     "listing_nouns": "texts",

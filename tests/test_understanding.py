@@ -1129,3 +1129,26 @@ def test_the_writers_purpose_is_no_word_of_the_question(advisor: Advisor, questi
 def test_a_statistic_the_document_never_gives_is_flagged(advisor: Advisor) -> None:
     reply = advisor.ask("What percentage of radiologists work in teleradiology?")
     assert reply.fallback and "percentage" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("turns", "said"), [
+    (["compare radiologist and rad tech", "which is longer?"],
+     ["Time:", "8–9 years", "Radiologic Technologist: not stated"]),
+    (["IR fellowship vs neuro fellowship", "which is longer?"],
+     ["no length stated for preliminary year and neuroradiology fellowship"]),
+    (["rad tech vs radiologist, school-wise", "which exam does each one take?"],
+     ["ARRT", "ABR"]),
+    (["radiologist vs sonographer", "and which of the two earns more?"],
+     ["highest compensated", "good salaries"]),
+    (["compare radiologist and rad tech", "what about the other one?"],
+     ["Radiologic technologists"]),
+])
+def test_a_short_question_after_a_comparison_points_at_the_pair(
+        advisor: Advisor, turns: list[str], said: list[str]) -> None:
+    """'Which is longer?', 'each one', 'the two', 'the other one' after a comparison are about
+    the careers just compared (the other one: the one not talked about last)."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    for part in said:
+        assert part in reply.text, reply.text
