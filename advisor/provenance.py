@@ -1175,6 +1175,15 @@ class Provenance:
                 return self.r[self._swapped_key(words)].format(quote=quote)
         return ""
 
+    def lines_sharing(self, node: Node, question: str) -> list[str]:
+        """A career's own lines (duties, focus) that use a content word of the question,
+        stem for stem ('I want to serve places like that': 'Serve rural or underserved
+        areas')."""
+        words = {stem(w) for w in normal(question).split()
+                 if len(w) > 3 and w not in self._ignore and w not in self._career_words}
+        return [f.text.rstrip(".") + "." for f in node.facts if f.field in ("duties", "focus")
+                and words & {stem(w) for w in normal(f.text).split()}]
+
     def _line_predicates(self) -> list[tuple[Node, Fact, dict[str, tuple[str, ...]]]]:
         """Every line of the graph with the careers it names and what it says they do (the
         lines do not change: read once, not on every yes/no question)."""

@@ -18,7 +18,7 @@ from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Memo, Node
 from knowledge.index import stem
 from knowledge.record import field, record, replace
 from knowledge.source import normal
-from knowledge.text import fold_repeats
+from knowledge.text import fold_repeats, join_words
 
 from .answers import HANDLERS
 from .compose import Answer, article
@@ -152,6 +152,9 @@ class Responder:
             return self._in_interview(t, text)
         p = self.e.understander.parse(asked)
         self._observe(t, text)
+        chosen = self._choice(t, p) if t.profile_changed else None
+        if chosen is not None:
+            return chosen
         if self.e.interviewer.asks_for_pick(t.dialog, text) and not self.pol.asks_of_step(p):
             # ("ok so what do you think?"; not "my options for the prelim year?")
             return self._recommend(t, p, Decision("recommend", 4.0))
@@ -621,6 +624,57 @@ class Responder:
             return self._reply(t, p, d, Answer(text, answer.entities))
         t.dialog, turn = iv.start(t.dialog)
         return self._dialog_reply(t, turn)
+
+    def _choice(self, t: Turn, p: Parse) -> Reply | None:
+        """'Radiation makes me nervous. Nuc med tech or sonographer?': alternatives offered
+        with something about the person are weighed as the interview weighs careers, among
+        themselves only: the one that fits what was said best, why, and what counts against
+        or rules out the others. Nothing when what was said does not tell them apart."""
+        offered = self.pol.alternatives(p)
+        if len(offered) < 2:
+            return None
+        iv, r = self.e.interviewer, self.e.responses
+        fits = {f.node.id: f for scope in ("career", "fellowship")
+                for rec in (iv.recommend(t.dialog, scope=scope),)
+                for f in (*rec.fits, *rec.ruled_out)}
+        weighed = [fits[i] for i in offered if i in fits]
+        open_ = [f for f in weighed if not f.excluded]
+        if len(weighed) < len(offered) or not open_ or (
+                len({(f.score, f.net) for f in open_}) == 1 and len(open_) == len(weighed)):
+            return None
+        best = max(open_, key=lambda f: (f.score, f.net))  # (below zero, how far below)
+        others = [f for f in weighed if f is not best]
+        quoted = iv.flow.mentioned.split("{", 1)[0]
+        if not any(not r.startswith(quoted) for f in weighed
+                   for r in (*(best.reasons if f is best else ()), *f.against, *f.ruled_out)):
+            return None  # (only the names themselves were heard: 'is ARRT for rad techs or
+            # sonos?' asks a fact, and 'if I hate needles' says nothing either one is about)
+        lines = [r["choice_best"].format(
+            best=best.node.name, others=join_words([f.node.name for f in others]),
+            reasons="; ".join(best.reasons[:3]) or r["choice_no_reason"])]
+        for f in others:
+            if f.excluded:
+                lines.append(r["choice_ruled_out"].format(name=f.node.name,
+                                                          reasons="; ".join(f.ruled_out)))
+            elif f.against:
+                lines.append(r["choice_against"].format(name=f.node.name,
+                                                        reasons="; ".join(f.against[:3])))
+        lines.append(r["choice_estimate"])
+        prov = self.e.provenance
+        for f in (best, *others):  # what each is, and its lines that use the words said
+            lines.append(self.e.composer.what(f.node))
+            lines.extend(f"• {line}" for line in prov.lines_sharing(f.node, p.text))
+        ids = (best.node.id, *(f.node.id for f in others))
+        t.context.last_list, t.context.topic = ids, ids[:1]
+        t.context.last_intent = "compare"
+        explain = partial(Explanation, "recommend", 3.0,
+                          notes=("the alternatives weighed on what you said",))
+        text = "\n".join(lines)
+        t.annotated = True  # (a weighing of the person's words: its lines get their sources,
+        # and no note reads the weighing as a question about one of them)
+        return Reply(text, "recommend", ids, 0.75, False,
+                     self.e.dialog_suggestions("recommendation"), explain, listed=ids,
+                     sources=self.e.provenance.sources(text, ids))
 
     def _described_pick(self, t: Turn, p: Parse, d: Decision, scope: str) -> Reply | None:
         """'PhD physicist, want to develop new imaging techniques. best fit?': a pick asked

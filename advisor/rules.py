@@ -598,9 +598,18 @@ class Policy:
         """'Which pays more, device sales or informatics?', 'academic or telemedicine, which
         is more flexible?': two names offered as alternatives ('or' between them) and a word
         that weighs them. ('X or Y for someone who ...?' without one asks about each.)"""
-        names = p.alias_mentions
-        return any("or" in p.tokens[a.end:b.start] and b.start - a.end <= 2
-                   for a, b in pairwise(names)) and bool(p.words & self.sets["weighing_words"])
+        return bool(self.alternatives(p)) and bool(p.words & self.sets["weighing_words"])
+
+    def alternatives(self, p: Parse) -> tuple[str, ...]:
+        """The careers a text offers as alternatives ('nuc med tech or sonographer?', 'rad
+        tech, sono or radiologist?'): names in a run joined by 'or' (or by commas before one)."""
+        names = [m for m in p.alias_mentions if self.type_of(m) in CAREER_TYPES]
+        if not any("or" in p.tokens[a.end:b.start] and b.start - a.end <= 2
+                   for a, b in pairwise(names)):
+            return ()
+        run = [m for m, nxt in zip(names, [*names[1:], None], strict=True)
+               if nxt is None or nxt.start - m.end <= 2]
+        return tuple(dict.fromkeys(m.node_ids[0] for m in run))
 
     def other_profession_named(self, p: Parse) -> bool:
         """'Radiologist assistant', 'veterinary radiologist', 'a nurse practitioner in

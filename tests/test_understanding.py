@@ -1152,3 +1152,29 @@ def test_a_short_question_after_a_comparison_points_at_the_pair(
         reply = session.ask(text)
     for part in said:
         assert part in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "first", "also"), [
+    ("honestly radiation makes me nervous. nuc med tech or sonographer?", "Sonographer",
+     "radioactive"),
+    ("procedures stress me out, I'd much rather work out what's wrong from the pictures. "
+     "interventional or diagnostic?", "Diagnostic Radiologist", "hands-on procedures"),
+    ("I'm fascinated by nuclear medicine but there's no way I'm doing med school. nuc med tech "
+     "or nuclear medicine radiologist?", "Nuclear Medicine Technologist", "ruled out"),
+    ("I grew up rural and really want to serve places like that. telemedicine radiologist or "
+     "academic radiologist?", "Telemedicine Radiologist", "Serve rural or underserved areas"),
+])
+def test_alternatives_offered_with_what_the_person_is_like_are_weighed(
+        advisor: Advisor, question: str, first: str, also: str) -> None:
+    """'X or Y?' after saying what one likes, fears or rules out: the one that fits best is
+    named first, with why, and the weighing is said to be the advisor's own."""
+    text = advisor.ask(question).text
+    assert text.split("\n")[0].startswith(f"Of these, {first} fits"), text
+    assert also in text and "my own weighing" in text, text
+
+
+@pytest.mark.parametrize("question", ["is arrt for rad techs or sonos",
+                                      "sono or rad tech if i hate needles"])
+def test_alternatives_with_nothing_said_of_either_are_not_weighed(advisor: Advisor,
+                                                                  question: str) -> None:
+    assert "my own weighing" not in advisor.ask(question).text
