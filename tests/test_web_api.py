@@ -511,3 +511,21 @@ def test_sqlite_at_the_cap_makes_room_with_the_least_recently_used_idle(tmp_path
         await store.close()
 
     asyncio.run(scenario())
+
+
+def test_a_client_hanging_up_before_its_answer_does_not_stop_the_server() -> None:
+    """A browser tab closed mid-reply, a proxy's timeout or a health checker that hangs up
+    closes its connection before the answer is written: that connection ends, the server
+    (one worker, the default) goes on answering everyone else."""
+    import socket
+    import time
+
+    with serve("--no-access-log") as (base, lines):
+        port = int(base.rsplit(":", 1)[1])
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 200)
+            time.sleep(0.3)
+        status, body = call("GET", base + "/healthz")
+        assert status == 200, body
+    assert lines[-1] in CLEAN_EXIT, lines[-3:]

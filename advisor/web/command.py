@@ -7,11 +7,13 @@ uvicorn are imported only once a server starts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import logging
 import os
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,6 +210,11 @@ def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], A
     out(f"radiology-advisor: serving the web chat at http://{host}:{args.port}/ "
         f"({args.workers} worker{'s' if args.workers != 1 else ''}, store {config['store']}); "
         "Ctrl-C stops it")
+    # A server writes to sockets whose peer may be gone: that is EPIPE for the one connection
+    # (uvicorn closes it), never a signal that ends the process (`main` makes a closed pipe
+    # end the command-line modes quietly; a web client hanging up must not stop the server).
+    with contextlib.suppress(AttributeError, ValueError):
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     if args.workers == 1:
         collect_less_often()
         uvicorn.run(app, **options)
