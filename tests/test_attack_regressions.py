@@ -466,3 +466,27 @@ def test_an_unreachable_redis_is_a_clear_503_not_a_crash(advisor: Advisor) -> No
     assert response.status_code == 503
     assert response.json()["code"] == "store_unavailable"
     assert int(response.headers["retry-after"]) >= 1
+
+
+def test_a_sqlite_store_planted_by_another_user_is_refused(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A database (or its lock) someone else owns could be read and rewritten by them: every
+    conversation and id. Refused, never used nor chmod'ed; a lock file that is a link is
+    refused too (opening it would create the file it points at)."""
+    from advisor.web import stores
+
+    planted = tmp_path / "planted.db"
+    planted.touch(mode=0o666)
+    planted.chmod(0o666)
+    real = os.getuid()
+    monkeypatch.setattr(stores.os, "getuid", lambda: real + 1)  # (as if another user's)
+    with pytest.raises(OSError, match="belongs to another user"):
+        stores.SQLiteStore(planted)
+    assert planted.stat().st_mode & 0o777 == 0o666
+    monkeypatch.undo()
+    target = tmp_path / "victim"
+    (tmp_path / "linked.db.lock").symlink_to(target)
+    with pytest.raises(OSError, match="not a regular file"):
+        stores.SQLiteStore(tmp_path / "linked.db")
+    assert not target.exists()

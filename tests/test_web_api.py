@@ -529,3 +529,20 @@ def test_a_client_hanging_up_before_its_answer_does_not_stop_the_server() -> Non
         status, body = call("GET", base + "/healthz")
         assert status == 200, body
     assert lines[-1] in CLEAN_EXIT, lines[-3:]
+
+
+def test_one_client_filling_the_memory_budget_makes_room_from_its_own_conversations() -> None:
+    """Past the byte budget the client holding the most gives up its least recently used
+    conversation: a visitor's interview survives another client's flood of long ones."""
+    store = MemoryStore(budget=10_000)
+
+    async def scenario() -> None:
+        victim = await store.create({"said": "help me choose"}, "visitor")
+        flood = [await store.create({"said": "x" * 1_000}, "flooder") for _ in range(40)]
+        assert await store.load(victim) == {"said": "help me choose"}
+        with pytest.raises(UnknownSession):
+            await store.load(flood[0])
+        assert await store.load(flood[-1]) == {"said": "x" * 1_000}
+        assert len(store) <= 11
+
+    asyncio.run(scenario())

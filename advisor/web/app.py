@@ -268,8 +268,9 @@ class WebChat:
 
     async def create(self, request: Request) -> Response:
         self._limit(request)
+        client = request.client.host if request.client else "unknown"
         try:
-            sid = await self.store.create(self.advisor.session().to_dict())  # = self.fresh
+            sid = await self.store.create(self.advisor.session().to_dict(), client)
         except StoreError as exc:
             raise self._store_error(exc) from None
         return JSONResponse({"id": sid, "suggestions": list(self.advisor.starter_questions)},

@@ -165,8 +165,10 @@ class SessionStore(abc.ABC):
         self.idle = min(ttl, IDLE_ROOM)
 
     @abc.abstractmethod
-    async def create(self, state: State) -> str:
-        """Keep `state` under a new id and return it; StoreFull past the cap."""
+    async def create(self, state: State, owner: str = "") -> str:
+        """Keep `state` under a new id and return it; StoreFull past the cap. `owner`: the
+        client that asked (a store with a byte budget makes room from the heaviest client's
+        conversations first)."""
 
     @abc.abstractmethod
     async def load(self, sid: str) -> State:
@@ -188,8 +190,11 @@ class SessionStore(abc.ABC):
 
 class MemoryStore(SessionStore):
     """Sessions in this process's memory: idle ones expire after `ttl` seconds, at most `cap`,
-    and at most `budget` bytes of saved state (the least recently used go first past it: a
-    count alone let 10,000 long conversations take tens of GB)."""
+    and at most `budget` bytes of saved state. Past the budget the client holding the most
+    bytes gives up its least recently used conversation first: one client filling the store
+    with long conversations makes room from its own, not from everyone's (a count alone let
+    10,000 long conversations take tens of GB; a shared least-recently-used order let one
+    client wipe every other person's conversation)."""
 
     def __init__(self, ttl: float = DEFAULT_TTL, cap: int = DEFAULT_CAP,
                  clock: Callable[[], float] = time.monotonic,
@@ -202,21 +207,43 @@ class MemoryStore(SessionStore):
         #: Sessions that never got a message, oldest first: at the cap the oldest of them
         #: makes room (empty conversations created by one client once locked everyone out).
         self._fresh: OrderedDict[str, None] = OrderedDict()
+        #: Whose each session is, each client's sessions (least recent first) and bytes.
+        self._owner: dict[str, str] = {}
+        self._owned: dict[str, OrderedDict[str, None]] = {}
+        self._owner_bytes: dict[str, int] = {}
         self._locks = _Locks()
 
-    def _put(self, sid: str, raw: bytes) -> None:
+    def _drop(self, sid: str) -> None:
+        entry = self._data.pop(sid, None)
+        self._fresh.pop(sid, None)
+        owner = self._owner.pop(sid, "")
+        if entry is None:
+            return
+        self._bytes -= len(entry[1])
+        self._owner_bytes[owner] -= len(entry[1])
+        mine = self._owned[owner]
+        mine.pop(sid, None)
+        if not mine:
+            del self._owned[owner], self._owner_bytes[owner]
+
+    def _put(self, sid: str, raw: bytes, owner: str = "") -> None:
+        owner = self._owner.get(sid, owner)
         old = self._data.pop(sid, None)
         if old is not None:
             self._bytes -= len(old[1])
+            self._owner_bytes[owner] -= len(old[1])
         self._data[sid] = (self._clock(), raw)
+        self._owner[sid] = owner
+        self._owned.setdefault(owner, OrderedDict())[sid] = None
+        self._owned[owner].move_to_end(sid)
+        self._owner_bytes[owner] = self._owner_bytes.get(owner, 0) + len(raw)
         self._bytes += len(raw)
         while self._bytes > self.budget and len(self._data) > 1:
-            gone, (_, state) = next(iter(self._data.items()))
-            if gone == sid:
+            heavy = max(self._owner_bytes, key=lambda o: self._owner_bytes[o])
+            victims = [v for v in self._owned[heavy] if v != sid][:1]
+            if not victims:
                 break
-            del self._data[gone]
-            self._fresh.pop(gone, None)
-            self._bytes -= len(state)
+            self._drop(victims[0])
 
     def __len__(self) -> int:
         return len(self._data)
@@ -226,8 +253,7 @@ class MemoryStore(SessionStore):
             sid, (used, _) = next(iter(self._data.items()))
             if now - used < self.ttl:
                 break
-            self._bytes -= len(self._data.pop(sid)[1])
-            self._fresh.pop(sid, None)
+            self._drop(sid)
 
     def _get(self, sid: str) -> bytes:
         now = self._clock()
@@ -237,19 +263,19 @@ class MemoryStore(SessionStore):
             raise UnknownSession(sid)
         return entry[1]
 
-    async def create(self, state: State) -> str:
+    async def create(self, state: State, owner: str = "") -> str:
         now = self._clock()
         self._expire(now)
         if len(self._data) >= self.cap:
             if self._fresh:  # the oldest never answered, else the least recently used idle
-                unused, _ = self._fresh.popitem(last=False)
+                unused = next(iter(self._fresh))
             else:
                 unused, (used, _) = next(iter(self._data.items()))
                 if now - used < self.idle:
                     raise StoreFull(self.idle - (now - used))
-            self._bytes -= len(self._data.pop(unused)[1])
+            self._drop(unused)
         sid = new_id()
-        self._put(sid, encode(state))
+        self._put(sid, encode(state), owner)
         self._fresh[sid] = None
         return sid
 
@@ -265,11 +291,9 @@ class MemoryStore(SessionStore):
             return result, raw
 
     async def delete(self, sid: str) -> bool:
-        entry = self._data.pop(sid, None)
-        self._fresh.pop(sid, None)
-        if entry is not None:
-            self._bytes -= len(entry[1])
-        return entry is not None
+        found = sid in self._data
+        self._drop(sid)
+        return found
 
 
 def _private(path: str) -> None:
@@ -278,14 +302,16 @@ def _private(path: str) -> None:
     rights narrowed, with its -wal and -shm files (SQLite gives them the database's mode)."""
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
-    for name in (path, path + "-wal", path + "-shm"):
+    for name in (path, path + "-wal", path + "-shm", path + ".lock"):
         try:
             st = os.lstat(name)
         except FileNotFoundError:
             continue
         if not stat.S_ISREG(st.st_mode):  # (never a device, a FIFO or a link: /dev/null's
             raise OSError(f"{name} is not a regular file")  # mode is not ours to change)
-        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+        if st.st_uid != os.getuid():  # (planted by another user, who could read every
+            raise OSError(f"{name} belongs to another user; refusing to use it")  # id)
+        if st.st_mode & 0o077:
             os.chmod(name, 0o600)
 
 
@@ -316,7 +342,8 @@ class SQLiteStore(SessionStore):
         created = False
         if os.name == "posix" and self.path != ":memory:":
             created = not os.path.exists(self.path + ".lock")
-            self._lock_fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_fd = os.open(self.path + ".lock",
+                                    os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -363,7 +390,7 @@ class SQLiteStore(SessionStore):
         raw = row[0]
         return (raw if isinstance(raw, bytes | str) else str(raw)), int(row[1])
 
-    async def create(self, state: State) -> str:
+    async def create(self, state: State, owner: str = "") -> str:
         text = encode(state)
         with self._write() as db:
             now = time.time()
@@ -521,7 +548,7 @@ class RedisStore(SessionStore):
         deleted, _, _ = await pipe.execute()
         return bool(deleted)
 
-    async def create(self, state: State) -> str:
+    async def create(self, state: State, owner: str = "") -> str:
         with self._reachable():
             return await self._create(state)
 
