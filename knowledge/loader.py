@@ -255,6 +255,11 @@ class _Loader:
         """What is wrong with a field's value for its kind ('' when nothing is)."""
         if kind in {"text", "texts", "id"} and not self.kind_ok(kind, v):
             return f"field '{k}' of {label} must be {_KIND_TEXT[kind]}"
+        if k in _NAME_FIELDS and (len(v) > MAX_TEXTS or any(
+                len(str(t).split()) > MAX_TEXT_WORDS for t in v)):
+            # (every name is looked for in every question: 30,000 aliases made a turn 80x)
+            return (f"field '{k}' of {label} may hold at most {MAX_TEXTS} texts of at most "
+                    f"{MAX_TEXT_WORDS} words each")
         if kind == "keywords" and not self.keywords_ok(v):
             return (f"field 'keywords' of {label} must be a list of words the source uses "
                     "about it, each alone or with its synonyms ('children: [kids, kid]')")
@@ -605,6 +610,11 @@ class _Loader:
             if node_id not in state:
                 visit(node_id)
 
+
+#: A list of names (aliases, related names) holds at most this many texts, each at most this many words: names,
+#: aliases and keywords are looked for in every question, and a few hundred serve any node.
+MAX_TEXTS, MAX_TEXT_WORDS = 200, 12
+_NAME_FIELDS = frozenset({"aliases", "related_names", "related"})
 
 #: Fields whose items are words of a listing line ('surgery', 'CT'): short quotes are fine.
 _LIST_ITEMS = frozenset({"options", "specialties", "duration"})

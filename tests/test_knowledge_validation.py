@@ -736,3 +736,15 @@ def test_every_problem_of_every_file_in_one_run(kb: Path) -> None:
     assert str(info.value) == f"{len(expected)} problems found:\n" + "\n".join(expected)
     assert [(p.file, p.line, p.col) for p in info.value.problems] == sorted(
         (p.file, p.line, p.col) for p in info.value.problems)
+
+
+def test_a_node_with_too_many_or_too_long_aliases_is_refused(kb: Path) -> None:
+    """Every name is looked for in every question: 30,000 aliases made each turn 80x slower,
+    so a name list holds at most 200 names of at most 12 words."""
+    many = ", ".join(f"alias{i}" for i in range(201))
+    write(kb, "roles.yaml", f"""
+        nodes:
+          - {{id: tech, type: role, name: Tech, summary: s, section: S, aliases: [{many}]}}
+        """)
+    assert problems(kb) == ["kb/roles.yaml:2:73: error: field 'aliases' of node 'tech' may "
+                            "hold at most 200 texts of at most 12 words each"]

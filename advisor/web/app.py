@@ -36,7 +36,7 @@ from knowledge.record import record
 from ..core import Advisor
 from ..jsonl import json_safe
 from ..session import Session, SessionStateError
-from ..textsafe import without_surrogates
+from ..textsafe import safe_text, without_surrogates
 from .stores import (
     Saved,
     SessionStore,
@@ -342,7 +342,8 @@ class WebChat:
         for question, answer in session.transcript:
             quoted = "\n".join("> " + line for line in question.splitlines() or [""])
             parts.append(f"{quoted}\n\n{answer}\n")
-        return _download("\n".join(parts), "radiology-advisor-transcript.md")
+        # (a file someone will `cat`: no escape sequence or bidi override a message held)
+        return _download(safe_text("\n".join(parts)), "radiology-advisor-transcript.md")
 
     async def delete(self, request: Request) -> Response:
         self._limit(request)

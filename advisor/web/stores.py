@@ -480,12 +480,15 @@ class RedisStore(SessionStore):
     def _reachable() -> Iterator[None]:
         """Redis not answering is StoreUnavailable (a 503 that says so), not a traceback."""
         from redis.exceptions import ConnectionError as Unreachable
+        from redis.exceptions import ResponseError
         from redis.exceptions import TimeoutError as TooSlow
 
         try:
             yield
         except (Unreachable, TooSlow, OSError):
             raise StoreUnavailable() from None
+        except ResponseError:  # (a key of the wrong type, a revision that is no number:
+            raise BrokenState() from None  # planted by someone with access to the Redis)
 
     def _key(self, sid: str) -> str:
         return f"{self._prefix}session:{sid}"
