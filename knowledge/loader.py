@@ -611,8 +611,8 @@ class _Loader:
                 visit(node_id)
 
 
-#: A list of names (aliases, related names) holds at most this many texts, each at most this many words: names,
-#: aliases and keywords are looked for in every question, and a few hundred serve any node.
+#: A list of names (aliases, related names) holds at most this many, each at most this many
+#: words: every name is looked for in every question, and a few hundred serve any node.
 MAX_TEXTS, MAX_TEXT_WORDS = 200, 12
 _NAME_FIELDS = frozenset({"aliases", "related_names", "related"})
 
