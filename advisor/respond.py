@@ -134,13 +134,27 @@ class Responder:
         top = p.intents[0] if p.intents else None
         if top is None or top.intent in self.pol.sets["story_intents"]:
             return text  # "which fellowship fits me best?" is answered from the story
-        if not p.alias_mentions or p.pronoun or p.points_back or top.score < self.pol.w[
-                "focus_floor"] or p.words & self.pol.sets["pointing_words"]:
+        spec = self.e.understander.intents.get(top.intent)
+        standalone = spec is not None and not spec.needs_entity  # ('is radiology a growing
+        # field?' asks of the field, whatever the story's words: a teacher's 'students')
+        if (not p.alias_mentions and not standalone) or self._points_to_story(p) \
+                or top.score < self.pol.w["focus_floor"] \
+                or p.words & self.pol.sets["pointing_words"]:
             return text  # "what kind of degree would I need?" leans on the story
         if not self._names_career(p) and self._names_career(u.parse(" ".join(
                 s for s in sentences if s not in asking))):
             return text  # "I'm a radiographer. Can I specialise in MRI?": whose MRI
         return focus
+
+    def _points_to_story(self, p: Parse) -> bool:
+        """A pronoun or a pointing word that refers back to the story: one with no name
+        before it in the question itself ('what do technicians do, and how does *their* job
+        relate ...?' points at its own name)."""
+        if not (p.pronoun or p.points_back):
+            return False
+        first = min((m.start for m in p.alias_mentions), default=len(p.tokens))
+        pronouns = self.e.understander.lexicon.pronouns
+        return any(t in pronouns for t in p.tokens[:first + 1]) or not p.alias_mentions
 
     def _names_career(self, p: Parse) -> bool:
         g = self.e.graph

@@ -144,6 +144,10 @@ class Policy:
             rf"(?:{words('claim_verbs')}))[\s:,-]{{1,3}}(?:that\s)?(?!(?:{words('subjects')})\b)",
             re.I)
         self._claim_tags = frozenset(self.sets["claim_tags"])
+        # A signature alone on the last line, after a blank one ("...?\n\nDylan"): a name.
+        self._signature = re.compile(
+            r"[.!?:)][ \t]{0,8}\n[ \t]{0,8}\n[ \t]{0,8}(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t])?"
+            r"[A-Z][a-z'\-]{1,20}(?:[ \t][A-Z][a-z'\-.]{0,20}){0,2}[ \t.]{0,3}\s{0,8}$")
         self._purpose = re.compile(rf",?\s?\b(?:{words('purpose_frames')})\b[,:]?", re.I)
 
     def _alternatives(self, name: str) -> str:
@@ -156,6 +160,7 @@ class Policy:
         'could you tell me' wraps a question that is no yes/no one. A text that is all frame
         is kept as typed ('Hi!' is a greeting)."""
         cut = self._closing.sub("", self._greeting.sub("", text, count=1), count=1)
+        cut = self._signature.sub(lambda m: m.group(0)[0], cut, count=1)
         cut = self._purpose.sub("", self._wrapping.sub("", cut))
         return cut if any(c.isalnum() for c in cut) else text
 
@@ -600,6 +605,12 @@ class Policy:
         that weighs them. ('X or Y for someone who ...?' without one asks about each.)"""
         return bool(self.alternatives(p)) and bool(p.words & self.sets["weighing_words"])
 
+    def own_role(self, p: Parse, at: int) -> bool:
+        """The words just before position `at` say who the person is ('I am a', 'I work as
+        a'): a profession named there describes them, it is not what they ask about."""
+        window = " ".join(p.tokens[max(0, at - 4):at])
+        return any(f" {phrase} " in f" {window} " for phrase in self.sets["own_role_openers"])
+
     def alternatives(self, p: Parse) -> tuple[str, ...]:
         """The careers a text offers as alternatives ('nuc med tech or sonographer?', 'rad
         tech, sono or radiologist?'): names in a run joined by 'or' (or by commas before one)."""
@@ -620,6 +631,8 @@ class Policy:
             return True
         reach = int(self.w["profession_window"])
         for m in p.alias_mentions:
+            if self.own_role(p, m.start):
+                continue  # ('I'm a paediatric nurse ... paediatric radiology': who they are)
             before = " ".join(p.tokens[max(0, m.start - reach):m.start])
             after = " ".join(p.tokens[m.end:m.end + reach])
             for side in (before, after):

@@ -1178,3 +1178,32 @@ def test_alternatives_offered_with_what_the_person_is_like_are_weighed(
 def test_alternatives_with_nothing_said_of_either_are_not_weighed(advisor: Advisor,
                                                                   question: str) -> None:
     assert "my own weighing" not in advisor.ask(question).text
+
+
+@pytest.mark.parametrize(("turns", "said", "not_said"), [
+    (["Thanks. Once I'm certified as a rad tech, do I have to keep doing courses to hold on "
+      "to my licence?\n\nDylan\n"], "continuing education", "dylan"),
+    (["hi there,\n\nim a rad tec doing general xrays. can i move into MRI or CT later on?\n\n"
+      "ta,\nShaun\n"], "MRI", "shaun"),
+])
+def test_a_signature_alone_on_the_last_line_is_no_word_of_the_question(
+        advisor: Advisor, turns: list[str], said: str, not_said: str) -> None:
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert said in reply.text and not_said not in reply.text.lower(), reply.text
+
+
+def test_who_the_person_is_does_not_decline_what_they_ask(advisor: Advisor) -> None:
+    """'I'm a paediatric nurse' says who the person is: the question about paediatric
+    radiology is answered, not declined as another profession's."""
+    reply = advisor.ask("I'm a paediatric nurse and I'm curious about paediatric radiology. "
+                        "Does it cover only babies and small children, or teenagers as well?")
+    assert not reply.fallback and "adolescents" in reply.text, reply.text
+
+
+def test_a_question_of_the_field_is_answered_whatever_the_story(advisor: Advisor) -> None:
+    reply = advisor.ask("I'm writing a careers article for our school newsletter. Is radiology "
+                        "a growing field?")
+    assert "Growing demand for imaging services" in reply.text, reply.text
+    assert "Academic" not in reply.text
