@@ -252,6 +252,9 @@ class Provenance:
         self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
         self._said_lines: list[tuple[Node, Fact, dict[str, tuple[str, ...]]]] | None = None
         self._difference = tuple(normal(w) for w in meta.get("difference_words", ()))
+        #: Words that weigh one career's pay against another's ('more', 'less', 'higher').
+        self._pay_weighing = tuple(normal(w) for w in meta.get("pay_weighing", ()))
+        self._pay_unweighed = responses.get("pay_unweighed", "").split("{", 1)[0] or "\x00"
         #: Words that weigh two careers on an aspect ('which is longer?': the time of each).
         self._comparatives = {aspect: tuple(normal(w) for w in words) for aspect, words in (
             ("duration", meta.get("time_comparatives", ())),
@@ -1138,6 +1141,32 @@ class Provenance:
         return self.r["compare_said_of"].format(term=wanted[key], name=node.name,
                                                 fact=fact.rstrip(".") + ".")
 
+    def _weighed(self, question: str, reply: Reply, text: str) -> tuple[str, Reply]:
+        """What careers compared are weighed by, said first: the one whose lines say it, or
+        that the document does not set one's pay above the other's (then flagged)."""
+        criterion = self.criterion_note(question, reply) or self.pay_unweighed(question, reply)
+        if not criterion:
+            return text, reply
+        if criterion.startswith(self._pay_unweighed):
+            reply = replace(reply, fallback=True)
+        return f"{criterion}\n{text}", reply
+
+    def pay_unweighed(self, question: str, reply: Reply) -> str:
+        """'Which pays more, sono or rad tech?': the document gives no figures, and where it
+        says the same of each (or nothing of one) it does not say which pays more: said, and
+        flagged as a point it does not cover. Careers whose pay lines differ (physicians 'among
+        the highest compensated', technical positions 'good salaries') get those lines."""
+        careers = [self.g.node(i) for i in reply.entities
+                   if i in self.g and self.g.node(i).type in CAREER_TYPES]
+        if len(careers) < 2 or not any(_has(question, w) for w in (
+                *self._comparatives.get("pay", ()), *self._strong_cues.get("pay", ()))) \
+                or not any(_has(question, w) for w in self._pay_weighing):
+            return ""
+        lines = {self.c.cell(n, "Pay") for n in careers}
+        if len(lines) > 1 and "not stated" not in lines:
+            return ""
+        return self.r["pay_unweighed"].format(names=join_words([n.name for n in careers]))
+
     def _swapped_key(self, words: list[str]) -> str:
         """A claim tagged for agreement ('..., right?') that the line contradicts is answered
         no; a plain question ('do technicians interpret images?') gets what the line says of
@@ -1901,8 +1930,7 @@ class Provenance:
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))
                             if n and n not in notices)]
-        criterion = self.criterion_note(q, reply)  # (what a choice is weighed by, first)
-        text = f"{criterion}\n{text}" if criterion else text
+        text, reply = self._weighed(q, reply, text)
         for extra in (self.compare_note(q, reply), self.lacking_note(reply),
                       self.own_term_line(q, reply, text), self.named_unanswered(q, text)):
             if extra:

@@ -117,6 +117,7 @@ FIELD_META: dict[str, str] = {
     "difference_words": "texts",
     "time_comparatives": "texts",
     "pay_comparatives": "texts",
+    "pay_weighing": "texts",
     "need_words": "texts",
     "listing_words": "texts",
     "listing_nouns": "texts",

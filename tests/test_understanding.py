@@ -1207,3 +1207,14 @@ def test_a_question_of_the_field_is_answered_whatever_the_story(advisor: Advisor
                         "a growing field?")
     assert "Growing demand for imaging services" in reply.text, reply.text
     assert "Academic" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "flagged", "said"), [
+    ("which pays more, sono or rad tech?", True, "does not say which of"),
+    ("does IR pay more than diagnostic radiology?", True, "does not say which of"),
+    ("which pays more, radiologist or rad tech?", False, "highest compensated"),
+])
+def test_pay_weighed_between_careers_is_said_only_where_the_lines_differ(
+        advisor: Advisor, question: str, flagged: bool, said: str) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback is flagged and said in reply.text, reply.text
