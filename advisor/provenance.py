@@ -117,6 +117,16 @@ _MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b|\d
                     re.IGNORECASE)
 
 
+def _stem_in(wanted: Mapping[str, str], stems: set[str]) -> str:
+    """A wanted stem the line holds, or one a line's stem starts (five letters at least:
+    'pelvis' and 'pelvic' are one word, 'car' and 'cardiac' are not); '' when none."""
+    for key in wanted:
+        if key in stems or (len(key) >= 5 and any(s.startswith(key) or key.startswith(s)
+                                                  for s in stems if len(s) >= 5)):
+            return key
+    return ""
+
+
 def _repeats(note: str, text: str) -> bool:
     """A note quoting what the answer already says ('The document says: After residency,
     radiologists may pursue fellowships' above the list that opens with it)."""
@@ -1132,9 +1142,9 @@ class Provenance:
                   and w not in self._aspect_words}  # (an aspect has its row: 'certs')
         said: list[tuple[Node, str, str]] = []
         for node in nodes:
-            said.extend((node, next(iter(found)), fact.text) for fact in node.facts
-                        if fact.field in _LINE_FIELDS and (found := wanted.keys() & {
-                            stem(w) for w in normal(fact.text).split()}))
+            said.extend((node, found, fact.text) for fact in node.facts
+                        if fact.field in _LINE_FIELDS and (found := _stem_in(wanted, {
+                            stem(w) for w in normal(fact.text).split()})))
         if not said or {n.id for n, _w, _f in said} == {n.id for n in nodes}:
             return ""
         node, key, fact = said[0]

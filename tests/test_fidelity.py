@@ -325,8 +325,8 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
     ("Can a radiologic technologist specialize in ultrasound?", "Sonographer", ""),
     ("How many ABR exams are there?", "The document does not give a number for that", ""),
     ("Which takes longer, radiologist or radiologic technologist?",
-     "Time: Radiologist: stated lengths add up to 8–9 years; no length stated for preliminary "
-     "year; Radiologic Technologist: not stated", ""),
+     "Time: Radiologist: stated lengths add up to 8–9 years; the document does not state a "
+     "length for preliminary year; Radiologic Technologist: not stated", ""),
     ("Is telemedicine radiology an emerging career?",
      "under Emerging Career Paths for Radiologists", ""),
     ("Do I need a license to be a sonographer?",

@@ -1135,7 +1135,7 @@ def test_a_statistic_the_document_never_gives_is_flagged(advisor: Advisor) -> No
     (["compare radiologist and rad tech", "which is longer?"],
      ["Time:", "8–9 years", "Radiologic Technologist: not stated"]),
     (["IR fellowship vs neuro fellowship", "which is longer?"],
-     ["no length stated for preliminary year and neuroradiology fellowship"]),
+     ["does not state a length for preliminary year and neuroradiology fellowship"]),
     (["rad tech vs radiologist, school-wise", "which exam does each one take?"],
      ["ARRT", "ABR"]),
     (["radiologist vs sonographer", "and which of the two earns more?"],
@@ -1218,3 +1218,8 @@ def test_pay_weighed_between_careers_is_said_only_where_the_lines_differ(
         advisor: Advisor, question: str, flagged: bool, said: str) -> None:
     reply = advisor.ask(question)
     assert reply.fallback is flagged and said in reply.text, reply.text
+
+
+def test_a_compared_line_is_found_by_the_word_asked_in_another_form(advisor: Advisor) -> None:
+    text = advisor.ask("thoracic vs body which 1 does pelvis").text
+    assert text.split("\n")[0].startswith("Of these, the document says “pelvis” of Body Imaging")
