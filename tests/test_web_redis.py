@@ -196,3 +196,23 @@ def test_redis_at_the_cap_makes_room_with_the_least_recently_used_idle(redis_url
             await store.close()
 
     asyncio.run(scenario())
+
+
+def test_redis_a_conversation_deleted_during_its_turn_stays_deleted(redis_url: str) -> None:
+    """A DELETE that lands while a turn is answered: the turn's save finds the state gone
+    and does not bring the conversation back (it used to, 40 times in 40)."""
+    async def scenario() -> None:
+        store = RedisStore(redis_url, ttl=100, cap=10, prefix="del-test:")
+        try:
+            sid = await store.create({"n": 1})
+            key, rev_key = store._key(sid), store._rev(sid)
+            await store.delete(sid)  # (between the turn's read and its save)
+            saved = await store._save(keys=[key, rev_key, store._index, store._fresh],
+                                      args=[b"0", b'{"n":2}', 100, 0.0, sid])
+            assert saved == -1 and await store._redis.get(key) is None
+            with pytest.raises(UnknownSession):
+                await store.update(sid, lambda s: ({"n": 2}, None))
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())

@@ -78,12 +78,16 @@ def _config(args: argparse.Namespace) -> dict[str, Any]:
             "ttl": args.session_ttl * 3600.0, "rate": args.rate_limit}
 
 
+#: More worker processes than this only share the same cores: 1,000 took 24 GB at start-up.
+MAX_WORKERS = 64
+
+
 def _check(args: argparse.Namespace) -> None:
     problems = []
     if not 0 <= args.port <= 65535:
         problems.append(f"--port {args.port} is not a port number (0-65535)")
-    if args.workers < 1:
-        problems.append("--workers must be at least 1")
+    if not 1 <= args.workers <= MAX_WORKERS:  # (each is a whole interpreter: ~60 MB)
+        problems.append(f"--workers must be from 1 to {MAX_WORKERS}")
     if args.max_sessions < 1 or not 0 < args.session_ttl < 24 * 3650 \
             or not 0 <= args.rate_limit < 1e9:  # (NaN and infinity fail these too)
         problems.append("--max-sessions and --session-ttl must be positive (a TTL under ten "

@@ -452,8 +452,9 @@ class RedisStore(SessionStore):
     shared = True
     WAIT = 10.0  # seconds a turn may keep losing to other processes before it gives up
     #: KEYS: state, revision, index, never-answered index; ARGV: revision read, new state,
-    #: ttl, now, id.
+    #: ttl, now, id. -1: the state is gone (deleted meanwhile), 0: another process saved first.
     SAVE_IF_UNCHANGED = """
+        if redis.call('exists', KEYS[1]) == 0 then return -1 end
         if (redis.call('get', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
         redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
         redis.call('set', KEYS[2], ARGV[1] + 1, 'EX', ARGV[3])
@@ -537,8 +538,12 @@ class RedisStore(SessionStore):
                     raise UnknownSession(sid)
                 state, result = turn(Saved(raw))
                 new = encode(state)
-                if await self._save(keys=[key, rev_key, self._index, self._fresh],
-                                    args=[rev or b"0", new, int(self.ttl), time.time(), sid]):
+                saved = await self._save(keys=[key, rev_key, self._index, self._fresh],
+                                         args=[rev or b"0", new, int(self.ttl), time.time(),
+                                               sid])
+                if saved == -1:  # (deleted while this turn was answered: stays deleted)
+                    raise UnknownSession(sid)
+                if saved:
                     return result, new
                 if time.monotonic() > deadline:  # other processes kept saving first
                     raise SessionBusy(sid)
