@@ -383,6 +383,11 @@ def test_serve_refuses_several_workers_on_the_memory_store(
     assert "use --store sqlite:PATH or --store redis://" in capsys.readouterr().err
 
 
+def test_serve_refuses_more_workers_than_it_can_use(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--workers", "1000", "--store", "sqlite:/tmp/x.db"]) == 2
+    assert "--workers must be from 1 to 64" in capsys.readouterr().err
+
+
 def test_other_commands_do_not_import_the_web_stack() -> None:
     import subprocess
     import sys
