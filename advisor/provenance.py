@@ -241,6 +241,9 @@ class Provenance:
         #: Words asking what the source never covers ('stressful', 'nights'): an answer that
         #: opens by saying so keeps that point, and is not rewritten into another.
         self._uncovered_words = frozenset(lexicon.uncovered)
+        #: ... of them, the figures it never gives (a price, a fee, a percentage): a question
+        #: about one is flagged, whatever the closest facts it is answered with.
+        self._figures = frozenset(lexicon.sets.get("figure_words", ()))
         self._lexicon = lexicon
         self._order_words = tuple(normal(w) for w in meta.get("order_words", ()))
         self._count_words = tuple(normal(w) for w in meta.get("count_words", ()))
@@ -583,7 +586,7 @@ class Provenance:
         """The absent notice, and the reply flagged when what is absent is what it asks."""
         notice, missing = self.absent_notice(q, question[:MAX_INPUT_CHARS], reply)
         return notice, replace(reply, fallback=True) if self._mostly_absent(
-            missing, question) else reply
+            missing, question) or self._figures.intersection(missing) else reply
 
     @staticmethod
     def _mostly_absent(terms: list[str], question: str) -> bool:

@@ -1223,3 +1223,16 @@ def test_pay_weighed_between_careers_is_said_only_where_the_lines_differ(
 def test_a_compared_line_is_found_by_the_word_asked_in_another_form(advisor: Advisor) -> None:
     text = advisor.ask("thoracic vs body which 1 does pelvis").text
     assert text.split("\n")[0].startswith("Of these, the document says “pelvis” of Body Imaging")
+
+
+@pytest.mark.parametrize("turns", [
+    ["What certification do sonographers need?", "ok and how much does that exam cost?"],
+    ["What percentage of applicants match into diagnostic radiology residency each year?"],
+])
+def test_a_figure_the_document_never_gives_is_flagged_with_the_closest_facts(
+        advisor: Advisor, turns: list[str]) -> None:
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert reply.fallback, reply.text
+
