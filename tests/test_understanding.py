@@ -1227,7 +1227,8 @@ def test_a_compared_line_is_found_by_the_word_asked_in_another_form(advisor: Adv
 
 @pytest.mark.parametrize("turns", [
     ["What certification do sonographers need?", "ok and how much does that exam cost?"],
-    ["What percentage of applicants match into diagnostic radiology residency each year?"],
+    ["What percentage of applicants successfully match into diagnostic radiology residency "
+     "each year?"],
 ])
 def test_a_figure_the_document_never_gives_is_flagged_with_the_closest_facts(
         advisor: Advisor, turns: list[str]) -> None:
