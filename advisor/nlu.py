@@ -594,6 +594,12 @@ class Understander:
         spelt, corrections = self._spelt_out(key(clean).split())
         words, heard = self._sound_alike(self._rewrite(spelt))
         corrections.extend(heard)
+        units = self.lexicon.sets["counted_units"]
+        words = [f"{w}s" if w in units and i and (words[i - 1].isdigit() or words[
+            i - 1] in self.lexicon.numbers) and words[i + 1:i + 2] != ["old"] else w
+                 for i, w in enumerate(words)]
+        # ('the 2-year one' counts years as '2 years' does; 'intern year' is a name, and a
+        # '37-year-old' an age)
         unknown: list[str] = []
         tokens: list[str] = []
         tried: set[str] = set()
