@@ -800,7 +800,11 @@ class Provenance:
         if not own:
             text += " " + self.r["credential_none_named"].format(career=career.name)
             return text, "unsaid"
-        return f"{text} {self.c.certification(career).text}", "no"
+        # A claim tagged for agreement ('sonographers need ARRT, right?') is answered no: the
+        # document names another credential for them; a plain question gets what it names,
+        # no verdict (it never says they do not need it).
+        tagged = question.split()[-1:] and question.split()[-1] in self._yes_no_tags
+        return f"{text} {self.c.certification(career).text}", "no" if tagged else ""
 
     def duration_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """'The document says Interventional Radiology takes 2 years, not 3.' for each length
@@ -1199,6 +1203,9 @@ class Provenance:
         asked = self._predicates(words, related=True)
         if not asked:
             return ""
+        member = self._said_of_members(asked)
+        if member:
+            return member
         for node, fact, said in self._line_predicates():  # (each read once per engine)
             both = [a for a in asked if a in said]
             if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
@@ -1225,6 +1232,27 @@ class Provenance:
                  if len(w) > 3 and w not in self._ignore and w not in self._career_words}
         return [f.text.rstrip(".") + "." for f in node.facts if f.field in ("duties", "focus")
                 and words & {stem(w) for w in normal(f.text).split()}]
+
+    def _said_of_members(self, asked: Mapping[str, tuple[str, ...]]) -> str:
+        """'Do rad techs operate the imaging equipment?': a line says it of the category the
+        one career asked belongs to ('Medical imaging technicians operate the equipment ...'),
+        so it is said of them as members: yes, with the line and whose it is."""
+        if len(asked) != 1:
+            return ""
+        (actor, doing), = asked.items()
+        node = self.g.get(actor)
+        if node is None or node.type not in CAREER_TYPES:
+            return ""
+        lines = self._line_predicates()
+        if len(doing) < 2 or any(doing[0] in said.get(actor, ()) for _o, _f, said in lines):
+            return ""  # (its own lines say it, or too little is asked to be sure)
+        for cat in self.c.categories(node):
+            for _owner, fact, said in lines:
+                if set(doing) <= set(said.get(cat.id, ())):
+                    return self.r["verdict_member"].format(
+                        category=str(cat.get("full_name") or cat.name),
+                        quote=fact.text.rstrip("."))
+        return ""
 
     def _line_predicates(self) -> list[tuple[Node, Fact, dict[str, tuple[str, ...]]]]:
         """Every line of the graph with the careers it names and what it says they do (the

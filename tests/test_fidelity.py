@@ -428,7 +428,7 @@ def test_a_word_that_asks_how_is_never_said_to_be_absent(question: str) -> None:
 @pytest.mark.parametrize(("question", "opening", "also"), [
     ("Is the IR fellowship 3 years?", "No.", "2 years"),
     ("Is medical school 5 years for radiologists?", "No.", "Medical school takes 4 years"),
-    ("Do sonographers need ARRT?", "No.", "ARDMS"),
+    ("Do sonographers need ARRT?", "The document does not name ARRT", "ARDMS"),
     ("Do radiologic technologists need ARRT?", "Yes.", "ARRT"),
     ("Do QA specialists audit imaging practices?", "Yes.", "Audit imaging practices"),
     ("Can a rad tech specialize in MRI?", "Yes.", "MRI"),

@@ -381,3 +381,25 @@ def test_every_career_is_listed_under_its_narrowest_heading(adv: Advisor) -> Non
     assert "Academic Radiologist" in line and "Research Scientist" in line, text
     physician = next(x for x in text.split("\n") if x.startswith("• Physician"))
     assert "Academic Radiologist" not in physician and "Telemedicine" not in physician
+
+
+@pytest.mark.parametrize("question", ["do rad techs operate the imaging equipment?",
+                                      "do sonographers operate the equipment?"])
+def test_a_line_said_of_a_careers_heading_is_said_of_its_careers(adv: Advisor,
+                                                                 question: str) -> None:
+    """'Medical imaging technicians operate the equipment' is said of the heading the
+    technologists are listed under: a yes, with the line and whose it is (it was 'the
+    document does not say so')."""
+    text = ask(adv, question)
+    assert text.startswith("Yes: the document says it of Technical and Allied Health"), text
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("do sonographers need ARRT?", "The document does not name ARRT"),
+    ("sonographers need ARRT, right?", "No."),
+])
+def test_a_credential_named_for_another_career_is_no_plain_no(adv: Advisor, question: str,
+                                                              opens: str) -> None:
+    """The document names ARDMS for sonographers and never says they do not need ARRT: a
+    plain question gets what it names; a claim tagged for agreement is answered no."""
+    assert ask(adv, question).startswith(opens)
