@@ -86,6 +86,11 @@ BLIND = [
     ("blind/reporters.yaml", "reporters-", 118 / 130, 0.87),
     ("blind/weighers.yaml", "weighers-", 84 / 130, 0.62),
     ("blind/emails.yaml", "emails-", 111 / 130, 0.82),
+    # written at 15:08 the same session in three more new styles (quiz and worksheet items,
+    # British and Commonwealth English, rambling messages), sealed, run once at 9f9a0be
+    ("blind/quiz.yaml", "quiz-", 104 / 130, 0.77),
+    ("blind/british.yaml", "british-", 114 / 130, 0.85),
+    ("blind/rambling.yaml", "rambling-", 109 / 130, 0.81),
     # probes written the same hour in two more styles (dictated questions, skeptics) and read
     # to find classes of failure: seen, so floors only
     ("blind/probe7.yaml", "probe7-", 109 / 130, 0.90),
