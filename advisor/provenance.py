@@ -1517,7 +1517,8 @@ class Provenance:
         # line naming the step does not settle)
         if any(_has(question, f"{w} be") for w in self._need_words) or " or " in question:
             return ""  # (nor 'before or after residency?': a choice, not a yes or a no)
-        if same or any(w in self._blockers for w in words) or (
+        body = words[:-1] if words[-1:] and words[-1] in self._yes_no_tags else words
+        if same or any(w in self._blockers for w in body) or (
                 reply.listed and text.startswith(reply.text)):
             return same  # (a list answers 'are there careers that don't need ...?' itself)
         needed = self._step_needed(question, reply)

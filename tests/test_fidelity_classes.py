@@ -403,3 +403,13 @@ def test_a_credential_named_for_another_career_is_no_plain_no(adv: Advisor, ques
     """The document names ARDMS for sonographers and never says they do not need ARRT: a
     plain question gets what it names; a claim tagged for agreement is answered no."""
     assert ask(adv, question).startswith(opens)
+
+
+@pytest.mark.parametrize("question", [
+    "True or false: nuclear medicine is one of the radiology fellowships",
+    "radiologic technologists can specialize in mammography, right?",
+])
+def test_a_claim_tagged_for_agreement_that_a_line_states_is_confirmed(adv: Advisor,
+                                                                      question: str) -> None:
+    """The tag ('right?', 'true or false') is no word that makes a yes unsure."""
+    assert ask(adv, question).startswith("Yes.")
