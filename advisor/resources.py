@@ -226,7 +226,8 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "person_pronouns", "relay_phrases", "paired_aspects", "greetings", "closings",
                "request_wrappings", "wrapped_starts", "weighing_words",
                "claim_leads", "claim_verbs", "claim_tags", "purpose_frames",
-               "pair_other", "pair_all", "own_role_openers")
+               "pair_other", "pair_all", "own_role_openers",
+               "option_markers")
 
 
 def _number(value: Any) -> bool:

@@ -615,6 +615,10 @@ class Policy:
         """The careers a text offers as alternatives ('nuc med tech or sonographer?', 'rad
         tech, sono or radiologist?'): names in a run joined by 'or' (or by commas before one)."""
         names = [m for m in p.alias_mentions if self.type_of(m) in CAREER_TYPES]
+        marked = [m for m in names if m.start and p.tokens[m.start - 1] in self.sets[
+            "option_markers"]]  # ('A) sonographer B) QA specialist C) device sales')
+        if len(marked) >= 2:
+            return tuple(dict.fromkeys(m.node_ids[0] for m in marked))
         if not any("or" in p.tokens[a.end:b.start] and b.start - a.end <= 2
                    for a, b in pairwise(names)):
             return ()

@@ -1243,3 +1243,17 @@ def test_a_figure_the_document_never_gives_is_flagged_with_the_closest_facts(
                                       "which fellowships are 2 year?"])
 def test_a_number_counts_its_unit_in_the_singular_too(advisor: Advisor, question: str) -> None:
     assert "Interventional Radiology" in "\n".join(advisor.ask(question).text.split("\n")[:2])
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("A fellowship where you image babies up to teenagers is: A) body imaging B) thoracic "
+     "radiology C) pediatric radiology", "Pediatric Radiology"),
+    ("Matching: 'Handle radioactive materials safely' goes with A) sonographer B) QA "
+     "specialist C) nuclear medicine technologist", "Nuclear Medicine Technologist"),
+])
+def test_lettered_options_are_alternatives(advisor: Advisor, question: str,
+                                           first: str) -> None:
+    """A multiple-choice item's options ('A) ... B) ... C) ...') are weighed as alternatives
+    offered with 'or' are: the one the rest of the item points at is named first."""
+    text = advisor.ask(question).text
+    assert first in text.split("\n")[0], text
