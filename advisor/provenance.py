@@ -1154,7 +1154,8 @@ class Provenance:
                             stem(w) for w in normal(fact.text).split()})))
         if not said or {n.id for n, _w, _f in said} == {n.id for n in nodes}:
             return ""
-        node, key, fact = said[0]
+        # (the same line every time: the first node's shortest, whatever order facts come in)
+        node, key, fact = min(said, key=lambda x: (nodes.index(x[0]), len(x[2]), x[2]))
         return self.r["compare_said_of"].format(term=wanted[key], name=node.name,
                                                 fact=fact.rstrip(".") + ".")
 

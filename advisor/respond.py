@@ -42,7 +42,7 @@ _SAY_SILENT = frozenset({"duration"})
 _ASKED_PLAINLY = frozenset({"education", "certification"})
 #: Replies that decline a question the source does not cover (a part of a message that asks one
 #: flags the whole message as a fallback).
-_DECLINED = frozenset({"out_of_scope", "medical_advice"})
+_DECLINED = frozenset({"oos", "out_of_scope", "medical_advice"})
 #: The longest question whose annotated reply is kept for the next time it is asked.
 _ANNOTATED_CHARS = 300
 #: Intents a part of a compound message cannot have: they answer the whole message.
