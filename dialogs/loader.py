@@ -50,7 +50,7 @@ LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure"
                   "identity", "aspiration", "corrections", "retractions", "unsure_answers",
                   "fillers", "question_openers", "question_markers", "family", "plain_words",
                   "statement_openers", "question_tags", "pick_frame", "pick_words",
-                  "retract_about", "reported", "objects", "first_person",
+                  "retract_about", "reported", "own_past", "objects", "first_person",
                   "identity_after", "person_nouns", "third_person", "now", "past", "family_verbs",
                   "comparatives")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")

@@ -881,6 +881,9 @@ class Reader:
             return False
         if u.tokens[hit.start - 1].word in owners:
             return True  # "my kids"
+        before = " ".join(t.word for t in u.tokens[max(0, hit.start - 2):hit.start])
+        if before in self.flow.language.get("own_past", ()):
+            return True  # "coding since I was a teenager": the person's own past, no wish
         kind, name, _ = hit.payload
         if u.tokens[hit.start - 1].word in self._family_verbs and not (
                 kind == "slot" and self.flow.slots[name].background):
