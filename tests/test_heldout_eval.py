@@ -84,17 +84,17 @@ BLIND = [
     # before (journalists and report writers, people weighing options, emails), sealed, run
     # once at 62cb6c2, then kept as floors
     ("blind/reporters.yaml", "reporters-", 118 / 130, 0.87),
-    ("blind/weighers.yaml", "weighers-", 84 / 130, 0.62),
-    ("blind/emails.yaml", "emails-", 111 / 130, 0.82),
+    ("blind/weighers.yaml", "weighers-", 84 / 130, 0.73),
+    ("blind/emails.yaml", "emails-", 111 / 130, 0.85),
     # written at 15:08 the same session in three more new styles (quiz and worksheet items,
     # British and Commonwealth English, rambling messages), sealed, run once at 9f9a0be
-    ("blind/quiz.yaml", "quiz-", 104 / 130, 0.77),
+    ("blind/quiz.yaml", "quiz-", 104 / 130, 0.81),
     ("blind/british.yaml", "british-", 114 / 130, 0.85),
-    ("blind/rambling.yaml", "rambling-", 109 / 130, 0.81),
+    ("blind/rambling.yaml", "rambling-", 109 / 130, 0.8),
     # probes written the same hour in two more styles (dictated questions, skeptics) and read
     # to find classes of failure: seen, so floors only
-    ("blind/probe7.yaml", "probe7-", 109 / 130, 0.90),
-    ("blind/probe8.yaml", "probe8-", 99 / 130, 0.75),
+    ("blind/probe7.yaml", "probe7-", 109 / 130, 0.9),
+    ("blind/probe8.yaml", "probe8-", 99 / 130, 0.76),
 ]
 # The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
 # tuned on, so their pass rate is no estimate; the floor guards against regressions (dev.yaml
