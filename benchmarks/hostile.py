@@ -88,6 +88,13 @@ PATHOLOGICAL.update({
          "spice", "morality", "topography", "wound", "batter", "shout")), 7),
     "question clauses": _filled(lambda rng: f"what is {_pseudo(5, 9)(rng)}?", 8),
     "'and what' clauses": _filled(lambda rng: f"and what is {rng.choice(_KNOWN)}", 9),
+    # the seventh attack's: many short sentences each reported from someone else, which the
+    # interview once re-read one by one; dictated fragments and lettered options
+    "reported sentences": _filled(lambda rng: f"they say {_pseudo(2, 3)(rng)}.", 10),
+    "claims passed on": _filled(
+        lambda rng: f"I heard {rng.choice(_KNOWN)} earns {rng.randint(50, 99)}k, true?", 11),
+    "dictated fragments": _filled(lambda rng: f"so no {_pseudo(3, 6)(rng)}", 12),
+    "lettered options": _filled(lambda rng: f"{rng.choice('abcd')}) {rng.choice(_KNOWN)}", 13),
 })
 
 _PIECES = (" ", "  ", "\t", ",", ", ", "?", "? ", ".", "and ", "how ", "what is ", "-", "1. ",

@@ -1027,11 +1027,20 @@ class Reader:
         others said ("Someone said there's no fellowship for imaging children") is their
         claim, not the person's wish: left out to the end of its sentence."""
         told = longest(self._reported.scan(u.tokens), lambda _v: 0)
-        if told:
-            sentence = u.tokens[told[0].start].sentence
+        if told:  # (every reported span at once, and the rest read once: one re-read per
+            # sentence was quadratic in a text of many short reported sentences)
+            cut: dict[int, int] = {}  # sentence -> where its first reported span starts
+            for hit in told:
+                sentence = u.tokens[hit.start].sentence
+                cut[sentence] = min(cut.get(sentence, hit.start), hit.start)
             kept = tuple(t for i, t in enumerate(u.tokens)
-                         if i < told[0].start or t.sentence != sentence)
-            return self._aimed(self.read(_join(kept)), pending_slot) if kept else Extraction()
+                         if t.sentence not in cut or i < cut[t.sentence])
+            return self._retracted(self.read(_join(kept)), pending_slot) if kept \
+                else Extraction()
+        return self._retracted(u, pending_slot)
+
+    def _retracted(self, u: Utterance, pending_slot: str | None) -> Extraction:
+        """A retraction aimed at something: what its clause names is taken back."""
         aim = longest(self._retract_about.scan(u.tokens), lambda _v: 0)
         if not aim or aim[0].end >= len(u.tokens):
             return self._extract(u, pending_slot)
