@@ -26,6 +26,7 @@ from advisor.web.stores import (
     Saved,
     SQLiteStore,
     StoreFull,
+    StoreUnavailable,
     UnknownSession,
     valid_id,
 )
@@ -551,3 +552,21 @@ def test_one_client_filling_the_memory_budget_makes_room_from_its_own_conversati
         assert len(store) <= 11
 
     asyncio.run(scenario())
+
+
+def test_a_sqlite_write_lock_held_by_another_program_is_a_503(tmp_path: Path) -> None:
+    """Another program holding the database's write lock: a clear 503 after a short wait,
+    never an internal error with a traceback."""
+    import sqlite3
+
+    path = tmp_path / "chats.db"
+    store = SQLiteStore(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreUnavailable):
+            asyncio.run(store.create({"n": 1}))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    asyncio.run(store.close())

@@ -336,7 +336,9 @@ class SQLiteStore(SessionStore):
         self._locks = _Locks()
         if os.name == "posix" and self.path != ":memory:":
             _private(self.path)
-        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
+        # (another program holding the write lock stalls a write this long, then a 503: it
+        # once froze the event loop 10 s per write)
+        self._db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None,
                                    check_same_thread=False)
         self._lock_fd: int | None = None
         created = False
@@ -369,7 +371,10 @@ class SQLiteStore(SessionStore):
 
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # ('database is locked' by another program, past
+                raise StoreUnavailable() from None  # the busy wait: a 503, no traceback)
             try:
                 yield self._db
             except BaseException:
