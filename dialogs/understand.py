@@ -899,6 +899,14 @@ class Reader:
         # "two small kids": a count two words back
         return hit.start >= 2 and u.tokens[hit.start - 2].word in owners - {"my", "our"}
 
+    def _said_of_others(self, u: Utterance, i: int) -> bool:
+        """A word about someone the person has or about their own past ('my teenage son',
+        'since I was a teenager'): no evidence of what they want to work with."""
+        lang = self.flow.language
+        before = " ".join(t.word for t in u.tokens[max(0, i - 2):i])
+        return (i > 0 and u.tokens[i - 1].word in lang.get("family", ())) \
+            or before in lang.get("own_past", ())
+
     def _aside(self, u: Utterance, hit: Hit[Cue], used: list[Hit[Cue]]) -> bool:
         """Is the cue no wish of the person's: someone they have ("my kids"), the object of
         something else ("tools safe to use on patients"), or a word for the person ("a
@@ -1218,7 +1226,8 @@ class Reader:
         for positions in list(self._free_words(u, used).values())[:_EVIDENCE_CLAUSES]:
             # (words without content say nothing of a career: "handle" in "I don't think I
             # could handle that" is no wish to handle radioactive materials)
-            positions = [i for i in positions if u.tokens[i].word not in self._plain]
+            positions = [i for i in positions if u.tokens[i].word not in self._plain
+                         and not self._said_of_others(u, i)]
             if not positions:
                 continue
             words = [u.tokens[i].word for i in positions]
