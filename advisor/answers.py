@@ -58,7 +58,10 @@ def answer_subspecialties(pol: Policy, p: Parse, d: Decision, ctx: Context) -> A
 
 
 def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
-    """'What skills does a sonographer need?'."""
+    """'What skills does a sonographer need?'; several skills at once ('which one is the most
+    important?' over the list) are the list again."""
+    if len(d.nodes) >= 2 and all(n.type == "skill" for n in d.nodes):
+        return pol.engine.composer.skills(None)
     return pol.engine.composer.skills(d.nodes[0] if d.nodes else None)
 
 

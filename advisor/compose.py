@@ -652,7 +652,8 @@ class Composer:
             # (what the role's own line says it combines: 'technical knowledge of imaging
             # equipment with relationship building')
             lines.append(self.t("skills_role_line", name=node.name, line=node.summary))
-        return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills))
+        return Answer("\n".join(lines), ((node.id,) if node else ()) + tuple(s.id for s in skills),
+                      listed=tuple(s.id for s in skills) if node is None else ())
 
     def pay(self, node: Node | None) -> Answer:
         g = self.g

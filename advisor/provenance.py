@@ -250,6 +250,7 @@ class Provenance:
         self._expansion = tuple(normal(w) for w in meta.get("expansion_words", ()))
         self._placement = tuple(normal(w) for w in meta.get("placement_words", ()))
         self._ranking = frozenset(normal(w) for w in meta.get("ranking_words", ()))
+        self._superlatives = frozenset(normal(w) for w in meta.get("superlative_words", ()))
         self._count_listed = tuple(normal(w) for w in meta.get("count_listed_words", ()))
         # Words that make a question a yes/no one (first word; a tag at the end), and words
         # that make a yes unsure ('does pediatric radiology cover *only* adults?').
@@ -1318,10 +1319,14 @@ class Provenance:
     def unranked_note(self, question: str, reply: Reply) -> str:
         """'The document does not say which is better; what it says of each:' over a
         comparison asked with a word that ranks ('better', 'easier'): the document ranks none."""
-        if reply.intent != "compare" or not reply.table:
-            return ""
-        word = next((w for w in question.split() if w in self._ranking), "")
-        return self.r["compare_unranked"].format(word=word) if word else ""
+        words = question.split()
+        if reply.intent == "compare" and reply.table:
+            word = next((w for w in words if w in self._ranking), "")
+            return self.r["compare_unranked"].format(word=word) if word else ""
+        if len(reply.listed) >= 2 and "which" in words and any(
+                w in self._superlatives for w in words):  # ('which is the most important?')
+            return self.r["list_unranked"]
+        return ""
 
     def category_note(self, question: str, reply: Reply) -> str:
         """'The document lists Telemedicine Radiologist under Emerging Career Paths for

@@ -452,10 +452,14 @@ class Policy:
         longer?' are all of them. Only after a comparison, and only when the question names
         nothing itself."""
         items = ctx.last_list
+        words = p.words
+        if len(items) >= 2 and not p.alias_mentions and "which" in words \
+                and words & self.sets["superlatives"] \
+                and len(p.tokens) <= self.w["list_ref_words"]:
+            return list(items)  # ('which one is the most important?': all; none is ranked)
         if ctx.last_intent != "compare" or not 2 <= len(items) <= 3 or p.alias_mentions \
                 or len(p.tokens) > self.w["list_ref_words"]:
             return []
-        words = p.words
         if words & self.sets["pair_other"]:
             return [i for i in items if i not in ctx.topic][:1]
         if words & self.sets["pair_all"] or ("which" in words and len(

@@ -118,6 +118,7 @@ FIELD_META: dict[str, str] = {
     "time_comparatives": "texts",
     "pay_comparatives": "texts",
     "pay_weighing": "texts",
+    "superlative_words": "texts",
     "need_words": "texts",
     "listing_words": "texts",
     "listing_nouns": "texts",

@@ -413,3 +413,13 @@ def test_a_claim_tagged_for_agreement_that_a_line_states_is_confirmed(adv: Advis
                                                                       question: str) -> None:
     """The tag ('right?', 'true or false') is no word that makes a yes unsure."""
     assert ask(adv, question).startswith("Yes.")
+
+
+def test_the_most_of_an_unranked_list_is_the_list_said_unranked(adv: Advisor) -> None:
+    """'Which one is the most important?' after the skills: the document ranks none, so the
+    answer says so and gives them all (it once named the first as if it were the answer)."""
+    session = adv.session()
+    session.ask("what skills do i need for radiology")
+    text = session.ask("which one is the most important?").text
+    assert text.startswith("The document does not rank them"), text
+    assert "Attention to detail" in text and "lifelong learning" in text
