@@ -570,3 +570,42 @@ def test_a_sqlite_write_lock_held_by_another_program_is_a_503(tmp_path: Path) ->
         other.execute("ROLLBACK")
         other.close()
     asyncio.run(store.close())
+
+
+def test_one_client_cannot_hold_the_session_cap() -> None:
+    """At the cap, with every conversation in use, the client holding the most gives up its
+    least recently used one: a visitor gets in even while one client keeps all of its own
+    conversations busy."""
+    now = [1000.0]
+    store = MemoryStore(ttl=24 * 3600, cap=3, clock=lambda: now[0])
+
+    async def scenario() -> None:
+        mine = [await store.create({"n": i}, "holder") for i in range(3)]
+        for sid in mine:
+            await store.update(sid, lambda s: (s.state(), None))
+        visitor = await store.create({"n": 9}, "visitor")
+        assert await store.load(visitor) == {"n": 9}
+        with pytest.raises(UnknownSession):
+            await store.load(mine[0])
+
+    asyncio.run(scenario())
+
+
+
+def test_a_client_cannot_name_itself_anew_past_the_rate_limit() -> None:
+    """X-Forwarded-For is taken from a reverse proxy only with --trust-proxy: by default a
+    client sending a new address on every request is still one client to the rate limit."""
+    import urllib.error
+    import urllib.request
+
+    with serve("--no-access-log") as (base, _lines):
+        statuses = []
+        for i in range(80):
+            request = urllib.request.Request(base + "/api/sessions", data=b"", method="POST",
+                                             headers={"x-forwarded-for": f"10.0.{i}.1"})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as exc:
+                statuses.append(exc.code)
+        assert 429 in statuses, statuses

@@ -65,6 +65,10 @@ def declare(sub: Any, data: argparse.ArgumentParser, exit_help: str) -> argparse
                             "60 (default: 5; 0 turns the limit off)")
     serve.add_argument("--no-access-log", action="store_true",
                        help="do not log a line per request")
+    serve.add_argument("--trust-proxy", action="store_true",
+                       help="take the client's address from X-Forwarded-For set by a reverse "
+                            "proxy on this machine (default: off; a client could otherwise "
+                            "name itself anew on every request past the rate limit)")
     parser: argparse.ArgumentParser = serve
     return parser
 
@@ -205,6 +209,7 @@ def run(args: argparse.Namespace, make_advisor: Callable[[argparse.Namespace], A
     # a request whose headers pass MAX_HEADER_BYTES.
     options: dict[str, Any] = {"host": args.host, "port": args.port,
                                "access_log": not args.no_access_log, "log_level": "info",
+                               "proxy_headers": bool(args.trust_proxy),
                                "timeout_graceful_shutdown": 10, "http": "h11",
                                "h11_max_incomplete_event_size": MAX_HEADER_BYTES}
     # Built before listening, so a bad store or knowledge is one message, not a crash later.
