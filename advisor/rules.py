@@ -144,6 +144,11 @@ class Policy:
             rf"(?:{words('claim_verbs')}))[\s:,-]{{1,3}}(?:that\s)?(?!(?:{words('subjects')})\b)",
             re.I)
         self._claim_tags = frozenset(self.sets["claim_tags"])
+        # A quoted question of four words or more ('...' or "..." or “...”), bounded: linear.
+        self._quoted = re.compile(
+            r"(?:(?<![A-Za-z])'[^'\n]{0,200}(?:\s[^'\s\n]{1,40}){3}[^'\n]{0,200}'(?![A-Za-z])"
+            r"|\"[^\"\n]{0,200}(?:\s[^\"\s\n]{1,40}){3}[^\"\n]{0,200}\""
+            r"|“[^”\n]{0,200}(?:\s[^”\s\n]{1,40}){3}[^”\n]{0,200}”)")
         # A signature alone on the last line, after a blank one ("...?\n\nDylan"): a name.
         self._signature = re.compile(
             r"[.!?:)][ \t]{0,8}\n[ \t]{0,8}\n[ \t]{0,8}(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t])?"
@@ -163,6 +168,23 @@ class Policy:
         cut = self._signature.sub(lambda m: m.group(0)[0], cut, count=1)
         cut = self._purpose.sub("", self._wrapping.sub("", cut))
         return cut if any(c.isalnum() for c in cut) else text
+
+    def unquoted(self, text: str) -> str:
+        """A question someone else asked, quoted inside one's own ("They'll ask 'what strengths
+        make you a good fit?' - which strengths does the field value?"): the quote is what was
+        said, the words around it what is asked. Only a quote of four words or more, with a
+        question of its own outside it."""
+        lex = self.engine.lexicon
+        cut = self._quoted.sub(lambda m: " " if (m.group(0)[1:].lstrip().split(" ", 1)[0].lower(
+            ) in lex.question_words or m.group(0)[:-1].rstrip().endswith("?")) else m.group(0),
+            text)  # (a quoted name or line, 'bridge clinical and IT teams', stays: what is asked)
+        if cut == text:
+            return text
+        p = self.engine.understander.parse(cut)
+        asks = any(w in self.engine.lexicon.question_words for w in p.tokens)
+        # (nor a question that points back into the quote: "... - is that what they do?")
+        return cut if asks and len(p.tokens) >= 3 and not (p.pronoun or p.points_back) \
+            else text
 
     def as_claim(self, text: str) -> str:
         """A claim passed on to be checked, as the claim asked with a tag ('I heard QA

@@ -1257,3 +1257,17 @@ def test_lettered_options_are_alternatives(advisor: Advisor, question: str,
     offered with 'or' are: the one the rest of the item points at is named first."""
     text = advisor.ask(question).text
     assert first in text.split("\n")[0], text
+
+
+@pytest.mark.parametrize(("question", "said", "not_said"), [
+    ("They'll ask 'what strengths make you a good fit for radiology' - which strengths does "
+     "the field actually value?", "Successful careers in radiology require", "Where are you"),
+    ("Short answer: which career's job is to 'bridge clinical and IT teams'?", "Informatics",
+     "Where are you"),
+])
+def test_a_question_quoted_inside_ones_own_is_not_what_is_asked(
+        advisor: Advisor, question: str, said: str, not_said: str) -> None:
+    """Someone else's question quoted in one's own is what was said; a quoted line or name
+    ('bridge clinical and IT teams') is still what is asked about."""
+    text = advisor.ask(question).text
+    assert said in text and not_said not in text, text
