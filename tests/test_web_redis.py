@@ -18,7 +18,14 @@ from starlette.testclient import TestClient
 
 from advisor import Advisor
 from advisor.web.app import Limits, create_app
-from advisor.web.stores import RedisStore, Saved, StoreFull, UnknownSession, encode
+from advisor.web.stores import (
+    RedisStore,
+    Saved,
+    StoreFull,
+    StoreUnavailable,
+    UnknownSession,
+    encode,
+)
 from tests.web_support import call, redis_server, serve
 
 OPEN = Limits(rate=0)
@@ -213,6 +220,20 @@ def test_redis_a_conversation_deleted_during_its_turn_stays_deleted(redis_url: s
             with pytest.raises(UnknownSession):
                 await store.update(sid, lambda s: ({"n": 2}, None))
         finally:
+            await store.close()
+
+    asyncio.run(scenario())
+
+
+def test_redis_an_unreadable_index_makes_creating_a_503(redis_url: str) -> None:
+    async def scenario() -> None:
+        store = RedisStore(redis_url, ttl=100, cap=10, prefix="idx-test:")
+        try:
+            await store._redis.set(store._index, "not a sorted set")
+            with pytest.raises(StoreUnavailable):
+                await store.create({"n": 1})
+        finally:
+            await store._redis.delete(store._index)
             await store.close()
 
     asyncio.run(scenario())

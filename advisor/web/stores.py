@@ -565,8 +565,11 @@ class RedisStore(SessionStore):
         return bool(deleted)
 
     async def create(self, state: State, owner: str = "") -> str:
-        with self._reachable():
-            return await self._create(state)
+        try:
+            with self._reachable():
+                return await self._create(state)
+        except BrokenState:  # (the store's own index is unreadable: no conversation's fault)
+            raise StoreUnavailable() from None
 
     async def load(self, sid: str) -> State:
         with self._reachable():
