@@ -213,12 +213,18 @@ def test_a_client_over_its_rate_gets_429_with_retry_after(advisor: Advisor) -> N
         assert client.get("/healthz").status_code == 200, "the health check is never limited"
 
 
-def test_past_the_session_cap_new_sessions_are_refused(advisor: Advisor) -> None:
+def test_past_the_session_cap_a_client_gives_up_its_own_oldest(advisor: Advisor) -> None:
+    """The cap holds: a client at it (its conversations all in use) gets a new one in place of
+    its own least recently used, never one more (distinct clients each holding one are
+    refused: test_at_the_cap_the_least_recently_used_idle_conversation_makes_room)."""
     with TestClient(create_app(advisor, "memory", Limits(rate=0, max_sessions=2))) as client:
-        for sid in (new_session(client), new_session(client)):
+        first, second = new_session(client), new_session(client)
+        for sid in (first, second):
             client.post(f"/api/sessions/{sid}/messages", json={"text": "hi"})
-        refused = client.post("/api/sessions")
-        assert refused.status_code == 429 and refused.json()["code"] == "too_many_sessions"
+        third = client.post("/api/sessions")
+        assert third.status_code == 201, third.text
+        assert client.get(f"/api/sessions/{first}").status_code == 404
+        assert client.get(f"/api/sessions/{second}").status_code == 200
 
 
 @pytest.mark.parametrize("store", ["memory", "sqlite"])

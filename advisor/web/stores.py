@@ -271,10 +271,11 @@ class MemoryStore(SessionStore):
                 unused = next(iter(self._fresh))
             else:
                 unused, (used, _) = next(iter(self._data.items()))
-                if now - used < self.idle:  # (all in use: the client holding the most
-                    heavy = max(self._owned, key=lambda o: len(self._owned[o]))  # gives up
-                    if len(self._owned[heavy]) < 2:  # its least recently used, one client
-                        raise StoreFull(self.idle - (now - used))  # cannot hold the cap)
+                if now - used < self.idle:  # (all in use: the known client holding the
+                    heavy = max((o for o in self._owned if o), default="",  # most gives up
+                                key=lambda o: len(self._owned[o]))  # its least recently used:
+                    if not heavy or len(self._owned[heavy]) < 2:  # one client cannot hold
+                        raise StoreFull(self.idle - (now - used))  # the whole cap)
                     unused = next(iter(self._owned[heavy]))
             self._drop(unused)
         sid = new_id()
