@@ -89,12 +89,12 @@ BLIND = [
     # written at 15:08 the same session in three more new styles (quiz and worksheet items,
     # British and Commonwealth English, rambling messages), sealed, run once at 9f9a0be
     ("blind/quiz.yaml", "quiz-", 104 / 130, 0.81),
-    ("blind/british.yaml", "british-", 114 / 130, 0.85),
-    ("blind/rambling.yaml", "rambling-", 109 / 130, 0.8),
+    ("blind/british.yaml", "british-", 114 / 130, 0.87),
+    ("blind/rambling.yaml", "rambling-", 109 / 130, 0.81),
     # written at 15:30 the same session in three more new styles (recruiters, children,
     # job-interview preparation), sealed, run once at db4734e
     ("blind/recruiters.yaml", "recruiters-", 112 / 130, 0.83),
-    ("blind/kids.yaml", "kids-", 96 / 130, 0.70),
+    ("blind/kids.yaml", "kids-", 96 / 130, 0.72),
     ("blind/interviewprep.yaml", "interviewprep-", 112 / 130, 0.83),
     # probes written the same hour in two more styles (dictated questions, skeptics) and read
     # to find classes of failure: seen, so floors only
