@@ -710,6 +710,19 @@ def gate_prices(pol: Policy, f: Facts) -> Decision | None:
     return None
 
 
+def gate_scan_workings(pol: Policy, f: Facts) -> Decision | None:
+    """'Why is the MRI machine so loud?', 'how long does a CT scan take?', 'does an MRI hurt?':
+    how a scan works or feels, asked of a modality and of no career, is no question about
+    careers (the document never says it): declined, as a price of care is."""
+    p = f.p
+    named = {pol.type_of(m) for m in f.explicit}
+    if named == {"modality"} and p.words & pol.sets["scan_workings"] \
+            and len(p.tokens) <= pol.w["scan_question_words"] and not f.first_person \
+            and not (f.topic and p.pronoun):  # (a story's 'I work ...' is no such question)
+        return Decision("oos", pol.w["declined"])
+    return None
+
+
 def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
@@ -776,7 +789,8 @@ def gate_statement(pol: Policy, f: Facts) -> Decision | None:
     return Decision("about_me", score, resolve=True)
 
 
-GATES: tuple[Gate, ...] = (gate_medical_advice, gate_logistics, gate_prices, gate_other_fields,
+GATES: tuple[Gate, ...] = (gate_medical_advice, gate_logistics, gate_prices, gate_scan_workings,
+                           gate_other_fields,
                            gate_unknown_qualifier, gate_out_of_scope, gate_statement)
 
 

@@ -1271,3 +1271,17 @@ def test_a_question_quoted_inside_ones_own_is_not_what_is_asked(
     ('bridge clinical and IT teams') is still what is asked about."""
     text = advisor.ask(question).text
     assert said in text and not_said not in text, text
+
+
+@pytest.mark.parametrize(("question", "declined"), [
+    ("why is the mri machine so loud", True),
+    ("how long does a ct scan take", True),
+    ("how does an MRI machine actually work, like the physics of it", True),
+    ("can a rad tech work in MRI?", False),
+    ("I'm 22 and I work as a patient transporter, wheeling people to CT all day. What job "
+     "runs the scanner?", False),
+])
+def test_how_a_scan_works_or_feels_is_no_question_about_careers(
+        advisor: Advisor, question: str, declined: bool) -> None:
+    reply = advisor.ask(question)
+    assert reply.fallback is declined, reply.text
