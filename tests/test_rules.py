@@ -33,6 +33,8 @@ GATE_CASES = [
     (rules.gate_medical_advice, "how long is radiology residency", {}, False),
     (rules.gate_prices, "how much does an mri cost", {}, True),
     (rules.gate_prices, "how much does a radiologic technologist earn", {}, False),
+    (rules.gate_scan_workings, "why is the mri machine so loud", {}, True),
+    (rules.gate_scan_workings, "can a rad tech work in mri", {}, False),
     (rules.gate_other_fields, "is dentistry a good career", {}, True),
     (rules.gate_other_fields, "radiology or cardiology, which has better radiologists", {}, False),
     (rules.gate_unknown_qualifier, "how much do zorblax careers pay", {}, False),
