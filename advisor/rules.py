@@ -645,8 +645,10 @@ class Policy:
             "option_markers"]]  # ('A) sonographer B) QA specialist C) device sales')
         if len(marked) >= 2:
             return tuple(dict.fromkeys(m.node_ids[0] for m in marked))
-        if not any("or" in p.tokens[a.end:b.start] and b.start - a.end <= 2
-                   for a, b in pairwise(names)):
+        if not any(("or" in p.tokens[a.end:b.start] or (  # ('between X and Y, which ...')
+                "and" in p.tokens[a.end:b.start] and "between" in p.tokens[max(0, a.start - 2):
+                                                                       a.start]))
+                   and b.start - a.end <= 2 for a, b in pairwise(names)):
             return ()
         run = [m for m, nxt in zip(names, [*names[1:], None], strict=True)
                if nxt is None or nxt.start - m.end <= 2]

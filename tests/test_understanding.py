@@ -1285,3 +1285,10 @@ def test_how_a_scan_works_or_feels_is_no_question_about_careers(
         advisor: Advisor, question: str, declined: bool) -> None:
     reply = advisor.ask(question)
     assert reply.fallback is declined, reply.text
+
+
+def test_between_x_and_y_offers_alternatives(advisor: Advisor) -> None:
+    reply = advisor.ask("Between informatics and telemedicine radiology, which one is more "
+                        "flexible?")
+    assert reply.intent == "compare", reply.text
+    assert "Telemedicine Radiologist" in reply.text.split("\n")[0], reply.text
