@@ -1145,9 +1145,8 @@ class Provenance:
         if reply.intent != "compare" or len(nodes) < 2:
             return ""
         names = {w for n in nodes for t in self._names.get(n.id, ()) for w in t.split()}
-        wanted = {stem(w): w for w in question.split() if len(w) > 3 and w not in self._ignore
-                  and w not in names and w not in self._career_words
-                  and w not in self._aspect_words}  # (an aspect has its row: 'certs')
+        wanted = self._content_stems(question.split(), names | self._aspect_words)
+        # (an aspect has its row: 'certs')
         said: list[tuple[Node, str, str]] = []
         for node in nodes:
             said.extend((node, found, fact.text) for fact in node.facts
@@ -1230,10 +1229,16 @@ class Provenance:
         """A career's own lines (duties, focus) that use a content word of the question,
         stem for stem ('I want to serve places like that': 'Serve rural or underserved
         areas')."""
-        words = {stem(w) for w in normal(question).split()
-                 if len(w) > 3 and w not in self._ignore and w not in self._career_words}
+        words = self._content_stems(normal(question).split()).keys()
         return [f.text.rstrip(".") + "." for f in node.facts if f.field in ("duties", "focus")
                 and words & {stem(w) for w in normal(f.text).split()}]
+
+    def _content_stems(self, words: Iterable[str],
+                       also: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
+        """The stems of a question's content words (not plain or asking words, not a
+        career's name, nor the words in `also`), each with the word it came from."""
+        return {stem(w): w for w in words if len(w) > 3 and w not in self._ignore
+                and w not in self._career_words and w not in also}
 
     def _said_of_members(self, asked: Mapping[str, tuple[str, ...]]) -> str:
         """'Do rad techs operate the imaging equipment?': a line says it of the category the

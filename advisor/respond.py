@@ -659,8 +659,8 @@ class Responder:
         best = max(open_, key=lambda f: (f.score, f.net))  # (below zero, how far below)
         others = [f for f in weighed if f is not best]
         mark = iv.flow.say("quote", words="\x00").split("\x00")[0] or "\x00"
-        if not any(mark not in r for f in weighed  # (a quote of the words said is no reason)
-                   for r in (*(best.reasons if f is best else ()), *f.against, *f.ruled_out)):
+        said = (*best.reasons, *(why for f in weighed for why in (*f.against, *f.ruled_out)))
+        if all(mark in why for why in said):  # (a quote of the words said is no reason)
             return None  # (only the names themselves were heard: 'is ARRT for rad techs or
             # sonos?' asks a fact, and 'if I hate needles' says nothing either one is about)
         lines = [r["choice_best"].format(

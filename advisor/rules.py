@@ -126,7 +126,7 @@ class Policy:
             "vague_words"] | cue_words | set(lex.uncovered) | engine.understander.domain | {
             w for name in self.sets["plain_sets"] for phrase in self.sets[name]
             for w in phrase.split()}
-        words = self._alternatives
+        words = self._regex_of
         # A letter's frame: the greeting that opens it, a closing and what follows (a name),
         # and the polite wrapping of a question ("could you please tell me how ..."). Each a
         # bounded run: linear on any text.
@@ -155,7 +155,8 @@ class Policy:
             r"[A-Z][a-z'\-]{1,20}(?:[ \t][A-Z][a-z'\-.]{0,20}){0,2}[ \t.]{0,3}\s{0,8}$")
         self._purpose = re.compile(rf",?\s?\b(?:{words('purpose_frames')})\b[,:]?", re.I)
 
-    def _alternatives(self, name: str) -> str:
+    def _regex_of(self, name: str) -> str:
+        """The phrases of word set `name` as one regex alternation, longest first."""
         return "|".join(re.escape(p).replace(r"\ ", r"\s") for p in sorted(
             self.sets[name], key=len, reverse=True))
 
@@ -174,17 +175,22 @@ class Policy:
         make you a good fit?' - which strengths does the field value?"): the quote is what was
         said, the words around it what is asked. Only a quote of four words or more, with a
         question of its own outside it."""
-        lex = self.engine.lexicon
-        cut = self._quoted.sub(lambda m: " " if (m.group(0)[1:].lstrip().split(" ", 1)[0].lower(
-            ) in lex.question_words or m.group(0)[:-1].rstrip().endswith("?")) else m.group(0),
-            text)  # (a quoted name or line, 'bridge clinical and IT teams', stays: what is asked)
+        asking = self.engine.lexicon.question_words
+        cut = self._quoted.sub(lambda m: " " if self._quotes_a_question(m.group(0)) else m.group(
+            0), text)  # (a quoted name or line, 'bridge clinical and IT teams', is what is asked)
         if cut == text:
             return text
         p = self.engine.understander.parse(cut)
-        asks = any(w in self.engine.lexicon.question_words for w in p.tokens)
+        asks = any(w in asking for w in p.tokens)
         # (nor a question that points back into the quote: "... - is that what they do?")
         return cut if asks and len(p.tokens) >= 3 and not (p.pronoun or p.points_back) \
             else text
+
+    def _quotes_a_question(self, quote: str) -> bool:
+        """A quote (marks included) that opens with a question word or ends in '?'."""
+        inner = quote[1:-1].strip()
+        first = inner.split(" ", 1)[0].lower()
+        return first in self.engine.lexicon.question_words or inner.endswith("?")
 
     def as_claim(self, text: str) -> str:
         """A claim passed on to be checked, as the claim asked with a tag ('I heard QA

@@ -879,11 +879,8 @@ class Reader:
         owners = set(self.flow.language.get("family", ()))
         if hit.start == 0:
             return False
-        if u.tokens[hit.start - 1].word in owners:
-            return True  # "my kids"
-        before = " ".join(t.word for t in u.tokens[max(0, hit.start - 2):hit.start])
-        if before in self.flow.language.get("own_past", ()):
-            return True  # "coding since I was a teenager": the person's own past, no wish
+        if self._said_of_others(u, hit.start):
+            return True  # "my kids"; "coding since I was a teenager": their own past
         kind, name, _ = hit.payload
         if u.tokens[hit.start - 1].word in self._family_verbs and not (
                 kind == "slot" and self.flow.slots[name].background):
