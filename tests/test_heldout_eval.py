@@ -100,6 +100,12 @@ BLIND = [
     # to find classes of failure: seen, so floors only
     ("blind/probe7.yaml", "probe7-", 109 / 130, 0.9),
     ("blind/probe8.yaml", "probe8-", 99 / 130, 0.76),
+    # written at the start of the seventh session (2026-12-07 16:27) in three styles not used
+    # before (imperative commands to an assistant, hypotheticals, anxious people), sealed,
+    # run once at 7049157, then kept as floors
+    ("blind/commands.yaml", "commands-", 121 / 130, 0.9),
+    ("blind/whatif.yaml", "whatif-", 111 / 130, 0.83),
+    ("blind/worried.yaml", "worried-", 121 / 130, 0.9),
 ]
 # The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
 # tuned on, so their pass rate is no estimate; the floor guards against regressions (dev.yaml
