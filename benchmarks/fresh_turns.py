@@ -45,12 +45,13 @@ def eval_cases() -> list[list[str]]:
     return cases
 
 
-def once() -> dict[str, Any]:
-    """Ask every case once in this process; thread CPU seconds per turn."""
+def once(every: int = 1) -> dict[str, Any]:
+    """Ask every case (or every `every`-th: a quicker sample) once in this process; thread
+    CPU seconds per turn."""
     sys.path.insert(0, str(ROOT))
     from advisor import Advisor
 
-    cases = eval_cases()
+    cases = eval_cases()[::max(1, every)]
     advisor = Advisor(cache_dir="off")
     cpu: list[float] = []
     clock = time.thread_time
@@ -70,16 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes (default 3)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--every", type=int, default=1,
+                        help="ask only every N-th case (a quicker sample; default 1: all)")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.once:
-        print(json.dumps(once()))
+        print(json.dumps(once(args.every)))
         return 0
     python = ROOT / ".venv" / "bin" / "python"
     runs = []
     for _ in range(max(1, args.repeats)):
         done = subprocess.run([str(python if python.exists() else sys.executable), __file__,
-                               "--once"], capture_output=True, text=True, check=True,
+                               "--once", "--every", str(args.every)],
+                              capture_output=True, text=True, check=True,
                               env={**os.environ, "RADIOLOGY_ADVISOR_CACHE": "off"})
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print("  " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"

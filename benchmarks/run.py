@@ -589,11 +589,22 @@ def jsonl_run(report: Report, python: Path, transcripts: list[list[str]], count:
 
 
 # -- hostile input (issue 14) -------------------------------------------------------------------
+def fresh_median_ms(python: Path, every: int) -> float:
+    """The median thread CPU time of an ordinary turn never seen before (every `every`-th
+    case of the evaluation sets, in a fresh process: `fresh_turns.py`)."""
+    done = subprocess.run([str(python), str(HERE / "fresh_turns.py"), "--once", "--every",
+                           str(every)], capture_output=True, text=True, check=True,
+                          env={**child_env(), "RADIOLOGY_ADVISOR_CACHE": "off"})
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["median_ms"])
+
+
 def hostile_turns(report: Report, advisor: Any, ordinary: TurnStats, ordinary_cpu: TurnStats,
-                  mixed: int) -> None:
+                  mixed: int, fresh_ms: float) -> None:
     """The slowest 2,000-character texts known (and random mixtures of their pieces), each
-    against the median ordinary turn: a text at the limit must cost a bounded multiple of a
-    question, not seconds (2,000 spaces once took 35 s)."""
+    against an ordinary turn: a text at the limit must cost a bounded multiple of a question,
+    not seconds (2,000 spaces once took 35 s). Every hostile text is a variant never seen
+    before, so the bar compares it with ordinary turns never seen before (`fresh_ms`); the
+    multiple of the memoised turns of the conversations above is shown beside it."""
     texts = {**PATHOLOGICAL, **{f"mixture {i}": t for i, t in enumerate(mixed_texts(mixed))}}
     worst = worst_turns(advisor, texts)
     seconds, _, name = worst[0]
@@ -601,14 +612,18 @@ def hostile_turns(report: Report, advisor: Any, ordinary: TurnStats, ordinary_cp
     cpu_ms, cpu_name = max((c * 1000, n) for _, c, n in worst)
     ratio = ms / max(ordinary.median_ms, 1e-9)
     cpu_ratio = cpu_ms / max(ordinary_cpu.median_ms, 1e-9)
+    fresh_ratio = min(ms, cpu_ms) / max(fresh_ms, 1e-9)
     report.data["hostile"] = {"slowest_ms": ms, "slowest": name, "ratio": ratio,
                               "slowest_cpu_ms": cpu_ms, "cpu_ratio": cpu_ratio,
+                              "fresh_turn_ms": fresh_ms, "fresh_ratio": fresh_ratio,
                               "all_ms": {n: s * 1000 for s, _, n in worst}}
     report.add(f"slowest 2,000-character turn ({len(texts)} texts: '{name}')", "≤ 50 ms",
                f"{ms:.2f} ms", ms <= 50)
     report.add(f"  the same in thread CPU time ('{cpu_name}')", "—", f"{cpu_ms:.2f} ms")
-    report.add("  the same, in median ordinary turns (wall / CPU)", "≤ 10x",
-               f"{ratio:.0f}x / {cpu_ratio:.0f}x", min(ratio, cpu_ratio) <= 10)
+    report.add(f"  the same, in ordinary turns never seen before (median {fresh_ms:.3f} ms CPU)",
+               "≤ 10x", f"{fresh_ratio:.1f}x", fresh_ratio <= 10)
+    report.add("  the same, in median memoised turns of the conversations (wall / CPU)", "—",
+               f"{ratio:.0f}x / {cpu_ratio:.0f}x")
     report.add("  next slowest", "—",
                ", ".join(f"{n} {s * 1000:.1f} ms" for s, _, n in worst[1:4]))
 
@@ -802,7 +817,7 @@ def main(argv: list[str] | None = None) -> int:
     run = per_turn(report, advisor, turns, passes)
     log("hostile input ...")
     hostile_turns(report, advisor, TurnStats.of(run.timings), TurnStats.of(run.cpu),
-                  20 if quick else 60)
+                  20 if quick else 60, fresh_median_ms(python, 8 if quick else 2))
     flood_memory(report, python, 1000, 990_000)
     log("--jsonl throughput and memory ...")
     jsonl_run(report, python, run.transcripts, jsonl_count, jsonl_runs)
