@@ -810,11 +810,11 @@ class Composer:
             spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
             if spec:
                 return _lower_first(spec[0])
-            mods = self.g.neighbours(node.id, "uses_modality")
+            # (the imaging a role performs is no specialisation the document names: the
+            # nuclear medicine technologist 'performs PET and SPECT', it specializes in none)
             subs = [k.name for k in self.g.neighbours(node.id, "specializes", incoming=True)
                     if k.type == "subspecialty"]  # (a radiologist's fellowships)
-            return join_words([m.name for m in mods]) if mods else (
-                self.t("fellowships_cell", names=join_words(subs)) if subs else "")
+            return self.t("fellowships_cell", names=join_words(subs)) if subs else ""
         if label == "Pay":
             paying = [c for c in self.categories(node) if c.get("pay")]
             return str(paying[0].get("pay")) if paying else "not stated"

@@ -373,6 +373,7 @@ class Provenance:
         self._fellowship_near = frozenset(
             (self._fellowship_id, *(k.id for n in graph.of_type("subspecialty")
                                     for k in graph.neighbours(n.id))))
+        self._fellowship_of = frozenset(normal(w) for w in meta.get("subject_words", ()))
         self._fellowship_words = frozenset(
             w for t in self._names.get(self._fellowship_id, ()) for w in t.split()
             if w.startswith(normal(graph.node(self._fellowship_id).name).split()[0])
@@ -1785,34 +1786,86 @@ class Provenance:
     def unlisted_fellowship(self, question: str) -> str:
         """'The document lists no telemedicine fellowship; ...': a fellowship the question
         names by words that name no subspecialty the document lists (another career,
-        'telemedicine', or a word it never uses, 'emergency'): a trap never taken up."""
+        'telemedicine', or a word it never uses, 'emergency'): a trap never taken up. Named by
+        words of a subspecialty's line that are none of its names ('a cardiac imaging
+        fellowship', 'a fellowship in cardiac imaging specifically'), it is no fellowship the
+        document lists as such: what it does list is said instead of a yes."""
         words = question.split()
         for at, word in enumerate(words):
             if word not in self._fellowship_words:
                 continue
-            run: list[str] = []
-            for before in reversed(words[max(0, at - 3):at]):
-                if before in self._ignore or before in self._numbers or before.isdigit() \
-                        or before in self._fellowship_words or "'" in before \
-                        or before in self._ranking or self._superlative(before):
-                    break  # ('which *best* fellowship', 'a 2 year fellowship')
-                run.insert(0, before)
-            while run and run[0] in self._general_terms:
-                run.pop(0)
-            if not run or all(w in self._general_terms for w in run):
-                continue
-            phrase = " ".join(run)
-            if any(n.type == "subspecialty" for n in self._holding(f" {phrase} {word} ",
-                                                                   "stated")):
-                continue  # ('IR fellowship', 'chest fellowship')
-            named = self._holding(f" {phrase} ", "stated")
-            if any(n.id in self._fellowship_near for n in named):
-                continue  # ('subspecialty fellowship', 'a radiologist fellowship')
-            unknown = [w for w in run if not self._known(w)]
-            if named or (len(unknown) == 1 and len(unknown[0]) >= 5):  # ('wich': a typo)
-                names = [n.name for n in self.g.of_type("subspecialty")]
-                return self.r["fellowship_unlisted"].format(term=phrase, names=join_words(names))
+            for run in (self._run_before(words, at), self._run_after(words, at)):
+                note = self._fellowship_named_by(run, word)
+                if note:
+                    return note
         return ""
+
+    def _unlisted_answer(self, reply: Reply, note: str) -> Reply:
+        """A question declined as outside the field that names a fellowship the document
+        does not list: said so, with the fellowships it lists (still flagged: the document
+        is silent on the one asked)."""
+        ids = tuple(n.id for n in self.g.of_type("subspecialty"))
+        return replace(reply, text=note, intent="subspecialties", kind="answer",
+                       sources=self.sources(note, ids, ()))
+
+    def _run_before(self, words: list[str], at: int) -> list[str]:
+        """The words naming a fellowship before the word 'fellowship' (at most three)."""
+        run: list[str] = []
+        for before in reversed(words[max(0, at - 3):at]):
+            if before in self._ignore or before in self._numbers or before.isdigit() \
+                    or before in self._fellowship_words or "'" in before \
+                    or before in self._ranking or self._superlative(before):
+                break  # ('which *best* fellowship', 'a 2 year fellowship')
+            run.insert(0, before)
+        while run and run[0] in self._general_terms:
+            run.pop(0)
+        return run
+
+    def _run_after(self, words: list[str], at: int) -> list[str]:
+        """The words naming a fellowship after 'fellowship in/for' (at most three)."""
+        if at + 1 >= len(words) or words[at + 1] not in self._fellowship_of:
+            return []
+        run: list[str] = []
+        for after in words[at + 2:at + 5]:
+            if after in self._ignore or after.isdigit() or after in self._fellowship_words:
+                break
+            run.append(after)
+        return run
+
+    def _fellowship_named_by(self, run: list[str], word: str) -> str:
+        """The note for a fellowship named by `run` ('' when it names a listed one)."""
+        if not run or all(w in self._general_terms for w in run):
+            return ""
+        phrase = " ".join(run)
+        subs = [n for n in self._holding(f" {phrase} {word} ", "stated")
+                if n.type == "subspecialty"]
+        if subs:  # ('IR fellowship', 'chest fellowship'; 'cardiac imaging': a line's words)
+            return self._fellowship_part(run, word, subs)
+        named = self._holding(f" {phrase} ", "stated")
+        if any(n.id in self._fellowship_near for n in named):
+            return ""  # ('subspecialty fellowship', 'a radiologist fellowship')
+        unknown = [w for w in run if not self._known(w)]
+        if named or (len(unknown) == 1 and len(unknown[0]) >= 5):  # ('wich': a typo)
+            names = [n.name for n in self.g.of_type("subspecialty")]
+            return self.r["fellowship_unlisted"].format(term=phrase, names=join_words(names))
+        return ""
+
+    def _fellowship_part(self, run: list[str], word: str, subs: list[Node]) -> str:
+        """'The document names no fellowship for cardiac imaging alone; it lists Thoracic
+        Radiology: ...' when the words are only in the one subspecialty's line, none of its
+        names; '' when they name it."""
+        if len(subs) != 1:
+            return ""
+        node, focus = subs[0], str(subs[0].get("focus") or "")
+        phrase = f" {' '.join(run)} "
+        if not focus or any(_has(f"{phrase}{word} ", t) or _has(phrase, t)
+                            for t in self._names.get(node.id, ())):
+            return ""  # ('nuclear medicine fellowship', 'a fellowship in IR': its names)
+        said = {stem(w) for w in normal(focus).split()}
+        while len(run) > 1 and stem(run[-1]) not in said:
+            run = run[:-1]  # ('cardiac imaging specifically': the words the line states)
+        phrase = " ".join(run)
+        return self.r["fellowship_part"].format(term=phrase, name=node.name)
 
     def _same_thing(self, question: str, reply: Reply) -> str:
         """'Yes: ...' when a question asks whether two names are one thing and both are names
@@ -1939,7 +1992,9 @@ class Provenance:
         daughter has two toddlers')."""
         if reply.fallback and reply.intent == "out_of_scope":
             q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
-            return self.careers_stating(q, reply) or self.line_confirming(q, reply) or reply
+            unlisted = self.unlisted_fellowship(q)  # ('the dermatology radiology fellowship')
+            return self.careers_stating(q, reply) or self.line_confirming(q, reply) or (
+                self._unlisted_answer(reply, unlisted) if unlisted else reply)
         if reply.kind not in _ANSWER_KINDS:  # (a point the source never covers is still an
             return reply  # answer: it says so, and is cited for what it goes on to say)
         if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten

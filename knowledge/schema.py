@@ -102,6 +102,7 @@ FIELD_META: dict[str, str] = {
     "skill_words": "texts",
     "order_words": "texts",
     "order_after_words": "texts",
+    "subject_words": "texts",
     "count_words": "texts",
     "count_listed_words": "texts",
     "ranking_words": "texts",

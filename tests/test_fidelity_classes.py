@@ -209,7 +209,6 @@ def test_a_prediction_is_never_opened_with_a_yes(adv: Advisor, question: str) ->
 @pytest.mark.parametrize("question", [
     "does a rad tech need a bachelor's degree",       # 'associate or bachelor's degree'
     "is there a two year fellowship in neuroradiology",  # no length stated for it
-    "is there a cardiac radiology fellowship?",       # cardiac imaging is part of thoracic
 ])
 def test_a_yes_never_says_more_than_the_lines(adv: Advisor, question: str) -> None:
     assert ask(adv, question).startswith("The document does not say that in those words")
@@ -423,3 +422,49 @@ def test_the_most_of_an_unranked_list_is_the_list_said_unranked(adv: Advisor) ->
     text = session.ask("which one is the most important?").text
     assert text.startswith("The document does not rank them"), text
     assert "Attention to detail" in text and "lifelong learning" in text
+
+
+# -- the seventh session's audit (F) ------------------------------------------------------------
+@pytest.mark.parametrize(("question", "term", "closest"), [
+    ("can i do a fellowship in cardiac imaging specifically", "cardiac imaging",
+     "Thoracic Radiology"),
+    ("what does the cardiac radiology fellowship involve?", "cardiac", "Thoracic Radiology"),
+    ("is there a cardiac radiology fellowship?", "cardiac", "Thoracic Radiology"),
+    ("is there a mammography fellowship?", "mammography", "Breast Imaging"),
+])
+def test_a_fellowship_named_by_words_of_a_line_is_none_the_document_lists_as_such(
+        adv: Advisor, question: str, term: str, closest: str) -> None:
+    # 'Cardiac imaging' is a part of thoracic radiology's line, no fellowship's name: no
+    # 'Yes', and the one the document does list is named as the closest.
+    text = ask(adv, question)
+    assert text.startswith(f"The document names no fellowship for {term} alone; the closest "
+                           f"it lists is {closest}.")
+    assert not text.startswith("Yes")
+
+
+@pytest.mark.parametrize("question", ["nuclear medicine fellowship", "is there an IR fellowship?",
+                                      "how long is the neuroradiology fellowship?"])
+def test_a_fellowship_named_by_its_own_name_gets_no_such_note(adv: Advisor,
+                                                             question: str) -> None:
+    assert "names no fellowship" not in ask(adv, question)
+
+
+def test_a_fellowship_of_a_field_the_document_never_names_is_said_unlisted_not_declined(
+        adv: Advisor) -> None:
+    reply = adv.session().ask("how long is the dermatology radiology fellowship")
+    assert reply.text.startswith("The document lists no dermatology radiology fellowship; "
+                                 "the fellowships it lists are in Interventional Radiology")
+    assert "outside what I know" not in reply.text
+    assert reply.fallback and reply.sources
+
+
+def test_a_comparison_names_no_specialisation_the_document_does_not_state(
+        adv: Advisor) -> None:
+    # The nuclear medicine technologist 'performs PET and SPECT imaging procedures': no
+    # specialisation; the sonographer's line says it specializes.
+    text = ask(adv, "what's the difference between a nuclear medicine technologist and a "
+                    "sonographer")
+    row = next(x for x in text.splitlines() if x.startswith("• Specializes in"))
+    assert "Nuclear Medicine Technologist: not stated" in row
+    assert "PET and SPECT" not in row
+    assert "Sonographer: specialize in cardiac, vascular, obstetric, or abdominal ultrasound" in row
