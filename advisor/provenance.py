@@ -134,6 +134,19 @@ def _repeats(note: str, text: str) -> bool:
     return len(quoted.split()) >= 3 and quoted in normal(text)
 
 
+def _joined(opener: str, text: str) -> str:
+    """An opener before the answer, without the answer's first sentence twice when the
+    opener ends by quoting it ('... it says: After residency, radiologists may pursue
+    fellowships in subspecialties.')."""
+    first = text.split("\n", 1)[0]
+    if first and opener.endswith(first):
+        return f"{opener}{text[len(first):]}"
+    lead = first.split(". ", 1)[0].rstrip(".")
+    if len(lead.split()) >= 4 and opener.rstrip(".").endswith(lead):
+        return f"{opener}{first[len(lead):].lstrip('.')}{text[len(first):]}"
+    return f"{opener} {text}"
+
+
 def _items_counted(text: str) -> int:
     """How many things an answer lists: its bullets, or the items of its one line that lists
     three or more ('cardiac, vascular, obstetric, or abdominal ultrasound': 4); 0 for none."""
@@ -2055,7 +2068,7 @@ class Provenance:
         if head:
             text = "\n".join([*head, text])
         if opener and not any(text.startswith(p) for p in self._silent):
-            text = f"{opener} {text}"
+            text = _joined(opener, text)
         if others:
             text = "\n".join([text, *(self.note_for(node, term, reply) for node, term in others)])
         ids = (*reply.entities, *reply.listed, *(n.id for n, _t in others))

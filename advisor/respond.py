@@ -462,6 +462,8 @@ class Responder:
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
             tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
             answer = replace(answer, text=f"{head}\n{answer.text}{tail}")
+        elif d.offer_chooser:  # (all of a kind, listed for a pick question)
+            answer = replace(answer, text=f"{answer.text}\n\n{self.e.responses['offer_chooser']}")
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------

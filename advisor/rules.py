@@ -939,6 +939,24 @@ def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision 
                     described=hit.words, offer_chooser=True)
 
 
+def settle_options_listed(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'What fellowships could I go into after residency?', 'what jobs could I go into?': a
+    what-question for a kind of career in the plural asks for them all, not for a pick (the
+    chooser is offered after them); 'which fellowship should I do?', 'what jobs would suit
+    me best?' and anything said about the person still pick."""
+    p = f.p
+    if best[0] != "recommend" or f.profiled or len(p.tokens) < 2 \
+            or p.tokens[0] not in pol.sets["pick_questions"] \
+            or p.tokens[1] not in pol.sets["kinds_in_plural"] \
+            or p.words & pol.sets["pick_verdict_words"] \
+            or p.has(*pol.sets["chooser_phrases"], *pol.sets["pick_phrases"]):
+        return None
+    intent = "subspecialties" if p.requested == "subspecialty" else "list_careers"
+    return Decision(intent, max(best[1], pol.w["weak"]), offer_chooser=True,
+                    notes=[f"'{p.tokens[0]} {p.tokens[1]}' asks for them all: listed, "
+                           "chooser offered"])
+
+
 def settle_pick_from_what_was_said(pol: Policy, best: Best,
                                    f: Facts) -> Best | Decision | None:
     """'I love working with kids' then 'which fellowship then?': a which-question for a kind
@@ -990,7 +1008,8 @@ def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decisi
     nothing up, is some other field; but 'what about for kids?' after a question on a
     fellowship moves the same question to the kids' one."""
     about_topic = bool(f.topic) and any(f.topic[0].id in m.node_ids for m in f.keyword)
-    ruling_out = best[0] == "list_careers" and any(pol.rules_out(f.p, m) for m in f.keyword)
+    ruling_out = best[0] == "list_careers" and (  # ('which careers need a license?': a
+        pol.requires_filter(f.p) or any(pol.rules_out(f.p, m) for m in f.keyword))  # filter)
     if f.keyword and not _strong(f) and not _lookup(pol, best, f) and not ruling_out \
             and not (f.topic and f.p.pronoun) and not about_topic \
             and not (f.topic and f.followup) and best[1] >= pol.w["keyword_question_floor"]:
@@ -1114,7 +1133,8 @@ def settle_options_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decisio
 
 
 SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_list_of_fellowships,
-                                 settle_described_pick, settle_pick_from_what_was_said,
+                                 settle_described_pick, settle_options_listed,
+                                 settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
                                  settle_outside, settle_weak_requirement,

@@ -468,3 +468,11 @@ def test_a_comparison_names_no_specialisation_the_document_does_not_state(
     assert "Nuclear Medicine Technologist: not stated" in row
     assert "PET and SPECT" not in row
     assert "Sonographer: specialize in cardiac, vascular, obstetric, or abdominal ultrasound" in row
+
+
+def test_an_opener_quoting_the_answer_does_not_say_it_twice(adv: Advisor) -> None:
+    text = ask(adv, "do I have to do a fellowship?")
+    assert text.count("After residency, radiologists may pursue fellowships in subspecialties") \
+        == 1
+    assert text.startswith("The document does not list fellowship among the steps for "
+                           "Radiologist; it says: After residency")

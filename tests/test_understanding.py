@@ -1292,3 +1292,28 @@ def test_between_x_and_y_offers_alternatives(advisor: Advisor) -> None:
                         "flexible?")
     assert reply.intent == "compare", reply.text
     assert "Telemedicine Radiologist" in reply.text.split("\n")[0], reply.text
+
+
+@pytest.mark.parametrize(("question", "listed"), [
+    ("what fellowships could I go into after residency?", "Neuroradiology"),
+    ("what jobs could I go into?", "Sonographer"),
+])
+def test_a_what_question_for_a_kind_in_the_plural_lists_them_and_offers_the_chooser(
+        advisor: Advisor, question: str, listed: str) -> None:
+    reply = advisor.session().ask(question)
+    assert reply.kind == "answer" and listed in reply.text
+    assert reply.text.endswith('Say "help me choose a career" and I will ask a few questions '
+                               'to recommend a pathway.')
+
+
+def test_which_fellowship_should_i_do_still_starts_the_chooser(advisor: Advisor) -> None:
+    assert advisor.session().ask("which fellowship should I do?").kind == "question"
+
+
+@pytest.mark.parametrize("question", ["which careers need a license",
+                                      "which jobs require a license?"])
+def test_careers_filtered_by_a_keyword_of_the_field_are_looked_up_not_declined(
+        advisor: Advisor, question: str) -> None:
+    reply = advisor.session().ask(question)
+    assert not reply.fallback
+    assert "Radiologic Technologist" in reply.text and "license maintenance" in reply.text
