@@ -17,7 +17,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import MAX_INPUT_CHARS, Graph, Memo, key, strip_control
+from knowledge import MAX_INPUT_CHARS, MAX_SENTENCES, Graph, Memo, key, strip_control
 from knowledge.record import field, record, replace
 
 from .resources import IntentSpec, Lexicon
@@ -265,6 +265,9 @@ class Understander:
         self._parses: Memo[str, Parse] = Memo()
         #: The words of texts read for their words alone (`tokens`), not parsed whole.
         self._words: Memo[str, tuple[str, ...]] = Memo()
+        #: A window of words -> (the run heard in it, names listened for): the same window
+        #: recurs in every reading of a long message (the whole, its asking sentences...).
+        self._windows: Memo[tuple[str, ...], tuple[tuple[int, str | None], int]] = Memo()
         counts = _english_counts()  # (read once per build, for both word lists)
         self.real_words = self._real_words(counts)
         cased = "|".join(map(re.escape, sorted(lexicon.cased, key=len, reverse=True)))
@@ -360,8 +363,14 @@ class Understander:
         heard: list[tuple[str, str]] = []
         i = 0
         budget = [_MAX_FUZZY_SPANS]  # (runs listened to per text: a flood of fragments is
-        while i < len(words):  # no dictated name, and must not cost thousands of lookups)
-            size, found = self._sounds_like(words, i, budget) if budget[0] > 0 else (0, None)
+        # no dictated name, and must not cost thousands of lookups); a word no run may hold
+        # (digits, punctuation) or that makes none heard (known and long) is told once
+        ok = [w.isalpha() for w in words]
+        odd = [w not in self.vocab or len(w) <= _FRAGMENT for w in words]
+        while i < len(words):
+            size, found = self._window_heard(words[i:i + _SOUND_SPAN], budget) if budget[
+                0] > 0 and ok[i] and ok[i + 1:i + 2] == [True] and any(
+                odd[i:i + _SOUND_SPAN]) else (0, None)
             if found is None:
                 out.append(words[i])
                 i += 1
@@ -370,6 +379,18 @@ class Understander:
             out.extend(found.split())
             i += size
         return out, heard
+
+    def _window_heard(self, window: list[str], budget: list[int]) -> tuple[int, str | None]:
+        """`_sounds_like` of a window, memoised: the names listened for are taken from the
+        budget as if listened to again, so a memo never changes what is heard."""
+        key_ = tuple(window)
+        found = self._windows.get(key_)
+        if found is None:
+            left = [budget[0]]
+            result = self._sounds_like(window, 0, left)
+            found = self._windows.put(key_, (result, budget[0] - left[0]))
+        budget[0] -= found[1]
+        return found[0]
 
     def _sounds_like(self, words: list[str], i: int,
                      budget: list[int]) -> tuple[int, str | None]:
@@ -436,7 +457,10 @@ class Understander:
         """The sentences of a message, white space folded first (linear: one fixed-width
         look-behind, no unbounded quantifier)."""
         folded = _BLANKS.sub(" ", text[:MAX_INPUT_CHARS])
-        return [s.strip() for s in _SENTENCE_END.split(folded) if s.strip()]
+        found = [s.strip() for s in _SENTENCE_END.split(folded) if s.strip()]
+        if len(found) > MAX_SENTENCES:  # (the rest read as one: bounded work per message)
+            found[MAX_SENTENCES - 1:] = [" ".join(found[MAX_SENTENCES - 1:])]
+        return found
 
     def split_clauses(self, text: str) -> list[str]:
         """The questions of a compound message: split after a '?' and before 'and' + a
@@ -848,9 +872,12 @@ class Understander:
         blind = self.lexicon.sets["outside_intents"]
         for i in range(n):
             for size in range(1, min(self._cue_reach.get(words[i], 0), n - i) + 1):
-                in_name = all(kept[j] in named for j in range(i, i + size))
+                cued = self.cues.get(" ".join(words[i:i + size]))
+                if not cued:
+                    continue
                 phrase = " ".join(words[i:i + size])
-                for intent, weight in self.cues.get(phrase, ()):
+                in_name = all(kept[j] in named for j in range(i, i + size))
+                for intent, weight in cued:
                     if not (in_name and intent in blind):  # 'ml' of 'AI/ML' is no dose
                         hits.setdefault(intent, {})[phrase] = weight
         text = " ".join(masked[:40])

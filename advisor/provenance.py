@@ -14,6 +14,7 @@ Runs once per turn on the finished reply, whatever composed it:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
@@ -55,6 +56,9 @@ _LENGTH = re.compile(r" (\d+(?:\.\d+)?)(?: (\d+(?:\.\d+)?))? (years?|months?) ")
 
 #: The fields of a career whose text is one of its lines in the document.
 _LINE_FIELDS = ("summary", "focus", "duties", "statements")
+#: The lengths (and steps named) a question is read for: nobody gives more in one question;
+#: a flood of them (2,000 characters of 'IR is 5 years.') once cost 15 times a turn.
+_MAX_LENGTHS = 8
 _GAP = 4  # at most this many words between two words of a question an answer says
 
 
@@ -829,10 +833,10 @@ class Provenance:
         document states another length."""
         question = self._digits(question)
         sets = self._lexicon.sets  # ('an EMT *for* five years', '5 years *ago*': theirs)
-        lengths = [m for m in _LENGTH.finditer(question)
-                   if question[:m.start()].split()[-1:] not in ([w] for w in sets[
+        lengths = [m for m in itertools.islice(_LENGTH.finditer(question), _MAX_LENGTHS)
+                   if question[:m.start()].rsplit(None, 1)[-1:] not in ([w] for w in sets[
                        "own_years_words"])
-                   and question[m.end():].split()[:1] not in ([w] for w in sets[
+                   and question[m.end():].split(None, 1)[:1] not in ([w] for w in sets[
                        "own_years_after"])]
         if not lengths or reply.listed or question.split()[0] in self._listing:
             return "", ""  # (what lasts that long is asked, or a list of it answers itself)
@@ -842,7 +846,7 @@ class Provenance:
                 n.duration is not None and n.duration.low <= low <= high <= n.duration.high
                 for n in (self.g.node(i) for i in reply.entities if i in self.g)):
             return "", ""  # 'which fellowship is 2 years?' answered with the one that is
-        named = self._steps_at(question)
+        named = self._steps_at(question)[:_MAX_LENGTHS]
         nodes = {n.id: n for _at, n in named}
         if len(nodes) == 1:
             only = next(iter(nodes.values()))

@@ -206,7 +206,10 @@ class Responder:
         'med school how long, residency how long, and what exams at the end?'), or none: each
         part must ask something of its own or lean on the part before."""
         u = self.e.understander
-        pieces = [part for chunk in u.split_clauses(text) for part in self._comma_parts(chunk)]
+        chunks = u.split_clauses(text)
+        if len(chunks) > self.pol.w["clause_max"]:
+            return []  # (each chunk is a part at least: more than a message may ask)
+        pieces = [part for chunk in chunks for part in self._comma_parts(chunk)]
         pieces = [c for c in pieces if c.strip(" ?,.")]
         if not 2 <= len(pieces) <= self.pol.w["clause_max"]:
             return []

@@ -144,11 +144,11 @@ class Policy:
             rf"(?:{words('claim_verbs')}))[\s:,-]{{1,3}}(?:that\s)?(?!(?:{words('subjects')})\b)",
             re.I)
         self._claim_tags = frozenset(self.sets["claim_tags"])
-        # A quoted question of four words or more ('...' or "..." or “...”), bounded: linear.
+        # A quote ('...' or "..." or “...”): one bounded class, no opening mark inside, so each
+        # start scans at most to the next mark (linear; two overlapping runs of a class
+        # backtracked from every opening mark). Its length in words is checked on the match.
         self._quoted = re.compile(
-            r"(?:(?<![A-Za-z])'[^'\n]{0,200}(?:\s[^'\s\n]{1,40}){3}[^'\n]{0,200}'(?![A-Za-z])"
-            r"|\"[^\"\n]{0,200}(?:\s[^\"\s\n]{1,40}){3}[^\"\n]{0,200}\""
-            r"|“[^”\n]{0,200}(?:\s[^”\s\n]{1,40}){3}[^”\n]{0,200}”)")
+            r"(?:(?<![A-Za-z])'[^'\n]{1,400}'(?![A-Za-z])|\"[^\"\n]{1,400}\"|“[^“”\n]{1,400}”)")
         # A signature alone on the last line, after a blank one ("...?\n\nDylan"): a name.
         self._signature = re.compile(
             r"[.!?:)][ \t]{0,8}\n[ \t]{0,8}\n[ \t]{0,8}(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t])?"
@@ -187,8 +187,11 @@ class Policy:
             else text
 
     def _quotes_a_question(self, quote: str) -> bool:
-        """A quote (marks included) that opens with a question word or ends in '?'."""
+        """A quote (marks included) of four words or more that opens with a question word
+        or ends in '?'."""
         inner = quote[1:-1].strip()
+        if len(inner.split()) < 4:
+            return False  # (a quoted name or term: 'PACS')
         first = inner.split(" ", 1)[0].lower()
         return first in self.engine.lexicon.question_words or inner.endswith("?")
 

@@ -95,6 +95,11 @@ PATHOLOGICAL.update({
         lambda rng: f"I heard {rng.choice(_KNOWN)} earns {rng.randint(50, 99)}k, true?", 11),
     "dictated fragments": _filled(lambda rng: f"so no {_pseudo(3, 6)(rng)}", 12),
     "lettered options": _filled(lambda rng: f"{rng.choice('abcd')}) {rng.choice(_KNOWN)}", 13),
+    # the eighth attack's: an opening curly quote before every short word (a quote pattern
+    # once backtracked from each), reported lengths, tags asking for agreement
+    "curly quotes": _filled(lambda rng: f"\u201c{_pseudo(1, 3)(rng)}", 14),
+    "reported lengths": _filled(lambda rng: f"someone said IR is {rng.randint(1, 9)} years.", 15),
+    "tags": _filled(lambda rng: f"{_pseudo(2, 4)(rng)}, right?", 16),
 })
 
 _PIECES = (" ", "  ", "\t", ",", ", ", "?", "? ", ".", "and ", "how ", "what is ", "-", "1. ",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from knowledge import strip_control
+from knowledge import MAX_SENTENCES, strip_control
 from knowledge.record import record
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -47,7 +47,8 @@ def tokenize(text: str, respell: Mapping[str, str] | None = None) -> tuple[Token
     respell = respell or {}
     out: list[Token] = []
     index = 0
-    for number, sentence in enumerate(_SENTENCE.split(fold(text))):
+    for at, sentence in enumerate(_SENTENCE.split(fold(text))):
+        number = min(at, MAX_SENTENCES - 1)  # (the rest read as part of the last: bounded)
         for clause in _CLAUSE.split(sentence):
             for match in _WORD.finditer(clause):
                 raw = match.group()
@@ -62,7 +63,8 @@ def tokenize(text: str, respell: Mapping[str, str] | None = None) -> tuple[Token
 def asked_sentences(text: str) -> frozenset[int]:
     """The numbers (as `tokenize` counts them) of the sentences that end in a question mark:
     "She loves kids. Which fellowship fits her?" asks only in the second."""
-    return frozenset(i for i, end in enumerate(_SENTENCE.findall(fold(text))) if "?" in end)
+    return frozenset(min(i, MAX_SENTENCES - 1)
+                     for i, end in enumerate(_SENTENCE.findall(fold(text))) if "?" in end)
 
 
 @lru_cache(maxsize=16384)

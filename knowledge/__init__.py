@@ -13,7 +13,7 @@ from .graph import Graph, Match
 from .memo import Memo
 from .model import Duration, Edge, Location, Node, Pathway
 from .schema import CAREER_TYPES, NODE_TYPES, RELATIONS, STEP_TYPES
-from .text import MAX_INPUT_CHARS, key, normalize, strip_control, tokens
+from .text import MAX_INPUT_CHARS, MAX_SENTENCES, key, normalize, strip_control, tokens
 
 if TYPE_CHECKING:
     from .loader import did_you_mean, load_graph, parse_duration, validate
@@ -34,6 +34,7 @@ __all__ = [
     "CAREER_TYPES",
     "EMBEDDED_DIR",
     "MAX_INPUT_CHARS",
+    "MAX_SENTENCES",
     "NODE_TYPES",
     "RELATIONS",
     "STEP_TYPES",

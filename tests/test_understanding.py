@@ -1264,6 +1264,10 @@ def test_lettered_options_are_alternatives(advisor: Advisor, question: str,
      "the field actually value?", "Successful careers in radiology require", "Where are you"),
     ("Short answer: which career's job is to 'bridge clinical and IT teams'?", "Informatics",
      "Where are you"),
+    ("They'll ask “what strengths make you a good fit for radiology” - which strengths does "
+     "the field actually value?", "Successful careers in radiology require", "Where are you"),
+    ("They'll ask \"what strengths make you a good fit for radiology\" - which strengths does "
+     "the field actually value?", "Successful careers in radiology require", "Where are you"),
 ])
 def test_a_question_quoted_inside_ones_own_is_not_what_is_asked(
         advisor: Advisor, question: str, said: str, not_said: str) -> None:
@@ -1317,3 +1321,10 @@ def test_careers_filtered_by_a_keyword_of_the_field_are_looked_up_not_declined(
     reply = advisor.session().ask(question)
     assert not reply.fallback
     assert "Radiologic Technologist" in reply.text and "license maintenance" in reply.text
+
+
+def test_a_message_of_many_sentences_still_answers_its_last_question(advisor: Advisor) -> None:
+    """Past the sentences a message is read as, the rest is read as its last one: the
+    question at the end of a long story is still what is asked."""
+    story = " ".join(f"I went to the shop on day {i}." for i in range(30))
+    assert "4–5 years" in advisor.ask(f"{story} How long is radiology residency?").text
