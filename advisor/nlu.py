@@ -40,6 +40,8 @@ _REAL_WORD_COUNT = 100
 _EVERYDAY_COUNT = 150_000
 #: A run of at most this many words may be heard as one name ('so no grapher').
 _SOUND_SPAN = 3
+#: The clause marks of a sentence opening with a condition that are tried as its end.
+_MAX_CONDITION_MARKS = 4
 #: How alike in letters a run and the name it sounds like must be (rapidfuzz ratio): one
 #: word the corrector could not place ('pax'), and a run of words ('new row' for 'neuro').
 _SOUND_ONE, _SOUND_RUN = 55.0, 70.0
@@ -267,6 +269,7 @@ class Understander:
         self._words: Memo[str, tuple[str, ...]] = Memo()
         #: A window of words -> (the run heard in it, names listened for): the same window
         #: recurs in every reading of a long message (the whole, its asking sentences...).
+        self._condition_openers = [o.split() for o in lexicon.sets["condition_openers"]]
         self._windows: Memo[tuple[str, ...], tuple[tuple[int, str | None], int]] = Memo()
         counts = _english_counts()  # (read once per build, for both word lists)
         self.real_words = self._real_words(counts)
@@ -458,9 +461,33 @@ class Understander:
         look-behind, no unbounded quantifier)."""
         folded = _BLANKS.sub(" ", text[:MAX_INPUT_CHARS])
         found = [s.strip() for s in _SENTENCE_END.split(folded) if s.strip()]
+        if found:
+            found[:1] = self.condition_split(found[0])
         if len(found) > MAX_SENTENCES:  # (the rest read as one: bounded work per message)
             found[MAX_SENTENCES - 1:] = [" ".join(found[MAX_SENTENCES - 1:])]
         return found
+
+    def opens_with_condition(self, sentence: str) -> bool:
+        """'If I finish residency ...', 'what if I don't want ...', 'suppose I ...'."""
+        words = key(sentence[:80]).split()[:3]
+        return any(words[:len(o)] == o for o in self._condition_openers)
+
+    def condition_split(self, sentence: str) -> list[str]:
+        """A sentence opening with a condition before a question ('if I finish residency, do
+        I have to do a fellowship?') as [the condition, the question]; else [the sentence]."""
+        if not self.opens_with_condition(sentence):
+            return [sentence]
+        marks = self.lexicon.sets["clause_marks"]
+        ends = sorted({m.start() for m in re.finditer(
+            "|".join(re.escape(m) for m in marks), sentence[:MAX_INPUT_CHARS])})
+        for end in ends[:_MAX_CONDITION_MARKS]:  # (the first that a question follows)
+            head, rest = sentence[:end].strip(), sentence[end:].lstrip(" ,;-–—:")
+            words = key(rest[:80]).split()
+            if head and words and (words[0] in self.lexicon.question_words or _has_phrase(
+                    tuple(self.lexicon.sets["inversions"]), f" {' '.join(words[:3])} ",
+                    frozenset(words[:3]))):
+                return [head, rest]
+        return [sentence]
 
     def split_clauses(self, text: str) -> list[str]:
         """The questions of a compound message: split after a '?' and before 'and' + a
@@ -694,8 +721,10 @@ class Understander:
         return bool(q.intents) and q.intents[0].score >= self.lexicon.story["asked_floor"]
 
     def _asks(self, sentence: str, words: list[str]) -> bool:
-        """A sentence that asks: it ends in '?' or opens with a question word."""
-        return sentence.endswith("?") or (bool(words) and words[0] in self.lexicon.question_words)
+        """A sentence that asks: it ends in '?' or opens with a question word (not a
+        condition: 'what if I don't want to be a doctor')."""
+        return sentence.endswith("?") or (bool(words) and words[0] in self.lexicon.question_words
+                                          and not self.opens_with_condition(sentence))
 
     def _asks_later(self, tokens: list[str], padded: str, words: frozenset[str]) -> bool:
         """'I'm an MS3, what comes after I graduate': a question after a statement, by a

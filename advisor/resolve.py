@@ -380,13 +380,29 @@ def step_goal(pol: Policy, r: Resolution) -> None:
         r.fitting.insert(0, after[0])
 
 
+def step_main_clause(pol: Policy, r: Resolution) -> None:
+    """'If I finish residency, do I have to do a fellowship or is that optional?', 'suppose I
+    go the tech route, is the pay decent?': a condition opening a question places it; what
+    the question after it names is what is asked about."""
+    cut = pol.condition_end(r.f.p)
+    if cut is None:
+        return
+    picks = r.f.p.tokens[cut] in pol.sets["pick_questions"]  # ('suppose I love X, which
+    main = [pol.g.node(m.node_ids[0]) for m in r.positive if m.start >= cut]  # fellowship':
+    main = [n for n in main if n in r.fitting and not (  # the kind asked for is no subject)
+        picks and pol.g.neighbours(n.id, "kind_of", incoming=True))]
+    if main and r.fitting[0] not in main:
+        r.fitting.remove(main[0])
+        r.fitting.insert(0, main[0])
+
+
 STEPS: tuple[Step, ...] = (step_keyword_specialises, step_specific_first, step_definite_generic,
                            step_fitting, step_who, step_requested_type, step_described,
                            step_aspect_of_job,
                            step_keywords, step_relations, step_pronoun_topic,
                            step_step_to_career, step_careers_first, step_topic_for_aspects,
                            step_topic_compound, step_topic_subject, step_topic_fallback,
-                           step_doctor, step_before_subject, step_goal)
+                           step_doctor, step_before_subject, step_goal, step_main_clause)
 
 
 def resolve(pol: Policy, d: Decision, f: Facts) -> list[Node]:

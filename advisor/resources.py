@@ -18,7 +18,8 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
              "job_references", "sharpen_phrases", "price_words", "other_fields", "clause_starts",
              "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents",
              "negation_bridges", "far_negations", "own_years_words", "own_years_after",
-             "name_joiners", "time_units", "owners", "people_words")
+             "name_joiners", "time_units", "owners", "people_words", "condition_openers",
+             "clause_marks")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 

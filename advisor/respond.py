@@ -169,7 +169,7 @@ class Responder:
         chosen = self._choice(t, p) if t.profile_changed else None
         if chosen is not None:
             return chosen
-        if self.e.interviewer.asks_for_pick(t.dialog, text) and not self.pol.asks_of_step(p):
+        if self.e.interviewer.asks_for_pick(t.dialog, asked) and not self.pol.asks_of_step(p):
             # ("ok so what do you think?"; not "my options for the prelim year?")
             return self._recommend(t, p, Decision("recommend", 4.0))
         parts = self._clauses(p.text)

@@ -214,8 +214,21 @@ class Policy:
         that carries on the question before ('and is there demand')."""
         if sentence.endswith("?"):
             return True
+        if self.engine.understander.opens_with_condition(sentence):
+            return False  # ('what if I don't want to be a doctor': a condition)
         first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'") if sentence else ""
         return first in self.engine.lexicon.question_words or first in self.sets["continuers"]
+
+    def condition_end(self, p: Parse) -> int | None:
+        """Where the question after an opening condition begins, in words ('if I finish
+        residency, | do I have to ...'; 'suppose I go the tech route - | is the pay ...'):
+        None when the message opens with no condition or none ends before a question."""
+        u = self.engine.understander
+        parts = u.condition_split(p.text)
+        if len(parts) < 2:
+            return None
+        cut = len(u.tokens(parts[0]))
+        return cut if 0 < cut < len(p.tokens) else None
 
     def asking_sentences(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A message's sentences and those of them that ask (memoised: several rules of a
@@ -948,15 +961,16 @@ def settle_options_listed(pol: Policy, best: Best, f: Facts) -> Best | Decision 
     chooser is offered after them); 'which fellowship should I do?', 'what jobs would suit
     me best?' and anything said about the person still pick."""
     p = f.p
-    if best[0] != "recommend" or f.profiled or len(p.tokens) < 2 \
-            or p.tokens[0] not in pol.sets["pick_questions"] \
-            or p.tokens[1] not in pol.sets["kinds_in_plural"] \
+    asked = p.tokens[pol.condition_end(p) or 0:]  # ('suppose I finish residency, what ...')
+    if best[0] != "recommend" or f.profiled or len(asked) < 2 \
+            or asked[0] not in pol.sets["pick_questions"] \
+            or asked[1] not in pol.sets["kinds_in_plural"] \
             or p.words & pol.sets["pick_verdict_words"] \
             or p.has(*pol.sets["chooser_phrases"], *pol.sets["pick_phrases"]):
         return None
     intent = "subspecialties" if p.requested == "subspecialty" else "list_careers"
     return Decision(intent, max(best[1], pol.w["weak"]), offer_chooser=True,
-                    notes=[f"'{p.tokens[0]} {p.tokens[1]}' asks for them all: listed, "
+                    notes=[f"'{asked[0]} {asked[1]}' asks for them all: listed, "
                            "chooser offered"])
 
 

@@ -176,6 +176,12 @@ def test_settler(engine: Any, rule: Any, best: tuple[str, float], text: str,
 
 # (step, intent, text, context, first node after the step, or None for "no nodes")
 STEP_CASES = [
+    (resolving.step_main_clause, "education",
+     "if I finish residency, do I have to do a fellowship or is that optional?", {},
+     "fellowship"),
+    (resolving.step_main_clause, "describe",
+     "suppose I'm really into chest stuff, lungs and heart - which radiology fellowship "
+     "would I do?", {}, "thoracic_radiology"),
     (resolving.step_keyword_specialises, "describe",
      "a radiologist who only looks at kids scans", {}, "pediatric_radiology"),
     (resolving.step_specific_first, "describe", "interventional radiology fellowship", {},

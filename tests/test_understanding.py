@@ -1328,3 +1328,28 @@ def test_a_message_of_many_sentences_still_answers_its_last_question(advisor: Ad
     question at the end of a long story is still what is asked."""
     story = " ".join(f"I went to the shop on day {i}." for i in range(30))
     assert "4–5 years" in advisor.ask(f"{story} How long is radiology residency?").text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("if I finish residency, do I have to do a fellowship or is that optional?",
+     "radiologists may pursue fellowships"),
+    ("suppose I finish radiology residency — what fellowships could I go into after?",
+     "Neuroradiology"),
+    ("say I go the tech route instead of becoming a doctor, is the pay still decent?",
+     "Technical positions offer good salaries"),
+])
+def test_a_condition_opening_a_question_places_it_and_the_question_is_what_is_asked(
+        advisor: Advisor, question: str, said: str) -> None:
+    """'If I ..., do I ...?': the condition is read as a sentence that asks nothing; what the
+    question after it names and asks is what gets answered."""
+    assert said in advisor.ask(question).text
+
+
+def test_a_condition_is_split_only_before_a_question(advisor: Advisor) -> None:
+    u = advisor._engine.understander
+    assert u.condition_split("if I finish residency, do I need a fellowship?") == [
+        "if I finish residency", "do I need a fellowship?"]
+    assert u.condition_split("if I finish residency, I will be happy") == [
+        "if I finish residency, I will be happy"]
+    assert u.condition_split("I finish residency, do I need a fellowship?") == [
+        "I finish residency, do I need a fellowship?"]
