@@ -1109,6 +1109,24 @@ def settle_modality(pol: Policy, best: Best, f: Facts) -> Best | Decision | None
     return None
 
 
+def settle_move_into_career(pol: Policy, best: Best,
+                            f: Facts) -> Best | Decision | None:
+    """'I'm a rad tech, could I move into sales?': a move into another career is that career
+    asked about (what it is and involves), not a specialisation of one's own ('could I move
+    into MRI?' still is)."""
+    p = f.p
+    if best[0] != "subspecialties" or not p.has(*pol.sets["move_phrases"]):
+        return None
+    at = max(p.padded.find(f" {m} ") for m in pol.sets["move_phrases"])
+    after = len(p.padded[:at].split()) + 1
+    target = next((m for m in f.explicit if m.start >= after and not m.negated), None)
+    if target is None or pol.type_of(target) not in CAREER_TYPES:
+        return None
+    return Decision("describe", max(best[1], pol.w["weak"]),
+                    [pol.g.node(target.node_ids[0])],
+                    notes=[f"a move into '{target.node_ids[0]}': that career described"])
+
+
 def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Can you work in radiology without going to med school?', 'what jobs exist besides the
     doctor?': jobs asked for with something ruled out is a list to filter, when no career is
@@ -1156,7 +1174,8 @@ SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_list_of_fellows
                                  settle_keyword_elsewhere,
                                  settle_outside, settle_weak_requirement,
                                  settle_weak_followup, settle_weak,
-                                 settle_modality, settle_filtered_list)
+                                 settle_modality, settle_move_into_career,
+                                 settle_filtered_list)
 
 
 def weigh(pol: Policy, f: Facts) -> Best:

@@ -1353,3 +1353,15 @@ def test_a_condition_is_split_only_before_a_question(advisor: Advisor) -> None:
         "if I finish residency, I will be happy"]
     assert u.condition_split("I finish residency, do I need a fellowship?") == [
         "I finish residency, do I need a fellowship?"]
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("what if I'm a rad tech who's bored and loves talking to people, could I move into "
+     "sales?", "relationship building"),
+    ("I'm in pharma sales at the moment. Could I move into selling imaging kit instead?",
+     "Medical device sales"),
+])
+def test_a_move_into_another_career_is_that_career_asked_about(advisor: Advisor, question: str,
+                                                              said: str) -> None:
+    text = advisor.ask(question).text
+    assert said in text and "specializations" not in text
