@@ -853,10 +853,11 @@ def adjust_entity_fit(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> 
 def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
     """'Thanks, and how long is residency?' is a question first; 'is a TY ok for intern
     year?' is no thanks at all (a longer question that names something, or points back:
-    'ok which one of them is the 2-year one then?')."""
+    'ok which one of them is the 2-year one then?', 'ok and after that?')."""
     if spec.name in SOCIAL and (f.explicit or f.p.pronoun or f.p.points_back) \
-            and f.p.question and len(f.p.tokens) > pol.w["social_words"]:
-        return None
+            and f.p.question and (len(f.p.tokens) > pol.w["social_words"] or f.p.tokens[
+                1:2] and f.p.tokens[1] in pol.sets["continuers"]):
+        return None  # ('ok and after that?': a question carried on)
     if spec.name in SOCIAL and (f.explicit or f.keyword or any(
             v >= pol.w["social_floor"] for k, v in f.scores.items() if k not in SOCIAL)):
         return score + pol.w["social_with_question"]

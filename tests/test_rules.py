@@ -74,6 +74,7 @@ ADJUST_CASES = [
      {"topic": ("sonographer",)}, "entity_from_topic"),
     (rules.adjust_social, "thanks", "thanks, how long is residency", {}, "social_with_question"),
     (rules.adjust_social, "thanks", "thanks so much", {}, 0.0),
+    (rules.adjust_social, "thanks", "ok and after that?", {}, None),
     (rules.adjust_statement, "about_me", "i love working with kids", {}, "statement_bonus"),
     (rules.adjust_statement, "about_me", "am i too old to become a radiologist?", {},
      "statement_question"),
