@@ -595,10 +595,13 @@ class Provenance:
         named = any(_has(question, s) for s in self._stated[node.id])
         # (a term the document uses of something else, 'surgery' of the preliminary year, is
         # only absent from the node it led to)
-        used = all(self._known(w) for t in terms for w in normal(t).split())
+        # (one such term is enough: 'surgery or surgical' is not absent from the document)
+        used = any(all(self._known(w) for w in normal(t).split()) for t in terms)
         key = "related_notice_named" if named or used else "related_notice"
         notice = self.r[key].format(term=shown, name=node.name)
-        where = self._used_of(terms[0], node) if used and terms else ""
+        first_used = next((t for t in terms if all(self._known(w) for w in normal(t).split())),
+                          "")
+        where = self._used_of(first_used, node) if used and first_used else ""
         return (f"{where}\n{notice}" if where else notice), terms
 
     def _absent(self, q: str, question: str, reply: Reply) -> tuple[str, Reply]:

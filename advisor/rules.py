@@ -855,8 +855,8 @@ def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> floa
     year?' is no thanks at all (a longer question that names something, or points back:
     'ok which one of them is the 2-year one then?', 'ok and after that?')."""
     if spec.name in SOCIAL and (f.explicit or f.p.pronoun or f.p.points_back) \
-            and f.p.question and (len(f.p.tokens) > pol.w["social_words"] or f.p.tokens[
-                1:2] and f.p.tokens[1] in pol.sets["continuers"]):
+            and f.p.question and (len(f.p.tokens) > pol.w["social_words"]
+                                  or f.p.tokens[1:2] in [(c,) for c in pol.sets["continuers"]]):
         return None  # ('ok and after that?': a question carried on)
     if spec.name in SOCIAL and (f.explicit or f.keyword or any(
             v >= pol.w["social_floor"] for k, v in f.scores.items() if k not in SOCIAL)):
@@ -1026,8 +1026,7 @@ def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decisi
     nothing up, is some other field; but 'what about for kids?' after a question on a
     fellowship moves the same question to the kids' one."""
     about_topic = bool(f.topic) and any(f.topic[0].id in m.node_ids for m in f.keyword)
-    ruling_out = best[0] == "list_careers" and (  # ('which careers need a license?': a
-        pol.requires_filter(f.p) or any(pol.rules_out(f.p, m) for m in f.keyword))  # filter)
+    ruling_out = best[0] == "list_careers" and any(pol.rules_out(f.p, m) for m in f.keyword)
     if f.keyword and not _strong(f) and not _lookup(pol, best, f) and not ruling_out \
             and not (f.topic and f.p.pronoun) and not about_topic \
             and not (f.topic and f.followup) and best[1] >= pol.w["keyword_question_floor"]:

@@ -121,8 +121,6 @@ SETTLE_CASES = [
     (rules.settle_outside, ("duration", 3.0), "how long does it take to learn guitar", {},
      "=oos"),
     (rules.settle_outside, ("duration", 3.0), "how long is residency", {}, None),
-    (rules.settle_keyword_elsewhere, ("list_careers", 5.0), "which careers need a license", {},
-     None),
     (rules.settle_weak_followup, ("", 0.0), "and that one", {"topic": ("sonographer",),
                                                             "last_intent": "pay"}, "pay"),
     (rules.settle_weak, ("", 0.0), "sonographer", {}, "describe"),

@@ -1314,15 +1314,6 @@ def test_which_fellowship_should_i_do_still_starts_the_chooser(advisor: Advisor)
     assert advisor.session().ask("which fellowship should I do?").kind == "question"
 
 
-@pytest.mark.parametrize("question", ["which careers need a license",
-                                      "which jobs require a license?"])
-def test_careers_filtered_by_a_keyword_of_the_field_are_looked_up_not_declined(
-        advisor: Advisor, question: str) -> None:
-    reply = advisor.session().ask(question)
-    assert not reply.fallback
-    assert "Radiologic Technologist" in reply.text and "license maintenance" in reply.text
-
-
 def test_a_message_of_many_sentences_still_answers_its_last_question(advisor: Advisor) -> None:
     """Past the sentences a message is read as, the rest is read as its last one: the
     question at the end of a long story is still what is asked."""
