@@ -390,6 +390,7 @@ class Provenance:
         self._fellowship_near = frozenset(
             (self._fellowship_id, *(k.id for n in graph.of_type("subspecialty")
                                     for k in graph.neighbours(n.id))))
+        self._doctor_words = frozenset(lexicon.sets.get("doctor_words", ()))
         self._fellowship_of = frozenset(normal(w) for w in meta.get("subject_words", ()))
         self._fellowship_words = frozenset(
             w for t in self._names.get(self._fellowship_id, ()) for w in t.split()
@@ -1369,20 +1370,39 @@ class Provenance:
             if (placed or any(_has(question, t) for t in self._names[cat.id])) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
+        doctor = self._doctor_category(question)  # ('is a rad tech a doctor?')
         other = next((c for c in self._holding(question, "names", "category")
-                      if c not in own), None)
+                      if c not in own), None) or (doctor if doctor not in own else None)
         others_named = any(n.id != career.id for n in self._holding(
             question, "names", *CAREER_TYPES))  # 'more than rad techs' compares
         asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no
+        if doctor is not None and doctor in own and asks_yes_no and not others_named \
+                and " or " not in question and not _has(said, normal(doctor.name)):
+            return self.r["listed_under_yes"].format(  # ('is a radiologist a doctor?')
+                name=career.name, category=str(doctor.get("full_name") or doctor.name))
+        for_doctors = other is doctor and any(  # ('is the AI specialist a doctor?': listed
+            doctor in self.c.categories(n) for c in own  # under paths *for radiologists*)
+            for n in self.g.neighbours(c.id, "paths_for"))
         if other is not None and own and len(reply.entities) == 1 and not others_named \
                 and asks_yes_no:  # ('who operates it, the radiologist or the technician?')
-            if " or " in question:  # ('is it a technical role or an industry role?': which
-                return self.r["listed_under"].format(  # one, no yes or no)
+            if " or " in question or for_doctors:  # ('is it a technical role or an
+                # industry role?': which one, no yes or no)
+                return self.r["listed_under"].format(
                     name=career.name, category=str(own[0].get("full_name") or own[0].name))
             return self.r["listed_under_not"].format(
                 name=career.name, category=str(own[0].get("full_name") or own[0].name),
                 other=str(other.get("full_name") or other.name))
         return ""
+
+    def _doctor_category(self, question: str) -> Node | None:
+        """The category a word for a doctor names ('doctor', 'physicians'), as the graph
+        looks it up (its singular by its plural: 'doctor' by 'doctors')."""
+        for word in question.split():
+            if word in self._doctor_words:
+                node = self.g.lookup(word) or self.g.lookup(f"{word}s")
+                if node is not None and node.type == "category":
+                    return node
+        return None
 
     def membership_note(self, question: str, reply: Reply) -> str:
         """'Is the AI specialist listed under technician careers?' answered with the list of a

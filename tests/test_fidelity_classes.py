@@ -476,3 +476,17 @@ def test_an_opener_quoting_the_answer_does_not_say_it_twice(adv: Advisor) -> Non
         == 1
     assert text.startswith("The document does not list fellowship among the steps for "
                            "Radiologist; it says: After residency")
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("is a radiologic technologist a doctor?", "No: the document lists Radiologic Technologist "
+     "under Technical and Allied Health Careers, not under Physician careers (radiologists)."),
+    ("is a radiologist a doctor?", "Yes: the document lists Radiologist under Physician careers "
+     "(radiologists)."),
+    # listed under paths *for radiologists*: where it is listed, never a no
+    ("is the AI specialist a doctor?", "The document lists AI and Machine Learning Specialist "
+     "under Emerging Career Paths for Radiologists."),
+])
+def test_whether_a_career_is_a_doctor_is_where_the_document_lists_it(
+        adv: Advisor, question: str, opens: str) -> None:
+    assert ask(adv, question).startswith(opens)
