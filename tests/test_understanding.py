@@ -1356,3 +1356,11 @@ def test_a_move_into_another_career_is_that_career_asked_about(advisor: Advisor,
                                                               said: str) -> None:
     text = advisor.ask(question).text
     assert said in text and "specializations" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "if I subspecialize, will that make me more employable?",
+    "is there demand for subspecialists in radiology",
+])
+def test_demand_for_subspecialists_is_the_outlook(advisor: Advisor, question: str) -> None:
+    assert "Increasing need for subspecialized expertise" in advisor.ask(question).text
