@@ -51,6 +51,9 @@ class Lexicon:
     story: dict[str, float]  # how much a story's own cues count: weight, min_words
     #: Words rewritten as typed, before case is folded ('IT' is no 'it').
     cased: dict[str, str] = field(default_factory=dict)
+    #: Everyday words of a description and the document's words for the same thing ('takes
+    #: the scans' -> 'capture images'), added to a description before the index looks it up.
+    described_as: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _read(path: Path, problems: list[Problem]) -> MDict | None:
@@ -168,6 +171,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         negations=tuple(_words(data.get("negations"))),
         question_words=frozenset(_words(data.get("question_words"))),
         related={str(k): tuple(_words(v)) for k, v in (data.get("related") or {}).items()},
+        described_as={str(k): tuple(_words(v))
+                      for k, v in (data.get("described_as") or {}).items()},
         sets={str(k): frozenset(_words(v)) for k, v in sets.items()},
         ordinals=maps["ordinals"],
         numbers=maps["numbers"],

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from knowledge import CAREER_TYPES, Node
 from knowledge.index import Hit, SemanticIndex
 from knowledge.memo import Memo
-from knowledge.record import field, record
+from knowledge.record import field, record, replace
 
 from .nlu import NEGATION_REACH, Mention, Parse, _phrases_pattern
 
@@ -562,7 +562,9 @@ class Policy:
                 kept.append(padded[:found.start()])
             # else "brains and kids don't do much for me": it rules out what came before
         drop = self._not_descriptive
-        return " ".join(w for k in kept for w in k.split() if w not in drop)
+        words = [w for k in kept for w in k.split() if w not in drop]
+        same = self.engine.lexicon.described_as  # ('takes the scans': 'capture images')
+        return " ".join([*words, *(w for word in words for w in same.get(word, ()))])
 
     def described(self, p: Parse, types: frozenset[str] | set[str], *,
                   mask_names: bool = False) -> list[Hit]:
@@ -575,7 +577,17 @@ class Policy:
         if not hits or hits[0].score < self.w["described_floor"]:
             return []
         top = hits[0].score
-        return [h for h in hits if h.score >= top * self.w["described_share"]]
+        return [self._as_typed(h, text) for h in hits if h.score >= top * self.w[
+            "described_share"]]
+
+    def _as_typed(self, hit: Hit, text: str) -> Hit:
+        """The hit with the words the person typed, not the document's words added for them
+        ('takes', not 'capture')."""
+        same = self.engine.lexicon.described_as
+        typed = text.split()
+        added = {w: word for word in typed for w in same.get(word, ())}
+        words = tuple(dict.fromkeys(added.get(w, w) for w in hit.words))
+        return hit if words == hit.words else replace(hit, words=words)
 
     def clearly_described(self, p: Parse, types: frozenset[str] | set[str], *,
                           mask_names: bool = False) -> Hit | None:

@@ -1364,3 +1364,13 @@ def test_a_move_into_another_career_is_that_career_asked_about(advisor: Advisor,
 ])
 def test_demand_for_subspecialists_is_the_outlook(advisor: Advisor, question: str) -> None:
     assert "Increasing need for subspecialized expertise" in advisor.ask(question).text
+
+
+def test_a_description_in_everyday_words_finds_the_career_the_document_describes(
+        advisor: Advisor) -> None:
+    """'Who takes the scans?': the document's words for it are 'capture images'; what the
+    person typed is what the answer says it went by."""
+    text = advisor.ask("who takes the scans?").text
+    assert text.startswith("From what you describe (takes, scans), that is Technical and allied "
+                           "health careers")
+    assert "capture images" in text
