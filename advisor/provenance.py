@@ -1230,6 +1230,7 @@ class Provenance:
         if member:
             return member
         for node, fact, said in self._line_predicates():  # (each read once per engine)
+            said = self._as_member(asked, said)  # ('do rad techs interpret images?')
             both = [a for a in asked if a in said]
             if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
                     and self._said_of_other(asked, said):
@@ -1291,6 +1292,22 @@ class Provenance:
                                 for node in self.g for fact in node.facts
                                 if fact.field in _LINE_FIELDS]
         return self._said_lines
+
+    def _as_member(self, asked: Mapping[str, tuple[str, ...]],
+                   said: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+        """What a line says of a category, as said of the one career asked that belongs to
+        it, when the line does not name the career itself ('medical imaging technicians ...
+        capture images that radiologists interpret' of a radiologic technologist)."""
+        if len(asked) != 1:
+            return said
+        actor = next(iter(asked))
+        node = self.g.get(actor)
+        if actor in said or node is None or node.type not in CAREER_TYPES:
+            return said
+        cats = [c.id for c in self.c.categories(node) if c.id in said]
+        if not cats:
+            return said
+        return {**{k: v for k, v in said.items() if k != cats[0]}, actor: said[cats[0]]}
 
     @staticmethod
     def _said_of_other(asked: Mapping[str, tuple[str, ...]],

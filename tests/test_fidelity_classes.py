@@ -490,3 +490,16 @@ def test_an_opener_quoting_the_answer_does_not_say_it_twice(adv: Advisor) -> Non
 def test_whether_a_career_is_a_doctor_is_where_the_document_lists_it(
         adv: Advisor, question: str, opens: str) -> None:
     assert ask(adv, question).startswith(opens)
+
+
+@pytest.mark.parametrize("question", [
+    "do rad techs interpret images?",
+    "do nuclear medicine technologists interpret the scans and give diagnoses?",
+    "do sonographers interpret the images?",
+])
+def test_a_doing_the_line_of_a_careers_heading_gives_another_career_is_not_said_of_it(
+        adv: Advisor, question: str) -> None:
+    # The technicians' line says who interprets: said of the careers under that heading too.
+    assert ask(adv, question).startswith(
+        "The document does not say so of them; it says: Medical imaging technicians operate "
+        "the equipment and capture images that radiologists interpret.")
