@@ -1229,8 +1229,8 @@ class Provenance:
         member = self._said_of_members(asked)
         if member:
             return member
-        for node, fact, said in self._line_predicates():  # (each read once per engine)
-            said = self._as_member(asked, said)  # ('do rad techs interpret images?')
+        for node, fact, line_said in self._line_predicates():  # (each read once)
+            said = self._as_member(asked, line_said)  # ('do rad techs interpret images?')
             both = [a for a in asked if a in said]
             if len(both) == 1 == len(asked) and node.type in (*CAREER_TYPES, "category") \
                     and self._said_of_other(asked, said):
