@@ -503,3 +503,13 @@ def test_a_doing_the_line_of_a_careers_heading_gives_another_career_is_not_said_
     assert ask(adv, question).startswith(
         "The document does not say so of them; it says: Medical imaging technicians operate "
         "the equipment and capture images that radiologists interpret.")
+
+
+def test_another_node_the_question_names_is_quoted_never_called_a_listed_career(
+        adv: Advisor) -> None:
+    # The document names no 'Diagnostic Radiologist' career: it says what diagnostic
+    # radiology focuses on.
+    text = ask(adv, "is interventional radiology a separate residency from diagnostic "
+                    "radiology per the document?")
+    assert "The document also says: Diagnostic radiology focuses on detecting disease." in text
+    assert "as a separate career" not in text
