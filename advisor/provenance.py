@@ -279,6 +279,7 @@ class Provenance:
         self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
         #: The need words as a verdict compares them ('required' -> 'requir').
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
+        self._purpose_keys = frozenset(self._key(w) for w in meta.get("purpose_words", ()))
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
         self._said_lines: list[tuple[Node, Fact, dict[str, tuple[str, ...]]]] | None = None
@@ -1382,9 +1383,12 @@ class Provenance:
         said = f" {normal(reply.text)} "
         own = self.c.categories(career)
         placed = any(_has(question, w) for w in self._placement)  # ('where is it listed?')
+        unnamed = question  # (the career's own name aside: the 'techs' of 'rad techs')
+        for name in sorted(self._names[career.id], key=len, reverse=True):
+            unnamed = unnamed.replace(f" {name}s ", " ").replace(f" {name} ", " ")
         for cat in own:
             shown = str(cat.get("full_name") or cat.name)
-            if (placed or any(_has(question, t) for t in self._names[cat.id])) and not _has(
+            if (placed or any(_has(unnamed, t) for t in self._names[cat.id])) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
         doctor = self._doctor_category(question)  # ('is a rad tech a doctor?')
@@ -1612,6 +1616,8 @@ class Provenance:
         # (not for a need question: what a line includes is no requirement)
         synonymous = "" if any(_has(question, w) for w in self._need_words) else \
             self._as_stated(question, reply)
+        if not synonymous:  # (a need question: what a line requires, not what it is for)
+            lines = [self._required_part(line) for line in lines]
         for asked in dict.fromkeys(a for a in (question, typed, synonymous) if a):
             content = self._content(asked, replace(reply, entities=(*reply.entities, *named)))
             if not content:  # 'is attention to detail important?': a skill the document lists
@@ -1628,6 +1634,15 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _required_part(self, line: list[str]) -> list[str]:
+        """A line's words up to what a requirement is for ('continuing education is
+        required | for license maintenance'): a need question's 'license' is no thing the
+        line says is required."""
+        for at, word in enumerate(line[:-1]):
+            if word in self._need_keys and line[at + 1] in self._purpose_keys:
+                return line[:at + 1]
+        return line
 
     def _length_unconfirmed(self, question: str, text: str) -> bool:
         """A length asked about ('a two year fellowship in neuroradiology?') that the answer

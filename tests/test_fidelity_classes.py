@@ -513,3 +513,17 @@ def test_another_node_the_question_names_is_quoted_never_called_a_listed_career(
                     "radiology per the document?")
     assert "The document also says: Diagnostic radiology focuses on detecting disease." in text
     assert "as a separate career" not in text
+
+
+def test_a_need_question_gets_no_yes_for_what_a_requirement_is_for(adv: Advisor) -> None:
+    # 'Continuing education is required for license maintenance': the license is what it is
+    # for, not a thing the line says is required.
+    text = ask(adv, "do rad techs need a license?")
+    assert not text.startswith("Yes")
+    assert "continuing education is required for license maintenance" in text
+    assert ask(adv, "do rad techs need continuing education?").startswith("Yes")
+
+
+def test_a_category_word_inside_the_careers_own_name_names_no_category(adv: Advisor) -> None:
+    # the 'techs' of 'rad techs' is no question where they are listed
+    assert "under Technical and Allied Health Careers" not in ask(adv, "do rad techs need ARRT?")
