@@ -114,6 +114,10 @@ class IntentScore:
 _POINTING = frozenset({"it", "they", "them", "their", "its"})
 _SPACES = re.compile(r"\s+")
 #: The end of a sentence: after '.', '!' or '?' and a space, or at a line break.
+#: A sum of money ('$100,000', '500k', '70k a year', '90,000', '60 dollars'): the document
+#: gives no figure, so a question naming one asks about pay it cannot state.
+MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b"
+                   r"|\d\s?(?:dollars|usd)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?]) |\n")
 _BLANKS = re.compile(r"[^\S\n]+")
 _DESCRIPTIVE = re.compile(r"[.,;:!?()]|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)

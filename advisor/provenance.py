@@ -28,6 +28,7 @@ from knowledge.source import normal
 from knowledge.text import join_words
 
 from .compose import Answer, Composer, article
+from .nlu import MONEY as _MONEY
 from .nlu import Parse, Understander
 from .reply import Reply
 from .resources import IntentSpec, Lexicon
@@ -117,8 +118,6 @@ _MAX_ALTERNATIVES = 4
 _ASKED_LENGTH = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
                            r"(?: |-)?(?:years?|yrs?|months?|weeks?)\b")
 #: A sum of money: '$100,000', '£80k', '100k', '200,000 dollars'.
-_MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b|\d\s?(?:dollars|usd)\b",
-                    re.IGNORECASE)
 
 
 def _stem_in(wanted: Mapping[str, str], stems: set[str]) -> str:
@@ -1034,7 +1033,8 @@ class Provenance:
         cues = self._cues.get(reply.intent)
         parse = self.understander.parse(text)
         if cues is None or any(_has(question, c) for c in cues) or not parse.score(
-                reply.intent) or self._asked_as_example(parse, reply.intent):
+                reply.intent) or self._asked_as_example(parse, reply.intent) or (
+                reply.intent == "pay" and _MONEY.search(text)):  # ('make 500k?': pay)
             return ""  # (an aspect carried over from the conversation was asked before)
         career = next((self.g.node(i) for i in reply.entities
                        if i in self.g and self.g.node(i).type in CAREER_TYPES), None)

@@ -212,7 +212,7 @@ POLICY_WEIGHTS = (
     "contextual_floor", "contextual_long_floor", "unknown_word_floor", "weak",
     "modality_ceiling", "modality_floor", "social_words", "pronoun_followup_words",
     "followup_words", "topic_words", "contextual_long_words", "list_ref_words",
-    "list_filter_floor", "focus_floor", "clause_floor", "clause_floor_named", "retrieve_below",
+    "list_filter_floor", "focus_floor", "pay_money", "clause_floor", "clause_floor_named", "retrieve_below",
     "retrieve_words", "described_floor", "described_share", "described_margin",
     "described_list_max", "clause_max", "institution_window",
     "pick_head_window", "form_question_words", "profession_window", "afterthought_words",

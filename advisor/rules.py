@@ -26,7 +26,7 @@ from knowledge.index import Hit, SemanticIndex
 from knowledge.memo import Memo
 from knowledge.record import field, record, replace
 
-from .nlu import NEGATION_REACH, Mention, Parse, _phrases_pattern
+from .nlu import MONEY, NEGATION_REACH, Mention, Parse, _phrases_pattern
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -876,6 +876,14 @@ def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> floa
     return score
 
 
+def adjust_money(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
+    """'Do radiologists make 500k?', 'rad techs earn $70,000, right?': a sum of money asks
+    about pay (which the document states without figures)."""
+    if spec.name == "pay" and MONEY.search(f.p.text):
+        return score + pol.w["pay_money"]
+    return score
+
+
 def adjust_statement(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
     """'I love working with kids' is about oneself; 'am I too old?' is a question."""
     if spec.name != "about_me":
@@ -941,7 +949,8 @@ def adjust_list(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float 
 
 
 ADJUSTMENTS: tuple[Adjustment, ...] = (adjust_pick, adjust_advice_about_careers,
-                                       adjust_entity_fit, adjust_social, adjust_statement,
+                                       adjust_entity_fit, adjust_social, adjust_money,
+                                       adjust_statement,
                                        adjust_compare, adjust_recommend, adjust_list)
 
 

@@ -527,3 +527,9 @@ def test_a_need_question_gets_no_yes_for_what_a_requirement_is_for(adv: Advisor)
 def test_a_category_word_inside_the_careers_own_name_names_no_category(adv: Advisor) -> None:
     # the 'techs' of 'rad techs' is no question where they are listed
     assert "under Technical and Allied Health Careers" not in ask(adv, "do rad techs need ARRT?")
+
+
+def test_a_sum_of_money_asks_about_pay(adv: Advisor) -> None:
+    text = ask(adv, "do radiologists make 500k")
+    assert "Physician radiologists rank among the highest compensated specialists" in text
+    assert "The document does not give salary figures" in text

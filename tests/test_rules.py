@@ -75,6 +75,8 @@ ADJUST_CASES = [
     (rules.adjust_social, "thanks", "thanks, how long is residency", {}, "social_with_question"),
     (rules.adjust_social, "thanks", "thanks so much", {}, 0.0),
     (rules.adjust_social, "thanks", "ok and after that?", {}, None),
+    (rules.adjust_money, "pay", "do radiologists make 500k", {}, "pay_money"),
+    (rules.adjust_money, "pay", "do radiologists make a lot", {}, 0.0),
     (rules.adjust_statement, "about_me", "i love working with kids", {}, "statement_bonus"),
     (rules.adjust_statement, "about_me", "am i too old to become a radiologist?", {},
      "statement_question"),
