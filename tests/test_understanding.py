@@ -1374,3 +1374,8 @@ def test_a_description_in_everyday_words_finds_the_career_the_document_describes
     assert text.startswith("From what you describe (takes, scans), that is Technical and allied "
                            "health careers")
     assert "capture images" in text
+
+
+def test_whether_one_can_stop_learning_is_the_lifelong_learning_skill(advisor: Advisor) -> None:
+    text = advisor.ask("can I stop learning once I'm trained?").text
+    assert "Commitment to lifelong learning" in text
