@@ -278,6 +278,7 @@ class Provenance:
         self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
         #: The need words as a verdict compares them ('required' -> 'requir').
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
+        self._optional = tuple(normal(w) for w in meta.get("optional_asked", ()))
         self._purpose_keys = frozenset(self._key(w) for w in meta.get("purpose_words", ()))
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
@@ -1577,6 +1578,8 @@ class Provenance:
         if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
             # ('ultrasound tech vs sonographer, same thing?': asks whether two are one)
             return self._same_thing(question, reply)
+        if any(_has(question, w) for w in self._optional):
+            return self._optional_verdict(question, text)
         if said:
             return self.r[f"verdict_{said}"]
         if self._length_unconfirmed(question, text):
@@ -1634,6 +1637,24 @@ class Provenance:
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
         return self.r["verdict_loose"] if missing else ""
+
+    def _optional_verdict(self, question: str, text: str) -> str:
+        """'Is ARRT optional for rad techs?': never a yes (the document calls nothing
+        optional); no where a line of the answer says the thing asked is required
+        ('continuing education is required ...'), else that the document does not say so."""
+        asked = set(self._content_stems(question.split(), frozenset(self._optional)))
+        named = [n.summary for n in self._holding(question, "names") if n.summary]
+        for line in (*text.split("\n"), *named):  # (the answer's lines, then those of what
+            for sentence in re.split(r"(?<=\.) ", line):  # the question names)
+                words = normal(sentence).split()
+                found = asked & {stem(w) for w in words}
+                if not found:
+                    continue
+                if {self._key(w) for w in words} & self._need_keys:
+                    return self.r["verdict_swapped"].format(quote=sentence.rstrip("."))
+                if any(w in self._optional_words for w in words):
+                    return ""  # ('radiologists *may* pursue fellowships': the line says)
+        return self.r["verdict_optional"]
 
     def _required_part(self, line: list[str]) -> list[str]:
         """A line's words up to what a requirement is for ('continuing education is

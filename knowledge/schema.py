@@ -104,6 +104,7 @@ FIELD_META: dict[str, str] = {
     "order_after_words": "texts",
     "subject_words": "texts",
     "purpose_words": "texts",
+    "optional_asked": "texts",
     "count_words": "texts",
     "count_listed_words": "texts",
     "ranking_words": "texts",

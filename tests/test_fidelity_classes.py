@@ -533,3 +533,17 @@ def test_a_sum_of_money_asks_about_pay(adv: Advisor) -> None:
     text = ask(adv, "do radiologists make 500k")
     assert "Physician radiologists rank among the highest compensated specialists" in text
     assert "The document does not give salary figures" in text
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("is ARRT optional for rad techs?", "The document does not say it is optional; what it "
+     "says:"),
+    ("is continuing ed optional for rad techs?", "No: the document says: For radiologic "
+     "technologists, continuing education is required for license maintenance."),
+    ("are fellowships optional?", "After residency, radiologists may pursue fellowships"),
+])
+def test_whether_something_is_optional_never_gets_a_yes(adv: Advisor, question: str,
+                                                        opens: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith(opens)
+    assert not text.startswith("Yes")
