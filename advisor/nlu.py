@@ -472,9 +472,18 @@ class Understander:
         return found
 
     def opens_with_condition(self, sentence: str) -> bool:
-        """'If I finish residency ...', 'what if I don't want ...', 'suppose I ...'."""
+        """'If I finish residency ...', 'what if I don't want ...', 'suppose I ...' (not
+        'what if I'm ...': what the person is, a story)."""
         words = key(sentence[:80]).split()[:3]
-        return any(words[:len(o)] == o for o in self._condition_openers)
+        return any(words[:len(o)] == o for o in self._condition_openers) \
+            and not self._describes_self(sentence)
+
+    def _describes_self(self, sentence: str) -> bool:
+        """'What if I'm more of an IT person ...', 'suppose I'm really into chest stuff':
+        a condition that says what the person is, read whole as a story is (not split)."""
+        words = self._rewrite(key(sentence[:80]).split()[:6])
+        opener = next((o for o in self._condition_openers if words[:len(o)] == o), [])
+        return " ".join(words[len(opener):len(opener) + 2]) in self.lexicon.sets["self_states"]
 
     def condition_split(self, sentence: str) -> list[str]:
         """A sentence opening with a condition before a question ('if I finish residency, do

@@ -865,11 +865,12 @@ def adjust_entity_fit(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> 
 def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> float | None:
     """'Thanks, and how long is residency?' is a question first; 'is a TY ok for intern
     year?' is no thanks at all (a longer question that names something, or points back:
-    'ok which one of them is the 2-year one then?', 'ok and after that?')."""
-    if spec.name in SOCIAL and (f.explicit or f.p.pronoun or f.p.points_back) \
-            and f.p.question and (len(f.p.tokens) > pol.w["social_words"]
-                                  or f.p.tokens[1:2] in [(c,) for c in pol.sets["continuers"]]):
-        return None  # ('ok and after that?': a question carried on)
+    'ok which one of them is the 2-year one then?', 'ok and then what?')."""
+    if spec.name in SOCIAL and f.p.question and (
+            f.p.tokens[1:2] in [(c,) for c in pol.sets["continuers"]] or (
+            (f.explicit or f.p.pronoun or f.p.points_back)
+            and len(f.p.tokens) > pol.w["social_words"])):
+        return None  # ('ok and after that?', 'ok and then what?': a question carried on)
     if spec.name in SOCIAL and (f.explicit or f.keyword or any(
             v >= pol.w["social_floor"] for k, v in f.scores.items() if k not in SOCIAL)):
         return score + pol.w["social_with_question"]
@@ -1177,12 +1178,13 @@ def settle_list_of_fellowships(pol: Policy, best: Best, f: Facts) -> Best | Deci
 
 
 def settle_options_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
-    """'What are the other options for that year?' after the preliminary year: the options
-    the graph gives the step being discussed (surgery, internal medicine, a transitional
-    year), when nothing else is named."""
+    """'What are the other options for that year?' (or 'what kinds are there?') after the
+    preliminary year: the options the graph gives the step being discussed (surgery, internal
+    medicine, a transitional year), when nothing else is named."""
     topic = f.topic[0] if f.topic else None
     if topic is None or not topic.get("options") or f.explicit \
-            or not f.p.words & pol.sets["option_words"] or not (f.p.pronoun or f.followup):
+            or not f.p.words & pol.sets["option_words"] or not (
+                f.p.pronoun or f.followup or len(f.p.tokens) <= pol.w["topic_words"]):
         return None
     return Decision("subspecialties", max(best[1], pol.w["weak"]), [topic],
                     context_used=[f"the options of the topic '{topic.id}'"])

@@ -1379,3 +1379,14 @@ def test_a_description_in_everyday_words_finds_the_career_the_document_describes
 def test_whether_one_can_stop_learning_is_the_lifelong_learning_skill(advisor: Advisor) -> None:
     text = advisor.ask("can I stop learning once I'm trained?").text
     assert "Commitment to lifelong learning" in text
+
+
+def test_a_condition_that_says_what_the_person_is_reads_as_a_story(advisor: Advisor) -> None:
+    """'What if I'm more of an IT person ...': what the person is, a story; 'if I finish
+    residency, ...': a condition."""
+    text = advisor.ask("what if I'm more of an IT person than a clinical person, is there "
+                       "anything in radiology for me?").text
+    assert text.startswith("Informatics specialists manage Picture Archiving")
+    u = advisor._engine.understander
+    assert u.condition_split("what if I'm a nurse, can I switch?") == [
+        "what if I'm a nurse, can I switch?"]
