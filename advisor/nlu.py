@@ -623,7 +623,11 @@ class Understander:
         # something clearly of its own: "I had an MRI once and loved the tech. How do I
         # become one?")
         clear = bool(q.intents) and q.intents[0].score >= self.lexicon.story["asked_floor"]
-        exempt = self.lexicon.sets["story_intents"] | (
+        # (a condition before the question, 'if I go into AI, would I ...?', asks for no
+        # pick and says nothing about the person: its cues count as a story's do)
+        conditions = all(self.opens_with_condition(s)
+                         for s, a in zip(sentences, asks, strict=True) if not a)
+        exempt = (frozenset() if conditions else self.lexicon.sets["story_intents"]) | (
             frozenset() if clear else self.lexicon.sets["outside_intents"])
         scores = []
         for name in self.intents:

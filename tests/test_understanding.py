@@ -1390,3 +1390,11 @@ def test_a_condition_that_says_what_the_person_is_reads_as_a_story(advisor: Advi
     u = advisor._engine.understander
     assert u.condition_split("what if I'm a nurse, can I switch?") == [
         "what if I'm a nurse, can I switch?"]
+
+
+def test_a_condition_asks_for_no_pick(advisor: Advisor) -> None:
+    """'If I go into AI as a radiologist, ...': the condition's 'go into' asks for no pick;
+    the question after it is what gets answered."""
+    reply = advisor.ask("if I go into AI as a radiologist, would I validate tools or just "
+                        "build them?")
+    assert reply.kind == "answer" and "validate AI tools" in reply.text
