@@ -767,9 +767,11 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
         return None  # ("I'm a pharmacy tech. What degree does x-ray school need?")
     if pol.other_profession_named(p):  # "a radiologist assistant", "vet radiology"
         return Decision("oos", pol.w["declined"], firm=True)
-    if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit):
+    cut = pol.condition_end(p) or 0  # (what a condition names only places the question:
+    # 'if I go into radiation therapy instead of rad tech, what do radiation therapists do?')
+    if any(pol.type_of(m) in pol.sets["field_types"] for m in f.explicit if m.start >= cut):
         return None
-    rest = p.padded
+    rest = f" {' '.join(p.tokens[cut:])} " if cut else p.padded
     # "radiation therapist" is not radiology for its first word; the longest name first
     # ("radiation safety officer" before "safety officer"), whatever the set's order
     for name in sorted(pol.sets["other_fields"], key=lambda n: (-len(n), n)):

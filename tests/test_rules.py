@@ -36,6 +36,10 @@ GATE_CASES = [
     (rules.gate_scan_workings, "why is the mri machine so loud", {}, True),
     (rules.gate_scan_workings, "can a rad tech work in mri", {}, False),
     (rules.gate_other_fields, "is dentistry a good career", {}, True),
+    (rules.gate_other_fields, "if I go into radiation therapy instead of rad tech, what do "
+     "radiation therapists do all day?", {}, True),
+    (rules.gate_other_fields, "if I go into radiation therapy, what do rad techs do all day?",
+     {}, False),
     (rules.gate_other_fields, "radiology or cardiology, which has better radiologists", {}, False),
     (rules.gate_unknown_qualifier, "how much do zorblax careers pay", {}, False),
     (rules.gate_logistics, "how much is tuition for rad tech school", {}, True),
