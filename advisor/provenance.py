@@ -1171,17 +1171,37 @@ class Provenance:
         names = {w for n in nodes for t in self._names.get(n.id, ()) for w in t.split()}
         wanted = self._content_stems(question.split(), names | self._aspect_words)
         # (an aspect has its row: 'certs')
-        said: list[tuple[Node, str, str]] = []
-        for node in nodes:
-            said.extend((node, found, fact.text) for fact in node.facts
-                        if fact.field in _LINE_FIELDS and (found := _stem_in(wanted, {
-                            stem(w) for w in normal(fact.text).split()})))
+        said = self._saying(nodes, wanted, headings=False) or self._saying(
+            nodes, wanted, headings=True)  # (their own lines; else their headings' too:
+        # 'radiologists are physicians who specialize in interpreting ...')
         if not said or {n.id for n, _w, _f in said} == {n.id for n in nodes}:
             return ""
         # (the same line every time: the first node's shortest, whatever order facts come in)
         node, key, fact = min(said, key=lambda x: (nodes.index(x[0]), len(x[2]), x[2]))
         return self.r["compare_said_of"].format(term=wanted[key], name=node.name,
                                                 fact=fact.rstrip(".") + ".")
+
+    def _saying(self, nodes: list[Node], wanted: Mapping[str, str],
+                headings: bool) -> list[tuple[Node, str, str]]:
+        """(node, the wanted stem, the line) for each line of the nodes (and, with
+        `headings`, of the headings they are listed under) that says a wanted word of them,
+        not of another career the line names."""
+        return [(node, found, fact.text)
+                for node in nodes
+                for owner in ((node, *self.c.categories(node)) if headings else (node,))
+                for fact in owner.facts
+                if fact.field in _LINE_FIELDS and (found := _stem_in(wanted, {
+                    stem(w) for w in normal(fact.text).split()}))
+                and not self._done_by_other(node, found, fact.text)]
+
+    def _done_by_other(self, node: Node, key: str, line: str) -> bool:
+        """The line gives the doing `key` to another career it names, not to `node` (nor to
+        the heading it is listed under): 'technicians ... capture images that radiologists
+        *interpret*' says no technologist interprets."""
+        doers = [actor for actor, doing in self._predicates(normal(line).split()).items()
+                 if key in doing]
+        own = {node.id, *(c.id for c in self.c.categories(node))}
+        return bool(doers) and not own.intersection(doers)
 
     def _weighed(self, question: str, reply: Reply, text: str) -> tuple[str, Reply]:
         """What careers compared are weighed by, said first: the one whose lines say it, or

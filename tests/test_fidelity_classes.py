@@ -547,3 +547,13 @@ def test_whether_something_is_optional_never_gets_a_yes(adv: Advisor, question: 
     text = ask(adv, question)
     assert text.startswith(opens)
     assert not text.startswith("Yes")
+
+
+def test_careers_weighed_by_a_doing_are_weighed_by_whom_the_lines_give_it(
+        adv: Advisor) -> None:
+    # 'technicians ... capture images that radiologists interpret' gives the technologist no
+    # interpreting; the physicians' heading does give it to the radiologist.
+    text = ask(adv, "Diagnostic radiologist vs rad tech: which one actually interprets the "
+                    "images?")
+    assert text.startswith("Of these, the document says “interprets” of Diagnostic "
+                           "Radiologist only:")
