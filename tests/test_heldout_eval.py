@@ -106,6 +106,11 @@ BLIND = [
     ("blind/commands.yaml", "commands-", 121 / 130, 0.9),
     ("blind/whatif.yaml", "whatif-", 111 / 130, 0.83),
     ("blind/worried.yaml", "worried-", 121 / 130, 0.9),
+    # written at 17:26 the same session in three more new styles (social-media posts, glossary
+    # questions, mixed-up names and terms), sealed, run once at 1c71bf1, then kept as floors
+    ("blind/social.yaml", "social-", 120 / 130, 0.9),
+    ("blind/glossary.yaml", "glossary-", 120 / 130, 0.9),
+    ("blind/mixups.yaml", "mixups-", 99 / 130, 0.74),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.84),
