@@ -283,6 +283,7 @@ class Provenance:
         self._identity = tuple(normal(w) for w in meta.get("identity_words", ()))
         self._steps_by_word: dict[str, list[tuple[tuple[str, ...], Node]]] | None = None
         self._said_lines: list[tuple[Node, Fact, dict[str, tuple[str, ...]]]] | None = None
+        self._document: str | None = None  # (the document's lines and headings, once)
         self._difference = tuple(normal(w) for w in meta.get("difference_words", ()))
         #: Words that weigh one career's pay against another's ('more', 'less', 'higher').
         self._pay_weighing = tuple(normal(w) for w in meta.get("pay_weighing", ()))
@@ -1438,8 +1439,11 @@ class Provenance:
 
     def _doctor_category(self, question: str) -> Node | None:
         """The category a word for a doctor names ('doctor', 'physicians'), as the graph
-        looks it up (its singular by its plural: 'doctor' by 'doctors')."""
-        for word in question.split():
+        looks it up (its singular by its plural: 'doctor' by 'doctors'), when the question
+        ends asking it ('is a rad tech a doctor?'; not 'does the doc say ...?')."""
+        words = question.split()
+        tags = 1 if words[-1:] and words[-1] in self._yes_no_tags else 0
+        for word in words[max(0, len(words) - 1 - tags):len(words) - tags]:
             if word in self._doctor_words:
                 node = self.g.lookup(word) or self.g.lookup(f"{word}s")
                 if node is not None and node.type == "category":
@@ -1990,10 +1994,25 @@ class Provenance:
         for node_id in reply.entities[:1]:
             found = [t for t in self._names.get(node_id, ()) if _has(question, t)]
             distinct = [t for t in found if not any(t != o and t in o for o in found)]
+            if not all(self._in_document(t) for t in distinct):
+                return ""  # ('radiology technician': a name the document never uses)
             if len(distinct) >= 2 and node_id in self.g:
                 key = "verdict_not_different" if differ else "verdict_same"
                 return self.r[key].format(name=self.g.node(node_id).name)
         return ""
+
+    def _in_document(self, name: str) -> bool:
+        """The document itself uses the name (in a line or a heading it is quoted from), its
+        words whole or cut short ('ultrasound techs' of 'Ultrasound Technician'): an alias of
+        the graph's own ('radiology technician') is no name of the document's."""
+        if self._document is None:
+            self._document = " " + " ".join(dict.fromkeys(
+                normal(t) for n in self.g for f in n.facts
+                for t in (f.text, *(q for s in f.sources for q in (s.section, s.quote))))) + " "
+        words = [w[:-1] if len(w) > 3 and w.endswith("s") else w  # (plural or not, and
+                 for w in normal(name).split()]  # cut short: 'ultrasound techs')
+        return bool(words) and re.search(
+            r"\b" + r"\w* ".join(map(re.escape, words)) + r"\w*\b", self._document) is not None
 
     def line_confirming(self, question: str, reply: Reply) -> Reply | None:
         """'Is there an increasing need for subspecialized expertise?' declined as out of

@@ -557,3 +557,25 @@ def test_careers_weighed_by_a_doing_are_weighed_by_whom_the_lines_give_it(
                     "images?")
     assert text.startswith("Of these, the document says “interprets” of Diagnostic "
                            "Radiologist only:")
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("Is a sonographer the same as an ultrasound technician?", "Yes: the document uses both "
+     "names for the same thing (Sonographer)."),
+    ("are sonographers and ultrasound techs two different jobs?", "No: the document uses both "
+     "names for the same thing (Sonographer)."),
+])
+def test_two_names_the_document_uses_for_one_thing_are_said_one(adv: Advisor, question: str,
+                                                               opens: str) -> None:
+    assert ask(adv, question).startswith(opens)
+
+
+def test_a_name_the_document_never_uses_is_never_said_to_be_its_name(adv: Advisor) -> None:
+    # 'radiology technician' is an alias of the graph's, not a name the document uses
+    text = ask(adv, "is radiologic technologist the same thing as a radiology technician?")
+    assert "uses both names" not in text
+
+
+def test_a_yes_no_question_about_the_document_asks_no_doctor(adv: Advisor) -> None:
+    # 'does the doc say ...?': no 'is X a doctor?' answer
+    assert "under Physician careers" not in ask(adv, "does the doc say CT involves radiation?")
