@@ -1195,6 +1195,13 @@ class Provenance:
                     stem(w) for w in normal(fact.text).split()}))
                 and not self._done_by_other(node, found, fact.text)]
 
+    def doers(self, line: str, word: str) -> list[str]:
+        """The careers (or headings) a line gives a doing to ('... capture images that
+        radiologists interpret', 'interprets' -> the radiologist)."""
+        key = stem(normal(word))
+        return [actor for actor, doing in self._predicates(normal(line).split()).items()
+                if key in doing]
+
     def _done_by_other(self, node: Node, key: str, line: str) -> bool:
         """The line gives the doing `key` to another career it names, not to `node` (nor to
         the heading it is listed under): 'technicians ... capture images that radiologists

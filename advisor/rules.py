@@ -577,8 +577,26 @@ class Policy:
         if not hits or hits[0].score < self.w["described_floor"]:
             return []
         top = hits[0].score
+        hits = self._doer_first(p, hits, frozenset(types))
         return [self._as_typed(h, text) for h in hits if h.score >= top * self.w[
             "described_share"]]
+
+    def _doer_first(self, p: Parse, hits: list[Hit], types: frozenset[str]) -> list[Hit]:
+        """'Who interprets the images that technicians capture?': the line the index found
+        gives the doing asked about to another career it names (the radiologists), so that
+        one is who is asked for, as sure as the line."""
+        if not self.asks_who(p) or len(p.tokens) < 2:
+            return hits
+        verb = p.tokens[p.tokens.index("who") + 1] if "who" in p.tokens[:-1] else ""
+        top = hits[0]
+        own = {top.node.id, *(c.id for c in self.engine.composer.categories(top.node))}
+        for fact in top.facts:
+            doers = [d for d in self.engine.provenance.doers(fact, verb)
+                     if d in self.g and self.g.node(d).type in types]
+            if doers and not own.intersection(doers):
+                doer = self.g.node(doers[0])
+                return [replace(top, node=doer), *(h for h in hits[1:] if h.node != doer)]
+        return hits
 
     def _as_typed(self, hit: Hit, text: str) -> Hit:
         """The hit with the words the person typed, not the document's words added for them
@@ -597,6 +615,10 @@ class Policy:
         if not hits:
             return None
         if len(hits) > 1 and hits[0].score < hits[1].score * self.w["described_margin"]:
+            general = hits[1].node  # ('who interprets the images?': the telemedicine
+            if self.asks_who(p) and general in self.g.neighbours(  # radiologist, and the
+                    hits[0].node.id, "specializes"):  # radiologist it specializes: the one)
+                return replace(hits[0], node=general)
             return None
         return hits[0]
 

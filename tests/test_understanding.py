@@ -1398,3 +1398,18 @@ def test_a_condition_asks_for_no_pick(advisor: Advisor) -> None:
     reply = advisor.ask("if I go into AI as a radiologist, would I validate tools or just "
                         "build them?")
     assert reply.kind == "answer" and "validate AI tools" in reply.text
+
+
+@pytest.mark.parametrize(("question", "career"), [
+    ("who interprets the images that technicians capture?", "Radiologist"),  # audit G
+    ("who interprets the images?", "Radiologist"),
+    ("who interprets medical images?", "Radiologist"),
+    ("who captures the images?", "Technical and allied health careers"),
+])
+def test_who_does_a_doing_is_whom_the_line_gives_it(advisor: Advisor, question: str,
+                                                   career: str) -> None:
+    """The line found ('technicians ... capture images that radiologists interpret') gives
+    interpreting to the radiologists; of a career and its own specialisation described alike
+    (the telemedicine radiologist also interprets), the career."""
+    first = advisor.ask(question).text.split("\n")[0]
+    assert first.endswith(f"that is {career}:"), first
