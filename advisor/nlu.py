@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import jellyfish
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge import MAX_INPUT_CHARS, MAX_SENTENCES, Graph, Memo, key, strip_control
 from knowledge.record import field, record, replace
@@ -548,7 +548,7 @@ class Understander:
             pool: list[str] = []
             for length in range(len(word) - limit, len(word) + limit + 1):
                 pool.extend(self._buckets.get((word[0], length), ()))
-            near = process.extract(word, pool, scorer=Levenshtein.distance,
+            near = process.extract(word, pool, scorer=OSA.distance,  # (a swap is one edit)
                                    score_cutoff=limit, limit=8)
             # Two edits only for a close spelling ('injection' is not 'inspection').
             floor = 0 if limit == 1 else (85 if len(word) < 10 else 88)

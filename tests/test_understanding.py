@@ -1413,3 +1413,17 @@ def test_who_does_a_doing_is_whom_the_line_gives_it(advisor: Advisor, question: 
     (the telemedicine radiologist also interprets), the career."""
     first = advisor.ask(question).text.split("\n")[0]
     assert first.endswith(f"that is {career}:"), first
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("whats the sonologist cert again", "The document does not mention sonologist; the closest "
+     "it has is Sonographer."),
+    ("what is the PACKS job in radiology", "The document does not mention packs job; the "
+     "closest it has is Informatics Specialist."),
+    ("what does a nuclear radiology tech do", "Nuclear medicine technologists handle radioactive "
+     "materials"),
+    ("sonographer certification is the ARDSM right?", "ARDMS"),  # two letters swapped: 1 edit
+])
+def test_a_mixed_up_name_leads_to_what_was_meant_and_says_so(advisor: Advisor, question: str,
+                                                             said: str) -> None:
+    assert said in advisor.ask(question).text
