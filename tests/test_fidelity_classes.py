@@ -579,3 +579,13 @@ def test_a_name_the_document_never_uses_is_never_said_to_be_its_name(adv: Adviso
 def test_a_yes_no_question_about_the_document_asks_no_doctor(adv: Advisor) -> None:
     # 'does the doc say ...?': no 'is X a doctor?' answer
     assert "under Physician careers" not in ask(adv, "does the doc say CT involves radiation?")
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("I thought sonographers needed ARRT?", "The document does not name ARRT certification for "
+     "Sonographer"),
+    ("i thought residency was 7 years?", "takes 4–5 years, not 7 years"),
+])
+def test_what_one_thought_is_checked_as_a_claim(adv: Advisor, question: str, said: str) -> None:
+    text = ask(adv, question)
+    assert text.startswith("No.") and said in text
