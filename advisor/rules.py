@@ -1091,8 +1091,10 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
         return None
     if in_domain:
         return None
-    if p.unknown and not (f.short_followup or (
+    if p.unknown and not (f.short_followup or (best[0] == "recommend" and f.asks_for_pick) or (
             f.topic and len(p.unknown) == 1 and best[1] >= pol.w["unknown_word_floor"])):
+        # ('which career would suit someone who likes tech but not patient *contact*?' asks
+        # for a pick whatever word the document never uses)
         many = len(p.tokens) >= 3 or p.question
         return Decision("oos" if many else "not_understood", best[1])
     contextual = f.short_followup or (bool(f.topic) and (
