@@ -589,3 +589,10 @@ def test_a_yes_no_question_about_the_document_asks_no_doctor(adv: Advisor) -> No
 def test_what_one_thought_is_checked_as_a_claim(adv: Advisor, question: str, said: str) -> None:
     text = ask(adv, question)
     assert text.startswith("No.") and said in text
+
+
+def test_pay_compared_without_a_comparative_word_is_said_unweighed(adv: Advisor) -> None:
+    text = ask(adv, "how much does an interventional radiologist make compared to a "
+                    "diagnostic one")
+    assert text.startswith("The document does not say which of Interventional Radiology and "
+                           "Diagnostic Radiologist pays more")
