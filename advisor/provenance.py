@@ -1667,7 +1667,22 @@ class Provenance:
             # said of another career instead ('breast ultrasound'), not also of this one
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
+        if missing:  # a line of the node the answer leaves out may say it ('technical
+            own = self._own_line_stating(reply, content)  # positions offer ... opportunities
+            if own:  # for specialization')
+                return self.r["verdict_confirmed"].format(quote=own.rstrip("."))
         return self.r["verdict_loose"] if missing else ""
+
+    def _own_line_stating(self, reply: Reply, content: list[str]) -> str:
+        """A line of the answer's node (any of its facts: its pay too) holding every content
+        word of the question in order; '' when none."""
+        node = self.g.get(reply.entities[0]) if reply.entities else None
+        if node is None or not content:
+            return ""
+        for fact in node.facts:
+            if _in_order(content, [self._key(w) for w in normal(fact.text).split()]):
+                return fact.text
+        return ""
 
     def _optional_verdict(self, question: str, text: str) -> str:
         """'Is ARRT optional for rad techs?': never a yes (the document calls nothing

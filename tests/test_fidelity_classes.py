@@ -596,3 +596,11 @@ def test_pay_compared_without_a_comparative_word_is_said_unweighed(adv: Advisor)
                     "diagnostic one")
     assert text.startswith("The document does not say which of Interventional Radiology and "
                            "Diagnostic Radiologist pays more")
+
+
+def test_a_yes_no_question_a_line_of_the_node_states_is_confirmed_with_it(
+        adv: Advisor) -> None:
+    # the technical positions' pay line says it, though the answer lists the careers
+    text = ask(adv, "do technical jobs in radiology have opportunities for specialization?")
+    assert text.startswith("Yes: the document says: Technical positions offer good salaries "
+                           "with opportunities for specialization.")
