@@ -1660,6 +1660,13 @@ class Provenance:
                     else ""
             if any(_in_order(content, line) for line in lines):
                 return self._unsure_yes(question, content, text, shown)
+        return self._verdict_missing(reply, content, lines, elsewhere)
+
+    def _verdict_missing(self, reply: Reply, content: list[str], lines: list[list[str]],
+                         elsewhere: bool) -> str:
+        """The verdict when the answer's lines do not hold the question's words in order:
+        said of another career instead, said by a line of the node the answer leaves out,
+        or not in those words (nothing when every word is there)."""
         stated = {w for line in lines for w in line}
         heads = {w[:6] for w in stated if len(w) >= 6}
         missing = [w for w in content if w not in stated and w[:6] not in heads]
