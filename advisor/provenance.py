@@ -1686,9 +1686,9 @@ class Provenance:
         node = self.g.get(reply.entities[0]) if reply.entities else None
         if node is None or not content:
             return ""
-        for fact in node.facts:
+        for fact in sorted(node.facts, key=lambda f: (f.field != "summary", len(f.text), f.text)):
             if _in_order(content, [self._key(w) for w in normal(fact.text).split()]):
-                return fact.text
+                return fact.text  # (its summary first, then the shortest: the same each run)
         return ""
 
     def _optional_verdict(self, question: str, text: str) -> str:
