@@ -1423,8 +1423,9 @@ class Provenance:
         doctor = self._doctor_category(question)  # ('is a rad tech a doctor?')
         other = next((c for c in self._holding(question, "names", "category")
                       if c not in own), None) or (doctor if doctor not in own else None)
-        others_named = any(n.id != career.id for n in self._holding(
-            question, "names", *CAREER_TYPES))  # 'more than rad techs' compares
+        others_named = any(n.id != career.id for n in self._holding(  # ('more than rad
+            unnamed, "names", *CAREER_TYPES))  # techs' compares; the 'radiologist' of
+        # 'telemedicine radiologist' is its own name)
         asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no
         if doctor is not None and doctor in own and asks_yes_no and not others_named \
                 and " or " not in question and not _has(said, normal(doctor.name)):
@@ -1438,11 +1439,18 @@ class Provenance:
             if " or " in question or for_doctors:  # ('is it a technical role or an
                 # industry role?': which one, no yes or no)
                 return self.r["listed_under"].format(
-                    name=career.name, category=str(own[0].get("full_name") or own[0].name))
+                    name=career.name, category=self._narrowest(own))
             return self.r["listed_under_not"].format(
-                name=career.name, category=str(own[0].get("full_name") or own[0].name),
+                name=career.name, category=self._narrowest(own),
                 other=str(other.get("full_name") or other.name))
         return ""
+
+    def _narrowest(self, cats: Sequence[Node]) -> str:
+        """The heading a career is listed under most narrowly (the fewest careers: the
+        telemedicine radiologist under Emerging Career Paths for Radiologists, not the
+        physician careers that heading is part of), as shown."""
+        cat = min(cats, key=lambda c: (len(self.c.members(c)), self.g.order(c.id)))
+        return str(cat.get("full_name") or cat.name)
 
     def _doctor_category(self, question: str) -> Node | None:
         """The category a word for a doctor names ('doctor', 'physicians'), as the graph
@@ -1482,7 +1490,7 @@ class Provenance:
         if not own:
             return ""
         return self.r["listed_under_not"].format(
-            name=career.name, category=str(own[0].get("full_name") or own[0].name),
+            name=career.name, category=self._narrowest(own),
             other=shown) + "\n" + self.c.what(career)
 
     def careers_with(self, question: str, reply: Reply) -> str:

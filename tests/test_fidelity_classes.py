@@ -604,3 +604,10 @@ def test_a_yes_no_question_a_line_of_the_node_states_is_confirmed_with_it(
     text = ask(adv, "do technical jobs in radiology have opportunities for specialization?")
     assert text.startswith("Yes: the document says: Technical positions offer good salaries "
                            "with opportunities for specialization.")
+
+
+def test_whether_a_career_is_of_a_kind_names_its_narrowest_heading(adv: Advisor) -> None:
+    # audit G: no answer at all, 'radiologist' of its own name read as another career
+    assert ask(adv, "is telemedicine radiologist a technician job?").startswith(
+        "No: the document lists Telemedicine Radiologist under Emerging Career Paths for "
+        "Radiologists, not under Technical and Allied Health Careers.")
