@@ -54,7 +54,11 @@ class Graph:
                 names.setdefault(key(text), node.id)
         names.pop("", None)
         self.names: Mapping[str, str] = MappingProxyType(names)
-        self._name_keys = list(names)
+        # A related name ('sonologist' of the sonographer) is looked up as typed, never as a
+        # typo's target: it is no name of the node ('oncologist' is two edits from it).
+        related = {key(r) for node in self._nodes.values() for r in node.related}
+        self._name_keys = [k for k in names
+                           if k not in related or k == key(self._nodes[names[k]].name)]
         self._by_type: dict[str, tuple[Node, ...]] = {}
         for node in self._nodes.values():
             self._by_type[node.type] = (*self._by_type.get(node.type, ()), node)
