@@ -71,6 +71,7 @@ def test_what_is_ruled_out_is_not_the_description(advisor: Advisor) -> None:
     "my doctor?",
     "surgical tech vs rad tech which is easier to get into",
     "is paramedic school faster than rad tech school",
+    "what universities have the best imaging sciences PhD",  # audit G
 ])
 def test_near_scope_logistics_and_clinical_questions_are_declined(advisor: Advisor,
                                                                    question: str) -> None:
