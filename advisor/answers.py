@@ -62,6 +62,9 @@ def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
     important?' over the list) are the list again."""
     if len(d.nodes) >= 2 and all(n.type == "skill" for n in d.nodes):
         return pol.engine.composer.skills(None)
+    if d.nodes and d.nodes[0].type == "skill" and p.has(*pol.sets["skills_asked"]):
+        return pol.engine.composer.skills(None)  # ('likes science, what skills does
+        # radiology need?': all of them, the one named among them)
     return pol.engine.composer.skills(d.nodes[0] if d.nodes else None)
 
 

@@ -1428,3 +1428,12 @@ def test_who_does_a_doing_is_whom_the_line_gives_it(advisor: Advisor, question: 
 def test_a_mixed_up_name_leads_to_what_was_meant_and_says_so(advisor: Advisor, question: str,
                                                              said: str) -> None:
     assert said in advisor.ask(question).text
+
+
+@pytest.mark.parametrize("question", [
+    "my son is 16 and likes science, what skills does radiology need?",  # audit G
+    "what skills do you need for radiology careers, just be good at science?",
+])
+def test_skills_asked_for_as_such_are_all_of_them(advisor: Advisor, question: str) -> None:
+    text = advisor.ask(question).text
+    assert "Attention to detail" in text and "Commitment to lifelong learning" in text
