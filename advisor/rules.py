@@ -1150,9 +1150,12 @@ def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
 
 
 def settle_modality(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
-    """'Can a rad tech do mammograms?' asks which modalities a career works with."""
+    """'Can a rad tech do mammograms?' (or 'do they do MRI too?' after one) asks which
+    modalities a career works with."""
+    about_career = f.careers_named_any or (  # ('do they do MRI too?' of the career just
+        f.p.pronoun and bool(f.topic) and f.topic[0].type in CAREER_TYPES)  # discussed)
     if best[1] < pol.w["modality_ceiling"] and best[0] not in {*SOCIAL, "recommend", "compare"} \
-            and any(pol.type_of(m) == "modality" for m in f.explicit) and f.careers_named_any:
+            and any(pol.type_of(m) == "modality" for m in f.explicit) and about_career:
         return ("modalities", max(best[1], pol.w["modality_floor"]))
     return None
 

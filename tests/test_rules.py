@@ -137,6 +137,8 @@ SETTLE_CASES = [
     (rules.settle_weak, ("", 0.0), "what does the field of radiology offer?", {}, "=describe"),
     (rules.settle_modality, ("describe", 1.0), "can a rad tech do mammograms", {},
      "modalities"),
+    (rules.settle_modality, ("describe", 1.0), "do they do MRI too?",
+     {"topic": ("nuclear_medicine_technologist",)}, "modalities"),
     (rules.settle_described_pick, ("recommend", 1.5),
      "sports injuries, bones and joints are what I geek out on, which fellowship?", {},
      "=describe"),

@@ -1437,3 +1437,15 @@ def test_a_mixed_up_name_leads_to_what_was_meant_and_says_so(advisor: Advisor, q
 def test_skills_asked_for_as_such_are_all_of_them(advisor: Advisor, question: str) -> None:
     text = advisor.ask(question).text
     assert "Attention to detail" in text and "Commitment to lifelong learning" in text
+
+
+def test_a_modality_asked_of_the_career_just_discussed_keeps_the_career(
+        advisor: Advisor) -> None:
+    """Audit G: 'do they do MRI too?' after the nuclear medicine technologist was MRI
+    described, and 'how much do they get paid?' then MRI's pay."""
+    s = advisor.session()
+    s.ask("what does a nuclear medicine technologist do?")
+    text = s.ask("do they do MRI too?").text
+    assert text.startswith("The document does not say so. Nuclear medicine technologists")
+    assert s.ask("how much do they get paid?").text.startswith(
+        "Technical positions offer good salaries")
