@@ -1636,7 +1636,7 @@ class Provenance:
         if same or any(w in self._blockers for w in body) or (
                 reply.listed and text.startswith(reply.text)):
             return same  # (a list answers 'are there careers that don't need ...?' itself)
-        needed = self._step_needed(question, reply)
+        needed = self._step_needed(question, reply) or self._may_verdict(question, text)
         if needed:
             return needed
         shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
@@ -1697,6 +1697,24 @@ class Provenance:
         for fact in sorted(node.facts, key=lambda f: (f.field != "summary", len(f.text), f.text)):
             if _in_order(content, [self._key(w) for w in normal(fact.text).split()]):
                 return fact.text  # (its summary first, then the shortest: the same each run)
+        return ""
+
+    def _may_verdict(self, question: str, text: str) -> str:
+        """'A mandatory 2 year fellowship, is that right?': a thing claimed to be needed that
+        a line says one *may* do is said no, with the line (a claim only: 'do I need a
+        fellowship to read mammograms?' gets what the lines say)."""
+        words = question.split()
+        if not words or words[-1] not in self._yes_no_tags \
+                or not any(_has(question, w) for w in self._need_words):
+            return ""
+        asked = set(self._content_stems(question.split(), frozenset(self._need_words)))
+        named = [n.summary for n in self._holding(question, "names") if n.summary]
+        for line in (*text.split("\n"), *named):
+            for sentence in re.split(r"(?<=\.) |: ", line):
+                words = normal(sentence).split()
+                if asked & {stem(w) for w in words} and any(
+                        w in self._optional_words for w in words):
+                    return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
         return ""
 
     def _optional_verdict(self, question: str, text: str) -> str:

@@ -611,3 +611,12 @@ def test_whether_a_career_is_of_a_kind_names_its_narrowest_heading(adv: Advisor)
     assert ask(adv, "is telemedicine radiologist a technician job?").startswith(
         "No: the document lists Telemedicine Radiologist under Emerging Career Paths for "
         "Radiologists, not under Technical and Allied Health Careers.")
+
+
+def test_a_thing_claimed_to_be_needed_that_a_line_says_one_may_do_is_said_no(
+        adv: Advisor) -> None:
+    text = ask(adv, "my friend said the radiology residency is 4-5 years plus a mandatory 2 "
+                    "year fellowship, is that right?")  # audit G
+    assert text.startswith("No: the document says: After residency, radiologists may pursue "
+                           "fellowships in subspecialties.")
+    assert not ask(adv, "do I need a fellowship to read mammograms?").startswith("No")
