@@ -111,6 +111,11 @@ BLIND = [
     ("blind/social.yaml", "social-", 120 / 130, 0.9),
     ("blind/glossary.yaml", "glossary-", 120 / 130, 0.9),
     ("blind/mixups.yaml", "mixups-", 99 / 130, 0.74),
+    # written at 17:55 the same session in three more new styles (sarcastic people, short
+    # follow-ups, adults starting late), sealed, run once at e49438d, then kept as floors
+    ("blind/sarcastic.yaml", "sarcastic-", 112 / 130, 0.84),
+    ("blind/shortchat.yaml", "shortchat-", 93 / 130, 0.69),
+    ("blind/latestart.yaml", "latestart-", 109 / 130, 0.81),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.84),
