@@ -807,9 +807,11 @@ class Composer:
             return self.t("time_cell_unstated", total=path.total, steps=join_words(
                 unstated)) if unstated else self.t("time_cell", total=path.total)
         if label == "Specializes in":
-            spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()]
-            if spec:
-                return _lower_first(spec[0])
+            spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()] or [
+                f.text for f in node.facts if self.t("specialization_word") in f.text.lower()
+            ]  # (a heading's
+            if spec:  # pay line: 'technical positions offer ... opportunities for
+                return _lower_first(spec[0].rstrip("."))  # specialization')
             # (the imaging a role performs is no specialisation the document names: the
             # nuclear medicine technologist 'performs PET and SPECT', it specializes in none)
             subs = [k.name for k in self.g.neighbours(node.id, "specializes", incoming=True)

@@ -620,3 +620,18 @@ def test_a_thing_claimed_to_be_needed_that_a_line_says_one_may_do_is_said_no(
     assert text.startswith("No: the document says: After residency, radiologists may pursue "
                            "fellowships in subspecialties.")
     assert not ask(adv, "do I need a fellowship to read mammograms?").startswith("No")
+
+
+def test_a_headings_specialisation_line_fills_its_specializes_row(adv: Advisor) -> None:
+    # audit H: 'Technical and allied health careers: not stated', though its pay line says
+    # they offer opportunities for specialization
+    text = ask(adv, "what do technicians do vs radiologists")
+    row = next(x for x in text.splitlines() if x.startswith("• Specializes in"))
+    assert "Technical and allied health careers: technical positions offer good salaries with " \
+        "opportunities for specialization" in row
+    assert "not stated" not in row
+
+
+def test_a_claim_that_tech_jobs_are_declining_gets_the_outlook(adv: Advisor) -> None:
+    text = ask(adv, "the guide says tech jobs are declining, right?")  # audit H: a list
+    assert "Growing demand for imaging services drives job growth" in text
