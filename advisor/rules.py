@@ -1119,6 +1119,18 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     return None
 
 
+def settle_elaboration(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'What else?', 'doing what?', 'like what?', 'who?', 'why?' after an answer: a few words
+    that only ask for more of the thing being discussed get all the document says of it."""
+    p = f.p
+    if not f.topic or not p.tokens or len(p.tokens) > pol.w["elaboration_words"] \
+            or f.explicit or not set(p.tokens) <= pol.sets["elaboration"] \
+            or best[1] >= pol.w["focus_floor"]:
+        return None
+    return Decision("describe", max(best[1], pol.w["weak"]), [f.topic[0]],
+                    context_used=[f"more of the topic '{f.topic[0].id}'"])
+
+
 def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Do rad techs need CE?': nothing else asked, a career and a step or credential named
     with a word of need asks what the career's path requires (the path says it)."""
@@ -1224,7 +1236,7 @@ SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_list_of_fellows
                                  settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_outside, settle_weak_requirement,
+                                 settle_elaboration, settle_outside, settle_weak_requirement,
                                  settle_weak_followup, settle_weak,
                                  settle_modality, settle_move_into_career,
                                  settle_filtered_list)

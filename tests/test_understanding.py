@@ -1449,3 +1449,16 @@ def test_a_modality_asked_of_the_career_just_discussed_keeps_the_career(
     assert text.startswith("The document does not say so. Nuclear medicine technologists")
     assert s.ask("how much do they get paid?").text.startswith(
         "Technical positions offer good salaries")
+
+
+@pytest.mark.parametrize(("first", "then", "said"), [
+    ("what does an AI specialist do?", "doing what?", "develop algorithms"),
+    ("what does an informatics specialist do?", "works with who?", "IT teams"),
+    ("what does a rad tech do?", "like what", "CT, MRI, mammography"),
+])
+def test_a_few_words_asking_for_more_get_all_the_document_says_of_the_topic(
+        advisor: Advisor, first: str, then: str, said: str) -> None:
+    s = advisor.session()
+    s.ask(first)
+    reply = s.ask(then)
+    assert not reply.fallback and said in reply.text
