@@ -527,6 +527,9 @@ class Policy:
                      for w in text.lower().replace("-", " ").split()}
             if words & vocab:
                 hits.append(item)
+        if not hits:  # ('the mammo one?': the item linked to what the word names)
+            named = {m.node_ids[0] for m in p.mentions}
+            hits = [i for i in items if named & {n.id for n in self.g.neighbours(i)}]
         return hits[:1] if len(hits) == 1 else []
 
     def leads_to(self, step: Node) -> Node | None:

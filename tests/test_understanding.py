@@ -1462,3 +1462,10 @@ def test_a_few_words_asking_for_more_get_all_the_document_says_of_the_topic(
     s.ask(first)
     reply = s.ask(then)
     assert not reply.fallback and said in reply.text
+
+
+def test_the_one_of_a_list_named_by_what_it_works_with(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("what fellowships are there?")
+    reply = s.ask("the mammo one?")
+    assert reply.entities[:1] == ("breast_imaging",)
