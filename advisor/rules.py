@@ -823,6 +823,9 @@ def gate_unknown_qualifier(pol: Policy, f: Facts) -> Decision | None:
     if len(f.explicit) != 1:
         return None
     m = f.explicit[0]
+    story = pol.story_question(p.text)  # (a profession the story tells of is the person's:
+    if story is not None and not story.has(m.text):  # 'I'm an emergency physician. If I
+        return None  # switched into radiology, what training would I need?')
     before = p.tokens[m.start - 1] if m.start > 0 else ""
     everyday = pol.g.meta.get("everyday_words", ())
     counted = before.isdigit() or before in pol.engine.lexicon.numbers  # ('the *two* industry

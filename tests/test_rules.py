@@ -41,6 +41,8 @@ GATE_CASES = [
     (rules.gate_other_fields, "if I go into radiation therapy, what do rad techs do all day?",
      {}, False),
     (rules.gate_other_fields, "radiology or cardiology, which has better radiologists", {}, False),
+    (rules.gate_unknown_qualifier, "I'm an emergency physician and burnt out on nights. If I "
+     "switched into radiology, what training would I still need?", {}, False),
     (rules.gate_unknown_qualifier, "how much do zorblax careers pay", {}, False),
     (rules.gate_logistics, "how much is tuition for rad tech school", {}, True),
     (rules.gate_logistics, "how long is rad tech school", {}, False),
