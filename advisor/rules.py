@@ -15,6 +15,7 @@ tests/test_rules.py. No rule names a career: they read node types, relations and
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -896,8 +897,10 @@ def adjust_social(pol: Policy, spec: IntentSpec, score: float, f: Facts) -> floa
     """'Thanks, and how long is residency?' is a question first; 'is a TY ok for intern
     year?' is no thanks at all (a longer question that names something, or points back:
     'ok which one of them is the 2-year one then?', 'ok and then what?')."""
-    if spec.name in SOCIAL and f.p.question and (
-            f.p.tokens[1:2] in [(c,) for c in pol.sets["continuers"]] or (
+    cues = {c for c, _w in spec.cues}
+    rest = list(itertools.dropwhile(lambda t: t in cues, f.p.tokens))  # ('cool cool cool.
+    if spec.name in SOCIAL and f.p.question and (  # and after that??')
+            (len(rest) > 1 and rest[0] in pol.sets["continuers"]) or (
             (f.explicit or f.p.pronoun or f.p.points_back)
             and len(f.p.tokens) > pol.w["social_words"])):
         return None  # ('ok and after that?', 'ok and then what?': a question carried on)

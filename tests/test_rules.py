@@ -82,6 +82,7 @@ ADJUST_CASES = [
     (rules.adjust_social, "thanks", "thanks so much", {}, 0.0),
     (rules.adjust_social, "thanks", "ok and after that?", {}, None),
     (rules.adjust_social, "thanks", "ok and then what?", {}, None),
+    (rules.adjust_social, "thanks", "cool cool cool. and after that??", {}, None),
     (rules.adjust_money, "pay", "do radiologists make 500k", {}, "pay_money"),
     (rules.adjust_money, "pay", "do radiologists make a lot", {}, 0.0),
     (rules.adjust_statement, "about_me", "i love working with kids", {}, "statement_bonus"),
