@@ -274,6 +274,7 @@ class Understander:
         #: A window of words -> (the run heard in it, names listened for): the same window
         #: recurs in every reading of a long message (the whole, its asking sentences...).
         self._condition_openers = [o.split() for o in lexicon.sets["condition_openers"]]
+        self._condition_starts = frozenset(o[0] for o in self._condition_openers)
         self._windows: Memo[tuple[str, ...], tuple[tuple[int, str | None], int]] = Memo()
         counts = _english_counts()  # (read once per build, for both word lists)
         self.real_words = self._real_words(counts)
@@ -474,6 +475,9 @@ class Understander:
     def opens_with_condition(self, sentence: str) -> bool:
         """'If I finish residency ...', 'what if I don't want ...', 'suppose I ...' (not
         'what if I'm ...': what the person is, a story)."""
+        first = sentence[:16].split(maxsplit=1)[:1]
+        if not first or first[0].lower().strip(",.;:!?\"'") not in self._condition_starts:
+            return False  # (the cheap test first: most sentences open with no condition)
         words = key(sentence[:80]).split()[:3]
         return any(words[:len(o)] == o for o in self._condition_openers) \
             and not self._describes_self(sentence)

@@ -1017,8 +1017,10 @@ def settle_options_listed(pol: Policy, best: Best, f: Facts) -> Best | Decision 
     chooser is offered after them); 'which fellowship should I do?', 'what jobs would suit
     me best?' and anything said about the person still pick."""
     p = f.p
+    if best[0] != "recommend" or f.profiled:
+        return None
     asked = p.tokens[pol.condition_end(p) or 0:]  # ('suppose I finish residency, what ...')
-    if best[0] != "recommend" or f.profiled or len(asked) < 2 \
+    if len(asked) < 2 \
             or asked[0] not in pol.sets["pick_questions"] \
             or asked[1] not in pol.sets["kinds_in_plural"] \
             or p.words & pol.sets["pick_verdict_words"] \
