@@ -1142,6 +1142,21 @@ def settle_elaboration(pol: Policy, best: Best, f: Facts) -> Best | Decision | N
                     context_used=[f"more of the topic '{f.topic[0].id}'"])
 
 
+def settle_limited_to_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Just mammograms?' after breast imaging: whether the thing discussed is limited to
+    something it covers is answered by all it covers (its own line)."""
+    p = f.p
+    if not f.topic or len(p.tokens) > pol.w["elaboration_words"] \
+            or not p.words & pol.sets["limiting_words"] or len(f.explicit) != 1:
+        return None
+    named = f.explicit[0].node_ids[0]
+    topic = f.topic[0]
+    if named == topic.id or named not in {n.id for n in pol.g.neighbours(topic.id)}:
+        return None
+    return Decision("describe", max(best[1], pol.w["weak"]), [topic],
+                    context_used=[f"whether '{topic.id}' is only '{named}'"])
+
+
 def settle_weak_requirement(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Do rad techs need CE?': nothing else asked, a career and a step or credential named
     with a word of need asks what the career's path requires (the path says it)."""
@@ -1247,7 +1262,8 @@ SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_list_of_fellows
                                  settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
                                  settle_keyword_elsewhere,
-                                 settle_elaboration, settle_outside, settle_weak_requirement,
+                                 settle_elaboration, settle_limited_to_topic, settle_outside,
+                                 settle_weak_requirement,
                                  settle_weak_followup, settle_weak,
                                  settle_modality, settle_move_into_career,
                                  settle_filtered_list)
