@@ -1469,3 +1469,10 @@ def test_the_one_of_a_list_named_by_what_it_works_with(advisor: Advisor) -> None
     s.ask("what fellowships are there?")
     reply = s.ask("the mammo one?")
     assert reply.entities[:1] == ("breast_imaging",)
+
+
+def test_just_one_thing_of_the_topic_is_answered_by_all_it_covers(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("what does the breast imaging fellowship cover?")
+    text = s.ask("just mammograms?").text
+    assert "mammography, breast ultrasound, and breast MRI" in text
