@@ -104,21 +104,21 @@ BLIND = [
     # before (imperative commands to an assistant, hypotheticals, anxious people), sealed,
     # run once at 7049157, then kept as floors
     ("blind/commands.yaml", "commands-", 121 / 130, 0.9),
-    ("blind/whatif.yaml", "whatif-", 111 / 130, 0.83),
+    ("blind/whatif.yaml", "whatif-", 111 / 130, 0.88),
     ("blind/worried.yaml", "worried-", 121 / 130, 0.9),
     # written at 17:26 the same session in three more new styles (social-media posts, glossary
     # questions, mixed-up names and terms), sealed, run once at 1c71bf1, then kept as floors
     ("blind/social.yaml", "social-", 120 / 130, 0.9),
     ("blind/glossary.yaml", "glossary-", 120 / 130, 0.9),
-    ("blind/mixups.yaml", "mixups-", 99 / 130, 0.74),
+    ("blind/mixups.yaml", "mixups-", 99 / 130, 0.82),
     # written at 17:55 the same session in three more new styles (sarcastic people, short
     # follow-ups, adults starting late), sealed, run once at e49438d, then kept as floors
     ("blind/sarcastic.yaml", "sarcastic-", 112 / 130, 0.84),
-    ("blind/shortchat.yaml", "shortchat-", 93 / 130, 0.69),
-    ("blind/latestart.yaml", "latestart-", 109 / 130, 0.81),
+    ("blind/shortchat.yaml", "shortchat-", 93 / 130, 0.78),
+    ("blind/latestart.yaml", "latestart-", 109 / 130, 0.82),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
-    ("blind/probe9.yaml", "probe9-", 108 / 130, 0.84),
+    ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),
     ("blind/probe10.yaml", "probe10-", 117 / 130, 0.9),
 ]
 # The project's development sets (copies of shared/eval, tests/eval/shared/SOURCE.md): they were
