@@ -1108,7 +1108,8 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
         # for a pick whatever word the document never uses)
         many = len(p.tokens) >= 3 or p.question
         return Decision("oos" if many else "not_understood", best[1])
-    contextual = f.short_followup or (bool(f.topic) and (
+    contextual = f.short_followup or (bool(f.topic) and f.p.question and len(  # ('still
+        p.tokens) <= pol.w["elaboration_words"]) or (bool(f.topic) and (  # see patients?')
         (len(p.tokens) <= pol.w["topic_words"] and best[1] >= pol.w["contextual_floor"])
         or (len(p.tokens) <= pol.w["contextual_long_words"]
             and best[1] >= pol.w["contextual_long_floor"])))
@@ -1122,7 +1123,9 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     """'And the technologist version of that?': little asked, but it points back, so the last
     question is asked of the topic; 'can they work in vascular?' asks something of its own
     about the topic (described: its closest fact answers)."""
-    if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun) and not f.p.unknown:
+    short = f.p.question and len(f.p.tokens) <= pol.w["elaboration_words"] and not f.explicit
+    if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun or short) \
+            and not f.p.unknown:  # ('still see patients?' of the topic)
         last = f.last_intent
         keep = f.followup and last in pol.engine.intents and last not in {
             *SOCIAL, "recommend", "about_me"}

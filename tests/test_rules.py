@@ -131,6 +131,8 @@ SETTLE_CASES = [
     (rules.settle_outside, ("duration", 3.0), "how long does it take to learn guitar", {},
      "=oos"),
     (rules.settle_outside, ("duration", 3.0), "how long is residency", {}, None),
+    (rules.settle_outside, ("", 0.0), "still see patients?",
+     {"topic": ("academic_radiologist",)}, None),
     (rules.settle_outside, ("recommend", 1.5),
      "which career would suit someone who likes tech but not patient contact?", {}, None),
     (rules.settle_weak_followup, ("", 0.0), "and that one", {"topic": ("sonographer",),

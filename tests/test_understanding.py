@@ -1476,3 +1476,10 @@ def test_just_one_thing_of_the_topic_is_answered_by_all_it_covers(advisor: Advis
     s.ask("what does the breast imaging fellowship cover?")
     text = s.ask("just mammograms?").text
     assert "mammography, breast ultrasound, and breast MRI" in text
+
+
+def test_a_short_question_after_an_answer_asks_of_the_topic(advisor: Advisor) -> None:
+    s = advisor.session()
+    s.ask("what does an academic radiologist do")
+    reply = s.ask("still see patients?")
+    assert not reply.fallback and "clinical practice" in reply.text
