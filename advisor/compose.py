@@ -807,11 +807,13 @@ class Composer:
             return self.t("time_cell_unstated", total=path.total, steps=join_words(
                 unstated)) if unstated else self.t("time_cell", total=path.total)
         if label == "Specializes in":
+            # (its own duty, else a line of its own that says so: a heading's pay line,
+            # 'technical positions offer ... opportunities for specialization')
+            word = self.t("specialization_word")
             spec = [d for d in node.get("duties", ()) if "speciali" in d.lower()] or [
-                f.text for f in node.facts if self.t("specialization_word") in f.text.lower()
-            ]  # (a heading's
-            if spec:  # pay line: 'technical positions offer ... opportunities for
-                return _lower_first(spec[0].rstrip("."))  # specialization')
+                f.text for f in node.facts if word in f.text.lower()]
+            if spec:
+                return _lower_first(spec[0].rstrip("."))
             # (the imaging a role performs is no specialisation the document names: the
             # nuclear medicine technologist 'performs PET and SPECT', it specializes in none)
             subs = [k.name for k in self.g.neighbours(node.id, "specializes", incoming=True)

@@ -113,11 +113,11 @@ class IntentScore:
 
 _POINTING = frozenset({"it", "they", "them", "their", "its"})
 _SPACES = re.compile(r"\s+")
-#: The end of a sentence: after '.', '!' or '?' and a space, or at a line break.
 #: A sum of money ('$100,000', '500k', '70k a year', '90,000', '60 dollars'): the document
 #: gives no figure, so a question naming one asks about pay it cannot state.
 MONEY = re.compile(r"[$£€]\s?\d|\b\d+(?:[.,]\d+)?\s?k\b|\b\d{2,3},\d{3}\b"
                    r"|\d\s?(?:dollars|usd)\b", re.IGNORECASE)
+#: The end of a sentence: after '.', '!' or '?' and a space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?]) |\n")
 _BLANKS = re.compile(r"[^\S\n]+")
 _DESCRIPTIVE = re.compile(r"[.,;:!?()]|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
@@ -271,10 +271,14 @@ class Understander:
         self._parses: Memo[str, Parse] = Memo()
         #: The words of texts read for their words alone (`tokens`), not parsed whole.
         self._words: Memo[str, tuple[str, ...]] = Memo()
-        #: A window of words -> (the run heard in it, names listened for): the same window
-        #: recurs in every reading of a long message (the whole, its asking sentences...).
+        #: The openers of a condition ('what if', 'suppose'), their first words, and the marks
+        #: that may end one (', ', ' - '), read once.
         self._condition_openers = [o.split() for o in lexicon.sets["condition_openers"]]
         self._condition_starts = frozenset(o[0] for o in self._condition_openers)
+        self._clause_marks = re.compile("|".join(
+            re.escape(m) for m in sorted(lexicon.sets["clause_marks"], key=len, reverse=True)))
+        #: A window of words -> (the run heard in it, names listened for): the same window
+        #: recurs in every reading of a long message (the whole, its asking sentences...).
         self._windows: Memo[tuple[str, ...], tuple[tuple[int, str | None], int]] = Memo()
         counts = _english_counts()  # (read once per build, for both word lists)
         self.real_words = self._real_words(counts)
@@ -478,25 +482,27 @@ class Understander:
         first = sentence[:16].split(maxsplit=1)[:1]
         if not first or first[0].lower().strip(",.;:!?\"'") not in self._condition_starts:
             return False  # (the cheap test first: most sentences open with no condition)
-        words = key(sentence[:80]).split()[:3]
-        return any(words[:len(o)] == o for o in self._condition_openers) \
+        return self._opener_size(key(sentence[:80]).split()[:3]) > 0 \
             and not self._describes_self(sentence)
+
+    def _opener_size(self, words: list[str]) -> int:
+        """How many of the words a condition's opener takes (0: none opens them)."""
+        return next((len(o) for o in self._condition_openers if words[:len(o)] == o), 0)
 
     def _describes_self(self, sentence: str) -> bool:
         """'What if I'm more of an IT person ...', 'suppose I'm really into chest stuff':
         a condition that says what the person is, read whole as a story is (not split)."""
         words = self._rewrite(key(sentence[:80]).split()[:6])
-        opener = next((o for o in self._condition_openers if words[:len(o)] == o), [])
-        return " ".join(words[len(opener):len(opener) + 2]) in self.lexicon.sets["self_states"]
+        at = self._opener_size(words)
+        return " ".join(words[at:at + 2]) in self.lexicon.sets["self_states"]
 
     def condition_split(self, sentence: str) -> list[str]:
         """A sentence opening with a condition before a question ('if I finish residency, do
         I have to do a fellowship?') as [the condition, the question]; else [the sentence]."""
         if not self.opens_with_condition(sentence):
             return [sentence]
-        marks = self.lexicon.sets["clause_marks"]
-        ends = sorted({m.start() for m in re.finditer(
-            "|".join(re.escape(m) for m in marks), sentence[:MAX_INPUT_CHARS])})
+        ends = sorted({m.start() for m in self._clause_marks.finditer(
+            sentence[:MAX_INPUT_CHARS])})
         for end in ends[:_MAX_CONDITION_MARKS]:  # (the first that a question follows)
             head, rest = sentence[:end].strip(), sentence[end:].lstrip(" ,;-–—:")
             words = key(rest[:80]).split()

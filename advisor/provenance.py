@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, Graph, Node
@@ -60,6 +60,9 @@ _LINE_FIELDS = ("summary", "focus", "duties", "statements")
 #: The lengths (and steps named) a question is read for: nobody gives more in one question;
 #: a flood of them (2,000 characters of 'IR is 5 years.') once cost 15 times a turn.
 _MAX_LENGTHS = 8
+#: Where a line's sentences end (and, for a claim checked against them, a lead before ':').
+_SENTENCE = re.compile(r"(?<=\.) ")
+_SENTENCE_OR_LEAD = re.compile(r"(?<=\.) |: ")
 _GAP = 4  # at most this many words between two words of a question an answer says
 
 
@@ -1198,7 +1201,10 @@ class Provenance:
     def doers(self, line: str, word: str) -> list[str]:
         """The careers (or headings) a line gives a doing to ('... capture images that
         radiologists interpret', 'interprets' -> the radiologist)."""
-        key = stem(normal(word))
+        return self._doers_of(line, stem(normal(word)))
+
+    def _doers_of(self, line: str, key: str) -> list[str]:
+        """The careers (or headings) a line gives the doing of stem `key` to."""
         return [actor for actor, doing in self._predicates(normal(line).split()).items()
                 if key in doing]
 
@@ -1206,8 +1212,7 @@ class Provenance:
         """The line gives the doing `key` to another career it names, not to `node` (nor to
         the heading it is listed under): 'technicians ... capture images that radiologists
         *interpret*' says no technologist interprets."""
-        doers = [actor for actor, doing in self._predicates(normal(line).split()).items()
-                 if key in doing]
+        doers = self._doers_of(line, key)
         own = {node.id, *(c.id for c in self.c.categories(node))}
         return bool(doers) and not own.intersection(doers)
 
@@ -1707,32 +1712,35 @@ class Provenance:
         if not words or words[-1] not in self._yes_no_tags \
                 or not any(_has(question, w) for w in self._need_words):
             return ""
-        asked = set(self._content_stems(question.split(), frozenset(self._need_words)))
+        for sentence, words in self._sentences_asked(question, text, self._need_words,
+                                                     _SENTENCE_OR_LEAD):
+            if any(w in self._optional_words for w in words):
+                return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
+        return ""
+
+    def _sentences_asked(self, question: str, text: str, drop: Iterable[str],
+                         ends: re.Pattern[str]) -> Iterator[tuple[str, list[str]]]:
+        """The sentences (split at `ends`) of the answer's lines, then of the lines of what
+        the question names, that hold a content word of the question (the words in `drop`
+        aside), each with its normalised words."""
+        asked = set(self._content_stems(question.split(), frozenset(drop)))
         named = [n.summary for n in self._holding(question, "names") if n.summary]
         for line in (*text.split("\n"), *named):
-            for sentence in re.split(r"(?<=\.) |: ", line):
+            for sentence in ends.split(line):
                 words = normal(sentence).split()
-                if asked & {stem(w) for w in words} and any(
-                        w in self._optional_words for w in words):
-                    return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
-        return ""
+                if asked & {stem(w) for w in words}:
+                    yield sentence, words
 
     def _optional_verdict(self, question: str, text: str) -> str:
         """'Is ARRT optional for rad techs?': never a yes (the document calls nothing
         optional); no where a line of the answer says the thing asked is required
         ('continuing education is required ...'), else that the document does not say so."""
-        asked = set(self._content_stems(question.split(), frozenset(self._optional)))
-        named = [n.summary for n in self._holding(question, "names") if n.summary]
-        for line in (*text.split("\n"), *named):  # (the answer's lines, then those of what
-            for sentence in re.split(r"(?<=\.) ", line):  # the question names)
-                words = normal(sentence).split()
-                found = asked & {stem(w) for w in words}
-                if not found:
-                    continue
-                if {self._key(w) for w in words} & self._need_keys:
-                    return self.r["verdict_swapped"].format(quote=sentence.rstrip("."))
-                if any(w in self._optional_words for w in words):
-                    return ""  # ('radiologists *may* pursue fellowships': the line says)
+        for sentence, words in self._sentences_asked(question, text, self._optional,
+                                                     _SENTENCE):
+            if {self._key(w) for w in words} & self._need_keys:
+                return self.r["verdict_swapped"].format(quote=sentence.rstrip("."))
+            if any(w in self._optional_words for w in words):
+                return ""  # ('radiologists *may* pursue fellowships': the line says)
         return self.r["verdict_optional"]
 
     def _required_part(self, line: list[str]) -> list[str]:

@@ -460,13 +460,13 @@ class Responder:
                                              f"{found.text}", uncovered=True) \
                     if d.intent in _SAY_SILENT or (
                         plainly and not self._speaks_to(p, d, found)) else found
+        r = self.e.responses  # (the chooser offered after a direct answer, or a whole list)
+        tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
         if d.described and d.nodes:  # a node found by description: say by which words
-            r = self.e.responses
             head = r["described_pick"].format(words=", ".join(d.described), name=d.nodes[0].name)
-            tail = f"\n\n{r['offer_chooser']}" if d.offer_chooser else ""
             answer = replace(answer, text=f"{head}\n{answer.text}{tail}")
-        elif d.offer_chooser:  # (all of a kind, listed for a pick question)
-            answer = replace(answer, text=f"{answer.text}\n\n{self.e.responses['offer_chooser']}")
+        elif tail:
+            answer = replace(answer, text=f"{answer.text}{tail}")
         return self._reply(t, p, d, answer)
 
     # -- what the source never covers -------------------------------------------------------

@@ -84,6 +84,8 @@ class Facts:
     careers_named_any: bool
     followup: bool
     short_followup: bool
+    #: A question of a few words after an answer, naming nothing ('still see patients?').
+    short_question: bool
     first_person_statement: bool
     asks_for_pick: bool
     mention_types: frozenset[str]
@@ -336,6 +338,8 @@ class Policy:
         short_followup = bool(topic) and (
             (followup and len(p.tokens) <= w["followup_words"])
             or (p.pronoun and len(p.tokens) <= w["pronoun_followup_words"]))
+        short_question = bool(topic) and p.question and not explicit \
+            and len(p.tokens) <= w["elaboration_words"]
         statement = (not p.question and bool(p.tokens) and first_person
                      and p.tokens[0] in sets["statement_openers"])
         scores = {s.intent: s.score for s in p.intents}
@@ -351,7 +355,7 @@ class Policy:
                 self.list_refs(p, ctx.last_list) or self.pair_refs(p, ctx)),
             first_person=first_person, careers_named_any=named_any,
             careers_named=named_any and bool(p.words & sets["person_words"]),
-            followup=followup, short_followup=short_followup,
+            followup=followup, short_followup=short_followup, short_question=short_question,
             first_person_statement=statement, asks_for_pick=self.asks_for_pick(p),
             mention_types=frozenset(g.node(i).type for m in (*explicit, *keyword)
                                     for i in m.node_ids),
@@ -1108,8 +1112,7 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
         # for a pick whatever word the document never uses)
         many = len(p.tokens) >= 3 or p.question
         return Decision("oos" if many else "not_understood", best[1])
-    contextual = f.short_followup or (bool(f.topic) and f.p.question and len(  # ('still
-        p.tokens) <= pol.w["elaboration_words"]) or (bool(f.topic) and (  # see patients?')
+    contextual = f.short_followup or f.short_question or (bool(f.topic) and (
         (len(p.tokens) <= pol.w["topic_words"] and best[1] >= pol.w["contextual_floor"])
         or (len(p.tokens) <= pol.w["contextual_long_words"]
             and best[1] >= pol.w["contextual_long_floor"])))
@@ -1123,8 +1126,7 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     """'And the technologist version of that?': little asked, but it points back, so the last
     question is asked of the topic; 'can they work in vascular?' asks something of its own
     about the topic (described: its closest fact answers)."""
-    short = f.p.question and len(f.p.tokens) <= pol.w["elaboration_words"] and not f.explicit
-    if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun or short) \
+    if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun or f.short_question) \
             and not f.p.unknown:  # ('still see patients?' of the topic)
         last = f.last_intent
         keep = f.followup and last in pol.engine.intents and last not in {
