@@ -6,7 +6,7 @@ computed pathway. Where the graph is silent the answer says so plainly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
@@ -183,7 +183,7 @@ class Composer:
             said = [s for s in cat.get("statements", ())
                     if len(s.split()) > 4 and s.lower() not in own]
             if said:
-                name = str(cat.get("full_name") or cat.name)
+                name = self.heading(cat)
                 return self.t("category_says", category=name,
                               statements=" ".join(_sentence(x) for x in said))
         return ""
@@ -470,6 +470,17 @@ class Composer:
         lines.extend(f"• {self.step_text(s)}" for s in direct or path)
         return Answer("\n".join(lines), (step.id, *(s.id for s in path)))
 
+    def _order_said(self, steps: Sequence[Node], links: Collection[tuple[str, str]]) -> str:
+        """What the document says of the order of unnumbered steps: none stated, or the one
+        it states ('After residency, radiologists may pursue fellowships') and no other."""
+        ids = {s.id for s in steps}
+        quotes = [src.quote for later in steps for f in later.facts if f.field.startswith(
+            "requires:") and (later.id, f.field.split(":", 1)[1]) in links
+            and f.field.split(":", 1)[1] in ids for src in f.sources[:1]]
+        if not quotes:
+            return self.r["no_order_stated"]
+        return self.t("some_order_stated", quote=quotes[0].rstrip("."))
+
     def education(self, node: Node, current: Node | None = None) -> Answer:
         g = self.g
         if node.type == "category":
@@ -507,7 +518,7 @@ class Composer:
             lines.append(f"{i if numbered else '•'}{'.' if numbered else ''} "
                          f"{self.step_text(step)}")
         if not numbered:
-            lines.append(self.r["no_order_stated"])
+            lines.append(self._order_said(steps, path.links))
         if path.total is not None:
             unstated = [_lower_first(s.label) for s in path.unstated]
             extra = (self.t("no_separate_length", steps=join_words(unstated)) if unstated else "")
@@ -708,7 +719,7 @@ class Composer:
         g = self.g
         if category is not None:
             members = self.members(category)
-            lines = [f"{category.get('full_name') or category.name}:"]
+            lines = [f"{self.heading(category)}:"]
             lines.extend(f"• {m.name}: {_lower_first(self.what(m))}" for m in members)
             return Answer("\n".join(lines), (category.id,), tuple(m.id for m in members))
         lines = [self.t("careers_by_category")]
@@ -726,7 +737,7 @@ class Composer:
             if not fresh:
                 continue
             listed.update(dict.fromkeys(m.id for m in fresh))
-            lines.append(f"• {cat.get('full_name') or cat.name}: "
+            lines.append(f"• {self.heading(cat)}: "
                          + ", ".join(m.name for m in fresh))
         rest = [n for n in self.careers() if n.id not in listed]
         if rest:
@@ -762,11 +773,17 @@ class Composer:
             lines.append(f"• {row[0]} — " + "; ".join(parts))
         return Answer("\n".join(lines), tuple(n.id for n in nodes), (), (header, *rows))
 
+    @staticmethod
+    def heading(category: Node) -> str:
+        """A category as the document heads it ('Physician Training Pathway', under Radiologist),
+        never a label of our own: its heading, else its full name."""
+        return str(category.get("heading") or category.get("full_name") or category.name)
+
     def category_cell(self, node: Node, label: str) -> str:
         """A comparison cell of a category ('technicians'): what the document says of all its
         careers (its own lines that name the aspect; each career's credential)."""
         if label == "Category":
-            return str(node.get("full_name") or node.name)
+            return self.heading(node)
         said = [s.rstrip(".") for s in node.get("statements", ()) if label.lower() in s.lower()]
         if label == "Training":
             return said[0] if said else "not described"
@@ -787,7 +804,7 @@ class Composer:
             return "; ".join([text.rstrip("."), *self.shared_duties(node)])
         if label == "Category":
             cats = self.categories(node)
-            return str(cats[0].get("full_name") or cats[0].name) if cats else "not stated"
+            return self.heading(cats[0]) if cats else "not stated"
         if label == "Training":
             steps = tuple(s for s in g.pathway(node.id).steps if s.type != "credential")
             if node.type == "training":

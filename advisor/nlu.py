@@ -727,7 +727,7 @@ class Understander:
         words_set = frozenset(tokens)
         question = ("?" in stripped or first in self.lexicon.question_words
                     or bool(self.lexicon.sets["asking"] & words_set)
-                    or self._asks_later(tokens, joined, words_set))
+                    or self._asks_later(tokens, joined, words_set) or self._tagged(tokens))
         # "the job" points back; "the job outlook" names something (a name is no reference)
         named = {i for m in mentions if m.kind == "alias" for i in range(m.start, m.end)}
         unnamed = f" {' '.join(t if i not in named else '#' for i, t in enumerate(tokens))} "
@@ -740,6 +740,13 @@ class Understander:
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
                      joined, words_set, self._requested(words_set, joined),
                      refers or bool(words_set & _POINTING))
+
+    def _tagged(self, tokens: list[str]) -> bool:
+        """A statement closed by a tag asks ('the prelim year is always in radiology
+        right'); an agreement does not ('yes that's right')."""
+        sets = self.lexicon.sets
+        return len(tokens) >= 4 and tokens[-1] in sets["closing_tags"] \
+            and tokens[-2] not in sets["tag_agreements"]
 
     def _asks_clearly(self, sentence: str) -> bool:
         """A question whose own intent is clear ('How do I become one?'), though it points

@@ -752,7 +752,7 @@ class Provenance:
                 f" {normal(str(c.get('full_name') or c.name))} ", normal(node.name))), None)
             if mine is not None and under is not None:
                 return self.r["listed_under"].format(
-                    name=mine.name, category=under.get("full_name") or under.name)
+                    name=mine.name, category=self.c.heading(under))
             return self.r["separate_career"].format(name=node.name, fact=self.c.what(node))
         fact = _item_with(self.fact_with(node, term).rstrip("."), term)
         found = re.search(r"\W+".join(map(re.escape, term.split())), fact, re.IGNORECASE)
@@ -1315,7 +1315,7 @@ class Provenance:
             for _owner, fact, said in lines:
                 if set(doing) <= set(said.get(cat.id, ())):
                     return self.r["verdict_member"].format(
-                        category=str(cat.get("full_name") or cat.name),
+                        category=self.c.heading(cat),
                         quote=fact.text.rstrip("."))
         return ""
 
@@ -1421,7 +1421,7 @@ class Provenance:
         for name in sorted(self._names[career.id], key=len, reverse=True):
             unnamed = unnamed.replace(f" {name}s ", " ").replace(f" {name} ", " ")
         for cat in own:
-            shown = str(cat.get("full_name") or cat.name)
+            shown = self.c.heading(cat)
             if (placed or any(_has(unnamed, t) for t in self._names[cat.id])) and not _has(
                     said, normal(shown)):
                 return self.r["listed_under"].format(name=career.name, category=shown)
@@ -1431,14 +1431,19 @@ class Provenance:
         others_named = any(n.id != career.id for n in self._holding(  # ('more than rad
             unnamed, "names", *CAREER_TYPES))  # techs' compares; the 'radiologist' of
         # 'telemedicine radiologist' is its own name)
-        asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no
+        asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no and not any(
+            _has(question, w) for w in self._need_words)  # ('do both radiologists and techs
+        # need continuing education?' asks what each needs, not where one is listed)
         if doctor is not None and doctor in own and asks_yes_no and not others_named \
                 and " or " not in question and not _has(said, normal(doctor.name)):
             return self.r["listed_under_yes"].format(  # ('is a radiologist a doctor?')
-                name=career.name, category=str(doctor.get("full_name") or doctor.name))
-        for_doctors = other is doctor and any(  # ('is the AI specialist a doctor?': listed
-            doctor in self.c.categories(n) for c in own  # under paths *for radiologists*)
-            for n in self.g.neighbours(c.id, "paths_for"))
+                name=career.name, category=self.c.heading(doctor))
+        # ('is the AI specialist a doctor?': listed under paths *for radiologists*; 'is a
+        # research scientist a doctor?': under a heading of the radiologist's)
+        for_doctors = doctor is not None and other is doctor and (any(
+            doctor in self.c.categories(n) for c in own
+            for n in self.g.neighbours(c.id, "paths_for")) or self._under_heading(
+                career, doctor))
         if other is not None and own and len(reply.entities) == 1 and not others_named \
                 and asks_yes_no:  # ('who operates it, the radiologist or the technician?')
             if " or " in question or for_doctors:  # ('is it a technical role or an
@@ -1447,15 +1452,24 @@ class Provenance:
                     name=career.name, category=self._narrowest(own))
             return self.r["listed_under_not"].format(
                 name=career.name, category=self._narrowest(own),
-                other=str(other.get("full_name") or other.name))
+                other=self.c.heading(other))
         return ""
+
+    def _under_heading(self, node: Node, category: Node) -> bool:
+        """The document places `node`'s lines under the heading `category` stands for
+        (Research Scientist under Radiologist › Physician Training Pathway): no plain 'not
+        under' it, whatever headings the graph files the node by."""
+        heading = category.section or ""
+        return bool(heading) and any(
+            heading in (p.strip() for p in src.section.split(">"))
+            for f in node.facts for src in f.sources)
 
     def _narrowest(self, cats: Sequence[Node]) -> str:
         """The heading a career is listed under most narrowly (the fewest careers: the
         telemedicine radiologist under Emerging Career Paths for Radiologists, not the
         physician careers that heading is part of), as shown."""
         cat = min(cats, key=lambda c: (len(self.c.members(c)), self.g.order(c.id)))
-        return str(cat.get("full_name") or cat.name)
+        return self.c.heading(cat)
 
     def _doctor_category(self, question: str) -> Node | None:
         """The category a word for a doctor names ('doctor', 'physicians'), as the graph
@@ -1488,7 +1502,7 @@ class Provenance:
             return ""
         career = self.g.node(named[0])
         own = self.c.categories(career)
-        shown = str(cat.get("full_name") or cat.name)
+        shown = self.c.heading(cat)
         if cat in own or career.id in reply.listed:
             return self.r["listed_under_yes"].format(name=career.name, category=shown) + \
                 "\n" + self.c.what(career)
@@ -1644,7 +1658,7 @@ class Provenance:
         needed = self._step_needed(question, reply) or self._may_verdict(question, text)
         if needed:
             return needed
-        shown = [str(c.get("full_name") or c.name) for i in reply.entities[:1] if i in self.g
+        shown = [self.c.heading(c) for i in reply.entities[:1] if i in self.g
                  for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
         lines = [[self._key(w) for w in normal(line).split()]
                  for line in (*text.split("\n"), *shown)]
@@ -1671,9 +1685,17 @@ class Provenance:
                 skill = reply.entities[:1] and self.g.get(reply.entities[0])
                 return self.r["verdict_yes"] if named or (skill and skill.type == "skill") \
                     else ""
-            if any(_in_order(content, line) for line in lines):
+            if any(_in_order(content, line) for line in self._aspect_lines(reply, lines)):
                 return self._unsure_yes(question, content, text, shown)
         return self._verdict_missing(reply, content, lines, elsewhere)
+
+    def _aspect_lines(self, reply: Reply, lines: list[list[str]]) -> list[list[str]]:
+        """The lines that may confirm a yes: for a question of pay, only a line of pay ('do
+        residents get a salary?' is not confirmed by 'mentor residents and fellows')."""
+        if reply.intent != "pay":
+            return lines
+        cues = {self._key(w) for c in self._strong_cues.get("pay", ()) for w in c.split()}
+        return [line for line in lines if cues.intersection(line)]
 
     def _verdict_missing(self, reply: Reply, content: list[str], lines: list[list[str]],
                          elsewhere: bool) -> str:
@@ -1699,7 +1721,9 @@ class Provenance:
         node = self.g.get(reply.entities[0]) if reply.entities else None
         if node is None or not content:
             return ""
-        for fact in sorted(node.facts, key=lambda f: (f.field != "summary", len(f.text), f.text)):
+        # (its lines and pay: a relation's fact states an id, its section a heading)
+        said = (f for f in node.facts if f.field in (*_LINE_FIELDS, "pay"))
+        for fact in sorted(said, key=lambda f: (f.field != "summary", len(f.text), f.text)):
             if _in_order(content, [self._key(w) for w in normal(fact.text).split()]):
                 return fact.text  # (its summary first, then the shortest: the same each run)
         return ""

@@ -268,8 +268,19 @@ def step_careers_first(pol: Policy, r: Resolution) -> None:
                      and not pol.engine.composer.kinds(n)  # (not 'fellowship')
                      and (n in g.neighbours(r.fitting[0].id)
                           or r.fitting[0] in g.neighbours(n.id))), None)
-        if step is not None and len(r.f.p.tokens) <= pol.w["terse_words"]:
-            r.fitting = [step, *(n for n in r.fitting if n != step)]
+        if step is not None and (len(r.f.p.tokens) <= pol.w["terse_words"] or _wh_headed(
+                pol, r, step)):  # ('what kind of internship year do radiologists do?': the
+            r.fitting = [step, *(n for n in r.fitting if n != step)]  # wh-word asks of it)
+
+
+def _wh_headed(pol: Policy, r: Resolution, node: Node) -> bool:
+    """`node` is the first thing named after a which/what word, just after it: the thing
+    that word asks about ('what kind of *internship* do radiologists do?')."""
+    tokens, span = r.f.p.tokens, int(pol.w["pick_head_window"])
+    starts = sorted((m.start, m.node_ids[0]) for m in r.positive)
+    return any(next((i for at, i in starts if at > wh), None) == node.id and any(
+        wh < at <= wh + span for at, i in starts if i == node.id)
+        for wh, t in enumerate(tokens) if t in pol.sets["pick_questions"])
 
 
 def step_topic_for_aspects(pol: Policy, r: Resolution) -> None:

@@ -19,7 +19,7 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
              "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents",
              "negation_bridges", "far_negations", "own_years_words", "own_years_after",
              "name_joiners", "time_units", "owners", "people_words", "condition_openers",
-             "clause_marks", "self_states")
+             "clause_marks", "self_states", "closing_tags", "tag_agreements")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 

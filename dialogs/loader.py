@@ -52,7 +52,7 @@ LANGUAGE_LISTS = ("negators", "negators_after", "positives", "neutral", "unsure"
                   "statement_openers", "question_tags", "pick_frame", "pick_words",
                   "retract_about", "reported", "own_past", "objects", "first_person",
                   "identity_after", "person_nouns", "third_person", "now", "past", "family_verbs",
-                  "comparatives")
+                  "comparatives", "closing_tags", "tag_agreements")
 CONTROLS = ("back", "skip", "restart", "quit", "why", "finish", "repeat", "detail", "compare")
 _TEMPLATE_SLOTS = {"detail": ("{x}",), "compare": ("{x}", "{y}")}
 #: Every message the engine says, with the placeholders it fills in.

@@ -354,6 +354,8 @@ class Reader:
             ((p, "q") for p in lang.get("question_openers", ())), self.respell)
         self.markers: PhraseIndex[str] = PhraseIndex(
             ((p, "q") for p in lang.get("question_markers", ())), self.respell)
+        self._closing_tags = frozenset(lang.get("closing_tags", ()))
+        self._tag_agreements = frozenset(lang.get("tag_agreements", ()))
         self.unsure_answers = {self._strip(phrase_words(p, self.respell))
                                for p in lang.get("unsure_answers", ())}
         self.numbers = {k: v for k, v in flow.numbers.items()}
@@ -482,7 +484,7 @@ class Reader:
                 for h in self._statement_openers.scan(tokens)):
             opener = False  # "what I really loved was my neuro rotation" says, not asks
         marked = self.markers.scan(tokens)
-        question = text.rstrip().endswith("?") or opener or bool(marked)
+        question = text.rstrip().endswith("?") or opener or bool(marked) or self._tagged(words)
         asking: frozenset[int] = frozenset()
         if question and tokens and tokens[-1].sentence > 0:  # several sentences: which ask?
             asking = asked_sentences(text) | {tokens[h.start].sentence for h in marked}
@@ -491,6 +493,12 @@ class Reader:
             if sum(t.sentence not in asking for t in tokens) < _STORY_WORDS:
                 asking = frozenset()  # a short description is part of its question
         return Utterance(text, tokens, signals, core, question, lead, asking)
+
+    def _tagged(self, words: list[str]) -> bool:
+        """A statement closed by a tag asks ('the prelim year is always in radiology
+        right'); an agreement does not ('yes that's right')."""
+        return len(words) >= 4 and words[-1] in self._closing_tags \
+            and words[-2] not in self._tag_agreements
 
     # -- controls, numbers, answers -------------------------------------------------------
     def control(self, u: Utterance) -> str | None:

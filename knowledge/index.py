@@ -196,6 +196,8 @@ class SemanticIndex:
             for field_name, texts in self._fields(node):
                 seen: dict[str, tuple[float, float]] = {}  # per field, the best of each term
                 weight = self.settings.field_weights.get(field_name, 1.0)
+                if weight <= 0:
+                    continue  # (a field shown, never looked up)
                 phrase = field_name in _PHRASE_FIELDS
                 for text in texts:
                     terms = self._terms(text, short_ok=phrase)

@@ -29,7 +29,7 @@ SOURCED_FIELDS: frozenset[str] = frozenset({"summary", "statements", "duties", "
                                             "duration", "options", "specialties"})
 
 NODE_TYPES: dict[str, dict[str, str]] = {
-    "category": {"pay": "text", "full_name": "text"},
+    "category": {"pay": "text", "full_name": "text", "heading": "text"},
     "role": {"duties": "texts", "specialties": "texts", "full_name": "text", "pay": "text"},
     "subspecialty": {"focus": "text", "duration": "duration", "step_label": "text"},
     "training": {"duration": "duration", "options": "texts", "step_label": "text",

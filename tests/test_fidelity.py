@@ -314,7 +314,7 @@ def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advis
     ("Does a research scientist need an MD?", "For Research Scientist it lists: PhD or MD/PhD",
      "Attention to detail"),
     ("What careers involve ultrasound?", "Careers the document mentions ultrasound for:",
-     "Physician careers"),
+     "Physician Training Pathway"),
     # the point missed before
     ("Do academic radiologists see patients?", "clinical practice", "compensated"),
     ("How long is the neuroradiology fellowship?",
@@ -610,7 +610,7 @@ def test_a_superlative_is_never_confirmed_from_among_the_highest(adv: Advisor) -
 
 @pytest.mark.parametrize(("question", "said", "unsaid"), [
     ("Which careers require certification exams?", ["ABR", "ARRT", "ARDMS"],
-     ["Physician careers (radiologists):", "Diagnostic Radiologist"]),
+     ["Physician Training Pathway:", "Diagnostic Radiologist"]),
     ("Which skills does the guide list for radiology careers?",
      ["Strong scientific and analytical thinking", "Attention to detail"], ["Sonographer"]),
     ("Which jobs bridge clinical and IT?", ["Informatics Specialist"], ["Sonographer"]),

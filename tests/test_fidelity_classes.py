@@ -480,9 +480,9 @@ def test_an_opener_quoting_the_answer_does_not_say_it_twice(adv: Advisor) -> Non
 
 @pytest.mark.parametrize(("question", "opens"), [
     ("is a radiologic technologist a doctor?", "No: the document lists Radiologic Technologist "
-     "under Technical and Allied Health Careers, not under Physician careers (radiologists)."),
-    ("is a radiologist a doctor?", "Yes: the document lists Radiologist under Physician careers "
-     "(radiologists)."),
+     "under Technical and Allied Health Careers, not under Physician Training Pathway."),
+    ("is a radiologist a doctor?", "Yes: the document lists Radiologist under Physician Training "
+     "Pathway."),
     # listed under paths *for radiologists*: where it is listed, never a no
     ("is the AI specialist a doctor?", "The document lists AI and Machine Learning Specialist "
      "under Emerging Career Paths for Radiologists."),
@@ -578,7 +578,8 @@ def test_a_name_the_document_never_uses_is_never_said_to_be_its_name(adv: Adviso
 
 def test_a_yes_no_question_about_the_document_asks_no_doctor(adv: Advisor) -> None:
     # 'does the doc say ...?': no 'is X a doctor?' answer
-    assert "under Physician careers" not in ask(adv, "does the doc say CT involves radiation?")
+    assert "under Physician Training Pathway" not in ask(
+        adv, "does the doc say CT involves radiation?")
 
 
 @pytest.mark.parametrize(("question", "said"), [
@@ -635,3 +636,67 @@ def test_a_headings_specialisation_line_fills_its_specializes_row(adv: Advisor) 
 def test_a_claim_that_tech_jobs_are_declining_gets_the_outlook(adv: Advisor) -> None:
     text = ask(adv, "the guide says tech jobs are declining, right?")  # audit H: a list
     assert "Growing demand for imaging services drives job growth" in text
+
+
+# -- audit I (2026-12-07, 325 answers on ddbc11e): its wrong and invented answers -------------
+def test_a_career_the_document_heads_under_radiologist_is_never_said_to_be_no_doctor(
+        adv: Advisor) -> None:
+    # 'No: ... not under Physician careers': Research Scientist sits under Radiologist ›
+    # Physician Training Pathway, and the document names no heading 'Physician careers'
+    text = ask(adv, "is a research scientist a doctor")
+    assert not text.startswith("No"), text
+    assert "PhD or MD/PhD" in text
+    assert ask(adv, "is a rad tech a doctor?").startswith(
+        "No: the document lists Radiologic Technologist under Technical and Allied Health "
+        "Careers, not under Physician Training Pathway.")
+    assert "(radiologists)" not in ask(adv, "list every career in radiology")
+
+
+@pytest.mark.parametrize("question", [
+    "do radiologists get paid during residency", "do residents get a salary"])
+def test_pay_of_residents_is_no_yes_from_other_lines(adv: Advisor, question: str) -> None:
+    # audit I: 'Yes: the document says: diagnostic_radiology_residency.' (an id, and a yes the
+    # document never states), 'Yes.' confirmed by 'mentor residents and fellows'
+    text = ask(adv, question)
+    assert not text.startswith("Yes"), text
+    assert "_" not in text
+    assert "highest compensated" in text
+
+
+def test_a_claim_tagged_right_is_no_statement_about_oneself(adv: Advisor) -> None:
+    s = adv.session()
+    reply = s.ask("the preliminary year is always in radiology right")  # audit I
+    assert reply.intent != "about_me"
+    assert "noted" not in reply.text and "surgery, internal medicine" in reply.text
+    assert s.ask("which career fits me?").text.startswith("Where are you now?")  # (no stage
+    # taken from the claim)
+
+
+def test_what_two_careers_need_is_no_question_of_where_one_is_listed(adv: Advisor) -> None:
+    text = ask(adv, "do both radiologists and techs need continuing education")  # audit I
+    assert not text.startswith("No"), text
+    assert "not under" not in text
+
+
+def test_a_comparison_asked_without_a_verb_takes_no_liking_from_it(adv: Advisor) -> None:
+    # audit I: 'Informatics Specialist fits what you said best (you're drawn to technology ...)'
+    # in a new conversation: 'difference between ...' asks, it tells nothing of the person
+    text = ask(adv, "difference between QA specialist and informatics specialist")
+    assert "fits what you said" not in text and "you're drawn" not in text
+    assert "Quality Assurance Specialist vs Informatics Specialist" in text
+
+
+def test_a_fellowship_path_says_the_order_the_document_states(adv: Advisor) -> None:
+    # audit I: 'lists these steps without saying in which order', though 'After residency'
+    text = ask(adv, "can you do IR straight out of med school without diagnostic residency")
+    assert "After residency, radiologists may pursue fellowships" in text
+    assert "without saying in which order" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "what kind of internship year do radiologists do?",
+    "my teacher said radiologists do an internship year first. what kind of internship is it",
+    "what's a transitional year in radiology training"])
+def test_the_step_a_which_word_asks_of_is_what_is_described(adv: Advisor, question: str) -> None:
+    # the preliminary year's options, not the radiologist's path that names the step
+    assert "surgery, internal medicine" in ask(adv, question)

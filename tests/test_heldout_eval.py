@@ -116,6 +116,12 @@ BLIND = [
     ("blind/sarcastic.yaml", "sarcastic-", 112 / 130, 0.84),
     ("blind/shortchat.yaml", "shortchat-", 93 / 130, 0.78),
     ("blind/latestart.yaml", "latestart-", 109 / 130, 0.82),
+    # written at the start of the eighth session (2026-12-07 19:00) in three styles not used
+    # before (careers-fair walk-ups, military veterans, people shaped by a constraint),
+    # sealed, run once at ddbc11e, then kept as floors
+    ("blind/fair.yaml", "fair-", 116 / 130, 0.87),
+    ("blind/veterans.yaml", "veterans-", 117 / 130, 0.88),
+    ("blind/constraints.yaml", "constraints-", 111 / 130, 0.83),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),
