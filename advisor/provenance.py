@@ -1958,8 +1958,12 @@ class Provenance:
         radiologists need lifelong learning?' answered with what radiologists are)."""
         said = normal(text)
         lines = []
-        for node in self._holding(question, "names", "credential", "skill"):
-            if any(
+        for node in self._holding(question, "names", "credential", "skill", "training"):
+            options = node.get("options", ())
+            if node.type == "training" and (not options or all(  # (a step with options:
+                    _has(f" {said} ", normal(o)) for o in options)):  # 'what kind of intern
+                continue  # year?' asks them, whatever the answer says of its order)
+            if node.type != "training" and any(
                     _has(f" {said} ", normal(n)) for n in (node.name, node.label)) \
                     or normal(node.summary) in said:
                 continue

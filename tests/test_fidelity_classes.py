@@ -696,7 +696,13 @@ def test_a_fellowship_path_says_the_order_the_document_states(adv: Advisor) -> N
 @pytest.mark.parametrize("question", [
     "what kind of internship year do radiologists do?",
     "my teacher said radiologists do an internship year first. what kind of internship is it",
-    "what's a transitional year in radiology training"])
+    "what's a transitional year in radiology training",
+    "List the options for the preliminary year before radiology residency.",
+    "I read somewhere you go straight from med school into radiology residency with no intern "
+    "year in between. True?",
+    "My daughter is applying for radiology residency and she keeps mentioning a 'prelim year'. "
+    "What is that and what does she do in it?"])
 def test_the_step_a_which_word_asks_of_is_what_is_described(adv: Advisor, question: str) -> None:
-    # the preliminary year's options, not the radiologist's path that names the step
+    # the preliminary year's options, not (only) the radiologist's path that names the step,
+    # nor only that the document states no order
     assert "surgery, internal medicine" in ask(adv, question)
