@@ -140,6 +140,14 @@ def _repeats(note: str, text: str) -> bool:
     return len(quoted.split()) >= 3 and quoted in normal(text)
 
 
+def _spans(words: Sequence[str], name: Sequence[str]) -> Iterator[int]:
+    """The positions of `words` inside each occurrence of the phrase `name`."""
+    size = len(name)
+    for i in range(len(words) - size + 1):
+        if list(words[i:i + size]) == list(name):
+            yield from range(i, i + size)
+
+
 def _joined(opener: str, text: str) -> str:
     """An opener before the answer, without the answer's first sentence twice when the
     opener ends by quoting it ('... it says: After residency, radiologists may pursue
@@ -296,6 +304,10 @@ class Provenance:
             ("duration", meta.get("time_comparatives", ())),
             ("pay", meta.get("pay_comparatives", ())))}
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
+        #: Other professions' names (the lexicon's): asked of, the point is not covered.
+        self._other_fields = tuple(normal(n) for n in lexicon.sets["other_fields"])
+        self._field_names = frozenset(normal(n) for n in meta.get("field_words", ()))
+        self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: Words naming a kind of job ('a clinical *role*').
@@ -614,7 +626,28 @@ class Provenance:
         """The absent notice, and the reply flagged when what is absent is what it asks."""
         notice, missing = self.absent_notice(q, question[:MAX_INPUT_CHARS], reply)
         return notice, replace(reply, fallback=True) if self._mostly_absent(
-            missing, question) or self._figures.intersection(missing) else reply
+            missing, question) or self._figures.intersection(missing) or self._other_field(
+            question, missing) else reply
+
+    def _other_field(self, question: str, missing: list[str]) -> bool:
+        """What is asked about is another profession, named before anything of the field
+        ('is a radiation therapist the same as a rad tech?', 'could I become a vet instead?'):
+        the closest facts, flagged as not covered. Not a wrong guess offered after the field's
+        own words ('vascular ultrasound, a sonographer or a vascular surgeon job?')."""
+        said = set(missing)
+        if not said:
+            return False
+        words = normal(question).split()
+        domain = self.understander.domain
+        padded = f" {' '.join(words)} "
+        inside = {i for name in self._other_fields if _has(padded, name)
+                  for i in _spans(words, name.split())}
+        first = next((i for i, w in enumerate(words) if w in domain and i not in inside
+                      and w not in self._field_names), len(words))  # ('*radiation* therapist'
+        # is no word of the field)
+        head = f" {' '.join(words[:first])} "
+        return any(set(name.split()) <= said and _has(head, name) and not any(
+            _has(head, f"{w} {name}") for w in self._likening) for name in self._other_fields)
 
     @staticmethod
     def _mostly_absent(terms: list[str], question: str) -> bool:
@@ -1963,8 +1996,8 @@ class Provenance:
             if node.type == "training" and (not options or all(  # (a step with options:
                     _has(f" {said} ", normal(o)) for o in options)):  # 'what kind of intern
                 continue  # year?' asks them, whatever the answer says of its order)
-            if node.type != "training" and any(
-                    _has(f" {said} ", normal(n)) for n in (node.name, node.label)) \
+            if (node.type != "training" and any(
+                    _has(f" {said} ", normal(n)) for n in (node.name, node.label))) \
                     or normal(node.summary) in said:
                 continue
             line = _sentence(node.summary)

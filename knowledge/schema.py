@@ -126,6 +126,8 @@ FIELD_META: dict[str, str] = {
     "listing_words": "texts",
     "listing_nouns": "texts",
     "domain_terms": "texts",
+    "field_words": "texts",
+    "likening_words": "texts",
     # The node that says what the whole field offers ("what does radiology offer?").
     "overview": "text",
     "version": "text",

@@ -706,3 +706,18 @@ def test_the_step_a_which_word_asks_of_is_what_is_described(adv: Advisor, questi
     # the preliminary year's options, not (only) the radiologist's path that names the step,
     # nor only that the document states no order
     assert "surgery, internal medicine" in ask(adv, question)
+
+
+@pytest.mark.parametrize(("question", "flagged"), [
+    ("is a radiation therapist the same as a rad tech?", True),
+    ("in case I don't like radiology at all, could I become a veterinarian instead?", True),
+    ("dental hygienist or sonographer, which pays more?", True),
+    ("vascular ultrasound, is that done by a sonographer or is that a vascular surgeon job", False),
+    ("Our grandson picked 'IR' for his fellowship. Does that mean he'll be operating on people "
+     "like a surgeon?", False),
+])
+def test_another_profession_asked_about_is_flagged_as_not_covered(
+        adv: Advisor, question: str, flagged: bool) -> None:
+    # the closest facts are given either way; asked about another profession (not a wrong guess
+    # after the field's own words, nor a likening), the reply says the point is not covered
+    assert adv.session().ask(question).fallback is flagged
