@@ -15,6 +15,9 @@ from .record import record
 from .schema import STEP_TYPES
 from .text import key
 
+#: At most this much of an unknown id is shown in an error (attack 9, C1).
+_SHOWN_ID = 80
+
 
 @record
 class Match:
@@ -83,8 +86,9 @@ class Graph:
         """The node with this id; KeyError names the id when it does not exist."""
         try:
             return self._nodes[node_id]
-        except KeyError:
-            raise KeyError(f"no node with id {node_id!r}") from None
+        except KeyError:  # (a long id shown cut: a 1 MB id is no 1 MB message)
+            shown = node_id if len(str(node_id)) <= _SHOWN_ID else f"{str(node_id)[:_SHOWN_ID]}…"
+            raise KeyError(f"no node with id {shown!r}") from None
 
     def get(self, node_id: str) -> Node | None:
         return self._nodes.get(node_id)

@@ -607,3 +607,12 @@ def test_ascii_text_needs_no_folding(text: str) -> None:
     assert knowledge_text._DASHES.search(text.lower()) is None
     fast = knowledge_text.normalize(text)  # the slow path, for the same words plus one more:
     assert knowledge_text.normalize(text + " é")[:len(fast)] == fast
+
+
+def test_an_unknown_id_is_shown_cut_in_its_error(graph: Graph) -> None:
+    # attack 9, C1: a 1 MB id made a 1 MB KeyError message
+    for lookup in (graph.node, graph.pathway):
+        with pytest.raises(KeyError) as raised:
+            lookup("x" * 1_000_000)
+        assert len(str(raised.value)) < 200
+        assert "no node with id 'xxx" in str(raised.value)
