@@ -307,6 +307,8 @@ class Provenance:
         #: Other professions' names (the lexicon's): asked of, the point is not covered.
         self._other_fields = tuple(normal(n) for n in lexicon.sets["other_fields"])
         self._field_names = frozenset(normal(n) for n in meta.get("field_words", ()))
+        self._universal = tuple(normal(w) for w in meta.get("universal_words", ()))
+        self._claim_negations = tuple(normal(w) for w in meta.get("claim_negations", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
@@ -1685,6 +1687,9 @@ class Provenance:
         if any(_has(question, f"{w} be") for w in self._need_words) or " or " in question:
             return ""  # (nor 'before or after residency?': a choice, not a yes or a no)
         body = words[:-1] if words[-1:] and words[-1] in self._yes_no_tags else words
+        step = "" if same else self._step_needed(question, reply, universal=True)
+        if step:  # ('do all radiologists do a fellowship?', 'radiologists don't need a
+            return step  # residency, right?': whether the document lists the step)
         if same or any(w in self._blockers for w in body) or (
                 reply.listed and text.startswith(reply.text)):
             return same  # (a list answers 'are there careers that don't need ...?' itself)
@@ -1915,13 +1920,21 @@ class Provenance:
                 and w not in self._yes_no_tags and w not in self._general_terms
                 and stem(w) not in own]
 
-    def _step_needed(self, question: str, reply: Reply) -> str:
+    def _step_needed(self, question: str, reply: Reply, universal: bool = False) -> str:
         """'Is the internship required for radiology?': whether the document lists that step
         among a career's steps (yes), or lists steps for it without that one (then what the
-        step's own line says: 'radiologists may pursue fellowships')."""
-        if not any(_has(question, w) and not _has(question, f"{w} be")
-                   for w in self._need_words):
+        step's own line says: 'radiologists may pursue fellowships'). With `universal`, also
+        'do all radiologists do a fellowship?', and a claim denied ('don't need a residency,
+        right?') gets 'No' for a step the document lists; 'only', 'instead' and the like ask
+        something else (nothing)."""
+        words = (*self._need_words, *(self._universal if universal else ()))
+        if not any(_has(question, w) and not _has(question, f"{w} be") for w in words):
             return ""  # ('does the intern year *have to be* in radiology?' asks what it is)
+        denied = any(_has(question, w) for w in self._claim_negations)
+        if universal and any(_has(question, w) for w in self._blockers
+                             if w not in self._claim_negations and w not in self._universal
+                             and w not in self._need_words and w not in self._yes_no_tags):
+            return ""
         steps = self._holding(question, "names", "training")
         careers = [self.g.node(i) for i in reply.entities
                    if i in self.g and self.g.node(i).type in CAREER_TYPES]
@@ -1939,7 +1952,8 @@ class Provenance:
         label = str(step.get("full_name") or step.name)
         label = label[:1].lower() + label[1:] if label[1:2].islower() else label
         if step in self.g.pathway(career.id).steps:
-            return self.r["verdict_step_listed"].format(step=label, career=career.name)
+            return self.r["verdict_step_listed_denied" if denied else "verdict_step_listed"].format(
+                step=label, career=career.name)
         if step in self.g.neighbours(career.id):
             return ""  # (continuing education keeps their license: the career's own line says)
         return self.r["verdict_step_unlisted"].format(step=label, career=career.name,

@@ -123,6 +123,8 @@ FIELD_META: dict[str, str] = {
     "pay_weighing": "texts",
     "superlative_words": "texts",
     "need_words": "texts",
+    "universal_words": "texts",
+    "claim_negations": "texts",
     "listing_words": "texts",
     "listing_nouns": "texts",
     "domain_terms": "texts",

@@ -721,3 +721,20 @@ def test_another_profession_asked_about_is_flagged_as_not_covered(
     # the closest facts are given either way; asked about another profession (not a wrong guess
     # after the field's own words, nor a likening), the reply says the point is not covered
     assert adv.session().ask(question).fallback is flagged
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("do all radiologists do a fellowship", "The document does not list fellowship among the "
+     "steps for Radiologist; it says: After residency, radiologists may pursue fellowships"),
+    ("radiologists don't need a fellowship, right?", "The document does not list fellowship "
+     "among the steps for Radiologist"),
+    ("you don't need a residency to be a radiologist, right?", "No: the document lists the "
+     "diagnostic radiology residency among the steps for Radiologist."),
+    ("do radiologists need a residency?", "Yes: the document lists the diagnostic radiology "
+     "residency among the steps for Radiologist."),
+])
+def test_whether_every_path_holds_a_step_is_whether_the_document_lists_it(
+        adv: Advisor, question: str, opens: str) -> None:
+    # audit I: 'do all radiologists do a fellowship' got the path without the line that
+    # answers (fellowships are optional); a denied claim of a listed step is a 'No'
+    assert ask(adv, question).startswith(opens)
