@@ -62,6 +62,8 @@ _LINE_FIELDS = ("summary", "focus", "duties", "statements")
 _MAX_LENGTHS = 8
 #: Where a line's sentences end (and, for a claim checked against them, a lead before ':').
 _SENTENCE = re.compile(r"(?<=\.) ")
+#: The end of a sentence as people type it: a full stop, a question or exclamation mark.
+_ASKED_END = re.compile(r"(?<=[.!?])\s")
 _SENTENCE_OR_LEAD = re.compile(r"(?<=\.) |: ")
 _GAP = 4  # at most this many words between two words of a question an answer says
 
@@ -868,6 +870,28 @@ class Provenance:
         # no verdict (it never says they do not need it).
         tagged = question.split()[-1:] and question.split()[-1] in self._yes_no_tags
         return f"{text} {self.c.certification(career).text}", "no" if tagged else ""
+
+    def _length_corrected(self, question: str, reply: Reply) -> Reply:
+        """A ranking or an interview turn is never rewritten, but a length it was told that
+        the document states otherwise is said first ('after my 3 year residency, which
+        fellowship?': 'The document says ... takes 4–5 years, not 3 years.')."""
+        if reply.kind == "answer":
+            return reply  # (an answer's own notes say it)
+        words = self.understander.parse(question[:MAX_INPUT_CHARS]).tokens
+        whole = f" {' '.join(words)} "
+        if not _LENGTH.search(self._digits(whole)) or not any(
+                self._length_of_step(sentence)
+                for sentence in _ASKED_END.split(question[:MAX_INPUT_CHARS])[:_MAX_LENGTHS]):
+            return reply  # (only a length said right before a step: 'my 3 year residency';
+            # not 'within two or three years. Med school is out': the person's own limit)
+        note, said = self.duration_note(whole, reply)
+        return replace(reply, text=f"{note}\n{reply.text}") if note and said == "no" else reply
+
+    def _length_of_step(self, sentence: str) -> bool:
+        """A sentence gives a length right before a step it names ('my 3 year residency')."""
+        q = self._digits(f" {' '.join(self.understander.parse(sentence).tokens)} ")
+        starts = {at[0] for at, _n in self._steps_at(q)}
+        return any(len(q[:m.end()].split()) in starts for m in _LENGTH.finditer(q))
 
     def duration_note(self, question: str, reply: Reply) -> tuple[str, str]:
         """'The document says Interventional Radiology takes 2 years, not 3.' for each length
@@ -2265,9 +2289,10 @@ class Provenance:
             unlisted = self.unlisted_fellowship(q)  # ('the dermatology radiology fellowship')
             return self.careers_stating(q, reply) or self.line_confirming(q, reply) or (
                 self._unlisted_answer(reply, unlisted) if unlisted else reply)
+        reply = self._length_corrected(question, reply)
         if reply.kind not in _ANSWER_KINDS:  # (a point the source never covers is still an
             return reply  # answer: it says so, and is cited for what it goes on to say)
-        if reply.kind != "answer":  # a ranking or an interview turn: cited, never rewritten
+        if reply.kind != "answer":  # a ranking or an interview turn: cited
             ids = (*reply.entities, *reply.listed)
             return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
         # Terms are matched on the respelled words ('sonogrpher'); words the document never

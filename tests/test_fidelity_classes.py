@@ -738,3 +738,16 @@ def test_whether_every_path_holds_a_step_is_whether_the_document_lists_it(
     # audit I: 'do all radiologists do a fellowship' got the path without the line that
     # answers (fellowships are optional); a denied claim of a listed step is a 'No'
     assert ask(adv, question).startswith(opens)
+
+
+def test_a_wrong_length_told_at_the_start_of_an_interview_is_corrected(adv: Advisor) -> None:
+    # audit I: 'after my 3 year residency ...' started the interview without a word on the length
+    text = ask(adv, "after my 3 year residency in radiology what fellowship should i do")
+    assert text.startswith("The document says Diagnostic radiology residency takes 4–5 years, "
+                           "not 3 years.")
+    s = adv.session()  # a limit of the person's own is no claim about a step
+    s.ask("help me choose a career")
+    s.ask("my daughter")
+    reply = s.ask("She wants to start working within two or three years. Med school is off the "
+                  "table for her.")
+    assert "The document says" not in reply.text
