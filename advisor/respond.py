@@ -132,8 +132,10 @@ class Responder:
         focus = " ".join(asking)
         p = u.parse(focus)
         top = p.intents[0] if p.intents else None
-        if top is None or top.intent in self.pol.sets["story_intents"]:
-            return text  # "which fellowship fits me best?" is answered from the story
+        if top is None or (top.intent in self.pol.sets["story_intents"]
+                           and not self.pol.asks_for_all(p)):
+            return text  # "which fellowship fits me best?" is answered from the story ("what
+            # fellowships are there to pick from?" asks for them all, whatever the story)
         spec = self.e.understander.intents.get(top.intent)
         standalone = spec is not None and not spec.needs_entity  # ('is radiology a growing
         # field?' asks of the field, whatever the story's words: a teacher's 'students')
@@ -169,8 +171,10 @@ class Responder:
         chosen = self._choice(t, p) if t.profile_changed else None
         if chosen is not None:
             return chosen
-        if self.e.interviewer.asks_for_pick(t.dialog, asked) and not self.pol.asks_of_step(p):
-            # ("ok so what do you think?"; not "my options for the prelim year?")
+        if self.e.interviewer.asks_for_pick(t.dialog, asked) and not self.pol.asks_of_step(p) \
+                and not self.pol.asks_for_all(p):
+            # ("ok so what do you think?"; not "my options for the prelim year?" nor "what
+            # fellowships are there to pick from?")
             return self._recommend(t, p, Decision("recommend", 4.0))
         parts = self._clauses(p.text)
         if parts:

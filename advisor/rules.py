@@ -630,6 +630,17 @@ class Policy:
             return None
         return hits[0]
 
+    def asks_for_all(self, p: Parse) -> bool:
+        """'What fellowships are there to pick from?': a what-question for a kind of career
+        in the plural, with no word of a verdict ('should', 'best'), asks for them all."""
+        p = self.story_question(p.text) or p  # (the question after a story: 'I can only
+        # afford one fellowship, so I want to choose well. What fellowships are there?')
+        asked = p.tokens[self.condition_end(p) or 0:]  # ('suppose I finish residency, what')
+        return len(asked) >= 2 and asked[0] in self.sets["pick_questions"] \
+            and asked[1] in self.sets["kinds_in_plural"] \
+            and not p.words & self.sets["pick_verdict_words"] \
+            and not p.has(*self.sets["chooser_phrases"], *self.sets["pick_phrases"])
+
     def names_field(self, p: Parse) -> bool:
         """'What does the field of radiology offer?', 'is radiology a good career?': the field
         is named as the subject, with no node and nothing pointing back."""
@@ -1021,15 +1032,9 @@ def settle_options_listed(pol: Policy, best: Best, f: Facts) -> Best | Decision 
     chooser is offered after them); 'which fellowship should I do?', 'what jobs would suit
     me best?' and anything said about the person still pick."""
     p = f.p
-    if best[0] != "recommend" or f.profiled:
+    if best[0] != "recommend" or f.profiled or not pol.asks_for_all(p):
         return None
-    asked = p.tokens[pol.condition_end(p) or 0:]  # ('suppose I finish residency, what ...')
-    if len(asked) < 2 \
-            or asked[0] not in pol.sets["pick_questions"] \
-            or asked[1] not in pol.sets["kinds_in_plural"] \
-            or p.words & pol.sets["pick_verdict_words"] \
-            or p.has(*pol.sets["chooser_phrases"], *pol.sets["pick_phrases"]):
-        return None
+    asked = p.tokens[pol.condition_end(p) or 0:]
     intent = "subspecialties" if p.requested == "subspecialty" else "list_careers"
     return Decision(intent, max(best[1], pol.w["weak"]), offer_chooser=True,
                     notes=[f"'{asked[0]} {asked[1]}' asks for them all: listed, "

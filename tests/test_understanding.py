@@ -1483,3 +1483,13 @@ def test_a_short_question_after_an_answer_asks_of_the_topic(advisor: Advisor) ->
     s.ask("what does an academic radiologist do")
     reply = s.ask("still see patients?")
     assert not reply.fallback and "clinical practice" in reply.text
+
+
+def test_a_question_for_them_all_after_a_story_of_choosing_lists_them(advisor: Advisor) -> None:
+    # 'so I want to choose well' in the story does not turn 'what fellowships are there to pick
+    # from?' into the start of the interview
+    reply = advisor.session().ask("I can probably only afford one fellowship after residency, "
+                                  "so I want to choose well. What fellowships are there to "
+                                  "pick from?")
+    assert reply.text.startswith("After residency, radiologists may pursue fellowships")
+    assert "Breast Imaging" in reply.text
