@@ -636,8 +636,10 @@ class Policy:
         p = self.story_question(p.text) or p  # (the question after a story: 'I can only
         # afford one fellowship, so I want to choose well. What fellowships are there?')
         asked = p.tokens[self.condition_end(p) or 0:]  # ('suppose I finish residency, what')
-        return len(asked) >= 2 and asked[0] in self.sets["pick_questions"] \
-            and asked[1] in self.sets["kinds_in_plural"] \
+        kinds = self.sets["kinds_in_plural"] - {"options"}
+        return ((len(asked) >= 2 and asked[0] in self.sets["pick_questions"]
+                and asked[1] in self.sets["kinds_in_plural"])
+                or (bool(p.words & kinds) and p.has(*self.sets["options_asked"]))) \
             and not p.words & self.sets["pick_verdict_words"] \
             and not p.has(*self.sets["chooser_phrases"], *self.sets["pick_phrases"])
 
