@@ -1150,6 +1150,9 @@ def settle_elaboration(pol: Policy, best: Best, f: Facts) -> Best | Decision | N
             or f.explicit or not set(p.tokens) <= pol.sets["elaboration"] \
             or best[1] >= pol.w["focus_floor"]:
         return None
+    if f.topic[0].type == "skill":  # one skill of the list the document gives together:
+        return Decision("skills", max(best[1], pol.w["weak"]), [],  # more is the others
+                        context_used=[f"the skills beside '{f.topic[0].id}'"])
     return Decision("describe", max(best[1], pol.w["weak"]), [f.topic[0]],
                     context_used=[f"more of the topic '{f.topic[0].id}'"])
 

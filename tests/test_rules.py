@@ -140,6 +140,8 @@ SETTLE_CASES = [
     (rules.settle_elaboration, ("", 0.0), "doing what?", {"topic": ("ai_specialist",)},
      "=describe"),
     (rules.settle_elaboration, ("", 0.0), "doing what?", {}, None),
+    (rules.settle_elaboration, ("", 0.0), "what else?", {"topic": ("analytical_thinking",)},
+     "=skills"),
     (rules.settle_elaboration, ("", 0.0), "what about pay?", {"topic": ("ai_specialist",)},
      None),
     (rules.settle_limited_to_topic, ("describe", 1.0), "just mammograms?",
