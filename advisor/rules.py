@@ -1146,10 +1146,14 @@ def settle_elaboration(pol: Policy, best: Best, f: Facts) -> Best | Decision | N
     """'What else?', 'doing what?', 'like what?', 'who?', 'why?' after an answer: a few words
     that only ask for more of the thing being discussed get all the document says of it."""
     p = f.p
-    if not f.topic or not p.tokens or len(p.tokens) > pol.w["elaboration_words"] \
+    if not p.tokens or len(p.tokens) > pol.w["elaboration_words"] \
             or f.explicit or not set(p.tokens) <= pol.sets["elaboration"] \
             or best[1] >= pol.w["focus_floor"]:
         return None
+    if not f.topic:  # ('is radiology a secure career?' then 'why?': of the field, the same
+        general = f.last_intent in pol.sets["field_intents"]  # question again: its reasons)
+        return Decision(f.last_intent, max(best[1], pol.w["weak"]), [], context_used=[
+            f"more of the last answer ({f.last_intent})"]) if general else None
     if f.topic[0].type == "skill":  # one skill of the list the document gives together:
         return Decision("skills", max(best[1], pol.w["weak"]), [],  # more is the others
                         context_used=[f"the skills beside '{f.topic[0].id}'"])

@@ -142,6 +142,8 @@ SETTLE_CASES = [
     (rules.settle_elaboration, ("", 0.0), "doing what?", {}, None),
     (rules.settle_elaboration, ("", 0.0), "what else?", {"topic": ("analytical_thinking",)},
      "=skills"),
+    (rules.settle_elaboration, ("", 0.0), "why?", {"last_intent": "outlook"}, "=outlook"),
+    (rules.settle_elaboration, ("", 0.0), "why?", {"last_intent": "duties"}, None),
     (rules.settle_elaboration, ("", 0.0), "what about pay?", {"topic": ("ai_specialist",)},
      None),
     (rules.settle_limited_to_topic, ("describe", 1.0), "just mammograms?",
