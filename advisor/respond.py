@@ -130,6 +130,9 @@ class Responder:
         if len(sentences) < 2 or not asking or len(asking) == len(sentences):
             return text
         focus = " ".join(asking)
+        if all(self._aside(s) for s in sentences if s not in asking):
+            return focus  # ('Interesting, thanks. And what about the technicians? Leah': the
+            # question alone, so it carries on the conversation as it would by itself)
         p = u.parse(focus)
         top = p.intents[0] if p.intents else None
         if top is None or (top.intent in self.pol.sets["story_intents"]
@@ -147,6 +150,15 @@ class Responder:
                 s for s in sentences if s not in asking))):
             return text  # "I'm a radiographer. Can I specialise in MRI?": whose MRI
         return focus
+
+    def _aside(self, sentence: str) -> bool:
+        """A sentence that says nothing of its own: thanks or a greeting ('Interesting,
+        thanks.'), or a name signing off ('Leah')."""
+        p = self.e.understander.parse(sentence)
+        top = p.intents[0].intent if p.intents else None
+        return (top in SOCIAL and top != "help" and not p.mentions
+                and len(p.tokens) <= self.pol.w["social_words"]) or (
+            not p.mentions and not p.question and len(p.tokens) <= self.pol.w["sign_off_words"])
 
     def _points_to_story(self, p: Parse) -> bool:
         """A pronoun or a pointing word that refers back to the story: one with no name

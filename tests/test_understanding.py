@@ -1493,3 +1493,12 @@ def test_a_question_for_them_all_after_a_story_of_choosing_lists_them(advisor: A
                                   "pick from?")
     assert reply.text.startswith("After residency, radiologists may pursue fellowships")
     assert "Breast Imaging" in reply.text
+
+
+def test_a_follow_up_after_thanks_and_before_a_signature_carries_on(advisor: Advisor) -> None:
+    # 'Interesting, thanks.' before it and a name after it: the question alone carries the
+    # last question (pay) to what it names
+    s = advisor.session()
+    s.ask("How well are radiologists paid?")
+    text = s.ask("Interesting, thanks. And what about the technicians?\n\nLeah\n").text
+    assert text.startswith("Technical positions offer good salaries")
