@@ -311,6 +311,7 @@ class Provenance:
         self._field_names = frozenset(normal(n) for n in meta.get("field_words", ()))
         self._universal = tuple(normal(w) for w in meta.get("universal_words", ()))
         self._claim_negations = tuple(normal(w) for w in meta.get("claim_negations", ()))
+        self._length_links = frozenset(normal(w) for w in meta.get("length_links", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
@@ -921,7 +922,8 @@ class Provenance:
             if only.duration is None:
                 return self.c.duration(only, fellowship_only=True).text, ""
         pairs, loose = self._paired(lengths, named, question)
-        if not pairs:  # no step named: the answer's own node
+        if not pairs and not named:  # no step named: the answer's own node (one named far
+            # from the length is not what it is said of: 'a 2 year-ish degree ... or med school')
             node = next((self.g.node(i) for i in reply.entities
                          if i in self.g and self.g.node(i).duration is not None), None)
             pairs = [(lengths[0], node)] if node is not None else []
@@ -977,20 +979,26 @@ class Provenance:
             self._steps_by_word = index
         return self._steps_by_word
 
-    @staticmethod
-    def _paired(lengths: list[re.Match[str]], named: list[tuple[tuple[int, int], Node]],
+    def _paired(self, lengths: list[re.Match[str]], named: list[tuple[tuple[int, int], Node]],
                 question: str) -> tuple[list[tuple[re.Match[str], Node]], list[re.Match[str]]]:
         """Each length with the step named nearest to it (a length just before a name first:
-        '3 year fellowship'), each step once; and the lengths left over (a total)."""
+        '3 year fellowship'), each step once; and the lengths left over (a total). Words that
+        only link a step to its length ('residency *is like* 7 years') count for nothing; a
+        step the length is said to come before or after ('7 years *after* med school') is not
+        its step."""
         def index(pos: int) -> int:
             return len(question[:pos].split())
 
+        words = question.split()
         options = []
         for k, match in enumerate(lengths):
             first, last = index(match.start() + 1), index(match.end() - 1) - 1
             for (start, end), node in named:
-                gap = start - last - 1 if start > last else first - end - 1
-                options.append((max(gap, 0), 0 if start > last else 1, k, node))
+                between = words[last + 1:start] if start > last else words[end + 1:first]
+                if any(w in self._order_words for w in between):
+                    continue
+                gap = sum(1 for w in between if w not in self._length_links)
+                options.append((gap, 0 if start > last else 1, k, node))
         pairs: dict[int, Node] = {}
         used: set[str] = set()
         for gap, _side, k, node in sorted(options, key=lambda o: o[:3]):
@@ -2324,8 +2332,8 @@ class Provenance:
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent
         absent, reply = ("", reply) if unlisted else self._absent(q, asking or question, reply)
-        notices = [n for n in (unlisted, absent,
-                               self.order_note(q, reply),
+        notices = [n for n in (unlisted, absent,  # (a length said wrongly is the point, not
+                               "" if said == "no" else self.order_note(q, reply),  # 'after')
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
         count, reply = self._counted(q, reply)

@@ -372,6 +372,11 @@ class Responder:
                 # part still names what "it" is next)
             replies.append(reply)
         t.annotated = True
+        understood = [(r, p) for r, p in zip(replies, parses, strict=True)
+                      if r.intent != "not_understood"]
+        if understood and len(understood) < len(replies):  # ('... after residncy?? thats what
+            replies = [r for r, _p in understood]  # my PD said': a remark no question; the
+            parses = [p for _r, p in understood]  # answer to the rest stands alone)
         entities = tuple(dict.fromkeys(e for r in replies for e in r.entities))
         text = "\n\n".join(dict.fromkeys(r.text for r in replies))  # (the same answer once)
         sources = tuple(dict.fromkeys(src for r in replies for src in r.sources))

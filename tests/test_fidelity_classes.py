@@ -751,3 +751,21 @@ def test_a_wrong_length_told_at_the_start_of_an_interview_is_corrected(adv: Advi
     reply = s.ask("She wants to start working within two or three years. Med school is off the "
                   "table for her.")
     assert "The document says" not in reply.text
+
+
+def test_a_length_is_read_with_the_step_it_is_said_of(adv: Advisor) -> None:
+    # 'residency is like 7 years after med school': the residency's length (linking words
+    # count for nothing; med school is what it comes after), said first, no order note
+    assert ask(adv, "radiology residency is like 7 years after med school right?").startswith(
+        "No. The document says Diagnostic radiology residency takes 4–5 years, not 7 years.")
+    # a person's own wish named far from a step is no claim about the step
+    text = ask(adv, "Just out of high school, want to get into MRI school, want a 2 year-ish "
+                    "degree and be working fast, dont want anything radioactive or med school. "
+                    "what career?")
+    assert "not 2 years" not in text
+
+
+def test_a_remark_beside_a_question_adds_no_not_understood(adv: Advisor) -> None:
+    text = ask(adv, "heard IR is a 3 yr fellowhsip after residncy?? thats what my PD said")
+    assert text == "The document says Interventional Radiology takes 2 years, not 3 years."
+    assert "understand" not in ask(adv, "what does PACS stand for? I keep hearing it")
