@@ -2332,8 +2332,9 @@ class Provenance:
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent
         absent, reply = ("", reply) if unlisted else self._absent(q, asking or question, reply)
-        notices = [n for n in (unlisted, absent,  # (a length said wrongly is the point, not
-                               "" if said == "no" else self.order_note(q, reply),  # 'after')
+        ordered = said != "no" or bool(self._holding(q, "names", "subspecialty"))  # (a length
+        # said wrongly is the point, not its 'after'; unless a fellowship is put out of order)
+        notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
         count, reply = self._counted(q, reply)

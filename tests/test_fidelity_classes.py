@@ -767,5 +767,6 @@ def test_a_length_is_read_with_the_step_it_is_said_of(adv: Advisor) -> None:
 
 def test_a_remark_beside_a_question_adds_no_not_understood(adv: Advisor) -> None:
     text = ask(adv, "heard IR is a 3 yr fellowhsip after residncy?? thats what my PD said")
-    assert text == "The document says Interventional Radiology takes 2 years, not 3 years."
+    assert text.endswith("The document says Interventional Radiology takes 2 years, not 3 "
+                         "years."), text
     assert "understand" not in ask(adv, "what does PACS stand for? I keep hearing it")
