@@ -151,6 +151,17 @@ class Responder:
             return text  # "I'm a radiographer. Can I specialise in MRI?": whose MRI
         return focus
 
+    def _introduces(self, p: Parse) -> bool:
+        """A part that only brings a topic in: an introducer, then names and nothing else
+        ('what about sonographers', 'as for the techs')."""
+        opener = next((len(w.split()) for w in sorted(
+            self.pol.sets["topic_introducers"], key=len, reverse=True)
+            if " ".join(p.tokens[:len(w.split())]) == w), 0)
+        named = {i for m in p.alias_mentions for i in range(m.start, m.end)}
+        rest = [i for i in range(opener, len(p.tokens))
+                if i not in named and p.tokens[i] not in self.pol.sets["definite_words"]]
+        return bool(opener) and bool(named) and not rest
+
     def _aside(self, sentence: str) -> bool:
         """A sentence that says nothing of its own: thanks or a greeting ('Interesting,
         thanks.'), or a name signing off ('Leah')."""
@@ -363,15 +374,19 @@ class Responder:
         its own sources and notes. A question among them that is declined ('are lead aprons
         enough? how much radiation does a rad tech get?') flags the whole as a fallback: the
         message asked something the source does not cover."""
-        replies = []
-        for parse in parses:
+        replies, answered = [], []
+        for i, parse in enumerate(parses):
             reply = self._annotate(self._answer(t, parse), parse.text)
+            if i + 1 < len(parses) and self._introduces(parse):
+                continue  # ('what about sonographers, how much do they make?': the topic)
+            answered.append(parse)
             named = self._asked_names(parse) if not reply.entities else ()
             if named and self.pol.logistics(parse):  # ("what's med school tuition like and
                 t.context.topic = named[-1].node_ids[:1]  # how many years is it?": a declined
                 # part still names what "it" is next)
             replies.append(reply)
         t.annotated = True
+        parses = answered
         understood = [(r, p) for r, p in zip(replies, parses, strict=True)
                       if r.intent != "not_understood"]
         if understood and len(understood) < len(replies):  # ('... after residncy?? thats what

@@ -1502,3 +1502,15 @@ def test_a_follow_up_after_thanks_and_before_a_signature_carries_on(advisor: Adv
     s.ask("How well are radiologists paid?")
     text = s.ask("Interesting, thanks. And what about the technicians?\n\nLeah\n").text
     assert text.startswith("Technical positions offer good salaries")
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("what about sonographers, how much do they make?", "Technical positions offer good "
+     "salaries"),
+    ("what about neuro, what does that cover?", "Neuroradiology: brain, spine, and head/neck"),
+])
+def test_a_part_that_only_brings_the_topic_in_is_not_answered_alone(
+        advisor: Advisor, question: str, opens: str) -> None:
+    text = advisor.session().ask(question).text
+    assert text.startswith(opens), text
+    assert "\n\n" not in text  # (one answer: the question about the topic)
