@@ -29,6 +29,8 @@ _MAX_NGRAM = 6
 #: with a typo, and must not cost hundreds of fuzzy searches (issue 14).
 _MAX_CORRECTED = 24
 _MAX_FUZZY_SPANS = 24
+#: Words of a text looked at as a slip inside a name, at most (a slip is in a question).
+_MAX_SLIP_WORDS = 60
 #: A negation reaches a name this many words ahead ("I do *not* want to go to med school").
 NEGATION_REACH = 4
 #: ... and a far negation ('not', 'never') this many, over bridging words only.
@@ -225,6 +227,21 @@ class Understander:
         self._cue_reach = _reach(self.cues, self.cue_n)
         self.entity_n = min(_MAX_NGRAM, max((len(a.split()) for a in self.aliases), default=1))
         self._long_names = [a for a in self.aliases if " " in a]
+        #: The words of those names, and each name by its words around each one of them
+        #: ((words before, words after) -> (the word, the name)): a slip's lookup.
+        self._long_name_words = frozenset(w for a in self._long_names for w in a.split())
+        self._slip_index: dict[tuple[tuple[str, ...], tuple[str, ...]],
+                               list[tuple[str, str]]] = {}
+        for alias in sorted(self._long_names):
+            words = alias.split()
+            if len(words) > 4:
+                continue
+            for k, w in enumerate(words):
+                others = words[:k] + words[k + 1:]  # (each a word of its own: not the 'it'
+                if len(w) >= 5 and w not in lexicon.stopwords and not any(  # of 'it specialist')
+                        o in lexicon.stopwords or len(o) < 3 for o in others):
+                    self._slip_index.setdefault((tuple(words[:k]), tuple(words[k + 1:])),
+                                                []).append((w, alias))
         self._long_name_lengths = (min(map(len, self._long_names), default=0),
                                    max(map(len, self._long_names), default=0))
         self._entity_reach = _reach([*self.aliases, *self.keywords], _MAX_NGRAM)
@@ -719,6 +736,8 @@ class Understander:
         mentions = self._link(tokens)
         if unknown and not any(m.kind == "alias" for m in mentions):
             mentions = self._fuzzy_link(tokens, set(unknown), mentions)
+        if not any(m.kind == "alias" for m in mentions):
+            mentions = self._slip_link(tokens, corrections, mentions)
         intents = self._score(tokens, mentions)
         stripped = clean.strip()
         fillers = self.lexicon.sets["fillers"]
@@ -855,6 +874,37 @@ class Understander:
             out.append(Mention(ids, start, start + size, " ".join(tokens[start:start + size]),
                                kind, negated))
         return out
+
+    def _slip_link(self, tokens: list[str], corrections: list[tuple[str, str]],
+                   mentions: list[Mention]) -> list[Mention]:
+        """A real word slipped into a name of two words or more ('quality *insurance*
+        specialist'): every other word of the name as typed, that one within two edits of the
+        name's word. Respelled as the name (a typo the corrector leaves alone, being a word),
+        over any keyword inside it. Dictionary lookups only: a name is indexed by its words
+        around each one of them."""
+        index = self._slip_index
+        named = {i for m in mentions for i in range(m.start, m.end)}
+        for i, word in enumerate(tokens[:_MAX_SLIP_WORDS]):
+            if len(word) < 5 or word in self._long_name_words or word in self.lexicon.stopwords \
+                    or word.removesuffix("s") in self._long_name_words or i in named:
+                continue  # (a plural of a name's word is the name's: 'med students'; a word
+                # that already names something means it: 'information technology')
+            for size in (4, 3, 2):
+                for k in range(size):
+                    start = i - k
+                    if start < 0 or start + size > len(tokens):
+                        continue
+                    around = (tuple(tokens[start:i]), tuple(tokens[i + 1:start + size]))
+                    for name_word, alias in index.get(around, ()):
+                        if OSA.distance(word, name_word, score_cutoff=2) <= 2:
+                            corrections.append((word, name_word))
+                            tokens[i] = name_word
+                            mention = Mention((self.aliases[alias],), start, start + size,
+                                              alias, "alias", self._negated(tokens, start))
+                            kept = [m for m in mentions
+                                    if m.end <= start or m.start >= start + size]
+                            return sorted([*kept, mention], key=lambda m: m.start)
+        return mentions
 
     def _fuzzy_link(self, tokens: list[str], unknown: set[str],
                     mentions: list[Mention]) -> list[Mention]:

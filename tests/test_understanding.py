@@ -1514,3 +1514,24 @@ def test_a_part_that_only_brings_the_topic_in_is_not_answered_alone(
     text = advisor.session().ask(question).text
     assert text.startswith(opens), text
     assert "\n\n" not in text  # (one answer: the question about the topic)
+
+
+@pytest.mark.parametrize(("question", "entity"), [
+    ("quality insurance specialist in imaging? is that a thing", "qa_specialist"),
+])
+def test_a_real_word_slipped_into_a_name_is_read_as_the_name(
+        advisor: Advisor, question: str, entity: str) -> None:
+    # 'insurance' is a word, so the typo corrector leaves it; every other word of the name
+    # is there and it is two edits from 'assurance'
+    reply = advisor.session().ask(question)
+    assert reply.entities[:1] == (entity,) and not reply.fallback
+
+
+@pytest.mark.parametrize("question", [
+    "I'd like some career advice in radiology.",  # ('advice' is no slip of 'device')
+    "what about the other one, what can it specialize in?",  # (nor 'it specialize')
+    "I love teaching the med students",  # (nor a plural)
+])
+def test_a_word_beside_a_name_is_no_slip_unless_the_name_is_all_there(
+        advisor: Advisor, question: str) -> None:
+    assert advisor.session().ask(question).explain.corrections == ()
