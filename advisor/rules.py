@@ -415,15 +415,11 @@ class Policy:
         sets = self.sets
         words = p.words
         fit = words & sets["fit_words"]
-        span = int(self.w["pick_head_window"])
-        tokens = p.tokens
         # the kind of career is what the wh-word asks for ("what *job* should I aim for",
         # "which kind of *fellowship*"), not a word of the story ("interviewing for a CT tech
         # job - what competency should I stress?")
         # ("what fits?", "which would suit me best?": what is asked for is what fits)
-        headed = any(w in sets["career_words"] or w in sets["fit_words"]
-                     for i, t in enumerate(tokens) if t in sets["pick_questions"]
-                     for w in tokens[i + 1:i + 1 + span])
+        headed = self.asks_which_kind(p, with_fit=True)
         if self.asks_of_step(p):
             return False
         if self._story_asks_career(p):
@@ -432,6 +428,15 @@ class Policy:
             fit and words & (sets["career_words"] | sets["field_names"])))
                     and (fit or words & sets["pick_words"] or self._ends_asking_pick(p))
                     and (words & sets["first_person"] or fit))
+
+    def asks_which_kind(self, p: Parse, with_fit: bool = False) -> bool:
+        """A which/what word asking for a kind of career ('which radiology *path*?'; with
+        `with_fit`, also for what fits: 'which would suit me?')."""
+        sets, tokens = self.sets, p.tokens
+        span = int(self.w["pick_head_window"])
+        heads = sets["career_words"] | sets["fit_words"] if with_fit else sets["career_words"]
+        return any(w in heads for i, t in enumerate(tokens) if t in sets["pick_questions"]
+                   for w in tokens[i + 1:i + 1 + span])
 
     def _story_asks_career(self, p: Parse) -> bool:
         """'I'm a radiologist with two small kids ... Is there anything for me?', '... I want
@@ -1244,8 +1249,11 @@ def settle_filtered_list(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     if best[0] in {*SOCIAL, "compare", "recommend", "list_careers"} \
             or not (p.words & pol.sets["job_words"] or only):
         return None
-    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit):
-        return None
+    asked = pol.story_question(p.text) or p  # (the sentence that asks, after a story)
+    if any(not m.negated and pol.type_of(m) in CAREER_TYPES for m in f.explicit) or (
+            asked.words & pol.sets["first_person"] and pol.asks_which_kind(asked)):
+        return None  # ('I love procedures, not just reading scans — which radiology path?':
+        # what the person rules out is a liking, the pick weighs it)
     kinds = {"training", "credential", "category", *CAREER_TYPES}
     ruled_out = any(pol.rules_out(p, m) and pol.g.node(i).type in kinds
                     for m in p.mentions for i in m.node_ids[:1])

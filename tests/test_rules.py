@@ -184,6 +184,11 @@ SETTLE_CASES = [
      "can you work in radiology without going to med school", {}, "list_careers"),
     (rules.settle_filtered_list, ("education", 1.2),
      "can a radiologist work without going to med school", {}, None),
+    (rules.settle_filtered_list, ("about_me", 3.8),
+     "I'm a med student, I love doing procedures, not just reading scans all day - which "
+     "radiology path?", {}, None),
+    (rules.settle_filtered_list, ("about_me", 3.8), "I'm not going to med school. What jobs "
+     "are there?", {}, "list_careers"),
     (rules.settle_list_of_fellowships, ("list_careers", 3.0),
      "list the fellowships after residency pls", {}, "subspecialties"),
     (rules.settle_list_of_fellowships, ("list_careers", 3.0), "list the careers", {}, None),
