@@ -862,6 +862,9 @@ def gate_out_of_scope(pol: Policy, f: Facts) -> Decision | None:
     """'Who discovered x-rays?', 'what's the weather?': the out-of-scope intent's cues."""
     score = f.scores.get("out_of_scope", 0.0)
     floor = pol.w["out_of_scope_floor_named" if f.explicit else "out_of_scope_floor"]
+    if f.keyword and f.other_best("out_of_scope") > score:
+        return None  # ('good with complex equipment: radar, comms, crypto gear. Is that a
+        # skill radiology cares about?': a word of the field, asked of more strongly)
     return Decision("oos", score) if score >= floor else None
 
 

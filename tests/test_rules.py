@@ -48,6 +48,9 @@ GATE_CASES = [
     (rules.gate_logistics, "how long is rad tech school", {}, False),
     (rules.gate_out_of_scope, "who discovered x rays", {}, True),
     (rules.gate_out_of_scope, "who interprets x rays", {}, False),
+    (rules.gate_out_of_scope, "I'm good with complex equipment: radar, comms, crypto gear. Is "
+     "that a skill radiology actually cares about?", {}, False),
+    (rules.gate_out_of_scope, "should I invest in crypto?", {}, True),
     (rules.gate_statement, "i love working with kids", {"profile_changed": True}, True),
     (rules.gate_statement, "i love working with kids", {"profile_changed": False}, False),
 ]
