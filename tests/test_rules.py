@@ -203,6 +203,10 @@ SETTLE_CASES = [
      {"topic": ("preliminary_year",)}, "=subspecialties"),
     (rules.settle_options_of_topic, ("", 0.0), "what are the other options for that year",
      {"topic": ("sonographer",)}, None),
+    (rules.settle_options_of_topic, ("", 0.0), "in what specialty?",
+     {"topic": ("preliminary_year",)}, "=subspecialties"),
+    (rules.settle_options_of_topic, ("", 0.0), "in what specialty?",
+     {"topic": ("radiologist",)}, None),
 ]
 
 
