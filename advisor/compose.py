@@ -262,6 +262,15 @@ class Composer:
                 out.append(str(cat.get("pay")))
         return list(dict.fromkeys(o for o in out if o))
 
+    def heading_saying(self, node: Node, fact: str) -> str:
+        """The heading whose own line `fact` is, when the node holds a line said of all the
+        careers under it ('Medical imaging technicians operate the equipment ...' of the
+        technical careers, held by the QA specialist); else ''."""
+        for cat in self.categories(node):
+            if any(s.rstrip(".") == fact.rstrip(".") for s in cat.get("statements", ())):
+                return self.heading(cat)
+        return ""
+
     def _fact_words(self, node: Node) -> list[tuple[str, _Words]]:
         """A node's facts with their stemmed words, computed once per node."""
         cached = self._facts_cache.get(node.id)

@@ -1728,10 +1728,14 @@ class Provenance:
         needed = self._step_needed(question, reply) or self._may_verdict(question, text)
         if needed:
             return needed
-        shown = [self.c.heading(c) for i in reply.entities[:1] if i in self.g
-                 for c in self.c.categories(self.g.node(i))]  # ('is it an academic career?')
+        needs = any(_has(question, w) for w in self._need_words)
+        shown = [] if needs else [  # ('is it an academic career?'; but a heading's name
+            self.c.heading(c) for i in reply.entities[:1] if i in self.g  # states no need:
+            for c in self.c.categories(self.g.node(i))]  # 'do AI specialists need to be
+        listed = self.r["listed_under"].split("{", 1)[0]  # radiologists?')
         lines = [[self._key(w) for w in normal(line).split()]
-                 for line in (*text.split("\n"), *shown)]
+                 for line in (*text.split("\n"), *shown)
+                 if not (needs and line.startswith(listed))]
         # A node the question names by an alias ('continuing ed') that the answer states by
         # its name ('continuing education is required') is said, whatever the alias's words.
         # (stated as needed: 'continuing education is *required*', not 'Breast Imaging is a

@@ -619,6 +619,10 @@ class Responder:
         fact = self.e.composer.best_fact(node, words, lex.related)
         if fact is None:
             return None
+        heading = self.e.composer.heading_saying(node, fact)
+        if heading:  # (a line of all the careers under a heading is not this one's own)
+            return Answer(self.e.responses["category_says"].format(
+                category=heading, statements=fact.rstrip(".") + "."), (node.id,))
         lead = fact[:1].lower() + fact[1:] if not fact[1:2].isupper() else fact
         text = fact if fact.lower().startswith(node.name.lower()) else f"{node.name}: {lead}"
         return Answer(text.rstrip(".") + ".", (node.id,))

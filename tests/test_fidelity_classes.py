@@ -770,3 +770,17 @@ def test_a_remark_beside_a_question_adds_no_not_understood(adv: Advisor) -> None
     assert text.endswith("The document says Interventional Radiology takes 2 years, not 3 "
                          "years."), text
     assert "understand" not in ask(adv, "what does PACS stand for? I keep hearing it")
+
+
+def test_a_line_of_a_heading_is_said_of_the_heading(adv: Advisor) -> None:
+    # audit J: 'Quality Assurance Specialist: medical imaging technicians operate the equipment'
+    text = ask(adv, "quality assurance specialists operate the scanners right?")
+    assert "Quality Assurance Specialist: medical imaging technicians" not in text
+    assert "Of all Technical and Allied Health Careers, the document says: Medical imaging " \
+        "technicians operate the equipment" in text
+
+
+def test_a_heading_s_name_states_no_need(adv: Advisor) -> None:
+    # audit J: 'do AI specialists need to be radiologists' -> 'Yes.' from the heading
+    # 'Emerging Career Paths for Radiologists'
+    assert not ask(adv, "do AI specialists need to be radiologists").startswith("Yes")
