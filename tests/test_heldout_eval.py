@@ -122,6 +122,11 @@ BLIND = [
     ("blind/fair.yaml", "fair-", 116 / 130, 0.87),
     ("blind/veterans.yaml", "veterans-", 117 / 130, 0.88),
     ("blind/constraints.yaml", "constraints-", 111 / 130, 0.83),
+    # written at 20:05 the same session in three more new styles (pop culture, hospital support
+    # staff, step-by-step planners), sealed, run once at 994ac5d, then kept as floors
+    ("blind/popculture.yaml", "popculture-", 122 / 130, 0.92),
+    ("blind/support.yaml", "support-", 116 / 130, 0.87),
+    ("blind/planners.yaml", "planners-", 110 / 130, 0.82),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),
