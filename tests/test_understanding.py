@@ -1535,3 +1535,16 @@ def test_a_real_word_slipped_into_a_name_is_read_as_the_name(
 def test_a_word_beside_a_name_is_no_slip_unless_the_name_is_all_there(
         advisor: Advisor, question: str) -> None:
     assert advisor.session().ask(question).explain.corrections == ()
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("I want to become a radiologist. What's step 1?", "Medical school (4 years)"),
+    ("Step 1 for rad tech: which degree do I need, associate or bachelor's?",
+     "Associate or bachelor's degree in radiologic technology"),
+])
+def test_step_one_of_a_plan_is_no_licensing_exam(advisor: Advisor, question: str,
+                                                 says: str) -> None:
+    # 'step 1' is the USMLE's name only with a score or an exam beside it
+    reply = advisor.session().ask(question)
+    assert says in reply.text and not reply.fallback
+    assert advisor.session().ask("what step 1 score do I need for radiology?").fallback
