@@ -208,7 +208,13 @@ def answer_duration(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
     steps = _named(pol, p, {"training"})
     spanning = p.words & pol.sets["span_words"] or p.has("from", "in all")
     if len(steps) >= 2 and spanning and "before" not in p.words:  # "X before Y": X's length
-        return c.span(steps[0], steps[-1])
+        path = pol.g.pathway(steps[-1].id).steps
+        if steps[0] in path or steps[-1] in pol.g.pathway(steps[0].id).steps:
+            return c.span(steps[0], steps[-1])
+        return c.sum_of(sorted(dict.fromkeys(_named(pol, p, {"training", "subspecialty"})),
+                               key=lambda n: (n.type != "training", pol.g.order(n.id))))
+        # ('how many years in total for med school and residency?': steps the document lists
+        # in no order, their stated lengths summed)
     # "how long is med school and the residency?", "IR fellowship length and DR residency
     # length": each one's length
     timed = list(dict.fromkeys(_named(pol, p, {"training", "subspecialty"})))

@@ -468,6 +468,19 @@ class Composer:
                 text += " (" + self.t("no_separate_length", steps=join_words(unstated))[2:] + ")"
         return Answer(text + ".", (first.id, last.id))
 
+    def sum_of(self, steps: Sequence[Node]) -> Answer:
+        """The stated lengths of steps asked about together ('how many years in total for
+        med school and residency?'), summed and labelled as a sum worked out here."""
+        part = Pathway.of(steps[-1], tuple(steps))
+        line = part.timeline()
+        if part.total is None:
+            return Answer(line[:1].upper() + line[1:] + ".", tuple(s.id for s in steps))
+        unstated = [_lower_first(s.label) for s in part.unstated]
+        extra = self.t("no_separate_length", steps=join_words(unstated)) if unstated else ""
+        total = self.t("total_line", total=part.total, extra=extra)
+        text = f"{line[:1].upper()}{line[1:]}.\n{total}"
+        return Answer(text, tuple(s.id for s in steps))
+
     def before(self, step: Node) -> Answer:
         """The steps that come before a training step, in order."""
         path = [s for s in self.g.pathway(step.id).steps if s != step]

@@ -784,3 +784,16 @@ def test_a_heading_s_name_states_no_need(adv: Advisor) -> None:
     # audit J: 'do AI specialists need to be radiologists' -> 'Yes.' from the heading
     # 'Emerging Career Paths for Radiologists'
     assert not ask(adv, "do AI specialists need to be radiologists").startswith("Yes")
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("how many years in total for med school and residency?", "add up to 8–9 years"),
+    ("Total years for interventional radiology: med school + residency + IR fellowship = ? "
+     "Show me the sum.", "add up to 10–11 years"),
+])
+def test_a_total_asked_of_steps_in_no_stated_order_is_their_labelled_sum(
+        adv: Advisor, question: str, total: str) -> None:
+    # audit J: the parts were given, never the sum asked for
+    text = ask(adv, question)
+    assert total in text and "worked out here, not stated by the document" in text
+    assert "does not mention sum" not in text
