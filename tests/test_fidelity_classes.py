@@ -797,3 +797,10 @@ def test_a_total_asked_of_steps_in_no_stated_order_is_their_labelled_sum(
     text = ask(adv, question)
     assert total in text and "worked out here, not stated by the document" in text
     assert "does not mention sum" not in text
+
+
+def test_what_comes_once_a_step_is_finished_is_what_comes_after_it(adv: Advisor) -> None:
+    for question in ("and what do I do once residency is finished?",
+                     "what happens when residency is over?"):
+        assert ask(adv, question).startswith(
+            "The document says: After residency, radiologists may pursue fellowships")
