@@ -310,6 +310,7 @@ class Provenance:
         self._other_fields = tuple(normal(n) for n in lexicon.sets["other_fields"])
         self._field_names = frozenset(normal(n) for n in meta.get("field_words", ()))
         self._universal = tuple(normal(w) for w in meta.get("universal_words", ()))
+        self._discourse = frozenset(normal(w) for w in meta.get("discourse_openers", ()))
         self._claim_negations = tuple(normal(w) for w in meta.get("claim_negations", ()))
         self._length_links = frozenset(normal(w) for w in meta.get("length_links", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
@@ -2291,6 +2292,14 @@ class Provenance:
             self._lines_memo[key] = found
         return found
 
+    def _asked_words(self, question: str) -> str:
+        """The question's respelled words, padded, after the words that open it without being
+        part of it ('*so* are sonographers doctors or technical staff?')."""
+        words = list(self.understander.parse(question).tokens)
+        while len(words) > 2 and words[0] in self._discourse:
+            words = words[1:]
+        return f" {' '.join(words)} "
+
     def annotate(self, reply: Reply, question: str, asking: str | None = None) -> Reply:
         """The reply with its sources and the notes that keep it faithful to the source.
         `asking`: the sentences of the question that ask, when a story comes with them: only
@@ -2310,7 +2319,7 @@ class Provenance:
         # Terms are matched on the respelled words ('sonogrpher'); words the document never
         # uses are looked for in what was typed (a real word respelled is no typo).
         question = question[:MAX_INPUT_CHARS]
-        q = f" {' '.join(self.understander.parse(question).tokens)} "
+        q = self._asked_words(question)
         silent = any(reply.text.startswith(p) for p in self._silent) and bool(
             self._uncovered_words.intersection(q.split()))
         text = (self.careers_with(q, reply)

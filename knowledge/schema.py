@@ -124,6 +124,7 @@ FIELD_META: dict[str, str] = {
     "superlative_words": "texts",
     "need_words": "texts",
     "universal_words": "texts",
+    "discourse_openers": "texts",
     "length_links": "texts",
     "claim_negations": "texts",
     "listing_words": "texts",

@@ -804,3 +804,14 @@ def test_what_comes_once_a_step_is_finished_is_what_comes_after_it(adv: Advisor)
                      "what happens when residency is over?"):
         assert ask(adv, question).startswith(
             "The document says: After residency, radiologists may pursue fellowships")
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("so are sonographers doctors or technical staff?",
+     "The document lists Sonographer under Technical and Allied Health Careers."),
+    ("ok but is the IR fellowship 3 years?",
+     "No. The document says Interventional Radiology takes 2 years, not 3 years."),
+])
+def test_a_yes_no_question_is_read_after_the_words_that_open_it(
+        adv: Advisor, question: str, opens: str) -> None:
+    assert ask(adv, question).startswith(opens)
