@@ -9,6 +9,7 @@ answered one by one, or one decision of the reply policy (`rules.decide`), its n
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,8 @@ _ANNOTATED_CHARS = 300
 #: Intents a part of a compound message cannot have: they answer the whole message.
 _SINGLE_ONLY = frozenset({"greeting", "thanks", "goodbye", "help", "recommend", "about_me",
                           "medical_advice", "compare"})
+#: A lettered or numbered choice of a multiple-choice question ('A) cardiac', 'b. neuro').
+_CHOICES = re.compile(r"(?:^|\s)[A-Ea-e1-5][).](?=\s)")
 
 
 @record
@@ -133,7 +136,12 @@ class Responder:
         if all(self._aside(s) for s in sentences if s not in asking):
             return focus  # ('Interesting, thanks. And what about the technicians? Leah': the
             # question alone, so it carries on the conversation as it would by itself)
+        if any(len(_CHOICES.findall(s)) >= 2 for s in sentences if s not in asking):
+            return text  # (choices after the question are its own: '... ? A) cardiac B) neuro')
         p = u.parse(focus)
+        if self._only_names(p):
+            return text  # ('I grew up rural ... telemedicine or academic radiologist?': the
+            # story says what they are weighed by)
         top = p.intents[0] if p.intents else None
         if top is None or (top.intent in self.pol.sets["story_intents"]
                            and not self.pol.asks_for_all(p)):
@@ -143,7 +151,8 @@ class Responder:
         standalone = spec is not None and not spec.needs_entity  # ('is radiology a growing
         # field?' asks of the field, whatever the story's words: a teacher's 'students')
         if (not p.alias_mentions and not standalone) or self._points_to_story(p) \
-                or top.score < self.pol.w["focus_floor"] \
+                or (top.score < self.pol.w["focus_floor"] and (  # (a question naming what
+                    not p.alias_mentions or p.words & self.pol.sets["first_person"])) \
                 or p.words & self.pol.sets["pointing_words"]:
             return text  # "what kind of degree would I need?" leans on the story
         if not self._names_career(p) and self._names_career(u.parse(" ".join(
@@ -161,6 +170,14 @@ class Responder:
         rest = [i for i in range(opener, len(p.tokens))
                 if i not in named and p.tokens[i] not in self.pol.sets["definite_words"]]
         return bool(opener) and bool(named) and not rest
+
+    def _only_names(self, p: Parse) -> bool:
+        """A question of names and joining words only ('telemedicine radiologist or academic
+        radiologist?')."""
+        named = {i for m in p.alias_mentions for i in range(m.start, m.end)}
+        return bool(named) and all(i in named or t in self.pol.sets["name_joiners"]
+                                   or t in self.pol.sets["definite_words"]
+                                   for i, t in enumerate(p.tokens))
 
     def _aside(self, sentence: str) -> bool:
         """A sentence that says nothing of its own: thanks or a greeting ('Interesting,

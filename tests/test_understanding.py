@@ -1548,3 +1548,20 @@ def test_step_one_of_a_plan_is_no_licensing_exam(advisor: Advisor, question: str
     reply = advisor.session().ask(question)
     assert says in reply.text and not reply.fallback
     assert advisor.session().ask("what step 1 score do I need for radiology?").fallback
+
+
+def test_a_question_after_a_story_that_names_what_it_asks_is_read_alone(
+        advisor: Advisor) -> None:
+    # its intent weakly put, but it names what it asks about and says nothing of the person
+    text = advisor.session().ask("im bad with gadgets lol, can barely set up my tv. is "
+                                 "technical aptitude a big deal in radiology careers").text
+    assert "Technical aptitude for operating complex equipment" in text
+    # ... but the story is kept where the question is only names (what they are weighed by is
+    # in the story) or is the person's own ('Could I ...'), and choices after a question are
+    # part of it
+    text = advisor.session().ask("I grew up rural and really want to serve places like that. "
+                                 "telemedicine radiologist or academic radiologist?").text
+    assert "rural" in text
+    text = advisor.session().ask("Which is NOT listed as an ultrasound specialty for "
+                                 "sonographers? A) cardiac B) vascular C) neuro D) obstetric").text
+    assert "cardiac, vascular, obstetric, or abdominal" in text
