@@ -267,6 +267,7 @@ class Understander:
         # 'tuition', 'mony' is 'money')
         vocab.update(lexicon.uncovered)
         vocab.update(lexicon.sets["price_words"])
+        vocab.update(lexicon.sets["source_words"])
         self.vocab = frozenset(vocab)
         buckets: dict[tuple[str, int], list[str]] = {}
         # sorted: a tie between two candidates goes the same way whatever the hash seed

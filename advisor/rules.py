@@ -1094,7 +1094,9 @@ def _lookup(pol: Policy, best: Best, f: Facts) -> bool:
     """A question that looks its keyword up: a lookup intent, 'who ...', or a question no
     intent reads at all ('what do the people who make sure scanners follow the rules do?')."""
     return best[0] in pol.sets["lookup_intents"] or f.p.tokens[:1] == ("who",) or (
-        not best[0] and f.p.question)
+        not best[0] and f.p.question) or (bool(f.p.words & pol.sets["need_asked"])
+                                          and pol.asks_which_kind(f.p))
+    # ('which careers need a bachelor's degree?': careers looked up by what they require)
 
 
 def settle_keyword_elsewhere(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:

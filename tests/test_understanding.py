@@ -1565,3 +1565,13 @@ def test_a_question_after_a_story_that_names_what_it_asks_is_read_alone(
     text = advisor.session().ask("Which is NOT listed as an ultrasound specialty for "
                                  "sonographers? A) cardiac B) vascular C) neuro D) obstetric").text
     assert "cardiac, vascular, obstetric, or abdominal" in text
+
+
+def test_questions_about_the_document_itself_are_no_unknown_subject(advisor: Advisor) -> None:
+    # audit J: refused as 'outside what I know'
+    assert "Physician Training Pathway:" in advisor.session().ask(
+        "list all the careers in the document").text
+    text = advisor.session().ask("which careers need a bachelor's degree").text
+    assert "Associate or bachelor's degree in radiologic technology" in text
+    assert "mentions artcle" not in advisor.session().ask(
+        "how many yeras is a radiolgy residency? for my artcle").text
