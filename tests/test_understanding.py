@@ -1575,3 +1575,14 @@ def test_questions_about_the_document_itself_are_no_unknown_subject(advisor: Adv
     assert "Associate or bachelor's degree in radiologic technology" in text
     assert "mentions artcle" not in advisor.session().ask(
         "how many yeras is a radiolgy residency? for my artcle").text
+
+
+@pytest.mark.parametrize("question", [
+    "are radiologists and rad techs the same?",
+    "is 'technician' and 'radiologist' the same thing?",
+])
+def test_two_careers_asked_to_be_the_same_are_set_side_by_side(advisor: Advisor,
+                                                               question: str) -> None:
+    text = advisor.session().ask(question).text
+    assert " vs " in text.split("\n")[0]
+    assert "operate the equipment" in text or "associate or bachelor" in text
