@@ -60,8 +60,10 @@ def answer_subspecialties(pol: Policy, p: Parse, d: Decision, ctx: Context) -> A
 def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     """'What skills does a sonographer need?'; several skills at once ('which one is the most
     important?' over the list) are the list again."""
-    if len(d.nodes) >= 2 and all(n.type == "skill" for n in d.nodes):
-        return pol.engine.composer.skills(None)
+    named = {i for m in p.mentions for i in m.node_ids if pol.g.node(i).type == "skill"}
+    if (len(d.nodes) >= 2 and all(n.type == "skill" for n in d.nodes)) or len(named) >= 2:
+        return pol.engine.composer.skills(None)  # ('good at communication but not handy
+        # with machines': each named, among all of them)
     if d.nodes and d.nodes[0].type == "skill" and p.has(*pol.sets["skills_asked"]):
         return pol.engine.composer.skills(None)  # ('likes science, what skills does
         # radiology need?': all of them, the one named among them)

@@ -157,3 +157,12 @@ def test_what_training_costs_is_silent_and_a_persona_from_another_field_is_helpe
     assert "salar" not in cost.text and cost.fallback  # the point asked is not covered
     lawyer = advisor.session().ask("I'm a lawyer, what radiology job suits me?")
     assert lawyer.kind == "question" and not lawyer.fallback
+
+
+def test_two_skills_named_in_one_question_get_the_whole_list() -> None:
+    # 'good at communication but not handy with machines': both skills, among all of them
+    from advisor import Advisor
+    text = Advisor().session().ask("I'm good at the communication side but not very handy "
+                                   "with machines. Is that a problem?").text
+    assert "Technical aptitude for operating complex equipment" in text
+    assert "Communication skills for patient care" in text
