@@ -312,6 +312,7 @@ class Provenance:
         self._universal = tuple(normal(w) for w in meta.get("universal_words", ()))
         self._discourse = frozenset(normal(w) for w in meta.get("discourse_openers", ()))
         self._claim_negations = tuple(normal(w) for w in meta.get("claim_negations", ()))
+        self._order_before = frozenset(normal(w) for w in meta.get("order_before_words", ()))
         self._length_links = frozenset(normal(w) for w in meta.get("length_links", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
@@ -1708,6 +1709,9 @@ class Provenance:
             return self._optional_verdict(question, text)
         if said:
             return self.r[f"verdict_{said}"]
+        ordered = self._order_verdict(question)
+        if ordered:  # ('does the IR fellowship come before residency?': the order stated)
+            return ordered
         if self._length_unconfirmed(question, text):
             return self.r["verdict_loose"]  # ('is there a two year fellowship in neuro?')
         rank = [w for w in words if self._superlative(w)]
@@ -1803,6 +1807,40 @@ class Provenance:
                 return fact.text  # (its summary first, then the shortest: the same each run)
         return ""
 
+    def _order_verdict(self, question: str) -> str:
+        """'No: the document says: After residency, radiologists may pursue fellowships.' for
+        a question putting two steps in the order the document states the other way round
+        ('does the IR fellowship come before residency?'); 'Yes: ...' for the order it
+        states. Nothing where it states no order between them."""
+        words = question.split()
+        if " or " in question or any(w in self._blockers or w in self._listing for w in words) \
+                or any(_has(question, w) for w in self._need_words):
+            return ""  # (which of two, 'mandatory after residency', 'only three options
+            # after residency', 'list the fellowships after residency': not the order asked)
+        named = self._steps_at(self._digits(question))[:_MAX_LENGTHS]
+        for (a_at, a), (b_at, b) in pairwise(named):
+            between = words[a_at[1] + 1:b_at[0]]
+            before = any(w in self._order_before for w in between)
+            after = any(w in self._order_after for w in between)
+            if before == after:
+                continue
+            for later, earlier, a_later in ((a, b, True), (b, a, False)):
+                quote = self._stated_after(later, earlier)
+                if quote:  # (a said before b: true when b is the later one)
+                    agrees = (before and not a_later) or (after and a_later)
+                    return self.r["verdict_confirmed" if agrees else "verdict_swapped"].format(
+                        quote=quote.rstrip("."))
+        return ""
+
+    def _stated_after(self, later: Node, earlier: Node) -> str:
+        """The line stating that `later` comes after `earlier` ('After residency, ...'), if any
+        (a fellowship's kinds share the fellowship's line)."""
+        for node in (later, *(k for k in self.g.neighbours(later.id, "kind_of"))):
+            for fact in node.facts:
+                if fact.field == f"requires:{earlier.id}" and fact.sources:
+                    return fact.sources[0].quote
+        return ""
+
     def _may_verdict(self, question: str, text: str) -> str:
         """'A mandatory 2 year fellowship, is that right?': a thing claimed to be needed that
         a line says one *may* do is said no, with the line (a claim only: 'do I need a
@@ -1811,8 +1849,10 @@ class Provenance:
         if not words or words[-1] not in self._yes_no_tags \
                 or not any(_has(question, w) for w in self._need_words):
             return ""
-        for sentence, words in self._sentences_asked(question, text, self._need_words,
-                                                     _SENTENCE_OR_LEAD):
+        subject = {w for n in self._holding(question, "names", *CAREER_TYPES)  # (what the
+                   for t in self._names[n.id] for w in t.split()}  # career needs is asked,
+        for sentence, words in self._sentences_asked(  # not what else it may do)
+                question, text, (*self._need_words, *subject), _SENTENCE_OR_LEAD):
             if any(w in self._optional_words for w in words):
                 return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
         return ""
@@ -1968,6 +2008,12 @@ class Provenance:
         if not any(_has(question, w) and not _has(question, f"{w} be") for w in words):
             return ""  # ('does the intern year *have to be* in radiology?' asks what it is)
         denied = any(_has(question, w) for w in self._claim_negations)
+        if universal and not any(_has(question, w) for w in self._need_words):
+            first = question.split()  # ('do *all* radiologists do a fellowship?'; not 'the
+            said = [i for i, w in enumerate(first) if w in self._universal]  # prelim year is
+            at = [s[0][0] for s in self._steps_at(self._digits(question))]  # *always* surgery')
+            if not said or not at or min(at) < min(said):
+                return ""
         if universal and any(_has(question, w) for w in self._blockers
                              if w not in self._claim_negations and w not in self._universal
                              and w not in self._need_words and w not in self._yes_no_tags):

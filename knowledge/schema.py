@@ -102,6 +102,7 @@ FIELD_META: dict[str, str] = {
     "skill_words": "texts",
     "order_words": "texts",
     "order_after_words": "texts",
+    "order_before_words": "texts",
     "subject_words": "texts",
     "purpose_words": "texts",
     "optional_asked": "texts",

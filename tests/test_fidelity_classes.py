@@ -815,3 +815,27 @@ def test_what_comes_once_a_step_is_finished_is_what_comes_after_it(adv: Advisor)
 def test_a_yes_no_question_is_read_after_the_words_that_open_it(
         adv: Advisor, question: str, opens: str) -> None:
     assert ask(adv, question).startswith(opens)
+
+
+# -- audit K (2026-12-07, 337 answers on 9e5ca67): its wrong and invented answers -------------
+@pytest.mark.parametrize(("question", "opens"), [
+    ("does the IR fellowship come before residency", "No: the document says: After residency"),
+    ("fellowships come before residency right?", "No: the document says: After residency"),
+    ("does the fellowship come after residency?", "Yes: the document says: After residency"),
+])
+def test_an_order_asked_is_the_order_the_document_states(adv: Advisor, question: str,
+                                                          opens: str) -> None:
+    assert ask(adv, question).startswith(opens)
+    # (not 'mandatory after residency': no yes from the order line)
+    assert not ask(adv, "Are fellowships mandatory after residency?").startswith("Yes")
+
+
+def test_always_of_what_a_step_is_is_no_question_of_every_path(adv: Advisor) -> None:
+    text = ask(adv, "i heard the preliminary year is always surgery?")
+    assert not text.startswith("Yes"), text
+    assert "surgery, internal medicine, or a transitional year" in text
+
+
+def test_what_else_a_career_may_do_is_no_answer_to_what_it_needs(adv: Advisor) -> None:
+    # 'No: ... Sonographers ... can specialize ...' to a need of a bachelor's degree
+    assert not ask(adv, "sonographers need a bachelors degree right?").startswith("No")
