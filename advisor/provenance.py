@@ -1813,7 +1813,8 @@ class Provenance:
         ('does the IR fellowship come before residency?'); 'Yes: ...' for the order it
         states. Nothing where it states no order between them."""
         words = question.split()
-        if " or " in question or any(w in self._blockers or w in self._listing for w in words) \
+        body = words[:-1] if words[-1:] and words[-1] in self._yes_no_tags else words
+        if " or " in question or any(w in self._blockers or w in self._listing for w in body) \
                 or any(_has(question, w) for w in self._need_words):
             return ""  # (which of two, 'mandatory after residency', 'only three options
             # after residency', 'list the fellowships after residency': not the order asked)
