@@ -127,6 +127,11 @@ BLIND = [
     ("blind/popculture.yaml", "popculture-", 122 / 130, 0.92),
     ("blind/support.yaml", "support-", 116 / 130, 0.87),
     ("blind/planners.yaml", "planners-", 110 / 130, 0.82),
+    # written at 20:22 the same session in three more new styles (why-askers, students
+    # shadowing in a department, tech hobbyists), sealed, run once at 9e5ca67, kept as floors
+    ("blind/whyaskers.yaml", "whyaskers-", 115 / 130, 0.86),
+    ("blind/shadowing.yaml", "shadowing-", 110 / 130, 0.82),
+    ("blind/techies.yaml", "techies-", 115 / 130, 0.86),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

@@ -1578,8 +1578,9 @@ def test_questions_about_the_document_itself_are_no_unknown_subject(advisor: Adv
 
 
 @pytest.mark.parametrize("question", [
-    "are radiologists and rad techs the same?",
+    "are radiologists and rad techs the same thing?",
     "is 'technician' and 'radiologist' the same thing?",
+    "is a rad tech the same as a radiologist?",
 ])
 def test_two_careers_asked_to_be_the_same_are_set_side_by_side(advisor: Advisor,
                                                                question: str) -> None:
