@@ -17,7 +17,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge import MAX_INPUT_CHARS, MAX_SENTENCES, Graph, Memo, key, strip_control
+from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, MAX_SENTENCES, Graph, Memo, key, strip_control
 from knowledge.record import field, record, replace
 
 from .resources import IntentSpec, Lexicon
@@ -964,6 +964,32 @@ class Understander:
         return at >= floor and start - at <= FAR_NEGATION_REACH and tokens[at] in sets[
             "far_negations"]
 
+    def _cue_hits(self, tokens: list[str], hedged: set[int] | frozenset[int],
+                  names: list[Mention]) -> dict[str, dict[str, float]]:
+        """Each intent's cue phrases found in the words (hedges aside), with their weights.
+        A career's name asks nothing (the 'machine' of 'AI and machine learning specialists'
+        is no modality); the out-of-scope cues never count inside any name ('ml' of 'AI/ML'
+        is no dose)."""
+        kept = [i for i in range(len(tokens)) if i not in hedged]
+        words = [tokens[i] for i in kept]
+        named = {i for m in names for i in range(m.start, m.end)}
+        careers = {i for m in names if self.graph.node(m.node_ids[0]).type in CAREER_TYPES
+                   for i in range(m.start, m.end)}
+        hits: dict[str, dict[str, float]] = {}
+        n = len(words)
+        blind = self.lexicon.sets["outside_intents"]
+        for i in range(n):
+            for size in range(1, min(self._cue_reach.get(words[i], 0), n - i) + 1):
+                cued = self.cues.get(" ".join(words[i:i + size]))
+                if not cued or all(kept[j] in careers for j in range(i, i + size)):
+                    continue
+                phrase = " ".join(words[i:i + size])
+                in_name = all(kept[j] in named for j in range(i, i + size))
+                for intent, weight in cued:
+                    if not (in_name and intent in blind):
+                        hits.setdefault(intent, {})[phrase] = weight
+        return hits
+
     def _score(self, tokens: list[str], mentions: list[Mention]) -> tuple[IntentScore, ...]:
         spans = {m.start: m for m in mentions if m.kind == "alias"}
         # The question without its hedges ("what do they *actually* do?"), names as "x".
@@ -978,22 +1004,7 @@ class Understander:
                 if i not in hedged:
                     masked.append(tokens[i])
                 i += 1
-        kept = [i for i in range(len(tokens)) if i not in hedged]
-        words = [tokens[i] for i in kept]
-        named = {i for m in spans.values() for i in range(m.start, m.end)}
-        hits: dict[str, dict[str, float]] = {}
-        n = len(words)
-        blind = self.lexicon.sets["outside_intents"]
-        for i in range(n):
-            for size in range(1, min(self._cue_reach.get(words[i], 0), n - i) + 1):
-                cued = self.cues.get(" ".join(words[i:i + size]))
-                if not cued:
-                    continue
-                phrase = " ".join(words[i:i + size])
-                in_name = all(kept[j] in named for j in range(i, i + size))
-                for intent, weight in cued:
-                    if not (in_name and intent in blind):  # 'ml' of 'AI/ML' is no dose
-                        hits.setdefault(intent, {})[phrase] = weight
+        hits = self._cue_hits(tokens, hedged, list(spans.values()))
         text = " ".join(masked[:40])
         best_example: dict[str, tuple[str, float]] = {}
         content = sum(1 for w in masked if w != "x")

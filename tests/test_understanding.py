@@ -1587,3 +1587,14 @@ def test_two_careers_asked_to_be_the_same_are_set_side_by_side(advisor: Advisor,
     text = advisor.session().ask(question).text
     assert " vs " in text.split("\n")[0]
     assert "operate the equipment" in text or "associate or bachelor" in text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what do AI and machine learning specialists in radiology do?",
+     "Bridge clinical needs with technology solutions"),
+    ("what do imaging equipment sales ppl actually do", "Training staff on new equipment"),
+])
+def test_a_word_of_a_careers_name_asks_nothing(advisor: Advisor, question: str,
+                                               says: str) -> None:
+    # the 'machine' of 'AI and machine learning specialists' is no cue for modalities
+    assert says in advisor.session().ask(question).text
