@@ -132,6 +132,11 @@ BLIND = [
     ("blind/whyaskers.yaml", "whyaskers-", 115 / 130, 0.86),
     ("blind/shadowing.yaml", "shadowing-", 110 / 130, 0.82),
     ("blind/techies.yaml", "techies-", 115 / 130, 0.86),
+    # written at 20:39 the same session in three more new styles (settling debates, workers
+    # from neighbouring health jobs, rankers), sealed, run once at bc73371, kept as floors
+    ("blind/debates.yaml", "debates-", 110 / 130, 0.82),
+    ("blind/adjacent.yaml", "adjacent-", 106 / 130, 0.79),
+    ("blind/rankers.yaml", "rankers-", 106 / 130, 0.79),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),
