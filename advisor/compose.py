@@ -173,7 +173,9 @@ class Composer:
         if not kids:
             return ""
         return self.t("stated_lengths_only",
-                      names=join_words([f"the {k.label} ({k.duration})" for k in kids]))
+                      names=join_words([f"the {k.name} fellowship ({k.duration})"
+                                        if k.label != k.name.lower() else
+                                        f"the {k.label} ({k.duration})" for k in kids]))
 
     def category_statements(self, node: Node) -> str:
         """What the document says of every career of a node's category ('Medical imaging

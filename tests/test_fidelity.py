@@ -283,7 +283,7 @@ def test_no_order_or_certification_is_inferred(adv: Advisor) -> None:
 
 
 def test_how_long_fellowships_last_names_the_one_stated_length(adv: Advisor) -> None:
-    assert "IR fellowship (2 years)" in ask(adv, "How long are fellowships?")
+    assert "Interventional Radiology fellowship (2 years)" in ask(adv, "How long are fellowships?")
 
 
 def test_the_technicians_sentence_belongs_to_every_technical_position(adv: Advisor) -> None:
@@ -463,7 +463,7 @@ def test_a_length_asked_of_a_fellowship_without_one_says_the_document_gives_none
         adv: Advisor) -> None:
     text = ask(adv, "Is the breast imaging fellowship 2 years?")
     assert text.startswith("The source document does not say how long the breast imaging")
-    assert "IR fellowship (2 years)" in text and "minimally invasive" not in text
+    assert "Radiology fellowship (2 years)" in text and "minimally invasive" not in text
 
 
 def test_which_careers_are_found_from_their_own_lines(adv: Advisor) -> None:
