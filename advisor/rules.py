@@ -113,6 +113,9 @@ class Policy:
             items=2048, chars=1_000_000)
         #: The aspect a comparison is about when its intent scores this much, in order.
         self.aspects = aspects
+        #: Forms of answer asked for at a question's end, longest first ('one word is fine'
+        #: before 'one word').
+        self._format_requests = sorted(self.sets["format_requests"], key=len, reverse=True)
         #: Words that describe nothing: function words, and words naming the kind of thing
         #: asked for ("which *fellowship*", "what *job*").
         self._not_descriptive = engine.lexicon.stopwords | self.sets["role_words"] | self.sets[
@@ -171,7 +174,22 @@ class Policy:
         cut = self._closing.sub("", self._greeting.sub("", text, count=1), count=1)
         cut = self._signature.sub(lambda m: m.group(0)[0], cut, count=1)
         cut = self._purpose.sub("", self._wrapping.sub("", cut))
+        cut = self._without_format(cut)
         return cut if any(c.isalnum() for c in cut) else text
+
+    def _without_format(self, text: str) -> str:
+        """A question without the form of answer it asks for at its end ('... yes or no',
+        '... one word is fine', '... just the state'): how to answer, not what is asked.
+        String tests only, from the end (no pattern to backtrack over a long text)."""
+        end = text.rstrip(" .!?,;:-–—)(\n\t")
+        low = end.lower()
+        for phrase in self._format_requests:
+            if low.endswith(phrase) and (len(low) == len(phrase)
+                                         or not low[-len(phrase) - 1].isalnum()):
+                head = end[:len(end) - len(phrase)].rstrip(" ,;:-–—(\n\t")
+                if any(c.isalnum() for c in head):
+                    return head + ("?" if "?" in text[len(head):] else "")
+        return text
 
     def unquoted(self, text: str) -> str:
         """A question someone else asked, quoted inside one's own ("They'll ask 'what strengths

@@ -1598,3 +1598,15 @@ def test_a_word_of_a_careers_name_asks_nothing(advisor: Advisor, question: str,
                                                says: str) -> None:
     # the 'machine' of 'AI and machine learning specialists' is no cue for modalities
     assert says in advisor.session().ask(question).text
+
+
+@pytest.mark.parametrize(("question", "opens"), [
+    ("is ultrasound tech the same thing as sonographer? yes or no", "Yes: the document uses "
+     "both names"),
+    ("which radiology fellowship is the longest one? one word is fine", "After residency"),
+])
+def test_the_form_of_answer_asked_for_is_not_part_of_the_question(
+        advisor: Advisor, question: str, opens: str) -> None:
+    assert advisor.session().ask(question).text.startswith(opens)
+    # (a long text of white space before it costs no more: string tests from the end)
+    assert advisor.session().ask("what is" + " " * 1900 + "x yes or no").text
