@@ -315,6 +315,7 @@ class Provenance:
         self._order_before = frozenset(normal(w) for w in meta.get("order_before_words", ()))
         self._length_links = frozenset(normal(w) for w in meta.get("length_links", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
+        self._identity_leads = tuple(normal(n) for n in meta.get("identity_leads", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: Words naming a kind of job ('a clinical *role*').
@@ -654,7 +655,21 @@ class Provenance:
         # is no word of the field)
         head = f" {' '.join(words[:first])} "
         return any(set(name.split()) <= said and _has(head, name) and not any(
-            _has(head, f"{w} {name}") for w in self._likening) for name in self._other_fields)
+            _has(head, f"{w} {name}") for w in self._likening) and not self._own_job(head, name)
+                   for name in self._other_fields)
+
+    def _own_job(self, head: str, name: str) -> bool:
+        """The profession is the person's own ('*Pharmacy tech* exploring options - ...', 'I'm
+        a dental assistant ...', 'Vet tech here.'): they say who they are, not what they ask."""
+        words = head.split()
+        size = len(name.split())
+        at = next((i for i in range(len(words) - size + 1)
+                   if " ".join(words[i:i + size]) in (name, f"{name}s")), None)
+        if at is None:
+            return False
+        before = f" {' '.join(words[max(0, at - 4):at])} "
+        return any(_has(before, w) for w in self._identity_leads) or (
+            words[at + size:at + size + 1] in (["here"], ["again"]))
 
     @staticmethod
     def _mostly_absent(terms: list[str], question: str) -> bool:

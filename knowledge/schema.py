@@ -133,6 +133,7 @@ FIELD_META: dict[str, str] = {
     "domain_terms": "texts",
     "field_words": "texts",
     "likening_words": "texts",
+    "identity_leads": "texts",
     # The node that says what the whole field offers ("what does radiology offer?").
     "overview": "text",
     "version": "text",

@@ -715,6 +715,7 @@ def test_the_step_a_which_word_asks_of_is_what_is_described(adv: Advisor, questi
     ("vascular ultrasound, is that done by a sonographer or is that a vascular surgeon job", False),
     ("Our grandson picked 'IR' for his fellowship. Does that mean he'll be operating on people "
      "like a surgeon?", False),
+    ("I'm a dental assistant, could i become a rad tech?", False),  # (their own job)
 ])
 def test_another_profession_asked_about_is_flagged_as_not_covered(
         adv: Advisor, question: str, flagged: bool) -> None:
