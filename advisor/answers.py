@@ -37,6 +37,11 @@ def answer_list(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | No
     if found is not None:
         return found
     g = pol.g
+    career = next((n for n in _named(pol, p, {"role"})), None)
+    if career is not None and not _named(pol, p, {"category"}):  # ('career paths for
+        paths = pol.engine.composer.paths_of(career)  # radiologists besides clinical work')
+        if paths is not None:
+            return paths
     kind = next((n for m in p.alias_mentions if (n := g.node(m.node_ids[0]))
                  and pol.engine.composer.kinds(n)), None)
     if kind is not None:  # 'list every fellowship': the kinds of that step

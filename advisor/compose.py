@@ -737,6 +737,26 @@ class Composer:
             lines.append(_sentence(evolution.summary))
         return Answer(" ".join(lines), (node.id,) if node else ())
 
+    def paths_of(self, career: Node) -> Answer | None:
+        """The career paths the document lists under a career's own heading beside its
+        training ('what career paths do radiologists have besides clinical practice?': Academic
+        and Research Careers, Emerging Career Paths for Radiologists), by heading; None when it
+        lists none."""
+        heading, own = career.section, self.categories(career)
+        cats = [c for c in self.g.of_type("category")
+                if c.section != heading and c not in own and any(
+                    heading in (p.strip() for p in src.section.split(">"))
+                    for f in c.facts for src in f.sources)]
+        if not cats:
+            return None
+        lines = [self.t("paths_of_head", name=career.name)]
+        listed: list[str] = []
+        for cat in cats:
+            members = self.members(cat)
+            listed.extend(m.id for m in members)
+            lines.append(f"• {self.heading(cat)}: " + ", ".join(m.name for m in members))
+        return Answer("\n".join(lines), (career.id,), tuple(listed))
+
     def list_careers(self, category: Node | None) -> Answer:
         """Every career by category, or one category's careers (constrained lists are graph
         queries: advisor/listing.py)."""

@@ -1054,6 +1054,22 @@ def settle_described_pick(pol: Policy, best: Best, f: Facts) -> Best | Decision 
                     described=hit.words, offer_chooser=True)
 
 
+def settle_paths_of_career(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'What are the career paths for radiologists?', 'what kinds of careers do radiologists
+    have besides clinical practice?': careers in the plural asked of a career named, where the
+    list is asked at all, are the paths listed under it."""
+    p = f.p
+    roles = [pol.g.node(m.node_ids[0]) for m in f.explicit
+             if not m.negated and pol.type_of(m) == "role"]
+    plural = p.words & (pol.sets["kinds_in_plural"] - pol.sets["fellowship_kinds"])
+    if best[0] not in {"describe", "subspecialties"} or len(roles) != 1 or not plural \
+            or f.scores.get("list_careers", 0.0) < pol.w["weak"] \
+            or pol.engine.composer.paths_of(roles[0]) is None:
+        return None
+    return Decision("list_careers", best[1], [roles[0]],
+                    notes=[f"careers asked of '{roles[0].id}': the paths listed under it"])
+
+
 def settle_options_listed(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'What fellowships could I go into after residency?', 'what jobs could I go into?': a
     what-question for a kind of career in the plural asks for them all, not for a pick (the
@@ -1307,7 +1323,8 @@ def settle_options_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decisio
                     context_used=[f"the options of the topic '{topic.id}'"])
 
 
-SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_list_of_fellowships,
+SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_paths_of_career,
+                                 settle_list_of_fellowships,
                                  settle_described_pick, settle_options_listed,
                                  settle_pick_from_what_was_said,
                                  settle_followup, settle_social,

@@ -207,6 +207,10 @@ SETTLE_CASES = [
      {"topic": ("preliminary_year",)}, "=subspecialties"),
     (rules.settle_options_of_topic, ("", 0.0), "in what specialty?",
      {"topic": ("radiologist",)}, None),
+    (rules.settle_paths_of_career, ("subspecialties", 2.0), "What kinds of careers do "
+     "radiologists have besides regular clinical practice?", {}, "=list_careers"),
+    (rules.settle_paths_of_career, ("describe", 2.0), "tell me about research scientist roles",
+     {}, None),
 ]
 
 

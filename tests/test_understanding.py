@@ -1610,3 +1610,12 @@ def test_the_form_of_answer_asked_for_is_not_part_of_the_question(
     assert advisor.session().ask(question).text.startswith(opens)
     # (a long text of white space before it costs no more: string tests from the end)
     assert advisor.session().ask("what is" + " " * 1900 + "x yes or no").text
+
+
+def test_career_paths_asked_of_the_radiologist_are_those_listed_under_it(
+        advisor: Advisor) -> None:
+    text = advisor.session().ask("What kinds of careers do radiologists have besides regular "
+                                 "clinical practice?").text
+    assert "Academic and Research Careers: Academic Radiologist, Research Scientist" in text
+    assert "Emerging Career Paths for Radiologists: AI and Machine Learning Specialist, " \
+        "Telemedicine Radiologist" in text
