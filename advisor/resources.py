@@ -225,7 +225,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
                "chooser_phrases", "alternative_types", "kinds_in_plural", "pick_verdict_words",
                "options_asked", "field_intents", "topic_introducers", "need_asked",
-               "format_requests", "fellowship_kinds",
+               "format_requests", "fellowship_kinds", "settle_asks",
                "move_phrases", "skills_asked", "elaboration", "limiting_words",
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",

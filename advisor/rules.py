@@ -150,6 +150,8 @@ class Policy:
             rf"(?:{words('claim_verbs')}))[\s:,-]{{1,3}}(?:that\s)?(?!(?:{words('subjects')})\b)",
             re.I)
         self._claim_tags = frozenset(self.sets["claim_tags"])
+        self._settle_asks = tuple(" ".join(a.replace("'", " ").split())
+                                  for a in self.sets["settle_asks"])
         # A quote ('...' or "..." or “...”): one bounded class, no opening mark inside, so each
         # start scans at most to the next mark (linear; two overlapping runs of a class
         # backtracked from every opening mark). Its length in words is checked on the match.
@@ -224,6 +226,11 @@ class Policy:
         claim = self._claim_lead.sub("", text, count=1)
         if claim == text or not any(c.isalnum() for c in claim):
             return text
+        sentences = self.engine.understander.split_sentences(claim)
+        last = " ".join(sentences[-1].lower().strip(" ?.!").replace("'", " ").split())
+        if len(sentences) >= 2 and any(last.endswith(a) for a in self._settle_asks):
+            claim = sentences[0]  # ('my uncle swears X. my aunt says Y. who's right?': the
+            # first claim checked; the document settles it, or says it is silent)
         words = claim.lower().replace("?", " ").replace(".", " ").split()
         return claim if words[-1] in self._claim_tags else f"{claim.rstrip(' ?.!')}, right?"
 

@@ -1619,3 +1619,14 @@ def test_career_paths_asked_of_the_radiologist_are_those_listed_under_it(
     assert "Academic and Research Careers: Academic Radiologist, Research Scientist" in text
     assert "Emerging Career Paths for Radiologists: AI and Machine Learning Specialist, " \
         "Telemedicine Radiologist" in text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("My uncle swears radiologists are some of the highest-paid doctors. My aunt says they're "
+     "middle of the pack. Who's right?", "among the highest compensated"),
+    ("My friend says rad techs get paid poorly. I say the pay is decent. Settle it.",
+     "Technical positions offer good salaries"),
+])
+def test_a_claim_someone_made_then_who_is_right_checks_the_claim(
+        advisor: Advisor, question: str, says: str) -> None:
+    assert says in advisor.session().ask(question).text
