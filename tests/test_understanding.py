@@ -1630,3 +1630,13 @@ def test_career_paths_asked_of_the_radiologist_are_those_listed_under_it(
 def test_a_claim_someone_made_then_who_is_right_checks_the_claim(
         advisor: Advisor, question: str, says: str) -> None:
     assert says in advisor.session().ask(question).text
+
+
+@pytest.mark.parametrize("question", ["which career would match me best?",
+                                      "which radiology job matches me?"])
+def test_a_career_that_matches_the_person_is_a_pick_not_a_lookup(advisor: Advisor,
+                                                                   question: str) -> None:
+    # 'match' was looked up as a word of the alias 'matched DR' (Diagnostic Radiologist)
+    reply = advisor.session().ask(question)
+    assert "Diagnostic Radiologist" not in reply.text.split("\n")[0]
+    assert reply.intent == "recommend"
