@@ -251,6 +251,20 @@ def step_step_to_career(pol: Policy, r: Resolution) -> None:
             r.d.notes.append(f"'{n.id}' read as the career it leads to, '{lead.id}'")
 
 
+def step_modality_to_user(pol: Policy, r: Resolution) -> None:
+    """'How do I run the CT scanner?' then 'what degree?': the education or credential of a
+    modality is that of the one career the document gives it to."""
+    if r.d.intent not in {"education", "certification"}:
+        return
+    for i, n in enumerate(r.fitting):
+        if n.type != "modality":
+            continue
+        users = related_careers(pol, [n], "role")
+        if len(users) == 1:
+            r.fitting[i] = users[0]
+            r.d.notes.append(f"'{n.id}' read as the one career it is given to, '{users[0].id}'")
+
+
 def step_careers_first(pol: Policy, r: Resolution) -> None:
     """'Is there demand for sonographers?' is about the sonographer, not the 'demand' topic.
     (What a who-question describes stays first: 'who operates the imaging equipment, the
@@ -413,7 +427,8 @@ STEPS: tuple[Step, ...] = (step_keyword_specialises, step_specific_first, step_d
                            step_keywords, step_relations, step_pronoun_topic,
                            step_step_to_career, step_careers_first, step_topic_for_aspects,
                            step_topic_compound, step_topic_subject, step_topic_fallback,
-                           step_doctor, step_before_subject, step_goal, step_main_clause)
+                           step_doctor, step_before_subject, step_goal, step_main_clause,
+                           step_modality_to_user)
 
 
 def resolve(pol: Policy, d: Decision, f: Facts) -> list[Node]:

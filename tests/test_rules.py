@@ -229,6 +229,9 @@ def test_settler(engine: Any, rule: Any, best: tuple[str, float], text: str,
 
 # (step, intent, text, context, first node after the step, or None for "no nodes")
 STEP_CASES = [
+    (resolving.step_modality_to_user, "education", "what degree", {"topic": ("ct",)},
+     "radiologic_technologist"),
+    (resolving.step_modality_to_user, "describe", "what is it", {"topic": ("ct",)}, "ct"),
     (resolving.step_main_clause, "education",
      "if I finish residency, do I have to do a fellowship or is that optional?", {},
      "fellowship"),
