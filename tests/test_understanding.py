@@ -1640,3 +1640,10 @@ def test_a_career_that_matches_the_person_is_a_pick_not_a_lookup(advisor: Adviso
     reply = advisor.session().ask(question)
     assert "Diagnostic Radiologist" not in reply.text.split("\n")[0]
     assert reply.intent == "recommend"
+
+
+def test_a_market_standpoint_asks_the_outlook(advisor: Advisor) -> None:
+    text = advisor.session().ask("is doing a subspecialty fellowship worth it from a market "
+                                 "standpoint?").text
+    assert "Increasing need for subspecialized expertise" in text
+    assert advisor.session().ask("how is the stock market doing?").fallback
