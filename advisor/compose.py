@@ -7,7 +7,7 @@ computed pathway. Where the graph is silent the answer says so plainly.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from itertools import pairwise
+from itertools import pairwise, product
 
 from knowledge import CAREER_TYPES, Graph, Node, Pathway, key
 from knowledge.index import stem
@@ -477,11 +477,15 @@ class Composer:
         line = part.timeline()
         if part.total is None:
             return Answer(line[:1].upper() + line[1:] + ".", tuple(s.id for s in steps))
+        text = f"{line[:1].upper()}{line[1:]}.\n{self._total_line(part)}"
+        return Answer(text, tuple(s.id for s in steps))
+
+    def _total_line(self, part: Pathway) -> str:
+        """'The stated lengths add up to 8–9 years; the document gives no length for the
+        preliminary year; this sum is worked out here ...' for a pathway with a total."""
         unstated = [_lower_first(s.label) for s in part.unstated]
         extra = self.t("no_separate_length", steps=join_words(unstated)) if unstated else ""
-        total = self.t("total_line", total=part.total, extra=extra)
-        text = f"{line[:1].upper()}{line[1:]}.\n{total}"
-        return Answer(text, tuple(s.id for s in steps))
+        return self.t("total_line", total=part.total, extra=extra)
 
     def before(self, step: Node) -> Answer:
         """The steps that come before a training step, in order."""
@@ -494,13 +498,18 @@ class Composer:
         lines.extend(f"• {self.step_text(s)}" for s in direct or path)
         return Answer("\n".join(lines), (step.id, *(s.id for s in path)))
 
+    @staticmethod
+    def order_quote(later: Node, earlier: Node) -> str:
+        """The line stating that `later` comes after `earlier` ('After residency, radiologists
+        may pursue fellowships in subspecialties'), else ''."""
+        return next((f.sources[0].quote for f in later.facts
+                     if f.field == f"requires:{earlier.id}" and f.sources), "")
+
     def _order_said(self, steps: Sequence[Node], links: Collection[tuple[str, str]]) -> str:
         """What the document says of the order of unnumbered steps: none stated, or the one
         it states ('After residency, radiologists may pursue fellowships') and no other."""
-        ids = {s.id for s in steps}
-        quotes = [src.quote for later in steps for f in later.facts if f.field.startswith(
-            "requires:") and (later.id, f.field.split(":", 1)[1]) in links
-            and f.field.split(":", 1)[1] in ids for src in f.sources[:1]]
+        quotes = [q for later, earlier in product(steps, steps)
+                  if (later.id, earlier.id) in links and (q := self.order_quote(later, earlier))]
         if not quotes:
             return self.r["no_order_stated"]
         return self.t("some_order_stated", quote=quotes[0].rstrip("."))
@@ -544,9 +553,7 @@ class Composer:
         if not numbered:
             lines.append(self._order_said(steps, path.links))
         if path.total is not None:
-            unstated = [_lower_first(s.label) for s in path.unstated]
-            extra = (self.t("no_separate_length", steps=join_words(unstated)) if unstated else "")
-            lines.append(self.t("total_line", total=path.total, extra=extra))
+            lines.append(self._total_line(path))
         elif path.unstated:
             lines.append(self.r["silent"].format(what="how long these steps take"))
         for upkeep in g.neighbours(node.id, "maintained_by"):

@@ -62,8 +62,6 @@ _LINE_FIELDS = ("summary", "focus", "duties", "statements")
 _MAX_LENGTHS = 8
 #: Where a line's sentences end (and, for a claim checked against them, a lead before ':').
 _SENTENCE = re.compile(r"(?<=\.) ")
-#: The end of a sentence as people type it: a full stop, a question or exclamation mark.
-_ASKED_END = re.compile(r"(?<=[.!?])\s")
 _SENTENCE_OR_LEAD = re.compile(r"(?<=\.) |: ")
 _GAP = 4  # at most this many words between two words of a question an answer says
 
@@ -899,7 +897,7 @@ class Provenance:
         whole = f" {' '.join(words)} "
         if not _LENGTH.search(self._digits(whole)) or not any(
                 self._length_of_step(sentence)
-                for sentence in _ASKED_END.split(question[:MAX_INPUT_CHARS])[:_MAX_LENGTHS]):
+                for sentence in self.understander.split_sentences(question)[:_MAX_LENGTHS]):
             return reply  # (only a length said right before a step: 'my 3 year residency';
             # not 'within two or three years. Med school is out': the person's own limit)
         note, said = self.duration_note(whole, reply)
@@ -1748,7 +1746,7 @@ class Provenance:
         needed = self._step_needed(question, reply) or self._may_verdict(question, text)
         if needed:
             return needed
-        needs = any(_has(question, w) for w in self._need_words)
+        needs = self._asks_need(question)
         shown = [] if needs else [  # ('is it an academic career?'; but a heading's name
             self.c.heading(c) for i in reply.entities[:1] if i in self.g  # states no need:
             for c in self.c.categories(self.g.node(i))]  # 'do AI specialists need to be
@@ -1851,11 +1849,8 @@ class Provenance:
     def _stated_after(self, later: Node, earlier: Node) -> str:
         """The line stating that `later` comes after `earlier` ('After residency, ...'), if any
         (a fellowship's kinds share the fellowship's line)."""
-        for node in (later, *(k for k in self.g.neighbours(later.id, "kind_of"))):
-            for fact in node.facts:
-                if fact.field == f"requires:{earlier.id}" and fact.sources:
-                    return fact.sources[0].quote
-        return ""
+        return next((q for node in (later, *self.g.neighbours(later.id, "kind_of"))
+                     if (q := self.c.order_quote(node, earlier))), "")
 
     def _may_verdict(self, question: str, text: str) -> str:
         """'A mandatory 2 year fellowship, is that right?': a thing claimed to be needed that
@@ -2025,11 +2020,10 @@ class Provenance:
             return ""  # ('does the intern year *have to be* in radiology?' asks what it is)
         denied = any(_has(question, w) for w in self._claim_negations)
         if universal and not any(_has(question, w) for w in self._need_words):
-            first = question.split()  # ('do *all* radiologists do a fellowship?'; not 'the
-            said = [i for i, w in enumerate(first) if w in self._universal]  # prelim year is
-            at = [s[0][0] for s in self._steps_at(self._digits(question))]  # *always* surgery')
-            if not said or not at or min(at) < min(said):
-                return ""
+            said = [i for i, w in enumerate(question.split()) if w in self._universal]
+            at = [span[0] for span, _n in self._steps_at(self._digits(question))]
+            if not said or not at or min(at) < min(said):  # ('do *all* radiologists do a
+                return ""  # fellowship?'; not 'the prelim year is *always* surgery')
         if universal and any(_has(question, w) for w in self._blockers
                              if w not in self._claim_negations and w not in self._universal
                              and w not in self._need_words and w not in self._yes_no_tags):
