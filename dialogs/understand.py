@@ -189,6 +189,9 @@ class Utterance:
     #: Sentences that ask, when only some do ("She loves kids. Which fellowship fits her?");
     #: empty when the whole utterance is the question (or none is).
     asking: frozenset[int] = frozenset()
+    #: Sentences of a short story before its question in which the person speaks of
+    #: themselves: a cue there says what they like, though the story is part of the question.
+    stated: frozenset[int] = frozenset()
 
     def asks_at(self, position: int) -> bool:
         """Is the word at `position` in a question (a story before a question tells)?"""
@@ -486,13 +489,18 @@ class Reader:
         marked = self.markers.scan(tokens)
         question = text.rstrip().endswith("?") or opener or bool(marked) or self._tagged(words)
         asking: frozenset[int] = frozenset()
+        stated: frozenset[int] = frozenset()
         if question and tokens and tokens[-1].sentence > 0:  # several sentences: which ask?
             asking = asked_sentences(text) | {tokens[h.start].sentence for h in marked}
             if opener:
                 asking |= {tokens[lead].sentence}
-            if sum(t.sentence not in asking for t in tokens) < _STORY_WORDS:
-                asking = frozenset()  # a short description is part of its question
-        return Utterance(text, tokens, signals, core, question, lead, asking)
+            told = [t for t in tokens if t.sentence not in asking]
+            if len(told) < _STORY_WORDS:
+                asking = frozenset()  # a short description is part of its question; but
+                # what the person says of themselves there ("I want to build algorithms.")
+                # still says what they like
+                stated = frozenset(t.sentence for t in told if t.word in self._first_person)
+        return Utterance(text, tokens, signals, core, question, lead, asking, stated)
 
     def _tagged(self, words: list[str]) -> bool:
         """A statement closed by a tag asks ('the prelim year is always in radiology
@@ -1097,8 +1105,9 @@ class Reader:
             pol, explicit = self._polarity(u, hit, starts[at] if at < len(starts) else None,
                                            cue_clauses)
             if kind == "topic":
-                if pol in (POS, NEG) and (explicit or not u.asks_at(hit.start)):
-                    topics[name] = 1 if pol == POS else -1
+                sign = self._topic_sign(u, hit, pol, explicit)
+                if sign:
+                    topics[name] = sign
                     used.append(hit)
                 continue
             slot = self.flow.slots[name]
@@ -1139,7 +1148,8 @@ class Reader:
         # meaning: "babysat all through high school" says nothing of sonography school)
         taken = set(used)  # (a list's `in` made this quadratic in a flood of cues)
         known = [h for h in hits if self._background(h) and h not in taken]
-        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found), known)
+        interests, quotes = self._evidence(u, used, cue_clauses, self._favoured(found, topics),
+                                           known)
         voiced = longest(self.voices.scan(u.tokens), lambda _v: 0)
         myself = not self._first_person.isdisjoint(t.word for t in u.tokens)
         return Extraction({k: tuple(v) for k, v in found.items() if v}, topics,
@@ -1193,19 +1203,32 @@ class Reader:
             clauses.setdefault(token.clause, []).append(i)
         return clauses
 
-    def _favoured(self, found: Mapping[str, Sequence[str]]) -> frozenset[tuple[str, str]]:
-        """(career, polarity) pairs the slot values just found weigh on, for (positive) or
-        against (negative; a category reaches its careers): the only ones words a cue took
-        may still sharpen, in the same direction."""
+    def _topic_sign(self, u: Utterance, hit: Hit[Cue], pol: str, explicit: bool) -> int:
+        """+1 or -1 for evidence said for or against, 0 for none: in a question only with a
+        signal word, or in what the person says of themselves before it; what the person
+        does ("I've been a systems administrator") counts for it."""
+        told = not u.asks_at(hit.start) or u.tokens[hit.start].sentence in u.stated
+        if pol in (POS, NEG) and (explicit or told):
+            return 1 if pol == POS else -1
+        return 1 if pol not in (NEG, UNSURE) and told and self.identity(u, hit) else 0
+
+    def _favoured(self, found: Mapping[str, Sequence[str]], topics: Mapping[str, int]
+                  ) -> frozenset[tuple[str, str]]:
+        """(career, polarity) pairs the slot values and evidence just found weigh on, for
+        (positive) or against (negative; a category reaches its careers): the only ones words
+        a cue took may still sharpen, in the same direction."""
         if self.reach is None:
             return frozenset()
-        out: set[tuple[str, str]] = set()
+        weighed: list[tuple[str, float]] = []
         for name, values in found.items():
             for value in values:
                 spec = self.flow.slots[name].values.get(value)
-                for node, weight in spec.weights.items() if spec else ():
-                    out.update((c, POS if weight > 0 else NEG) for c in self.reach(node))
-        return frozenset(out)
+                weighed.extend(spec.weights.items() if spec else ())
+        for evidence in self.flow.evidence:
+            sign = topics.get(evidence.id, 0)
+            weighed.extend((node, sign * w) for node, w in evidence.nodes.items() if sign)
+        return frozenset((c, POS if weight > 0 else NEG) for node, weight in weighed
+                         for c in self.reach(node))
 
     def _evidence(self, u: Utterance, used: Sequence[Hit[Cue]], cue_clauses: frozenset[int],
                   favoured: frozenset[tuple[str, str]] = frozenset(),
