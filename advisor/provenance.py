@@ -1727,8 +1727,11 @@ class Provenance:
             return ordered
         if self._length_unconfirmed(question, text):
             return self.r["verdict_loose"]  # ('is there a two year fellowship in neuro?')
-        rank = [w for w in words if self._superlative(w)]
-        if rank:  # 'the highest paid': the document says 'among the highest' at most
+        said_so = f" {normal(text)} "
+        rank = [w for i, w in enumerate(words) if self._superlative(w)
+                and not (i >= 2 and f" {' '.join(words[i - 2:i + 1])} " in said_so)]
+        if rank:  # 'the highest paid': the document says 'among the highest' at most (a
+            # question in its words, 'among the highest', is checked as any other)
             return self.r["verdict_loose"] if any(_has(f" {normal(text)} ", w)
                                                    for w in rank) else ""
         same = self._same_thing(question, reply)

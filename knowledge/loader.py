@@ -517,6 +517,15 @@ class _Loader:
                 self.problem(draft.file, draft.mark, f"related term {term!r} of "
                              f"'{draft.node.id}' is a word of its cited lines in "
                              f"{document.name}: make it a keyword")
+        full = draft.node.get("full_name")
+        if isinstance(full, str):  # shown as the thing's name: a name the document never
+            known = set(document.words())  # gives ('Magnetic resonance imaging') is invented
+            unknown = [w for w in normal(full).replace("-", " ").replace("/", " ").split()
+                       if not {w, w.rstrip("s"), w + "s"} & known]
+            if unknown:
+                self.problem(draft.file, draft.mark, f"full name {full!r} of "
+                             f"'{draft.node.id}' has words {document.name} never uses "
+                             f"({', '.join(unknown)}): give the name the document gives")
         for word, mark in draft.stated_words:
             forms = {normal(word), normal(word).rstrip("s"), normal(word) + "s"}
             if not any(f and f" {f} " in text for f in forms):

@@ -33,7 +33,8 @@ def rename_sonographer(field: Path, new: str) -> None:
     st = path.stat()
     text = path.read_text(encoding="utf-8")
     assert len(new) == len("Sonographer")
-    path.write_text(text.replace("name: Sonographer", f"name: {new}"), encoding="utf-8")
+    # (the name only: its full name, "Sonographer/Ultrasound Technician", is the document's)
+    path.write_text(text.replace(" name: Sonographer\n", f" name: {new}\n"), encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert path.stat().st_size == st.st_size
 

@@ -145,6 +145,28 @@ def test_keywords_must_be_words_of_the_cited_lines_or_declared_related(
                                                    "'sparks' of 'welder' is not a word")
 
 
+def test_a_full_name_is_the_documents_own(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full name is shown as the thing's name ('Magnetic resonance imaging (MRI)'): one the
+    document never gives is invented (audit L)."""
+    kb = write_kb(tmp_path, """\
+          - id: welder
+            type: role
+            name: Welder
+            full_name: Underwater welding technician
+            summary: Welders join metal.
+            section: Welder
+        """)
+    found = problems_of(kb, monkeypatch)
+    assert len(found) == 1 and "full name 'Underwater welding technician' of 'welder' has " \
+        "words source.md never uses (underwater, technician)" in found[0], found
+
+
+def test_no_modality_is_given_a_name_the_document_never_uses(adv: Advisor) -> None:
+    assert "Magnetic resonance" not in ask(adv, "Which radiology jobs involve MRI?")
+    assert "representative" not in ask(adv, "What is medical device sales?")
+
+
 def test_a_stated_relation_needs_its_quote_and_a_quote_needs_three_words(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kb = write_kb(tmp_path, """\
