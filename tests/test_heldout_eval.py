@@ -137,6 +137,12 @@ BLIND = [
     ("blind/debates.yaml", "debates-", 110 / 130, 0.82),
     ("blind/adjacent.yaml", "adjacent-", 106 / 130, 0.79),
     ("blind/rankers.yaml", "rankers-", 106 / 130, 0.79),
+    # written in the ninth session (2026-12-07, 21:30) in three new styles (note form, people
+    # saying what they will not do, quoted job ads and brochures), sealed, run once at 5d2e01a,
+    # kept as floors
+    ("blind/notes.yaml", "notes-", 112 / 130, 0.85),
+    ("blind/exclusions.yaml", "exclusions-", 107 / 130, 0.81),
+    ("blind/adquotes.yaml", "adquotes-", 107 / 130, 0.81),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),
