@@ -1193,10 +1193,15 @@ class Provenance:
                for unit in self._lexicon.sets["time_units"]):
             return ""  # ('how many yrs of school?': a length, which the answer speaks to)
         people = self._counts_people(question)
-        if reply.listed and not people:
+        # (only a list the answer shows: a reply whose text went to another point, skills
+        # for 'how many key skills ...?', does not count the careers it first listed)
+        if reply.listed and not people and all(
+                i in self.g and self.g.node(i).name in reply.text for i in reply.listed):
             return self.r["count_listed"].format(count=len(reply.listed))
-        if any(ch.isdigit() for ch in reply.text) and not people:
-            return ""  # (a length answers 'how many years'; 'how many radiologists' it does not)
+        if any(ch.isdigit() for ch in reply.text) and not people and any(
+                _has(question, unit) for unit in self._lexicon.sets["time_units"]):
+            return ""  # (a length answers 'how many years'; 'how many radiologists' it does not,
+            # nor 'how many residency positions' a residency's length)
         listing = any(_has(question, w) for w in self._count_listed)
         counted = _items_counted(reply.text) if listing and not people else 0
         if counted:
@@ -2409,7 +2414,8 @@ class Provenance:
         notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",
                                category if category.startswith(self._not_under) else "")
                    if n and not _repeats(n, text)]
-        count, reply = self._counted(q, reply)
+        count, counted = self._counted(q, replace(reply, text=text))  # (of what is shown)
+        reply = replace(reply, fallback=counted.fallback)
         head = [*notices, *(n for n in (category, count,
                                         self.unranked_note(q, reply),
                                         self.acronym_note(q, reply))

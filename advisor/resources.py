@@ -204,7 +204,8 @@ def load_responses(path: Path | None = None) -> dict[str, str]:
 POLICY_WEIGHTS = (
     "medical_advice_floor", "medical_advice_floor_careers", "out_of_scope_floor",
     "out_of_scope_floor_named", "declined", "statement_other_ceiling", "statement_floor",
-    "pick_bonus", "entity_fits", "entity_from_topic", "entity_missing", "social_with_question",
+    "pick_bonus", "qualifier_reach", "entity_fits", "entity_from_topic", "entity_missing",
+    "social_with_question",
     "statement_bonus", "statement_question", "compare_too_few", "compare_weak",
     "compare_weak_floor", "compare_strong", "compare_strong_floor", "pick_about_career",
     "pick_first_person", "pick_names_career", "list_of_category", "list_with_filter",

@@ -617,9 +617,23 @@ class Responder:
                 return replace(answer, text=f"{text}\n{answer.text}", uncovered=True)
         found = self._retrieve(p, node)
         if found is not None:
+            # ('flexible hours?': the line says 'flexible work arrangements', the point asked
+            # in the document's own word, though not of hours: answered, not declined)
+            shared = self._qualifier_said(p, word, node, found.text)
             return replace(found, text=f"{text} {e.responses['closest_fact']} {found.text}",
-                           uncovered=True)
+                           uncovered=not shared)
         return Answer(f"{text} {e.composer.what(node)}", (node.id,), uncovered=True)
+
+    def _qualifier_said(self, p: Parse, word: str, node: Node, fact: str) -> bool:
+        """Does the fact say a content word the question puts with the uncovered one, two
+        words from it at most ('flexible' of 'flexible hours', 'flexible with hours'; not
+        'residents' of 'residents work 80 hours')?"""
+        plain = self.pol.plain_words
+        said = set(normal(fact).split()) - set(normal(node.name).split())
+        words, reach = self._asked_words(p), int(self.pol.w["qualifier_reach"])
+        near = {w for i, at in enumerate(words) if at == word
+                for w in words[max(0, i - reach):i + reach + 1]}
+        return any(w != word and w not in plain and len(w) > 3 and w in said for w in near)
 
     def _retrieve(self, p: Parse, node: Node, *, follow_up: bool = False) -> Answer | None:
         """The one fact of `node` a question asks about, by shared words ('who do they serve?'

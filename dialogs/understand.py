@@ -29,6 +29,7 @@ _SIGNAL_KINDS = {"negators": "neg", "negators_after": "neg_after", "positives": 
                  "identity": "identity", "aspiration": "aspire", "corrections": "correct",
                  "retractions": "retract"}
 _POLAR = frozenset({"neg", "pos", "neutral", "unsure", "break"})
+_VERDICTS = frozenset({"neg", "pos", "neg_after", "aspire"})
 _NEGATING = frozenset({"neg", "neg_after"})  # an after-negation negates what follows it too
 _BACKWARD = _POLAR | _NEGATING
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
@@ -192,6 +193,9 @@ class Utterance:
     #: Sentences of a short story before its question in which the person speaks of
     #: themselves: a cue there says what they like, though the story is part of the question.
     stated: frozenset[int] = frozenset()
+    #: Those of them with a verdict word ("- want to develop new imaging techniques"): the
+    #: words there, not only the cues, say what the person likes.
+    judged: frozenset[int] = frozenset()
 
     def asks_at(self, position: int) -> bool:
         """Is the word at `position` in a question (a story before a question tells)?"""
@@ -490,17 +494,24 @@ class Reader:
         question = text.rstrip().endswith("?") or opener or bool(marked) or self._tagged(words)
         asking: frozenset[int] = frozenset()
         stated: frozenset[int] = frozenset()
+        judged: frozenset[int] = frozenset()
         if question and tokens and tokens[-1].sentence > 0:  # several sentences: which ask?
             asking = asked_sentences(text) | {tokens[h.start].sentence for h in marked}
             if opener:
                 asking |= {tokens[lead].sentence}
             told = [t for t in tokens if t.sentence not in asking]
             if len(told) < _STORY_WORDS:
-                asking = frozenset()  # a short description is part of its question; but
-                # what the person says of themselves there ("I want to build algorithms.")
-                # still says what they like
-                stated = frozenset(t.sentence for t in told if t.word in self._first_person)
-        return Utterance(text, tokens, signals, core, question, lead, asking, stated)
+                # A short description is part of its question; but what the person says of
+                # themselves there ("I want to build algorithms.") still says what they
+                # like, as does a line with a verdict of its own (note form drops the "I":
+                # "- want to develop new imaging techniques", "- not an MD").
+                judged = frozenset(tokens[h.start].sentence for h in signals
+                                   if h.payload & _VERDICTS
+                                   and tokens[h.start].sentence not in asking)
+                stated = judged | frozenset(t.sentence for t in told
+                                            if t.word in self._first_person)
+                asking = frozenset()
+        return Utterance(text, tokens, signals, core, question, lead, asking, stated, judged)
 
     def _tagged(self, words: list[str]) -> bool:
         """A statement closed by a tag asks ('the prelim year is always in radiology
@@ -1275,7 +1286,8 @@ class Reader:
                 first = at[0] if at else positions[0]
                 pol, explicit = self._polarity(u, Hit(first, first + 1, ("topic", "", "")),
                                                None, cue_clauses)
-                if pol not in (POS, NEG) or (u.asks_at(first) and not explicit):
+                if pol not in (POS, NEG) or (u.asks_at(first) and not explicit
+                                             and u.tokens[first].sentence not in u.judged):
                     continue
                 own = [i for i in at if i not in covered]
                 if not own:  # only a cue's words: sharpen what that cue said, nothing else

@@ -760,3 +760,12 @@ def test_a_step_named_in_a_need_question_is_yes_only_where_stated_as_needed(adv:
     because the answer names a fellowship; the document never says one is needed."""
     assert not ask(adv, "Do I need a fellowship to read mammograms?").startswith("Yes")
     assert ask(adv, "do rad techs need continuing ed").startswith("Yes.")
+
+
+def test_a_count_is_of_what_the_answer_shows(adv: Advisor) -> None:
+    """Audit M: 'how many key skills' counted the careers a first reading listed ('The
+    document lists 20:') above the five skills it showed."""
+    text = ask(adv, "How many key skills does the guide list for radiology careers?")
+    assert text.startswith("The document lists 5:") and "20" not in text, text
+    assert ask(adv, "how many fellowships are there?").startswith("The document lists 8:")
+    assert "lists 20" not in ask(adv, "How many radiology residency positions are there each year?")

@@ -143,6 +143,11 @@ BLIND = [
     ("blind/notes.yaml", "notes-", 112 / 130, 0.85),
     ("blind/exclusions.yaml", "exclusions-", 107 / 130, 0.81),
     ("blind/adquotes.yaml", "adquotes-", 107 / 130, 0.81),
+    # written at 22:00 the same session in three more new styles (homework assignments,
+    # grandparents, trade-offs), sealed, run once at 5e79896, kept as floors
+    ("blind/homework.yaml", "homework-", 108 / 130, 0.82),
+    ("blind/elders.yaml", "elders-", 100 / 130, 0.76),
+    ("blind/tradeoffs.yaml", "tradeoffs-", 105 / 130, 0.8),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

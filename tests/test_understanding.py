@@ -1657,3 +1657,19 @@ def first_career(advisor: Advisor, text: str) -> str | None:
     names = [n.name for n in advisor.graph.of_type(*sorted(CAREER_TYPES))]
     found = [(text.find(name), -len(name), name) for name in names if name in text]
     return min(found)[2] if found else None
+
+
+@pytest.mark.parametrize(("question", "declined"), [
+    ("is telemedicine radiology flexible with hours? i have kids", False),
+    ("telemedecine radiolgist .. can they set there own hours? flexable?", False),
+    ("what are the working hours of a telemedicine radiologist?", True),
+    ("I heard radiology residents work 80 hours a week. Is that true?", True),
+])
+def test_an_uncovered_point_asked_in_the_documents_own_word_is_answered(
+        advisor: Advisor, question: str, declined: bool) -> None:
+    """'Flexible hours?': the document never speaks of hours, but says 'flexible work
+    arrangements', the word asked; said so, and not declined. Hours asked alone, or a word
+    of the line that is not said of them ('residents'), still is."""
+    reply = advisor.session().ask(question)
+    assert reply.fallback is declined, reply.text
+    assert "does not say the working hours" in reply.text
