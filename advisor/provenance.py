@@ -40,6 +40,7 @@ _MAX_NAMED = 4  # at most this many lines of other things a question names
 #: A respelling of a word this long is a typo, not another word ('requirments'; 'master' is
 #: no typo of 'matter').
 _LONG_TYPO = 8
+_POINTING_WORDS = 8  # a follow-up that points back ('and before that?') is short
 #: Intents whose cue words are about what is declined, not how a question asks.
 _DECLINING_INTENTS = frozenset({"medical_advice", "out_of_scope"})
 _LONGEST_WORD = 30  # a longer 'word' is noise, never echoed back
@@ -311,6 +312,7 @@ class Provenance:
         self._discourse = frozenset(normal(w) for w in meta.get("discourse_openers", ()))
         self._claim_negations = tuple(normal(w) for w in meta.get("claim_negations", ()))
         self._order_before = frozenset(normal(w) for w in meta.get("order_before_words", ()))
+        self._preceding = frozenset(normal(w) for w in meta.get("preceding_words", ()))
         self._length_links = frozenset(normal(w) for w in meta.get("length_links", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
         self._identity_leads = tuple(normal(n) for n in meta.get("identity_leads", ()))
@@ -1063,13 +1065,26 @@ class Provenance:
         named = [n.id for n in self._holding(question, "names", "training", "credential")]
         step = next((self.g.node(i) for i in (*reply.entities, *named)
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
-        if step is None:
-            return ""
         fellowship = next(iter(self._holding(question, "names", "subspecialty")), None)
-        stated = next((f for f in (fellowship.facts if fellowship else ())
-                       if f.field.startswith("requires:") and f.sources
-                       and self.g.get(f.field.split(":", 1)[1]) is not None
-                       and self.g.node(f.field.split(":", 1)[1]).type == "training"), None)
+        stated = self._stated_step(fellowship)
+        if step is None:
+            # ('how long is the IR fellowship?' then 'and before that?': what the document
+            # says comes before a fellowship, nothing it never says comes after one)
+            fellowship = fellowship or next(
+                (self.g.node(i) for i in reply.entities
+                 if i in self.g and self.g.node(i).type == "subspecialty"), None)
+            stated = self._stated_step(fellowship)
+            before = any(_has(question, w) for w in self._preceding)
+            # (of the fellowship named, or pointed at with nothing else named: not 'before I
+            # commit' in a question about something else)
+            names = {i for m in self.understander.parse(question).alias_mentions
+                     for i in m.node_ids}
+            words = question.split()
+            pointed = not names and any(w in self._lexicon.pronouns for w in words)
+            of_it = fellowship is not None and len(words) <= _POINTING_WORDS and (
+                fellowship.id in names or pointed)
+            return self.r["order_stated"].format(quote=stated.sources[0].quote) \
+                if stated is not None and before and of_it else ""
         if stated is not None and step.id not in stated.field:
             # ('right after med school I go into an IR fellowship?': the order stated is
             # the fellowship's, after residency)
@@ -1096,6 +1111,14 @@ class Provenance:
         # the document lists, with the lengths it states)
         return f"{note}\n{self.r['path_to'].format(name=career.name, path=path)}" if path \
             else note
+
+    def _stated_step(self, fellowship: Node | None) -> Fact | None:
+        """The training step a fellowship's stated line puts before it ('After residency,
+        radiologists may pursue fellowships'), if any."""
+        return next((f for f in (fellowship.facts if fellowship else ())
+                     if f.field.startswith("requires:") and f.sources
+                     and self.g.get(f.field.split(":", 1)[1]) is not None
+                     and self.g.node(f.field.split(":", 1)[1]).type == "training"), None)
 
     def _order_stated(self, quote: str, later: Node, question: str, reply: Reply) -> str:
         """'The document says: After residency, radiologists may pursue fellowships in

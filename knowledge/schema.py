@@ -103,6 +103,7 @@ FIELD_META: dict[str, str] = {
     "order_words": "texts",
     "order_after_words": "texts",
     "order_before_words": "texts",
+    "preceding_words": "texts",
     "subject_words": "texts",
     "purpose_words": "texts",
     "optional_asked": "texts",

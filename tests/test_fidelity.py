@@ -769,3 +769,15 @@ def test_a_count_is_of_what_the_answer_shows(adv: Advisor) -> None:
     assert text.startswith("The document lists 5:") and "20" not in text, text
     assert ask(adv, "how many fellowships are there?").startswith("The document lists 8:")
     assert "lists 20" not in ask(adv, "How many radiology residency positions are there each year?")
+
+
+def test_what_comes_before_a_fellowship_is_the_line_that_says_so(adv: Advisor) -> None:
+    """'How long is the IR fellowship?' then 'and before that?': the document says only that
+    fellowships come after residency; that line, and no order it never states."""
+    s = adv.session()
+    s.ask("How long is the fellowship in interventional radiology?")
+    text = s.ask("And before that, what does he need to finish?").text
+    assert text.startswith("The document says: After residency, radiologists may pursue "
+                           "fellowships in subspecialties."), text
+    after = s.ask("and after that?").text
+    assert "After residency" not in after
