@@ -781,3 +781,11 @@ def test_what_comes_before_a_fellowship_is_the_line_that_says_so(adv: Advisor) -
                            "fellowships in subspecialties."), text
     after = s.ask("and after that?").text
     assert "After residency" not in after
+
+
+def test_a_salary_asked_in_dollars_is_flagged(adv: Advisor) -> None:
+    """The document gives no salary figures: asked for one in dollars, the pay lines come
+    flagged as a point it does not cover (a bet of '20 bucks' in a story is no such ask)."""
+    reply = adv.session().ask("Not interested in being a doctor. How much does a radiologic "
+                              "technologist earn a year, in actual dollars?")
+    assert reply.fallback and "good salaries" in reply.text, reply.text
