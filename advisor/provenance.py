@@ -2439,9 +2439,10 @@ class Provenance:
                    if n and not _repeats(n, text)]
         count, counted = self._counted(q, replace(reply, text=text))  # (of what is shown)
         reply = replace(reply, fallback=counted.fallback)
+        acronym = self.acronym_note(q, reply)  # (what it stands for: a point not covered)
+        reply = replace(reply, fallback=True) if acronym else reply
         head = [*notices, *(n for n in (category, count,
-                                        self.unranked_note(q, reply),
-                                        self.acronym_note(q, reply))
+                                        self.unranked_note(q, reply), acronym)
                             if n and n not in notices)]
         text, reply = self._weighed(q, reply, text)
         for extra in (self.compare_note(q, reply), self.lacking_note(reply),

@@ -789,3 +789,14 @@ def test_a_salary_asked_in_dollars_is_flagged(adv: Advisor) -> None:
     reply = adv.session().ask("Not interested in being a doctor. How much does a radiologic "
                               "technologist earn a year, in actual dollars?")
     assert reply.fallback and "good salaries" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "flagged"), [
+    ("what does ARDMS stand for? need to write it out in full for my works cited", True),
+    ("What does PACS stand for?", False),
+])
+def test_an_acronym_the_document_never_spells_out_is_flagged(adv: Advisor, question: str,
+                                                              flagged: bool) -> None:
+    """What ARDMS stands for is a point the document does not cover: flagged, as other
+    silences are; PACS it spells out."""
+    assert adv.session().ask(question).fallback is flagged
