@@ -148,6 +148,11 @@ BLIND = [
     ("blind/homework.yaml", "homework-", 108 / 130, 0.82),
     ("blind/elders.yaml", "elders-", 100 / 130, 0.76),
     ("blind/tradeoffs.yaml", "tradeoffs-", 105 / 130, 0.8),
+    # written at 22:30 the same session in three more new styles (athletes and coaches,
+    # code-switching bilingual speakers, hospital managers), sealed, run once at 96a3949
+    ("blind/athletes.yaml", "athletes-", 107 / 130, 0.81),
+    ("blind/codeswitch.yaml", "codeswitch-", 92 / 130, 0.7),
+    ("blind/managers.yaml", "managers-", 105 / 130, 0.8),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

@@ -1378,6 +1378,9 @@ def test_a_description_in_everyday_words_finds_the_career_the_document_describes
     assert text.startswith("From what you describe (takes, scans), that is Technical and allied "
                            "health careers")
     assert "capture images" in text
+    text = advisor.session().ask("who's the person actually running the machine and taking "
+                                 "the pictures?").text
+    assert "that is Technical and allied health careers" in text, text
 
 
 def test_whether_one_can_stop_learning_is_the_lifelong_learning_skill(advisor: Advisor) -> None:
