@@ -1676,3 +1676,35 @@ def test_an_uncovered_point_asked_in_the_documents_own_word_is_answered(
     reply = advisor.session().ask(question)
     assert reply.fallback is declined, reply.text
     assert "does not say the working hours" in reply.text
+
+
+@pytest.mark.parametrize(("turns", "want"), [
+    (["después de la residency, is a fellowship required o es optional?"], "may pursue"),
+    (["ano ba yung IR fellowship?", "ilang taon yan?"], "2 years"),
+    (["qué fellowships puede hacer un radiologist después de la residency? dame la lista"],
+     "Neuroradiology"),
+    (["radiologists ki salary kaisi hoti hai generally?"], "highest compensated"),
+])
+def test_words_of_languages_mixed_into_english_are_read(advisor: Advisor, turns: list[str],
+                                                       want: str) -> None:
+    """Code-switching: the other language's function words name nothing (never 'the document
+    does not mention que'), its question words ask ('cuántos años', 'ilang taon', 'kitne
+    saal'); career terms stay English, as such speakers keep them."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert want in reply.text and not reply.fallback, reply.text
+    assert "does not mention que" not in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "Core duties of a nuclear medicine technologist, for the JD?",
+    "QA specailist duties - need bullet pts for the JD",
+    "what does a sonographer do? for my definitions list",
+])
+def test_what_an_answer_goes_into_is_no_word_of_what_is_asked(advisor: Advisor,
+                                                              question: str) -> None:
+    """A job description, a table, a definitions list: the writer's purpose, never 'the
+    document does not mention jd' and a flag."""
+    reply = advisor.session().ask(question)
+    assert not reply.fallback and "does not mention" not in reply.text, reply.text
