@@ -633,9 +633,12 @@ class Provenance:
     def _absent(self, q: str, question: str, reply: Reply) -> tuple[str, Reply]:
         """The absent notice, and the reply flagged when what is absent is what it asks."""
         notice, missing = self.absent_notice(q, question[:MAX_INPUT_CHARS], reply)
+        # (a figure asked, 'what percentage growth?', is flagged whether or not the notice
+        # names it: an answer that opens silent on the outlook leaves it out)
+        figures = self._figures.intersection(missing) or {
+            w for w in q.split() if w in self._figures and not self._known(w)}
         return notice, replace(reply, fallback=True) if self._mostly_absent(
-            missing, question) or self._figures.intersection(missing) or self._other_field(
-            question, missing) else reply
+            missing, question) or figures or self._other_field(question, missing) else reply
 
     def _other_field(self, question: str, missing: list[str]) -> bool:
         """What is asked about is another profession, named before anything of the field

@@ -800,3 +800,17 @@ def test_an_acronym_the_document_never_spells_out_is_flagged(adv: Advisor, quest
     """What ARDMS stands for is a point the document does not cover: flagged, as other
     silences are; PACS it spells out."""
     assert adv.session().ask(question).fallback is flagged
+
+
+@pytest.mark.parametrize(("question", "flagged"), [
+    ("What's the projected percentage job growth for sonographers over the next ten years?",
+     True),
+    ("I want to be the one who figures out what's going on from the scan. What does that "
+     "doctor's job involve?", False),
+])
+def test_a_figure_asked_is_flagged_even_where_the_answer_opens_silent(
+        adv: Advisor, question: str, flagged: bool) -> None:
+    """'What percentage growth?': the outlook answer opens 'does not say anything about the
+    outlook specific to ...' and names no figure; the figure asked is still one the document
+    never gives ('figures out' asks none)."""
+    assert adv.session().ask(question).fallback is flagged
