@@ -1257,6 +1257,38 @@ def settle_weak(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     return Decision("not_understood", best[1])
 
 
+def settle_which_by_modality(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Which radiologists read mammograms?': a which-question for a kind of career that names
+    a modality asks which of that kind works with it, by the lines that say so (Breast Imaging:
+    'mammography, breast ultrasound, and breast MRI'); the kind itself is left to the
+    modalities answer ('which modalities does a rad tech work with?')."""
+    p = f.p
+    if best[0] in {*SOCIAL, "recommend", "compare"}:
+        return None
+    modalities = [m for m in f.explicit if pol.type_of(m) == "modality" and not m.negated]
+    kinds = [m for m in f.explicit if pol.type_of(m) in CAREER_TYPES and not m.negated]
+    if len(modalities) != 1 or len(kinds) != 1:
+        return None
+    span = int(pol.w["pick_head_window"])  # the which-word asks for the kind named after it
+    if not any(0 < kinds[0].start - i <= span for i, t in enumerate(p.tokens)
+               if t in pol.sets["pick_questions"]):
+        return None
+    g = pol.g
+    career = kinds[0].node_ids[0]
+    users = {n.id for n in g.neighbours(modalities[0].node_ids[0], "uses_modality",
+                                        incoming=True)}
+    family = {n.id for n in g.neighbours(career, "specializes", incoming=True)}
+    found = sorted(users & family, key=g.order)
+    if not found or career in users:
+        return None
+    described = pol.described(p, pol.asked_types(p), mask_names=True)
+    if described and described[0].node.id not in found:
+        return None  # ('... read the MRI of my torn ACL?': the knee says which, not MRI)
+    return Decision("describe", max(best[1], pol.w["weak"]), [g.node(i) for i in found],
+                    notes=[f"which of '{career}' works with "
+                           f"'{modalities[0].node_ids[0]}': {', '.join(found)}"])
+
+
 def settle_modality(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Can a rad tech do mammograms?' (or 'do they do MRI too?' after one) asks which
     modalities a career works with."""
@@ -1330,7 +1362,8 @@ def settle_options_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decisio
                     context_used=[f"the options of the topic '{topic.id}'"])
 
 
-SETTLERS: tuple[Settler, ...] = (settle_options_of_topic, settle_paths_of_career,
+SETTLERS: tuple[Settler, ...] = (settle_which_by_modality, settle_options_of_topic,
+                                 settle_paths_of_career,
                                  settle_list_of_fellowships,
                                  settle_described_pick, settle_options_listed,
                                  settle_pick_from_what_was_said,

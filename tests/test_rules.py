@@ -123,6 +123,12 @@ def test_adjustment(engine: Any, rule: Any, intent: str, text: str, ctx: dict[st
 # (rule, best, text, context, outcome): outcome is an intent name the settler moves to, a
 # Decision's intent prefixed "=", or None when it leaves the best as it is.
 SETTLE_CASES = [
+    (rules.settle_which_by_modality, ("modalities", 1.5), "which radiologists read mammograms?",
+     {}, "=describe"),
+    (rules.settle_which_by_modality, ("modalities", 1.5),
+     "What kind of radiologist would read the MRI of my torn ACL?", {}, None),
+    (rules.settle_which_by_modality, ("modalities", 1.5), "which modalities does a rad tech use?",
+     {}, None),
     (rules.settle_followup, ("describe", 1.0), "and what about sonographers",
      {"topic": ("radiologist",), "last_intent": "pay"}, "pay"),
     (rules.settle_followup, ("describe", 3.0), "tell me about sonographers",

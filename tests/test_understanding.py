@@ -1708,3 +1708,12 @@ def test_what_an_answer_goes_into_is_no_word_of_what_is_asked(advisor: Advisor,
     document does not mention jd' and a flag."""
     reply = advisor.session().ask(question)
     assert not reply.fallback and "does not mention" not in reply.text, reply.text
+
+
+def test_which_of_a_kind_works_with_a_modality_is_the_one_whose_line_says_so(
+        advisor: Advisor) -> None:
+    """'Which radiologists read mammograms?': of the radiologist's specialisations, the one
+    whose line names mammography (never 'the document does not say which modalities a
+    radiologist works with', flagged)."""
+    reply = advisor.session().ask("which radiologists read mammograms?")
+    assert reply.text.startswith("Breast Imaging") and not reply.fallback, reply.text
