@@ -1069,25 +1069,9 @@ class Provenance:
         step = next((self.g.node(i) for i in (*reply.entities, *named)
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         fellowship = next(iter(self._holding(question, "names", "subspecialty")), None)
-        stated = self._stated_step(fellowship)
         if step is None:
-            # ('how long is the IR fellowship?' then 'and before that?': what the document
-            # says comes before a fellowship, nothing it never says comes after one)
-            fellowship = fellowship or next(
-                (self.g.node(i) for i in reply.entities
-                 if i in self.g and self.g.node(i).type == "subspecialty"), None)
-            stated = self._stated_step(fellowship)
-            before = any(_has(question, w) for w in self._preceding)
-            # (of the fellowship named, or pointed at with nothing else named: not 'before I
-            # commit' in a question about something else)
-            names = {i for m in self.understander.parse(question).alias_mentions
-                     for i in m.node_ids}
-            words = question.split()
-            pointed = not names and any(w in self._lexicon.pronouns for w in words)
-            of_it = fellowship is not None and len(words) <= _POINTING_WORDS and (
-                fellowship.id in names or pointed)
-            return self.r["order_stated"].format(quote=stated.sources[0].quote) \
-                if stated is not None and before and of_it else ""
+            return self._before_fellowship(question, reply, fellowship)
+        stated = self._stated_step(fellowship)
         if stated is not None and step.id not in stated.field:
             # ('right after med school I go into an IR fellowship?': the order stated is
             # the fellowship's, after residency)
@@ -1114,6 +1098,25 @@ class Provenance:
         # the document lists, with the lengths it states)
         return f"{note}\n{self.r['path_to'].format(name=career.name, path=path)}" if path \
             else note
+
+    def _before_fellowship(self, question: str, reply: Reply, fellowship: Node | None) -> str:
+        """'How long is the IR fellowship?' then 'and before that?': what the document says
+        comes before a fellowship, nothing it never says comes after one. Only of the
+        fellowship named, or pointed at in a short follow-up naming nothing else (not 'before
+        I commit' in a question about something else)."""
+        fellowship = fellowship or next(
+            (self.g.node(i) for i in reply.entities
+             if i in self.g and self.g.node(i).type == "subspecialty"), None)
+        stated = self._stated_step(fellowship)
+        words = question.split()
+        if fellowship is None or stated is None or len(words) > _POINTING_WORDS \
+                or not any(_has(question, w) for w in self._preceding):
+            return ""
+        names = {i for m in self.understander.parse(question).alias_mentions
+                 for i in m.node_ids}
+        pointed = not names and any(w in self._lexicon.pronouns for w in words)
+        return self.r["order_stated"].format(quote=stated.sources[0].quote) \
+            if fellowship.id in names or pointed else ""
 
     def _stated_step(self, fellowship: Node | None) -> Fact | None:
         """The training step a fellowship's stated line puts before it ('After residency,
@@ -1763,8 +1766,7 @@ class Provenance:
                 and not (i >= 2 and f" {' '.join(words[i - 2:i + 1])} " in said_so)]
         if rank:  # 'the highest paid': the document says 'among the highest' at most (a
             # question in its words, 'among the highest', is checked as any other)
-            return self.r["verdict_loose"] if any(_has(f" {normal(text)} ", w)
-                                                   for w in rank) else ""
+            return self.r["verdict_loose"] if any(_has(said_so, w) for w in rank) else ""
         same = self._same_thing(question, reply)
         # ('does the intern year *have to be* in radiology?': what the step must be, which a
         # line naming the step does not settle)

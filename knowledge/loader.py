@@ -426,6 +426,7 @@ class _Loader:
             return
         # Every word of the document, so an answer can tell a word it never uses.
         self.meta["document_words"] = document.words()
+        known = frozenset(self.meta["document_words"])  # (once, for every node's full name)
         for draft in self.drafts:
             facts: dict[tuple[str, str], list[Source]] = {}
             cited: list[str] = []
@@ -444,7 +445,7 @@ class _Loader:
                 heading = Source(PATH_SEP.join(section.path[1:] or section.path), section.title,
                                  section.line)
                 facts.setdefault(("section", section.title), []).append(heading)
-            self.check_words(document, draft, cited)
+            self.check_words(document, draft, cited, known)
             for rel, target, mark in draft.unquoted:
                 self.problem(draft.file, mark, f"'{rel}: {target}' of '{draft.node.id}' states "
                              "something: give the quote that states it ('- "
@@ -509,7 +510,8 @@ class _Loader:
                          "'related:'")
         return source
 
-    def check_words(self, document: SourceDocument, draft: _Draft, cited: list[str]) -> None:
+    def check_words(self, document: SourceDocument, draft: _Draft, cited: list[str],
+                    known: frozenset[str]) -> None:
         """Each stated keyword (or the word its synonyms stand for) is in the node's lines."""
         text = " " + " ".join(normal(line) for line in cited) + " "
         for term in draft.node.related:
@@ -519,7 +521,7 @@ class _Loader:
                              f"{document.name}: make it a keyword")
         full = draft.node.get("full_name")
         if isinstance(full, str):  # shown as the thing's name: a name the document never
-            known = set(document.words())  # gives ('Magnetic resonance imaging') is invented
+            # gives ('Magnetic resonance imaging') is invented
             unknown = [w for w in normal(full).replace("-", " ").replace("/", " ").split()
                        if not {w, w.rstrip("s"), w + "s"} & known]
             if unknown:
