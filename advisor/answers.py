@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from knowledge import CAREER_TYPES, Node, Problem
+from knowledge.record import replace
 
 from . import listing
 from .compose import Answer
@@ -78,6 +79,30 @@ def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
 def answer_pay(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     """'How much do radiologists make?'; 'comp for techs vs rads?': each career named, its
     own pay line once (the lines the document gives them), the figures note once."""
+    composer = pol.engine.composer
+    answer = _pay_lines(pol, d)
+    if composer.r["no_salary_figures"] in answer.text and _asks_figure(pol, p):
+        return replace(answer, uncovered=True)  # ('in actual numbers?': none given)
+    return answer
+
+
+def _asks_figure(pol: Policy, p: Parse) -> bool:
+    """'How much an hour, in actual numbers?', 'is it like 400k?': a figure asked of pay (not
+    'no numbers needed, just the wording')."""
+    asks = pol.sets["figure_asks"]
+    negations = set(pol.engine.lexicon.negations)
+    words = p.text.lower().split()
+    for at, word in enumerate(words):
+        bare = word.strip(".,;:!?()'\"")
+        thousands = bare[:-1].replace(",", "").isdigit() and bare.endswith("k")
+        if (bare in asks or thousands or any(m in word for m in asks if not m.isalpha())) \
+                and not (at and words[at - 1] in negations):
+            return True
+    return False
+
+
+def _pay_lines(pol: Policy, d: Decision) -> Answer:
+    """Each career named, its own pay line once, the figures note once."""
     composer = pol.engine.composer
     first = composer.pay(d.nodes[0] if d.nodes else None)
     kinds = CAREER_TYPES | {"category"}
@@ -230,7 +255,11 @@ def answer_duration(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
         return Answer(" ".join(a.text for a in parts),
                       tuple(i for a in parts for i in a.entities))
     after, node = _after(pol, p, d, ctx, node)
-    only = bool(p.words & pol.sets["step_only_words"]) and not p.words & pol.sets["goal_verbs"]
+    becoming = bool(p.words & pol.sets["goal_verbs"])
+    # ('how long is that one?' of a fellowship talked about: the fellowship, not the road to it)
+    carried = node.type == "subspecialty" and not any(
+        node.id in m.node_ids for m in p.mentions)
+    only = (bool(p.words & pol.sets["step_only_words"]) or carried) and not becoming
     return c.duration(node, after, fellowship_only=only)
 
 

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import jellyfish
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from knowledge import CAREER_TYPES, MAX_INPUT_CHARS, MAX_SENTENCES, Graph, Memo, key, strip_control
 from knowledge.record import field, record, replace
@@ -52,6 +52,10 @@ _SOUND_ONE, _SOUND_RUN = 55.0, 70.0
 _SOUND_LENGTH, _FRAGMENT = 2, 4
 #: ... and a run of fewer letters than this is heard as said ('a b', 'c t' spelt out aside).
 _SOUND_LETTERS = 4
+#: Two words read as one name word split in two ('radio logic', 'sonogram her') when they
+#: make at least this many letters, and at most this many edits from it (the second for
+#: words of ten letters or more: 'radio list' is 'radiologist').
+_JOINED_LETTERS, _JOINED_EDITS, _JOINED_LONG_EDITS = 8, 1, 2
 #: A single unknown word is heard for a name only when this short: a longer one is the typo
 #: corrector's ('barista' is no 'breast').
 _SHORT_HEARD = 5
@@ -269,6 +273,11 @@ class Understander:
         vocab.update(lexicon.sets["price_words"])
         vocab.update(lexicon.sets["source_words"])
         self.vocab = frozenset(vocab)
+        #: The everyday words the knowledge says name nothing it could lack ('though',
+        #: 'guide'): read as words, never unknown, but no spelling a typo is corrected to
+        #: ('thought' is no 'though' misspelt).
+        self._plain = frozenset(
+            w for t in graph.meta.get("everyday_words", ()) for w in str(t).split())
         buckets: dict[tuple[str, int], list[str]] = {}
         # sorted: a tie between two candidates goes the same way whatever the hash seed
         for word in sorted(self.vocab):
@@ -305,6 +314,7 @@ class Understander:
         self.everyday = everyday_words(counts)
         self._name_words = frozenset(w for a in self.aliases for w in a.split())
         self._sounds = self._sound_index()
+        self._joinable = self._joinable_words()
         #: English words that sound like a name ('peace', 'pics' like 'PACS'): kept as said.
         self._sound_words = frozenset(
             w for w, n in counts.items() if n >= _REAL_WORD_COUNT and len(w) >= 3
@@ -331,7 +341,8 @@ class Understander:
         speech recogniser heard ('so no grapher', 'telly medicine', 'pax admin'). Names of
         one everyday word ('body') are left out: they are heard right."""
         index: dict[str, set[str]] = {}
-        for alias in self.aliases:
+        # (and the field's own words, 'radiology', 'radiologic': 'radio logy' is one of them)
+        for alias in [*self.aliases, *self.domain]:
             words = alias.split()
             letters = "".join(words)
             if len(words) > _SOUND_SPAN or len(letters) < 4 or not letters.isalpha() or (
@@ -398,6 +409,13 @@ class Understander:
         ok = [w.isalpha() for w in words]
         odd = [w not in self.vocab or len(w) <= _FRAGMENT for w in words]
         while i < len(words):
+            joined = self._joined(words[i], words[i + 1]) if i + 1 < len(words) and ok[
+                i] and ok[i + 1] and (odd[i] or odd[i + 1]) else None
+            if joined is not None:
+                heard.append((f"{words[i]} {words[i + 1]}", joined))
+                out.append(joined)
+                i += 2
+                continue
             size, found = self._window_heard(words[i:i + _SOUND_SPAN], budget) if budget[
                 0] > 0 and ok[i] and ok[i + 1:i + 2] == [True] and any(
                 odd[i:i + _SOUND_SPAN]) else (0, None)
@@ -409,6 +427,40 @@ class Understander:
             out.extend(found.split())
             i += size
         return out, heard
+
+    def _joinable_words(self) -> dict[str, tuple[str, ...]]:
+        """Single words of names and of the field, by first letter: what two neighbouring
+        words split by a phone's autocorrect make together ('radio logic')."""
+        joined: dict[str, set[str]] = {}
+        for phrase in [*self.aliases, *self.keywords, *self.domain]:
+            for w in phrase.split():
+                if len(w) >= _JOINED_LETTERS and w.isalpha():
+                    joined.setdefault(w[0], set()).add(w)
+        return {k: tuple(sorted(v)) for k, v in joined.items()}
+
+    def _joined(self, first: str, second: str) -> str | None:
+        """The name word two neighbours make when a phone split it ('radio logic' ->
+        'radiologic', 'thor acid' -> 'thoracic'), or None; never two words each a name's."""
+        letters = first + second
+        stop = self.lexicon.stopwords
+        if len(letters) < _JOINED_LETTERS or min(len(first), len(second)) < 2 \
+                or first in stop or second in stop \
+                or (first in self._name_words and second in self._name_words):
+            return None  # ('research do', 'specialize in': a word and a little one)
+        known = first in self.vocab and second in self.vocab
+        best: tuple[int, str] | None = None
+        for word in self._joinable.get(letters[0], ()):
+            edits = _JOINED_LONG_EDITS if len(word) >= 10 else _JOINED_EDITS
+            if abs(len(word) - len(letters)) > edits or not word.startswith(first[:3]):
+                continue
+            distance = Levenshtein.distance(letters, word, score_cutoff=edits)
+            if distance <= edits and (distance == 0 or not (
+                    known or first in self._name_words)) and (
+                    best is None or (distance, word) < best):  # (two words it knows, or a
+                # name's word and another, make a name only exactly: 'work flow', not 'med
+                # schools')
+                best = (distance, word)
+        return None if best is None else best[1]
 
     def _window_heard(self, window: list[str], budget: list[int]) -> tuple[int, str | None]:
         """`_sounds_like` of a window, memoised: the names listened for are taken from the
@@ -440,7 +492,9 @@ class Understander:
                     or all(w in self.everyday for w in run):
                 continue
             if sum(map(len, run)) < _SOUND_LETTERS or any(
-                    self._names(run[:k]) or self._names(run[k:]) for k in range(1, size)):
+                    self._names(run[:k]) or self._names(run[k:]) for k in range(1, size)) or (
+                    run[0] in self.domain and all(len(w) <= _FRAGMENT for w in run[1:])):
+                # ('radiology c', 'radiology-ish': the field's word and a scrap)
                 continue
             budget[0] -= 1
             found = self._heard(run, _SOUND_RUN)
@@ -700,7 +754,7 @@ class Understander:
         tokens: list[str] = []
         tried: set[str] = set()
         for index, word in enumerate(words):
-            if word in self.vocab or word.isdigit():
+            if word in self.vocab or word.isdigit() or word in self._plain:
                 tokens.append(word)
                 continue
             stem = self._plural(word)

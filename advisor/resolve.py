@@ -182,7 +182,7 @@ def step_aspect_of_job(pol: Policy, r: Resolution) -> None:
     """'Is there any safety aspect to the job?': the job is the topic; 'safety' is the aspect
     asked about, not another career."""
     topic = _career_topic(r)
-    if not r.fitting and r.keyword_nodes and r.f.p.points_back and not r.f.short_followup \
+    if not r.fitting and r.keyword_nodes and r.f.p.points_back \
             and topic is not None:
         r.fitting = [topic]
         r.d.context_used.append(f"'{topic.id}' is what the pronoun points at")

@@ -239,7 +239,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "request_wrappings", "wrapped_starts", "weighing_words",
                "claim_leads", "claim_verbs", "claim_tags", "purpose_frames",
                "pair_other", "pair_all", "own_role_openers",
-               "option_markers", "superlatives", "scan_workings")
+               "option_markers", "superlatives", "scan_workings", "figure_asks")
 
 
 def _number(value: Any) -> bool:

@@ -1180,6 +1180,18 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     return None
 
 
+def settle_asked_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'So which body parts does she look at?' after neuroradiology: a short question whose
+    pronoun points back asks about what was discussed; the weak pick its 'which ... does'
+    reads is no request to choose a career."""
+    if best[0] == "recommend" and f.short_followup and f.p.pronoun and not f.explicit \
+            and not f.asks_for_pick and f.last_intent not in {"recommend", "about_me"} \
+            and best[1] < pol.w["contextual_long_floor"]:  # (after a ranking, 'that job' is
+        # one of it)
+        return ("describe", best[1])
+    return None
+
+
 def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'And the technologist version of that?': little asked, but it points back, so the last
     question is asked of the topic; 'can they work in vascular?' asks something of its own
@@ -1371,7 +1383,7 @@ SETTLERS: tuple[Settler, ...] = (settle_which_by_modality, settle_options_of_top
                                  settle_keyword_elsewhere,
                                  settle_elaboration, settle_limited_to_topic, settle_outside,
                                  settle_weak_requirement,
-                                 settle_weak_followup, settle_weak,
+                                 settle_asked_of_topic, settle_weak_followup, settle_weak,
                                  settle_modality, settle_move_into_career,
                                  settle_filtered_list)
 

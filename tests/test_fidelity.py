@@ -792,6 +792,23 @@ def test_a_salary_asked_in_dollars_is_flagged(adv: Advisor) -> None:
 
 
 @pytest.mark.parametrize(("question", "flagged"), [
+    ("ngl how much do rad techs make an hour in actual numbers", True),
+    ("radiologist salary in numbers pls, is it like 400k or more?", True),
+    ("rad tech salary → $ per yr??", True),
+    ("What's the average yearly salary of a sonographer?", True),
+    ("How much do radiologists make?", False),
+    ("How does the guide describe radiologist pay? no numbers needed, just the wording", False),
+])
+def test_a_pay_figure_asked_is_flagged_with_the_pay_lines(adv: Advisor, question: str,
+                                                           flagged: bool) -> None:
+    """A figure asked of pay ('per hour', 'in numbers', '400k') is a point the document never
+    covers: the pay lines answer, flagged; pay asked plainly is answered, not flagged."""
+    reply = adv.session().ask(question)
+    assert "does not give salary figures" in reply.text, reply.text
+    assert reply.fallback is flagged, reply.text
+
+
+@pytest.mark.parametrize(("question", "flagged"), [
     ("what does ARDMS stand for? need to write it out in full for my works cited", True),
     ("What does PACS stand for?", False),
 ])

@@ -153,6 +153,11 @@ BLIND = [
     ("blind/athletes.yaml", "athletes-", 107 / 130, 0.81),
     ("blind/codeswitch.yaml", "codeswitch-", 92 / 130, 0.7),
     ("blind/managers.yaml", "managers-", 105 / 130, 0.8),
+    # written in the tenth session (2026-12-08, 00:05) in three new styles (Gen Z slang,
+    # autocorrect mishaps, money-minded bottom-line askers), sealed, run once at 46c7035
+    ("blind/genz.yaml", "genz-", 109 / 130, 0.84),
+    ("blind/autocorrect.yaml", "autocorrect-", 104 / 130, 0.78),
+    ("blind/bottomline.yaml", "bottomline-", 109 / 130, 0.82),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

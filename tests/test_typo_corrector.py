@@ -74,3 +74,32 @@ def test_the_corrector_chooses_the_same_way_in_every_process(understander: Under
     # Candidates are searched in a fixed order, so ties never depend on string hashing.
     for bucket in understander._buckets.values():
         assert bucket == sorted(bucket)
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("what is radio logy", "radiology"),
+    ("radio logic tech", "radiologic"),
+    ("do academic radio lists teach", "radiologists"),
+    ("the thor acid fellowship", "thoracic"),
+    ("which tech handles the radio active stuff", "radioactive"),
+    ("serve rural or under surfed areas", "underserved"),
+])
+def test_a_word_a_phone_split_in_two_is_read_whole(understander: Understander, text: str,
+                                                   meant: str) -> None:
+    """Autocorrect splits a word it does not know into words it does ('radio logy'): two
+    neighbours whose letters make one word of a name or of the field are read as it."""
+    assert meant in understander.parse(text).tokens
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("what kind of research do radiologists do", ("research", "do")),
+    ("can they specialize in CT", ("specialize", "in")),
+    ("which med schools are best", ("med", "schools")),
+    ("any radiology-ish career for me", ("radiology",)),
+])
+def test_two_words_that_are_words_are_not_joined(understander: Understander, text: str,
+                                                 kept: tuple[str, ...]) -> None:
+    """A word and a little word of grammar ('research do'), or a name's word and a plural
+    ('med schools'), stay as typed: only a split name is read whole."""
+    tokens = understander.parse(text).tokens
+    assert all(word in tokens for word in kept), tokens

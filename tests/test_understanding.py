@@ -1717,3 +1717,39 @@ def test_which_of_a_kind_works_with_a_modality_is_the_one_whose_line_says_so(
     radiologist works with', flagged)."""
     reply = advisor.session().ask("which radiologists read mammograms?")
     assert reply.text.startswith("Breast Imaging") and not reply.fallback, reply.text
+
+
+@pytest.mark.parametrize(("turns", "want"), [
+    (["What does it take to become a radiologic technologist?",
+      "And do they have to keep training after that?"], "continuing education"),
+    (["what is an academic radiologist", "do they still see patients though"],
+     "clinical practice"),
+    (["My cousin is a neuroradiologist, what does that mean exactly?",
+      "So which body parts does she look at?"], "brain, spine"),
+])
+def test_a_question_pointing_back_is_asked_of_what_was_discussed(
+        advisor: Advisor, turns: list[str], want: str) -> None:
+    """A question of several words whose pronoun points back ('do they ...', 'does she ...')
+    is about the career discussed; an everyday word in it ('though') is no sign that it asks
+    about something outside the field, and a weak 'which ... does' reading is no pick."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert want in reply.text and not reply.fallback, reply.text
+
+
+@pytest.mark.parametrize("turns", [
+    ["what fellowships are there", "which one is for kids", "how long is that one"],
+    ["how long is the IR fellowship", "what about the neuro fellowship instead, how long is "
+                                      "that one?"],
+])
+def test_the_length_of_a_fellowship_talked_about_is_the_fellowships(
+        advisor: Advisor, turns: list[str]) -> None:
+    """'How long is that one?' of a fellowship asks the fellowship's length, which the
+    document gives only for interventional radiology: said plainly and flagged, not the
+    whole road to the specialty."""
+    session = advisor.session()
+    for text in turns:
+        reply = session.ask(text)
+    assert reply.text.startswith("The source document does not say how long the"), reply.text
+    assert "Interventional Radiology fellowship (2 years)" in reply.text and reply.fallback
