@@ -305,6 +305,12 @@ class Provenance:
             ("duration", meta.get("time_comparatives", ())),
             ("pay", meta.get("pay_comparatives", ())))}
         self._blockers = frozenset(normal(w) for w in meta.get("verdict_blockers", ()))
+        #: A claim's words -> the document's words saying the opposite ('lowest': 'highest').
+        opposites = meta.get("opposite_words") or {}
+        self._opposites = {normal(k): tuple(normal(w) for w in v)
+                           for k, v in (opposites.items() if isinstance(opposites, dict) else ())}
+        self._limits = frozenset(normal(w) for w in meta.get("limit_words", ()))
+        self._limit_exempt = frozenset(normal(w) for w in meta.get("limit_exempt", ()))
         #: Other professions' names (the lexicon's): asked of, the point is not covered.
         self._other_fields = tuple(normal(n) for n in lexicon.sets["other_fields"])
         self._field_names = frozenset(normal(n) for n in meta.get("field_words", ()))
@@ -1756,9 +1762,9 @@ class Provenance:
             return self._optional_verdict(question, text)
         if said:
             return self.r[f"verdict_{said}"]
-        ordered = self._order_verdict(question)
-        if ordered:  # ('does the IR fellowship come before residency?': the order stated)
-            return ordered
+        ordered = self._order_verdict(question) or self._contradicted(question, text)
+        if ordered:  # ('does the IR fellowship come before residency?': the order stated;
+            return ordered  # 'lowest paid, right?': 'among the highest'; 'only infants?')
         if self._length_unconfirmed(question, text):
             return self.r["verdict_loose"]  # ('is there a two year fellowship in neuro?')
         said_so = f" {normal(text)} "
@@ -1880,6 +1886,57 @@ class Provenance:
                     agrees = (before and not a_later) or (after and a_later)
                     return self.r["verdict_confirmed" if agrees else "verdict_swapped"].format(
                         quote=quote.rstrip("."))
+        return ""
+
+    def _claim_negated(self, question: str) -> bool:
+        """A claim holding a negation or a choice ('jobs aren't declining, right?', 'growing
+        or shrinking?'): no single line says it no."""
+        return " or " in question or any(
+            _has(question, w) for w in (*self._claim_negations, "not", "no", "never"))
+
+    def _contradicted(self, question: str, text: str) -> str:
+        """The no a yes/no claim gets from a line contradicting it, or ''."""
+        words = question.split()
+        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
+            return ""
+        return self._opposed_verdict(question, text) or self._limited_verdict(question, text)
+
+    def _opposed_verdict(self, question: str, text: str) -> str:
+        """'No: the document says: Physician radiologists rank among the highest compensated
+        specialists.' for a claim ('among the lowest paid, right?') whose word a sentence of
+        the answer contradicts (the document's opposites, in the knowledge's data)."""
+        if self._claim_negated(question):
+            return ""
+        for claimed, opposite in self._opposites.items():
+            if not _has(question, claimed):
+                continue
+            for line in text.split("\n"):
+                for sentence in _SENTENCE.split(line):
+                    said = f" {normal(sentence)} "
+                    if any(_has(said, w) for w in opposite) and not _has(said, claimed):
+                        return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
+        return ""
+
+    def _limited_verdict(self, question: str, text: str) -> str:
+        """'No: the document says: Breast Imaging: mammography, breast ultrasound, and breast
+        MRI.' for a claim limiting a thing to one item ('breast imaging is only mammography,
+        right?') that a line lists among others, the item ending its own part of the list
+        and not the last part ('... or abdominal ultrasound' shares its head word)."""
+        words = question.split()
+        at = next((i for i, w in enumerate(words) if w in self._limits), None)
+        if at is None or self._claim_negated(question) or any(
+                w in self._limit_exempt for w in words[:at]):
+            return ""  # ('with just an associate?': enough, not limited)
+        claimed = next((self._key(w) for w in words[at + 1:at + 4]
+                        if len(w) > 3 and w not in self._ignore), "")
+        if not claimed:
+            return ""
+        for line in text.split("\n"):
+            for sentence in _SENTENCE.split(line):
+                items = [normal(i).split() for i in _ITEMS.split(sentence)]
+                if len(items) >= 2 and any(
+                        item and self._key(item[-1]) == claimed for item in items[:-1]):
+                    return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
         return ""
 
     def _stated_after(self, later: Node, earlier: Node) -> str:
@@ -2436,7 +2493,9 @@ class Provenance:
         category = "" if swapped else self.category_note(q, reply)
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent
-        absent, reply = ("", reply) if unlisted else self._absent(q, asking or question, reply)
+        # (a claim's word the answer contradicts, 'lowest paid', is answered no, not absent)
+        absent, reply = ("", reply) if unlisted or self._contradicted(q, text) else self._absent(
+            q, asking or question, reply)
         ordered = said != "no" or bool(self._holding(q, "names", "subspecialty"))  # (a length
         # said wrongly is the point, not its 'after'; unless a fellowship is put out of order)
         notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",

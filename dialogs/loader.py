@@ -18,7 +18,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from knowledge import CAREER_TYPES, NODE_TYPES, Graph, KnowledgeError, Problem, did_you_mean
+from knowledge import (
+    CAREER_TYPES,
+    NODE_TYPES,
+    RELATIONS,
+    Graph,
+    KnowledgeError,
+    Problem,
+    did_you_mean,
+)
 from knowledge.files import display_name, yaml_files
 from knowledge.record import field, record
 from knowledge.yamlsafe import MDict, MList, read_marked
@@ -157,7 +165,7 @@ SHAPES: dict[str, dict[str, str]] = {
                  "ask_if": "code", "priority": "int?"},
     "option": {"value": "code", "label": "text", "synonyms": "phrases?"},
     "evidence": {"id": "code", "label": "text", "phrases": "phrases?", "nodes": "code"},
-    "exclusion": {"when": "code", "step": "code", "reason": "text"},
+    "exclusion": {"when": "code", "step": "code", "reason": "text", "through": "code?"},
     "voice": {"cues": "phrases?", "words": "code"},
     # "*": any word as key, each value of the kind given
     "numbers": {"*": "int"},
@@ -862,7 +870,13 @@ class _Reader:
                         self.problem(part.file, item.value_marks["step"], f"'step' {step!r} of "
                                      "an exclusion is on no career's pathway")
                     elif when and reason:
-                        out.append(Exclusion(when, str(step), reason))
+                        through = str(item.get("through") or "")
+                        if through and through not in RELATIONS:
+                            self.problem(part.file, item.value_marks["through"],
+                                         f"'through' {through!r} of an exclusion is no "
+                                         "relation" + did_you_mean(through, RELATIONS))
+                        else:
+                            out.append(Exclusion(when, str(step), reason, through))
         return out
 
     def read_lists(self, name: str, where: str, templates: bool = False

@@ -135,11 +135,14 @@ class Evidence:
 
 @record
 class Exclusion:
-    """A rule out: when `when` holds, careers whose pathway has `step` are ruled out."""
+    """A rule out: when `when` holds, careers whose pathway has `step` are ruled out; with
+    `through` (a relation), instead the careers of a category that relation links to a career
+    whose pathway has it ('Emerging Career Paths for Radiologists')."""
 
     when: tuple[Condition, ...]
     step: str
     reason: str
+    through: str = ""
 
 
 @record

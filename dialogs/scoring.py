@@ -15,7 +15,7 @@ from knowledge import Graph, Node, Pathway
 from knowledge.record import record
 
 from .links import CareerLinks
-from .model import Condition, Flow, SlotValue, Values, all_hold
+from .model import Condition, Exclusion, Flow, SlotValue, Values, all_hold
 
 SCOPES = ("auto", "fellowship", "career")
 _TOPIC_CAP = 2
@@ -128,10 +128,7 @@ class Scorer:
                 self.implies_of[pair] = tuple(value.implies.items())
         self.topic_weights = {e.id: self._expand(e.nodes) for e in flow.evidence}
         self.topic_labels = {e.id: e.label for e in flow.evidence}
-        self.exclusions = tuple(
-            (x, frozenset(c.id for c in self.careers
-                          if any(s.id == x.step for s in self.pathways[c.id].steps)))
-            for x in flow.exclusions)
+        self.exclusions = tuple((x, self._excluded(x)) for x in flow.exclusions)
         # The same rules by the career they exclude: planning asks "is this leader ruled
         # out?" for one or two careers, not "which careers are ruled out?" for all.
         by_career: dict[str, list[tuple[Condition, ...]]] = {}
@@ -185,6 +182,19 @@ class Scorer:
         now_of = self.now_of
         return frozenset(c for slot, values in slots.items() for v in values
                          for c in now_of.get((slot, v), ()))
+
+    def _excluded(self, x: Exclusion) -> frozenset[str]:
+        """The careers a rule out excludes: those whose pathway has its step, or (`through`)
+        those filed under a category the relation links to such a career."""
+        def has_step(node_id: str) -> bool:
+            return any(s.id == x.step for s in self.graph.pathway(node_id).steps)
+
+        if not x.through:
+            return frozenset(c.id for c in self.careers if has_step(c.id))
+        return frozenset(
+            c.id for c in self.careers if not has_step(c.id) and any(
+                has_step(r.id) for k in self.graph.neighbours(c.id, "in_category")
+                for r in self.graph.neighbours(k.id, x.through)))
 
     def ruled(self, slots: Mapping[str, Values]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -177,8 +177,9 @@ class _Loader:
                              + did_you_mean(str(k), FIELD_META))
             elif not self.kind_ok(kind, v):
                 self.problem(name, meta.value_marks[k], f"'field.{k}' must be {_KIND_TEXT[kind]}")
-        self.meta = {k: (tuple(v) if isinstance(v, list) else v) for k, v in meta.items()
-                     if k in FIELD_META}
+        self.meta = {k: (tuple(v) if isinstance(v, list) else {  # (checked above)
+            str(a): tuple(b) if isinstance(b, list) else b for a, b in v.items()}
+            if isinstance(v, dict) else v) for k, v in meta.items() if k in FIELD_META}
         self.meta_file = name
         self.meta_source_mark = meta.value_marks.get("document", meta.mark)
 
@@ -188,6 +189,10 @@ class _Loader:
             return isinstance(value, str) and bool(value.strip())
         if kind == "texts":
             return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        if kind == "opposites":
+            return isinstance(value, dict) and all(
+                isinstance(k, str) and k.strip() and _Loader.kind_ok("texts", v)
+                for k, v in value.items())
         return True
 
     def read_node(self, name: str, item: Any, mark: tuple[int, int]) -> None:
@@ -631,7 +636,8 @@ _NAME_FIELDS = frozenset({"aliases", "related_names", "related"})
 _LIST_ITEMS = frozenset({"options", "specialties", "duration"})
 
 _KIND_TEXT = {"text": "non-empty text", "id": "non-empty text",
-              "texts": "a list of non-empty texts"}
+              "texts": "a list of non-empty texts",
+              "opposites": "a mapping of texts to lists of non-empty texts"}
 
 
 def normal_quote(line: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .record import record
 
-#: Field kinds: "text" (one string), "texts" (list of strings), "duration", "relations".
+#: Field kinds: "text" (one string), "texts" (list of strings), "duration", "relations",
+#: "opposites" (text -> list of texts).
 COMMON_FIELDS: dict[str, str] = {
     "id": "id",
     "type": "text",
@@ -117,6 +118,12 @@ FIELD_META: dict[str, str] = {
     "verdict_blockers": "texts",
     "existence_openers": "texts",
     "optional_words": "texts",
+    # A claim's word -> the document's words that say the opposite ('lowest' -> 'highest').
+    "opposite_words": "opposites",
+    # Words limiting a claim to one thing ('only', 'just'): a line listing it among others
+    # says no.
+    "limit_words": "texts",
+    "limit_exempt": "texts",
     "dealing_words": "texts",
     "identity_words": "texts",
     "difference_words": "texts",

@@ -205,3 +205,16 @@ def test_a_resident_saying_forget_what_i_said_about_ir_is_ranked_without_it(
     s.ask("the brain is what I keep coming back to, strokes, tumours, spine MRI")
     final = s.ask("so what do you recommend?")
     assert final.kind == "recommendation" and final.listed[0] == "neuroradiology"
+
+
+def test_a_path_listed_for_radiologists_is_ruled_out_with_medical_school(
+        advisor: Advisor) -> None:
+    """The document files AI specialists under 'Emerging Career Paths for Radiologists' and
+    never says they are open without medical school: for someone who rules it out they are
+    ruled out, saying why, and never offered as a fit."""
+    reply = advisor.session().ask("I'm in high school and like technology but don't want to "
+                                  "be a doctor. What radiology jobs could fit me?")
+    ranked, ruled = reply.text.split("Ruled out", 1)
+    assert "AI and Machine Learning Specialist" not in ranked, reply.text
+    assert "(listed as a path for radiologists, who need medical school): AI and Machine " \
+           "Learning Specialist" in ruled, reply.text

@@ -588,10 +588,17 @@ def test_rule_outs_come_from_the_graph(iv: Interviewer, graph: Graph) -> None:
     rec = iv.recommend(state)
     needs = {n.id for n in iv.scorer.careers
              if any(s.id == "medical_school" for s in graph.pathway(n.id).steps)}
-    assert {f.node.id for f in rec.ruled_out} == needs
+    # ... and the careers filed under a category that is a path for one that needs it
+    for_them = {n.id for n in iv.scorer.careers if n.id not in needs and any(
+        r.id in needs for k in graph.neighbours(n.id, "in_category")
+        for r in graph.neighbours(k.id, "paths_for"))}
+    assert for_them == {"ai_specialist"}
+    assert {f.node.id for f in rec.ruled_out} == needs | for_them
     assert all(f.ruled_out == ("needs medical school, which you ruled out",)
-               for f in rec.ruled_out)
-    assert not needs & {f.node.id for f in rec.fits}
+               for f in rec.ruled_out if f.node.id in needs)
+    assert all(f.ruled_out == ("listed as a path for radiologists, who need medical school",)
+               for f in rec.ruled_out if f.node.id in for_them)
+    assert not (needs | for_them) & {f.node.id for f in rec.fits}
     assert "research_scientist" not in needs  # a PhD pathway, no medical school
 
 

@@ -132,3 +132,16 @@ def test_open_word_mappings_check_every_entry(tmp_path: Path, shared: dict[str, 
         "'respell.colour' must be non-empty text, not a number",
         "key 7 of 'numbers' must be text",
     ]
+
+
+def test_an_exclusion_through_no_relation_is_reported(tmp_path: Path, shared: dict[str, Any],
+                                                      graph: Graph) -> None:
+    """'through' names the relation that files careers under a path for another career: a
+    misspelt one is reported where it stands, with the relation meant."""
+    flow = MINI + ("exclusions:\n"
+                   "  - {when: {stage: [student]}, step: medical_school, through: path_for,\n"
+                   "     reason: listed as a path for radiologists}\n")
+    _, path = write(tmp_path, shared, flow)
+    assert [str(p) for p in validate_dialogs(tmp_path, graph)] == [
+        f"{path}:37:63: error: 'through' 'path_for' of an exclusion is no relation "
+        "(did you mean 'paths_for'?)"]

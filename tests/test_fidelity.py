@@ -791,6 +791,40 @@ def test_a_salary_asked_in_dollars_is_flagged(adv: Advisor) -> None:
     assert reply.fallback and "good salaries" in reply.text, reply.text
 
 
+@pytest.mark.parametrize(("question", "says"), [
+    ("Radiologists are among the lowest-paid physician specialists, right?",
+     "No: the document says: Physician radiologists rank among the highest compensated"),
+    ("Telemedicine radiologists have to be on-site at the hospital, correct?",
+     "No: the document says: Telemedicine radiologists interpret images remotely"),
+    ("Is the radiology job market shrinking?",
+     "No: the document says: Growing demand for imaging services drives job growth"),
+    ("Breast imaging is only mammography, right?",
+     "No: the document says: Breast Imaging: mammography, breast ultrasound, and breast MRI"),
+    ("Pediatric radiology is only for infants, right?",
+     "No: the document says: Pediatric Radiology is a radiology fellowship subspecialty: "
+     "imaging of infants, children, and adolescents"),
+])
+def test_a_claim_the_document_contradicts_is_said_no(adv: Advisor, question: str,
+                                                     says: str) -> None:
+    """A claim whose word the document states the opposite of ('lowest' / 'highest',
+    'on-site' / 'remotely', 'shrinking' / 'growing'), or that limits a thing to one item a
+    line lists among others, is answered no with that line, never as a point it is silent on."""
+    reply = adv.session().ask(question)
+    assert reply.text.startswith(says), reply.text
+    assert "does not mention" not in reply.text and not reply.fallback
+
+
+@pytest.mark.parametrize("question", [
+    "can I become a rad tech with just an associate degree?",
+    "is there a radiologist who only does brains?",
+    "Radiology jobs aren't shrinking, right?",
+])
+def test_enough_or_a_negated_claim_is_no_contradiction(adv: Advisor, question: str) -> None:
+    """'With just an associate' asks what is enough, 'is there one who only ...' what exists,
+    and a negated claim agrees with the line: none is said no."""
+    assert not adv.session().ask(question).text.startswith("No:")
+
+
 @pytest.mark.parametrize(("question", "flagged"), [
     ("ngl how much do rad techs make an hour in actual numbers", True),
     ("radiologist salary in numbers pls, is it like 400k or more?", True),

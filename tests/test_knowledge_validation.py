@@ -559,6 +559,22 @@ def test_field_metadata_problems(kb: Path) -> None:
     ]
 
 
+def test_opposite_words_must_map_words_to_lists(kb: Path) -> None:
+    """The document's opposites of a claim's words are a mapping of word -> list of words."""
+    write(kb, "a.yaml", """
+        field:
+          name: Careers
+          opposite_words: [lowest, highest]
+        nodes: []
+        """)
+    write(kb, "b.yaml", """
+        nodes: []
+        """)
+    assert problems(kb) == [
+        "kb/a.yaml:3:19: error: 'field.opposite_words' must be a mapping of texts to lists of "
+        "non-empty texts"]
+
+
 def test_not_a_directory_and_no_yaml_files(kb: Path) -> None:
     assert problems(kb) == ["kb:1:1: error: no .yaml files found"]
     write(kb, "notes.txt", "hello")
