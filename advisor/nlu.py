@@ -9,7 +9,7 @@ list has a few hundred short strings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
 
@@ -277,7 +277,8 @@ class Understander:
         #: 'guide'): read as words, never unknown, but no spelling a typo is corrected to
         #: ('thought' is no 'though' misspelt).
         self._plain = frozenset(
-            w for t in graph.meta.get("everyday_words", ()) for w in str(t).split())
+            w for t in (*graph.meta.get("everyday_words", ()), *graph.meta.get(
+                "plain_words", ()), *self._stated_words(graph)) for w in key(str(t)).split())
         buckets: dict[tuple[str, int], list[str]] = {}
         # sorted: a tie between two candidates goes the same way whatever the hash seed
         for word in sorted(self.vocab):
@@ -427,6 +428,15 @@ class Understander:
             out.extend(found.split())
             i += size
         return out, heard
+
+    @staticmethod
+    def _stated_words(graph: Graph) -> Iterator[str]:
+        """The texts the knowledge states (summaries, duties, statements...): a word the
+        source document uses is never one a question is declined for ('opportunities')."""
+        for node in graph:
+            for fact in node.facts:
+                if ":" not in fact.field and fact.field != "section":
+                    yield fact.text
 
     def _joinable_words(self) -> dict[str, tuple[str, ...]]:
         """Single words of names and of the field, by first letter: what two neighbouring

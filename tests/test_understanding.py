@@ -1753,3 +1753,11 @@ def test_the_length_of_a_fellowship_talked_about_is_the_fellowships(
         reply = session.ask(text)
     assert reply.text.startswith("The source document does not say how long the"), reply.text
     assert "Interventional Radiology fellowship (2 years)" in reply.text and reply.fallback
+
+
+def test_a_word_the_document_uses_is_no_sign_of_another_field(advisor: Advisor) -> None:
+    """'Opportunities', 'offer': words of the source's own lines are never the unknown words a
+    question is declined for."""
+    parse = advisor._engine.understander.parse(
+        "What kinds of career opportunities does radiology offer?")
+    assert parse.unknown == ()
