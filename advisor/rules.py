@@ -67,6 +67,10 @@ class Decision:
     firm: bool = False
 
 
+#: Marks after which a clause of a sentence begins ('im premed, which fellowship').
+_CLAUSE_MARK = re.compile(r"[,;:] +| [-–—] +")
+
+
 @record
 class Facts:
     """What the rules read about one turn: the parse, its mentions and the context."""
@@ -237,15 +241,21 @@ class Policy:
     def type_of(self, m: Mention) -> str:
         return self.g.node(m.node_ids[0]).type
 
-    def is_question(self, sentence: str) -> bool:
+    def is_question(self, sentence: str, last: bool = False) -> bool:
         """A sentence that asks: it ends in '?' or opens with a question word, or with a word
-        that carries on the question before ('and is there demand')."""
+        that carries on the question before ('and is there demand'); the last of a message
+        also when its last part opens with one ('im premed, which radiology fellowship')."""
         if sentence.endswith("?"):
             return True
         if self.engine.understander.opens_with_condition(sentence):
             return False  # ('what if I don't want to be a doctor': a condition)
         first = sentence.split(maxsplit=1)[0].lower().strip(",.;:!\"'") if sentence else ""
-        return first in self.engine.lexicon.question_words or first in self.sets["continuers"]
+        if first in self.engine.lexicon.question_words or first in self.sets["continuers"]:
+            return True
+        # (not ', which is part of why ...' inside a story: a relative clause)
+        parts = _CLAUSE_MARK.split(sentence)
+        return last and len(parts) > 1 and bool(parts[-1].strip()) and parts[-1].split(
+            maxsplit=1)[0].lower() in self.sets["wh_words"]
 
     def condition_end(self, p: Parse) -> int | None:
         """Where the question after an opening condition begins, in words ('if I finish
@@ -264,7 +274,8 @@ class Policy:
         found = self._sentences.get(text)
         if found is None:
             sentences = tuple(self.engine.understander.split_sentences(text))
-            asks = [self.is_question(s) for s in sentences]
+            asks = [self.is_question(s, i == len(sentences) - 1)
+                    for i, s in enumerate(sentences)]
             # a few words after a question carry it on ("how much is rad tech school? like
             # tuition"): they ask with it
             short = int(self.w["afterthought_words"])

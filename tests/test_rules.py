@@ -372,3 +372,16 @@ def test_check_reports_an_intent_without_a_handler(tmp_path: Any) -> None:
     problems = registry_problems(path, ["describe", "daydream"])
     assert [str(p) for p in problems] == [
         f"{path}:4:3: error: intent 'daydream' has no handler in advisor/answers.py (HANDLERS)"]
+
+
+@pytest.mark.parametrize(("text", "asking"), [
+    ("breast cancer runs in my family. im premed, which radiology fellowship",
+     ("im premed, which radiology fellowship",)),
+    ("My mother survived breast cancer, which is why I went into medicine. What is breast "
+     "imaging?", ("What is breast imaging?",)),
+])
+def test_the_last_part_of_a_message_opening_with_a_question_word_asks(
+        engine: Any, text: str, asking: tuple[str, ...]) -> None:
+    """A message's last sentence asks when its last part opens with a question word, mark or
+    no mark; a relative 'which' inside the story asks nothing."""
+    assert engine.policy.asking_sentences(text)[1] == asking
