@@ -64,6 +64,7 @@ _MAX_LENGTHS = 8
 #: Where a line's sentences end (and, for a claim checked against them, a lead before ':').
 _SENTENCE = re.compile(r"(?<=\.) ")
 _SENTENCE_OR_LEAD = re.compile(r"(?<=\.) |: ")
+_REPORT_REACH = 6  # a claim is reported by a word this near the start ('my cousin says')
 _GAP = 4  # at most this many words between two words of a question an answer says
 
 
@@ -310,6 +311,8 @@ class Provenance:
         self._opposites = {normal(k): tuple(normal(w) for w in v)
                            for k, v in (opposites.items() if isinstance(opposites, dict) else ())}
         self._limits = frozenset(normal(w) for w in meta.get("limit_words", ()))
+        #: Words reporting a claim heard ('I *heard* ...', 'my friend *says* ...').
+        self._reporting = frozenset(normal(w) for w in meta.get("reporting_words", ()))
         self._limit_exempt = frozenset(normal(w) for w in meta.get("limit_exempt", ()))
         #: Other professions' names (the lexicon's): asked of, the point is not covered.
         self._other_fields = tuple(normal(n) for n in lexicon.sets["other_fields"])
@@ -1762,7 +1765,7 @@ class Provenance:
             return self._optional_verdict(question, text)
         if said:
             return self.r[f"verdict_{said}"]
-        ordered = self._order_verdict(question) or self._contradicted(question, text)
+        ordered = self._order_verdict(question) or self._contradicted(question, text, reply)
         if ordered:  # ('does the IR fellowship come before residency?': the order stated;
             return ordered  # 'lowest paid, right?': 'among the highest'; 'only infants?')
         if self._length_unconfirmed(question, text):
@@ -1890,16 +1893,30 @@ class Provenance:
 
     def _claim_negated(self, question: str) -> bool:
         """A claim holding a negation or a choice ('jobs aren't declining, right?', 'growing
-        or shrinking?'): no single line says it no."""
-        return " or " in question or any(
-            _has(question, w) for w in (*self._claim_negations, "not", "no", "never"))
-
-    def _contradicted(self, question: str, text: str) -> str:
-        """The no a yes/no claim gets from a line contradicting it, or ''."""
+        or shrinking?'): no single line says it no. A question opening with one asks the claim
+        itself ('isn't sonography just for pregnant women?')."""
         words = question.split()
-        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags):
+        if words and any(_has(f" {words[0]} ", w) for w in self._claim_negations):
+            words = words[1:]
+        body = f" {' '.join(words)} "
+        return " or " in body or any(_has(body, w) for w in self._claim_negations)
+
+    def _contradicted(self, question: str, text: str, reply: Reply | None = None) -> str:
+        """The no a claim gets from a line contradicting it, or '': a yes/no claim, or one
+        reported ('I heard ...', 'my friend says ...'); the line is the answer's, or one of
+        its node's own ('lowest paid?' answered by what a radiologist is: their pay line)."""
+        words = question.split()
+        reported = any(w in self._reporting for w in words[:_REPORT_REACH])
+        if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags
+                             or reported):
             return ""
-        return self._opposed_verdict(question, text) or self._limited_verdict(question, text)
+        node = self.g.get(reply.entities[0]) if reply is not None and reply.entities else None
+        own = "\n".join([*(f.text for f in node.facts if f.field in (*_LINE_FIELDS, "pay")),
+                         self.c.pay(node).text]) if node is not None else ""  # (pay: its
+        # category's line where it has none of its own)
+        said = {normal(k): v for k, v in node.synonyms.items()} if node is not None else {}
+        return self._opposed_verdict(question, f"{text}\n{own}") or self._limited_verdict(
+            question, f"{text}\n{own}", said)
 
     def _opposed_verdict(self, question: str, text: str) -> str:
         """'No: the document says: Physician radiologists rank among the highest compensated
@@ -1917,7 +1934,8 @@ class Provenance:
                         return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
         return ""
 
-    def _limited_verdict(self, question: str, text: str) -> str:
+    def _limited_verdict(self, question: str, text: str,
+                         synonyms: Mapping[str, str] | None = None) -> str:
         """'No: the document says: Breast Imaging: mammography, breast ultrasound, and breast
         MRI.' for a claim limiting a thing to one item ('breast imaging is only mammography,
         right?') that a line lists among others, the item ending its own part of the list
@@ -1927,15 +1945,16 @@ class Provenance:
         if at is None or self._claim_negated(question) or any(
                 w in self._limit_exempt for w in words[:at]):
             return ""  # ('with just an associate?': enough, not limited)
-        claimed = next((self._key(w) for w in words[at + 1:at + 4]
-                        if len(w) > 3 and w not in self._ignore), "")
-        if not claimed:
+        said = synonyms or {}
+        claimed = {self._key(normal(said.get(w, w))) for w in words[at + 1:at + 5]
+                   if len(w) > 3 and w not in self._ignore}  # (in the document's word:
+        if not claimed:  # 'pregnant' is 'obstetric', 'mammograms' 'mammography')
             return ""
         for line in text.split("\n"):
             for sentence in _SENTENCE.split(line):
                 items = [normal(i).split() for i in _ITEMS.split(sentence)]
                 if len(items) >= 2 and any(
-                        item and self._key(item[-1]) == claimed for item in items[:-1]):
+                        item and self._key(item[-1]) in claimed for item in items[:-1]):
                     return self.r["verdict_swapped"].format(quote=sentence.rstrip(".:"))
         return ""
 
@@ -2494,8 +2513,8 @@ class Provenance:
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent
         # (a claim's word the answer contradicts, 'lowest paid', is answered no, not absent)
-        absent, reply = ("", reply) if unlisted or self._contradicted(q, text) else self._absent(
-            q, asking or question, reply)
+        absent, reply = ("", reply) if unlisted or self._contradicted(
+            q, text, reply) else self._absent(q, asking or question, reply)
         ordered = said != "no" or bool(self._holding(q, "names", "subspecialty"))  # (a length
         # said wrongly is the point, not its 'after'; unless a fellowship is put out of order)
         notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",

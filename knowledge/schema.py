@@ -124,6 +124,7 @@ FIELD_META: dict[str, str] = {
     # says no.
     "limit_words": "texts",
     "limit_exempt": "texts",
+    "reporting_words": "texts",
     "dealing_words": "texts",
     "identity_words": "texts",
     "difference_words": "texts",

@@ -803,6 +803,10 @@ def test_a_salary_asked_in_dollars_is_flagged(adv: Advisor) -> None:
     ("Pediatric radiology is only for infants, right?",
      "No: the document says: Pediatric Radiology is a radiology fellowship subspecialty: "
      "imaging of infants, children, and adolescents"),
+    ("I heard radiologists are among the lowest-paid doctors now. True?",
+     "No: the document says: Physician radiologists rank among the highest compensated"),
+    ("someone told me breast imaging radiologists just look at mammograms all day",
+     "No: the document says: Breast Imaging: mammography, breast ultrasound, and breast MRI"),
 ])
 def test_a_claim_the_document_contradicts_is_said_no(adv: Advisor, question: str,
                                                      says: str) -> None:
