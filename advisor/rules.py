@@ -1191,6 +1191,20 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     return None
 
 
+def settle_keyword_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Do they have to keep studying?' of rad techs: little asked, naming nothing, but a
+    keyword points at a node the topic links to (continuing education maintains their
+    license): the question is of that link, so that node's line answers."""
+    if best[1] >= pol.w["weak"] or not f.topic or f.explicit or not f.keyword:
+        return None
+    linked = {n.id for n in pol.g.neighbours(f.topic[0].id)}
+    hit = next((i for m in f.keyword for i in m.node_ids if i in linked), None)
+    if hit is None:
+        return None
+    return Decision("describe", pol.w["weak"], [pol.g.node(hit)], context_used=[
+        f"'{hit}' is linked to the topic '{f.topic[0].id}'"])
+
+
 def settle_asked_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'So which body parts does she look at?' after neuroradiology: a short question whose
     pronoun points back asks about what was discussed; the weak pick its 'which ... does'
@@ -1394,7 +1408,8 @@ SETTLERS: tuple[Settler, ...] = (settle_which_by_modality, settle_options_of_top
                                  settle_keyword_elsewhere,
                                  settle_elaboration, settle_limited_to_topic, settle_outside,
                                  settle_weak_requirement,
-                                 settle_asked_of_topic, settle_weak_followup, settle_weak,
+                                 settle_keyword_of_topic, settle_asked_of_topic,
+                                 settle_weak_followup, settle_weak,
                                  settle_modality, settle_move_into_career,
                                  settle_filtered_list)
 
