@@ -764,7 +764,7 @@ class Understander:
         tokens: list[str] = []
         tried: set[str] = set()
         for index, word in enumerate(words):
-            if word in self.vocab or word.isdigit() or word in self._plain:
+            if word in self.vocab or word.isdigit():
                 tokens.append(word)
                 continue
             stem = self._plural(word)
@@ -787,9 +787,9 @@ class Understander:
             if fixed is not None:
                 corrections.append((word, fixed))
                 tokens.extend(fixed.split())
-            else:
-                tokens.append(word)
-                if len(word) > 1 and not word.isdigit():
+            else:  # (a word the knowledge says is plain, 'though', is no unknown one;
+                tokens.append(word)  # but an inflection of a word known is still read as
+                if len(word) > 1 and word not in self._plain:  # it: 'option' as 'options')
                     unknown.append(word)
         return tokens, corrections, unknown
 

@@ -649,6 +649,14 @@ class Provenance:
         return notice, replace(reply, fallback=True) if self._mostly_absent(
             missing, question) or figures or self._other_field(question, missing) else reply
 
+    def _absent_unless(self, q: str, question: str, text: str, reply: Reply,
+                       unlisted: str) -> tuple[str, Reply]:
+        """The absent notice (`_absent`), but none where an unlisted fellowship is said or
+        the claim is contradicted: 'lowest paid, right?' is answered no, not absent."""
+        if unlisted or self._contradicted(q, text, reply):
+            return "", reply
+        return self._absent(q, question, reply)
+
     def _other_field(self, question: str, missing: list[str]) -> bool:
         """What is asked about is another profession, named before anything of the field
         ('is a radiation therapist the same as a rad tech?', 'could I become a vet instead?'):
@@ -1090,19 +1098,26 @@ class Provenance:
             if earlier is not None and earlier.type == "training":
                 return self._order_stated(own.sources[0].quote, step, question, reply)
         after = any(_has(question, w) for w in self._order_after)
+        said_after = ""  # (what the document says comes after the step, asked or not)
         for later in self.g.neighbours(step.id, "requires", incoming=True):
             fact = next((f for f in later.facts if f.field == f"requires:{step.id}"), None)
             asked = after or any(_has(question, t) for t in self._names[later.id])
-            if asked and fact is not None and later.type in {"training", "subspecialty"}:
-                return self._order_stated(fact.sources[0].quote, later, question, reply)
+            if fact is not None and later.type in {"training", "subspecialty"}:
+                if asked:
+                    return self._order_stated(fact.sources[0].quote, later, question, reply)
+                said_after = said_after or fact.sources[0].quote
         careers = sorted(self.c.needed_by(step),
                          key=lambda i: (len(self.g.pathway(i).steps), self.g.order(i)))
         if not careers:
             return ""
         career = self.g.node(careers[0])
         steps = [s.label for s in self.g.pathway(career.id).steps]
-        note = self.r["order_unstated"].format(name=step.label, career=career.name,
-                                               steps=", ".join(steps))
+        # ('and what comes before residency?': silent on before, not on after, which it
+        # says: 'After residency, radiologists may pursue fellowships')
+        note = self.r["order_before_unstated"].format(
+            name=step.label, career=career.name, steps=", ".join(steps),
+            quote=said_after.rstrip(".")) if said_after else self.r["order_unstated"].format(
+            name=step.label, career=career.name, steps=", ".join(steps))
         path = self.c.pathway_line(career)  # ('what comes after med school?': every step
         # the document lists, with the lengths it states)
         return f"{note}\n{self.r['path_to'].format(name=career.name, path=path)}" if path \
@@ -2378,6 +2393,39 @@ class Provenance:
                                    suggestions=(), sources=self.sources(answer, (node.id,), ()))
         return None
 
+    def _not_annotated(self, question: str, reply: Reply) -> Reply | None:
+        """The reply as it goes out without notes: no answer at all; a ranking or an
+        interview turn (cited); an answer another node's line states (`_confirmed_elsewhere`).
+        None for an answer to annotate."""
+        if reply.kind not in _ANSWER_KINDS:  # (a point the source never covers is still an
+            return reply  # answer: it says so, and is cited for what it goes on to say)
+        if reply.kind != "answer":  # a ranking or an interview turn: cited
+            ids = (*reply.entities, *reply.listed)
+            return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
+        return self._confirmed_elsewhere(question, reply)
+
+    def _declined(self, reply: Reply, question: str) -> Reply:
+        """A decline, unless careers' lines or a line state what was asked, or it names a
+        fellowship the document does not list ('the dermatology radiology fellowship')."""
+        q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
+        unlisted = self.unlisted_fellowship(q)
+        return self.careers_stating(q, reply) or self.line_confirming(q, reply) or (
+            self._unlisted_answer(reply, unlisted) if unlisted else reply)
+
+    def _confirmed_elsewhere(self, question: str, reply: Reply) -> Reply | None:
+        """'Is there an increasing need for subspecialized expertise?' answered with the
+        fellowships: a yes/no question naming no career and pointing back at none, whose words
+        a line of another node states in order, gets that line (`line_confirming`)."""
+        if reply.kind != "answer":
+            return None
+        parse = self.understander.parse(question[:MAX_INPUT_CHARS])
+        if parse.pronoun or any(self.g.node(i).type in CAREER_TYPES
+                                for m in parse.alias_mentions for i in m.node_ids[:1]):
+            return None
+        confirmed = self.line_confirming(f" {' '.join(parse.tokens)} ", reply)
+        return confirmed if confirmed is not None and not set(
+            confirmed.entities) & set(reply.entities) else None
+
     def careers_stating(self, question: str, reply: Reply) -> Reply | None:
         """'Which careers involve teaching?' declined as out of scope although careers' own
         lines say it ('combine clinical practice with teaching responsibilities'): the careers
@@ -2474,16 +2522,11 @@ class Provenance:
         their words are named as ones the document never uses (not 'toddlers' of 'my
         daughter has two toddlers')."""
         if reply.fallback and reply.intent == "out_of_scope":
-            q = f" {' '.join(self.understander.parse(question[:MAX_INPUT_CHARS]).tokens)} "
-            unlisted = self.unlisted_fellowship(q)  # ('the dermatology radiology fellowship')
-            return self.careers_stating(q, reply) or self.line_confirming(q, reply) or (
-                self._unlisted_answer(reply, unlisted) if unlisted else reply)
+            return self._declined(reply, question)
         reply = self._length_corrected(question, reply)
-        if reply.kind not in _ANSWER_KINDS:  # (a point the source never covers is still an
-            return reply  # answer: it says so, and is cited for what it goes on to say)
-        if reply.kind != "answer":  # a ranking or an interview turn: cited
-            ids = (*reply.entities, *reply.listed)
-            return replace(reply, sources=self.sources(reply.text, ids, reply.entities[:1]))
+        early = self._not_annotated(question, reply)
+        if early is not None:
+            return early
         # Terms are matched on the respelled words ('sonogrpher'); words the document never
         # uses are looked for in what was typed (a real word respelled is no typo).
         question = question[:MAX_INPUT_CHARS]
@@ -2512,9 +2555,7 @@ class Provenance:
         category = "" if swapped else self.category_note(q, reply)
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent
-        # (a claim's word the answer contradicts, 'lowest paid', is answered no, not absent)
-        absent, reply = ("", reply) if unlisted or self._contradicted(
-            q, text, reply) else self._absent(q, asking or question, reply)
+        absent, reply = self._absent_unless(q, asking or question, text, reply, unlisted)
         ordered = said != "no" or bool(self._holding(q, "names", "subspecialty"))  # (a length
         # said wrongly is the point, not its 'after'; unless a fellowship is put out of order)
         notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",

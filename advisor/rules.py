@@ -1130,8 +1130,11 @@ def settle_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None
 
 
 def settle_social(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
-    """'Hi there!' or 'thanks!' alone is small talk."""
+    """'Hi there!' or 'thanks!' alone is small talk; but 'what can you do after it?' after
+    residency asks of the topic, whatever words of a request for help it holds."""
     p = f.p
+    if best[0] == "help" and f.topic and p.pronoun:
+        return ("describe", pol.w["weak"])
     if best[0] in SOCIAL and best[1] >= pol.w["social_floor"] and not f.explicit \
             and len(p.tokens) <= pol.w["social_words"] and len(p.unknown) <= 1:
         return Decision(best[0], best[1])

@@ -159,9 +159,10 @@ BLIND = [
     ("blind/autocorrect.yaml", "autocorrect-", 104 / 130, 0.78),
     ("blind/bottomline.yaml", "bottomline-", 109 / 130, 0.82),
     # written at 01:15 the same session in more new styles (machine-translated messages,
-    # myths and things heard), sealed, run once at db31831
+    # myths and things heard, personality first), sealed, run once at db31831
     ("blind/translated.yaml", "translated-", 110 / 130, 0.84),
     ("blind/myths.yaml", "myths-", 91 / 130, 0.7),
+    ("blind/personality.yaml", "personality-", 112 / 130, 0.85),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

@@ -1761,3 +1761,17 @@ def test_a_word_the_document_uses_is_no_sign_of_another_field(advisor: Advisor) 
     parse = advisor._engine.understander.parse(
         "What kinds of career opportunities does radiology offer?")
     assert parse.unknown == ()
+
+
+def test_before_residency_is_unstated_but_after_it_is_said(advisor: Advisor) -> None:
+    """'What comes before residency?': the document states no order before it, but does say
+    what comes after (fellowships): never 'does not say what comes before or after'; and
+    'what can you do after it?' asks of the residency, not of the advisor."""
+    session = advisor.session()
+    session.ask("How long is radiology residency?")
+    before = session.ask("And what comes before it?").text
+    assert before.startswith("The document does not say what comes before the residency")
+    assert "What it says comes after: After residency, radiologists may pursue fellowships" \
+        in before and "before or after" not in before
+    after = session.ask("What can you do after it?")
+    assert "After residency, radiologists may pursue fellowships" in after.text, after.text
