@@ -1194,6 +1194,18 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     return None
 
 
+def settle_figure_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'Can you give me an actual number?' after the pay: a few words asking for a figure,
+    naming nothing, ask the last question again (whose answer says what figures there are)."""
+    if f.explicit or best[1] >= pol.w["weak"] or not f.p.question \
+            or f.last_intent in {"", *SOCIAL, "recommend", "about_me"} \
+            or not f.p.words & pol.sets["figure_asks"] \
+            or len(f.p.tokens) > pol.w["topic_words"]:
+        return None
+    return Decision(f.last_intent, pol.w["weak"], list(f.topic), context_used=[
+        f"a figure asked of the last answer ({f.last_intent})"])
+
+
 def settle_keyword_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Do they have to keep studying?' of rad techs: little asked, naming nothing, but a
     keyword points at a node the topic links to (continuing education maintains their
@@ -1408,7 +1420,7 @@ SETTLERS: tuple[Settler, ...] = (settle_which_by_modality, settle_options_of_top
                                  settle_described_pick, settle_options_listed,
                                  settle_pick_from_what_was_said,
                                  settle_followup, settle_social,
-                                 settle_keyword_elsewhere,
+                                 settle_figure_followup, settle_keyword_elsewhere,
                                  settle_elaboration, settle_limited_to_topic, settle_outside,
                                  settle_weak_requirement,
                                  settle_keyword_of_topic, settle_asked_of_topic,

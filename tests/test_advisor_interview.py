@@ -218,3 +218,11 @@ def test_a_path_listed_for_radiologists_is_ruled_out_with_medical_school(
     assert "AI and Machine Learning Specialist" not in ranked, reply.text
     assert "(listed as a path for radiologists, who need medical school): AI and Machine " \
            "Learning Specialist" in ruled, reply.text
+
+
+def test_working_in_IT_points_at_informatics(advisor: Advisor) -> None:
+    """'I work in IT' (capitals: information technology, not 'it') is evidence for the
+    informatics specialist, who bridges clinical and IT teams: ranked first at once."""
+    reply = advisor.session().ask("I work in IT. Is there a radiology job for me?")
+    assert reply.kind == "recommendation", reply.text
+    assert "1. Informatics Specialist" in reply.text

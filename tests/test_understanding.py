@@ -1775,3 +1775,13 @@ def test_before_residency_is_unstated_but_after_it_is_said(advisor: Advisor) -> 
         in before and "before or after" not in before
     after = session.ask("What can you do after it?")
     assert "After residency, radiologists may pursue fellowships" in after.text, after.text
+
+
+def test_a_figure_asked_after_the_pay_is_the_pay_again_flagged(advisor: Advisor) -> None:
+    """'Can you give me an actual number?' after the pay of technicians: the pay lines again,
+    saying the document gives no figures, flagged; never 'outside what I know'."""
+    session = advisor.session()
+    session.ask("What about pay for technicians?")
+    reply = session.ask("Can you give me an actual number?")
+    assert "does not give salary figures" in reply.text and reply.fallback, reply.text
+    assert "outside what I know" not in reply.text
