@@ -288,6 +288,7 @@ class Provenance:
         self._listing = frozenset(normal(w) for w in meta.get("listing_words", ()))
         self._listing_nouns = frozenset(normal(w) for w in meta.get("listing_nouns", ()))
         self._not_under = responses.get("listed_under_not", "").split("{", 1)[0] or "\x00"
+        self._yes_under = responses.get("listed_under_yes", "").split("{", 1)[0] or "\x00"
         self._need_words = tuple(normal(w) for w in meta.get("need_words", ()))
         #: The need words as a verdict compares them ('required' -> 'requir').
         self._need_keys = frozenset(self._key(w) for n in self._need_words for w in n.split())
@@ -1590,10 +1591,19 @@ class Provenance:
                 # industry role?': which one, no yes or no)
                 return self.r["listed_under"].format(
                     name=career.name, category=self._narrowest(own))
-            return self.r["listed_under_not"].format(
+            return self._listed_path(career, other) or self.r["listed_under_not"].format(
                 name=career.name, category=self._narrowest(own),
                 other=self.c.heading(other))
         return ""
+
+    def _listed_path(self, career: Node, category: Node) -> str:
+        """'Can radiologists work in academia?': not listed there themselves, but a path
+        that needs them is ('Yes: the document lists Academic Radiologist under Academic and
+        Research Careers.'); '' when none is."""
+        path = next((c for c in self.g.neighbours(category.id, "in_category", incoming=True)
+                     if career in self.g.neighbours(c.id, "requires")), None)
+        return "" if path is None else self.r["listed_under_yes"].format(
+            name=path.name, category=self.c.heading(category))
 
     def _under_heading(self, node: Node, category: Node) -> bool:
         """The document places `node`'s lines under the heading `category` stands for
@@ -1648,7 +1658,7 @@ class Provenance:
                 "\n" + self.c.what(career)
         if not own:
             return ""
-        return self.r["listed_under_not"].format(
+        return self._listed_path(career, cat) or self.r["listed_under_not"].format(
             name=career.name, category=self._narrowest(own),
             other=shown) + "\n" + self.c.what(career)
 
@@ -2559,7 +2569,8 @@ class Provenance:
         ordered = said != "no" or bool(self._holding(q, "names", "subspecialty"))  # (a length
         # said wrongly is the point, not its 'after'; unless a fellowship is put out of order)
         notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",
-                               category if category.startswith(self._not_under) else "")
+                               category if category.startswith(
+                                   (self._not_under, self._yes_under)) else "")
                    if n and not _repeats(n, text)]
         count, counted = self._counted(q, replace(reply, text=text))  # (of what is shown)
         reply = replace(reply, fallback=counted.fallback)

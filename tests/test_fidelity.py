@@ -869,3 +869,13 @@ def test_a_figure_asked_is_flagged_even_where_the_answer_opens_silent(
     outlook specific to ...' and names no figure; the figure asked is still one the document
     never gives ('figures out' asks none)."""
     assert adv.session().ask(question).fallback is flagged
+
+
+def test_a_career_not_listed_under_a_heading_may_have_a_path_there(adv: Advisor) -> None:
+    """'Can radiologists work in academia?': radiologists are listed under the physician
+    pathway, but the academic radiologist, a path that needs them, is listed under academic
+    and research careers: yes, with that line, never 'No: ... not under ...' (audit P)."""
+    text = adv.session().ask("Can radiologists work in academia?").text
+    assert text.startswith("Yes: the document lists Academic Radiologist under Academic and "
+                           "Research Careers."), text
+    assert "in those words" not in text

@@ -163,6 +163,11 @@ BLIND = [
     ("blind/translated.yaml", "translated-", 110 / 130, 0.84),
     ("blind/myths.yaml", "myths-", 91 / 130, 0.7),
     ("blind/personality.yaml", "personality-", 112 / 130, 0.85),
+    # written at 01:30 the same session in three more new styles (indirect questions, writers
+    # researching a character, hedged and double negatives), sealed, run once at 1961271
+    ("blind/indirect.yaml", "indirect-", 124 / 130, 0.94),
+    ("blind/writers.yaml", "writers-", 99 / 130, 0.75),
+    ("blind/negatives.yaml", "negatives-", 112 / 130, 0.85),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),
