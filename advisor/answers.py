@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from knowledge import CAREER_TYPES, Node, Problem
-from knowledge.record import replace
 
 from . import listing
 from .compose import Answer
@@ -79,14 +78,10 @@ def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
 def answer_pay(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     """'How much do radiologists make?'; 'comp for techs vs rads?': each career named, its
     own pay line once (the lines the document gives them), the figures note once."""
-    composer = pol.engine.composer
-    answer = _pay_lines(pol, d)
-    if composer.r["no_salary_figures"] in answer.text and _asks_figure(pol, p):
-        return replace(answer, uncovered=True)  # ('in actual numbers?': none given)
-    return answer
+    return _pay_lines(pol, d)
 
 
-def _asks_figure(pol: Policy, p: Parse) -> bool:
+def asks_figure(pol: Policy, p: Parse) -> bool:
     """'How much an hour, in actual numbers?', 'is it like 400k?': a figure asked of pay (not
     'no numbers needed, just the wording')."""
     asks = pol.sets["figure_asks"]

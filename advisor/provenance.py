@@ -646,7 +646,8 @@ class Provenance:
         # (a figure asked, 'what percentage growth?', is flagged whether or not the notice
         # names it: an answer that opens silent on the outlook leaves it out)
         figures = self._figures.intersection(missing) or {
-            w for w in q.split() if w in self._figures and not self._known(w)}
+            w for w in q.split() if w in self._figures and not self._known(w)} or (
+            _MONEY.findall(question))  # ('sonographers start at 80k, right?': no sum is given)
         return notice, replace(reply, fallback=True) if self._mostly_absent(
             missing, question) or figures or self._other_field(question, missing) else reply
 

@@ -1785,3 +1785,16 @@ def test_a_figure_asked_after_the_pay_is_the_pay_again_flagged(advisor: Advisor)
     reply = session.ask("Can you give me an actual number?")
     assert "does not give salary figures" in reply.text and reply.fallback, reply.text
     assert "outside what I know" not in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "telerads - my MC wants flexibilty bc of her kids, is that realistic for a telemedicine "
+    "radiologst?",
+    "my MC sells CT scanners (med device sales) - does she need to actualy know the tech?",
+])
+def test_words_of_a_story_being_written_name_nothing_asked(advisor: Advisor,
+                                                          question: str) -> None:
+    """A writer's words for the work ('my MC', 'my protagonist', 'the scene') say what the
+    question is for: never 'the document does not mention mc' and a flag."""
+    reply = advisor.session().ask(question)
+    assert not reply.fallback and "does not mention mc" not in reply.text, reply.text
