@@ -64,6 +64,7 @@ _MAX_LENGTHS = 8
 #: Where a line's sentences end (and, for a claim checked against them, a lead before ':').
 _SENTENCE = re.compile(r"(?<=\.) ")
 _SENTENCE_OR_LEAD = re.compile(r"(?<=\.) |: ")
+_IDENTITY_REACH = 3  # a job named by a few words before 'here' or after 'I'm a'
 _REPORT_REACH = 6  # a claim is reported by a word this near the start ('my cousin says')
 _GAP = 4  # at most this many words between two words of a question an answer says
 
@@ -326,6 +327,7 @@ class Provenance:
         self._length_links = frozenset(normal(w) for w in meta.get("length_links", ()))
         self._likening = tuple(normal(n) for n in meta.get("likening_words", ()))
         self._identity_leads = tuple(normal(n) for n in meta.get("identity_leads", ()))
+        self._identity_tails = frozenset(normal(n) for n in meta.get("identity_tails", ()))
         #: Each node's lines as `_line_stating` reads them (bounded by the graph).
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: Words naming a kind of job ('a clinical *role*').
@@ -547,7 +549,7 @@ class Provenance:
         kept = set(parse.tokens)
         out: list[str] = []
         words = normal(text).split()
-        seen: set[str] = set()
+        seen: set[str] = self._identity_words(words)  # ('pharmacy tech asking': who they are)
         # (each word once, and no further than the third found: what a word is depends on
         # the word alone, and a 2,000-character text repeats its words)
         for at, word in enumerate(words):
@@ -576,6 +578,22 @@ class Provenance:
             if not self._known(word) and not self._swapped(word):
                 out.append(word)  # (a real word respelled to an unknown one is kept)
         return out
+
+    def _identity_words(self, words: list[str]) -> set[str]:
+        """The words saying who the person is ('*pharmacy tech* here', 'lab tech asking', 'I'm
+        a *vet tech*'): never a point the document lacks."""
+        reach = _IDENTITY_REACH
+        padded = f" {' '.join(words)} "
+        found: set[str] = set()
+        for i, word in enumerate(words):
+            if word in self._identity_tails:
+                found.update(words[max(0, i - reach):i])
+        for lead in self._identity_leads:
+            at = padded.find(f" {lead} ")
+            if at >= 0:
+                start = len(padded[:at].split()) + len(lead.split())
+                found.update(words[start:start + reach])
+        return found - self._term_words
 
     def _swapped(self, word: str) -> bool:
         """Two neighbouring letters of a known word swapped ('waht'): a typo, never a word

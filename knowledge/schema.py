@@ -125,6 +125,7 @@ FIELD_META: dict[str, str] = {
     "limit_words": "texts",
     "limit_exempt": "texts",
     "reporting_words": "texts",
+    "identity_tails": "texts",
     "dealing_words": "texts",
     "identity_words": "texts",
     "difference_words": "texts",

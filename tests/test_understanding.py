@@ -1798,3 +1798,18 @@ def test_words_of_a_story_being_written_name_nothing_asked(advisor: Advisor,
     question is for: never 'the document does not mention mc' and a flag."""
     reply = advisor.session().ask(question)
     assert not reply.fallback and "does not mention mc" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "never"), [
+    ("What does a quality assurance specialist in imaging do? Pharmacy tech asking.",
+     "does not mention pharmacy"),
+    ("vet tech here, how long is radiology residency after med school?", "does not mention vet"),
+    ("Counselor here: is a radiologic technologist the same thing as a radiologist?",
+     "does not mention counselor"),
+])
+def test_who_the_asker_is_is_no_point_the_document_lacks(advisor: Advisor, question: str,
+                                                         never: str) -> None:
+    """'Pharmacy tech asking', 'vet tech here', 'I'm a ...': who the person is, never a word
+    the answer says the document does not mention."""
+    reply = advisor.session().ask(question)
+    assert never not in reply.text and not reply.fallback, reply.text
