@@ -78,26 +78,6 @@ def answer_skills(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | 
 def answer_pay(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer | None:
     """'How much do radiologists make?'; 'comp for techs vs rads?': each career named, its
     own pay line once (the lines the document gives them), the figures note once."""
-    return _pay_lines(pol, d)
-
-
-def asks_figure(pol: Policy, p: Parse) -> bool:
-    """'How much an hour, in actual numbers?', 'is it like 400k?': a figure asked of pay (not
-    'no numbers needed, just the wording')."""
-    asks = pol.sets["figure_asks"]
-    negations = set(pol.engine.lexicon.negations)
-    words = p.text.lower().split()
-    for at, word in enumerate(words):
-        bare = word.strip(".,;:!?()'\"")
-        thousands = bare[:-1].replace(",", "").isdigit() and bare.endswith("k")
-        if (bare in asks or thousands or any(m in word for m in asks if not m.isalpha())) \
-                and not (at and words[at - 1] in negations):
-            return True
-    return False
-
-
-def _pay_lines(pol: Policy, d: Decision) -> Answer:
-    """Each career named, its own pay line once, the figures note once."""
     composer = pol.engine.composer
     first = composer.pay(d.nodes[0] if d.nodes else None)
     kinds = CAREER_TYPES | {"category"}

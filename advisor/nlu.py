@@ -594,6 +594,12 @@ class Understander:
                 return [head, rest]
         return [sentence]
 
+    def last_clause(self, sentence: str) -> str:
+        """What follows a sentence's last clause mark (the lexicon's `clause_marks`: 'im
+        premed, | which radiology fellowship'); '' when it has none."""
+        ends = [m.end() for m in self._clause_marks.finditer(sentence[:MAX_INPUT_CHARS])]
+        return sentence[ends[-1]:].strip() if ends else ""
+
     def split_clauses(self, text: str) -> list[str]:
         """The questions of a compound message: split after a '?' and before 'and' + a
         question word ('how long is it and how much do they make?'). White space is folded

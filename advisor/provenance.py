@@ -1952,8 +1952,9 @@ class Provenance:
         words = question.split()
         reported = any(w in self._reporting for w in words[:_REPORT_REACH])
         if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags
-                             or reported):
-            return ""
+                             or reported) or not (self._limits.intersection(words) or any(
+                _has(question, claimed) for claimed in self._opposites)):
+            return ""  # (no word either check reads: nothing to gather)
         node = self.g.get(reply.entities[0]) if reply is not None and reply.entities else None
         own = "\n".join([*(f.text for f in node.facts if f.field in (*_LINE_FIELDS, "pay")),
                          self.c.pay(node).text]) if node is not None else ""  # (pay: its

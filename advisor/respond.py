@@ -21,7 +21,7 @@ from knowledge.record import field, record, replace
 from knowledge.source import normal
 from knowledge.text import fold_repeats, join_words
 
-from .answers import HANDLERS, asks_figure
+from .answers import HANDLERS
 from .compose import Answer, article
 from .nlu import Mention, Parse
 from .reply import Explanation, Reply, ReplyKind
@@ -503,7 +503,7 @@ class Responder:
             return self._not_understood(t, p, d)
         answer = self._with_paired_aspect(t, p, d, answer)
         if answer.silent or (self.e.responses["no_salary_figures"] in answer.text
-                             and asks_figure(self.pol, p)):  # ('in actual numbers?', '80k?':
+                             and self.pol.asks_figure(p)):  # ('in actual numbers?', '80k?':
             answer = replace(answer, uncovered=True)  # a figure none is given of)
         if answer.silent and d.nodes:
             found = self._retrieve(p, d.nodes[0])

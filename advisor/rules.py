@@ -67,10 +67,6 @@ class Decision:
     firm: bool = False
 
 
-#: Marks after which a clause of a sentence begins ('im premed, which fellowship').
-_CLAUSE_MARK = re.compile(r"[,;:] +| [-–—] +")
-
-
 @record
 class Facts:
     """What the rules read about one turn: the parse, its mentions and the context."""
@@ -253,9 +249,22 @@ class Policy:
         if first in self.engine.lexicon.question_words or first in self.sets["continuers"]:
             return True
         # (not ', which is part of why ...' inside a story: a relative clause)
-        parts = _CLAUSE_MARK.split(sentence)
-        return last and len(parts) > 1 and bool(parts[-1].strip()) and parts[-1].split(
-            maxsplit=1)[0].lower() in self.sets["wh_words"]
+        part = self.engine.understander.last_clause(sentence) if last else ""
+        return bool(part) and part.split(maxsplit=1)[0].lower() in self.sets["wh_words"]
+
+    def asks_figure(self, p: Parse) -> bool:
+        """'How much an hour, in actual numbers?', 'is it like 400k?': a figure asked of pay, by
+        a word of `figure_asks` (a mark such as '$' anywhere in a word) or a sum of money (not
+        'no numbers needed, just the wording')."""
+        if MONEY.search(p.text):
+            return True
+        asks = self.sets["figure_asks"]
+        marks = [m for m in asks if not m.isalpha()]
+        negations = set(self.engine.lexicon.negations)
+        words = p.text.lower().split()
+        return any((word.strip(".,;:!?()'\"") in asks or any(m in word for m in marks))
+                   and not (at and words[at - 1] in negations)
+                   for at, word in enumerate(words))
 
     def condition_end(self, p: Parse) -> int | None:
         """Where the question after an opening condition begins, in words ('if I finish
