@@ -33,6 +33,8 @@ _MAX_FUZZY_SPANS = 24
 _MAX_SLIP_WORDS = 60
 #: A negation reaches a name this many words ahead ("I do *not* want to go to med school").
 NEGATION_REACH = 4
+#: How many words a likeness reaches ('like *a lab tech*', 'basically *the nurse* of ...').
+LIKENESS_REACH = 4
 #: ... and a far negation ('not', 'never') this many, over bridging words only.
 FAR_NEGATION_REACH = 7
 #: An English word seen at least this often in pyspellchecker's frequency list is a real word;
@@ -175,6 +177,9 @@ class Parse:
     requested: str | None = None
     #: Words that point back at something said before ("it", "they", "the job").
     points_back: bool = False
+    #: Positions of the words something is likened to ('is a sonographer basically *the
+    #: nurse* of radiology?'): what the asker compares with, not what is asked about.
+    likened: frozenset[int] = frozenset()
 
     def score(self, intent: str) -> float:
         for item in self.intents:
@@ -256,6 +261,9 @@ class Understander:
                 self.examples.append(" ".join(self._rewrite(key(example).split())))
                 self.example_intents.append(spec.name)
         self.domain = {self._phrase(t) for t in graph.meta.get("domain_terms", ())}
+        #: Words that liken ('like a', 'basically the'), longest first, as token runs.
+        self._likening = tuple(sorted((tuple(key(w).split()) for w in graph.meta.get(
+            "likening_words", ())), key=len, reverse=True))
         #: Softening words left out before a question is compared with the examples.
         self._hedges = frozenset(lexicon.sets["hedges"])
         self._hedge_reach = _reach(self._hedges, 4)
@@ -829,7 +837,41 @@ class Understander:
         return Parse(clean, tuple(tokens), tuple(corrections), tuple(mentions), intents,
                      question, pronoun, tuple(unknown), domain, truncated, numbers,
                      joined, words_set, self._requested(words_set, joined),
-                     refers or bool(words_set & _POINTING))
+                     refers or bool(words_set & _POINTING), self._likened(tokens, named))
+
+    def _likened(self, tokens: list[str], named: set[int]) -> frozenset[int]:
+        """The words after a likening word ('like some trades', 'the way accountants do'), up
+        to a word that asks or joins, a name or a word of the field: never 'I'd like', 'what
+        is it like', nor 'like, are they ...' (a filler before a question)."""
+        sets = self.lexicon.sets
+        ends = sets["likeness_ends"] | self.lexicon.question_words
+        out: set[int] = set()
+        for i in range(len(tokens)):
+            run = next((r for r in self._likening if tuple(tokens[i:i + len(r)]) == r), None)
+            if run is None or (i and (run[0],) in self._likening
+                               and tokens[i - 1] in sets["liking_subjects"]) \
+                    or self._asked_by_likeness(tokens, i, named):
+                continue
+            found: list[int] = []
+            for j in range(i + len(run), min(len(tokens), i + len(run) + LIKENESS_REACH)):
+                if j in named or tokens[j] in self.domain \
+                        or " ".join(tokens[j:j + 2]) in self.domain:
+                    if found and found[-1] == j - 1 and tokens[j - 1] in sets["other_fields"]:
+                        found = []  # ('like a *vet* sonographer': another field's word makes
+                        # a name of this one another profession, which is what is asked)
+                    break
+                if tokens[j] in ends:
+                    break
+                found.append(j)
+            out.update(found)
+        return frozenset(out)
+
+    def _asked_by_likeness(self, tokens: list[str], at: int, named: set[int]) -> bool:
+        """'Which radiology job is basically the hospital's IT person?': what a question word
+        asks for is likened to what it is, which is the description asked about."""
+        before = range(max(0, at - LIKENESS_REACH), at)
+        wh = [k for k in before if tokens[k] in self.lexicon.sets["wh_words"]]
+        return bool(wh) and not any(k in named for k in range(wh[-1], at))
 
     def _tagged(self, tokens: list[str]) -> bool:
         """A statement closed by a tag asks ('the prelim year is always in radiology

@@ -666,8 +666,12 @@ class Provenance:
         figures = self._figures.intersection(missing) or {
             w for w in q.split() if w in self._figures and not self._known(w)} or (
             _MONEY.findall(question))  # ('sonographers start at 80k, right?': no sum is given)
+        p = self.understander.parse(question[:MAX_INPUT_CHARS])
+        likened = {p.tokens[i] for i in p.likened}  # (what the asker likens it to is named
+        # as absent, but is not what is asked: 'is PACS like Dropbox for X-rays?')
+        asked = [t for t in missing if not set(normal(t).split()) <= likened]
         return notice, replace(reply, fallback=True) if self._mostly_absent(
-            missing, question) or figures or self._other_field(question, missing) else reply
+            asked, question) or figures or self._other_field(question, asked) else reply
 
     def _absent_unless(self, q: str, question: str, text: str, reply: Reply,
                        unlisted: str) -> tuple[str, Reply]:

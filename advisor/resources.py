@@ -19,7 +19,8 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
              "wh_words", "subjects", "inversions", "hedges", "outside_intents", "story_intents",
              "negation_bridges", "far_negations", "own_years_words", "own_years_after",
              "name_joiners", "time_units", "owners", "people_words", "condition_openers",
-             "clause_marks", "self_states", "closing_tags", "tag_agreements", "source_words")
+             "clause_marks", "self_states", "closing_tags", "tag_agreements", "source_words",
+             "liking_subjects", "likeness_ends")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 
@@ -226,7 +227,7 @@ POLICY_SETS = ("statement_openers", "person_words", "pick_questions", "requireme
                "step_only_words", "lookup_intents", "general_intents", "year_words", "job_words",
                "chooser_phrases", "alternative_types", "kinds_in_plural", "pick_verdict_words",
                "options_asked", "field_intents", "topic_introducers", "need_asked",
-               "format_requests", "fellowship_kinds", "settle_asks",
+               "self_corrections", "format_requests", "fellowship_kinds", "settle_asks",
                "move_phrases", "skills_asked", "elaboration", "limiting_words",
                "naming_phrases", "field_types", "logistics",
                "vague_words", "who_types", "weak_negations",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 SOCIAL = frozenset({"greeting", "thanks", "goodbye", "help"})
 DECLINED = frozenset({"oos", "out_of_scope", "medical_advice", "not_understood",
                       "logistics"})
+#: What stands between a message's parts and a correction of it ('..., sorry I mean -- ...').
+_CORRECTION_EDGE = " \t\n,;:.!…-–—*()"
 
 
 @record(frozen=False)
@@ -162,6 +164,12 @@ class Policy:
             r"[.!?:)][ \t]{0,8}\n[ \t]{0,8}\n[ \t]{0,8}(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t])?"
             r"[A-Z][a-z'\-]{1,20}(?:[ \t][A-Z][a-z'\-.]{0,20}){0,2}[ \t.]{0,3}\s{0,8}$")
         self._purpose = re.compile(rf",?\s?\b(?:{words('purpose_frames')})\b[,:]?", re.I)
+        # A correction of what was just typed ("..., sorry I mean the IR one"): a mark between
+        # words, its words apart by spaces or a comma ("sorry, I meant").
+        self._correction = re.compile(r"(?<![\w'’])(?:" + "|".join(
+            re.escape(c).replace(r"\ ", r"[\s,]{1,3}") for c in sorted(
+                self.sets["self_corrections"], key=len, reverse=True)) + r")(?![\w'’])", re.I)
+        self._correction_openers = tuple(tuple(c.split()) for c in self.sets["self_corrections"])
 
     def _regex_of(self, name: str) -> str:
         """The phrases of word set `name` as one regex alternation, longest first."""
@@ -192,6 +200,41 @@ class Policy:
                 if any(c.isalnum() for c in head):
                     return head + ("?" if "?" in text[len(head):] else "")
         return text
+
+    def corrected(self, text: str) -> str:
+        """What a message asks once it corrects itself ('how long is the MRI fellowship, sorry
+        I mean the IR one', 'how long is med school -- scratch that, how long is residency?'):
+        after the last correction, a question of its own is what is asked; names alone take
+        the place of the name of their kind before it (else of the first). A message that
+        opens with the correction follows on from the last turn instead (`facts`)."""
+        marks = list(self._correction.finditer(text))
+        if not marks:
+            return text
+        before = text[:marks[-1].start()].rstrip(_CORRECTION_EDGE)
+        after = text[marks[-1].end():].lstrip(_CORRECTION_EDGE)
+        if not any(c.isalnum() for c in before) or not any(c.isalnum() for c in after):
+            return text
+        u = self.engine.understander
+        a = u.parse(after)
+        if not any(set(a.tokens[m.start:m.end]) - self._not_descriptive
+                   for m in a.alias_mentions):
+            return text  # ('the chest and heart one, no wait I mean which fellowship')
+        if self.is_question(after, last=True):
+            return after
+        b = u.parse(before)
+        if not b.alias_mentions:
+            return text
+        new = a.alias_mentions[0]
+        old = next((m for m in reversed(b.alias_mentions)
+                    if self.type_of(m) == self.type_of(new)), b.alias_mentions[0])
+        words = (*b.tokens[:old.start], *a.tokens[new.start:new.end], *b.tokens[old.end:])
+        return " ".join(words) + ("?" if b.question else "")
+
+    def opens_with_correction(self, words: tuple[str, ...]) -> bool:
+        """'sorry, I meant sonographers': the last question, asked again of what it names."""
+        return any(words[:len(c)] == c for c in self._correction_openers) \
+            and not self.own_question(words[next(
+                len(c) for c in self._correction_openers if words[:len(c)] == c):])
 
     def unquoted(self, text: str) -> str:
         """A question someone else asked, quoted inside one's own ("They'll ask 'what strengths
@@ -366,7 +409,8 @@ class Policy:
         """Everything the rules need to know about a turn, read once."""
         g, sets, w = self.g, self.sets, self.w
         explicit = self._asked_about(p, tuple(m for m in p.mentions if m.kind == "alias"))
-        keyword = tuple(m for m in p.mentions if m.kind == "keyword")
+        keyword = tuple(m for m in p.mentions if m.kind == "keyword" and not set(
+            range(m.start, m.end)) <= p.likened)  # (not 'like *a lab* tech': a likeness)
         topic = tuple(g.node(i) for i in ctx.topic if i in g)
         first_person = bool(p.words & sets["first_person"])
         named_any = any(self.type_of(m) in CAREER_TYPES for m in explicit)
@@ -376,7 +420,7 @@ class Policy:
         # "and for kids?" follows on; "and can they work in vascular?" asks its own question
         followup = (words[:2] in (("what", "about"), ("how", "about"))
                     or (words[:1] == ("and",) and not self.own_question(words[1:]))
-                    or words[:2] == ("same", "question")
+                    or words[:2] == ("same", "question") or self.opens_with_correction(words)
                     or (bool(words[:1]) and words[0] in sets["next_openers"]
                         and len(words) <= w["next_followup_words"])  # ('then what?')
                     or self._bare_name(p, words))  # ('radiologist salary' then 'rad techs?')
@@ -619,7 +663,8 @@ class Policy:
                 # out what follows it, so what comes before still describes
                 kept.append(padded[:found.start()])
             # else "brains and kids don't do much for me": it rules out what came before
-        drop = self._not_descriptive
+        drop = self._not_descriptive | {p.tokens[i] for i in p.likened}  # (not 'like *a lab
+        # tech*': what is likened to is not described)
         words = [w for k in kept for w in k.split() if w not in drop]
         same = self.engine.lexicon.described_as  # ('takes the scans': 'capture images')
         return " ".join([*words, *(w for word in words for w in same.get(word, ()))])
@@ -800,6 +845,14 @@ class Policy:
                     return True
         return False
 
+    def only_likened(self, p: Parse, phrases: Iterable[str]) -> bool:
+        """Every one of `phrases` the text holds is in a likeness ('is a sonographer basically
+        the nurse of radiology?'), and something is named outside it."""
+        at = [range(i, i + len(run)) for phrase in phrases for run in [phrase.split()]
+              for i in range(len(p.tokens)) if list(p.tokens[i:i + len(run)]) == run]
+        return bool(at) and bool(p.likened) and all(set(r) <= p.likened for r in at) \
+            and any(i not in p.likened for m in p.mentions for i in range(m.start, m.end))
+
     def requires_filter(self, p: Parse) -> bool:
         """'jobs that don't need an MD': the words of a requirement."""
         return bool(p.words & self.sets["requirement_words"])
@@ -856,8 +909,10 @@ def gate_other_fields(pol: Policy, f: Facts) -> Decision | None:
     """'Is dentistry a good career?' is another profession; 'radiology or cardiology?' is not
     declined, because the rest of the text still names radiology."""
     p = f.p
-    if f.has_list or not pol.asking_parse(p).has(*pol.sets["other_fields"]):
-        return None  # ("I'm a pharmacy tech. What degree does x-ray school need?")
+    if f.has_list or not pol.asking_parse(p).has(*pol.sets["other_fields"]) \
+            or pol.only_likened(p, pol.sets["other_fields"]):
+        return None  # ("I'm a pharmacy tech. What degree does x-ray school need?"; "is
+        # becoming a rad tech like nursing, ...?": a likeness, not what is asked about)
     if pol.other_profession_named(p):  # "a radiologist assistant", "vet radiology"
         return Decision("oos", pol.w["declined"], firm=True)
     cut = pol.condition_end(p) or 0  # (what a condition names only places the question:
@@ -1187,8 +1242,9 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
         return None
     if in_domain:
         return None
-    if p.unknown and not (f.short_followup or (best[0] == "recommend" and f.asks_for_pick) or (
-            f.topic and len(p.unknown) == 1 and best[1] >= pol.w["unknown_word_floor"])):
+    unknown = [w for i, w in enumerate(p.tokens) if w in p.unknown and i not in p.likened]
+    if unknown and not (f.short_followup or (best[0] == "recommend" and f.asks_for_pick) or (
+            f.topic and len(unknown) == 1 and best[1] >= pol.w["unknown_word_floor"])):
         # ('which career would suit someone who likes tech but not patient *contact*?' asks
         # for a pick whatever word the document never uses)
         many = len(p.tokens) >= 3 or p.question

@@ -168,6 +168,11 @@ BLIND = [
     ("blind/indirect.yaml", "indirect-", 124 / 130, 0.94),
     ("blind/writers.yaml", "writers-", 99 / 130, 0.75),
     ("blind/negatives.yaml", "negatives-", 112 / 130, 0.85),
+    # written at 02:25 on 2026-12-08 in three more new styles (people correcting themselves,
+    # spelling by ear, asking through analogies), sealed, run once at 462d363
+    ("blind/selfcorrect.yaml", "selfcorrect-", 118 / 130, 0.9),
+    ("blind/phonetic.yaml", "phonetic-", 107 / 130, 0.82),
+    ("blind/analogies.yaml", "analogies-", 82 / 130, 0.7),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

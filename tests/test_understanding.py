@@ -1813,3 +1813,78 @@ def test_who_the_asker_is_is_no_point_the_document_lacks(advisor: Advisor, quest
     the answer says the document does not mention."""
     reply = advisor.session().ask(question)
     assert never not in reply.text and not reply.fallback, reply.text
+
+
+@pytest.mark.parametrize(("question", "said", "never"), [
+    ("how long is the neuroradiology fellowship, sorry I mean the IR one",
+     "Interventional Radiology fellowship takes 2 years", "names no fellowship"),
+    ("what does a QA specialist do? wait no, I meant a sonographer",
+     "Sonographers train in diagnostic medical sonography", "Quality assurance"),
+    ("what is ARRT -- scratch that, what certification do sonographers need?",
+     "ARDMS", "(ARRT)"),
+])
+def test_a_message_that_corrects_itself_is_answered_as_corrected(
+        advisor: Advisor, question: str, said: str, never: str) -> None:
+    """'..., sorry I mean the IR one', 'wait no, I meant ...', 'scratch that, ...': what follows
+    the last correction is what is asked, a question of its own or a name in place of the
+    name of its kind before it; the slip is not answered."""
+    reply = advisor.session().ask(question)
+    assert said in reply.text and never not in reply.text and not reply.fallback, reply.text
+
+
+def test_a_correction_of_the_last_turn_asks_it_again_of_the_new_name(advisor: Advisor) -> None:
+    """'Sorry, I meant neuroradiology' after the IR fellowship's length: the length again, of
+    neuroradiology (whose length the document does not state), not a description."""
+    session = advisor.session()
+    session.ask("how long is the IR fellowship?")
+    reply = session.ask("sorry, I meant neuroradiology")
+    assert reply.intent == "duration" and "Neuroradiology" in reply.text, reply.text
+    assert "2 years" not in reply.text.split("\n")[0], reply.text
+
+
+def test_a_correction_that_names_nothing_keeps_the_whole_message(advisor: Advisor) -> None:
+    """'... the chest and heart one, no wait I mean which fellowship': the words after the
+    correction name only the kind asked for, so the description before it still counts."""
+    reply = advisor.session().ask(
+        "the one doing chest and heart imaging, no wait I mean which fellowship is that")
+    assert "Thoracic Radiology" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("is a QA specialist basically the safety inspector of radiology?",
+     "Quality assurance specialists ensure imaging equipment meets regulatory standards"),
+    ("Is becoming a sonographer like nursing school, a two-year thing?",
+     "Training in diagnostic medical sonography"),
+    ("I'm no doctor, but I want to be the one handling the radioactive tracers, kind of like a "
+     "lab tech for nuclear stuff. What job is that?", "Nuclear medicine technologists"),
+])
+def test_what_a_question_likens_to_is_not_what_it_asks(advisor: Advisor, question: str,
+                                                        said: str) -> None:
+    """'Basically the safety inspector of ...', 'like nursing school', 'kind of like a lab
+    tech': another profession or thing a career is likened to is neither a reason to decline
+    nor what is described; the career is answered (the note may still say the document never
+    names the likeness)."""
+    reply = advisor.session().ask(question)
+    assert said in reply.text and not reply.fallback, reply.text
+    assert "outside what I know" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("I'd like to work with kids, which fellowship?", "Pediatric Radiology"),
+    ("which job is basically the IT person for the imaging department?",
+     "Informatics specialists"),
+])
+def test_like_as_a_verb_or_as_the_description_asked_is_no_likeness(advisor: Advisor,
+                                                                   question: str,
+                                                                   said: str) -> None:
+    """'I'd like to', and 'which job is basically X' (X is what is asked for): read whole."""
+    reply = advisor.session().ask(question)
+    assert said in reply.text and not reply.fallback, reply.text
+
+
+def test_another_field_named_with_a_career_is_still_another_profession(
+        advisor: Advisor) -> None:
+    """'Like a vet sonographer': another field's word on a name of this one is another
+    profession (what is asked), not a likeness."""
+    reply = advisor.session().ask("Could I scan animals, like a vet sonographer?")
+    assert reply.fallback and "outside what I know" in reply.text, reply.text
