@@ -1100,10 +1100,10 @@ class Provenance:
             return ""
         return self.r["duration_total_not"].format(total=total, asked=loose[0].group(1))
 
-    def order_note(self, question: str, reply: Reply) -> str:
+    def order_note(self, question: str, reply: Reply, text: str = "") -> str:
         """What the document says of the order of a training step asked about: 'After
         residency, radiologists may pursue fellowships' where it says so, else that it lists
-        the steps in no stated order."""
+        the steps in no stated order (with the steps, unless the answer `text` shows them)."""
         if not any(_has(question, w) for w in self._order_words):
             return ""
         named = [n.id for n in self._holding(question, "names", "training", "credential")]
@@ -1143,9 +1143,12 @@ class Provenance:
             quote=said_after.rstrip(".")) if said_after else self.r["order_unstated"].format(
             name=step.label, career=career.name, steps=", ".join(steps))
         path = self.c.pathway_line(career)  # ('what comes after med school?': every step
-        # the document lists, with the lengths it states)
-        return f"{note}\n{self.r['path_to'].format(name=career.name, path=path)}" if path \
-            else note
+        # the document lists, with the lengths it states; once: not above the same steps)
+        shown = normal(text)
+        if not path or all(normal(label) in shown for label in steps) \
+                or normal(path) in shown:
+            return note
+        return f"{note}\n{self.r['path_to'].format(name=career.name, path=path)}"
 
     def _before_fellowship(self, question: str, reply: Reply, fellowship: Node | None) -> str:
         """'How long is the IR fellowship?' then 'and before that?': what the document says
@@ -1595,7 +1598,9 @@ class Provenance:
         others_named = any(n.id != career.id for n in self._holding(  # ('more than rad
             unnamed, "names", *CAREER_TYPES))  # techs' compares; the 'radiologist' of
         # 'telemedicine radiologist' is its own name)
-        asks_yes_no = question.split()[:1] and question.split()[0] in self._yes_no and not any(
+        words = question.split()  # (a claim tagged 'right?' / 'correct?' asks as well)
+        asks_yes_no = bool(words) and (words[0] in self._yes_no or words[-1] in
+                                       self._yes_no_tags) and not any(
             _has(question, w) for w in self._need_words)  # ('do both radiologists and techs
         # need continuing education?' asks what each needs, not where one is listed)
         if doctor is not None and doctor in own and asks_yes_no and not others_named \
@@ -2096,7 +2101,9 @@ class Provenance:
             return self.r["verdict_loose"]  # ('is a fellowship required?': radiologists *may*)
         filed = {self._key(w) for name in shown for w in normal(name).split()}
         if any(self._key(w) in content and nxt in self._role_words and self._key(w) not in filed
-               for w, nxt in pairwise(words)):
+               and (not after or after in self._ignore or after in self._yes_no_tags)
+               # (not 'drives *job growth*': a word naming what the role word qualifies)
+               for w, nxt, after in zip(words, words[1:], [*words[2:], ""])):
             return self.r["verdict_loose"]  # ('is informatics a *clinical role*?': a kind of
             # role the document never files it under, whatever words its lines share)
         if " or " in question or not any(_has(question, w) for w in self._need_words):
@@ -2592,7 +2599,7 @@ class Provenance:
         absent, reply = self._absent_unless(q, asking or question, text, reply, unlisted)
         ordered = said != "no" or bool(self._holding(q, "names", "subspecialty"))  # (a length
         # said wrongly is the point, not its 'after'; unless a fellowship is put out of order)
-        notices = [n for n in (unlisted, absent, self.order_note(q, reply) if ordered else "",
+        notices = [n for n in (unlisted, absent, self.order_note(q, reply, text) if ordered else "",
                                category if category.startswith(
                                    (self._not_under, self._yes_under)) else "")
                    if n and not _repeats(n, text)]
