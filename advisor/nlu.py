@@ -61,6 +61,20 @@ _JOINED_LETTERS, _JOINED_EDITS, _JOINED_LONG_EDITS = 8, 1, 2
 #: A single unknown word is heard for a name only when this short: a longer one is the typo
 #: corrector's ('barista' is no 'breast').
 _SHORT_HEARD = 5
+#: A word spelt by ear ('wat', 'werk', 'yeer', 'docter') is read as the word of the
+#: vocabulary that sounds the same (metaphone or NYSIIS) and is this alike in letters (at
+#: the lower floor when it makes a pair of words the vocabulary holds: 'what dus' is 'what
+#: does'); never an English word seen this often in pyspellchecker's list ('crew' is no
+#: 'care', 'solo' no 'school', 'spain' no 'spine'), nor into a shorter word.
+_EAR_FLOOR, _EAR_GRAMMAR_FLOOR, _EAR_REAL_COUNT = 75.0, 55.0, _REAL_WORD_COUNT
+
+
+def _capitalised(text: str) -> frozenset[str]:
+    """The words a text capitalises inside a sentence ('... from Siemens'), lower-cased:
+    names, which are never read as a word they sound like."""
+    words = text.split()
+    return frozenset(w.strip(".,!?;:'\"()").lower() for prev, w in pairwise(words)
+                     if w[:1].isupper() and not prev.endswith((".", "!", "?")))
 
 
 def _sound_keys(letters: str) -> tuple[str, ...]:
@@ -323,6 +337,12 @@ class Understander:
         self.everyday = everyday_words(counts)
         self._name_words = frozenset(w for a in self.aliases for w in a.split())
         self._sounds = self._sound_index()
+        self._by_ear = self._ear_index()
+        self._as_typed = frozenset(lexicon.sets["kept_as_typed"])
+        #: English words that sound like a word of the vocabulary: kept as said.
+        self._said_as_is = frozenset(
+            w for w, n in counts.items() if n >= _EAR_REAL_COUNT and w.isalpha()
+            and w.isascii() and w not in self.vocab and self._ear_pool(w, True))
         self._joinable = self._joinable_words()
         #: English words that sound like a name ('peace', 'pics' like 'PACS'): kept as said.
         self._sound_words = frozenset(
@@ -360,6 +380,41 @@ class Understander:
             for code in _sound_keys(letters):
                 index.setdefault(code, set()).add(alias)
         return {code: tuple(sorted(found)) for code, found in index.items()}
+
+    def _ear_index(self) -> dict[str, tuple[str, ...]]:
+        """The vocabulary's words by how they sound, for words spelt by ear."""
+        index: dict[str, set[str]] = {}
+        for word in self.vocab:
+            if word.isalpha() and len(word) >= 2:
+                for code in _sound_keys(word):
+                    index.setdefault(code, set()).add(word)
+        return {code: tuple(sorted(found)) for code, found in index.items()}
+
+    def _ear_word(self, word: str, before: str = "", after: str = "") -> str | None:
+        """The one word of the vocabulary `word` is spelt by ear for ('wat' -> 'what', 'yeer'
+        -> 'year'; 'what dus' -> 'what does', by the words the vocabulary pairs), or None:
+        none alike enough, or several ('lng': long, lung)."""
+        pool = self._ear_pool(word, False, before, after)
+        if not pool or (len(pool) > 1 and pool[1][:2] == pool[0][:2]):
+            return None
+        return pool[0][2]
+
+    def _ear_pool(self, word: str, any_pair: bool, before: str = "",
+                  after: str = "") -> list[tuple[bool, float, str]]:
+        """(pairs with a neighbour, letters alike, word) of each word of the vocabulary that
+        `word` may be spelt by ear for, best first; `any_pair`: as if every pair were held."""
+        pool: list[tuple[bool, float, str]] = []
+        if len(word) < 3:
+            return pool
+        for cand in {c for code in _sound_keys(word) for c in self._by_ear.get(code, ())}:
+            # (never shorter: 'didnt' is no 'did', 'bestie' no 'best')
+            if len(cand) >= max(3, len(word)) and len(cand) - len(word) <= _SOUND_LENGTH + 1:
+                paired = any_pair or f"{before} {cand}" in self._bigrams \
+                    or f"{cand} {after}" in self._bigrams
+                ratio = fuzz.ratio(word, cand)
+                if ratio >= (_EAR_GRAMMAR_FLOOR if paired else _EAR_FLOOR):
+                    pool.append((paired, ratio, cand))
+        return sorted(pool, reverse=True)
 
     def _heard(self, words: list[str], floor: float) -> str | None:
         """The name a run of words sounds like, alike enough in letters, or None."""
@@ -798,6 +853,12 @@ class Understander:
                 if fixed is None and 3 <= len(word) <= _SHORT_HEARD \
                         and word not in self._sound_words:
                     fixed = self._heard([word], _SOUND_ONE)  # ('pax admin')
+                if fixed is None and word.isalpha() and word not in self._said_as_is \
+                        and word not in self._plain and word not in self._as_typed \
+                        and word not in _capitalised(clean):  # (a name: 'Siemens')
+                    fixed = self._ear_word(  # ('wat dus a sonografer do')
+                        word, tokens[-1] if tokens else "",
+                        words[index + 1] if index + 1 < len(words) else "")
             if fixed is not None:
                 corrections.append((word, fixed))
                 tokens.extend(fixed.split())

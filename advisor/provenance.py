@@ -2103,7 +2103,7 @@ class Provenance:
         if any(self._key(w) in content and nxt in self._role_words and self._key(w) not in filed
                and (not after or after in self._ignore or after in self._yes_no_tags)
                # (not 'drives *job growth*': a word naming what the role word qualifies)
-               for w, nxt, after in zip(words, words[1:], [*words[2:], ""])):
+               for w, nxt, after in zip(words, words[1:], [*words[2:], ""], strict=False)):
             return self.r["verdict_loose"]  # ('is informatics a *clinical role*?': a kind of
             # role the document never files it under, whatever words its lines share)
         if " or " in question or not any(_has(question, w) for w in self._need_words):

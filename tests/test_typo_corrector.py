@@ -103,3 +103,41 @@ def test_two_words_that_are_words_are_not_joined(understander: Understander, tex
     ('med schools'), stay as typed: only a split name is read whole."""
     tokens = understander.parse(text).tokens
     assert all(word in tokens for word in kept), tokens
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("wat dus a sonografer do", ("what", "does", "sonographer")),
+    ("hw lng is the resedncy", ("long", "residency")),
+    ("do thay need a sertification", ("they", "certification")),
+    ("is the werk hard, like how meny hrs", ("work", "many", "hours")),
+])
+def test_words_spelt_by_ear_are_read_as_the_words_they_sound_like(
+        understander: Understander, typed: str, meant: tuple[str, ...]) -> None:
+    """'wat', 'dus', 'werk', 'meny': a word no English list holds is read as the one word of
+    the vocabulary it sounds like ('what dus' as 'what does': the pair decides between
+    'does' and 'dues')."""
+    tokens = understander.parse(typed).tokens
+    assert all(word in tokens for word in meant), tokens
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("the crew went solo", ("crew", "solo")),
+    ("a rep from Siemens told me", ("siemens",)),
+    ("I worked in the NICU and did BLS", ("nicu", "bls")),
+    ("I didnt like it", ("not",)),
+    ("a rite of passage", ("rite",)),
+])
+def test_real_words_names_and_clinical_shorthand_are_never_heard_as_others(
+        understander: Understander, text: str, kept: tuple[str, ...]) -> None:
+    """An English word ('crew' is no 'care'), a name capitalised in the sentence ('Siemens'
+    is no 'someone'), clinical shorthand ('NICU' is no 'nice') and a contraction ('didnt' is
+    no 'did') stay as typed."""
+    tokens = understander.parse(text).tokens
+    assert all(word in tokens for word in kept), tokens
+
+
+def test_a_question_spelt_by_ear_gets_its_answer(adv: Advisor) -> None:
+    """'wat dus a sonografer do': answered, with no note that the document never says 'dus'."""
+    reply = adv.session().ask("wat dus a sonografer do")
+    assert "Sonographers train in diagnostic medical sonography" in reply.text, reply.text
+    assert "dus" not in reply.text and not reply.fallback, reply.text
