@@ -187,7 +187,12 @@ def _after(pol: Policy, p: Parse, d: Decision, ctx: Context,
     g = pol.g
     if "after" not in p.tokens:
         return None, node
+    at = p.tokens.index("after")
     named = [g.node(m.node_ids[0]) for m in p.alias_mentions]
+    if p.tokens[at + 1:at + 2] and p.tokens[at + 1] in pol.engine.lexicon.pronouns and any(
+            at - 3 <= m.start and m.end <= at and g.node(m.node_ids[0]).type == "training"
+            for m in p.alias_mentions):
+        return None, node  # ('and the residency after that?': the residency, next)
     after = next((t for t in named if t.type == "training" and t != node), None)
     career = next((n for n in d.nodes if n.type in CAREER_TYPES), None)
     if node.type != "training":
@@ -231,6 +236,10 @@ def answer_duration(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
                       tuple(i for a in parts for i in a.entities))
     after, node = _after(pol, p, d, ctx, node)
     becoming = bool(p.words & pol.sets["goal_verbs"])
+    asked = _named(pol, pol.story_question(p.text) or p, {"training"})
+    if len(asked) == 1 and node.type == "role" and not (becoming or after or spanning) \
+            and asked[0] in pol.g.pathway(node.id).steps:
+        node = asked[0]  # ('how long is medical school for a radiologist?': the step asked)
     # ('how long is that one?' of a fellowship talked about: the fellowship, not the road to it)
     carried = node.type == "subspecialty" and not any(
         node.id in m.node_ids for m in p.mentions)

@@ -333,6 +333,9 @@ class Provenance:
         #: Words naming a kind of job ('a clinical *role*').
         self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
         #: Dealings with people no line describes ('do radiologists *see* patients?').
+        self._pronouns = frozenset(lexicon.pronouns)
+        self._demonstratives = frozenset(lexicon.sets["demonstratives"])
+        self._careers_term = responses["careers_with_term"].split("{", 1)[0]
         self._dealing = frozenset(normal(w) for w in meta.get("dealing_words", ()))
         #: Words of a line that make what it says optional ('radiologists *may* pursue').
         self._optional_words = tuple(normal(w) for w in meta.get("optional_words", ()))
@@ -1106,7 +1109,14 @@ class Provenance:
         the steps in no stated order (with the steps, unless the answer `text` shows them)."""
         if not any(_has(question, w) for w in self._order_words):
             return ""
+        words = question.split()
         named = [n.id for n in self._holding(question, "names", "training", "credential")]
+        if any((w in self._order_words and nxt in self._pronouns and words[-1] == nxt
+                and self._holding(f" {' '.join(words[max(0, i - 3):i])} ", "names", "training"))
+               or (w in self._demonstratives and nxt in self._order_words)
+               for i, (w, nxt) in enumerate(pairwise(words))):
+            return ""  # ('and the residency after that?': the step named, asked next; 'that
+            # first step': a step of the list shown, no order asked)
         step = next((self.g.node(i) for i in (*reply.entities, *named)
                      if i in self.g and self.g.node(i).type in {"training", "credential"}), None)
         fellowship = next(iter(self._holding(question, "names", "subspecialty")), None)
@@ -2580,6 +2590,14 @@ class Provenance:
                 or self.missed_step(q, reply) or reply.text)  # said)
         if text != reply.text:  # answered after all, from what the lines say
             reply = replace(reply, fallback=False)
+            careers = tuple(n.id for n in self.g if n.type in CAREER_TYPES
+                            and f"\n• {n.name}: " in f"\n{text}")
+            if careers and text.startswith(self._careers_term) and not any(
+                    e in self.g and self.g.node(e).type in CAREER_TYPES
+                    for e in reply.entities):  # ('who manages it?' of
+                reply = replace(reply, entities=(*careers, *reply.entities)) if len(
+                    careers) == 1 else replace(reply, listed=careers)  # PACS: the career
+                # is what 'that person' is next; several are a list to pick from
         swapped = "" if silent else self.swapped_note(q)
         replacing, said = ("", "") if silent else (
             swapped or self.membership_note(q, reply), "")

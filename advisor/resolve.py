@@ -12,7 +12,7 @@ from collections.abc import Callable
 from knowledge import CAREER_TYPES, Node
 from knowledge.record import field, record, replace
 
-from .nlu import Mention
+from .nlu import Mention, Parse
 from .rules import Decision, Facts, Policy
 
 #: Intents that ask about an aspect of a career ('which exam?', 'the pay?').
@@ -133,13 +133,22 @@ def step_described(pol: Policy, r: Resolution) -> None:
     alternatives, not the description)."""
     p = r.f.p
     if not pol.asks_who(p) or r.d.intent not in pol.sets["lookup_intents"] or (
-            p.points_back and not r.f.explicit):
+            p.points_back and not r.f.explicit and not _described_first(pol, p)):
         return  # ("who do they work with?" asks of the career being discussed)
     hit = pol.clearly_described(p, pol.asked_types(p), mask_names=True)
     if hit is not None and hit.node.type in r.types:
         r.fitting = [hit.node, *[n for n in r.fitting if n != hit.node]]
         r.d.notes.append(f"described by {', '.join(hit.words)}")
         r.d.described = hit.words
+
+
+def _described_first(pol: Policy, p: Parse) -> bool:
+    """'Who captures the images they read?': the doing asked about comes before the pronoun,
+    which only says whose images; not 'who do they work with?'."""
+    lex = pol.engine.lexicon
+    at = next((i for i, t in enumerate(p.tokens) if t in pol.sets["person_pronouns"]), None)
+    return at is not None and any(t not in lex.stopwords and t not in lex.question_words
+                                  and t not in pol.sets["continuers"] for t in p.tokens[:at])
 
 
 def step_who(pol: Policy, r: Resolution) -> None:
@@ -220,8 +229,8 @@ def step_pronoun_topic(pol: Policy, r: Resolution) -> None:
     imaging, when the topic points at what was named."""
     g, p = pol.g, r.f.p
     topic = _career_topic(r)
-    if not p.pronoun or topic is None or topic in r.fitting:
-        return
+    if not p.pronoun or topic is None or topic in r.fitting or r.d.described:
+        return  # (nor where a who-question found whom it describes)
     if r.d.intent == "duration" and "or" not in p.words and any(
             n.type == "training" for n in r.nodes):
         return  # "how long is med school for that?": the step named is what is timed
@@ -301,8 +310,11 @@ def step_topic_for_aspects(pol: Policy, r: Resolution) -> None:
     """'Are they in demand?': a pointing question about topic words is about the career being
     discussed."""
     f = r.f
-    if f.topic and (f.p.pronoun or f.short_followup) and all(
-            n.type in {"topic", "concept", "skill"} for n in r.fitting):
+    kinds = {"topic", "concept", "skill"} | ({"category"} if f.p.pronoun else set())
+    # ('is that listed as a technical or an industry career?': where *that* career is
+    # listed; but 'what about industry careers?' asks for them)
+    if f.topic and (f.p.pronoun or f.short_followup) and not r.d.described and all(
+            n.type in kinds for n in r.fitting):
         careers = [t for t in f.topic if t.type in CAREER_TYPES and t.type in r.types]
         if careers:
             r.fitting = careers + r.fitting

@@ -20,7 +20,7 @@ WORD_SETS = ("subspecialty_words", "subspecialty_phrases", "role_words", "first_
              "negation_bridges", "far_negations", "own_years_words", "own_years_after",
              "name_joiners", "time_units", "owners", "people_words", "condition_openers",
              "clause_marks", "self_states", "closing_tags", "tag_agreements", "source_words",
-             "liking_subjects", "likeness_ends", "kept_as_typed")
+             "liking_subjects", "likeness_ends", "kept_as_typed", "demonstratives")
 _INTENT_KEYS = {"cues", "examples", "entity_types", "needs_entity"}
 
 

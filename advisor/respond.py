@@ -111,7 +111,12 @@ class Responder:
             self.pol.unquoted(self.pol.without_relay(self.pol.corrected(text)))))
         reply = self._dispatch(t, text, read)
         if not t.annotated:  # (each part of a compound message is annotated on its own)
+            answered = reply
             reply = self._annotate(reply, read)
+            if reply.entities[:1] != answered.entities[:1] and reply.entities \
+                    and reply.entities[0] not in answered.entities:
+                t.context.topic = reply.entities[:1]  # (the careers a note answered with:
+                # 'who manages it?' of PACS, then 'what else does that person do?')
         if cut:
             note = e.responses["too_long"].format(limit=MAX_INPUT_CHARS)
             reply = replace(reply, text=f"{reply.text}\n{note}")

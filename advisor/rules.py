@@ -755,6 +755,10 @@ class Policy:
         words = p.tokens
         while words and words[0] in self.sets["fillers"]:
             words = words[1:]
+        if words[:1] and words[0] in self.sets["continuers"] and words[1:2] == ("who",) \
+                and words[2:3] and words[2] not in self.sets["own_question_openers"]:
+            words = words[1:]  # ('and who captures the images they read?'; not 'and who's
+            # the certifying body?', which asks of the topic)
         return words[:1] == ("who",) or p.has(*self.sets["naming_phrases"])
 
     def asked_types(self, p: Parse) -> frozenset[str]:
@@ -786,6 +790,8 @@ class Policy:
     def own_question(self, words: tuple[str, ...]) -> bool:
         """'can they work in vascular?', 'what is the internship year usually in?': a verb of
         its own after at most a question word (not 'for kids?', 'what about X?')."""
+        if words[:1] == ("who",) and len(words) >= 3 and words[1] not in self.sets["elaboration"]:
+            return True  # ('and who captures the images they read?': its own doing asked)
         if words[:1] and words[0] in self.sets["wh_words"]:
             words = words[1:]
         return bool(words) and words[0] in self.sets["own_question_openers"]
@@ -1302,7 +1308,9 @@ def settle_weak_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision |
     question is asked of the topic; 'can they work in vascular?' asks something of its own
     about the topic (described: its closest fact answers)."""
     if best[1] < pol.w["weak"] and f.topic and (f.followup or f.p.pronoun or f.short_question) \
-            and not f.p.unknown:  # ('still see patients?' of the topic)
+            and not f.p.unknown and not (  # ('still see patients?' of the topic; but 'and who
+                pol.asks_who(f.p) and pol.clearly_described(  # captures the images they
+                    f.p, pol.asked_types(f.p)) is not None):  # read?' asks who, described)
         last = f.last_intent
         keep = f.followup and last in pol.engine.intents and last not in {
             *SOCIAL, "recommend", "about_me"}

@@ -173,6 +173,11 @@ BLIND = [
     ("blind/selfcorrect.yaml", "selfcorrect-", 118 / 130, 0.9),
     ("blind/phonetic.yaml", "phonetic-", 107 / 130, 0.82),
     ("blind/analogies.yaml", "analogies-", 82 / 130, 0.7),
+    # written at 02:55 the same session in three more new styles (insiders' acronyms,
+    # planning ages and dates, role-play set-ups), sealed, run once at 0a4de39
+    ("blind/acronyms.yaml", "acronyms-", 98 / 130, 0.74),
+    ("blind/timelines.yaml", "timelines-", 106 / 130, 0.8),
+    ("blind/roleplay.yaml", "roleplay-", 113 / 130, 0.85),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

@@ -1888,3 +1888,58 @@ def test_another_field_named_with_a_career_is_still_another_profession(
     profession (what is asked), not a likeness."""
     reply = advisor.session().ask("Could I scan animals, like a vet sonographer?")
     assert reply.fallback and "outside what I know" in reply.text, reply.text
+
+
+def test_a_step_asked_of_a_career_is_that_steps_length(advisor: Advisor) -> None:
+    """'How long is medical school for a radiologist?': the step named is what is timed, not
+    the whole road to the career."""
+    reply = advisor.session().ask("How long is medical school for a radiologist?")
+    assert reply.text.startswith("Medical school takes 4 years"), reply.text
+
+
+@pytest.mark.parametrize(("turns", "said", "never"), [
+    (["How long is medical school?", "And the residency after that?"],
+     "residency typically takes 4–5 years", "After residency, radiologists may pursue"),
+    (["What is PACS?", "Who manages it?", "What else does that person do?"],
+     "workflow optimization", ""),
+    (["What does a quality assurance specialist do?",
+      "Is that listed as a technical or an industry career?"],
+     "Quality Assurance Specialist under Technical and Allied Health Careers",
+     "Industry careers in radiology"),
+    (["What skills do you need in radiology?", "Why is the last one important?"],
+     "Commitment to lifelong learning", "how long"),
+    (["What do radiologists do?", "And who captures the images they read?"],
+     "capture images that radiologists interpret", "Radiologists are physicians"),
+])
+def test_a_follow_up_asks_what_it_points_at(advisor: Advisor, turns: list[str], said: str,
+                                            never: str) -> None:
+    """'The residency after that' is the residency, next; 'that person' is the career the
+    last answer named; 'is that listed as ...' asks where the topic is listed; 'the last
+    one' is an item of the list, not a length; 'who captures the images they read' asks who,
+    whoever 'they' are."""
+    session = advisor.session()
+    for turn in turns[:-1]:
+        session.ask(turn)
+    reply = session.ask(turns[-1])
+    assert said in reply.text, reply.text
+    assert not never or never not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    ("The quality assurance specialist is listed as an industry career, correct?", "No"),
+    ("Growing demand for imaging services drives job growth, right?", "Yes"),
+])
+def test_a_tagged_claim_gets_its_yes_or_no(advisor: Advisor, claim: str, verdict: str) -> None:
+    """A claim tagged 'right?' / 'correct?' is settled as the question form is: a career's
+    heading, or a line the document states in those words ('job growth' is no kind of role
+    asked of)."""
+    reply = advisor.session().ask(claim)
+    assert reply.text.startswith(verdict), reply.text
+
+
+def test_the_steps_are_shown_once_beside_the_order_note(advisor: Advisor) -> None:
+    """'What do you do after medical school ...?': the note that no order is stated, and the
+    steps once, not a sum above the same steps."""
+    reply = advisor.session().ask(
+        "What do you do after medical school if you want to be a radiologist?")
+    assert reply.text.count("add up to") == 1, reply.text
