@@ -210,7 +210,7 @@ class Parse:
         return tuple(m for m in self.mentions if m.kind == "alias")
 
 
-def _inflection(word: str, other: str) -> bool:
+def inflection(word: str, other: str) -> bool:
     """True when two words differ only in their endings ('answers', 'answer';
     'administrative', 'administration'), not in their stems ('spent', 'spect')."""
     common = 0
@@ -362,7 +362,7 @@ class Understander:
         """True when the corrector would turn a real word into another word."""
         found = self.correct(word)
         # ('stated' is no 'states': another ending of the same length is another word)
-        return found is not None and (not _inflection(word, found) or (
+        return found is not None and (not inflection(word, found) or (
             len(word) == len(found) and word[:-1] == found[:-1]))
 
     def _sound_index(self) -> dict[str, tuple[str, ...]]:

@@ -29,13 +29,16 @@ from knowledge.text import join_words
 
 from .compose import Answer, Composer, article
 from .nlu import MONEY as _MONEY
-from .nlu import Parse, Understander
+from .nlu import Parse, Understander, inflection
 from .reply import Reply
 from .resources import IntentSpec, Lexicon
 
 #: Replies that state facts of the graph; greetings, declines and interview prompts do not.
 _ANSWER_KINDS = frozenset({"answer", "recommendation", "detail", "compare"})
 _MAX_NOTES = 2
+#: A word of the question another ending of a word the answer states this long or longer
+#: ('safety', 'safely') is no word said only of another career.
+_INFLECTED = 4
 _MAX_NAMED = 4  # at most this many lines of other things a question names
 #: A respelling of a word this long is a typo, not another word ('requirments'; 'master' is
 #: no typo of 'matter').
@@ -334,6 +337,7 @@ class Provenance:
         self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
         #: Dealings with people no line describes ('do radiologists *see* patients?').
         self._pronouns = frozenset(lexicon.pronouns)
+        self._none_named = responses["credential_none_named"].split("{", 1)[0]
         self._demonstratives = frozenset(lexicon.sets["demonstratives"])
         self._careers_term = responses["careers_with_term"].split("{", 1)[0]
         self._dealing = frozenset(normal(w) for w in meta.get("dealing_words", ()))
@@ -1905,7 +1909,8 @@ class Provenance:
         stated = {w for line in lines for w in line}
         heads = {w[:6] for w in stated if len(w) >= 6}
         missing = [w for w in content if w not in stated and w[:6] not in heads]
-        if elsewhere and missing:
+        if elsewhere and [w for w in missing if not any(
+                len(s) >= _INFLECTED and inflection(w, s) for s in stated)]:
             # said of another career instead ('breast ultrasound'), not also of this one
             # ('vascular ultrasound': 'specialize in cardiac, vascular, ... ultrasound')
             return self.r["verdict_unsaid"]
@@ -2610,7 +2615,9 @@ class Provenance:
             replacing = self.figure_note(question, reply)
         if replacing:  # the point asked (whose credential, which length): that is the answer
             text = replacing  # (a flagged one where it says the document is silent on it)
-            reply = replace(reply, fallback=any(replacing.startswith(p) for p in self._silent))
+            reply = replace(reply, fallback=any(replacing.startswith(p) for p in self._silent)
+                            or self._none_named in replacing)  # ('does a nuc med tech need
+            # ARRT?': it names no certification for them, the point asked)
         category = "" if swapped else self.category_note(q, reply)
         head_silent, reply = self._silent_head(q, reply)
         unlisted = self.unlisted_fellowship(q) or head_silent

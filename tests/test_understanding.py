@@ -1943,3 +1943,31 @@ def test_the_steps_are_shown_once_beside_the_order_note(advisor: Advisor) -> Non
     reply = advisor.session().ask(
         "What do you do after medical school if you want to be a radiologist?")
     assert reply.text.count("add up to") == 1, reply.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("DR resi length?", "4–5 years"),
+    ("NM fellowship = what?", "functional imaging with radiopharmaceuticals"),
+    ("nuero rads fellowship covers H&N too?", "head/neck"),
+    ("research sci degree req'd?", "PhD or MD/PhD"),
+])
+def test_insiders_shorthand_names_what_it_stands_for(advisor: Advisor, question: str,
+                                                     said: str) -> None:
+    """'DR', 'NM', 'H&N' in capitals, 'resi', 'req'd', 'research sci': the shorthand of people
+    in the field reads as the words it stands for."""
+    reply = advisor.session().ask(question)
+    assert said in reply.text and not reply.fallback, reply.text
+
+
+def test_a_title_in_ordinary_case_is_no_shorthand(advisor: Advisor) -> None:
+    """'Dr Patel' is a doctor's title, not diagnostic radiology (only 'DR' in capitals is)."""
+    tokens = advisor._engine.understander.parse("Dr Patel said residency is long").tokens
+    assert "dr" in tokens and "diagnostic" not in tokens, tokens
+
+
+def test_a_credential_asked_of_a_career_without_one_is_flagged(advisor: Advisor) -> None:
+    """'Does a nuclear medicine tech need ARRT?': whose ARRT is, and that the document names
+    no certification for the technologist asked about: the point asked is not covered."""
+    reply = advisor.session().ask("does a nuclear medicine tech need ARRT or something else?")
+    assert "names no certification for Nuclear Medicine Technologist" in reply.text, reply.text
+    assert reply.fallback
