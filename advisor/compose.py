@@ -445,8 +445,9 @@ class Composer:
         else:
             lines.append(self.t("path_to", name=node.name, path=path))
             total = self.g.pathway(node.id).total
-            if total is None:
+            if total is None:  # (no step of the path has a stated length: the point asked)
                 lines.append(self.r["silent"].format(what="how long these steps take"))
+                return Answer(" ".join(lines), (node.id,), uncovered=True)
         ids = (node.id,) + ((after.id,) if after else ())
         return Answer(" ".join(lines), ids)
 

@@ -107,8 +107,8 @@ class Responder:
                          suggestions=e.starter_questions)
         interviewing = t.dialog.active or t.dialog.reviewing
         text = self.pol.unframed(text)
-        read = text if interviewing else self._focus(self.pol.as_claim(
-            self.pol.unquoted(self.pol.without_relay(self.pol.corrected(text)))))
+        read = text if interviewing else self._focus(self.pol.as_claim(self.pol.unquoted(
+            self.pol.without_relay(self.pol.corrected(self.pol.unroled(text))))))
         reply = self._dispatch(t, text, read)
         if not t.annotated:  # (each part of a compound message is annotated on its own)
             answered = reply

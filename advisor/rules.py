@@ -170,6 +170,12 @@ class Policy:
             re.escape(c).replace(r"\ ", r"[\s,]{1,3}") for c in sorted(
                 self.sets["self_corrections"], key=len, reverse=True)) + r")(?![\w'’])", re.I)
         self._correction_openers = tuple(tuple(c.split()) for c in self.sets["self_corrections"])
+        # A role-play's set-up: an opener, the role (a bounded run), then a mark, or 'and'
+        # before a request ('act as a tour guide and tell me ...').
+        self._roleplay = re.compile(
+            rf"^\s{{0,8}}(?:{words('roleplay_openers')})[\s:,-]{{1,3}}(?P<role>[^.:;!?\n]{{1,80}}?)"
+            rf"(?:[.:;!?\n]|,\s|\s[-–—]\s|\sand\s(?=(?:{words('roleplay_verbs')})\b))", re.I)
+        self._second_person = re.compile(rf"\b(?:{words('second_person')})\b", re.I)
 
     def _regex_of(self, name: str) -> str:
         """The phrases of word set `name` as one regex alternation, longest first."""
@@ -229,6 +235,25 @@ class Policy:
                     if self.type_of(m) == self.type_of(new)), b.alias_mentions[0])
         words = (*b.tokens[:old.start], *a.tokens[new.start:new.end], *b.tokens[old.end:])
         return " ".join(words) + ("?" if b.question else "")
+
+    def unroled(self, text: str) -> str:
+        """A question without its role-play set-up ('pretend you're a residency program
+        director. Which exams do your residents take?'): the set-up asks nothing; where the
+        role is a career of the field, 'you' in the question is that career ('pretend you're
+        a nuclear medicine tech: what scans do you run?')."""
+        found = self._roleplay.match(text)
+        rest = text[found.end():].strip() if found else ""
+        if found is None or not any(c.isalnum() for c in rest):
+            return text
+        role = found.group("role").strip()
+        u = self.engine.understander
+        if any(self.type_of(m) in CAREER_TYPES  # (a career of the field)
+               for m in u.parse(role).alias_mentions):
+            rest = self._second_person.sub(role, rest)
+        if not u.parse(rest).alias_mentions and u.parse(text).alias_mentions:
+            return text  # ('pretend you're a device sales rep. what's the job, really?': the
+            # set-up names what is asked about)
+        return self.unframed(rest)  # ('... and tell me who operates the scanners')
 
     def opens_with_correction(self, words: tuple[str, ...]) -> bool:
         """'sorry, I meant sonographers': the last question, asked again of what it names."""

@@ -235,7 +235,8 @@ def test_a_point_the_source_never_covers_is_flagged_in_any_wording(
 
 def test_an_age_in_a_story_is_no_question_about_age(advisor: Advisor) -> None:
     reply = advisor.ask("my 17 year old wants to be a sonographer how long is the training")
-    assert "age" not in reply.text and not reply.fallback
+    # (the length asked is one the document never gives: said, and flagged for that)
+    assert "age" not in reply.text and "does not say how long" in reply.text, reply.text
 
 
 def test_a_story_then_is_there_anything_for_me_ranks_from_the_story(advisor: Advisor) -> None:
@@ -1838,8 +1839,8 @@ def test_a_correction_of_the_last_turn_asks_it_again_of_the_new_name(advisor: Ad
     session = advisor.session()
     session.ask("how long is the IR fellowship?")
     reply = session.ask("sorry, I meant neuroradiology")
-    assert reply.intent == "duration" and "Neuroradiology" in reply.text, reply.text
-    assert "2 years" not in reply.text.split("\n")[0], reply.text
+    assert reply.intent == "duration", reply.text
+    assert "does not say how long the neuroradiology fellowship takes" in reply.text, reply.text
 
 
 def test_a_correction_that_names_nothing_keeps_the_whole_message(advisor: Advisor) -> None:
@@ -1971,3 +1972,39 @@ def test_a_credential_asked_of_a_career_without_one_is_flagged(advisor: Advisor)
     reply = advisor.session().ask("does a nuclear medicine tech need ARRT or something else?")
     assert "names no certification for Nuclear Medicine Technologist" in reply.text, reply.text
     assert reply.fallback
+
+
+@pytest.mark.parametrize(("question", "said", "never"), [
+    ("speaking as a med student advisor, how long is residency?",
+     "residency typically takes 4–5 years", "Medical school takes"),
+    ("pretend you're an x-ray tech. what's the difference between you and the radiologist?",
+     "Radiologic Technologist vs Radiologist", ""),
+    ("pretend you're a medical device sales rep. what's the job, really?",
+     "Medical device sales combines technical knowledge", ""),
+])
+def test_a_role_play_set_up_is_no_part_of_what_is_asked(advisor: Advisor, question: str,
+                                                         said: str, never: str) -> None:
+    """'Speaking as a med student advisor, ...', 'pretend you're an x-ray tech. ... you ...':
+    the set-up asks nothing; 'you' of a career of the field is that career; a set-up that
+    names what the question points at ('what's the job, really?') is read whole."""
+    reply = advisor.session().ask(question)
+    assert said in reply.text and not reply.fallback, reply.text
+    assert not never or never not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("turns", [
+    ["how long is the IR fellowship?", "and neuro?"],
+    ["how long does it take to become a rad tech?"],
+    ["what training does a nuclear medicine technologist need?", "how many months is that?"],
+])
+def test_a_length_the_document_never_gives_is_flagged(advisor: Advisor,
+                                                      turns: list[str]) -> None:
+    """'And neuro?' after the IR fellowship's length asks the neuroradiology fellowship's own
+    length, which the document never gives; a career none of whose steps has a stated length
+    ('how long to become a rad tech?'): said, and flagged as not covered."""
+    session = advisor.session()
+    for turn in turns[:-1]:
+        session.ask(turn)
+    reply = session.ask(turns[-1])
+    assert "does not say how long" in reply.text and reply.fallback, reply.text
+    assert "add up to" not in reply.text, reply.text
