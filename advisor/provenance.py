@@ -337,6 +337,7 @@ class Provenance:
         self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
         #: Dealings with people no line describes ('do radiologists *see* patients?').
         self._pronouns = frozenset(lexicon.pronouns)
+        self._not_words = frozenset(n for n in lexicon.negations if " " not in n)
         self._none_named = responses["credential_none_named"].split("{", 1)[0]
         self._demonstratives = frozenset(lexicon.sets["demonstratives"])
         self._careers_term = responses["careers_with_term"].split("{", 1)[0]
@@ -918,6 +919,8 @@ class Provenance:
         credential, career = asked[0], careers[0]
         own = self.c.credentials(career)
         if credential in own:
+            if self._need_denied_at(question.split()) is not None:
+                return self.c.certification(career).text, "no"  # ('... don't need ARDMS?')
             if reply.intent == "certification":
                 return "", "yes"
             return self.r["credential_is_for"].format(credential=credential.name,
@@ -1976,9 +1979,12 @@ class Provenance:
         words = question.split()
         reported = any(w in self._reporting for w in words[:_REPORT_REACH])
         if not words or not (words[0] in self._yes_no or words[-1] in self._yes_no_tags
-                             or reported) or not (self._limits.intersection(words) or any(
+                             or reported):
+            return ""
+        denied = self._denied_need(question, text)
+        if denied or not (self._limits.intersection(words) or any(
                 _has(question, claimed) for claimed in self._opposites)):
-            return ""  # (no word either check reads: nothing to gather)
+            return denied  # (no word either other check reads: nothing to gather)
         node = self.g.get(reply.entities[0]) if reply is not None and reply.entities else None
         own = "\n".join([*(f.text for f in node.facts if f.field in (*_LINE_FIELDS, "pay")),
                          self.c.pay(node).text]) if node is not None else ""  # (pay: its
@@ -1986,6 +1992,30 @@ class Provenance:
         said = {normal(k): v for k, v in node.synonyms.items()} if node is not None else {}
         return self._opposed_verdict(question, f"{text}\n{own}") or self._limited_verdict(
             question, f"{text}\n{own}", said)
+
+    def _denied_need(self, question: str, text: str) -> str:
+        """'No: the document says: For radiologic technologists, continuing education is
+        required for license maintenance.' for a claim that a career does not need what a
+        line of the answer states of it ('rad techs don't need continuing education, right?',
+        'sales reps don't need technical knowledge, right?')."""
+        words = question.split()
+        at = self._need_denied_at(words)
+        if at is None:
+            return ""
+        claimed = [self._key(w) for w in words[at + 1:at + 5]
+                   if w not in self._ignore and w not in self._yes_no_tags and len(w) > 2][:2]
+        if not claimed:
+            return ""
+        for line in text.split("\n"):
+            for sentence in _SENTENCE.split(line):
+                if _in_order(claimed, [self._key(w) for w in normal(sentence).split()]):
+                    return self.r["verdict_swapped"].format(quote=sentence.strip().rstrip(".:"))
+        return ""
+
+    def _need_denied_at(self, words: Sequence[str]) -> int | None:
+        """Where a question says something is not needed ('don't *need*', 'do not *require*')."""
+        return next((i for i in range(1, len(words)) if words[i] in self._need_words
+                     and self._not_words.intersection(words[max(0, i - 2):i])), None)
 
     def _opposed_verdict(self, question: str, text: str) -> str:
         """'No: the document says: Physician radiologists rank among the highest compensated

@@ -2008,3 +2008,18 @@ def test_a_length_the_document_never_gives_is_flagged(advisor: Advisor,
     reply = session.ask(turns[-1])
     assert "does not say how long" in reply.text and reply.fallback, reply.text
     assert "add up to" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("claim", "said"), [
+    ("Rad techs don't need continuing education once they're certified, right?",
+     "No: the document says: For radiologic technologists, continuing education is required"),
+    ("Medical device sales reps don't need technical knowledge, right?",
+     "No: the document says: Medical device sales combines technical knowledge"),
+    ("sonographers don't need ARDMS, right?", "No."),
+])
+def test_a_claim_that_a_career_needs_nothing_the_document_states_is_denied(
+        advisor: Advisor, claim: str, said: str) -> None:
+    """'X don't need Y, right?' where a line of X's says Y (required, or part of the role, or
+    X's credential): no, with the line; never 'Yes' for the credential named."""
+    reply = advisor.session().ask(claim)
+    assert reply.text.startswith(said), reply.text
