@@ -679,7 +679,9 @@ class Responder:
     def _about_me(self, t: Turn, d: Decision) -> Answer:
         e = self.e
         heard = e.interviewer.describe_profile(t.dialog)
-        lines = [e.responses["noted"].format(heard=heard) if heard else e.responses["noted_none"]]
+        none = "noted_none_other" if t.dialog.person else "noted_none"  # ('my husband is a
+        # rad tech, I have a few questions about his job': told about him, not oneself)
+        lines = [e.responses["noted"].format(heard=heard) if heard else e.responses[none]]
         if d.nodes:
             lines.append(e.composer.describe(d.nodes[0]).text)
         lines.append(e.responses["ask_for_pick"])

@@ -2023,3 +2023,11 @@ def test_a_claim_that_a_career_needs_nothing_the_document_states_is_denied(
     X's credential): no, with the line; never 'Yes' for the credential named."""
     reply = advisor.session().ask(claim)
     assert reply.text.startswith(said), reply.text
+
+
+def test_a_statement_about_someone_else_is_not_thanked_as_ones_own(advisor: Advisor) -> None:
+    """'My husband is a radiologic technologist, I have a few questions about his job': told
+    about him; never 'thanks for telling me about yourself'."""
+    reply = advisor.session().ask(
+        "my husband is a radiologic technologist, I have a few questions about his job")
+    assert "about yourself" not in reply.text and "Radiologic technologists" in reply.text
