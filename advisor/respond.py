@@ -712,7 +712,8 @@ class Responder:
             return Reply(text, "recommend", ids[:3], min(1.0, d.score / 4), False,
                          e.dialog_suggestions("recommendation"), explain, kind="recommendation",
                          listed=ids)
-        picked = None if wants_questions else self._described_pick(t, p, d, scope)
+        picked = None if wants_questions else (
+            self._described_pick(t, p, d, scope) or self._named_pick(t, p, d))
         if picked is not None:
             return picked
         skills = [n for m in p.alias_mentions if (n := e.graph.node(m.node_ids[0])).type == "skill"]
@@ -773,6 +774,25 @@ class Responder:
         return Reply(text, "recommend", ids, 0.75, False,
                      self.e.dialog_suggestions("recommendation"), explain, listed=ids,
                      sources=self.e.provenance.sources(text, ids))
+
+    def _named_pick(self, t: Turn, p: Parse, d: Decision) -> Reply | None:
+        """'Is a sonographer job too physical for me?': a yes/no question about one career it
+        names is answered with what the document says of that career (its notes say what it
+        never covers), then the offer of the questions, not with the first question."""
+        g = self.e.graph
+        q = self.pol.story_question(p.text) or p  # (the asking sentence's own names)
+        own = self.e.interviewer.current_careers(t.dialog)
+        named = {n.id: n for m in q.alias_mentions if not m.negated
+                 and (n := g.node(m.node_ids[0])).type in CAREER_TYPES}
+        opener = next((w for w in q.tokens if w not in self.pol.sets["fillers"]), "")
+        if len(named) != 1 or not q.question \
+                or opener not in self.pol.sets["own_question_openers"] or own.intersection(named):
+            return None  # (nor the person's own career: 'sonographer 12 yrs, need a change')
+        node = next(iter(named.values()))
+        answer = self.e.composer.describe(node)
+        text = f"{answer.text}\n\n{self.e.responses['offer_chooser']}"
+        d = replace(d, intent="describe", nodes=[node])
+        return self._reply(t, p, d, Answer(text, (node.id,)))
 
     def _described_pick(self, t: Turn, p: Parse, d: Decision, scope: str) -> Reply | None:
         """'PhD physicist, want to develop new imaging techniques. best fit?': a pick asked

@@ -179,9 +179,10 @@ BLIND = [
     ("blind/timelines.yaml", "timelines-", 106 / 130, 0.8),
     ("blind/roleplay.yaml", "roleplay-", 113 / 130, 0.85),
     # written at 03:30 the same session in more new styles (idioms and figures of speech,
-    # asking on behalf of a friend), sealed, run once at 44a7d37
+    # asking on behalf of a friend, health and life circumstances), sealed, run once at 44a7d37
     ("blind/idioms.yaml", "idioms-", 103 / 130, 0.78),
     ("blind/forafriend.yaml", "forafriend-", 111 / 130, 0.84),
+    ("blind/circumstances.yaml", "circumstances-", 104 / 130, 0.78),
     # probes written the same session (conditional questions; yes/no fact checks) and read to
     # find classes of failure (first run at 1ca0028): seen, so floors only
     ("blind/probe9.yaml", "probe9-", 108 / 130, 0.85),

@@ -2031,3 +2031,13 @@ def test_a_statement_about_someone_else_is_not_thanked_as_ones_own(advisor: Advi
     reply = advisor.session().ask(
         "my husband is a radiologic technologist, I have a few questions about his job")
     assert "about yourself" not in reply.text and "Radiologic technologists" in reply.text
+
+
+def test_a_yes_no_fit_question_about_one_named_career_is_answered(advisor: Advisor) -> None:
+    """'Is a sonographer job too physical for me?': what the document says of sonographers
+    (and the offer of the questions), not the interview's first question; a fit question
+    naming no career ('is radiology a good fit for me?') still starts the questions."""
+    reply = advisor.session().ask("Is a sonographer job too physical for me?")
+    assert "Sonographers train in diagnostic medical sonography" in reply.text, reply.text
+    assert "Where are you now?" not in reply.text
+    assert "Where are you now?" in advisor.session().ask("is radiology a good fit for me?").text
