@@ -275,9 +275,14 @@ class Understander:
                 self.examples.append(" ".join(self._rewrite(key(example).split())))
                 self.example_intents.append(spec.name)
         self.domain = {self._phrase(t) for t in graph.meta.get("domain_terms", ())}
-        #: Words that liken ('like a', 'basically the'), longest first, as token runs.
-        self._likening = tuple(sorted((tuple(key(w).split()) for w in graph.meta.get(
-            "likening_words", ())), key=len, reverse=True))
+        #: Words that liken ('like a', 'basically the') as token runs, by their first word,
+        #: longest first (one dictionary look-up a word: linear on any text).
+        runs = sorted((tuple(key(w).split()) for w in graph.meta.get("likening_words", ())),
+                      key=len, reverse=True)
+        self._likening: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for run in runs:
+            if run:
+                self._likening[run[0]] = (*self._likening.get(run[0], ()), run)
         #: Softening words left out before a question is compared with the examples.
         self._hedges = frozenset(lexicon.sets["hedges"])
         self._hedge_reach = _reach(self._hedges, 4)
@@ -337,12 +342,15 @@ class Understander:
         self.everyday = everyday_words(counts)
         self._name_words = frozenset(w for a in self.aliases for w in a.split())
         self._sounds = self._sound_index()
+        self._ear_cache: Memo[str, tuple[tuple[str, float], ...]] = Memo(
+            items=50_000, chars=1_000_000)
         self._by_ear = self._ear_index()
         self._as_typed = frozenset(lexicon.sets["kept_as_typed"])
         #: English words that sound like a word of the vocabulary: kept as said.
         self._said_as_is = frozenset(
             w for w, n in counts.items() if n >= _EAR_REAL_COUNT and w.isalpha()
             and w.isascii() and w not in self.vocab and self._ear_pool(w, True))
+        self._ear_cache.clear()  # (English words looked up while building: none is asked)
         self._joinable = self._joinable_words()
         #: English words that sound like a name ('peace', 'pics' like 'PACS'): kept as said.
         self._sound_words = frozenset(
@@ -404,17 +412,28 @@ class Understander:
         """(pairs with a neighbour, letters alike, word) of each word of the vocabulary that
         `word` may be spelt by ear for, best first; `any_pair`: as if every pair were held."""
         pool: list[tuple[bool, float, str]] = []
-        if len(word) < 3:
-            return pool
-        for cand in {c for code in _sound_keys(word) for c in self._by_ear.get(code, ())}:
-            # (never shorter: 'didnt' is no 'did', 'bestie' no 'best')
-            if len(cand) >= max(3, len(word)) and len(cand) - len(word) <= _SOUND_LENGTH + 1:
-                paired = any_pair or f"{before} {cand}" in self._bigrams \
-                    or f"{cand} {after}" in self._bigrams
-                ratio = fuzz.ratio(word, cand)
-                if ratio >= (_EAR_GRAMMAR_FLOOR if paired else _EAR_FLOOR):
-                    pool.append((paired, ratio, cand))
+        for cand, ratio in self._ear_candidates(word):
+            paired = any_pair or f"{before} {cand}" in self._bigrams \
+                or f"{cand} {after}" in self._bigrams
+            if ratio >= (_EAR_GRAMMAR_FLOOR if paired else _EAR_FLOOR):
+                pool.append((paired, ratio, cand))
         return sorted(pool, reverse=True)
+
+    def _ear_candidates(self, word: str) -> tuple[tuple[str, float], ...]:
+        """(word, letters alike) of each vocabulary word that sounds like `word`, at the lower
+        floor; kept per word (the neighbours only decide among them)."""
+        known = self._ear_cache.get(word)
+        if known is not None:
+            return known
+        found: list[tuple[str, float]] = []
+        if len(word) >= 3:
+            for cand in {c for code in _sound_keys(word) for c in self._by_ear.get(code, ())}:
+                # (never shorter: 'didnt' is no 'did', 'bestie' no 'best')
+                if len(cand) >= len(word) and len(cand) - len(word) <= _SOUND_LENGTH + 1:
+                    ratio = fuzz.ratio(word, cand)
+                    if ratio >= _EAR_GRAMMAR_FLOOR:
+                        found.append((cand, ratio))
+        return self._ear_cache.put(word, tuple(found))
 
     def _heard(self, words: list[str], floor: float) -> str | None:
         """The name a run of words sounds like, alike enough in letters, or None."""
@@ -832,6 +851,7 @@ class Understander:
         unknown: list[str] = []
         tokens: list[str] = []
         tried: set[str] = set()
+        capitals: frozenset[str] | None = None
         for index, word in enumerate(words):
             if word in self.vocab or word.isdigit():
                 tokens.append(word)
@@ -854,11 +874,13 @@ class Understander:
                         and word not in self._sound_words:
                     fixed = self._heard([word], _SOUND_ONE)  # ('pax admin')
                 if fixed is None and word.isalpha() and word not in self._said_as_is \
-                        and word not in self._plain and word not in self._as_typed \
-                        and word not in _capitalised(clean):  # (a name: 'Siemens')
-                    fixed = self._ear_word(  # ('wat dus a sonografer do')
-                        word, tokens[-1] if tokens else "",
-                        words[index + 1] if index + 1 < len(words) else "")
+                        and word not in self._plain and word not in self._as_typed:
+                    if capitals is None:  # (read once a text, when first needed)
+                        capitals = _capitalised(clean)
+                    if word not in capitals:  # (a name, 'Siemens', is kept as said)
+                        fixed = self._ear_word(  # ('wat dus a sonografer do')
+                            word, tokens[-1] if tokens else "",
+                            words[index + 1] if index + 1 < len(words) else "")
             if fixed is not None:
                 corrections.append((word, fixed))
                 tokens.extend(fixed.split())
@@ -907,9 +929,10 @@ class Understander:
         sets = self.lexicon.sets
         ends = sets["likeness_ends"] | self.lexicon.question_words
         out: set[int] = set()
-        for i in range(len(tokens)):
-            run = next((r for r in self._likening if tuple(tokens[i:i + len(r)]) == r), None)
-            if run is None or (i and (run[0],) in self._likening
+        for i, word in enumerate(tokens):
+            run = next((r for r in self._likening.get(word, ())
+                        if tuple(tokens[i:i + len(r)]) == r), None)
+            if run is None or (i and (run[0],) in self._likening[word]
                                and tokens[i - 1] in sets["liking_subjects"]) \
                     or self._asked_by_likeness(tokens, i, named):
                 continue

@@ -2000,8 +2000,10 @@ class Provenance:
         'sales reps don't need technical knowledge, right?')."""
         words = question.split()
         at = self._need_denied_at(words)
-        if at is None:
-            return ""
+        steps = set(self._holding(question, "names", "training", "credential"))
+        if at is None or any(steps.intersection(self.g.pathway(c).steps)
+                             for c in self._careers_named(question)):
+            return ""  # (a step of the path named: whether it lists it, `_step_needed`)
         claimed = [self._key(w) for w in words[at + 1:at + 5]
                    if w not in self._ignore and w not in self._yes_no_tags and len(w) > 2][:2]
         if not claimed:

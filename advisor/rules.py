@@ -879,9 +879,16 @@ class Policy:
     def only_likened(self, p: Parse, phrases: Iterable[str]) -> bool:
         """Every one of `phrases` the text holds is in a likeness ('is a sonographer basically
         the nurse of radiology?'), and something is named outside it."""
-        at = [range(i, i + len(run)) for phrase in phrases for run in [phrase.split()]
-              for i in range(len(p.tokens)) if list(p.tokens[i:i + len(run)]) == run]
-        return bool(at) and bool(p.likened) and all(set(r) <= p.likened for r in at) \
+        if not p.likened:
+            return False
+        runs: dict[str, list[list[str]]] = {}  # (by first word: one look-up a word)
+        for phrase in phrases:
+            words = phrase.split()
+            if words:
+                runs.setdefault(words[0], []).append(words)
+        at = [range(i, i + len(run)) for i, word in enumerate(p.tokens)
+              for run in runs.get(word, ()) if list(p.tokens[i:i + len(run)]) == run]
+        return bool(at) and all(set(r) <= p.likened for r in at) \
             and any(i not in p.likened for m in p.mentions for i in range(m.start, m.end))
 
     def requires_filter(self, p: Parse) -> bool:
