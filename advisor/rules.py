@@ -1297,6 +1297,28 @@ def settle_outside(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     return None
 
 
+def settle_listed_step(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
+    """'What is the last step listed under medical school and residency?', 'the first step on
+    the physician training pathway?': an ordinal step of a list is a place in the steps the
+    document lists, so the list is the answer, of the career whose list holds the steps named
+    (the shortest such path; of a heading, its first career): never one step's own line."""
+    p = f.p
+    if not (p.words & pol.sets["step_only_nouns"] and p.words & pol.engine.lexicon.ordinals.keys()):
+        return None
+    c, g = pol.engine.composer, pol.g
+    named = [g.node(m.node_ids[0]) for m in f.explicit if not m.negated]  # (not 'no med
+    # school for me ... what's the first step?', which asks the step of the pick)
+    careers = {i for n in named if n.type in {"training", "credential"} for i in c.needed_by(n)}
+    careers |= {m.id for n in named if n.type == "category" for m in c.members(n)
+                if g.pathway(m.id).steps}
+    if not careers:
+        return None
+    career = min((g.node(i) for i in careers),
+                 key=lambda n: (len(g.pathway(n.id).steps), g.order(n.id)))
+    return Decision("education", max(best[1], pol.w["weak"]), [career], context_used=[
+        f"the steps the document lists for '{career.id}'"])
+
+
 def settle_figure_followup(pol: Policy, best: Best, f: Facts) -> Best | Decision | None:
     """'Can you give me an actual number?' after the pay: a few words asking for a figure,
     naming nothing, ask the last question again (whose answer says what figures there are)."""
@@ -1519,7 +1541,8 @@ def settle_options_of_topic(pol: Policy, best: Best, f: Facts) -> Best | Decisio
                     context_used=[f"the options of the topic '{topic.id}'"])
 
 
-SETTLERS: tuple[Settler, ...] = (settle_which_by_modality, settle_options_of_topic,
+SETTLERS: tuple[Settler, ...] = (settle_listed_step, settle_which_by_modality,
+                                 settle_options_of_topic,
                                  settle_paths_of_career,
                                  settle_list_of_fellowships,
                                  settle_described_pick, settle_options_listed,

@@ -123,6 +123,11 @@ def test_adjustment(engine: Any, rule: Any, intent: str, text: str, ctx: dict[st
 # (rule, best, text, context, outcome): outcome is an intent name the settler moves to, a
 # Decision's intent prefixed "=", or None when it leaves the best as it is.
 SETTLE_CASES = [
+    (rules.settle_listed_step, ("describe", 1.0),
+     "What is the last step listed under medical school and residency?", {}, "=education"),
+    (rules.settle_listed_step, ("describe", 1.0),
+     "No med school for me. Which job and what's the first step?", {}, None),
+    (rules.settle_listed_step, ("duration", 2.0), "how long is medical school?", {}, None),
     (rules.settle_which_by_modality, ("modalities", 1.5), "which radiologists read mammograms?",
      {}, "=describe"),
     (rules.settle_which_by_modality, ("modalities", 1.5),

@@ -2041,3 +2041,12 @@ def test_a_yes_no_fit_question_about_one_named_career_is_answered(advisor: Advis
     assert "Sonographers train in diagnostic medical sonography" in reply.text, reply.text
     assert "Where are you now?" not in reply.text
     assert "Where are you now?" in advisor.session().ask("is radiology a good fit for me?").text
+
+
+def test_an_ordinal_step_of_a_list_gets_the_list(advisor: Advisor) -> None:
+    """'What is the last step listed under medical school and residency?': the steps as the
+    document lists them (the ABR examinations last), never the first step's own line."""
+    reply = advisor.session().ask(
+        "What is the last step listed under medical school and residency?")
+    assert "American Board of Radiology (ABR) certification examinations" in reply.text
+    assert not reply.text.startswith("Radiologists complete 4 years"), reply.text
