@@ -241,11 +241,11 @@ def answer_duration(pol: Policy, p: Parse, d: Decision, ctx: Context) -> Answer 
             and asked[0] in pol.g.pathway(node.id).steps:
         node = asked[0]  # ('how long is medical school for a radiologist?': the step asked)
     # ('how long is that one?' of a fellowship talked about: the fellowship, not the road to it)
+    last = pol.g.get(ctx.topic[0]) if ctx.topic else None
     carried = node.type == "subspecialty" and (not any(
         node.id in m.node_ids for m in p.mentions) or (  # ('how long is the IR fellowship?'
-            ctx.last_intent == "duration" and bool(ctx.topic)  # then 'and neuro?': the
-            and pol.g.get(ctx.topic[0]) is not None  # fellowship's length again)
-            and pol.g.node(ctx.topic[0]).type == "subspecialty"))
+            ctx.last_intent == "duration"  # then 'and neuro?': the fellowship's length again)
+            and last is not None and last.type == "subspecialty"))
     only = (bool(p.words & pol.sets["step_only_words"]) or carried) and not becoming
     return c.duration(node, after, fellowship_only=only)
 

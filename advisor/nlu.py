@@ -64,9 +64,9 @@ _SHORT_HEARD = 5
 #: A word spelt by ear ('wat', 'werk', 'yeer', 'docter') is read as the word of the
 #: vocabulary that sounds the same (metaphone or NYSIIS) and is this alike in letters (at
 #: the lower floor when it makes a pair of words the vocabulary holds: 'what dus' is 'what
-#: does'); never an English word seen this often in pyspellchecker's list ('crew' is no
+#: does'); never an English word of pyspellchecker's list (`_REAL_WORD_COUNT`: 'crew' is no
 #: 'care', 'solo' no 'school', 'spain' no 'spine'), nor into a shorter word.
-_EAR_FLOOR, _EAR_GRAMMAR_FLOOR, _EAR_REAL_COUNT = 75.0, 55.0, _REAL_WORD_COUNT
+_EAR_FLOOR, _EAR_GRAMMAR_FLOOR = 75.0, 55.0
 
 
 def _capitalised(text: str) -> frozenset[str]:
@@ -75,6 +75,16 @@ def _capitalised(text: str) -> frozenset[str]:
     words = text.split()
     return frozenset(w.strip(".,!?;:'\"()").lower() for prev, w in pairwise(words)
                      if w[:1].isupper() and not prev.endswith((".", "!", "?")))
+
+
+def _by_sound(phrases: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Phrases by how their letters sound (each of `_sound_keys`), for what is heard or spelt
+    by ear."""
+    index: dict[str, set[str]] = {}
+    for phrase in phrases:
+        for code in _sound_keys(phrase.replace(" ", "")):
+            index.setdefault(code, set()).add(phrase)
+    return {code: tuple(sorted(found)) for code, found in index.items()}
 
 
 def _sound_keys(letters: str) -> tuple[str, ...]:
@@ -344,11 +354,12 @@ class Understander:
         self._sounds = self._sound_index()
         self._ear_cache: Memo[str, tuple[tuple[str, float], ...]] = Memo(
             items=50_000, chars=1_000_000)
-        self._by_ear = self._ear_index()
+        #: The vocabulary's words by how they sound, for words spelt by ear.
+        self._by_ear = _by_sound(w for w in self.vocab if w.isalpha() and len(w) >= 2)
         self._as_typed = frozenset(lexicon.sets["kept_as_typed"])
         #: English words that sound like a word of the vocabulary: kept as said.
         self._said_as_is = frozenset(
-            w for w, n in counts.items() if n >= _EAR_REAL_COUNT and w.isalpha()
+            w for w, n in counts.items() if n >= _REAL_WORD_COUNT and w.isalpha()
             and w.isascii() and w not in self.vocab and self._ear_pool(w, True))
         self._ear_cache.clear()  # (English words looked up while building: none is asked)
         self._joinable = self._joinable_words()
@@ -377,26 +388,15 @@ class Understander:
         """The names people say, by how they sound: a dictated question holds the words a
         speech recogniser heard ('so no grapher', 'telly medicine', 'pax admin'). Names of
         one everyday word ('body') are left out: they are heard right."""
-        index: dict[str, set[str]] = {}
         # (and the field's own words, 'radiology', 'radiologic': 'radio logy' is one of them)
+        heard = []
         for alias in [*self.aliases, *self.domain]:
             words = alias.split()
             letters = "".join(words)
-            if len(words) > _SOUND_SPAN or len(letters) < 4 or not letters.isalpha() or (
-                    len(words) == 1 and letters in self.everyday):
-                continue
-            for code in _sound_keys(letters):
-                index.setdefault(code, set()).add(alias)
-        return {code: tuple(sorted(found)) for code, found in index.items()}
-
-    def _ear_index(self) -> dict[str, tuple[str, ...]]:
-        """The vocabulary's words by how they sound, for words spelt by ear."""
-        index: dict[str, set[str]] = {}
-        for word in self.vocab:
-            if word.isalpha() and len(word) >= 2:
-                for code in _sound_keys(word):
-                    index.setdefault(code, set()).add(word)
-        return {code: tuple(sorted(found)) for code, found in index.items()}
+            if not (len(words) > _SOUND_SPAN or len(letters) < 4 or not letters.isalpha() or (
+                    len(words) == 1 and letters in self.everyday)):
+                heard.append(alias)
+        return _by_sound(heard)
 
     def _ear_word(self, word: str, before: str = "", after: str = "") -> str | None:
         """The one word of the vocabulary `word` is spelt by ear for ('wat' -> 'what', 'yeer'

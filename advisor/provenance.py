@@ -335,12 +335,13 @@ class Provenance:
         self._lines_memo: dict[tuple[str, bool], tuple[tuple[str, list[str], list[str]], ...]] = {}
         #: Words naming a kind of job ('a clinical *role*').
         self._role_words = frozenset(normal(w) for w in lexicon.sets.get("role_words", ()))
-        #: Dealings with people no line describes ('do radiologists *see* patients?').
         self._pronouns = frozenset(lexicon.pronouns)
-        self._not_words = frozenset(n for n in lexicon.negations if " " not in n)
-        self._none_named = responses["credential_none_named"].split("{", 1)[0]
         self._demonstratives = frozenset(lexicon.sets["demonstratives"])
-        self._careers_term = responses["careers_with_term"].split("{", 1)[0]
+        #: Words that say a thing is not needed ('do *not* need'), as single words.
+        self._not_words = frozenset(n for n in lexicon.negations if " " not in n)
+        #: The opening of 'It names no certification for X.' (the point asked not covered).
+        self._none_named = responses["credential_none_named"].split("{", 1)[0]
+        #: Dealings with people no line describes ('do radiologists *see* patients?').
         self._dealing = frozenset(normal(w) for w in meta.get("dealing_words", ()))
         #: Words of a line that make what it says optional ('radiologists *may* pursue').
         self._optional_words = tuple(normal(w) for w in meta.get("optional_words", ()))
@@ -674,12 +675,16 @@ class Provenance:
         figures = self._figures.intersection(missing) or {
             w for w in q.split() if w in self._figures and not self._known(w)} or (
             _MONEY.findall(question))  # ('sonographers start at 80k, right?': no sum is given)
-        p = self.understander.parse(question[:MAX_INPUT_CHARS])
-        likened = {p.tokens[i] for i in p.likened}  # (what the asker likens it to is named
-        # as absent, but is not what is asked: 'is PACS like Dropbox for X-rays?')
-        asked = [t for t in missing if not set(normal(t).split()) <= likened]
+        asked = self._unlikened(question, missing) if missing else missing
         return notice, replace(reply, fallback=True) if self._mostly_absent(
             asked, question) or figures or self._other_field(question, asked) else reply
+
+    def _unlikened(self, question: str, terms: list[str]) -> list[str]:
+        """The terms that are not what the asker likens something to: those are named as
+        absent, but are not what is asked ('is PACS like Dropbox for X-rays?')."""
+        p = self.understander.parse(question[:MAX_INPUT_CHARS])
+        likened = {p.tokens[i] for i in p.likened}
+        return [t for t in terms if not set(normal(t).split()) <= likened]
 
     def _absent_unless(self, q: str, question: str, text: str, reply: Reply,
                        unlisted: str) -> tuple[str, Reply]:
@@ -1707,27 +1712,37 @@ class Provenance:
             name=career.name, category=self._narrowest(own),
             other=shown) + "\n" + self.c.what(career)
 
-    def careers_with(self, question: str, reply: Reply) -> str:
+    def careers_with(self, question: str, reply: Reply) -> tuple[str, tuple[str, ...]]:
         """'Which careers involve ultrasound?' answered with every career the document states
-        the term of, instead of the whole list of careers."""
+        the term of, instead of the whole list of careers; and the careers it lists (what
+        the next question may point at)."""
         if self._careers_of_thing(question, reply) or self._none_listed(reply):
             return self._careers_linked(self.g.node(reply.entities[0]))
         if not self._every_career(reply):
-            return ""  # only the plain list of every career, or what a thing is, gives way
+            return "", ()  # only the plain list of every career, or what a thing is, gives way
         found = [(node, t) for node in self._holding(question, "stated", *CAREER_TYPES)
                  for t in self._stated[node.id] if _has(question, t)
                  and t not in self._general_terms]
         if not found:  # a skill or credential it names ('do careers need attention to detail?')
             if any(w in self._blockers for w in question.split()):
-                return ""  # ('careers that don't involve patient care': the list answers)
-            return self._instead_of_every_career(question)
+                return "", ()  # ('careers that don't involve patient care': the list answers)
+            return self._instead_of_every_career(question), ()
         seen: dict[str, tuple[Node, str]] = {}
         for node, term in found:
             seen.setdefault(node.id, (node, term))
         lines = [self.r["careers_with_term"].format(term=found[0][1])]
         lines += [f"• {node.name}: {self.fact_with(node, term).rstrip('.')}"
                   for node, term in seen.values()]
-        return "\n".join(lines)
+        return "\n".join(lines), tuple(seen)
+
+    def _listing_careers(self, reply: Reply, careers: tuple[str, ...]) -> Reply:
+        """A reply about a thing ('who manages it?' of PACS) answered with the careers it is
+        said of: one career is what 'that person' is next; several are a list to pick from."""
+        if not careers or any(e in self.g and self.g.node(e).type in CAREER_TYPES
+                              for e in reply.entities):
+            return reply
+        return replace(reply, entities=(*careers, *reply.entities)) if len(careers) == 1 \
+            else replace(reply, listed=careers)
 
     def _instead_of_every_career(self, question: str) -> str:
         """What a question answered with the plain list of every career asks instead: a
@@ -1768,22 +1783,23 @@ class Provenance:
         rest = " ".join(words[at:])
         return at == 0 or not self.uncovered(rest, rest)
 
-    def _careers_linked(self, thing: Node) -> str:
+    def _careers_linked(self, thing: Node) -> tuple[str, tuple[str, ...]]:
         """The careers the graph links a thing to (PACS: the informatics specialist), each
-        with its line that names the thing."""
-        careers = [n for n in (*self.g.neighbours(thing.id, incoming=True),
-                               *self.g.neighbours(thing.id)) if n.type in CAREER_TYPES]
+        with its line that names the thing; and those careers."""
+        careers = tuple(dict.fromkeys(
+            n for n in (*self.g.neighbours(thing.id, incoming=True), *self.g.neighbours(
+                thing.id)) if n.type in CAREER_TYPES))
         if not careers:
-            return ""
+            return "", ()
         lines = [self.r["careers_with_term"].format(term=thing.name)]
-        for career in dict.fromkeys(careers):
+        for career in careers:
             own = thing.summary if any(_has(f" {normal(thing.summary)} ", t)
                                        for t in self._names[career.id]) else ""
             fact = own or next((f for t in self._names[thing.id]
                                 if (f := self.fact_with(career, t))
                                 and _has(f" {normal(f)} ", t)), self.c.what(career))
             lines.append(f"• {career.name}: {fact.rstrip('.')}")
-        return "\n".join(lines)
+        return "\n".join(lines), tuple(c.id for c in careers)
 
     def _careers_of_thing(self, question: str, reply: Reply) -> bool:
         """The question asks which careers ('which careers involve PACS?', 'who works with
@@ -2621,20 +2637,13 @@ class Provenance:
         q = self._asked_words(question)
         silent = any(reply.text.startswith(p) for p in self._silent) and bool(
             self._uncovered_words.intersection(q.split()))
-        text = (self.careers_with(q, reply)
+        listing, careers = self.careers_with(q, reply)
+        text = (listing
                 or ("" if silent else self.aspect_of_named(q, reply)
                     or self.unasked_aspect(q, question, reply))  # (what is not covered stays
                 or self.missed_step(q, reply) or reply.text)  # said)
         if text != reply.text:  # answered after all, from what the lines say
-            reply = replace(reply, fallback=False)
-            careers = tuple(n.id for n in self.g if n.type in CAREER_TYPES
-                            and f"\n• {n.name}: " in f"\n{text}")
-            if careers and text.startswith(self._careers_term) and not any(
-                    e in self.g and self.g.node(e).type in CAREER_TYPES
-                    for e in reply.entities):  # ('who manages it?' of
-                reply = replace(reply, entities=(*careers, *reply.entities)) if len(
-                    careers) == 1 else replace(reply, listed=careers)  # PACS: the career
-                # is what 'that person' is next; several are a list to pick from
+            reply = self._listing_careers(replace(reply, fallback=False), careers)
         swapped = "" if silent else self.swapped_note(q)
         replacing, said = ("", "") if silent else (
             swapped or self.membership_note(q, reply), "")

@@ -113,8 +113,7 @@ class Responder:
         if not t.annotated:  # (each part of a compound message is annotated on its own)
             answered = reply
             reply = self._annotate(reply, read)
-            if reply.entities[:1] != answered.entities[:1] and reply.entities \
-                    and reply.entities[0] not in answered.entities:
+            if reply.entities and reply.entities[0] not in answered.entities:
                 t.context.topic = reply.entities[:1]  # (the careers a note answered with:
                 # 'who manages it?' of PACS, then 'what else does that person do?')
         if cut:

@@ -257,9 +257,8 @@ class Policy:
 
     def opens_with_correction(self, words: tuple[str, ...]) -> bool:
         """'sorry, I meant sonographers': the last question, asked again of what it names."""
-        return any(words[:len(c)] == c for c in self._correction_openers) \
-            and not self.own_question(words[next(
-                len(c) for c in self._correction_openers if words[:len(c)] == c):])
+        size = next((len(c) for c in self._correction_openers if words[:len(c)] == c), 0)
+        return bool(size) and not self.own_question(words[size:])
 
     def unquoted(self, text: str) -> str:
         """A question someone else asked, quoted inside one's own ("They'll ask 'what strengths
